@@ -1,0 +1,58 @@
+// buildApp(deps) → a Fastify instance with every route; it never listens (tests use inject() or listen themselves).
+
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import type { TrustProxy } from './config/schema.js';
+import { AppError } from './domain/errors.js';
+import { sendGraphError } from './http/graph-errors.js';
+import { registerHealth } from './http/health.js';
+import { registerGraph } from './http/graph/index.js';
+import { registerOidc } from './oidc/index.js';
+import { registerWeb } from './web/index.js';
+import type { Deps } from './services/deps.js';
+
+export interface BuildOptions {
+  https?: { cert: Buffer; key: Buffer };
+}
+
+function trustProxyOption(t: TrustProxy): boolean | number | string[] {
+  if (t === false) return false;
+  return 'hops' in t ? t.hops : t.cidrs;
+}
+
+export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<FastifyInstance> {
+  // Cast: Fastify's types key the instance type on the https option; every route here is plain HTTP/1.1 either way.
+  const app = Fastify({
+    loggerInstance: deps.log,
+    trustProxy: trustProxyOption(deps.config.trustProxy) as boolean,
+    genReqId: () => randomUUID(),
+    bodyLimit: 256 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    ...(options.https ? { https: options.https } : {}),
+  }) as unknown as FastifyInstance;
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('request-id', request.id);
+    const clientRequestId = request.headers['client-request-id'];
+    reply.header('client-request-id', typeof clientRequestId === 'string' ? clientRequestId : request.id);
+  });
+
+  // Only a flood guard: real throttling of failed sign-ins is counted in the store (see services/throttle).
+  await app.register(rateLimit, { global: true, max: 1200, timeWindow: 60_000 });
+  await app.register(formbody);
+  await app.register(cookie);
+
+  app.setErrorHandler((error, request, reply) => sendGraphError(reply, request, error, deps.clock.now()));
+  app.setNotFoundHandler((request, reply) =>
+    sendGraphError(reply, request, new AppError('routeNotFound', { message: `Resource not found for the segment '${request.url.split('?')[0]}'.` }), deps.clock.now()),
+  );
+
+  registerHealth(app, deps);
+  const oidc = await registerOidc(app, deps);
+  await registerGraph(app, deps);
+  await registerWeb(app, deps, oidc);
+  return app;
+}

@@ -1,0 +1,75 @@
+// The audit event in Microsoft Graph's directoryAudit shape, and how an actor appears in it.
+
+export type Actor =
+  | { kind: 'user'; id: string; userPrincipalName: string; displayName: string; ipAddress: string | null }
+  | { kind: 'app'; appId: string; displayName: string; servicePrincipalId: string; ipAddress: string | null }
+  | { kind: 'cli'; osUser: string }
+  | { kind: 'system' };
+
+export interface ModifiedProperty {
+  displayName: string;
+  oldValue: string | null;
+  newValue: string | null;
+}
+
+export interface TargetResource {
+  id: string;
+  displayName: string | null;
+  type: 'User' | 'Group' | 'App' | 'Role' | 'Policy' | 'Directory' | 'Other';
+  userPrincipalName?: string | null;
+  groupType?: string | null;
+  modifiedProperties?: ModifiedProperty[];
+}
+
+export type AuditCategory =
+  | 'UserManagement'
+  | 'GroupManagement'
+  | 'ApplicationManagement'
+  | 'RoleManagement'
+  | 'Policy'
+  | 'DirectoryManagement'
+  | 'Authentication';
+
+export interface AuditEntry {
+  activityDisplayName: string;
+  category: AuditCategory;
+  loggedByService: string;
+  operationType: 'Add' | 'Update' | 'Delete' | 'Assign' | 'Unassign' | 'Other';
+  targetResources: TargetResource[];
+  additionalDetails?: { key: string; value: string }[];
+  /** Filled on success with a descriptive text, as Entra does; on failure with the refusal's message. */
+  resultReason?: string;
+}
+
+export interface AuditEvent extends Required<Omit<AuditEntry, 'resultReason'>> {
+  id: string;
+  activityDateTime: Date;
+  correlationId: string;
+  result: 'success' | 'failure';
+  resultReason: string;
+  initiatedBy: Actor;
+}
+
+/** Graph's `auditActivityInitiator` for an actor. */
+export function initiatorOf(actor: Actor): { user: Record<string, unknown> | null; app: Record<string, unknown> | null } {
+  switch (actor.kind) {
+    case 'user':
+      return {
+        user: { id: actor.id, displayName: actor.displayName, userPrincipalName: actor.userPrincipalName, ipAddress: actor.ipAddress, userType: null, homeTenantId: null, homeTenantName: null },
+        app: null,
+      };
+    case 'app':
+      return { user: null, app: { appId: actor.appId, displayName: actor.displayName, servicePrincipalId: actor.servicePrincipalId, servicePrincipalName: actor.displayName } };
+    case 'cli':
+      return { user: null, app: { appId: null, displayName: 'Gatepass CLI', servicePrincipalId: null, servicePrincipalName: `cli:${actor.osUser}` } };
+    case 'system':
+      return { user: null, app: { appId: null, displayName: 'Gatepass', servicePrincipalId: null, servicePrincipalName: 'gatepass' } };
+  }
+}
+
+/** Graph encodes modified values as JSON strings, e.g. `"\"Alice\""`. */
+export const jsonValue = (v: unknown): string => JSON.stringify(v === undefined ? '' : v);
+
+export function userTarget(u: { id: string; displayName: string; userPrincipalName: string }, modifiedProperties: ModifiedProperty[] = []): TargetResource {
+  return { id: u.id, displayName: u.displayName, type: 'User', userPrincipalName: u.userPrincipalName, groupType: null, modifiedProperties };
+}

@@ -1,0 +1,26 @@
+// What the operator reads on the first start: how the first Global Administrator will onboard.
+// Printed to stderr as a banner, outside the structured log.
+
+import type { Runtime } from './runtime.js';
+
+export async function printFirstStartBanner(runtime: Runtime): Promise<void> {
+  const admin = runtime.firstStart.createdAdmin;
+  if (!admin) return;
+  const { config } = runtime.deps;
+  const lines = [
+    '',
+    '================================================================================',
+    ' Gatepass first start',
+    ` Tenant created with domain(s): ${config.domains.join(', ')}`,
+    ` Global Administrator: ${admin.userPrincipalName} (no password, no methods yet)`,
+    '',
+    ' The administrator onboards with a Temporary Access Pass, like every user.',
+    ' Until passes are available, manage everything with the CLI, for example:',
+    '   npx gatepass user list',
+    '   npx gatepass app create --name "Automation" --permission User.ReadWrite.All',
+    runtime.createdKeyFile ? ` Server key created at ${runtime.createdKeyFile} — back it up; backups need it.` : '',
+    '================================================================================',
+    '',
+  ].filter((l, i, all) => l !== '' || i === 0 || i === all.length - 1 || all[i - 1] !== '');
+  process.stderr.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,22 @@
+// Removes expired rows (OIDC sessions, codes and tokens; failure counters) on a timer.
+
+import type { Clock } from '../domain/clock.js';
+import type { Db } from '../store/db.js';
+import type { Logger } from 'pino';
+
+export async function sweepExpired(db: Db, now: Date): Promise<number> {
+  const ms = now.getTime();
+  const a = await db.deleteFrom('oidc_payloads').where('expires_at', 'is not', null).where('expires_at', '<', ms).executeTakeFirst();
+  const b = await db.deleteFrom('failure_counters').where('expires_at', '<', ms).executeTakeFirst();
+  return Number(a.numDeletedRows) + Number(b.numDeletedRows);
+}
+
+export function startSweeper(db: Db, clock: Clock, log: Logger, everyMs = 60_000): () => void {
+  const timer = setInterval(() => {
+    sweepExpired(db, clock.now())
+      .then((n) => n > 0 && log.debug({ removed: n }, 'swept expired rows'))
+      .catch((err: unknown) => log.warn({ err }, 'sweep failed'));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

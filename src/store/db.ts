@@ -1,0 +1,74 @@
+// Opens the store: SQLite (a file under the data directory) or PostgreSQL (DATABASE_URL), behind one Kysely type.
+
+import { chmodSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** A repository runs on the root handle or inside a caller's transaction. */
+export type DbOrTx = Db | Tx;
+
+export interface StoreOptions {
+  dialect: 'sqlite' | 'postgres';
+  /** SQLite file path, or PostgreSQL connection URL. */
+  location: string;
+  poolSize?: number;
+}
+
+export interface Store {
+  db: Db;
+  dialect: 'sqlite' | 'postgres';
+  /** SQLite only: the file path, for backups and the lock file. */
+  sqliteFile?: string;
+  /** SQLite only: the raw handle, for online backup. */
+  sqlite?: SQLite.Database;
+  close(): Promise<void>;
+}
+
+// pg returns int8 (our millisecond timestamps) as strings by default; they fit a JS number exactly.
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+export function sqliteFileIn(dataDir: string): string {
+  return path.join(dataDir, 'gatepass.db');
+}
+
+export function openStore(options: StoreOptions): Store {
+  if (options.dialect === 'sqlite') {
+    mkdirSync(path.dirname(options.location), { recursive: true, mode: 0o700 });
+    const sqlite = new SQLite(options.location, { timeout: 15_000 });
+    chmodSync(options.location, 0o600); // its -wal and -shm files inherit this mode
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 15000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, dialect: 'sqlite', sqliteFile: options.location, sqlite, close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: options.location, max: options.poolSize ?? 10, types: pgTypes });
+  // An idle client's error (e.g. the server restarting) must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+/** True for a unique-constraint violation on either dialect. */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string } | undefined;
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export function isForeignKeyViolation(e: unknown): boolean {
+  const err = e as { code?: string } | undefined;
+  return err?.code === '23503' || err?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+/** Both dialects store booleans as 0/1 integers. */
+export const bool = (v: number | boolean | null | undefined): boolean => v === 1 || v === true;
+export const int = (v: boolean): number => (v ? 1 : 0);

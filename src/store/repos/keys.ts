@@ -1,0 +1,49 @@
+// Key material the store keeps: key check values, encrypted signing keys and encrypted server secrets.
+
+import type { DbOrTx } from '../db.js';
+
+export interface SigningKeyRow {
+  kid: string;
+  alg: string;
+  privateJwkSealed: string;
+  publicJwk: string;
+  createdAt: number;
+}
+
+export function createKeysRepo(db: DbOrTx) {
+  return {
+    async listKeyChecks(): Promise<{ keyId: string; checkValue: string }[]> {
+      const rows = await db.selectFrom('key_checks').selectAll().execute();
+      return rows.map((r) => ({ keyId: r.key_id, checkValue: r.check_value }));
+    },
+
+    async insertKeyCheck(keyId: string, checkValue: string, now: number): Promise<void> {
+      await db
+        .insertInto('key_checks')
+        .values({ key_id: keyId, check_value: checkValue, created_at: now })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    },
+
+    async listActiveSigningKeys(): Promise<SigningKeyRow[]> {
+      const rows = await db.selectFrom('signing_keys').selectAll().where('retired_at', 'is', null).orderBy('created_at', 'desc').execute();
+      return rows.map((r) => ({ kid: r.kid, alg: r.alg, privateJwkSealed: r.private_jwk, publicJwk: r.public_jwk, createdAt: r.created_at }));
+    },
+
+    async insertSigningKey(row: SigningKeyRow): Promise<void> {
+      await db
+        .insertInto('signing_keys')
+        .values({ kid: row.kid, alg: row.alg, private_jwk: row.privateJwkSealed, public_jwk: row.publicJwk, created_at: row.createdAt, retired_at: null })
+        .execute();
+    },
+
+    async findServerSecret(name: string): Promise<string | undefined> {
+      const row = await db.selectFrom('server_secrets').select('value').where('name', '=', name).executeTakeFirst();
+      return row?.value;
+    },
+
+    async insertServerSecretIfAbsent(name: string, sealed: string, now: number): Promise<void> {
+      await db.insertInto('server_secrets').values({ name, value: sealed, created_at: now }).onConflict((oc) => oc.doNothing()).execute();
+    },
+  };
+}

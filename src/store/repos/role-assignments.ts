@@ -1,0 +1,52 @@
+// Directory role assignments (Graph unifiedRoleAssignment): which user holds which role, at which scope.
+
+import type { DbOrTx } from '../db.js';
+
+export interface RoleAssignmentRecord {
+  id: string;
+  principalId: string;
+  roleDefinitionId: string;
+  directoryScopeId: string;
+  createdAt: Date;
+}
+
+export function createRoleAssignmentsRepo(db: DbOrTx) {
+  return {
+    async listRoleAssignmentsOf(principalId: string): Promise<RoleAssignmentRecord[]> {
+      const rows = await db.selectFrom('role_assignments').selectAll().where('principal_id', '=', principalId).execute();
+      return rows.map((r) => ({
+        id: r.id,
+        principalId: r.principal_id,
+        roleDefinitionId: r.role_definition_id,
+        directoryScopeId: r.directory_scope_id,
+        createdAt: new Date(r.created_at),
+      }));
+    },
+
+    /** Idempotent on (principal, role, scope). */
+    async insertRoleAssignmentIfAbsent(a: RoleAssignmentRecord): Promise<void> {
+      await db
+        .insertInto('role_assignments')
+        .values({
+          id: a.id,
+          principal_id: a.principalId,
+          role_definition_id: a.roleDefinitionId,
+          directory_scope_id: a.directoryScopeId,
+          created_at: a.createdAt.getTime(),
+        })
+        .onConflict((oc) => oc.columns(['principal_id', 'role_definition_id', 'directory_scope_id']).doNothing())
+        .execute();
+    },
+
+    async countEnabledHoldersOf(roleDefinitionId: string): Promise<number> {
+      const r = await db
+        .selectFrom('role_assignments')
+        .innerJoin('users', 'users.id', 'role_assignments.principal_id')
+        .select((eb) => eb.fn.count<number>('users.id').distinct().as('n'))
+        .where('role_assignments.role_definition_id', '=', roleDefinitionId)
+        .where('users.account_enabled', '=', 1)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+  };
+}

@@ -1,0 +1,210 @@
+// Row types of every table. Times are epoch milliseconds (bigint), booleans 0/1 integers, JSON is text:
+// the same representation on SQLite and PostgreSQL, so one set of repository code serves both.
+
+export interface TenantsTable {
+  id: string;
+  display_name: string;
+  created_at: number;
+}
+
+export interface TenantDomainsTable {
+  name: string;
+  tenant_id: string;
+  is_default: number;
+  created_at: number;
+}
+
+export interface KeyChecksTable {
+  key_id: string;
+  check_value: string;
+  created_at: number;
+}
+
+export interface UsersTable {
+  id: string;
+  user_principal_name: string;
+  display_name: string;
+  mail_nickname: string;
+  given_name: string | null;
+  surname: string | null;
+  job_title: string | null;
+  mail: string | null;
+  user_type: string;
+  account_enabled: number;
+  password_hash: string | null;
+  password_changed_at: number | null;
+  force_change_password: number;
+  /** Tokens and sessions issued before this instant are void (Graph's signInSessionsValidFromDateTime). */
+  sessions_valid_from: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupsTable {
+  id: string;
+  display_name: string;
+  description: string | null;
+  mail_nickname: string;
+  security_enabled: number;
+  mail_enabled: number;
+  created_at: number;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  member_id: string;
+  created_at: number;
+}
+
+export interface RoleAssignmentsTable {
+  id: string;
+  principal_id: string;
+  role_definition_id: string;
+  directory_scope_id: string;
+  created_at: number;
+}
+
+export interface ApplicationsTable {
+  /** Object id of the application. */
+  id: string;
+  /** The client id. */
+  app_id: string;
+  display_name: string;
+  /** 'daemon' (client credentials), 'web' (authorization code + PKCE) or 'builtin' (Gatepass's own /my and /admin). */
+  kind: string;
+  redirect_uris: string;
+  post_logout_redirect_uris: string;
+  /** JSON array of Graph application permissions, e.g. ["User.Read.All"]. */
+  permissions: string;
+  require_consent: number;
+  service_principal_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApplicationSecretsTable {
+  /** keyId of Graph's passwordCredential. */
+  id: string;
+  application_id: string;
+  /** Keyed hash of the secret (a machine secret of 256 random bits). */
+  secret_hash: string;
+  hint: string;
+  display_name: string | null;
+  start_at: number;
+  end_at: number;
+  created_at: number;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  /** The private JWK, encrypted with the keyring. */
+  private_jwk: string;
+  public_jwk: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  /** Encrypted with the keyring. */
+  value: string;
+  created_at: number;
+}
+
+export interface OidcPayloadsTable {
+  model: string;
+  /** Keyed hash of the id (session id, code, refresh token…): the store never holds a usable id. */
+  id_hash: string;
+  /** The whole payload, encrypted with the keyring (it contains the id itself, e.g. as jti). */
+  payload: string;
+  grant_id_hash: string | null;
+  uid_hash: string | null;
+  user_code_hash: string | null;
+  /** The user (accountId) it belongs to, so a user's sessions and tokens can be ended at once. */
+  account_id: string | null;
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
+export interface PoliciesTable {
+  id: string;
+  value: string;
+  version: number;
+  updated_at: number;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  activity_date_time: number;
+  activity_display_name: string;
+  category: string;
+  correlation_id: string;
+  logged_by_service: string;
+  operation_type: string;
+  result: string;
+  result_reason: string;
+  initiated_by: string;
+  initiated_by_user_id: string | null;
+  initiated_by_user_upn: string | null;
+  initiated_by_app_id: string | null;
+  target_resources: string;
+  additional_details: string;
+}
+
+export interface AuditEventTargetsTable {
+  event_id: string;
+  position: number;
+  target_id: string;
+  target_type: string;
+  display_name: string | null;
+}
+
+export interface SignInsTable {
+  id: string;
+  created_at: number;
+  user_id: string | null;
+  user_principal_name: string | null;
+  user_display_name: string | null;
+  app_id: string | null;
+  app_display_name: string | null;
+  ip_address: string | null;
+  client_app_used: string;
+  user_agent: string | null;
+  correlation_id: string;
+  is_interactive: number;
+  /** 0 for success, otherwise an AADSTS-style code. */
+  error_code: number;
+  failure_reason: string | null;
+  /** JSON array of the methods used, in order, each with its result. */
+  methods: string;
+  authentication_requirement: string;
+  conditional_access_status: string;
+}
+
+export interface FailureCountersTable {
+  key: string;
+  failures: number;
+  last_failure_at: number;
+  expires_at: number;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  tenant_domains: TenantDomainsTable;
+  key_checks: KeyChecksTable;
+  users: UsersTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  role_assignments: RoleAssignmentsTable;
+  applications: ApplicationsTable;
+  application_secrets: ApplicationSecretsTable;
+  signing_keys: SigningKeysTable;
+  server_secrets: ServerSecretsTable;
+  oidc_payloads: OidcPayloadsTable;
+  policies: PoliciesTable;
+  audit_events: AuditEventsTable;
+  audit_event_targets: AuditEventTargetsTable;
+  sign_ins: SignInsTable;
+  failure_counters: FailureCountersTable;
+}
