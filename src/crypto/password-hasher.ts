@@ -65,32 +65,26 @@ export function createPasswordHasher(keyring: Keyring, options: HasherOptions = 
   let dummy: Promise<string> | undefined;
   const phcOf = (secret: string, keyId: string) =>
     argonHash(secret, { ...ARGON2_PARAMS, secret: keyring.pepper(keyId) });
+  const refuseAfterEqualWork = async (secret: string): Promise<VerifyResult> => {
+    dummy ??= phcOf('gatepass dummy secret', keyring.currentKeyId);
+    await argonVerify(await dummy, secret, { secret: keyring.pepper() });
+    return { ok: false, needsRehash: false };
+  };
+  const currentParams = `m=${ARGON2_PARAMS.memoryCost},t=${ARGON2_PARAMS.timeCost},p=${ARGON2_PARAMS.parallelism}`;
 
-  const verifyPhc = async (stored: string, secret: string): Promise<VerifyResult> => {
+  const verifyStored = async (stored: string, secret: string): Promise<VerifyResult> => {
     const sep = stored.indexOf('$');
     const keyId = stored.slice(0, sep);
     const phc = stored.slice(sep + 1);
-    if (sep <= 0 || !keyring.hasKey(keyId)) {
-      // Made with a key this process no longer holds: spend the same work, then refuse.
-      await argonVerify(await (dummy ??= phcOf('gatepass dummy secret', keyring.currentKeyId)), secret, {
-        secret: keyring.pepper(),
-      }).catch(() => false);
-      return { ok: false, needsRehash: false };
-    }
+    // Made with a key this process no longer holds: spend the same work, then refuse.
+    if (sep <= 0 || !keyring.hasKey(keyId)) return refuseAfterEqualWork(secret);
     const ok = await argonVerify(phc, secret, { secret: keyring.pepper(keyId) });
-    const current = `m=${ARGON2_PARAMS.memoryCost},t=${ARGON2_PARAMS.timeCost},p=${ARGON2_PARAMS.parallelism}`;
-    return { ok, needsRehash: ok && (keyId !== keyring.currentKeyId || !phc.includes(current)) };
+    return { ok, needsRehash: ok && (keyId !== keyring.currentKeyId || !phc.includes(currentParams)) };
   };
 
   return {
     hash: (secret) => queue.run(async () => `${keyring.currentKeyId}$${await phcOf(secret, keyring.currentKeyId)}`),
-    verify: (stored, secret) =>
-      queue.run(async () => {
-        if (stored) return verifyPhc(stored, secret);
-        dummy ??= phcOf('gatepass dummy secret', keyring.currentKeyId);
-        await argonVerify(await dummy, secret, { secret: keyring.pepper() });
-        return { ok: false, needsRehash: false };
-      }),
+    verify: (stored, secret) => queue.run(() => (stored ? verifyStored(stored, secret) : refuseAfterEqualWork(secret))),
     get stats() {
       return { running: queue.running, waiting: queue.waiting };
     },
