@@ -38,8 +38,8 @@ export function loadKeyring(config: AppConfig): LoadedKeyring {
       throw new KeyringError(`key file ${file}: ${(e as Error).message}`);
     }
   }
-  if (config.dialect === 'postgres' || config.secretKeyFile)
-    throw new KeyringError(`key file ${file} does not exist`);
+  // On PostgreSQL every process must share one key, so none may invent its own.
+  if (config.dialect === 'postgres') throw new KeyringError(`key file ${file} does not exist`);
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   // Written whole to a private temporary file, then linked into place: link fails if another process
   // starting at the same moment won, and the loser then reads the winner's complete key.
