@@ -14,6 +14,8 @@ import type { Logger } from 'pino';
 export interface Runtime {
   deps: Deps;
   firstStart: BootstrapResult;
+  /** Migrations this start applied (empty when the store was already up to date). */
+  appliedMigrations: string[];
   createdKeyFile?: string;
   close(): Promise<void>;
 }
@@ -35,10 +37,10 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     location: config.databaseUrl ?? sqliteFileIn(config.dataDirAbsolute),
   });
   try {
-    const { bootstrap: firstStart } = await migrateAndBootstrap(store, (db) => bootstrap(db, { keyring, clock, domains: config.domains }));
+    const { bootstrap: firstStart, applied } = await migrateAndBootstrap(store, (db) => bootstrap(db, { keyring, clock, domains: config.domains }));
     const hasher = createPasswordHasher(keyring, { concurrency: config.hashConcurrency, queueLimit: config.hashQueue });
     const deps: Deps = { config, store, db: store.db, clock, keyring, hasher, log, tenant: firstStart.tenant };
-    return { deps, firstStart, createdKeyFile, close: () => store.close() };
+    return { deps, firstStart, appliedMigrations: applied, createdKeyFile, close: () => store.close() };
   } catch (e) {
     await store.close();
     throw e;
