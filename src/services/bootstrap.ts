@@ -14,6 +14,7 @@ import { createPoliciesRepo } from '../store/repos/policies.js';
 import { createRoleAssignmentsRepo } from '../store/repos/role-assignments.js';
 import { createTenantRepo, type Tenant } from '../store/repos/tenant.js';
 import { createUsersRepo } from '../store/repos/users.js';
+import { ensureBuiltinApplications } from './applications.js';
 import { recordAuditEvent } from './audited.js';
 import { SECURITY_DEFAULTS_POLICY_ID } from './security-defaults.js';
 
@@ -88,6 +89,7 @@ export async function bootstrap(db: Db, input: BootstrapInput): Promise<Bootstra
   await tenants.syncDomains(tenantId, input.domains, ms);
   await ensureSigningKey(db, input.keyring, ms);
   await ensureCookieKeys(db, input.keyring, ms);
+  await ensureBuiltinApplications(db, now);
   await createPoliciesRepo(db).insertPolicyIfAbsent(SECURITY_DEFAULTS_POLICY_ID, { isEnabled: true }, ms);
 
   let createdAdmin: BootstrapResult['createdAdmin'];

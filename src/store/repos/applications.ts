@@ -1,0 +1,176 @@
+// Applications (OIDC clients) and their secrets; a secret is stored only as a keyed hash.
+
+import type { Selectable } from 'kysely';
+import type { DbOrTx } from '../db.js';
+import { bool, int } from '../db.js';
+import type { ApplicationSecretsTable, ApplicationsTable } from '../schema.js';
+
+export type ApplicationKind = 'daemon' | 'web' | 'builtin';
+
+export interface ApplicationSecretRecord {
+  keyId: string;
+  applicationId: string;
+  secretHash: string;
+  hint: string;
+  displayName: string | null;
+  startAt: Date;
+  endAt: Date;
+  createdAt: Date;
+}
+
+export interface ApplicationRecord {
+  /** Object id of the application. */
+  id: string;
+  /** The client id. */
+  appId: string;
+  displayName: string;
+  kind: ApplicationKind;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  /** Graph application permissions (daemon apps): the `roles` of its tokens. */
+  permissions: string[];
+  requireConsent: boolean;
+  servicePrincipalId: string;
+  createdAt: Date;
+  updatedAt: Date;
+  secrets: ApplicationSecretRecord[];
+}
+
+const kindOf = (k: string): ApplicationKind => (k === 'daemon' || k === 'web' ? k : 'builtin');
+
+function toSecret(r: Selectable<ApplicationSecretsTable>): ApplicationSecretRecord {
+  return {
+    keyId: r.id,
+    applicationId: r.application_id,
+    secretHash: r.secret_hash,
+    hint: r.hint,
+    displayName: r.display_name,
+    startAt: new Date(r.start_at),
+    endAt: new Date(r.end_at),
+    createdAt: new Date(r.created_at),
+  };
+}
+
+function toApplication(r: Selectable<ApplicationsTable>, secrets: ApplicationSecretRecord[]): ApplicationRecord {
+  return {
+    id: r.id,
+    appId: r.app_id,
+    displayName: r.display_name,
+    kind: kindOf(r.kind),
+    redirectUris: JSON.parse(r.redirect_uris) as string[],
+    postLogoutRedirectUris: JSON.parse(r.post_logout_redirect_uris) as string[],
+    permissions: JSON.parse(r.permissions) as string[],
+    requireConsent: bool(r.require_consent),
+    servicePrincipalId: r.service_principal_id,
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+    secrets,
+  };
+}
+
+export type NewApplication = Omit<ApplicationRecord, 'secrets' | 'updatedAt'>;
+
+export function createApplicationsRepo(db: DbOrTx) {
+  async function withSecrets(rows: Selectable<ApplicationsTable>[]): Promise<ApplicationRecord[]> {
+    if (rows.length === 0) return [];
+    const secrets = await db
+      .selectFrom('application_secrets')
+      .selectAll()
+      .where('application_id', 'in', rows.map((r) => r.id))
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => toApplication(r, secrets.filter((s) => s.application_id === r.id).map(toSecret)));
+  }
+
+  return {
+    async findApplicationByAppId(appId: string): Promise<ApplicationRecord | undefined> {
+      const r = await db.selectFrom('applications').selectAll().where('app_id', '=', appId).executeTakeFirst();
+      return r ? (await withSecrets([r]))[0] : undefined;
+    },
+
+    async findApplicationById(id: string): Promise<ApplicationRecord | undefined> {
+      const r = await db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? (await withSecrets([r]))[0] : undefined;
+    },
+
+    /** Display names are not unique (as in Entra): every match is returned. */
+    async findApplicationsByDisplayName(name: string): Promise<ApplicationRecord[]> {
+      const rows = await db.selectFrom('applications').selectAll().where('display_name', '=', name).execute();
+      return withSecrets(rows);
+    },
+
+    async listApplications(): Promise<ApplicationRecord[]> {
+      const rows = await db.selectFrom('applications').selectAll().orderBy('created_at').orderBy('id').execute();
+      return withSecrets(rows);
+    },
+
+    /** Idempotent on `app_id`: returns false when it already existed (a racing process created it). */
+    async insertApplication(a: NewApplication): Promise<boolean> {
+      const result = await db
+        .insertInto('applications')
+        .values({
+          id: a.id,
+          app_id: a.appId,
+          display_name: a.displayName,
+          kind: a.kind,
+          redirect_uris: JSON.stringify(a.redirectUris),
+          post_logout_redirect_uris: JSON.stringify(a.postLogoutRedirectUris),
+          permissions: JSON.stringify(a.permissions),
+          require_consent: int(a.requireConsent),
+          service_principal_id: a.servicePrincipalId,
+          created_at: a.createdAt.getTime(),
+          updated_at: a.createdAt.getTime(),
+        })
+        .onConflict((oc) => oc.column('app_id').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+
+    async touchApplication(id: string, now: Date): Promise<void> {
+      await db.updateTable('applications').set({ updated_at: now.getTime() }).where('id', '=', id).execute();
+    },
+
+    async deleteApplication(id: string): Promise<boolean> {
+      const result = await db.deleteFrom('applications').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    async insertSecret(s: ApplicationSecretRecord): Promise<void> {
+      await db
+        .insertInto('application_secrets')
+        .values({
+          id: s.keyId,
+          application_id: s.applicationId,
+          secret_hash: s.secretHash,
+          hint: s.hint,
+          display_name: s.displayName,
+          start_at: s.startAt.getTime(),
+          end_at: s.endAt.getTime(),
+          created_at: s.createdAt.getTime(),
+        })
+        .execute();
+    },
+
+    async deleteSecret(applicationId: string, keyId: string): Promise<boolean> {
+      const result = await db
+        .deleteFrom('application_secrets')
+        .where('application_id', '=', applicationId)
+        .where('id', '=', keyId)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
+
+    /** The hashes of the secrets valid at `now`, for the constant-time comparison of client authentication. */
+    async listValidSecretHashes(appId: string, now: Date): Promise<string[]> {
+      const rows = await db
+        .selectFrom('application_secrets')
+        .innerJoin('applications', 'applications.id', 'application_secrets.application_id')
+        .select('application_secrets.secret_hash')
+        .where('applications.app_id', '=', appId)
+        .where('application_secrets.start_at', '<=', now.getTime())
+        .where('application_secrets.end_at', '>', now.getTime())
+        .execute();
+      return rows.map((r) => r.secret_hash);
+    },
+  };
+}
