@@ -39,7 +39,7 @@ const MAX_SECRET_DAYS = 730;
 export const MY_APP_CLIENT_ID = 'a7d3c1e2-5b4f-4c6d-9e8f-0a1b2c3d4e5f';
 export const MY_APP_DISPLAY_NAME = 'Gatepass My Account';
 
-function appTarget(app: Pick<ApplicationRecord, 'id' | 'displayName'>, modified: TargetResource['modifiedProperties'] = []): TargetResource {
+function appTarget(app: { id: string; displayName: string | null }, modified: TargetResource['modifiedProperties'] = []): TargetResource {
   return { id: app.id, displayName: app.displayName, type: 'App', modifiedProperties: modified };
 }
 
