@@ -38,6 +38,35 @@ export function createRoleAssignmentsRepo(db: DbOrTx) {
         .execute();
     },
 
+    /**
+     * PostgreSQL only: locks the user rows of the role's tenant-wide holders until the transaction ends, so two
+     * concurrent "disable the other Global Administrator" requests cannot both pass the last-holder check
+     * (the second waits, then counts what the first committed). SQLite serialises writers by itself.
+     */
+    async lockHoldersOf(roleDefinitionId: string, dialect: 'sqlite' | 'postgres'): Promise<void> {
+      if (dialect !== 'postgres') return;
+      await db
+        .selectFrom('users')
+        .select('users.id')
+        .where('users.id', 'in', (eb) =>
+          eb.selectFrom('role_assignments').select('principal_id').where('role_definition_id', '=', roleDefinitionId).where('directory_scope_id', '=', '/'),
+        )
+        .orderBy('users.id')
+        .forUpdate()
+        .execute();
+    },
+
+    async holdsRole(principalId: string, roleDefinitionId: string, directoryScopeId = '/'): Promise<boolean> {
+      const r = await db
+        .selectFrom('role_assignments')
+        .select('id')
+        .where('principal_id', '=', principalId)
+        .where('role_definition_id', '=', roleDefinitionId)
+        .where('directory_scope_id', '=', directoryScopeId)
+        .executeTakeFirst();
+      return r !== undefined;
+    },
+
     async countEnabledHoldersOf(roleDefinitionId: string): Promise<number> {
       const r = await db
         .selectFrom('role_assignments')

@@ -2,6 +2,7 @@
 
 import type { Selectable, Updateable } from 'kysely';
 import type { DbOrTx } from '../db.js';
+import type { ColumnMap, ListPage, TableWhere } from './query.js';
 import { bool, int } from '../db.js';
 import type { UsersTable } from '../schema.js';
 
@@ -67,6 +68,21 @@ function toRow(c: UserChanges): Updateable<UsersTable> {
   return row;
 }
 
+/** Filterable user properties (allow-list keys) → columns. UPNs are stored normalised, so values are normalised too. */
+export const USER_FILTER_COLUMNS = {
+  id: { column: 'id', kind: 'guid' },
+  userPrincipalName: { column: 'user_principal_name', kind: 'text', normalize: (v: string) => v.normalize('NFC').toLowerCase() },
+  displayName: { column: 'display_name', kind: 'ci-text' },
+  givenName: { column: 'given_name', kind: 'ci-text' },
+  surname: { column: 'surname', kind: 'ci-text' },
+  mail: { column: 'mail', kind: 'ci-text' },
+  mailNickname: { column: 'mail_nickname', kind: 'ci-text' },
+  accountEnabled: { column: 'account_enabled', kind: 'boolean' },
+  userType: { column: 'user_type', kind: 'text' },
+  createdDateTime: { column: 'created_at', kind: 'time' },
+} as const satisfies ColumnMap<string>;
+export type UserFilterKey = keyof typeof USER_FILTER_COLUMNS;
+
 export function createUsersRepo(db: DbOrTx) {
   return {
     async findUserById(id: string): Promise<UserRecord | undefined> {
@@ -117,9 +133,38 @@ export function createUsersRepo(db: DbOrTx) {
       return Number(result.numDeletedRows) > 0;
     },
 
-    async countUsers(): Promise<number> {
-      const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    async countUsers(where?: TableWhere<'users'>): Promise<number> {
+      let q = db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n'));
+      if (where) q = q.where(where);
+      const r = await q.executeTakeFirstOrThrow();
       return Number(r.n);
+    },
+
+    /** One page in id order (keyset): rows after `afterId` that match `where`, at most `limit`. */
+    async listUsers(page: ListPage<'users'>): Promise<UserRecord[]> {
+      let q = db.selectFrom('users').selectAll();
+      if (page.where) q = q.where(page.where);
+      if (page.afterId !== undefined) q = q.where('id', '>', page.afterId);
+      const rows = await q.orderBy('id').limit(page.limit).execute();
+      return rows.map(toUserRecord);
+    },
+
+    async findUsersByIds(ids: readonly string[]): Promise<UserRecord[]> {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('users').selectAll().where('id', 'in', [...ids]).execute();
+      return rows.map(toUserRecord);
+    },
+
+    /** Moves sessions_valid_from forward to `at` (never backwards) and returns whether the user exists. */
+    async bumpSessionsValidFrom(id: string, at: Date): Promise<boolean> {
+      const result = await db
+        .updateTable('users')
+        .set({ sessions_valid_from: at.getTime(), updated_at: at.getTime() })
+        .where('id', '=', id)
+        .where('sessions_valid_from', '<', at.getTime())
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) > 0) return true;
+      return (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
     },
   };
 }

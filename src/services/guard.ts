@@ -1,0 +1,28 @@
+// How a use case asks "may the caller do this?": the HTTP layer passes a guard bound to its principal in the context,
+// and the service calls it inside `audited` once the target is loaded, so a refusal is recorded like any other.
+
+import { isPrivilegedUser, type Target } from '../domain/authz/authorize.js';
+import type { Action } from '../domain/authz/permissions.js';
+import type { DbOrTx } from '../store/db.js';
+import { createRoleAssignmentsRepo } from '../store/repos/role-assignments.js';
+import type { RequestContext } from './deps.js';
+
+/** Throws AppError('forbidden') when the caller may not take `action` on `target`. */
+export type Guard = (action: Action, target: Target) => void;
+
+/** A RequestContext, optionally with a guard; without one (the CLI, bootstrap) every action is allowed. */
+export interface GuardedContext extends RequestContext {
+  guard?: Guard;
+}
+
+export function check(ctx: GuardedContext, action: Action, target: Target): void {
+  ctx.guard?.(action, target);
+}
+
+/** The authorization target for a user: whether they hold a privileged role decides what members-only roles may do. */
+export async function userAuthzTarget(db: DbOrTx, userId: string): Promise<Target> {
+  const roles = await createRoleAssignmentsRepo(db).listRoleAssignmentsOf(userId);
+  return { kind: 'user', id: userId, isPrivileged: isPrivilegedUser(roles.map((r) => r.roleDefinitionId)) };
+}
+
+export const TENANT_TARGET: Target = Object.freeze({ kind: 'tenant' });
