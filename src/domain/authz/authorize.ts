@@ -1,0 +1,222 @@
+// The single authorization decision: may this principal take this action on this target?
+import {
+  BUILT_IN_ROLES,
+  GRAPH_PERMISSIONS,
+  IMPLIED_ACTIONS,
+  LIMITED_ROLE_TEMPLATE_IDS,
+  NOT_ON_SELF_ACTIONS,
+  SENSITIVE_USER_ACTIONS,
+  type Action,
+  type RoleDefinition,
+} from './permissions.js';
+
+/** "/" (tenant-wide) or "/administrativeUnits/{id}"; anything else never applies. */
+export type DirectoryScopeId = '/' | `/administrativeUnits/${string}`;
+
+export interface RoleAssignment {
+  /** A built-in template id, or a custom role's id when `roleDefinitions` includes it. */
+  readonly roleTemplateId: string;
+  readonly directoryScopeId: DirectoryScopeId | string;
+}
+
+export type Principal =
+  /** Client-credentials token: Graph application permissions from its `roles` claim. */
+  | { readonly kind: 'app'; readonly appId: string; readonly permissions: readonly string[] }
+  /** Delegated token: may do what both its scopes (`scp`) and the user's roles allow. */
+  | { readonly kind: 'user'; readonly userId: string; readonly roles: readonly RoleAssignment[]; readonly scopes: readonly string[] }
+  /** The local operator at the CLI: whoever can run it can already read the store. */
+  | { readonly kind: 'cli'; readonly osUser: string };
+
+export type Target =
+  | {
+      readonly kind: 'user';
+      readonly id: string;
+      /** Holds a role outside LIMITED_ROLE_TEMPLATE_IDS (see isPrivilegedUser). Unknown counts as privileged. */
+      readonly isPrivileged?: boolean;
+      readonly administrativeUnitIds?: readonly string[];
+    }
+  | { readonly kind: 'group'; readonly id: string; readonly administrativeUnitIds?: readonly string[] }
+  | { readonly kind: 'tenant' };
+
+export type DenyReason =
+  /** No application permission or delegated scope covers the action. */
+  | 'permissionMissing'
+  /** The signed-in user holds no role that allows the action. */
+  | 'roleMissing'
+  /** A role allows it, but only in administrative units the target is not in. */
+  | 'outOfScope'
+  /** Only members-only roles allow it, and the target holds a privileged role. */
+  | 'privilegedTarget'
+  /** Administrators may not manage their own credentials (Entra: "except themselves"). */
+  | 'notOnSelf';
+
+export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: DenyReason };
+
+export interface AuthorizeOptions {
+  /** Built-in and custom role definitions keyed by lower-case id; defaults to the built-ins alone. */
+  readonly roleDefinitions?: ReadonlyMap<string, RoleDefinition>;
+}
+
+const ALLOW: Decision = Object.freeze({ allowed: true });
+const deny = (reason: DenyReason): Decision => ({ allowed: false, reason });
+
+/** Actions a user may take on their own object with any delegated scope covering them, no role needed. */
+const SELF_SERVICE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
+  'microsoft.directory/users/standard/read',
+  'microsoft.directory/users/authenticationMethods/standard/read',
+  'microsoft.directory/users/authenticationMethods/standard/restrictedRead',
+]);
+
+// Credentials are a separate permission in Entra: "users/allProperties/allTasks" does not reach them.
+const OUTSIDE_ALL_TASKS = ['authenticationMethods/'];
+
+/**
+ * Whether one role/permission pattern covers an action: exact match, a "prefix/*" wildcard, or
+ * Entra's "<entity>/allProperties/allTasks" (every action on the entity except its credentials).
+ */
+export function patternGrants(pattern: string, action: string): boolean {
+  if (pattern === action) return true;
+  if (pattern.endsWith('/*')) return action.startsWith(pattern.slice(0, -1));
+  const allTasks = 'allProperties/allTasks';
+  if (pattern.endsWith(`/${allTasks}`)) {
+    const entity = pattern.slice(0, -allTasks.length);
+    if (!action.startsWith(entity)) return false;
+    const rest = action.slice(entity.length);
+    return !OUTSIDE_ALL_TASKS.some((excluded) => rest.startsWith(excluded));
+  }
+  return false;
+}
+
+/** The action itself and every action whose holder is also granted it (IMPLIED_ACTIONS). */
+function satisfyingActions(action: Action): string[] {
+  const implying = Object.entries(IMPLIED_ACTIONS)
+    .filter(([, implied]) => implied.includes(action))
+    .map(([holder]) => holder);
+  return [action, ...implying];
+}
+
+function patternsGrant(patterns: readonly string[], action: Action): boolean {
+  const satisfying = satisfyingActions(action);
+  return patterns.some((pattern) => satisfying.some((candidate) => patternGrants(pattern, candidate)));
+}
+
+function permissionGrants(name: string, action: Action, onSelf: boolean): boolean {
+  const permission = GRAPH_PERMISSIONS[name];
+  if (permission === undefined) return false;
+  if (permission.selfOnly === true && !onSelf) return false;
+  return patternsGrant(permission.actions, action);
+}
+
+/** Graph permission names that grant the action (for route documentation and error hints). */
+export function permissionsGranting(action: Action): string[] {
+  return Object.keys(GRAPH_PERMISSIONS).filter((name) => permissionGrants(name, action, true));
+}
+
+/** Whether a user holding these roles is privileged, i.e. no longer a "member" (ENTRA-REFERENCE §5.4). */
+export function isPrivilegedUser(roleTemplateIds: Iterable<string>): boolean {
+  for (const id of roleTemplateIds) if (!LIMITED_ROLE_TEMPLATE_IDS.has(id.toLowerCase())) return true;
+  return false;
+}
+
+function isSelf(principal: Principal, target: Target): boolean {
+  return principal.kind === 'user' && target.kind === 'user' && target.id === principal.userId;
+}
+
+/** The "not on yourself" rule: true when it forbids this action for this principal on this target. */
+export function notOnSelf(principal: Principal, action: Action, target: Target): boolean {
+  return NOT_ON_SELF_ACTIONS.has(action) && isSelf(principal, target);
+}
+
+const AU_PREFIX = '/administrativeUnits/';
+
+/** Whether an assignment's directory scope covers the target: "/" everything, an AU only its members. */
+export function scopeCovers(directoryScopeId: string, target: Target): boolean {
+  if (directoryScopeId === '/') return true;
+  if (!directoryScopeId.startsWith(AU_PREFIX) || target.kind === 'tenant') return false;
+  const unitId = directoryScopeId.slice(AU_PREFIX.length).toLowerCase();
+  if (unitId === '' || unitId.includes('/')) return false;
+  return (target.administrativeUnitIds ?? []).some((id) => id.toLowerCase() === unitId);
+}
+
+function targetIsMemberFor(definition: RoleDefinition, action: Action, target: Target): boolean {
+  if (!definition.membersOnly || !SENSITIVE_USER_ACTIONS.has(action) || target.kind !== 'user') return true;
+  // Fail closed: a caller that did not work out the target's roles gets the stricter answer.
+  return target.isPrivileged === false;
+}
+
+type UserPrincipal = Extract<Principal, { kind: 'user' }>;
+
+interface DelegatedContext {
+  readonly principal: UserPrincipal;
+  readonly action: Action;
+  readonly target: Target;
+  readonly roleDefinitions: ReadonlyMap<string, RoleDefinition>;
+}
+
+/** One named rule of the delegated pipeline: a decision, or undefined to go on to the next rule. */
+interface DelegatedRule {
+  readonly name: string;
+  readonly decide: (ctx: DelegatedContext) => Decision | undefined;
+}
+
+const DELEGATED_RULES: readonly DelegatedRule[] = [
+  {
+    name: 'requireDelegatedScope',
+    decide: ({ principal, action, target }) => {
+      const onSelf = isSelf(principal, target);
+      return principal.scopes.some((scope) => permissionGrants(scope, action, onSelf)) ? undefined : deny('permissionMissing');
+    },
+  },
+  {
+    name: 'allowSelfService',
+    decide: ({ principal, action, target }) =>
+      isSelf(principal, target) && SELF_SERVICE_ACTIONS.has(action) ? ALLOW : undefined,
+  },
+  {
+    name: 'refuseOnSelf',
+    decide: ({ principal, action, target }) => (notOnSelf(principal, action, target) ? deny('notOnSelf') : undefined),
+  },
+  {
+    name: 'requireRoleGrant',
+    decide: ({ principal, action, target, roleDefinitions }) => {
+      let nearestMiss: DenyReason = 'roleMissing';
+      for (const assignment of principal.roles) {
+        const definition = roleDefinitions.get(assignment.roleTemplateId.toLowerCase());
+        if (definition === undefined || !patternsGrant(definition.allowedResourceActions, action)) continue;
+        if (!scopeCovers(assignment.directoryScopeId, target)) {
+          if (nearestMiss === 'roleMissing') nearestMiss = 'outOfScope';
+          continue;
+        }
+        if (!targetIsMemberFor(definition, action, target)) {
+          nearestMiss = 'privilegedTarget';
+          continue;
+        }
+        return ALLOW;
+      }
+      return deny(nearestMiss);
+    },
+  },
+];
+
+/**
+ * Decides one request. Routes load the target first so that administrative-unit membership,
+ * the target's privilege and "is it me" are plain data here. Role definition ids are looked up
+ * in lower case, as GUIDs compare.
+ */
+export function authorize(principal: Principal, action: Action, target: Target, options: AuthorizeOptions = {}): Decision {
+  switch (principal.kind) {
+    case 'cli':
+      return ALLOW;
+    case 'app':
+      return principal.permissions.some((name) => permissionGrants(name, action, false)) ? ALLOW : deny('permissionMissing');
+    case 'user': {
+      const ctx: DelegatedContext = { principal, action, target, roleDefinitions: options.roleDefinitions ?? BUILT_IN_ROLES };
+      for (const rule of DELEGATED_RULES) {
+        const decision = rule.decide(ctx);
+        if (decision !== undefined) return decision;
+      }
+      // Unreachable while requireRoleGrant is last; kept closed so a reordering cannot open it.
+      return deny('roleMissing');
+    }
+  }
+}

@@ -1,0 +1,259 @@
+// Authorization data: directory actions, Graph permission → action map, built-in role definitions.
+//
+// Everything here is data so that one test can print what every route requires and who holds it.
+// Action strings follow Entra's resource-action format (ENTRA-REFERENCE §5.2); where Entra has
+// no documented string (security defaults), we chose one in the same style.
+
+const D = 'microsoft.directory';
+
+/** Every action `authorize` can be asked about. A typo in a route is a compile error. */
+export const ACTIONS = [
+  `${D}/users/standard/read`,
+  `${D}/users/create`,
+  `${D}/users/delete`,
+  `${D}/users/basic/update`,
+  `${D}/users/userPrincipalName/update`,
+  `${D}/users/password/update`,
+  `${D}/users/disable`,
+  `${D}/users/enable`,
+  `${D}/users/invalidateAllRefreshTokens`,
+  `${D}/users/authenticationMethods/create`,
+  `${D}/users/authenticationMethods/delete`,
+  `${D}/users/authenticationMethods/standard/read`,
+  `${D}/users/authenticationMethods/standard/restrictedRead`,
+  `${D}/users/authenticationMethods/basic/update`,
+  `${D}/groups/standard/read`,
+  `${D}/groups/create`,
+  `${D}/groups/delete`,
+  `${D}/groups/basic/update`,
+  `${D}/groups/members/update`,
+  `${D}/administrativeUnits/standard/read`,
+  `${D}/administrativeUnits/create`,
+  `${D}/administrativeUnits/delete`,
+  `${D}/administrativeUnits/basic/update`,
+  `${D}/administrativeUnits/members/update`,
+  `${D}/roleDefinitions/standard/read`,
+  `${D}/roleDefinitions/allProperties/allTasks`,
+  `${D}/roleAssignments/standard/read`,
+  `${D}/roleAssignments/allProperties/allTasks`,
+  `${D}/auditLogs/allProperties/read`,
+  `${D}/signInReports/allProperties/read`,
+  `${D}/policies/standard/read`,
+  `${D}/policies/securityDefaults/basic/update`,
+  `${D}/userCredentialPolicies/standard/read`,
+  `${D}/userCredentialPolicies/basic/update`,
+  `${D}/organization/strongAuthentication/allTasks`,
+  `${D}/conditionalAccessPolicies/standard/read`,
+  `${D}/conditionalAccessPolicies/create`,
+  `${D}/conditionalAccessPolicies/basic/update`,
+  `${D}/conditionalAccessPolicies/delete`,
+] as const;
+
+export type Action = (typeof ACTIONS)[number];
+
+/**
+ * Holding the key also grants the listed actions. Entra's restrictedRead is standard/read minus
+ * PII, so a route that shows no PII (TAP metadata) asks for restrictedRead and both kinds of
+ * reader pass.
+ */
+export const IMPLIED_ACTIONS: Readonly<Record<string, readonly Action[]>> = {
+  [`${D}/users/authenticationMethods/standard/read`]: [`${D}/users/authenticationMethods/standard/restrictedRead`],
+  [`${D}/roleDefinitions/allProperties/allTasks`]: [`${D}/roleDefinitions/standard/read`],
+  [`${D}/roleAssignments/allProperties/allTasks`]: [`${D}/roleAssignments/standard/read`],
+};
+
+/** Sensitive actions may not be performed by an administrator on their own account (Entra: "except themselves"). */
+export const NOT_ON_SELF_ACTIONS: ReadonlySet<Action> = new Set<Action>([
+  `${D}/users/authenticationMethods/create`,
+  `${D}/users/authenticationMethods/delete`,
+  `${D}/users/authenticationMethods/basic/update`,
+]);
+
+/**
+ * Entra's "sensitive actions" (ENTRA-REFERENCE §5.4): roles marked `membersOnly` may take these
+ * only on users who hold no privileged role, so a helpdesk cannot take over an administrator.
+ */
+export const SENSITIVE_USER_ACTIONS: ReadonlySet<Action> = new Set<Action>([
+  `${D}/users/delete`,
+  `${D}/users/disable`,
+  `${D}/users/enable`,
+  `${D}/users/password/update`,
+  `${D}/users/userPrincipalName/update`,
+  `${D}/users/invalidateAllRefreshTokens`,
+  `${D}/users/authenticationMethods/create`,
+  `${D}/users/authenticationMethods/delete`,
+  `${D}/users/authenticationMethods/basic/update`,
+  `${D}/users/authenticationMethods/standard/read`,
+  `${D}/users/authenticationMethods/standard/restrictedRead`,
+]);
+
+export interface GraphPermission {
+  readonly actions: readonly Action[];
+  /** A delegated-only scope that reaches only the signed-in user's own object (User.Read). */
+  readonly selfOnly?: boolean;
+}
+
+const USER_READ = [`${D}/users/standard/read`] as const;
+const USER_WRITE = [
+  ...USER_READ,
+  `${D}/users/create`, `${D}/users/delete`, `${D}/users/basic/update`, `${D}/users/userPrincipalName/update`,
+  `${D}/users/password/update`, `${D}/users/disable`, `${D}/users/enable`, `${D}/users/invalidateAllRefreshTokens`,
+] as const;
+const GROUP_READ = [`${D}/groups/standard/read`] as const;
+const GROUP_WRITE = [...GROUP_READ, `${D}/groups/create`, `${D}/groups/delete`, `${D}/groups/basic/update`, `${D}/groups/members/update`] as const;
+const AU_READ = [`${D}/administrativeUnits/standard/read`] as const;
+const AU_WRITE = [
+  ...AU_READ,
+  `${D}/administrativeUnits/create`, `${D}/administrativeUnits/delete`, `${D}/administrativeUnits/basic/update`,
+  `${D}/administrativeUnits/members/update`,
+] as const;
+const ROLE_READ = [`${D}/roleDefinitions/standard/read`, `${D}/roleAssignments/standard/read`] as const;
+const METHODS_READ = [`${D}/users/authenticationMethods/standard/read`] as const;
+const METHODS_WRITE = [
+  ...METHODS_READ,
+  `${D}/users/authenticationMethods/create`, `${D}/users/authenticationMethods/delete`,
+  `${D}/users/authenticationMethods/basic/update`,
+] as const;
+const CA_READ = [`${D}/conditionalAccessPolicies/standard/read`] as const;
+const CA_WRITE = [
+  ...CA_READ,
+  `${D}/conditionalAccessPolicies/create`, `${D}/conditionalAccessPolicies/basic/update`,
+  `${D}/conditionalAccessPolicies/delete`,
+] as const;
+const POLICY_READ = [`${D}/policies/standard/read`, `${D}/userCredentialPolicies/standard/read`, ...CA_READ] as const;
+const LOGS_READ = [`${D}/auditLogs/allProperties/read`, `${D}/signInReports/allProperties/read`] as const;
+
+/**
+ * Microsoft Graph permission names → actions. The same names serve as application permissions
+ * (token `roles`) and delegated scopes (`scp`). Directory.ReadWrite.All leaves out deleting users
+ * and resetting passwords, as Graph's own description of it says.
+ */
+export const GRAPH_PERMISSIONS: Readonly<Record<string, GraphPermission>> = {
+  'User.Read': { actions: USER_READ, selfOnly: true },
+  'User.Read.All': { actions: USER_READ },
+  'User.ReadWrite.All': { actions: USER_WRITE },
+  'User.EnableDisableAccount.All': { actions: [`${D}/users/disable`, `${D}/users/enable`] },
+  'User.RevokeSessions.All': { actions: [`${D}/users/invalidateAllRefreshTokens`] },
+  'Group.Read.All': { actions: GROUP_READ },
+  'Group.ReadWrite.All': { actions: GROUP_WRITE },
+  'GroupMember.ReadWrite.All': { actions: [...GROUP_READ, `${D}/groups/members/update`] },
+  'AdministrativeUnit.Read.All': { actions: AU_READ },
+  'AdministrativeUnit.ReadWrite.All': { actions: AU_WRITE },
+  'Directory.Read.All': { actions: [...USER_READ, ...GROUP_READ, ...AU_READ, ...ROLE_READ] },
+  'Directory.ReadWrite.All': {
+    actions: [
+      ...USER_WRITE.filter((a) => a !== `${D}/users/delete` && a !== `${D}/users/password/update`),
+      ...GROUP_WRITE, ...AU_WRITE, ...ROLE_READ,
+    ],
+  },
+  'UserAuthenticationMethod.Read': { actions: METHODS_READ, selfOnly: true },
+  'UserAuthenticationMethod.Read.All': { actions: METHODS_READ },
+  'UserAuthenticationMethod.ReadWrite.All': { actions: METHODS_WRITE },
+  'Policy.Read.All': { actions: POLICY_READ },
+  'Policy.ReadWrite.AuthenticationMethod': {
+    actions: [
+      `${D}/userCredentialPolicies/standard/read`, `${D}/userCredentialPolicies/basic/update`,
+      `${D}/organization/strongAuthentication/allTasks`,
+    ],
+  },
+  'Policy.ReadWrite.SecurityDefaults': {
+    actions: [`${D}/policies/standard/read`, `${D}/policies/securityDefaults/basic/update`],
+  },
+  'Policy.ReadWrite.ConditionalAccess': { actions: CA_WRITE },
+  'AuditLog.Read.All': { actions: LOGS_READ },
+  'RoleManagement.Read.Directory': { actions: ROLE_READ },
+  'RoleManagement.ReadWrite.Directory': {
+    actions: [`${D}/roleDefinitions/allProperties/allTasks`, `${D}/roleAssignments/allProperties/allTasks`, ...ROLE_READ],
+  },
+};
+
+export interface RoleDefinition {
+  readonly templateId: string;
+  readonly displayName: string;
+  /**
+   * Action patterns: an exact action, or a prefix ending in "/*" ("microsoft.directory/*"), or
+   * Entra's "<entity>/allProperties/allTasks" which grants every action on that entity. Strings
+   * for other services (microsoft.azure.*) may appear and simply never match.
+   */
+  readonly allowedResourceActions: readonly string[];
+  /** Sensitive actions (SENSITIVE_USER_ACTIONS) only on "members": users without a privileged role. */
+  readonly membersOnly: boolean;
+}
+
+function role(
+  templateId: string,
+  displayName: string,
+  allowedResourceActions: readonly string[],
+  membersOnly: boolean,
+): RoleDefinition {
+  return Object.freeze({ templateId, displayName, allowedResourceActions: Object.freeze([...allowedResourceActions]), membersOnly });
+}
+
+/** Template ids from Entra's permissions reference (ENTRA-REFERENCE §5.1). */
+export const ROLE_TEMPLATE_IDS = {
+  globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
+  privilegedAuthenticationAdministrator: '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
+  authenticationAdministrator: 'c4e39bd9-1100-46d3-8c65-fb160da0071f',
+  authenticationPolicyAdministrator: '0526716b-113d-4c15-b2c8-68e3c22b9f80',
+  helpdeskAdministrator: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+  userAdministrator: 'fe930be7-5e62-47db-91af-98c3a49a38b1',
+  privilegedRoleAdministrator: 'e8611ab8-c189-46e8-94e1-60213ab1f814',
+  securityReader: '5d6b6bb7-de71-4623-b4af-96380a352509',
+  globalReader: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
+  conditionalAccessAdministrator: 'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9',
+} as const;
+
+/**
+ * Roles that still leave their holder a "member" whom an Authentication, User or Helpdesk
+ * Administrator may act on (ENTRA-REFERENCE §5.4). Any other role makes a user privileged.
+ */
+export const LIMITED_ROLE_TEMPLATE_IDS: ReadonlySet<string> = new Set([
+  '88d8e3e3-8f55-4a1e-953a-9b9898b8876b', // Directory Readers
+  '95e79109-95c0-4d8e-aee3-d01accf2d47b', // Guest Inviter
+  '790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b', // Message Center Reader
+  '966707d0-3269-4727-9be2-8c3a10f19b9d', // Password Administrator
+  '4a5d8f65-41da-4de4-8968-e035b65339cf', // Reports Reader
+  '27460883-1df1-4691-b032-3b79643e5e63', // User Experience Success Manager
+  '75934031-6c7e-415a-99d7-48dbd49e875e', // Usage Summary Reports Reader
+]);
+
+const R = ROLE_TEMPLATE_IDS;
+const MEMBERS_ONLY = true;
+const ANY_USER = false;
+
+/** Action lists are Entra's, trimmed to what Gatepass serves. */
+export const BUILT_IN_ROLES: ReadonlyMap<string, RoleDefinition> = new Map(
+  [
+    role(R.globalAdministrator, 'Global Administrator', [`${D}/*`], ANY_USER),
+    role(R.privilegedAuthenticationAdministrator, 'Privileged Authentication Administrator', [
+      ...USER_READ, ...METHODS_WRITE, `${D}/users/password/update`, `${D}/users/invalidateAllRefreshTokens`,
+    ], ANY_USER),
+    role(R.authenticationAdministrator, 'Authentication Administrator', [
+      ...USER_READ,
+      `${D}/users/authenticationMethods/create`, `${D}/users/authenticationMethods/delete`,
+      `${D}/users/authenticationMethods/standard/restrictedRead`, `${D}/users/authenticationMethods/basic/update`,
+      `${D}/users/delete`, `${D}/users/disable`, `${D}/users/enable`, `${D}/users/invalidateAllRefreshTokens`,
+      `${D}/users/basic/update`, `${D}/users/password/update`, `${D}/users/userPrincipalName/update`,
+    ], MEMBERS_ONLY),
+    role(R.authenticationPolicyAdministrator, 'Authentication Policy Administrator', [
+      `${D}/organization/strongAuthentication/allTasks`, `${D}/policies/standard/read`,
+      `${D}/userCredentialPolicies/standard/read`, `${D}/userCredentialPolicies/basic/update`,
+    ], ANY_USER),
+    role(R.helpdeskAdministrator, 'Helpdesk Administrator', [
+      ...USER_READ, ...GROUP_READ, `${D}/users/password/update`, `${D}/users/invalidateAllRefreshTokens`,
+    ], MEMBERS_ONLY),
+    role(R.userAdministrator, 'User Administrator', [...USER_WRITE, ...GROUP_WRITE], MEMBERS_ONLY),
+    role(R.privilegedRoleAdministrator, 'Privileged Role Administrator', [
+      ...USER_READ, ...GROUP_READ, `${D}/administrativeUnits/*`,
+      `${D}/roleDefinitions/allProperties/allTasks`, `${D}/roleAssignments/allProperties/allTasks`,
+    ], ANY_USER),
+    role(R.securityReader, 'Security Reader', [...USER_READ, ...GROUP_READ, ...POLICY_READ, ...LOGS_READ], ANY_USER),
+    role(R.globalReader, 'Global Reader', [
+      ...USER_READ, ...GROUP_READ, ...AU_READ, ...ROLE_READ, ...POLICY_READ, ...LOGS_READ,
+      `${D}/users/authenticationMethods/standard/restrictedRead`,
+    ], ANY_USER),
+    role(R.conditionalAccessAdministrator, 'Conditional Access Administrator', [
+      ...USER_READ, ...GROUP_READ, ...CA_WRITE, `${D}/policies/standard/read`, `${D}/policies/securityDefaults/basic/update`,
+    ], ANY_USER),
+  ].map((definition) => [definition.templateId, definition] as const),
+);
