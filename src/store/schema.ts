@@ -189,6 +189,19 @@ export interface FailureCountersTable {
   expires_at: number;
 }
 
+/** Server-side sign-in interaction state (migration 0003). */
+export interface SignInStatesTable {
+  uid_hash: string;
+  subject: string | null;
+  user_id: string | null;
+  login_name: string | null;
+  facts: string;
+  csrf_hash: string;
+  status: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -207,4 +220,5 @@ export interface Database {
   audit_event_targets: AuditEventTargetsTable;
   sign_ins: SignInsTable;
   failure_counters: FailureCountersTable;
+  sign_in_states: SignInStatesTable;
 }

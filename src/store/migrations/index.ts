@@ -3,9 +3,11 @@
 
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-init.js';
+import * as m0003 from './0003-sign-in.js';
 
 const migrations: Record<string, Migration> = {
   '0001-init': m0001,
+  '0003-sign-in': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {

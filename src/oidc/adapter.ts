@@ -1,0 +1,116 @@
+// oidc-provider's storage adapter over the store: ids kept only as keyed hashes, payloads encrypted, and
+// clients read from the applications table (their secrets are checked by our hash, see provider.ts).
+
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { Deps } from '../services/deps.js';
+import { createApplicationsRepo, type ApplicationRecord } from '../store/repos/applications.js';
+import { createOidcPayloadsRepo } from '../store/repos/oidc-payloads.js';
+
+export type ClientMetadataOf = (app: ApplicationRecord) => AdapterPayload;
+
+type AdapterDeps = Pick<Deps, 'db' | 'keyring' | 'clock'>;
+
+/** A model's records in oidc_payloads. */
+class PayloadAdapter implements Adapter {
+  constructor(private readonly model: string, private readonly deps: AdapterDeps) {}
+
+  private hashes(value: string): string[] {
+    return this.deps.keyring.keyedHashCandidates('id-hash', value);
+  }
+
+  private hash(value: string): string {
+    return this.deps.keyring.keyedHash('id-hash', value);
+  }
+
+  private get repo() {
+    return createOidcPayloadsRepo(this.deps.db);
+  }
+
+  private now(): number {
+    return this.deps.clock.now().getTime();
+  }
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    const idHash = this.hash(id);
+    // A stale row stored under a retired key's hash would shadow nothing, but would linger: drop it.
+    const older = this.hashes(id).filter((h) => h !== idHash);
+    if (older.length > 0) await this.repo.deletePayload(this.model, older);
+    const { consumed: _consumed, ...rest } = payload;
+    await this.repo.upsertPayload({
+      model: this.model,
+      idHash,
+      sealed: this.deps.keyring.encrypt('oidc-payload-encryption', JSON.stringify(rest), `${this.model}:${idHash}`),
+      grantIdHash: typeof payload.grantId === 'string' ? this.hash(payload.grantId) : null,
+      uidHash: typeof payload.uid === 'string' ? this.hash(payload.uid) : null,
+      userCodeHash: typeof payload.userCode === 'string' ? this.hash(payload.userCode) : null,
+      accountId: typeof payload.accountId === 'string' ? payload.accountId : null,
+      expiresAt: expiresIn ? this.now() + expiresIn * 1000 : null,
+    });
+  }
+
+  private open(found: { idHash: string; sealed: string; consumedAt: number | null } | undefined): AdapterPayload | undefined {
+    if (!found) return undefined;
+    const payload = JSON.parse(this.deps.keyring.decryptText('oidc-payload-encryption', found.sealed, `${this.model}:${found.idHash}`)) as AdapterPayload;
+    return found.consumedAt === null ? payload : { ...payload, consumed: Math.floor(found.consumedAt / 1000) };
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    return this.open(await this.repo.findPayload(this.model, this.hashes(id), this.now()));
+  }
+
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    return this.open(await this.repo.findPayloadBy(this.model, 'uid_hash', this.hashes(uid), this.now()));
+  }
+
+  async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
+    return this.open(await this.repo.findPayloadBy(this.model, 'user_code_hash', this.hashes(userCode), this.now()));
+  }
+
+  async consume(id: string): Promise<void> {
+    await this.repo.consumePayload(this.model, this.hashes(id), this.now());
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.repo.deletePayload(this.model, this.hashes(id));
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.repo.deleteByGrant(this.model, this.hashes(grantId));
+  }
+}
+
+/** Clients are the applications table, read on every lookup so a change made by another process holds at once. */
+class ClientAdapter implements Adapter {
+  constructor(private readonly deps: AdapterDeps, private readonly metadataOf: ClientMetadataOf) {}
+
+  async find(clientId: string): Promise<AdapterPayload | undefined> {
+    if (!/^[0-9a-f-]{36}$/i.test(clientId)) return undefined;
+    const app = await createApplicationsRepo(this.deps.db).findApplicationByAppId(clientId.toLowerCase());
+    return app ? this.metadataOf(app) : undefined;
+  }
+
+  private refuse(): never {
+    throw new Error('clients are managed through Gatepass applications, not oidc-provider');
+  }
+
+  async upsert(): Promise<void> {
+    this.refuse();
+  }
+  async findByUid(): Promise<undefined> {
+    return undefined;
+  }
+  async findByUserCode(): Promise<undefined> {
+    return undefined;
+  }
+  async consume(): Promise<void> {
+    this.refuse();
+  }
+  async destroy(): Promise<void> {
+    this.refuse();
+  }
+  async revokeByGrantId(): Promise<void> {}
+}
+
+export function createAdapterFactory(deps: AdapterDeps, metadataOf: ClientMetadataOf): (model: string) => Adapter {
+  return (model) => (model === 'Client' ? new ClientAdapter(deps, metadataOf) : new PayloadAdapter(model, deps));
+}

@@ -1,0 +1,42 @@
+// findAccount: the directory user behind a session or token, refused once disabled, deleted, or revoked
+// (a session or token that began before users.sessions_valid_from is void).
+
+import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
+import type { Deps } from '../services/deps.js';
+import { createUsersRepo } from '../store/repos/users.js';
+
+/** When the sign-in behind `token` (or the browser session) happened, in epoch seconds. */
+function startedAt(ctx: KoaContextWithOIDC, token: unknown): number | undefined {
+  if (token && typeof token === 'object') {
+    const t = token as { authTime?: number; iiat?: number; iat?: number; loginTs?: number };
+    // A rotated refresh token keeps the original sign-in time (authTime) and first issue time (iiat).
+    return t.authTime ?? t.loginTs ?? t.iiat ?? t.iat;
+  }
+  return ctx.oidc?.session?.loginTs;
+}
+
+export function createFindAccount(deps: Pick<Deps, 'db' | 'tenant'>): FindAccount {
+  return async (ctx, sub, token) => {
+    const user = await createUsersRepo(deps.db).findUserById(sub);
+    if (!user || !user.accountEnabled) return undefined;
+    const started = startedAt(ctx, token);
+    // Compared in whole seconds, as tokens carry them: a revocation voids everything from earlier seconds.
+    if (started !== undefined && started < Math.floor(user.sessionsValidFrom.getTime() / 1000)) return undefined;
+    const account: Account = {
+      accountId: user.id,
+      async claims() {
+        return {
+          sub: user.id,
+          oid: user.id,
+          tid: deps.tenant.id,
+          preferred_username: user.userPrincipalName,
+          name: user.displayName,
+          given_name: user.givenName ?? undefined,
+          family_name: user.surname ?? undefined,
+          email: user.mail ?? undefined,
+        };
+      },
+    };
+    return account;
+  };
+}

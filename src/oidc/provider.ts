@@ -1,0 +1,251 @@
+// Builds the oidc-provider instance: Entra's paths at the origin, keys from the store, our adapter, account
+// lookup, client-secret check through keyed hashes, and Graph tokens for client credentials (MICROSOFT-CLIENTS.md §1).
+
+import { randomBytes } from 'node:crypto';
+import Provider, { errors, type AdapterPayload, type Configuration, type JWKS, type KoaContextWithOIDC } from 'oidc-provider';
+import { ACR_MFA, ACR_PASSWORD } from '../domain/signin/factors.js';
+import { verifyClientSecret } from '../services/applications.js';
+import type { Deps } from '../services/deps.js';
+import { COOKIE_KEYS_SECRET } from '../services/bootstrap.js';
+import { createApplicationsRepo, type ApplicationRecord } from '../store/repos/applications.js';
+import { createKeysRepo } from '../store/repos/keys.js';
+import { createAdapterFactory } from './adapter.js';
+import { createFindAccount } from './claims.js';
+
+export const GRAPH = 'https://graph.microsoft.com';
+
+export const ROUTES = {
+  authorization: '/oauth2/v2.0/authorize',
+  token: '/oauth2/v2.0/token',
+  end_session: '/oauth2/v2.0/logout',
+  introspection: '/oauth2/v2.0/introspect',
+  revocation: '/oauth2/v2.0/revoke',
+  jwks: '/discovery/v2.0/keys',
+  userinfo: '/oidc/userinfo',
+} as const;
+
+/** HTML for the pages oidc-provider renders itself; supplied by src/web so all pages share one layout. */
+export interface ProviderPages {
+  error(out: { error: string; error_description?: string }, correlationId: string, at: Date): string;
+  logoutConfirm(form: string, host: string): string;
+  loggedOut(): string;
+}
+
+async function loadJwks(deps: Deps): Promise<JWKS> {
+  const rows = await createKeysRepo(deps.db).listActiveSigningKeys();
+  if (rows.length === 0) throw new Error('no signing key in the store (bootstrap did not run)');
+  return {
+    keys: rows.map((r) => JSON.parse(deps.keyring.decryptText('secret-encryption', r.privateJwkSealed, `signing-key:${r.kid}`))),
+  };
+}
+
+async function loadCookieKeys(deps: Deps): Promise<string[]> {
+  const sealed = await createKeysRepo(deps.db).findServerSecret(COOKIE_KEYS_SECRET);
+  if (!sealed) throw new Error('no cookie keys in the store (bootstrap did not run)');
+  return JSON.parse(deps.keyring.decryptText('secret-encryption', sealed, `server-secret:${COOKIE_KEYS_SECRET}`)) as string[];
+}
+
+/** Client metadata for an application. `placeholderSecret` is never compared (see compareClientSecret below). */
+function clientMetadataFor(issuer: string, placeholderSecret: string) {
+  return (app: ApplicationRecord): AdapterPayload => {
+    const common = { client_id: app.appId, client_name: app.displayName, gatepass_kind: app.kind, gatepass_require_consent: app.requireConsent };
+    if (app.kind === 'builtin')
+      return {
+        ...common,
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: [`${issuer}/my/callback`],
+        post_logout_redirect_uris: [`${issuer}/my/signed-out`],
+      };
+    const secret = { client_secret: placeholderSecret, client_secret_expires_at: 0, token_endpoint_auth_method: 'client_secret_basic' };
+    if (app.kind === 'daemon') return { ...common, ...secret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] } as AdapterPayload;
+    return {
+      ...common,
+      ...secret,
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: app.redirectUris,
+      post_logout_redirect_uris: app.postLogoutRedirectUris,
+    } as AdapterPayload;
+  };
+}
+
+const minutes = (m: number) => m * 60;
+
+export async function createProvider(deps: Deps, pages: ProviderPages): Promise<Provider> {
+  const { issuer } = deps.config;
+  const https = issuer.startsWith('https:');
+  const apps = createApplicationsRepo(deps.db);
+  const graphResourceFor = (scope?: unknown) => {
+    const s = new Set(String(scope ?? '').split(' '));
+    return s.has(`${GRAPH}/.default`) || s.has(`${issuer}/.default`) ? GRAPH : undefined;
+  };
+  const placeholderSecret = randomBytes(32).toString('base64url');
+
+  const configuration: Configuration = {
+    adapter: createAdapterFactory(deps, clientMetadataFor(issuer, placeholderSecret)),
+    jwks: await loadJwks(deps),
+    findAccount: createFindAccount(deps),
+    cookies: {
+      keys: await loadCookieKeys(deps),
+      // __Host- requires Path=/, which only the session cookie has; the interaction cookies are path-scoped,
+      // so they take __Secure- (still Secure-only, never settable over http).
+      names: https
+        ? { session: '__Host-gp-session', interaction: '__Secure-gp-interaction', resume: '__Secure-gp-resume' }
+        : { session: 'gp-session', interaction: 'gp-interaction', resume: 'gp-resume' },
+      long: { httpOnly: true, sameSite: 'lax', ...(https ? { secure: true } : {}) },
+      short: { httpOnly: true, sameSite: 'lax', ...(https ? { secure: true } : {}) },
+    },
+    routes: ROUTES,
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    responseTypes: ['code'],
+    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    claims: {
+      openid: ['sub', 'oid', 'tid'],
+      profile: ['name', 'preferred_username', 'given_name', 'family_name'],
+      email: ['email'],
+      acr: null,
+      amr: null,
+      auth_time: null,
+      sid: null,
+    },
+    acrValues: [ACR_PASSWORD, ACR_MFA],
+    // Entra puts name and preferred_username in the ID token of a code flow too.
+    conformIdTokenClaims: false,
+    extraClientMetadata: { properties: ['gatepass_kind', 'gatepass_require_consent'] },
+    pkce: { required: () => true },
+    interactions: { url: (_ctx, interaction) => `/signin/${interaction.uid}` },
+    ttl: {
+      AccessToken: minutes(deps.config.accessTokenMinutes),
+      IdToken: minutes(deps.config.accessTokenMinutes),
+      ClientCredentials: minutes(deps.config.accessTokenMinutes),
+      AuthorizationCode: 60,
+      RefreshToken: minutes(deps.config.refreshTokenMinutes),
+      Grant: minutes(deps.config.refreshTokenMinutes),
+      Interaction: 600, // issue #2: an interaction lives at most 10 minutes
+      // Idle lifetime, renewed on each use (the session is re-saved), never past the absolute lifetime.
+      Session: (_ctx, session) => {
+        const now = Math.floor(Date.now() / 1000);
+        const absoluteEnd = (session.loginTs ?? now) + minutes(deps.config.sessionMaxMinutes);
+        return Math.max(1, Math.min(minutes(deps.config.sessionIdleMinutes), absoluteEnd - now));
+      },
+    },
+    // Refresh tokens rotate on every use; presenting a rotated one revokes the whole grant (oidc-provider's reuse detection).
+    rotateRefreshToken: true,
+    // Entra issues refresh tokens without OIDC's prompt=consent rule for offline_access.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    expiresWithSession: async () => false,
+    loadExistingGrant: async (ctx) => {
+      const client = ctx.oidc.client!;
+      const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(client.clientId);
+      const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+      if (client['gatepass_require_consent'] === true) return existing;
+      // First-party apps (created by an administrator without --require-consent): no consent screen.
+      const grant = existing ?? new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: ctx.oidc.session!.accountId! });
+      const requested = [...ctx.oidc.requestParamScopes];
+      grant.addOIDCScope(requested.filter((s) => !s.includes('/')).join(' '));
+      const claims = ctx.oidc.requestParamClaims;
+      if (claims) grant.addOIDCClaims([...claims]);
+      const resource = graphResourceFor(ctx.oidc.params?.scope);
+      if (resource) grant.addResourceScope(resource, `${GRAPH}/.default ${issuer}/.default`);
+      await grant.save();
+      return grant;
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => !('clientId' in token) || token.clientId === client.clientId },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = pages.logoutConfirm(form, ctx.host);
+        },
+        postLogoutSuccessSource: async (ctx) => {
+          ctx.type = 'html';
+          ctx.body = pages.loggedOut();
+        },
+      },
+      resourceIndicators: {
+        enabled: true,
+        // MSAL and most scripts never send `resource`: derive it from "<resource>/.default".
+        defaultResource: async (ctx, _client, oneOf) => {
+          const r = oneOf ?? graphResourceFor(ctx.oidc.params?.scope);
+          if (!r && ctx.oidc.params?.grant_type === 'client_credentials')
+            // Entra: AADSTS1002012
+            throw new errors.InvalidScope(
+              'client credential flows must ask for <resource>/.default, e.g. https://graph.microsoft.com/.default',
+              String(ctx.oidc.params?.scope ?? ''),
+            );
+          return r as string;
+        },
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx, resource) => {
+          if (resource !== GRAPH) throw new errors.InvalidTarget(`unknown resource ${resource}`);
+          return {
+            scope: `${GRAPH}/.default ${issuer}/.default`,
+            audience: GRAPH,
+            accessTokenTTL: minutes(deps.config.accessTokenMinutes),
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+    },
+    extraTokenClaims: async (_ctx, token) => {
+      if (token.kind === 'ClientCredentials') {
+        const app = await apps.findApplicationByAppId(token.clientId!);
+        if (!app) return undefined;
+        return {
+          roles: app.permissions,
+          tid: deps.tenant.id,
+          appid: app.appId,
+          azp: app.appId,
+          oid: app.servicePrincipalId,
+          idtyp: 'app',
+          ver: '1.0',
+        };
+      }
+      if (token.kind === 'AccessToken' && 'accountId' in token && token.accountId) {
+        // TODO(#4): delegated Graph permissions (scp) limited by the user's roles.
+        return { oid: token.accountId, tid: deps.tenant.id, idtyp: 'user', appid: token.clientId, azp: token.clientId, ver: '1.0' };
+      }
+      return undefined;
+    },
+    formats: {
+      customizers: {
+        jwt: async (_ctx, token, jwt) => {
+          jwt.header = { typ: 'JWT' }; // Entra's header; oidc-provider's default is at+jwt (the kid is kept)
+          if (token.kind === 'ClientCredentials') jwt.payload.sub = jwt.payload.oid; // Entra: sub = oid for app tokens
+        },
+      },
+    },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = pages.error(out as { error: string; error_description?: string }, correlationOf(ctx), deps.clock.now());
+    },
+    discovery: { tenant_region_scope: null, cloud_instance_name: 'gatepass' },
+  };
+
+  const provider = new Provider(issuer, configuration);
+  if (deps.config.trustProxy !== false) provider.proxy = true;
+
+  // Client secrets are stored as keyed hashes only, so oidc-provider's plain comparison cannot work. The
+  // documented extension point is the Client model; we replace its compareClientSecret (called by
+  // client_secret_basic/post authentication after the client was found) with our keyed-hash comparison.
+  provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientId: string }, actual: string) {
+    return verifyClientSecret(deps, this.clientId, actual);
+  };
+
+  provider.on('server_error', (_ctx, err) => deps.log.error({ err }, 'oidc-provider server error'));
+  return provider;
+}
+
+/** The request id Fastify assigned (passed through on the raw request), shown on error pages. */
+export function correlationOf(ctx: KoaContextWithOIDC): string {
+  const id = (ctx.req as { gatepassRequestId?: string }).gatepassRequestId;
+  return id ?? randomBytes(8).toString('hex');
+}

@@ -1,0 +1,140 @@
+// Throttling of password failures, shared by every process through the store: an attempt is counted atomically
+// BEFORE its hash is spent, given back when it succeeds or is refused, and the counts reset only by a completed sign-in.
+
+import { userTarget } from '../domain/audit.js';
+import { throttleAddressKey } from '../domain/net-address.js';
+import { THROTTLE_RULES, decideAttempt, type ThrottleScope } from '../domain/throttle.js';
+import type { DbOrTx } from '../store/db.js';
+import { createFailureCountersRepo, type CounterValue } from '../store/repos/failure-counters.js';
+import { audited } from './audited.js';
+import type { Deps } from './deps.js';
+import { check, userAuthzTarget, type GuardedContext } from './guard.js';
+import { getUserByIdOrUpn } from './user-lookup.js';
+
+/** Who is being guessed at: a directory user, or a name that matches nobody (counted alike, so timing tells nothing). */
+export type ThrottleSubject = string;
+export const userSubject = (userId: string): ThrottleSubject => `user:${userId}`;
+
+const userKey = (subject: ThrottleSubject) => `pw:user:${subject}`;
+const pairPrefix = (subject: ThrottleSubject) => `pw:pair:${subject}:`;
+
+function addressKeyOf(ip: string | null | undefined): string {
+  try {
+    return ip ? throttleAddressKey(ip) : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export interface AttemptTicket {
+  keys: string[];
+}
+
+export type AttemptStart = { allowed: true; ticket: AttemptTicket } | { allowed: false; retryAfterSeconds: number };
+
+async function increment(db: DbOrTx, key: string, scope: ThrottleScope, now: Date): Promise<CounterValue> {
+  const resetMs = THROTTLE_RULES[scope].resetAfterSeconds * 1000;
+  return createFailureCountersRepo(db).incrementAttempt(key, now.getTime(), now.getTime() - resetMs, now.getTime() + resetMs);
+}
+
+/**
+ * Counts the attempt, then decides from the counts as they stood before it (in-flight attempts included), so
+ * N parallel guesses get N distinct counts and only the allowed number pass. A refused attempt is given back.
+ */
+export async function beginAttempt(deps: Pick<Deps, 'db' | 'clock'>, subject: ThrottleSubject, ip: string | null | undefined): Promise<AttemptStart> {
+  const now = deps.clock.now();
+  const pairKey = `${pairPrefix(subject)}${addressKeyOf(ip)}`;
+  const pair = await increment(deps.db, pairKey, 'pair', now);
+  const user = await increment(deps.db, userKey(subject), 'user', now);
+  const decision = decideAttempt({
+    pairFailures: Math.max(0, pair.failures - 1),
+    pairLastFailureAt: pair.lastFailureAt,
+    userFailures: Math.max(0, user.failures - 1),
+    userLastFailureAt: user.lastFailureAt,
+    now,
+  });
+  const ticket = { keys: [pairKey, userKey(subject)] };
+  if (decision.allowed) return { allowed: true, ticket };
+  await giveBack(deps, ticket);
+  return { allowed: false, retryAfterSeconds: decision.retryAfterSeconds };
+}
+
+/** The credential was checked and was wrong: the count stays and the back-off runs from now. */
+export async function attemptFailed(deps: Pick<Deps, 'db' | 'clock'>, ticket: AttemptTicket): Promise<void> {
+  const repo = createFailureCountersRepo(deps.db);
+  for (const key of ticket.keys) await repo.markFailed(key, deps.clock.now().getTime());
+}
+
+/** The credential was right: the attempt is given back (the counts themselves reset only when the sign-in completes). */
+export async function giveBack(deps: Pick<Deps, 'db'>, ticket: AttemptTicket): Promise<void> {
+  const repo = createFailureCountersRepo(deps.db);
+  for (const key of ticket.keys) await repo.giveBack(key);
+}
+
+/** A completed sign-in: the user proved who they are, so their counters start afresh. */
+export async function resetAfterSignIn(deps: Pick<Deps, 'db'>, subject: ThrottleSubject): Promise<void> {
+  const repo = createFailureCountersRepo(deps.db);
+  await repo.deleteCounters([userKey(subject)]);
+  await repo.deleteCountersWithPrefix(pairPrefix(subject));
+}
+
+export interface ThrottleState {
+  userId: string;
+  failures: number;
+  lastFailureDateTime: string | null;
+  /** Seconds before the next attempt from a fresh address is checked (0 = free to try). */
+  retryAfterSeconds: number;
+  addresses: { addressKey: string; failures: number; lastFailureDateTime: string; retryAfterSeconds: number }[];
+}
+
+function waitFor(scope: ThrottleScope, c: CounterValue | undefined, now: Date): number {
+  if (!c) return 0;
+  const facts = scope === 'pair'
+    ? { pairFailures: c.failures, pairLastFailureAt: c.lastFailureAt, userFailures: 0, userLastFailureAt: undefined, now }
+    : { pairFailures: 0, pairLastFailureAt: undefined, userFailures: c.failures, userLastFailureAt: c.lastFailureAt, now };
+  const d = decideAttempt(facts);
+  return d.allowed ? 0 : d.retryAfterSeconds;
+}
+
+/** The user's counters, for `gatepass user unlock` and Graph's signInThrottle extension. */
+export async function getThrottleState(deps: Pick<Deps, 'db' | 'clock'>, userIdOrUpn: string): Promise<ThrottleState> {
+  const user = await getUserByIdOrUpn(deps.db, userIdOrUpn);
+  const subject = userSubject(user.id);
+  const now = deps.clock.now();
+  const repo = createFailureCountersRepo(deps.db);
+  const [total] = await repo.listCountersWithPrefix(userKey(subject));
+  const pairs = await repo.listCountersWithPrefix(pairPrefix(subject));
+  return {
+    userId: user.id,
+    failures: total?.failures ?? 0,
+    lastFailureDateTime: total && total.failures > 0 ? total.lastFailureAt.toISOString() : null,
+    retryAfterSeconds: waitFor('user', total, now),
+    addresses: pairs
+      .filter((p) => p.failures > 0)
+      .map((p) => ({
+        addressKey: p.key.slice(pairPrefix(subject).length),
+        failures: p.failures,
+        lastFailureDateTime: p.lastFailureAt.toISOString(),
+        retryAfterSeconds: waitFor('pair', p, now),
+      })),
+  };
+}
+
+/** Clears every failure counter of the user (audited). */
+export async function clearThrottle(deps: Deps, ctx: GuardedContext, userIdOrUpn: string): Promise<void> {
+  const entry = (user?: { id: string; displayName: string; userPrincipalName: string }) => ({
+    activityDisplayName: 'Unlock user sign-in',
+    category: 'UserManagement' as const,
+    loggedByService: 'Authentication Methods',
+    operationType: 'Update' as const,
+    targetResources: [user ? userTarget(user) : { id: userIdOrUpn, displayName: null, type: 'User' as const }],
+  });
+  let known: { id: string; displayName: string; userPrincipalName: string } | undefined;
+  await audited(deps, ctx, () => entry(known), async (tx, record) => {
+    const user = await getUserByIdOrUpn(tx, userIdOrUpn);
+    known = user;
+    check(ctx, 'microsoft.directory/users/password/update', await userAuthzTarget(tx, user.id));
+    await resetAfterSignIn({ db: tx }, userSubject(user.id));
+    await record(entry(user));
+  });
+}

@@ -1,0 +1,64 @@
+// Failed-attempt counters shared by every process: one atomic statement per change, never read-modify-write.
+
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db.js';
+
+export interface CounterValue {
+  key: string;
+  failures: number;
+  /** The last failure that was actually checked and wrong (an increment in flight does not move it). */
+  lastFailureAt: Date;
+}
+
+export function createFailureCountersRepo(db: DbOrTx) {
+  return {
+    /**
+     * Counts one more attempt BEFORE its credential is checked, in one statement, and returns the new count with
+     * the time of the last real failure. A counter whose last failure is older than `staleBefore` restarts at 1.
+     * Concurrent callers each get a distinct count, so no race lets extra guesses through.
+     */
+    async incrementAttempt(key: string, now: number, staleBefore: number, expiresAt: number): Promise<CounterValue> {
+      const row = await db
+        .insertInto('failure_counters')
+        .values({ key, failures: 1, last_failure_at: now, expires_at: expiresAt })
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet({
+            failures: sql<number>`case when failure_counters.last_failure_at < ${staleBefore} then 1 else failure_counters.failures + 1 end`,
+            last_failure_at: sql<number>`case when failure_counters.last_failure_at < ${staleBefore} then ${now} else failure_counters.last_failure_at end`,
+            expires_at: expiresAt,
+          }),
+        )
+        .returning(['key', 'failures', 'last_failure_at'])
+        .executeTakeFirstOrThrow();
+      return { key: row.key, failures: Number(row.failures), lastFailureAt: new Date(Number(row.last_failure_at)) };
+    },
+
+    /** Gives an attempt back (it succeeded, or was refused without checking anything). Never below zero. */
+    async giveBack(key: string): Promise<void> {
+      await db
+        .updateTable('failure_counters')
+        .set({ failures: sql<number>`case when failures > 0 then failures - 1 else 0 end` })
+        .where('key', '=', key)
+        .execute();
+    },
+
+    /** The attempt was checked and wrong: the back-off runs from now. */
+    async markFailed(key: string, now: number): Promise<void> {
+      await db.updateTable('failure_counters').set({ last_failure_at: now }).where('key', '=', key).execute();
+    },
+
+    async deleteCounters(keys: string[]): Promise<void> {
+      if (keys.length > 0) await db.deleteFrom('failure_counters').where('key', 'in', keys).execute();
+    },
+
+    async deleteCountersWithPrefix(prefix: string): Promise<number> {
+      const r = await db.deleteFrom('failure_counters').where('key', 'like', `${prefix}%`).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+
+    async listCountersWithPrefix(prefix: string): Promise<CounterValue[]> {
+      const rows = await db.selectFrom('failure_counters').selectAll().where('key', 'like', `${prefix}%`).orderBy('key').execute();
+      return rows.map((r) => ({ key: r.key, failures: Number(r.failures), lastFailureAt: new Date(Number(r.last_failure_at)) }));
+    },
+  };
+}

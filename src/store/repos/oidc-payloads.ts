@@ -1,0 +1,103 @@
+// oidc-provider's persisted models (sessions, interactions, grants, codes, tokens): keyed hashes of every id,
+// the payload encrypted, so the table alone yields no usable session id, code or token.
+
+import type { ExpressionBuilder } from 'kysely';
+import type { DbOrTx } from '../db.js';
+import type { Database } from '../schema.js';
+
+export interface StoredPayload {
+  model: string;
+  idHash: string;
+  /** The encrypted payload. */
+  sealed: string;
+  grantIdHash: string | null;
+  uidHash: string | null;
+  userCodeHash: string | null;
+  accountId: string | null;
+  expiresAt: number | null;
+}
+
+export interface FoundPayload {
+  idHash: string;
+  sealed: string;
+  consumedAt: number | null;
+}
+
+export function createOidcPayloadsRepo(db: DbOrTx) {
+  const live = (now: number) => (eb: ExpressionBuilder<Database, 'oidc_payloads'>) =>
+    eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]);
+
+  return {
+    async upsertPayload(p: StoredPayload): Promise<void> {
+      const values = {
+        model: p.model,
+        id_hash: p.idHash,
+        payload: p.sealed,
+        grant_id_hash: p.grantIdHash,
+        uid_hash: p.uidHash,
+        user_code_hash: p.userCodeHash,
+        account_id: p.accountId,
+        expires_at: p.expiresAt,
+        consumed_at: null,
+      };
+      await db
+        .insertInto('oidc_payloads')
+        .values(values)
+        .onConflict((oc) =>
+          oc.columns(['model', 'id_hash']).doUpdateSet({
+            payload: values.payload,
+            grant_id_hash: values.grant_id_hash,
+            uid_hash: values.uid_hash,
+            user_code_hash: values.user_code_hash,
+            account_id: values.account_id,
+            expires_at: values.expires_at,
+          }),
+        )
+        .execute();
+    },
+
+    /** Undefined when absent or expired. */
+    async findPayload(model: string, idHashes: string[], now: number): Promise<FoundPayload | undefined> {
+      const r = await db
+        .selectFrom('oidc_payloads')
+        .select(['id_hash', 'payload', 'consumed_at'])
+        .where('model', '=', model)
+        .where('id_hash', 'in', idHashes)
+        .where(live(now))
+        .executeTakeFirst();
+      return r && { idHash: r.id_hash, sealed: r.payload, consumedAt: r.consumed_at };
+    },
+
+    async findPayloadBy(model: string, column: 'uid_hash' | 'user_code_hash', hashes: string[], now: number): Promise<FoundPayload | undefined> {
+      const r = await db
+        .selectFrom('oidc_payloads')
+        .select(['id_hash', 'payload', 'consumed_at'])
+        .where('model', '=', model)
+        .where(column, 'in', hashes)
+        .where(live(now))
+        .executeTakeFirst();
+      return r && { idHash: r.id_hash, sealed: r.payload, consumedAt: r.consumed_at };
+    },
+
+    /** Marks a single-use record used, in one statement; false when it was already consumed (another request won). */
+    async consumePayload(model: string, idHashes: string[], now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('oidc_payloads')
+        .set({ consumed_at: now })
+        .where('model', '=', model)
+        .where('id_hash', 'in', idHashes)
+        .where('consumed_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async deletePayload(model: string, idHashes: string[]): Promise<void> {
+      await db.deleteFrom('oidc_payloads').where('model', '=', model).where('id_hash', 'in', idHashes).execute();
+    },
+
+    /** One statement: every record of this model belonging to the grant. */
+    async deleteByGrant(model: string, grantIdHashes: string[]): Promise<void> {
+      await db.deleteFrom('oidc_payloads').where('model', '=', model).where('grant_id_hash', 'in', grantIdHashes).execute();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+// Server-side state of a sign-in interaction (keyed by a hash of the interaction uid).
+
+import type { DbOrTx } from '../db.js';
+
+export interface StoredFact {
+  method: 'password' | 'tap' | 'totp' | 'passkey';
+  /** Epoch ms. */
+  at: number;
+  hardwareBound?: boolean;
+}
+
+export interface SignInStateRecord {
+  uidHash: string;
+  subject: string | null;
+  userId: string | null;
+  loginName: string | null;
+  facts: StoredFact[];
+  csrfHash: string;
+  status: 'active' | 'ended';
+  createdAt: number;
+  expiresAt: number;
+}
+
+export function createSignInStatesRepo(db: DbOrTx) {
+  return {
+    /** Undefined when absent or expired. */
+    async findState(uidHash: string, now: number): Promise<SignInStateRecord | undefined> {
+      const r = await db.selectFrom('sign_in_states').selectAll().where('uid_hash', '=', uidHash).where('expires_at', '>', now).executeTakeFirst();
+      if (!r) return undefined;
+      return {
+        uidHash: r.uid_hash,
+        subject: r.subject,
+        userId: r.user_id,
+        loginName: r.login_name,
+        facts: JSON.parse(r.facts) as StoredFact[],
+        csrfHash: r.csrf_hash,
+        status: r.status === 'ended' ? 'ended' : 'active',
+        createdAt: Number(r.created_at),
+        expiresAt: Number(r.expires_at),
+      };
+    },
+
+    /** Creates the state once; a concurrent second start keeps the first. Expired states are swept on the way. */
+    async insertStateIfAbsent(s: SignInStateRecord): Promise<void> {
+      await db.deleteFrom('sign_in_states').where('expires_at', '<=', s.createdAt).execute();
+      await db
+        .insertInto('sign_in_states')
+        .values({
+          uid_hash: s.uidHash,
+          subject: s.subject,
+          user_id: s.userId,
+          login_name: s.loginName,
+          facts: JSON.stringify(s.facts),
+          csrf_hash: s.csrfHash,
+          status: s.status,
+          created_at: s.createdAt,
+          expires_at: s.expiresAt,
+        })
+        .onConflict((oc) => oc.column('uid_hash').doNothing())
+        .execute();
+    },
+
+    /**
+     * Binds the state to one subject, only if it is unbound or already bound to that subject (one statement,
+     * so two racing requests cannot bind it to two users). Returns false when bound to someone else or ended.
+     */
+    async bindSubject(uidHash: string, subject: string, userId: string | null, loginName: string): Promise<boolean> {
+      const r = await db
+        .updateTable('sign_in_states')
+        .set({ subject, user_id: userId, login_name: loginName })
+        .where('uid_hash', '=', uidHash)
+        .where('status', '=', 'active')
+        .where((eb) => eb.or([eb('subject', 'is', null), eb('subject', '=', subject)]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    /** Appends a verified fact, only while the state is active and bound to `subject`. */
+    async recordFacts(uidHash: string, subject: string, facts: StoredFact[]): Promise<boolean> {
+      const r = await db
+        .updateTable('sign_in_states')
+        .set({ facts: JSON.stringify(facts) })
+        .where('uid_hash', '=', uidHash)
+        .where('status', '=', 'active')
+        .where('subject', '=', subject)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    /** A failure: the verified facts are dropped; the binding stays, so nothing proved can move to another user. */
+    async clearFacts(uidHash: string): Promise<void> {
+      await db.updateTable('sign_in_states').set({ facts: '[]' }).where('uid_hash', '=', uidHash).execute();
+    },
+
+    /** A refusal: nothing more may happen in this interaction. */
+    async endState(uidHash: string): Promise<void> {
+      await db.updateTable('sign_in_states').set({ facts: '[]', status: 'ended' }).where('uid_hash', '=', uidHash).execute();
+    },
+
+    /** "Use another account": forget the binding and every fact. */
+    async unbind(uidHash: string): Promise<void> {
+      await db
+        .updateTable('sign_in_states')
+        .set({ facts: '[]', subject: null, user_id: null, login_name: null })
+        .where('uid_hash', '=', uidHash)
+        .where('status', '=', 'active')
+        .execute();
+    },
+
+    async deleteState(uidHash: string): Promise<void> {
+      await db.deleteFrom('sign_in_states').where('uid_hash', '=', uidHash).execute();
+    },
+  };
+}
