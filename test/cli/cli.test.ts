@@ -1,0 +1,231 @@
+// The `gatepass` CLI run as a real child process on both databases: users, apps (secret shown once), --json output,
+// exit codes, backups, and that a password is never accepted as an argument.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { loadConfig } from '../../src/config/load.js';
+import { openRuntime } from '../../src/runtime.js';
+import { verifyClientSecret } from '../../src/services/applications.js';
+import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
+import { osUserName } from '../../src/cli/session.js';
+import { gatepass, oneJsonObject } from './run-cli.js';
+
+const PASSWORD = 'correct horse battery staple';
+
+for (const dialect of dialects) {
+  describe(`gatepass CLI on ${dialect}`, () => {
+    let db: TestDatabase;
+    let env: Record<string, string>;
+    before(async () => {
+      db = await createTestDatabase(dialect);
+      env = { ...db.env, GATEPASS_DOMAINS: 'contoso.test', GATEPASS_LOG_LEVEL: 'warn' };
+    });
+    after(() => db.drop());
+
+    it('migrate applies the migrations once and prints the first-start banner on stderr only', async () => {
+      const first = await gatepass(env, ['--json', 'migrate']);
+      assert.equal(first.code, 0, first.stderr);
+      const out = oneJsonObject(first.stdout);
+      assert.ok((out.appliedMigrations as string[]).includes('0001-init'));
+      assert.equal(out.createdAdmin, 'admin@contoso.test');
+      assert.match(first.stderr, /first start/i);
+      const again = await gatepass(env, ['migrate', '--json']);
+      assert.deepEqual(oneJsonObject(again.stdout).appliedMigrations, []);
+      assert.doesNotMatch(again.stderr, /first start/i);
+    });
+
+    it('creates a user with --password-stdin and prints exactly one Graph user object with --json', async () => {
+      const r = await gatepass(env, ['user', 'create', '--upn', 'Alice@Contoso.test', '--display-name', 'Alice', '--password-stdin', '--json'], `${PASSWORD}\n`);
+      assert.equal(r.code, 0, r.stderr);
+      const user = oneJsonObject(r.stdout);
+      assert.equal(user.userPrincipalName, 'alice@contoso.test');
+      assert.equal(user.accountEnabled, true);
+      assert.match(String(user.id), /^[0-9a-f-]{36}$/);
+      assert.equal('passwordHash' in user || 'passwordProfile' in user, false);
+      assert.ok(!r.stdout.includes(PASSWORD) && !r.stderr.includes(PASSWORD), 'the password is never printed');
+      // Stored as argon2id, not in clear.
+      const rt = await openRuntime({ config: loadConfig(env) });
+      try {
+        const row = await rt.deps.db.selectFrom('users').select('password_hash').where('user_principal_name', '=', 'alice@contoso.test').executeTakeFirstOrThrow();
+        assert.match(String(row.password_hash), /argon2id/);
+        const audit = await rt.deps.db.selectFrom('audit_events').select(['initiated_by', 'activity_display_name']).where('activity_display_name', '=', 'Add user').execute();
+        assert.ok(audit.some((a) => a.initiated_by.includes(`"servicePrincipalName":"cli:${osUserName()}"`)), 'the CLI (with the OS user) is the audited actor');
+      } finally {
+        await rt.close();
+      }
+    });
+
+    it('lists, shows and disables users; errors are one stderr line and a Graph error object with --json', async () => {
+      const list = await gatepass(env, ['--json', 'user', 'list']);
+      assert.equal(list.code, 0, list.stderr);
+      const upns = (oneJsonObject(list.stdout).value as { userPrincipalName: string }[]).map((u) => u.userPrincipalName).sort();
+      assert.deepEqual(upns, ['admin@contoso.test', 'alice@contoso.test']);
+      const filtered = await gatepass(env, ['user', 'list', '--json', '--filter', "startswith(displayName,'Al')"]);
+      assert.deepEqual((oneJsonObject(filtered.stdout).value as { displayName: string }[]).map((u) => u.displayName), ['Alice']);
+
+      const disabled = await gatepass(env, ['user', 'disable', 'alice@contoso.test', '--json']);
+      assert.equal(disabled.code, 0, disabled.stderr);
+      assert.equal(oneJsonObject(disabled.stdout).accountEnabled, false);
+      const shown = await gatepass(env, ['user', 'show', 'ALICE@contoso.test']);
+      assert.equal(shown.code, 0);
+      assert.match(shown.stdout, /Account:\s+DISABLED/);
+
+      const missing = await gatepass(env, ['--json', 'user', 'show', 'nobody@contoso.test']);
+      assert.equal(missing.code, 1);
+      const err = oneJsonObject(missing.stdout).error as { code: string; message: string; innerError: Record<string, string> };
+      assert.equal(err.code, 'Request_ResourceNotFound');
+      assert.ok(err.innerError['request-id']);
+      assert.equal(missing.stderr.trim().split('\n').length, 1);
+      assert.match(missing.stderr, /^gatepass: .*nobody@contoso\.test/);
+    });
+
+    it('creates a daemon app whose secret is printed once and works; app show never shows it', async () => {
+      const r = await gatepass(env, ['app', 'create', '--name', 'Automation', '--permission', 'User.ReadWrite.All', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const app = oneJsonObject(r.stdout);
+      const creds = app.passwordCredentials as { keyId: string; secretText: string | null; endDateTime: string }[];
+      assert.equal(creds.length, 1);
+      const secret = creds[0]!.secretText!;
+      assert.match(secret, /^[A-Za-z0-9_-]{40,}$/);
+      assert.ok(Date.parse(creds[0]!.endDateTime) > Date.now() + 170 * 86_400_000, 'expiry shown (default 180 days)');
+      assert.match(String(app.gatepassTokenEndpoint), /\/oauth2\/v2\.0\/token$/);
+      assert.deepEqual(app.gatepassPermissions, ['User.ReadWrite.All']);
+
+      const shown = await gatepass(env, ['app', 'show', String(app.appId), '--json']);
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.ok(!shown.stdout.includes(secret), 'app show never prints the secret');
+      assert.equal((oneJsonObject(shown.stdout).passwordCredentials as { secretText: unknown }[])[0]!.secretText, null);
+      const text = await gatepass(env, ['app', 'show', 'Automation']);
+      assert.ok(!text.stdout.includes(secret));
+      const listed = await gatepass(env, ['app', 'list']);
+      assert.ok(!listed.stdout.includes(secret));
+
+      const rt = await openRuntime({ config: loadConfig(env) });
+      try {
+        assert.equal(await verifyClientSecret(rt.deps, String(app.appId), secret), true, 'the printed secret authenticates the app');
+        const stored = await rt.deps.db.selectFrom('application_secrets').select('secret_hash').execute();
+        assert.ok(stored.every((s) => !s.secret_hash.includes(secret)), 'stored only as a keyed hash');
+      } finally {
+        await rt.close();
+      }
+
+      const both = await gatepass(env, ['app', 'create', '--name', 'Bad', '--permission', 'User.Read.All', '--redirect-uri', 'https://app.example/cb']);
+      assert.equal(both.code, 2);
+      const unknown = await gatepass(env, ['app', 'create', '--name', 'Bad', '--permission', 'Made.Up']);
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.stderr, /Made\.Up/);
+    });
+
+    it('backup copies SQLite online and reminds that the key is separate; on PostgreSQL it points to pg_dump', async () => {
+      const file = path.join(db.dataDir, 'backup.db');
+      const r = await gatepass(env, ['backup', file]);
+      if (dialect === 'postgres') {
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, /pg_dump/);
+        assert.equal(existsSync(file), false);
+        return;
+      }
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /key is NOT in the backup/);
+      const copy = new SQLite(file, { readonly: true });
+      try {
+        const upns = copy.prepare('select user_principal_name as upn from users order by upn').all() as { upn: string }[];
+        assert.deepEqual(upns.map((u) => u.upn), ['admin@contoso.test', 'alice@contoso.test']);
+      } finally {
+        copy.close();
+      }
+      const again = await gatepass(env, ['backup', file]);
+      assert.equal(again.code, 2, 'an existing file is never overwritten');
+    });
+  });
+}
+
+describe('gatepass CLI safety and errors', () => {
+  let db: TestDatabase;
+  let env: Record<string, string>;
+  before(async () => {
+    db = await createTestDatabase('sqlite');
+    env = { ...db.env, GATEPASS_DOMAINS: 'contoso.test' };
+  });
+  after(() => db.drop());
+
+  it('never takes a password as an argument: --password is refused without echoing it, and nothing is created', async () => {
+    for (const args of [
+      ['user', 'create', '--upn', 'eve@contoso.test', '--display-name', 'Eve', '--password', 'Sup3r-secret-value'],
+      ['user', 'create', '--upn', 'eve@contoso.test', '--display-name', 'Eve', '--password=Sup3r-secret-value'],
+      ['user', 'reset-password', 'admin@contoso.test', '--password', 'Sup3r-secret-value'],
+    ]) {
+      const r = await gatepass(env, args);
+      assert.equal(r.code, 2, r.stderr);
+      assert.ok(!r.stderr.includes('Sup3r-secret-value') && !r.stdout.includes('Sup3r-secret-value'));
+      assert.match(r.stderr, /never taken as arguments/);
+    }
+    const help = await gatepass(env, ['user', 'create', '--help']);
+    assert.doesNotMatch(help.stdout, /--password </);
+    const list = await gatepass(env, ['user', 'list', '--json']);
+    assert.ok(!(oneJsonObject(list.stdout).value as { userPrincipalName: string }[]).some((u) => u.userPrincipalName === 'eve@contoso.test'));
+  });
+
+  it('without a terminal, user create needs --password-stdin or --no-password; reset-password needs --password-stdin', async () => {
+    const r = await gatepass(env, ['user', 'create', '--upn', 'bob@contoso.test', '--display-name', 'Bob']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--password-stdin/);
+    const none = await gatepass(env, ['user', 'create', '--upn', 'bob@contoso.test', '--display-name', 'Bob', '--no-password', '--json']);
+    assert.equal(none.code, 0, none.stderr);
+    const reset = await gatepass(env, ['user', 'reset-password', 'bob@contoso.test']);
+    assert.equal(reset.code, 2);
+    const weak = await gatepass(env, ['user', 'reset-password', 'bob@contoso.test', '--password-stdin'], 'password\n');
+    assert.equal(weak.code, 1);
+    assert.match(weak.stderr, /password/i);
+    const good = await gatepass(env, ['user', 'reset-password', 'bob@contoso.test', '--password-stdin', '--json'], PASSWORD);
+    assert.equal(good.code, 0, good.stderr);
+    assert.equal(oneJsonObject(good.stdout).userPrincipalName, 'bob@contoso.test');
+  });
+
+  it('security defaults: show, off, on, with the Graph policy shape', async () => {
+    const show = await gatepass(env, ['--json', 'policy', 'security-defaults']);
+    assert.equal(oneJsonObject(show.stdout).isEnabled, true);
+    const off = await gatepass(env, ['policy', 'security-defaults', 'off', '--json']);
+    assert.equal(oneJsonObject(off.stdout).isEnabled, false);
+    const on = await gatepass(env, ['policy', 'security-defaults', 'on']);
+    assert.match(on.stdout, /ON/);
+    const bad = await gatepass(env, ['policy', 'security-defaults', 'maybe']);
+    assert.equal(bad.code, 2);
+  });
+
+  it('app secrets: add prints a new secret once, remove deletes it', async () => {
+    const created = oneJsonObject((await gatepass(env, ['app', 'create', '--name', 'Web', '--redirect-uri', 'https://app.example/cb', '--json'])).stdout);
+    const added = await gatepass(env, ['app', 'secret', 'add', String(created.appId), '--days', '30', '--json']);
+    assert.equal(added.code, 0, added.stderr);
+    const cred = oneJsonObject(added.stdout);
+    assert.ok(cred.secretText && cred.keyId);
+    const tooLong = await gatepass(env, ['app', 'secret', 'add', 'Web', '--days', '9999']);
+    assert.equal(tooLong.code, 2);
+    assert.match(tooLong.stderr, /--days/);
+    const removed = await gatepass(env, ['app', 'secret', 'remove', 'Web', String(cred.keyId)]);
+    assert.equal(removed.code, 0, removed.stderr);
+    const shown = oneJsonObject((await gatepass(env, ['app', 'show', 'Web', '--json'])).stdout);
+    assert.equal((shown.passwordCredentials as unknown[]).length, 1);
+  });
+
+  it('a bad setting stops `gatepass serve` with one line naming it', async () => {
+    const r = await gatepass({ ...env, PORT: 'abc' }, ['serve']);
+    assert.notEqual(r.code, 0);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /^gatepass: PORT /);
+    const bad = await gatepass({ ...env, GATEPASS_TRUST_PROXY: '10.0.0.0/33' }, ['user', 'list']);
+    assert.equal(bad.code, 78);
+    assert.match(bad.stderr, /GATEPASS_TRUST_PROXY/);
+  });
+
+  it('usage errors exit 2 with one line', async () => {
+    const r = await gatepass(env, ['user', 'create', '--display-name', 'X']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^gatepass: required option '--upn/);
+    const unknown = await gatepass(env, ['frobnicate']);
+    assert.equal(unknown.code, 2);
+  });
+});
