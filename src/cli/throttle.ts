@@ -1,19 +1,34 @@
-// The CLI's view of sign-in throttling (placeholder until services/throttle.ts lands).
+// The CLI's view of a user's sign-in throttle (services/throttle.ts): shown by `user show`, cleared by `user unlock`.
 
 import type { Deps, RequestContext } from '../services/deps.js';
+import { clearThrottle, getThrottleState, type ThrottleState } from '../services/throttle.js';
 import type { UserRecord } from '../services/users.js';
-import { CliError, EXIT } from './errors.js';
 
-export type ThrottleView = Record<string, unknown>;
+export type ThrottleView = Omit<ThrottleState, 'userId'>;
 
-export async function throttleState(_deps: Deps, _user: UserRecord): Promise<ThrottleView | undefined> {
-  return undefined;
+function viewOf(state: ThrottleState): ThrottleView {
+  const { userId: _userId, ...view } = state;
+  return view;
 }
 
-export function throttleLines(_view: ThrottleView | undefined): string[] {
-  return [];
+export async function throttleState(deps: Deps, user: UserRecord): Promise<ThrottleView> {
+  return viewOf(await getThrottleState(deps, user.id));
 }
 
-export async function unlockUser(_deps: Deps, _ctx: RequestContext, _user: UserRecord): Promise<ThrottleView> {
-  throw new CliError('sign-in throttling is not available in this build', EXIT.usage, 'notSupported');
+export function throttleLines(view: ThrottleView | undefined): string[] {
+  if (!view) return [];
+  if (view.failures === 0 && view.addresses.length === 0) return ['  Sign-in throttle: no recent password failures'];
+  const lines = [
+    `  Sign-in throttle: ${view.failures} recent password failure(s), last ${view.lastFailureDateTime ?? '—'}` +
+      (view.retryAfterSeconds > 0 ? `; every address waits ${view.retryAfterSeconds} s` : ''),
+  ];
+  for (const a of view.addresses)
+    lines.push(`    from ${a.addressKey}: ${a.failures} failure(s), last ${a.lastFailureDateTime}${a.retryAfterSeconds > 0 ? `, waits ${a.retryAfterSeconds} s` : ''}`);
+  lines.push('  (gatepass user unlock clears it)');
+  return lines;
+}
+
+export async function unlockUser(deps: Deps, ctx: RequestContext, user: UserRecord): Promise<ThrottleView> {
+  await clearThrottle(deps, ctx, user.id);
+  return viewOf(await getThrottleState(deps, user.id));
 }

@@ -9,6 +9,7 @@ import SQLite from 'better-sqlite3';
 import { loadConfig } from '../../src/config/load.js';
 import { openRuntime } from '../../src/runtime.js';
 import { verifyClientSecret } from '../../src/services/applications.js';
+import { attemptFailed, beginAttempt, userSubject } from '../../src/services/throttle.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 import { osUserName } from '../../src/cli/session.js';
 import { gatepass, oneJsonObject } from './run-cli.js';
@@ -183,6 +184,42 @@ describe('gatepass CLI safety and errors', () => {
     const good = await gatepass(env, ['user', 'reset-password', 'bob@contoso.test', '--password-stdin', '--json'], PASSWORD);
     assert.equal(good.code, 0, good.stderr);
     assert.equal(oneJsonObject(good.stdout).userPrincipalName, 'bob@contoso.test');
+  });
+
+  it('groups: create, add and remove members, show, delete', async () => {
+    const g = await gatepass(env, ['group', 'create', '--name', 'Site A', '--description', 'First site', '--json']);
+    assert.equal(g.code, 0, g.stderr);
+    assert.equal(oneJsonObject(g.stdout).displayName, 'Site A');
+    assert.equal((await gatepass(env, ['group', 'add-member', 'Site A', 'admin@contoso.test'])).code, 0);
+    const twice = await gatepass(env, ['group', 'add-member', 'Site A', 'admin@contoso.test']);
+    assert.equal(twice.code, 1);
+    const shown = oneJsonObject((await gatepass(env, ['group', 'show', 'Site A', '--json'])).stdout);
+    assert.deepEqual((shown.members as { userPrincipalName: string }[]).map((m) => m.userPrincipalName), ['admin@contoso.test']);
+    assert.equal((await gatepass(env, ['group', 'remove-member', 'Site A', 'admin@contoso.test'])).code, 0);
+    assert.equal((await gatepass(env, ['group', 'delete', 'Site A'])).code, 0);
+    const list = oneJsonObject((await gatepass(env, ['group', 'list', '--json'])).stdout);
+    assert.deepEqual(list.value, []);
+  });
+
+  it('user show reports the sign-in throttle and user unlock clears it', async () => {
+    const rt = await openRuntime({ config: loadConfig(env) });
+    try {
+      const admin = await rt.deps.db.selectFrom('users').select('id').where('user_principal_name', '=', 'admin@contoso.test').executeTakeFirstOrThrow();
+      for (let i = 0; i < 3; i++) {
+        const start = await beginAttempt(rt.deps, userSubject(admin.id), '203.0.113.7');
+        assert.ok(start.allowed);
+        await attemptFailed(rt.deps, start.ticket);
+      }
+    } finally {
+      await rt.close();
+    }
+    const before = oneJsonObject((await gatepass(env, ['user', 'show', 'admin@contoso.test', '--json'])).stdout);
+    assert.equal((before['@gatepass.signInThrottle'] as { failures: number }).failures, 3);
+    const text = await gatepass(env, ['user', 'show', 'admin@contoso.test']);
+    assert.match(text.stdout, /3 recent password failure/);
+    const unlocked = await gatepass(env, ['user', 'unlock', 'admin@contoso.test', '--json']);
+    assert.equal(unlocked.code, 0, unlocked.stderr);
+    assert.equal((oneJsonObject(unlocked.stdout)['@gatepass.signInThrottle'] as { failures: number }).failures, 0);
   });
 
   it('security defaults: show, off, on, with the Graph policy shape', async () => {
