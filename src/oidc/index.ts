@@ -1,13 +1,83 @@
-// Mounts the OpenID Connect provider at the origin with Entra's paths.
+// Mounts the OpenID Connect provider at the origin with Entra's paths, plus the per-tenant aliases.
 
-import type { FastifyInstance } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
 import type { Deps } from '../services/deps.js';
+import { errorPage, loggedOutPage, logoutConfirmPage } from '../web/views/oidc-pages.js';
+import { createProvider } from './provider.js';
+import { registerTenantEndpoints } from './tenant-endpoints.js';
 
-export interface OidcHandle {
-  /** Filled in by the OIDC module. */
-  readonly ready: boolean;
+export interface InteractionDetails {
+  uid: string;
+  prompt: { name: string; reasons: string[]; details: Record<string, unknown> };
+  params: Record<string, unknown>;
+  session?: { accountId?: string; uid?: string };
+  grantId?: string;
+  lastSubmission?: Record<string, unknown>;
+  returnTo: string;
 }
 
-export async function registerOidc(_app: FastifyInstance, _deps: Deps): Promise<OidcHandle> {
-  return { ready: false };
+export interface LoginResult {
+  accountId: string;
+  amr: string[];
+  acr: string;
+  /** Epoch seconds of the sign-in. */
+  ts: number;
+}
+
+/** What the web pages use of the provider; routes never reach provider internals directly. */
+export interface OidcHandle {
+  readonly provider: Provider;
+  interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
+  /** Records the result and returns the URL the browser must go to next (oidc-provider's resume endpoint). */
+  finishLogin(req: IncomingMessage, res: ServerResponse, login: LoginResult): Promise<string>;
+  finishConsent(req: IncomingMessage, res: ServerResponse): Promise<string>;
+  abort(req: IncomingMessage, res: ServerResponse, error: string, description: string): Promise<string>;
+}
+
+const ALL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'HEAD'] as const;
+
+export async function registerOidc(app: FastifyInstance, deps: Deps): Promise<OidcHandle> {
+  const provider = await createProvider(deps, { error: errorPage, logoutConfirm: logoutConfirmPage, loggedOut: loggedOutPage });
+  const callback = provider.callback();
+
+  // Hijacked before Fastify reads the body, so oidc-provider reads the raw stream itself.
+  const handTo = (rewrite?: string) => async (req: FastifyRequest, reply: FastifyReply) => {
+    reply.hijack();
+    const raw = req.raw as IncomingMessage & { gatepassRequestId?: string };
+    raw.gatepassRequestId = req.id;
+    if (rewrite) {
+      const url = raw.url ?? '/';
+      const q = url.indexOf('?');
+      raw.url = rewrite + (q >= 0 ? url.slice(q) : '');
+    }
+    await callback(raw, reply.raw);
+  };
+
+  for (const url of ['/.well-known/openid-configuration', '/oauth2/*', '/discovery/v2.0/keys', '/oidc/userinfo'])
+    app.route({ method: [...ALL_METHODS], url, onRequest: handTo(), handler: async () => {} });
+  registerTenantEndpoints(app, deps, handTo);
+
+  return {
+    provider,
+    interactionDetails: async (req, res) => (await provider.interactionDetails(req, res)) as unknown as InteractionDetails,
+    finishLogin: (req, res, login) =>
+      provider.interactionResult(req, res, { login: { ...login, remember: true } }, { mergeWithLastSubmission: false }),
+    finishConsent: async (req, res) => {
+      const details = await provider.interactionDetails(req, res);
+      const { prompt, params, session } = details;
+      const grant = details.grantId
+        ? (await provider.Grant.find(details.grantId))!
+        : new provider.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
+      const d = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+      if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(' '));
+      if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
+      for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+      const grantId = await grant.save();
+      return provider.interactionResult(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    },
+    abort: (req, res, error, description) =>
+      provider.interactionResult(req, res, { error, error_description: description }, { mergeWithLastSubmission: false }),
+  };
 }

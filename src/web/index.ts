@@ -1,9 +1,52 @@
-// Server-rendered pages: sign-in interactions and the user's /my pages.
+// Server-rendered pages: sign-in interactions and the user's /my pages, in their own plugin with strict security
+// headers and an HTML error handler (the Graph error envelope stays with the API).
 
+import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import { isAppError } from '../domain/errors.js';
 import type { OidcHandle } from '../oidc/index.js';
 import type { Deps } from '../services/deps.js';
+import { registerMyRoutes } from './my-routes.js';
+import { registerSignInRoutes } from './sign-in-routes.js';
+import { signInErrorPage } from './views/error-page.js';
+import { STYLESHEET } from './views/html.js';
 
-export async function registerWeb(_app: FastifyInstance, _deps: Deps, _oidc: OidcHandle): Promise<void> {
-  // Pages are added by the web module.
+export async function registerWeb(app: FastifyInstance, deps: Deps, oidc: OidcHandle): Promise<void> {
+  await app.register(async (web) => {
+    await web.register(helmet, {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          scriptSrc: ["'none'"],
+          baseUri: ["'none'"],
+          frameAncestors: ["'none'"],
+          // No form-action: Chromium applies it to the redirect chain after a post, which ends at the client's
+          // redirect_uri on another origin.
+        },
+      },
+      strictTransportSecurity: deps.config.issuer.startsWith('https:') ? { maxAge: 15552000, includeSubDomains: false } : false,
+    });
+
+    web.setErrorHandler((error, request, reply) => {
+      const appError = isAppError(error) ? error : undefined;
+      if (!appError || appError.status >= 500) request.log.error({ err: error }, 'web page error');
+      if (appError?.retryAfter !== undefined) reply.header('retry-after', String(appError.retryAfter));
+      const status = appError?.status ?? ((error as { statusCode?: number }).statusCode && (error as { statusCode: number }).statusCode < 500 ? (error as { statusCode: number }).statusCode : 500);
+      const message = appError?.message ?? (status < 500 ? 'The request is invalid.' : 'Something went wrong on our side. Try again in a moment.');
+      return reply
+        .code(status)
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(signInErrorPage(status === 503 ? 'Busy' : 'Something went wrong', message, { code: appError?.graphCode ?? 'server_error', correlationId: request.id, at: deps.clock.now() }));
+    });
+
+    web.get('/assets/gatepass.css', async (_request, reply) =>
+      reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(STYLESHEET),
+    );
+    registerSignInRoutes(web, deps, oidc);
+    registerMyRoutes(web, deps);
+  });
 }

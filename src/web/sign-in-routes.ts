@@ -1,0 +1,124 @@
+// GET/POST /signin/:uid — the interaction pages oidc-provider sends the browser to (bound to its interaction cookie).
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { InteractionDetails, OidcHandle } from '../oidc/index.js';
+import type { Deps } from '../services/deps.js';
+import {
+  currentView,
+  isValidCsrf,
+  csrfTokenFor,
+  restart,
+  submitPassword,
+  submitUsername,
+  SIGN_IN_ERROR_CODES,
+  type SignInRequest,
+  type SignInView,
+} from '../services/sign-in.js';
+import { createApplicationsRepo } from '../store/repos/applications.js';
+import { signInErrorPage } from './views/error-page.js';
+import { consentPage, passwordPage, usernamePage, type FormContext } from './views/sign-in-pages.js';
+
+type Params = { Params: { uid: string } };
+type Body = { action?: string; csrf?: string; username?: string; password?: string; decision?: string };
+
+function sendHtml(reply: FastifyReply, status: number, html: string): FastifyReply {
+  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+}
+
+function sessionGone(deps: Deps, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendHtml(
+    reply,
+    400,
+    signInErrorPage(
+      'Sign-in expired',
+      'This sign-in page has expired or was opened in another browser. Go back to the application and start again.',
+      { code: SIGN_IN_ERROR_CODES.interactionEnded, correlationId: request.id, at: deps.clock.now() },
+    ),
+  );
+}
+
+export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: OidcHandle): void {
+  const apps = createApplicationsRepo(deps.db);
+
+  async function details(request: FastifyRequest, reply: FastifyReply): Promise<InteractionDetails | undefined> {
+    try {
+      const d = await oidc.interactionDetails(request.raw, reply.raw);
+      // The uid in the path must be the one bound to this browser's interaction cookie.
+      return d.uid === (request.params as { uid: string }).uid ? d : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async function requestOf(request: FastifyRequest<Params>, d: InteractionDetails): Promise<SignInRequest> {
+    const clientId = String(d.params.client_id ?? '');
+    const client = await apps.findApplicationByAppId(clientId);
+    const ua = request.headers['user-agent'];
+    return {
+      uid: d.uid,
+      correlationId: request.id,
+      ipAddress: request.ip ?? null,
+      userAgent: typeof ua === 'string' ? ua : null,
+      app: { appId: clientId, displayName: client?.displayName ?? clientId },
+    };
+  }
+
+  async function render(request: FastifyRequest<Params>, reply: FastifyReply, d: InteractionDetails, req: SignInRequest, view: SignInView) {
+    const form: FormContext = { uid: d.uid, csrf: csrfTokenFor(deps, d.uid), clientName: req.app.displayName };
+    switch (view.kind) {
+      case 'username':
+        return sendHtml(reply, view.error ? 400 : 200, usernamePage(form, view));
+      case 'password':
+        return sendHtml(reply, view.error ? 401 : 200, passwordPage(form, view.loginName, view));
+      case 'done': {
+        const url = await oidc.finishLogin(request.raw, reply.raw, view.login);
+        return reply.header('cache-control', 'no-store').redirect(url, 303);
+      }
+      case 'refused': {
+        if (view.retryAfterSeconds !== undefined) reply.header('retry-after', String(view.retryAfterSeconds));
+        return sendHtml(reply, view.status, signInErrorPage(view.title, view.message, { code: view.errorCode, correlationId: view.correlationId, at: view.at }));
+      }
+    }
+  }
+
+  app.get<Params>('/signin/:uid', async (request, reply) => {
+    const d = await details(request, reply);
+    if (!d) return sessionGone(deps, request, reply);
+    const req = await requestOf(request, d);
+    if (d.prompt.name === 'consent') {
+      const missing = (d.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
+      return sendHtml(reply, 200, consentPage({ uid: d.uid, csrf: csrfTokenFor(deps, d.uid), clientName: req.app.displayName }, missing));
+    }
+    return render(request, reply, d, req, await currentView(deps, req));
+  });
+
+  app.post<Params & { Body: Body }>('/signin/:uid', async (request, reply) => {
+    const d = await details(request, reply);
+    if (!d) return sessionGone(deps, request, reply);
+    const body = (request.body ?? {}) as Body;
+    if (!isValidCsrf(deps, d.uid, body.csrf))
+      return sendHtml(reply, 403, signInErrorPage('Request refused', 'The form was not sent from this sign-in page. Go back and try again.', {
+        code: 'invalid_csrf_token',
+        correlationId: request.id,
+        at: deps.clock.now(),
+      }));
+    const req = await requestOf(request, d);
+    switch (body.action) {
+      case 'username':
+        return render(request, reply, d, req, await submitUsername(deps, req, body.username));
+      case 'password':
+        return render(request, reply, d, req, await submitPassword(deps, req, body.password));
+      case 'restart':
+        return render(request, reply, d, req, await restart(deps, req));
+      case 'consent': {
+        if (d.prompt.name !== 'consent') return sessionGone(deps, request, reply);
+        const url = body.decision === 'accept'
+          ? await oidc.finishConsent(request.raw, reply.raw)
+          : await oidc.abort(request.raw, reply.raw, 'access_denied', 'The user declined to consent.');
+        return reply.header('cache-control', 'no-store').redirect(url, 303);
+      }
+      default:
+        return render(request, reply, d, req, await currentView(deps, req));
+    }
+  });
+}

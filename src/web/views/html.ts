@@ -1,0 +1,60 @@
+// HTML building blocks: escaping and the one page layout every server-rendered page uses (no inline script or style).
+
+export const esc = (v: unknown): string =>
+  String(v ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+
+/** Marks a string as already-safe HTML. */
+export interface Html {
+  readonly html: string;
+}
+export const raw = (html: string): Html => ({ html });
+
+export function layout(title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${esc(title)} – Gatepass</title>
+<link rel="stylesheet" href="/assets/gatepass.css">
+</head>
+<body>
+<main class="card" aria-labelledby="page-title">
+<p class="brand">Gatepass</p>
+<h1 id="page-title">${esc(title)}</h1>
+${body}
+</main>
+</body>
+</html>`;
+}
+
+/** The visible error summary, announced by screen readers. */
+export function errorSummary(message: string | undefined, fieldId?: string): string {
+  if (!message) return '';
+  const link = fieldId ? ` <a href="#${esc(fieldId)}">Fix it</a>` : '';
+  return `<div class="error-summary" role="alert" id="error-summary"><p>${esc(message)}${link}</p></div>`;
+}
+
+export const STYLESHEET = `
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f3f4f6;margin:0;padding:2rem 1rem;color:#1f2937}
+.card{max-width:28rem;margin:0 auto;background:#fff;padding:2rem;border-radius:.5rem;box-shadow:0 1px 3px rgba(0,0,0,.15)}
+.brand{font-weight:700;color:#1d4ed8;margin:0 0 1rem}
+h1{font-size:1.5rem;margin:0 0 1rem}
+label{display:block;font-weight:600;margin:1rem 0 .25rem}
+input[type=text],input[type=email],input[type=password]{width:100%;box-sizing:border-box;padding:.6rem;border:1px solid #6b7280;border-radius:.25rem;font-size:1rem}
+input:focus,button:focus,a:focus{outline:3px solid #f59e0b;outline-offset:2px}
+button{margin-top:1.25rem;padding:.6rem 1.2rem;font-size:1rem;border:0;border-radius:.25rem;background:#1d4ed8;color:#fff;cursor:pointer}
+button.secondary{background:#e5e7eb;color:#111827}
+.error-summary{border:2px solid #b91c1c;background:#fef2f2;padding:.75rem 1rem;margin:0 0 1rem;border-radius:.25rem}
+.hint{color:#4b5563;font-size:.9rem}
+dl.details{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;font-size:.9rem}
+dl.details dt{font-weight:600}
+dl.details dd{margin:0;word-break:break-all}
+.inline{display:inline}
+`;

@@ -1,0 +1,52 @@
+// The sign-in forms: plain HTML that works without JavaScript, labelled for screen readers.
+
+import { errorSummary, esc, layout } from './html.js';
+
+export interface FormContext {
+  uid: string;
+  csrf: string;
+  clientName: string;
+}
+
+const hidden = (f: FormContext, action: string) =>
+  `<input type="hidden" name="csrf" value="${esc(f.csrf)}"><input type="hidden" name="action" value="${esc(action)}">`;
+
+export function usernamePage(f: FormContext, opts: { error?: string; username?: string } = {}): string {
+  const invalid = opts.error ? ' aria-invalid="true" aria-describedby="error-summary"' : '';
+  return layout('Sign in', `${errorSummary(opts.error, 'username')}
+<p class="hint">to continue to ${esc(f.clientName)}</p>
+<form method="post" action="/signin/${esc(f.uid)}" novalidate>
+${hidden(f, 'username')}
+<label for="username">Email or username</label>
+<input type="email" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus value="${esc(opts.username ?? '')}"${invalid}>
+<button type="submit">Next</button>
+</form>`);
+}
+
+export function passwordPage(f: FormContext, loginName: string, opts: { error?: string } = {}): string {
+  const invalid = opts.error ? ' aria-invalid="true" aria-describedby="error-summary"' : '';
+  return layout('Enter password', `${errorSummary(opts.error, 'password')}
+<p>Signing in as <strong id="login-name">${esc(loginName)}</strong></p>
+<form method="post" action="/signin/${esc(f.uid)}" novalidate>
+${hidden(f, 'password')}
+<input type="hidden" name="username" value="${esc(loginName)}" autocomplete="username">
+<label for="password">Password</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required autofocus${invalid}>
+<button type="submit">Sign in</button>
+</form>
+<form method="post" action="/signin/${esc(f.uid)}" class="inline">
+${hidden(f, 'restart')}
+<button type="submit" class="secondary">Use another account</button>
+</form>`);
+}
+
+export function consentPage(f: FormContext, scopes: string[]): string {
+  const items = scopes.map((s) => `<li>${esc(s)}</li>`).join('');
+  return layout('Permissions requested', `<p><strong>${esc(f.clientName)}</strong> would like to:</p>
+<ul>${items || '<li>Sign you in and read your profile</li>'}</ul>
+<form method="post" action="/signin/${esc(f.uid)}">
+${hidden(f, 'consent')}
+<button type="submit" name="decision" value="accept">Accept</button>
+<button type="submit" name="decision" value="deny" class="secondary">Cancel</button>
+</form>`);
+}
