@@ -15,8 +15,16 @@ import { findUserByIdOrUpn, notFoundError } from './user-lookup.js';
  */
 export async function endUserSessions(tx: DbOrTx, userId: string, at: Date): Promise<number> {
   const removed = await createSessionsRepo(tx).deleteOidcPayloadsOfAccount(userId);
-  await createUsersRepo(tx).bumpSessionsValidFrom(userId, at);
+  await createUsersRepo(tx).bumpSessionsValidFrom(userId, sessionsValidFromAfter(at));
   return removed;
+}
+
+/**
+ * JWTs carry `iat` in whole seconds, so the new instant is the start of the next second: every token issued
+ * up to and including this second is void (fail closed; a sign-in later in this second simply signs in again).
+ */
+export function sessionsValidFromAfter(at: Date): Date {
+  return new Date((Math.floor(at.getTime() / 1000) + 1) * 1000);
 }
 
 /** Graph `POST /users/{id}/revokeSignInSessions`. */
@@ -38,7 +46,7 @@ export async function revokeSignInSessions(deps: Deps, ctx: GuardedContext, idOr
     await endUserSessions(tx, user.id, now);
     await record({
       ...entry(user),
-      targetResources: [userTarget(user, [{ displayName: 'StsRefreshTokensValidFrom', oldValue: JSON.stringify(user.sessionsValidFrom.toISOString()), newValue: JSON.stringify(now.toISOString()) }])],
+      targetResources: [userTarget(user, [{ displayName: 'StsRefreshTokensValidFrom', oldValue: JSON.stringify(user.sessionsValidFrom.toISOString()), newValue: JSON.stringify(sessionsValidFromAfter(now).toISOString()) }])],
     });
   });
 }

@@ -1,8 +1,39 @@
-// Registers the Microsoft-Graph-compatible API under /v1.0.
+// Registers the Microsoft-Graph-compatible API under /v1.0: bearer authentication first (401 before any 400),
+// JSON bodies only, strict TypeBox validation, then one module per resource.
 
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../domain/errors.js';
 import type { Deps } from '../../services/deps.js';
+import { createBearerAuthenticator } from '../plugins/authn.js';
+import { typeboxValidatorCompiler } from './common.js';
+import { registerGroupRoutes } from './groups.js';
+import { registerOrganizationRoutes } from './organization.js';
+import { registerPolicyRoutes } from './policies.js';
+import { registerUserRoutes } from './users.js';
 
-export async function registerGraph(_app: FastifyInstance, _deps: Deps): Promise<void> {
-  // Routes are added by the Graph modules (users, groups, policies…).
+export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<void> {
+  const authenticate = createBearerAuthenticator(deps);
+  await app.register(
+    async (graph) => {
+      graph.setValidatorCompiler(typeboxValidatorCompiler);
+      graph.decorateRequest('graphCaller', undefined);
+      graph.addHook('onRequest', async (request) => {
+        request.graphCaller = await authenticate(request);
+      });
+      // Graph takes JSON only; a form post is refused instead of being read as an object.
+      graph.addHook('onRequest', async (request) => {
+        if (request.method !== 'POST' && request.method !== 'PATCH' && request.method !== 'PUT') return;
+        const type = request.headers['content-type'];
+        const hasBody = request.headers['content-length'] !== undefined ? request.headers['content-length'] !== '0' : request.headers['transfer-encoding'] !== undefined;
+        if (type === undefined && !hasBody) return;
+        if (!/^application\/json\s*(;|$)/i.test(type ?? ''))
+          throw new AppError('unsupportedMediaType', { target: 'content-type', message: `The content type '${type ?? ''}' is not supported; send application/json.` });
+      });
+      registerUserRoutes(graph, deps);
+      registerGroupRoutes(graph, deps);
+      registerPolicyRoutes(graph, deps);
+      registerOrganizationRoutes(graph, deps);
+    },
+    { prefix: '/v1.0' },
+  );
 }

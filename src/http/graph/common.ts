@@ -1,0 +1,116 @@
+// What every Graph route shares: strict TypeBox validation, the caller's context and guard, OData query options
+// and the absolute URLs Graph puts in @odata.context and @odata.nextLink.
+
+import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import type { TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { authorize, type Principal, type Target } from '../../domain/authz/authorize.js';
+import type { Action } from '../../domain/authz/permissions.js';
+import type { AuditEntry } from '../../domain/audit.js';
+import { AppError } from '../../domain/errors.js';
+import { parseSelect, parseTop } from '../../domain/odata/query-options.js';
+import { audited } from '../../services/audited.js';
+import type { Deps } from '../../services/deps.js';
+import type { GuardedContext } from '../../services/guard.js';
+import { MAX_TOP } from '../../services/list-query.js';
+import type { GraphCaller } from '../plugins/authn.js';
+
+export const GRAPH_METADATA = 'https://graph.microsoft.com/v1.0/$metadata';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    graphCaller?: GraphCaller;
+  }
+}
+
+/**
+ * Validation with TypeBox's compiler instead of Fastify's default Ajv, which silently strips unknown properties:
+ * Graph answers 400 naming an unknown property, and so do we. Errors keep Ajv's shape for the error handler.
+ */
+export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema }) => {
+  const compiled = TypeCompiler.Compile(schema);
+  return (data: unknown) => {
+    if (compiled.Check(data)) return { value: data };
+    const first = compiled.Errors(data).First();
+    return { error: [{ instancePath: first?.path ?? '', message: first?.message ?? 'is invalid', params: {}, keyword: 'typebox', schemaPath: '' }] } as never;
+  };
+};
+
+export function callerOf(request: FastifyRequest): GraphCaller {
+  if (!request.graphCaller) throw new AppError('unauthenticated');
+  return request.graphCaller;
+}
+
+/** Throws the Graph 403 when `authorize` refuses; the deny reason goes to the log, not to the caller. */
+export function enforce(request: FastifyRequest, principal: Principal, action: Action, target: Target): void {
+  const decision = authorize(principal, action, target);
+  if (!decision.allowed) {
+    request.log.info({ action, reason: decision.reason }, 'authorization denied');
+    throw new AppError('forbidden');
+  }
+}
+
+/** The context a use case runs with: who, from where, the correlation id, and the guard bound to the caller. */
+export function contextOf(request: FastifyRequest): GuardedContext {
+  const caller = callerOf(request);
+  const userAgent = request.headers['user-agent'];
+  return {
+    actor: caller.actor,
+    correlationId: request.id,
+    ipAddress: request.ip,
+    userAgent: typeof userAgent === 'string' ? userAgent : null,
+    guard: (action, target) => enforce(request, caller.principal, action, target),
+  };
+}
+
+/** For use cases owned elsewhere that take no guard: the permission check runs inside `audited`, so a 403 is recorded. */
+export async function guardAudited(deps: Deps, request: FastifyRequest, entry: AuditEntry, action: Action, target: Target): Promise<void> {
+  const ctx = contextOf(request);
+  await audited(deps, ctx, entry, async () => ctx.guard?.(action, target));
+}
+
+const SUPPORTED_OPTIONS = new Set(['$top', '$select', '$filter', '$skiptoken', '$count']);
+
+/** Graph answers 400 for an OData option a resource does not support, rather than ignoring it. */
+export function refuseUnsupportedOptions(query: Record<string, unknown>, supported: readonly string[]): void {
+  for (const key of Object.keys(query)) {
+    if (!key.startsWith('$')) continue;
+    if (!SUPPORTED_OPTIONS.has(key.toLowerCase()) || !supported.includes(key.toLowerCase()))
+      throw new AppError('invalidQuery', { target: key, message: `Query option '${key}' is not supported on this resource.` });
+  }
+}
+
+export function topOption(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseTop(text, { max: MAX_TOP });
+  if (!parsed.ok) throw new AppError('invalidQuery', { target: '$top', message: `Invalid value for query option '$top': ${parsed.error.message}` });
+  return parsed.value;
+}
+
+export function selectOption<F extends string>(text: string | undefined, allowed: readonly F[]): F[] | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseSelect(text, allowed);
+  if (!parsed.ok) throw new AppError('invalidQuery', { target: '$select', message: `Invalid value for query option '$select': ${parsed.error.message}` });
+  return parsed.value;
+}
+
+export function countOption(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  const v = text.toLowerCase();
+  if (v !== 'true' && v !== 'false') throw new AppError('invalidQuery', { target: '$count', message: "Invalid value for query option '$count': use true or false." });
+  return v === 'true';
+}
+
+/** `…$metadata#users` or, with $select, `…$metadata#users(id,displayName)`. */
+export function contextUrl(entitySet: string, select?: readonly string[], suffix = ''): string {
+  return `${GRAPH_METADATA}#${entitySet}${select && select.length > 0 ? `(${select.join(',')})` : ''}${suffix}`;
+}
+
+/** The absolute next-page URL: the request's own URL on our public origin with the new $skiptoken. */
+export function nextLink(deps: Deps, request: FastifyRequest, skipToken: string): string {
+  const url = new URL(request.url, deps.config.issuer);
+  const base = new URL(url.pathname, deps.config.issuer);
+  for (const [key, value] of url.searchParams) if (key.toLowerCase() !== '$skiptoken') base.searchParams.append(key, value);
+  base.searchParams.set('$skiptoken', skipToken);
+  return base.toString();
+}

@@ -1,0 +1,146 @@
+// Bearer-token authentication for the Graph API: verifies our RS256 JWTs and turns them into the principal that
+// `authorize` decides on, plus the actor the audit log names. App tokens (client credentials) carry Graph
+// permissions in `roles`; delegated tokens carry `scp` and act with the signed-in user's roles.
+
+import type { FastifyRequest } from 'fastify';
+import { errors as joseErrors, importJWK, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { Actor } from '../../domain/audit.js';
+import type { Principal } from '../../domain/authz/authorize.js';
+import { AppError } from '../../domain/errors.js';
+import { isGuid } from '../../domain/ids.js';
+import type { Deps } from '../../services/deps.js';
+import { createApplicationsRepo } from '../../store/repos/applications.js';
+import { createKeysRepo } from '../../store/repos/keys.js';
+import { createRoleAssignmentsRepo } from '../../store/repos/role-assignments.js';
+import { createUsersRepo } from '../../store/repos/users.js';
+
+/** The audience of every token the Graph API accepts, as Entra issues them for Graph. */
+export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
+
+export interface GraphCaller {
+  principal: Principal;
+  actor: Actor;
+}
+
+type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
+
+/**
+ * Public keys by kid. A kid we do not know makes us re-read the store (coalesced: one query however many
+ * requests wait), so a key added by another process is picked up at once; known keys never change.
+ */
+export class SigningKeyCache {
+  private keys = new Map<string, VerifyKey>();
+  private reloading: Promise<void> | undefined;
+
+  constructor(private readonly deps: Pick<Deps, 'db'>) {}
+
+  async get(kid: string | undefined): Promise<VerifyKey | undefined> {
+    if (kid === undefined) return undefined;
+    const known = this.keys.get(kid);
+    if (known) return known;
+    await (this.reloading ??= this.reload().finally(() => (this.reloading = undefined)));
+    return this.keys.get(kid);
+  }
+
+  private async reload(): Promise<void> {
+    const rows = await createKeysRepo(this.deps.db).listActiveSigningKeys();
+    const next = new Map<string, VerifyKey>();
+    for (const row of rows) {
+      const jwk = JSON.parse(row.publicJwk) as Record<string, unknown>;
+      next.set(row.kid, this.keys.get(row.kid) ?? (await importJWK({ ...jwk, alg: row.alg }, row.alg)));
+    }
+    this.keys = next;
+  }
+}
+
+const invalid = (message: string, cause?: unknown) => new AppError('invalidToken', { message, cause });
+
+function bearerTokenOf(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (header === undefined || header.trim() === '') throw new AppError('unauthenticated');
+  const match = /^Bearer[ ]+([A-Za-z0-9_\-.]+)\s*$/i.exec(header);
+  if (!match) throw invalid('Access token validation failure: the Authorization header is not a bearer token.');
+  return match[1]!;
+}
+
+function verificationError(e: unknown): AppError {
+  if (e instanceof joseErrors.JWTExpired) return invalid('Lifetime validation failed, the token is expired.', e);
+  if (e instanceof joseErrors.JWTClaimValidationFailed) {
+    if (e.claim === 'aud') return invalid('Invalid audience.', e);
+    if (e.claim === 'iss') return invalid('Invalid issuer.', e);
+    if (e.claim === 'nbf') return invalid('Lifetime validation failed, the token is not yet valid.', e);
+    return invalid(`Access token validation failure: claim '${e.claim}' is invalid.`, e);
+  }
+  if (e instanceof joseErrors.JWKSNoMatchingKey) return invalid('Access token validation failure: unknown signing key.', e);
+  return invalid('Access token validation failure. Invalid audience, issuer, signature or lifetime.', e);
+}
+
+const stringClaim = (payload: JWTPayload, name: string): string | undefined => {
+  const v = payload[name];
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+};
+
+export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest) => Promise<GraphCaller> {
+  const keys = new SigningKeyCache(deps);
+  const getKey: JWTVerifyGetKey = async (header) => {
+    const key = await keys.get(header.kid);
+    if (!key) throw new joseErrors.JWKSNoMatchingKey();
+    return key;
+  };
+
+  async function appCaller(payload: JWTPayload, ip: string): Promise<GraphCaller> {
+    const appId = stringClaim(payload, 'appid') ?? stringClaim(payload, 'azp');
+    if (!appId || !isGuid(appId)) throw invalid('Access token validation failure: the token names no application.');
+    // The app must still exist: deleting it withdraws its tokens at once.
+    const app = await createApplicationsRepo(deps.db).findApplicationByAppId(appId.toLowerCase());
+    if (!app) throw invalid('Access token validation failure: the application no longer exists.');
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
+    return {
+      principal: { kind: 'app', appId: app.appId, permissions: roles },
+      actor: { kind: 'app', appId: app.appId, displayName: app.displayName, servicePrincipalId: app.servicePrincipalId, ipAddress: ip },
+    };
+  }
+
+  async function userCaller(payload: JWTPayload, ip: string): Promise<GraphCaller> {
+    const oid = stringClaim(payload, 'oid') ?? stringClaim(payload, 'sub');
+    if (!oid || !isGuid(oid)) throw invalid('Access token validation failure: the token names no user.');
+    const user = await createUsersRepo(deps.db).findUserById(oid.toLowerCase());
+    if (!user || !user.accountEnabled) throw invalid('Access token validation failure: the user is disabled or no longer exists.');
+    // revokeSignInSessions, a password reset or disabling moved sessions_valid_from past the token's issue time.
+    // Whole seconds, as iat is: revocation moves the instant past the current second (services/sessions.ts).
+    if (typeof payload.iat !== 'number' || payload.iat < Math.floor(user.sessionsValidFrom.getTime() / 1000))
+      throw invalid('Access token validation failure: the token was issued before the user\'s sessions were revoked.');
+    const scopes = (stringClaim(payload, 'scp') ?? '').split(' ').filter(Boolean);
+    const roles = await createRoleAssignmentsRepo(deps.db).listRoleAssignmentsOf(user.id);
+    return {
+      principal: {
+        kind: 'user',
+        userId: user.id,
+        scopes,
+        roles: roles.map((r) => ({ roleTemplateId: r.roleDefinitionId, directoryScopeId: r.directoryScopeId })),
+      },
+      actor: { kind: 'user', id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, ipAddress: ip },
+    };
+  }
+
+  return async (request) => {
+    const token = bearerTokenOf(request);
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, getKey, {
+        issuer: deps.config.issuer,
+        audience: GRAPH_AUDIENCE,
+        algorithms: ['RS256'],
+        currentDate: deps.clock.now(),
+        clockTolerance: 30,
+        requiredClaims: ['exp'],
+      }));
+    } catch (e) {
+      if (e instanceof AppError) throw e;
+      throw verificationError(e);
+    }
+    if (payload.idtyp === 'app' || (payload.scp === undefined && Array.isArray(payload.roles))) return appCaller(payload, request.ip);
+    if (typeof payload.scp === 'string') return userCaller(payload, request.ip);
+    throw invalid('Access token validation failure: the token carries neither application roles nor delegated scopes.');
+  };
+}
