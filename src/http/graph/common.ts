@@ -109,8 +109,9 @@ export function contextUrl(entitySet: string, select?: readonly string[], suffix
 /** The absolute next-page URL: the request's own URL on our public origin with the new $skiptoken. */
 export function nextLink(deps: Deps, request: FastifyRequest, skipToken: string): string {
   const url = new URL(request.url, deps.config.issuer);
-  const base = new URL(url.pathname, deps.config.issuer);
-  for (const [key, value] of url.searchParams) if (key.toLowerCase() !== '$skiptoken') base.searchParams.append(key, value);
-  base.searchParams.set('$skiptoken', skipToken);
-  return base.toString();
+  const pairs = [...url.searchParams].filter(([key]) => key.toLowerCase() !== '$skiptoken');
+  pairs.push(['$skiptoken', skipToken]);
+  // Graph writes the option names with a literal '$' (URLSearchParams would turn it into %24).
+  const query = pairs.map(([k, v]) => `${encodeURIComponent(k).replace(/^%24/, '$')}=${encodeURIComponent(v)}`).join('&');
+  return `${new URL(url.pathname, deps.config.issuer).toString()}?${query}`;
 }
