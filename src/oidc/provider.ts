@@ -102,7 +102,9 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     responseTypes: ['code'],
     scopes: ['openid', 'offline_access', 'profile', 'email'],
     claims: {
-      openid: ['sub', 'oid', 'tid'],
+      // acr, amr and auth_time are standalone claims in oidc-provider (sent only when asked for with the claims
+      // parameter); Entra always puts them in the ID token, so they ride on the openid scope.
+      openid: ['sub', 'oid', 'tid', 'acr', 'amr', 'auth_time', 'sid'],
       profile: ['name', 'preferred_username', 'given_name', 'family_name'],
       email: ['email'],
       acr: null,

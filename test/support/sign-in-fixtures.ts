@@ -1,0 +1,52 @@
+// Fixtures for sign-in and OIDC tests: users with passwords, apps, a headless Chromium, security defaults.
+
+import { chromium, type Browser } from 'playwright-core';
+import { newId } from '../../src/domain/ids.js';
+import { createApplication } from '../../src/services/applications.js';
+import type { Deps, RequestContext } from '../../src/services/deps.js';
+import { setSecurityDefaults } from '../../src/services/security-defaults.js';
+import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
+
+export const cliContext = (): RequestContext => ({ actor: { kind: 'cli', osUser: 'test' }, correlationId: newId(), ipAddress: null });
+
+/** A directory user with a password (no forced change), inserted through the repository. */
+export async function createPasswordUser(deps: Deps, upnLocal: string, password: string): Promise<UserRecord> {
+  const now = deps.clock.now();
+  const id = newId();
+  const upn = `${upnLocal}@${deps.tenant.defaultDomain}`;
+  await createUsersRepo(deps.db).insertUser({
+    id,
+    userPrincipalName: upn,
+    displayName: upnLocal[0]!.toUpperCase() + upnLocal.slice(1),
+    mailNickname: upnLocal,
+    givenName: null,
+    surname: null,
+    jobTitle: null,
+    mail: null,
+    userType: 'Member',
+    accountEnabled: true,
+    passwordHash: await deps.hasher.hash(password),
+    passwordChangedAt: now,
+    forceChangePassword: false,
+    sessionsValidFrom: new Date(now.getTime() - 1000),
+    createdAt: now,
+  });
+  return (await createUsersRepo(deps.db).findUserById(id))!;
+}
+
+export async function createWebApp(deps: Deps, redirectUri: string) {
+  return createApplication(deps, cliContext(), { displayName: 'Test web app', kind: 'web', redirectUris: [redirectUri] });
+}
+
+export async function createDaemonApp(deps: Deps, permissions = ['User.Read.All', 'UserAuthenticationMethod.ReadWrite.All']) {
+  return createApplication(deps, cliContext(), { displayName: 'Test daemon', kind: 'daemon', permissions });
+}
+
+export const securityDefaults = (deps: Deps, on: boolean) => setSecurityDefaults(deps, cliContext(), on);
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
