@@ -9,7 +9,7 @@ import { CliError, EXIT } from './errors.js';
 /** Graph's shape of the policy, as GET /v1.0/policies/identitySecurityDefaultsEnforcementPolicy returns it. */
 export function toGraphSecurityDefaults(isEnabled: boolean) {
   return {
-    '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#policies/identitySecurityDefaultsEnforcementPolicy/$entity',
+    '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#policies/identitySecurityDefaultsEnforcementPolicy',
     id: SECURITY_DEFAULTS_OBJECT_ID,
     displayName: 'Security Defaults',
     description:
