@@ -4,7 +4,9 @@ export type Actor =
   | { kind: 'user'; id: string; userPrincipalName: string; displayName: string; ipAddress: string | null }
   | { kind: 'app'; appId: string; displayName: string; servicePrincipalId: string; ipAddress: string | null }
   | { kind: 'cli'; osUser: string }
-  | { kind: 'system' };
+  | { kind: 'system' }
+  /** A caller refused before it was authenticated (no or an invalid token): only its address is known. */
+  | { kind: 'anonymous'; ipAddress: string | null };
 
 export interface ModifiedProperty {
   displayName: string;
@@ -64,6 +66,8 @@ export function initiatorOf(actor: Actor): { user: Record<string, unknown> | nul
       return { user: null, app: { appId: null, displayName: 'Gatepass CLI', servicePrincipalId: null, servicePrincipalName: `cli:${actor.osUser}` } };
     case 'system':
       return { user: null, app: { appId: null, displayName: 'Gatepass', servicePrincipalId: null, servicePrincipalName: 'gatepass' } };
+    case 'anonymous':
+      return { user: { id: null, displayName: 'Unauthenticated caller', userPrincipalName: null, ipAddress: actor.ipAddress, userType: null, homeTenantId: null, homeTenantName: null }, app: null };
   }
 }
 

@@ -9,6 +9,7 @@ import { typeboxValidatorCompiler } from './common.js';
 import { registerGroupRoutes } from './groups.js';
 import { registerOrganizationRoutes } from './organization.js';
 import { registerPolicyRoutes } from './policies.js';
+import { auditRefusedWrites } from './refusal-audit.js';
 import { registerUserRoutes } from './users.js';
 
 export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<void> {
@@ -17,6 +18,7 @@ export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<v
     async (graph) => {
       graph.setValidatorCompiler(typeboxValidatorCompiler);
       graph.decorateRequest('graphCaller', undefined);
+      auditRefusedWrites(graph, deps);
       graph.addHook('onRequest', async (request) => {
         request.graphCaller = await authenticate(request);
       });

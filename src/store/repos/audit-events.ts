@@ -68,6 +68,11 @@ export function createAuditEventsRepo(db: DbOrTx) {
           .execute();
     },
 
+    async hasEventWithCorrelationId(correlationId: string): Promise<boolean> {
+      const r = await db.selectFrom('audit_events').select('id').where('correlation_id', '=', correlationId).limit(1).executeTakeFirst();
+      return r !== undefined;
+    },
+
     async findAuditEvent(id: string): Promise<DirectoryAuditJson | undefined> {
       const r = await db.selectFrom('audit_events').selectAll().where('id', '=', id).executeTakeFirst();
       return r && toDirectoryAudit(r);

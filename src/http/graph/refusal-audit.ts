@@ -1,0 +1,67 @@
+// Records write attempts the Graph layer refuses before any use case ran (no or a bad token, a body that fails
+// validation, a wrong content type), so every refused change is in the audit log, not only those a service saw.
+// Use cases record their own refusals through `audited`; this hook adds a row only when none exists for the request.
+
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuditCategory, AuditEntry, TargetResource } from '../../domain/audit.js';
+import { recordAuditEvent } from '../../services/audited.js';
+import type { Deps } from '../../services/deps.js';
+import { hasAuditEventFor } from '../../services/audit-lookup.js';
+import { toAppError } from '../graph-errors.js';
+
+interface WriteRoute {
+  activity: string;
+  category: AuditCategory;
+  operationType: AuditEntry['operationType'];
+  type: TargetResource['type'];
+}
+
+const user = (activity: string, operationType: AuditEntry['operationType']): WriteRoute => ({ activity, category: 'UserManagement', operationType, type: 'User' });
+const group = (activity: string, operationType: AuditEntry['operationType']): WriteRoute => ({ activity, category: 'GroupManagement', operationType, type: 'Group' });
+
+/** Method + route → the activity a successful call would have recorded. */
+const WRITE_ROUTES: Readonly<Record<string, WriteRoute>> = {
+  'POST /v1.0/users': user('Add user', 'Add'),
+  'PATCH /v1.0/users/:id': user('Update user', 'Update'),
+  'DELETE /v1.0/users/:id': user('Delete user', 'Delete'),
+  'POST /v1.0/users/:id/revokeSignInSessions': user('Invalidate all refresh tokens for user', 'Update'),
+  'POST /v1.0/groups': group('Add group', 'Add'),
+  'PATCH /v1.0/groups/:id': group('Update group', 'Update'),
+  'DELETE /v1.0/groups/:id': group('Delete group', 'Delete'),
+  'POST /v1.0/groups/:id/members/$ref': group('Add member to group', 'Assign'),
+  'DELETE /v1.0/groups/:id/members/:memberId/$ref': group('Remove member from group', 'Unassign'),
+  'PATCH /v1.0/policies/identitySecurityDefaultsEnforcementPolicy': { activity: 'Update policy', category: 'Policy', operationType: 'Update', type: 'Policy' },
+};
+
+function writeRouteOf(request: FastifyRequest): WriteRoute | undefined {
+  return WRITE_ROUTES[`${request.method} ${request.routeOptions.url ?? ''}`];
+}
+
+export function auditRefusedWrites(graph: FastifyInstance, deps: Deps): void {
+  graph.addHook('onError', async (request, _reply, error) => {
+    const route = writeRouteOf(request);
+    const refusal = toAppError(error);
+    if (!route || !refusal || refusal.status >= 500) return;
+    try {
+      if (await hasAuditEventFor(deps, request.id)) return;
+      const params = (request.params ?? {}) as Record<string, unknown>;
+      const id = typeof params.id === 'string' ? params.id : route.type === 'Policy' ? '00000000-0000-0000-0000-000000000005' : '';
+      const ctx = {
+        actor: request.graphCaller?.actor ?? { kind: 'anonymous' as const, ipAddress: request.ip },
+        correlationId: request.id,
+        ipAddress: request.ip,
+      };
+      const entry: AuditEntry = {
+        activityDisplayName: route.activity,
+        category: route.category,
+        loggedByService: 'Core Directory',
+        operationType: route.operationType,
+        targetResources: [{ id, displayName: null, type: route.type }],
+      };
+      await recordAuditEvent(deps.db, deps, ctx, entry, 'failure', refusal.message);
+    } catch (e) {
+      // The refusal still reaches the caller; a failed audit write is a fault for the operator's log.
+      request.log.error({ err: e }, 'could not audit a refused Graph write');
+    }
+  });
+}
