@@ -10,6 +10,7 @@ import { registerGroupRoutes } from './groups.js';
 import { registerOrganizationRoutes } from './organization.js';
 import { registerPolicyRoutes } from './policies.js';
 import { auditRefusedWrites } from './refusal-audit.js';
+import { registerSignInThrottleRoutes } from './sign-in-throttle.js';
 import { registerUserRoutes } from './users.js';
 
 export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<void> {
@@ -35,6 +36,7 @@ export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<v
       registerGroupRoutes(graph, deps);
       registerPolicyRoutes(graph, deps);
       registerOrganizationRoutes(graph, deps);
+      registerSignInThrottleRoutes(graph, deps);
     },
     { prefix: '/v1.0' },
   );
