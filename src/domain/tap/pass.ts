@@ -1,0 +1,205 @@
+// A Temporary Access Pass's life: issue plan, usability at an instant, token cap, and its audit properties — all from an injected now.
+import type { ModifiedProperty } from '../audit.js';
+import type { TapUsabilityReason } from '../signin/types.js';
+import { TAP_LIMITS } from './constants.js';
+import { parseDateTimeOffset } from './date-time.js';
+import { isTapEnabledFor } from './policy.js';
+import type { TapPolicy } from './policy.js';
+
+export type { TapUsabilityReason } from '../signin/types.js';
+
+/** A stored pass without its secret (the argon2id hash stays in the store layer). */
+export interface TapRecord {
+  readonly id: string;
+  readonly userId: string;
+  readonly createdAt: Date;
+  readonly startAt: Date;
+  readonly lifetimeMinutes: number;
+  readonly isUsableOnce: boolean;
+  /** When a one-time pass was consumed (for a multi-use pass: its last use, which never makes it unusable). */
+  readonly usedAt: Date | null;
+}
+
+/** Entra: after a one-time pass sign-in, a passwordless method must be registered within 10 minutes. */
+export const ONE_TIME_REGISTRATION_WINDOW_SECONDS = 600;
+
+/**
+ * Entra leaves a past startDateTime undocumented (§9.2). Gatepass tolerates 5 minutes of clock skew
+ * between caller and server and treats such a start as "now"; anything older is refused, since a
+ * start in the past usually means a wrong date or time zone, and the admin should look again.
+ */
+export const START_PAST_TOLERANCE_MS = 5 * 60_000;
+/**
+ * Also undocumented in Entra. Gatepass refuses a start more than 30 days ahead (the longest lifetime):
+ * a pass waiting for months is a standing secret in someone's mailbox. Onboarding a joiner a few
+ * weeks before their first day still works.
+ */
+export const START_MAX_AHEAD_MS = TAP_LIMITS.maxLifetimeMinutes * 60_000;
+
+/** The first instant the pass no longer works: startDateTime + lifetimeInMinutes (Entra's EndDateTime). */
+export function passEndsAt(pass: Pick<TapRecord, 'startAt' | 'lifetimeMinutes'>): Date {
+  return new Date(pass.startAt.getTime() + pass.lifetimeMinutes * 60_000);
+}
+
+export interface UsabilityContext {
+  /** The policy is enabled and targets the user (not excluded). */
+  readonly policyEnabledForUser: boolean;
+  /**
+   * The policy now demands one-time passes: a multi-use pass issued before that change is blocked
+   * ("…blocked due to User Credential Policy", ENTRA-REFERENCE §2.3). Absent = no such demand.
+   */
+  readonly policyIsUsableOnce?: boolean;
+  readonly now: Date;
+}
+
+/** The context for one user from the policy and the user's group ids. */
+export function usabilityContext(policy: TapPolicy, userGroupIds: ReadonlySet<string>, now: Date): UsabilityContext {
+  return { policyEnabledForUser: isTapEnabledFor(policy, userGroupIds), policyIsUsableOnce: policy.isUsableOnce, now };
+}
+
+// The four conditions, shared by usability() and the redemption checks so both always agree.
+export const isBlockedByPolicy = (pass: TapRecord, ctx: UsabilityContext): boolean =>
+  !ctx.policyEnabledForUser || (ctx.policyIsUsableOnce === true && !pass.isUsableOnce);
+export const isOneTimeUsed = (pass: TapRecord): boolean => pass.isUsableOnce && pass.usedAt !== null;
+/** Expired from the end instant on, to the millisecond: usable while now < start + lifetime. */
+export const hasExpired = (pass: TapRecord, now: Date): boolean => now.getTime() >= passEndsAt(pass).getTime();
+export const isNotYetValid = (pass: TapRecord, now: Date): boolean => now.getTime() < pass.startAt.getTime();
+
+export interface Usability {
+  readonly isUsable: boolean;
+  readonly methodUsabilityReason: TapUsabilityReason;
+}
+
+/**
+ * Graph's isUsable / methodUsabilityReason. When several reasons hold, the first of
+ * DisabledByPolicy > OneTimeUsed > Expired > NotYetValid wins (Entra's order is unconfirmed; this is
+ * ENTRA-REFERENCE §1.1's suggestion): the policy overrides everything, and a used one-time pass stays
+ * "used" after it would have expired, which is the more useful thing to tell the helpdesk.
+ */
+export function usability(pass: TapRecord, ctx: UsabilityContext): Usability {
+  const reason: TapUsabilityReason = isBlockedByPolicy(pass, ctx)
+    ? 'DisabledByPolicy'
+    : isOneTimeUsed(pass)
+      ? 'OneTimeUsed'
+      : hasExpired(pass, ctx.now)
+        ? 'Expired'
+        : isNotYetValid(pass, ctx.now)
+          ? 'NotYetValid'
+          : 'EnabledByPolicy';
+  return { isUsable: reason === 'EnabledByPolicy', methodUsabilityReason: reason };
+}
+
+/** Entra's text when the policy is off or does not target the user (§1.6; status unconfirmed: Gatepass answers 400 badRequest). */
+export const TAP_POLICY_REFUSAL_MESSAGE =
+  'Converged UserCredentialPolicy does not allow creating or updating this authentication method. AuthMethodType [TemporaryAccessPass].';
+
+export interface IssueRequest {
+  readonly startDateTime?: unknown;
+  readonly lifetimeInMinutes?: unknown;
+  readonly isUsableOnce?: unknown;
+}
+
+export type IssueRefusalReason =
+  | 'lifetimeOutOfRange'
+  | 'invalidStartDateTime'
+  | 'startDateTimeInPast'
+  | 'startDateTimeTooFarAhead'
+  | 'invalidIsUsableOnce'
+  | 'multiUseNotAllowed';
+
+export interface IssueError {
+  readonly code: 'badRequest';
+  readonly reason: IssueRefusalReason;
+  readonly target: 'lifetimeInMinutes' | 'startDateTime' | 'isUsableOnce';
+  readonly message: string;
+}
+
+export type IssuePlan =
+  | { readonly ok: true; readonly startAt: Date; readonly lifetimeMinutes: number; readonly isUsableOnce: boolean; readonly length: number }
+  | { readonly ok: false; readonly error: IssueError };
+
+const refuseIssue = (reason: IssueRefusalReason, target: IssueError['target'], message: string): IssuePlan => ({
+  ok: false,
+  error: { code: 'badRequest', reason, target, message },
+});
+
+const START_FORMAT_HINT = 'Use an ISO 8601 date and time with a time zone, e.g. 2026-06-05T08:00:00Z.';
+
+/**
+ * What a create request means under the policy, checked in the order lifetime, start, one-time use.
+ * JSON null counts as absent (Graph's properties are nullable): lifetime → the policy default, start →
+ * now, isUsableOnce → the policy's value. Whether the policy targets the user is the caller's check
+ * (isTapEnabledFor, then TAP_POLICY_REFUSAL_MESSAGE).
+ */
+export function planIssue(request: IssueRequest, policy: TapPolicy, now: Date): IssuePlan {
+  const min = Math.max(policy.minimumLifetimeInMinutes, TAP_LIMITS.minLifetimeMinutes);
+  const max = Math.min(policy.maximumLifetimeInMinutes, TAP_LIMITS.maxLifetimeMinutes);
+  const lifetime = request.lifetimeInMinutes ?? policy.defaultLifetimeInMinutes;
+  if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < min || lifetime > max) {
+    // Entra's text, word for word (graph-docs PR #12187), also for a value that is not an integer.
+    return refuseIssue('lifetimeOutOfRange', 'lifetimeInMinutes', `Invalid LifetimeInMinutes specified. The valid range between ${min} and ${max}.`);
+  }
+
+  let startAt = now;
+  const start = request.startDateTime ?? null;
+  if (start !== null) {
+    const parsed = typeof start === 'string' ? parseDateTimeOffset(start) : undefined;
+    if (parsed === undefined) return refuseIssue('invalidStartDateTime', 'startDateTime', `Invalid StartDateTime specified. ${START_FORMAT_HINT}`);
+    if (parsed.getTime() < now.getTime() - START_PAST_TOLERANCE_MS) {
+      return refuseIssue('startDateTimeInPast', 'startDateTime', 'Invalid StartDateTime specified. The start time cannot be more than 5 minutes in the past.');
+    }
+    if (parsed.getTime() > now.getTime() + START_MAX_AHEAD_MS) {
+      return refuseIssue('startDateTimeTooFarAhead', 'startDateTime', 'Invalid StartDateTime specified. The start time cannot be more than 30 days in the future.');
+    }
+    // A start within the skew tolerance means "now": the pass then lasts exactly as if no start were given.
+    if (parsed.getTime() > now.getTime()) startAt = parsed;
+  }
+
+  const once = request.isUsableOnce ?? policy.isUsableOnce;
+  if (typeof once !== 'boolean') return refuseIssue('invalidIsUsableOnce', 'isUsableOnce', 'Invalid IsUsableOnce specified. It must be true or false.');
+  if (policy.isUsableOnce && !once) {
+    return refuseIssue('multiUseNotAllowed', 'isUsableOnce', 'Invalid IsUsableOnce specified. The Temporary Access Pass policy allows only one-time passes.');
+  }
+
+  return { ok: true, startAt: new Date(startAt), lifetimeMinutes: lifetime, isUsableOnce: once, length: policy.defaultLength };
+}
+
+/**
+ * Latest instant a token from a sign-in with this pass may live to: the end of the pass as it stands
+ * at issuance (Entra 2026: capped at the pass's expiry at issuance; expiry later does not revoke).
+ * Never earlier than `now`, so a zero lifetime, not a negative one, results at the very end.
+ */
+export function tokenLifetimeCap(pass: TapRecord, now: Date): Date {
+  return new Date(Math.max(passEndsAt(pass).getTime(), now.getTime()));
+}
+
+/** A token lifetime in whole seconds (oidc-provider's ttl unit) cut down to the pass's end. */
+export function capTokenLifetimeSeconds(requestedSeconds: number, pass: TapRecord, now: Date): number {
+  const remaining = Math.floor((tokenLifetimeCap(pass, now).getTime() - now.getTime()) / 1000);
+  return Math.max(0, Math.min(requestedSeconds, remaining));
+}
+
+/** Until when a new method may be registered after a one-time pass sign-in at `signedInAt`. */
+export function registrationDeadline(signedInAt: Date): Date {
+  return new Date(signedInAt.getTime() + ONE_TIME_REGISTRATION_WINDOW_SECONDS * 1000);
+}
+
+/**
+ * Entra's modifiedProperties for a pass (2022 sample, ENTRA-REFERENCE §7.1): values are JSON-encoded
+ * strings, the empty side is '""'. 'created' puts the values in newValue, 'deleted' in oldValue.
+ * The pass itself is never part of it.
+ */
+export function auditModifiedProperties(pass: TapRecord, change: 'created' | 'deleted' = 'created'): ModifiedProperty[] {
+  const values: [string, string][] = [
+    ['TemporaryAccessPass.Id', pass.id],
+    ['TemporaryAccessPass.StartDateTime', pass.startAt.toISOString()],
+    ['TemporaryAccessPass.EndDateTime', passEndsAt(pass).toISOString()],
+    ['TemporaryAccessPass.AccessPassUsage', pass.isUsableOnce ? 'OneTime' : 'Multiple'],
+  ];
+  const empty = JSON.stringify('');
+  return values.map(([displayName, value]) =>
+    change === 'created'
+      ? { displayName, oldValue: empty, newValue: JSON.stringify(value) }
+      : { displayName, oldValue: JSON.stringify(value), newValue: empty },
+  );
+}
