@@ -12,7 +12,8 @@ import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
-import { createPasswordUser, createWebApp, launchChromium, securityDefaults } from '../support/sign-in-fixtures.js';
+import { createApplication } from '../../src/services/applications.js';
+import { cliContext, createPasswordUser, createWebApp, launchChromium, securityDefaults } from '../support/sign-in-fixtures.js';
 
 const ALICE_PASSWORD = 'correct horse battery staple 1';
 const BOB_PASSWORD = 'another long passphrase 2';
@@ -97,6 +98,24 @@ for (const dialect of dialects) {
       const rows = (await createSignInsRepo(deps.db).listRecentSignIns(20)).filter((r) => r.userId === alice.id && r.errorCode === 0);
       assert.ok(rows.length >= 1, 'the successful sign-in is in the sign-in log');
       assert.deepEqual(rows[0]!.methods, [{ method: 'Password', succeeded: true }]);
+    });
+
+    it('asks for consent for an app created with requireConsent, then issues the code', async () => {
+      await securityDefaults(deps, false);
+      const consentRedirect = `${s.url}/consent-callback`;
+      const { app, secret } = await createApplication(deps, cliContext(), { displayName: 'Third-party app', kind: 'web', redirectUris: [consentRedirect], requireConsent: true });
+      const thirdParty = await client.discovery(new URL(s.url), app.appId, secret.secretText, undefined, { execute: [client.allowInsecureRequests] });
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const verifier = client.randomPKCECodeVerifier();
+      await page.goto(client.buildAuthorizationUrl(thirdParty, { redirect_uri: consentRedirect, scope: 'openid profile', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }).href);
+      await enterCredentials(page, alice.userPrincipalName, ALICE_PASSWORD);
+      assert.equal(await page.locator('h1').innerText(), 'Permissions requested');
+      await page.getByRole('button', { name: 'Accept' }).click();
+      await page.waitForURL((u) => u.href.startsWith(consentRedirect));
+      const tokens = await client.authorizationCodeGrant(thirdParty, new URL(page.url()), { pkceCodeVerifier: verifier });
+      assert.equal(tokens.claims()?.sub, alice.id);
+      await context.close();
     });
 
     it('rotates refresh tokens; reusing a rotated one is refused and revokes the grant', async () => {
