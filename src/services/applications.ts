@@ -116,6 +116,11 @@ export async function getApplication(deps: Pick<Deps, 'db'>, appIdOrName: string
   return resolveApplication(deps.db, appIdOrName);
 }
 
+/** By client id only (what oidc-provider and the sign-in pages know); undefined when there is none. */
+export async function findApplicationByClientId(deps: Pick<Deps, 'db'>, clientId: string): Promise<ApplicationRecord | undefined> {
+  return isGuid(clientId) ? createApplicationsRepo(deps.db).findApplicationByAppId(clientId.toLowerCase()) : undefined;
+}
+
 export async function listApplications(deps: Pick<Deps, 'db'>): Promise<ApplicationRecord[]> {
   return createApplicationsRepo(deps.db).listApplications();
 }

@@ -6,7 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { secretsEqual } from '../domain/secrets.js';
 import { MY_APP_CLIENT_ID } from '../services/applications.js';
 import type { Deps } from '../services/deps.js';
-import { createUsersRepo } from '../store/repos/users.js';
+import { findUserByIdOrUpn } from '../services/user-lookup.js';
+import type { UserRecord } from '../services/users.js';
 import { signInErrorPage } from './views/error-page.js';
 import { layout } from './views/html.js';
 import { myHomePage } from './views/my-pages.js';
@@ -53,10 +54,10 @@ export function registerMyRoutes(app: FastifyInstance, deps: Deps): void {
     }
   }
 
-  async function currentSession(request: FastifyRequest): Promise<{ session: MySession; user: NonNullable<Awaited<ReturnType<ReturnType<typeof createUsersRepo>['findUserById']>>> } | undefined> {
+  async function currentSession(request: FastifyRequest): Promise<{ session: MySession; user: UserRecord } | undefined> {
     const s = open<MySession>('my-session', request.cookies[sessionCookie]);
     if (!s || s.exp <= deps.clock.now().getTime()) return undefined;
-    const user = await createUsersRepo(deps.db).findUserById(s.sub);
+    const user = await findUserByIdOrUpn(deps.db, s.sub);
     // Disabled, deleted or revoked since: the cookie is dead too.
     if (!user || !user.accountEnabled || s.authTime < Math.floor(user.sessionsValidFrom.getTime() / 1000)) return undefined;
     return { session: s, user };

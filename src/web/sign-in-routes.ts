@@ -14,7 +14,7 @@ import {
   type SignInRequest,
   type SignInView,
 } from '../services/sign-in.js';
-import { createApplicationsRepo } from '../store/repos/applications.js';
+import { findApplicationByClientId } from '../services/applications.js';
 import { signInErrorPage } from './views/error-page.js';
 import { consentPage, passwordPage, usernamePage, type FormContext } from './views/sign-in-pages.js';
 
@@ -38,8 +38,6 @@ function sessionGone(deps: Deps, request: FastifyRequest, reply: FastifyReply): 
 }
 
 export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: OidcHandle): void {
-  const apps = createApplicationsRepo(deps.db);
-
   async function details(request: FastifyRequest, reply: FastifyReply): Promise<InteractionDetails | undefined> {
     try {
       const d = await oidc.interactionDetails(request.raw, reply.raw);
@@ -52,7 +50,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
 
   async function requestOf(request: FastifyRequest<Params>, d: InteractionDetails): Promise<SignInRequest> {
     const clientId = String(d.params.client_id ?? '');
-    const client = await apps.findApplicationByAppId(clientId);
+    const client = await findApplicationByClientId(deps, clientId);
     const ua = request.headers['user-agent'];
     return {
       uid: d.uid,
