@@ -11,6 +11,7 @@ import { openRuntime } from '../../src/runtime.js';
 import { verifyClientSecret } from '../../src/services/applications.js';
 import { attemptFailed, beginAttempt, userSubject } from '../../src/services/throttle.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
+import { startTestServer } from '../support/runtime.js';
 import { osUserName } from '../../src/cli/session.js';
 import { gatepass, oneJsonObject } from './run-cli.js';
 
@@ -264,5 +265,30 @@ describe('gatepass CLI safety and errors', () => {
     assert.match(r.stderr, /^gatepass: required option '--upn/);
     const unknown = await gatepass(env, ['frobnicate']);
     assert.equal(unknown.code, 2);
+  });
+});
+
+describe('gatepass CLI beside a running server', () => {
+  it('changes the store the server is serving, and backs it up online', async () => {
+    const server = await startTestServer('sqlite');
+    after(() => server.close());
+    const env = { ...server.database.env };
+    const created = await gatepass(env, ['user', 'create', '--upn', 'carol@gatepass.local', '--display-name', 'Carol', '--no-password', '--json']);
+    assert.equal(created.code, 0, created.stderr);
+    const id = String(oneJsonObject(created.stdout).id);
+    // The server's own connection sees the CLI's committed write at once.
+    const seen = await server.runtime.deps.db.selectFrom('users').select('user_principal_name').where('id', '=', id).executeTakeFirst();
+    assert.equal(seen?.user_principal_name, 'carol@gatepass.local');
+    const ready = await fetch(`${server.url}/readyz`);
+    assert.equal(ready.status, 200);
+    const file = path.join(server.database.dataDir, 'online.db');
+    const backup = await gatepass(env, ['backup', file]);
+    assert.equal(backup.code, 0, backup.stderr);
+    const copy = new SQLite(file, { readonly: true });
+    try {
+      assert.equal((copy.prepare('select count(*) as n from users where id = ?').get(id) as { n: number }).n, 1);
+    } finally {
+      copy.close();
+    }
   });
 });
