@@ -17,6 +17,7 @@ import { createUsersRepo } from '../store/repos/users.js';
 import { ensureBuiltinApplications } from './applications.js';
 import { recordAuditEvent } from './audited.js';
 import { SECURITY_DEFAULTS_POLICY_ID } from './security-defaults.js';
+import { ensureTapPolicy } from './tap-policy.js';
 
 export interface BootstrapInput {
   keyring: Keyring;
@@ -91,6 +92,7 @@ export async function bootstrap(db: Db, input: BootstrapInput): Promise<Bootstra
   await ensureCookieKeys(db, input.keyring, ms);
   await ensureBuiltinApplications(db, now);
   await createPoliciesRepo(db).insertPolicyIfAbsent(SECURITY_DEFAULTS_POLICY_ID, { isEnabled: true }, ms);
+  await ensureTapPolicy(db, now);
 
   let createdAdmin: BootstrapResult['createdAdmin'];
   if (!existing) {

@@ -1,6 +1,8 @@
 // Row types of every table. Times are epoch milliseconds (bigint), booleans 0/1 integers, JSON is text:
 // the same representation on SQLite and PostgreSQL, so one set of repository code serves both.
 
+import type { Generated } from 'kysely';
+
 export interface TenantsTable {
   id: string;
   display_name: string;
@@ -125,6 +127,8 @@ export interface OidcPayloadsTable {
   account_id: string | null;
   expires_at: number | null;
   consumed_at: number | null;
+  /** 1 when the sign-in behind it used a Temporary Access Pass (its amr holds 'tap'). */
+  via_tap: Generated<number>;
 }
 
 export interface PoliciesTable {
@@ -202,6 +206,21 @@ export interface SignInStatesTable {
   expires_at: number;
 }
 
+export interface TemporaryAccessPassesTable {
+  id: string;
+  user_id: string;
+  /** argon2id with the pepper, like a password: the pass itself is never stored. */
+  pass_hash: string;
+  created_at: number;
+  start_at: number;
+  lifetime_minutes: number;
+  is_usable_once: number;
+  /** A one-time pass: when it was consumed. A multi-use pass: its last use. */
+  used_at: number | null;
+  /** Who issued it, for "this replaces the pass issued by X at Y" (JSON: {kind, id, displayName}). */
+  issued_by: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -221,4 +240,5 @@ export interface Database {
   sign_ins: SignInsTable;
   failure_counters: FailureCountersTable;
   sign_in_states: SignInStatesTable;
+  temporary_access_passes: TemporaryAccessPassesTable;
 }

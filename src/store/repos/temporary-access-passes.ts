@@ -1,0 +1,118 @@
+// Temporary Access Passes: one row per user at most, the pass as an argon2id hash; redemption is one conditional update.
+
+import { sql, type Selectable } from 'kysely';
+import type { TapRecord } from '../../domain/tap/pass.js';
+import type { DbOrTx } from '../db.js';
+import { bool, int } from '../db.js';
+import type { TemporaryAccessPassesTable } from '../schema.js';
+
+export interface IssuerSnapshot {
+  kind: 'user' | 'app' | 'cli' | 'system';
+  id: string | null;
+  displayName: string;
+}
+
+export interface StoredPass extends TapRecord {
+  passHash: string;
+  issuedBy: IssuerSnapshot;
+}
+
+function toStoredPass(r: Selectable<TemporaryAccessPassesTable>): StoredPass {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    passHash: r.pass_hash,
+    createdAt: new Date(r.created_at),
+    startAt: new Date(r.start_at),
+    lifetimeMinutes: r.lifetime_minutes,
+    isUsableOnce: bool(r.is_usable_once),
+    usedAt: r.used_at === null ? null : new Date(r.used_at),
+    issuedBy: JSON.parse(r.issued_by) as IssuerSnapshot,
+  };
+}
+
+export function createTemporaryAccessPassesRepo(db: DbOrTx) {
+  return {
+    /**
+     * Serialises every change to one user's pass until the transaction ends: a no-op update takes the user row's
+     * lock on PostgreSQL and the write lock on SQLite, so concurrent issues for one user queue instead of racing.
+     */
+    async lockPassesOfUser(userId: string): Promise<void> {
+      await db.updateTable('users').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', userId).execute();
+    },
+
+    async findPassOfUser(userId: string): Promise<StoredPass | undefined> {
+      const r = await db.selectFrom('temporary_access_passes').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      return r && toStoredPass(r);
+    },
+
+    /** Removes the user's pass, if any, and returns it (for the audit's delete record). */
+    async deletePassOfUser(userId: string): Promise<StoredPass | undefined> {
+      const r = await db.deleteFrom('temporary_access_passes').where('user_id', '=', userId).returningAll().executeTakeFirst();
+      return r && toStoredPass(r);
+    },
+
+    async deletePass(id: string, userId: string): Promise<StoredPass | undefined> {
+      const r = await db.deleteFrom('temporary_access_passes').where('id', '=', id).where('user_id', '=', userId).returningAll().executeTakeFirst();
+      return r && toStoredPass(r);
+    },
+
+    /** Fails with a unique violation when the user already holds a pass (the caller deletes it first, in one transaction). */
+    async insertPass(p: StoredPass): Promise<void> {
+      await db
+        .insertInto('temporary_access_passes')
+        .values({
+          id: p.id,
+          user_id: p.userId,
+          pass_hash: p.passHash,
+          created_at: p.createdAt.getTime(),
+          start_at: p.startAt.getTime(),
+          lifetime_minutes: p.lifetimeMinutes,
+          is_usable_once: int(p.isUsableOnce),
+          used_at: null,
+          issued_by: JSON.stringify(p.issuedBy),
+        })
+        .execute();
+    },
+
+    /**
+     * Redeems pass `id`: for a one-time pass, marks it used only if it still exists, is unused and is within its
+     * validity window, in ONE statement. Returns false when another redemption won (or the pass was replaced,
+     * revoked or ran out meanwhile): of any number of concurrent redemptions, across processes, exactly one succeeds.
+     * A multi-use pass just records its last use.
+     */
+    async consumePass(id: string, now: number): Promise<boolean> {
+      const result = await db
+        .updateTable('temporary_access_passes')
+        .set({ used_at: now })
+        .where('id', '=', id)
+        .where('start_at', '<=', now)
+        // bigint arithmetic: 43200 minutes in milliseconds overflows PostgreSQL's 32-bit integer.
+        .where(sql<number>`start_at + cast(lifetime_minutes as bigint) * 60000`, '>', now)
+        .where((eb) => eb.or([eb('is_usable_once', '=', 0), eb('used_at', 'is', null)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async countPasses(): Promise<number> {
+      const r = await db.selectFrom('temporary_access_passes').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+  };
+}
+
+/**
+ * Ends what a sign-in with a pass started: the user's sessions, codes and refresh tokens marked via_tap, and every
+ * token of their grants. A user holds one pass at a time and a replaced pass's sessions end when it is replaced,
+ * so every via_tap row of the user belongs to the pass being deleted.
+ */
+export async function deleteOidcStateStartedWithPass(db: DbOrTx, userId: string): Promise<number> {
+  const rows = await db.selectFrom('oidc_payloads').select('grant_id_hash').where('account_id', '=', userId).where('via_tap', '=', 1).execute();
+  const grants = [...new Set(rows.map((r) => r.grant_id_hash).filter((g): g is string => g !== null))];
+  let removed = Number((await db.deleteFrom('oidc_payloads').where('account_id', '=', userId).where('via_tap', '=', 1).executeTakeFirst()).numDeletedRows);
+  if (grants.length > 0) {
+    removed += Number((await db.deleteFrom('oidc_payloads').where('grant_id_hash', 'in', grants).executeTakeFirst()).numDeletedRows);
+    removed += Number((await db.deleteFrom('oidc_payloads').where('model', '=', 'Grant').where('id_hash', 'in', grants).executeTakeFirst()).numDeletedRows);
+  }
+  return removed;
+}
