@@ -63,6 +63,10 @@ export function reportError(e: unknown, correlationId: string, now: Date): Repor
     if (e.code === 'keyMismatch') exitCode = EXIT.config;
     else if (e.status === 429 || e.status === 503) exitCode = EXIT.unavailable;
     else if (e.status >= 400 && e.status < 500) exitCode = EXIT.refused;
+  } else if (isListenError(e)) {
+    exitCode = EXIT.config;
+    code = 'configurationError';
+    message = `cannot listen: ${(e as Error).message} (check PORT and HOST)`;
   } else if (isConnectionError(e)) {
     exitCode = EXIT.unavailable;
     code = 'serviceNotAvailable';
@@ -75,6 +79,11 @@ export function reportError(e: unknown, correlationId: string, now: Date): Repor
     line,
     body: { error: { code, message, ...(target ? { target } : {}), ...(details ? { details } : {}), innerError } },
   };
+}
+
+function isListenError(e: unknown): boolean {
+  const err = e as { code?: unknown; syscall?: unknown } | undefined;
+  return err?.syscall === 'listen' && (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL');
 }
 
 function isConnectionError(e: unknown): boolean {

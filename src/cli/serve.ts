@@ -11,7 +11,10 @@ async function serve(): Promise<void> {
   const runtime = await openRuntime();
   // Loaded here, not at the top: the other commands never load Fastify or oidc-provider, so they start faster.
   const { startServer } = await import('../server.js');
-  const server = await startServer(runtime);
+  const server = await startServer(runtime).catch(async (e: unknown) => {
+    await runtime.close(); // e.g. the port is taken: release the store so the process can exit
+    throw e;
+  });
   const { deps } = runtime;
   deps.log.info({ issuer: deps.config.issuer, dialect: deps.config.dialect, listening: server.url }, 'Gatepass is serving');
   await printFirstStartBanner(runtime);
