@@ -196,14 +196,24 @@ function membershipTargets(user: UserRecord | string, group: GroupRecord | strin
 }
 
 export async function addGroupMember(deps: Deps, ctx: GuardedContext, groupIdOrName: string, userIdOrUpn: string): Promise<void> {
+  await addGroupMemberByReference(deps, ctx, groupIdOrName, () => userIdOrUpn);
+}
+
+/**
+ * Adds the member that `memberOf()` names — e.g. parsed from Graph's `@odata.id` — after the group is found and
+ * the permission checked, so a malformed reference is refused (and audited) like any other part of the use case.
+ */
+export async function addGroupMemberByReference(deps: Deps, ctx: GuardedContext, groupIdOrName: string, memberOf: () => string): Promise<void> {
   let group: GroupRecord | undefined;
   let user: UserRecord | undefined;
-  const entry = () => groupEntry('Add member to group', 'Assign', membershipTargets(user ?? userIdOrUpn, group ?? groupIdOrName));
+  let reference = '';
+  const entry = () => groupEntry('Add member to group', 'Assign', membershipTargets(user ?? reference, group ?? groupIdOrName));
   await audited(deps, ctx, entry, async (tx, record) => {
     group = await loadGroup(tx, groupIdOrName);
     check(ctx, `${GROUPS}/members/update`, groupAuthzTarget(group));
-    user = await findUserByIdOrUpn(tx, userIdOrUpn);
-    if (!user) throw notFoundError(userIdOrUpn, '@odata.id');
+    reference = memberOf();
+    user = await findUserByIdOrUpn(tx, reference);
+    if (!user) throw notFoundError(reference, '@odata.id');
     const added = await createGroupsRepo(tx).insertMember(group.id, user.id, deps.clock.now());
     if (!added) throw new AppError('memberAlreadyExists', { target: 'members' });
     await record(entry());

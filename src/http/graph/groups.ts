@@ -8,7 +8,7 @@ import type { Deps } from '../../services/deps.js';
 import { TENANT_TARGET } from '../../services/guard.js';
 import { GROUP_PROPERTIES, toGraphGroup, toGraphUser, USER_PROPERTIES } from '../../services/graph-shapes.js';
 import {
-  addGroupMember,
+  addGroupMemberByReference,
   createGroup,
   deleteGroup,
   getGroup,
@@ -154,15 +154,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
     '/groups/:id/members/$ref',
     { schema: { params: GroupParams, body: RefBody } },
     async (request, reply) => {
-      const ctx = contextOf(request);
-      // A malformed reference is refused inside the audited use case too, so the attempt is on record.
-      let memberId: string | undefined;
-      try {
-        memberId = memberIdFromODataId(deps, request.body['@odata.id']);
-      } catch (e) {
-        await addGroupMember(deps, { ...ctx, guard: (action, target) => { ctx.guard?.(action, target); throw e; } }, request.params.id, '');
-      }
-      await addGroupMember(deps, ctx, request.params.id, memberId!);
+      await addGroupMemberByReference(deps, contextOf(request), request.params.id, () => memberIdFromODataId(deps, request.body['@odata.id']));
       return reply.code(204).send();
     },
   );
