@@ -18,6 +18,9 @@ import {
 import { addGroupMember, createGroup, deleteGroup, getGroup, listGroupMembers, listGroups, removeGroupMember } from '../../src/services/groups.js';
 import { toGraphUser } from '../../src/services/graph-shapes.js';
 import { isAppError } from '../../src/domain/errors.js';
+import { randomUUID } from 'node:crypto';
+import { GLOBAL_ADMINISTRATOR } from '../../src/domain/roles.js';
+import { createRoleAssignmentsRepo } from '../../src/store/repos/role-assignments.js';
 
 const ctx: RequestContext = { actor: { kind: 'cli', osUser: 'tester' }, correlationId: '11111111-1111-4111-8111-111111111111', ipAddress: null };
 
@@ -109,6 +112,21 @@ for (const dialect of dialects) {
       await assert.rejects(updateUser(deps, ctx, admin.id, { accountEnabled: false }), rejects('lastGlobalAdmin'));
       await assert.rejects(deleteUser(deps, ctx, admin.id), rejects('lastGlobalAdmin'));
       assert.equal((await getUser(deps, admin.id)).accountEnabled, true);
+    });
+
+    it('two concurrent disables of the only two Global Administrators: exactly one succeeds', async () => {
+      const deps = t.runtime.deps;
+      const admin = await getUser(deps, 'admin@contoso.test');
+      const second = await createUser(deps, ctx, { userPrincipalName: 'ga2@contoso.test', displayName: 'Second GA' });
+      await createRoleAssignmentsRepo(deps.db).insertRoleAssignmentIfAbsent({ id: randomUUID(), principalId: second.id, roleDefinitionId: GLOBAL_ADMINISTRATOR, directoryScopeId: '/', createdAt: new Date() });
+      const results = await Promise.allSettled([setAccountEnabled(deps, ctx, admin.id, false), setAccountEnabled(deps, ctx, second.id, false)]);
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, JSON.stringify(results.map((r) => r.status)));
+      const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      assert.ok(rejects('lastGlobalAdmin')(refused.reason));
+      assert.equal(await createRoleAssignmentsRepo(deps.db).countEnabledHoldersOf(GLOBAL_ADMINISTRATOR), 1);
+      // Leave the tenant as found: both enabled again.
+      await setAccountEnabled(deps, ctx, admin.id, true);
+      await setAccountEnabled(deps, ctx, second.id, true);
     });
 
     it('lists users in keyset pages and filters through the allow-list', async () => {
