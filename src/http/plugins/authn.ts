@@ -9,10 +9,7 @@ import type { Principal } from '../../domain/authz/authorize.js';
 import { AppError } from '../../domain/errors.js';
 import { isGuid } from '../../domain/ids.js';
 import type { Deps } from '../../services/deps.js';
-import { createApplicationsRepo } from '../../store/repos/applications.js';
-import { createKeysRepo } from '../../store/repos/keys.js';
-import { createRoleAssignmentsRepo } from '../../store/repos/role-assignments.js';
-import { createUsersRepo } from '../../store/repos/users.js';
+import { findTokenApplication, findTokenUser, listVerificationKeys } from '../../services/token-subjects.js';
 
 /** The audience of every token the Graph API accepts, as Entra issues them for Graph. */
 export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
@@ -43,7 +40,7 @@ export class SigningKeyCache {
   }
 
   private async reload(): Promise<void> {
-    const rows = await createKeysRepo(this.deps.db).listActiveSigningKeys();
+    const rows = await listVerificationKeys(this.deps);
     const next = new Map<string, VerifyKey>();
     for (const row of rows) {
       const jwk = JSON.parse(row.publicJwk) as Record<string, unknown>;
@@ -92,7 +89,7 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
     const appId = stringClaim(payload, 'appid') ?? stringClaim(payload, 'azp');
     if (!appId || !isGuid(appId)) throw invalid('Access token validation failure: the token names no application.');
     // The app must still exist: deleting it withdraws its tokens at once.
-    const app = await createApplicationsRepo(deps.db).findApplicationByAppId(appId.toLowerCase());
+    const app = await findTokenApplication(deps, appId.toLowerCase());
     if (!app) throw invalid('Access token validation failure: the application no longer exists.');
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
     return {
@@ -104,14 +101,15 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
   async function userCaller(payload: JWTPayload, ip: string): Promise<GraphCaller> {
     const oid = stringClaim(payload, 'oid') ?? stringClaim(payload, 'sub');
     if (!oid || !isGuid(oid)) throw invalid('Access token validation failure: the token names no user.');
-    const user = await createUsersRepo(deps.db).findUserById(oid.toLowerCase());
-    if (!user || !user.accountEnabled) throw invalid('Access token validation failure: the user is disabled or no longer exists.');
+    const found = await findTokenUser(deps, oid.toLowerCase());
+    const user = found?.user;
+    if (!found || !user || !user.accountEnabled) throw invalid('Access token validation failure: the user is disabled or no longer exists.');
     // revokeSignInSessions, a password reset or disabling moved sessions_valid_from past the token's issue time.
     // Whole seconds, as iat is: revocation moves the instant past the current second (services/sessions.ts).
     if (typeof payload.iat !== 'number' || payload.iat < Math.floor(user.sessionsValidFrom.getTime() / 1000))
       throw invalid('Access token validation failure: the token was issued before the user\'s sessions were revoked.');
     const scopes = (stringClaim(payload, 'scp') ?? '').split(' ').filter(Boolean);
-    const roles = await createRoleAssignmentsRepo(deps.db).listRoleAssignmentsOf(user.id);
+    const roles = found.roles;
     return {
       principal: {
         kind: 'user',
