@@ -267,7 +267,8 @@ function modifiedOf(before: UserRecord, changes: UserChanges): ModifiedProperty[
 
 export async function updateUser(deps: Deps, ctx: GuardedContext, idOrUpn: string, patch: UserPatch): Promise<UserRecord> {
   let known: UserRecord | undefined;
-  const refusal = () => userEntry(patch.password !== undefined && Object.keys(patch).length === 1 ? 'Reset user password' : 'Update user', 'Update', known ?? idOrUpn);
+  const onlyPassword = patch.password !== undefined && Object.keys(patch).every((k) => k === 'password' || k === 'forceChangePasswordNextSignIn');
+  const refusal = () => userEntry(onlyPassword ? 'Reset user password' : 'Update user', 'Update', known ?? idOrUpn);
   const prepared = await audited(deps, ctx, refusal, async (tx) => {
     const user = await findUserByIdOrUpn(tx, idOrUpn);
     if (!user) throw notFoundError(idOrUpn);

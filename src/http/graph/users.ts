@@ -58,6 +58,9 @@ const ListQuery = Type.Object(
 );
 const GetQuery = Type.Object({ $select: Type.Optional(Type.String()) }, { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) });
 
+/** Graph's action takes no parameters: nothing, or an empty JSON object (what SDKs send for `.post({})`). */
+const NoBody = Type.Union([Type.Null(), Type.Object({}, { additionalProperties: false })]);
+
 const READ = 'microsoft.directory/users/standard/read';
 
 function patchOf(body: Static<typeof UpdateUserBody>): UserPatch {
@@ -131,7 +134,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
     return reply.code(204).send();
   });
 
-  app.post<{ Params: Static<typeof UserParams> }>('/users/:id/revokeSignInSessions', { schema: { params: UserParams } }, async (request) => {
+  app.post<{ Params: Static<typeof UserParams> }>('/users/:id/revokeSignInSessions', { schema: { params: UserParams, body: NoBody } }, async (request) => {
     await revokeSignInSessions(deps, contextOf(request), request.params.id);
     return { '@odata.context': `${GRAPH_METADATA}#Edm.Boolean`, value: true };
   });
