@@ -41,7 +41,8 @@ export function auditRefusedWrites(graph: FastifyInstance, deps: Deps): void {
   graph.addHook('onError', async (request, _reply, error) => {
     const route = writeRouteOf(request);
     const refusal = toAppError(error);
-    if (!route || !refusal || refusal.status >= 500) return;
+    // 429/503 are load shedding, not decisions about the change: recording them would turn a flood into writes.
+    if (!route || !refusal || refusal.status >= 500 || refusal.status === 429) return;
     try {
       if (await hasAuditEventFor(deps, request.id)) return;
       const params = (request.params ?? {}) as Record<string, unknown>;
