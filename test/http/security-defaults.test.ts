@@ -51,6 +51,14 @@ for (const dialect of dialects) {
       assert.equal((await getSecurityDefaults(deps.db)).isEnabled, true);
     });
 
+    it('Policy.ReadWrite.ConditionalAccess may write it too, as Graph\'s reference lists', async () => {
+      const ca = await createTestApp(deps, ['Policy.ReadWrite.ConditionalAccess']);
+      assert.equal((await graphRequest(t.server.app, 'PATCH', PATH, { token: ca.token, body: { isEnabled: false } })).status, 204);
+      assert.equal((await graphRequest(t.server.app, 'GET', PATH, { token: ca.token })).body.isEnabled, false);
+      assert.equal((await graphRequest(t.server.app, 'PATCH', PATH, { token: ca.token, body: { isEnabled: true } })).status, 204);
+      assert.equal((await getSecurityDefaults(deps.db)).isEnabled, true);
+    });
+
     it('PATCH without the write permission is a 403, audited, and changes nothing', async () => {
       const reader = await createTestApp(deps, ['Policy.Read.All', 'User.ReadWrite.All']);
       const res = await graphRequest(t.server.app, 'PATCH', PATH, { token: reader.token, body: { isEnabled: false } });

@@ -68,10 +68,12 @@ describe('app principals', () => {
     assert.deepEqual(authorize(a, `${D}/users/password/update`, member()), denied('permissionMissing'));
     assert.deepEqual(authorize(a, TAP_CREATE, member()), denied('permissionMissing'));
   });
-  it('security defaults need Policy.ReadWrite.SecurityDefaults, not ConditionalAccess', () => {
+  it('security defaults need Policy.ReadWrite.SecurityDefaults or Policy.ReadWrite.ConditionalAccess (Graph v1.0 reference)', () => {
     const action: Action = `${D}/policies/securityDefaults/basic/update`;
     assert.deepEqual(authorize(app('Policy.ReadWrite.SecurityDefaults'), action, tenant), ALLOWED);
-    assert.deepEqual(authorize(app('Policy.ReadWrite.ConditionalAccess'), action, tenant), denied('permissionMissing'));
+    assert.deepEqual(authorize(app('Policy.ReadWrite.ConditionalAccess'), action, tenant), ALLOWED);
+    assert.deepEqual(authorize(app('Policy.Read.All'), action, tenant), denied('permissionMissing'));
+    assert.deepEqual(authorize(app('Policy.ReadWrite.AuthenticationMethod'), action, tenant), denied('permissionMissing'));
   });
 });
 

@@ -159,7 +159,8 @@ export const GRAPH_PERMISSIONS: Readonly<Record<string, GraphPermission>> = {
   'Policy.ReadWrite.SecurityDefaults': {
     actions: [`${D}/policies/standard/read`, `${D}/policies/securityDefaults/basic/update`],
   },
-  'Policy.ReadWrite.ConditionalAccess': { actions: CA_WRITE },
+  // Graph's v1.0 reference lists it as a higher-privileged permission for updating security defaults too.
+  'Policy.ReadWrite.ConditionalAccess': { actions: [...CA_WRITE, `${D}/policies/standard/read`, `${D}/policies/securityDefaults/basic/update`] },
   'AuditLog.Read.All': { actions: LOGS_READ },
   'RoleManagement.Read.Directory': { actions: ROLE_READ },
   'RoleManagement.ReadWrite.Directory': {
