@@ -9,7 +9,8 @@ import { createGroupsRepo, type GroupChanges, type GroupRecord } from '../store/
 import type { UserRecord } from '../store/repos/users.js';
 import { audited } from './audited.js';
 import type { Deps } from './deps.js';
-import { check, TENANT_TARGET, type GuardedContext } from './guard.js';
+import { check, checkBeforeNotFound, TENANT_TARGET, type GuardedContext } from './guard.js';
+import type { Action } from '../domain/authz/permissions.js';
 import { checkSkipToken, checkTop, listPageOf, type ListQuery } from './list-query.js';
 import { encodeSkipToken } from '../store/repos/query.js';
 import { findUserByIdOrUpn, notFoundError } from './user-lookup.js';
@@ -78,9 +79,13 @@ export async function findGroupByIdOrName(db: DbOrTx, idOrDisplayName: string): 
   return matches[0];
 }
 
-async function loadGroup(db: DbOrTx, idOrDisplayName: string): Promise<GroupRecord> {
+/** The group, or a 404 — after checking `action` when given, so a caller without the permission learns nothing. */
+async function loadGroup(db: DbOrTx, idOrDisplayName: string, guarded?: { ctx: GuardedContext; action: Action }): Promise<GroupRecord> {
   const group = await findGroupByIdOrName(db, idOrDisplayName);
-  if (!group) throw notFoundError(idOrDisplayName);
+  if (!group) {
+    if (guarded) checkBeforeNotFound(guarded.ctx, [guarded.action], 'group', idOrDisplayName);
+    throw notFoundError(idOrDisplayName);
+  }
   return group;
 }
 
@@ -145,7 +150,7 @@ export async function createGroup(deps: Deps, ctx: GuardedContext, input: Create
 export async function updateGroup(deps: Deps, ctx: GuardedContext, groupIdOrName: string, patch: GroupPatch): Promise<GroupRecord> {
   let known: GroupRecord | undefined;
   return audited(deps, ctx, () => groupEntry('Update group', 'Update', [groupTarget(known ?? groupIdOrName)]), async (tx, record) => {
-    const group = await loadGroup(tx, groupIdOrName);
+    const group = await loadGroup(tx, groupIdOrName, { ctx, action: `${GROUPS}/basic/update` });
     known = group;
     check(ctx, `${GROUPS}/basic/update`, groupAuthzTarget(group));
     const changes: GroupChanges = {};
@@ -175,7 +180,7 @@ export async function updateGroup(deps: Deps, ctx: GuardedContext, groupIdOrName
 export async function deleteGroup(deps: Deps, ctx: GuardedContext, groupIdOrName: string): Promise<void> {
   let known: GroupRecord | undefined;
   await audited(deps, ctx, () => groupEntry('Delete group', 'Delete', [groupTarget(known ?? groupIdOrName)]), async (tx, record) => {
-    const group = await loadGroup(tx, groupIdOrName);
+    const group = await loadGroup(tx, groupIdOrName, { ctx, action: `${GROUPS}/delete` });
     known = group;
     check(ctx, `${GROUPS}/delete`, groupAuthzTarget(group));
     await createGroupsRepo(tx).deleteGroup(group.id);
@@ -209,7 +214,7 @@ export async function addGroupMemberByReference(deps: Deps, ctx: GuardedContext,
   let reference = '';
   const entry = () => groupEntry('Add member to group', 'Assign', membershipTargets(user ?? reference, group ?? groupIdOrName));
   await audited(deps, ctx, entry, async (tx, record) => {
-    group = await loadGroup(tx, groupIdOrName);
+    group = await loadGroup(tx, groupIdOrName, { ctx, action: `${GROUPS}/members/update` });
     check(ctx, `${GROUPS}/members/update`, groupAuthzTarget(group));
     reference = memberOf();
     user = await findUserByIdOrUpn(tx, reference);
@@ -225,7 +230,7 @@ export async function removeGroupMember(deps: Deps, ctx: GuardedContext, groupId
   let user: UserRecord | undefined;
   const entry = () => groupEntry('Remove member from group', 'Unassign', membershipTargets(user ?? userIdOrUpn, group ?? groupIdOrName));
   await audited(deps, ctx, entry, async (tx, record) => {
-    group = await loadGroup(tx, groupIdOrName);
+    group = await loadGroup(tx, groupIdOrName, { ctx, action: `${GROUPS}/members/update` });
     check(ctx, `${GROUPS}/members/update`, groupAuthzTarget(group));
     user = await findUserByIdOrUpn(tx, userIdOrUpn);
     if (!user) throw notFoundError(userIdOrUpn, 'memberId');

@@ -6,7 +6,7 @@ import { createSessionsRepo } from '../store/repos/sessions.js';
 import { createUsersRepo } from '../store/repos/users.js';
 import { audited } from './audited.js';
 import type { Deps } from './deps.js';
-import { check, userAuthzTarget, type GuardedContext } from './guard.js';
+import { check, checkBeforeNotFound, userAuthzTarget, type GuardedContext } from './guard.js';
 import { findUserByIdOrUpn, notFoundError } from './user-lookup.js';
 
 /**
@@ -39,7 +39,10 @@ export async function revokeSignInSessions(deps: Deps, ctx: GuardedContext, idOr
   let known: { id: string; displayName: string; userPrincipalName: string } | undefined;
   await audited(deps, ctx, () => entry(known), async (tx, record) => {
     const user = await findUserByIdOrUpn(tx, idOrUpn);
-    if (!user) throw notFoundError(idOrUpn);
+    if (!user) {
+      checkBeforeNotFound(ctx, ['microsoft.directory/users/invalidateAllRefreshTokens'], 'user', idOrUpn);
+      throw notFoundError(idOrUpn);
+    }
     known = user;
     check(ctx, 'microsoft.directory/users/invalidateAllRefreshTokens', await userAuthzTarget(tx, user.id));
     const now = deps.clock.now();

@@ -12,7 +12,7 @@ import { createRoleAssignmentsRepo } from '../store/repos/role-assignments.js';
 import { createUsersRepo, type UserChanges, type UserRecord } from '../store/repos/users.js';
 import { audited } from './audited.js';
 import type { Deps } from './deps.js';
-import { check, TENANT_TARGET, userAuthzTarget, type GuardedContext } from './guard.js';
+import { check, checkBeforeNotFound, TENANT_TARGET, userAuthzTarget, type GuardedContext } from './guard.js';
 import { listPageOf, type ListQuery } from './list-query.js';
 import { endUserSessions, revokeSignInSessions } from './sessions.js';
 import { findUserByIdOrUpn, getUserByIdOrUpn, normalizeUpn, notFoundError } from './user-lookup.js';
@@ -220,6 +220,17 @@ interface PreparedPatch {
   actions: Action[];
 }
 
+/** The actions a patch needs, from which properties it names (before any validation). */
+function actionsOfPatch(patch: UserPatch): Action[] {
+  const actions = new Set<Action>();
+  const basic: (keyof UserPatch)[] = ['displayName', 'givenName', 'surname', 'jobTitle', 'mail', 'mailNickname'];
+  if (basic.some((k) => patch[k] !== undefined)) actions.add(`${USERS}/basic/update`);
+  if (patch.userPrincipalName !== undefined) actions.add(`${USERS}/userPrincipalName/update`);
+  if (patch.accountEnabled !== undefined) actions.add(patch.accountEnabled ? `${USERS}/enable` : `${USERS}/disable`);
+  if (patch.password !== undefined || patch.forceChangePasswordNextSignIn !== undefined) actions.add(`${USERS}/password/update`);
+  return [...actions];
+}
+
 /** Works out the changes and the actions they need; throws the first invalid field. */
 function preparePatch(deps: Deps, user: UserRecord, patch: UserPatch): PreparedPatch {
   const changes: UserChanges = {};
@@ -271,7 +282,10 @@ export async function updateUser(deps: Deps, ctx: GuardedContext, idOrUpn: strin
   const refusal = () => userEntry(onlyPassword ? 'Reset user password' : 'Update user', 'Update', known ?? idOrUpn);
   const prepared = await audited(deps, ctx, refusal, async (tx) => {
     const user = await findUserByIdOrUpn(tx, idOrUpn);
-    if (!user) throw notFoundError(idOrUpn);
+    if (!user) {
+      checkBeforeNotFound(ctx, actionsOfPatch(patch), 'user', idOrUpn);
+      throw notFoundError(idOrUpn);
+    }
     known = user;
     const plan = preparePatch(deps, user, patch);
     const target = await userAuthzTarget(tx, user.id);
@@ -322,7 +336,10 @@ export async function setAccountEnabled(deps: Deps, ctx: GuardedContext, idOrUpn
   let known: UserRecord | undefined;
   return audited(deps, ctx, () => userEntry(activity, 'Update', known ?? idOrUpn), async (tx, record) => {
     const user = await findUserByIdOrUpn(tx, idOrUpn);
-    if (!user) throw notFoundError(idOrUpn);
+    if (!user) {
+      checkBeforeNotFound(ctx, [enabled ? `${USERS}/enable` : `${USERS}/disable`], 'user', idOrUpn);
+      throw notFoundError(idOrUpn);
+    }
     known = user;
     const wasGlobalAdmin = !enabled && (await lockGlobalAdministrators(deps, tx, user.id));
     check(ctx, enabled ? `${USERS}/enable` : `${USERS}/disable`, await userAuthzTarget(tx, user.id));
@@ -343,7 +360,10 @@ export async function deleteUser(deps: Deps, ctx: GuardedContext, idOrUpn: strin
   let known: UserRecord | undefined;
   await audited(deps, ctx, () => userEntry('Delete user', 'Delete', known ?? idOrUpn), async (tx, record) => {
     const user = await findUserByIdOrUpn(tx, idOrUpn);
-    if (!user) throw notFoundError(idOrUpn);
+    if (!user) {
+      checkBeforeNotFound(ctx, [`${USERS}/delete`], 'user', idOrUpn);
+      throw notFoundError(idOrUpn);
+    }
     known = user;
     check(ctx, `${USERS}/delete`, await userAuthzTarget(tx, user.id));
     const wasGlobalAdmin = await lockGlobalAdministrators(deps, tx, user.id);

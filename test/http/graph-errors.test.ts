@@ -99,6 +99,8 @@ for (const dialect of dialects) {
       // Authorization: 403
       { name: 'insufficient permission (User.Read.All creating)', method: 'POST', url: '/v1.0/users', token: () => reader.token, body: newUser({}), status: 403, code: 'Authorization_RequestDenied' },
       { name: 'insufficient permission (reading without any)', method: 'GET', url: '/v1.0/users', token: () => policyReader.token, status: 403, code: 'Authorization_RequestDenied' },
+      { name: 'no permission on an unknown user: 403, so existence is not revealed', method: 'DELETE', url: '/v1.0/users/ghost@contoso.test', token: () => reader.token, status: 403, code: 'Authorization_RequestDenied' },
+      { name: 'no permission on an unknown group: 403', method: 'PATCH', url: '/v1.0/groups/3f1e2d4c-0000-4000-8000-000000000000', token: () => reader.token, body: { description: 'x' }, status: 403, code: 'Authorization_RequestDenied' },
       // Unknown objects: 404
       { name: 'unknown user (GET)', method: 'GET', url: '/v1.0/users/nobody@contoso.test', token: w, status: 404, code: 'Request_ResourceNotFound' },
       { name: 'unknown user (PATCH)', method: 'PATCH', url: '/v1.0/users/3f1e2d4c-0000-4000-8000-000000000000', token: w, body: { displayName: 'X' }, status: 404, code: 'Request_ResourceNotFound', target: 'id' },
