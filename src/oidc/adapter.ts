@@ -44,6 +44,7 @@ class PayloadAdapter implements Adapter {
       uidHash: typeof payload.uid === 'string' ? this.hash(payload.uid) : null,
       userCodeHash: typeof payload.userCode === 'string' ? this.hash(payload.userCode) : null,
       accountId: typeof payload.accountId === 'string' ? payload.accountId : null,
+      viaTap: Array.isArray(payload.amr) && payload.amr.includes('tap'),
       expiresAt: expiresIn ? this.now() + expiresIn * 1000 : null,
     });
   }

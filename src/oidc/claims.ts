@@ -2,8 +2,16 @@
 // (a session or token that began before users.sessions_valid_from is void).
 
 import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
+import { passEndsAt } from '../domain/tap/pass.js';
 import type { Deps } from '../services/deps.js';
+import { createTemporaryAccessPassesRepo } from '../store/repos/temporary-access-passes.js';
 import { createUsersRepo } from '../store/repos/users.js';
+
+/** The account entity oidc-provider keeps on the request; ttl functions read tapEndsAt from it synchronously. */
+export interface GatepassAccount extends Account {
+  /** End of the user's current pass (epoch seconds): tokens from a pass sign-in never outlive it. */
+  tapEndsAt?: number;
+}
 
 /** When the sign-in behind `token` (or the browser session) happened, in epoch seconds. */
 function startedAt(ctx: KoaContextWithOIDC, token: unknown): number | undefined {
@@ -22,8 +30,10 @@ export function createFindAccount(deps: Pick<Deps, 'db' | 'tenant'>): FindAccoun
     const started = startedAt(ctx, token);
     // Compared in whole seconds, as tokens carry them: a revocation voids everything from earlier seconds.
     if (started !== undefined && started < Math.floor(user.sessionsValidFrom.getTime() / 1000)) return undefined;
-    const account: Account = {
+    const pass = await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(user.id);
+    const account: GatepassAccount = {
       accountId: user.id,
+      ...(pass ? { tapEndsAt: Math.floor(passEndsAt(pass).getTime() / 1000) } : {}),
       async claims() {
         return {
           sub: user.id,

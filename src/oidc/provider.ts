@@ -10,7 +10,7 @@ import { COOKIE_KEYS_SECRET } from '../services/bootstrap.js';
 import { createApplicationsRepo, type ApplicationRecord } from '../store/repos/applications.js';
 import { createKeysRepo } from '../store/repos/keys.js';
 import { createAdapterFactory } from './adapter.js';
-import { createFindAccount } from './claims.js';
+import { createFindAccount, type GatepassAccount } from './claims.js';
 
 export const GRAPH = 'https://graph.microsoft.com';
 
@@ -73,6 +73,14 @@ function clientMetadataFor(issuer: string, placeholderSecret: string) {
 
 const minutes = (m: number) => m * 60;
 
+/** Whether the sign-in behind this token (or browser session) used a Temporary Access Pass. */
+function viaTap(ctx: KoaContextWithOIDC | undefined, token?: unknown): boolean {
+  const own = token && typeof token === 'object' ? (token as { amr?: unknown }).amr : undefined;
+  const e = ctx?.oidc?.entities as { AuthorizationCode?: { amr?: unknown }; RefreshToken?: { amr?: unknown } } | undefined;
+  const amr = own ?? e?.AuthorizationCode?.amr ?? e?.RefreshToken?.amr ?? ctx?.oidc?.session?.amr;
+  return Array.isArray(amr) && amr.includes('tap');
+}
+
 export async function createProvider(deps: Deps, pages: ProviderPages): Promise<Provider> {
   const { issuer } = deps.config;
   const https = issuer.startsWith('https:');
@@ -82,6 +90,16 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     return s.has(`${GRAPH}/.default`) || s.has(`${issuer}/.default`) ? GRAPH : undefined;
   };
   const placeholderSecret = randomBytes(32).toString('base64url');
+  const nowSeconds = () => Math.floor(deps.clock.now().getTime() / 1000);
+  /**
+   * Tokens from a pass sign-in never outlive the pass as it stands when they are issued (Entra, 2026): the lifetime
+   * is cut at the pass's end. Without a pass any more, such a token gets the least lifetime oidc-provider allows.
+   */
+  const capForPass = (seconds: number) => (ctx: KoaContextWithOIDC | undefined, token?: unknown) => {
+    if (!viaTap(ctx, token)) return seconds;
+    const end = (ctx?.oidc?.entities?.Account as GatepassAccount | undefined)?.tapEndsAt;
+    return end === undefined ? 1 : Math.max(1, Math.min(seconds, end - nowSeconds()));
+  };
 
   const configuration: Configuration = {
     adapter: createAdapterFactory(deps, clientMetadataFor(issuer, placeholderSecret)),
@@ -119,18 +137,19 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     pkce: { required: () => true },
     interactions: { url: (_ctx, interaction) => `/signin/${interaction.uid}` },
     ttl: {
-      AccessToken: minutes(deps.config.accessTokenMinutes),
-      IdToken: minutes(deps.config.accessTokenMinutes),
+      AccessToken: capForPass(minutes(deps.config.accessTokenMinutes)),
+      IdToken: capForPass(minutes(deps.config.accessTokenMinutes)),
       ClientCredentials: minutes(deps.config.accessTokenMinutes),
       AuthorizationCode: 60,
-      RefreshToken: minutes(deps.config.refreshTokenMinutes),
+      RefreshToken: capForPass(minutes(deps.config.refreshTokenMinutes)),
       Grant: minutes(deps.config.refreshTokenMinutes),
       Interaction: 600, // issue #2: an interaction lives at most 10 minutes
       // Idle lifetime, renewed on each use (the session is re-saved), never past the absolute lifetime.
-      Session: (_ctx, session) => {
-        const now = Math.floor(Date.now() / 1000);
+      Session: (ctx, session) => {
+        const now = nowSeconds();
         const absoluteEnd = (session.loginTs ?? now) + minutes(deps.config.sessionMaxMinutes);
-        return Math.max(1, Math.min(minutes(deps.config.sessionIdleMinutes), absoluteEnd - now));
+        const lifetime = Math.max(1, Math.min(minutes(deps.config.sessionIdleMinutes), absoluteEnd - now));
+        return capForPass(lifetime)(ctx, session);
       },
     },
     // Refresh tokens rotate on every use; presenting a rotated one revokes the whole grant (oidc-provider's reuse detection).

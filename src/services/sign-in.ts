@@ -1,14 +1,21 @@
-// The interactive sign-in use case: username → password → nextStep decides (done, or a refusal with a reason).
-// State is server-side (sign_in_states), bound to one user, and holds verified facts only; every attempt is logged.
+// The interactive sign-in use case. The browser submits one factor at a time (username, password, Temporary Access
+// Pass, new password); after each verified factor the pure pipeline nextStep decides what comes next: another
+// factor, a password change, done, or a refusal with a reason. State is server-side (sign_in_states), bound to one
+// user, holds verified facts only, and is cleared on failure; every terminal attempt is written to the sign-in log.
 
-import { securityDefaultsRequirements } from '../domain/signin/requirements.js';
+import { userTarget } from '../domain/audit.js';
 import { nextStep } from '../domain/signin/next-step.js';
-import type { SignInFacts, SignInRefusal, SignInStep, VerifiedFactor } from '../domain/signin/types.js';
+import type { FactorMethod, SignInRefusal, SignInStep } from '../domain/signin/types.js';
+import { checkPassword } from '../domain/password-policy.js';
 import { secretsEqual } from '../domain/secrets.js';
+import type { RedemptionRefusal } from '../domain/tap/redeem.js';
 import { createSignInStatesRepo, type SignInStateRecord, type StoredFact } from '../store/repos/sign-in-states.js';
+import type { SignInMethodUse } from '../store/repos/sign-ins.js';
 import { createUsersRepo, type UserRecord } from '../store/repos/users.js';
+import { recordAuditEvent } from './audited.js';
 import type { Deps } from './deps.js';
-import { getSecurityDefaults } from './security-defaults.js';
+import { redeemTemporaryAccessPass } from './redeem-tap.js';
+import { loadSignInFacts, METHOD_LOG_NAMES } from './sign-in-facts.js';
 import { logSignIn, type SignInAttempt } from './sign-in-log.js';
 import { attemptFailed, beginAttempt, giveBack, resetAfterSignIn, userSubject, type ThrottleSubject } from './throttle.js';
 import { normalizeUpn } from './user-lookup.js';
@@ -16,7 +23,10 @@ import { normalizeUpn } from './user-lookup.js';
 /** issue #2: an interaction's state lives at most 10 minutes. */
 export const SIGN_IN_STATE_TTL_MS = 10 * 60 * 1000;
 
-/** AADSTS-style codes written to the sign-in log and shown on error pages. */
+/**
+ * AADSTS codes written to the sign-in log and shown on error pages. The 901xx codes are Gatepass's own (Entra
+ * documents none for these cases); each names one situation, so the log can be searched by it.
+ */
 export const SIGN_IN_ERROR_CODES = {
   success: 0,
   wrongCredentials: 50126,
@@ -30,7 +40,32 @@ export const SIGN_IN_ERROR_CODES = {
   otherAccount: 90100,
   /** Gatepass: the interaction's state expired or ended. */
   interactionEnded: 90101,
+  /** Gatepass: a wrong Temporary Access Pass. */
+  tapWrong: 90110,
+  /** Gatepass: the user holds no pass any more (deleted or replaced). */
+  tapNoLongerValid: 90111,
+  tapNotYetValid: 90112,
+  tapExpired: 90113,
+  tapUsed: 90114,
+  /** Entra: "Temporary Access Pass sign in was blocked due to User Credential Policy". */
+  tapBlockedByPolicy: 90115,
 } as const;
+
+const TAP_REFUSAL_CODES: Record<RedemptionRefusal, number> = {
+  noPass: SIGN_IN_ERROR_CODES.tapNoLongerValid,
+  notYetValid: SIGN_IN_ERROR_CODES.tapNotYetValid,
+  expired: SIGN_IN_ERROR_CODES.tapExpired,
+  used: SIGN_IN_ERROR_CODES.tapUsed,
+  disabledByPolicy: SIGN_IN_ERROR_CODES.tapBlockedByPolicy,
+};
+
+const TAP_REFUSAL_TITLES: Record<RedemptionRefusal, string> = {
+  noPass: 'Temporary Access Pass no longer valid',
+  notYetValid: 'Temporary Access Pass not valid yet',
+  expired: 'Temporary Access Pass expired',
+  used: 'Temporary Access Pass already used',
+  disabledByPolicy: 'Temporary Access Pass blocked',
+};
 
 export interface SignInRequest {
   uid: string;
@@ -51,6 +86,8 @@ export interface LoginDone {
 export type SignInView =
   | { kind: 'username'; error?: string; username?: string }
   | { kind: 'password'; loginName: string; error?: string }
+  | { kind: 'tap'; loginName: string; error?: string; canUsePassword: boolean }
+  | { kind: 'changePassword'; loginName: string; error?: string }
   | { kind: 'done'; login: LoginDone }
   | {
       kind: 'refused';
@@ -65,6 +102,8 @@ export type SignInView =
 
 export const WRONG_CREDENTIALS_MESSAGE =
   "Your account or password is incorrect. If you don't remember your password, ask your helpdesk to reset it.";
+export const WRONG_TAP_MESSAGE =
+  'That Temporary Access Pass is not correct. Check it (it is case-sensitive) and sign in again.';
 
 const REFUSAL_CODES: Record<SignInRefusal, number> = {
   accountDisabled: SIGN_IN_ERROR_CODES.accountDisabled,
@@ -112,14 +151,6 @@ function refused(deps: Deps, req: SignInRequest, title: string, message: string,
 const endedView = (deps: Deps, req: SignInRequest) =>
   refused(deps, req, 'Sign-in ended', 'This sign-in has ended. Go back to the application and start again.', SIGN_IN_ERROR_CODES.interactionEnded);
 
-/** What to show for GET /signin/:uid. */
-export async function currentView(deps: Deps, req: SignInRequest): Promise<SignInView> {
-  const state = await loadState(deps, req.uid);
-  if (state.status === 'ended') return endedView(deps, req);
-  if (state.subject && state.loginName) return { kind: 'password', loginName: state.loginName };
-  return { kind: 'username' };
-}
-
 function attemptBase(req: SignInRequest, user: UserRecord | undefined, loginName: string): Omit<SignInAttempt, 'errorCode' | 'failureReason' | 'methods'> {
   return {
     correlationId: req.correlationId,
@@ -128,6 +159,79 @@ function attemptBase(req: SignInRequest, user: UserRecord | undefined, loginName
     app: req.app,
     user: user ? { id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName } : { id: null, userPrincipalName: loginName, displayName: null },
   };
+}
+
+/** The methods of this interaction for the sign-in log, in the order they were proved, then the one that failed. */
+function methodsUsed(facts: StoredFact[], failed?: { method: FactorMethod; detail?: string }): SignInMethodUse[] {
+  const used: SignInMethodUse[] = facts.map((f) => ({ method: METHOD_LOG_NAMES[f.method], succeeded: true }));
+  if (failed) used.push({ method: METHOD_LOG_NAMES[failed.method], succeeded: false, ...(failed.detail ? { detail: failed.detail } : {}) });
+  return used;
+}
+
+interface Bound {
+  state: SignInStateRecord;
+  user: UserRecord | undefined;
+  subject: ThrottleSubject;
+  loginName: string;
+}
+
+async function bound(deps: Deps, state: SignInStateRecord): Promise<Bound | undefined> {
+  if (!state.subject || !state.loginName) return undefined;
+  const user = state.userId ? await createUsersRepo(deps.db).findUserById(state.userId) : undefined;
+  return { state, user, subject: state.subject, loginName: state.loginName };
+}
+
+/**
+ * Runs the pipeline on what this interaction has proved and turns its answer into a page. Before any factor is
+ * proved, a refusal is shown as the password page: the username step must not reveal a user's state.
+ */
+async function advance(deps: Deps, req: SignInRequest, b: Bound, facts: StoredFact[], notice?: string): Promise<SignInView> {
+  const { user, loginName, state } = b;
+  if (!user) return { kind: 'password', loginName, ...(notice ? { error: notice } : {}) };
+  const loaded = await loadSignInFacts(deps, user, facts, state.preferPassword);
+  const step: SignInStep = nextStep(loaded.facts);
+  const states = createSignInStatesRepo(deps.db);
+  const base = attemptBase(req, user, loginName);
+  const requirement = loaded.securityDefaults ? ('multiFactorAuthentication' as const) : ('singleFactorAuthentication' as const);
+  const withNotice = notice ? { error: notice } : {};
+  switch (step.kind) {
+    case 'ask': {
+      if (step.method === 'password') return { kind: 'password', loginName, ...withNotice };
+      if (step.method === 'tap') {
+        const canUsePassword = user.passwordHash !== null && !facts.some((f) => f.method === 'password');
+        return { kind: 'tap', loginName, canUsePassword, ...withNotice };
+      }
+      // TODO(#4): authenticator app and passkey steps. Until then such a step cannot be taken.
+      await states.endState(state.uidHash);
+      const message = `A second sign-in method (${METHOD_LOG_NAMES[step.method]}) is required, which this server cannot ask for yet. Ask your helpdesk for a Temporary Access Pass.`;
+      await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.mfaRequired, failureReason: message, methods: methodsUsed(facts), requirement });
+      return refused(deps, req, 'Additional verification required', message, SIGN_IN_ERROR_CODES.mfaRequired, 403);
+    }
+    case 'changePassword':
+      return { kind: 'changePassword', loginName, ...withNotice };
+    case 'done': {
+      await resetAfterSignIn(deps, b.subject);
+      await states.deleteState(state.uidHash);
+      await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.success, failureReason: null, methods: methodsUsed(facts), requirement });
+      return { kind: 'done', login: { accountId: user.id, amr: [...step.amr], acr: step.acr, ts: Math.floor(step.authTime.getTime() / 1000) } };
+    }
+    case 'refuse': {
+      if (facts.length === 0) return { kind: 'password', loginName, ...withNotice };
+      await states.endState(state.uidHash);
+      const code = REFUSAL_CODES[step.reason];
+      await logSignIn(deps, { ...base, errorCode: code, failureReason: step.message, methods: methodsUsed(facts), requirement });
+      const title = step.reason === 'accountDisabled' ? 'Your account is disabled' : 'You cannot sign in yet';
+      return refused(deps, req, title, step.message, code, 403);
+    }
+  }
+}
+
+/** What to show for GET /signin/:uid. */
+export async function currentView(deps: Deps, req: SignInRequest): Promise<SignInView> {
+  const state = await loadState(deps, req.uid);
+  if (state.status === 'ended') return endedView(deps, req);
+  const b = await bound(deps, state);
+  return b ? advance(deps, req, b, state.facts) : { kind: 'username' };
 }
 
 export async function submitUsername(deps: Deps, req: SignInRequest, username: unknown): Promise<SignInView> {
@@ -150,8 +254,10 @@ export async function submitUsername(deps: Deps, req: SignInRequest, username: u
     });
     return refused(deps, req, 'Start again', 'This sign-in was started for another account. Go back to the application and start again.', SIGN_IN_ERROR_CODES.otherAccount);
   }
-  // The password page is shown for every name, known or not: the username step reveals nothing.
-  return { kind: 'password', loginName: name };
+  const fresh = (await repo.findState(state.uidHash, deps.clock.now().getTime())) ?? state;
+  // Users with a password (and unknown names) get the password page first; a pass comes first only for users
+  // without a password or under Entra's pass-first flow.
+  return advance(deps, req, { state: fresh, user, subject, loginName: name }, fresh.facts);
 }
 
 export async function restart(deps: Deps, req: SignInRequest): Promise<SignInView> {
@@ -161,39 +267,37 @@ export async function restart(deps: Deps, req: SignInRequest): Promise<SignInVie
   return { kind: 'username' };
 }
 
-function factsFor(deps: Deps, user: UserRecord, stored: StoredFact[], securityDefaults: boolean): SignInFacts {
-  const verified: VerifiedFactor[] = stored.map((f) =>
-    f.method === 'passkey' ? { method: 'passkey', at: new Date(f.at), hardwareBound: f.hardwareBound === true } : { method: f.method, at: new Date(f.at) },
-  );
-  return {
-    user: { id: user.id, accountEnabled: user.accountEnabled, hasPassword: user.passwordHash !== null, forceChangePassword: user.forceChangePassword },
-    verified,
-    // TODO(#3): the user's Temporary Access Pass, TOTP and passkeys.
-    methods: [],
-    requirements: securityDefaultsRequirements(securityDefaults),
-    settings: { tapFirst: false },
-    now: deps.clock.now(),
-  };
+/** "Use your password instead" on the pass page (Entra's pass-first flow). */
+export async function usePassword(deps: Deps, req: SignInRequest): Promise<SignInView> {
+  const state = await loadState(deps, req.uid);
+  if (state.status === 'ended') return endedView(deps, req);
+  const b = await bound(deps, state);
+  if (!b) return { kind: 'username' };
+  await createSignInStatesRepo(deps.db).setPreferPassword(state.uidHash);
+  return advance(deps, req, { ...b, state: { ...state, preferPassword: true } }, state.facts);
+}
+
+async function recordFact(deps: Deps, b: Bound, method: FactorMethod): Promise<StoredFact[] | undefined> {
+  const stored: StoredFact[] = [...b.state.facts.filter((f) => f.method !== method), { method, at: deps.clock.now().getTime() }];
+  return (await createSignInStatesRepo(deps.db).recordFacts(b.state.uidHash, b.subject, stored)) ? stored : undefined;
 }
 
 export async function submitPassword(deps: Deps, req: SignInRequest, password: unknown): Promise<SignInView> {
   const state = await loadState(deps, req.uid);
   if (state.status === 'ended') return endedView(deps, req);
-  if (!state.subject || !state.loginName) return { kind: 'username' };
-  const loginName = state.loginName;
-  const subject = state.subject;
+  const b = await bound(deps, state);
+  if (!b) return { kind: 'username' };
+  const { user, loginName, subject } = b;
   const states = createSignInStatesRepo(deps.db);
   const secret = typeof password === 'string' ? password : '';
   if (secret.length === 0 || secret.length > 1024) return { kind: 'password', loginName, error: 'Enter your password.' };
-
-  const user = state.userId ? await createUsersRepo(deps.db).findUserById(state.userId) : undefined;
   const base = attemptBase(req, user, loginName);
 
   // Counted before the hash; a refusal spends no hash at all.
-  const start = await beginAttempt(deps, subject, req.ipAddress);
+  const start = await beginAttempt(deps, subject, req.ipAddress, 'pw');
   if (!start.allowed) {
     await states.clearFacts(state.uidHash);
-    await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.throttled, failureReason: `Sign-in throttled after repeated wrong passwords; retry in ${start.retryAfterSeconds} s.`, methods: [{ method: 'Password', succeeded: false, detail: 'Throttled' }] });
+    await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.throttled, failureReason: `Sign-in throttled after repeated wrong passwords; retry in ${start.retryAfterSeconds} s.`, methods: methodsUsed([], { method: 'password', detail: 'Throttled' }) });
     const wait = start.retryAfterSeconds;
     return refused(deps, req, 'Too many attempts', `Too many wrong passwords. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`, SIGN_IN_ERROR_CODES.throttled, 429, wait);
   }
@@ -208,47 +312,89 @@ export async function submitPassword(deps: Deps, req: SignInRequest, password: u
   if (!verified.ok || !user) {
     await attemptFailed(deps, start.ticket);
     await states.clearFacts(state.uidHash);
-    await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.wrongCredentials, failureReason: 'Invalid username or password or Invalid on-premise username or password.', methods: [{ method: 'Password', succeeded: false }] });
+    await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.wrongCredentials, failureReason: 'Invalid username or password or Invalid on-premise username or password.', methods: methodsUsed([], { method: 'password' }) });
     return { kind: 'password', loginName, error: WRONG_CREDENTIALS_MESSAGE };
   }
   await giveBack(deps, start.ticket);
   if (verified.needsRehash) await createUsersRepo(deps.db).updateUser(user.id, { passwordHash: await deps.hasher.hash(secret) });
 
-  const now = deps.clock.now().getTime();
-  const stored: StoredFact[] = [...state.facts.filter((f) => f.method !== 'password'), { method: 'password', at: now }];
-  if (!(await states.recordFacts(state.uidHash, subject, stored))) return endedView(deps, req);
+  const facts = await recordFact(deps, b, 'password');
+  return facts ? advance(deps, req, b, facts) : endedView(deps, req);
+}
 
-  const securityDefaults = (await getSecurityDefaults(deps.db)).isEnabled;
-  const step: SignInStep = nextStep(factsFor(deps, user, stored, securityDefaults));
-  const methods = [{ method: 'Password', succeeded: true }];
-  const requirement = securityDefaults ? 'multiFactorAuthentication' as const : 'singleFactorAuthentication' as const;
-  switch (step.kind) {
-    case 'done': {
-      await resetAfterSignIn(deps, subject);
-      await states.deleteState(state.uidHash);
-      await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.success, failureReason: null, methods, requirement });
-      return { kind: 'done', login: { accountId: user.id, amr: [...step.amr], acr: step.acr, ts: Math.floor(step.authTime.getTime() / 1000) } };
-    }
-    case 'refuse': {
-      await states.endState(state.uidHash);
-      const code = REFUSAL_CODES[step.reason];
-      await logSignIn(deps, { ...base, errorCode: code, failureReason: step.message, methods, requirement });
-      const title = step.reason === 'accountDisabled' ? 'Your account is disabled' : 'You cannot sign in yet';
-      return refused(deps, req, title, step.message, code, 403);
-    }
-    case 'changePassword': {
-      // TODO(#2): the change-password step; until then an administrator sets a password without forcing a change.
-      await states.endState(state.uidHash);
-      const message = 'You must change your password before signing in, which this server cannot do yet. Ask your helpdesk to set a new password for you.';
-      await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.passwordChangeRequired, failureReason: message, methods, requirement });
-      return refused(deps, req, 'Password change required', message, SIGN_IN_ERROR_CODES.passwordChangeRequired, 403);
-    }
-    case 'ask': {
-      // TODO(#3): the Temporary Access Pass, TOTP and passkey steps. No such method is offered yet.
-      await states.endState(state.uidHash);
-      const message = `A second sign-in method (${step.method}) is required, which this server cannot ask for yet. Ask your helpdesk.`;
-      await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.mfaRequired, failureReason: message, methods, requirement });
-      return refused(deps, req, 'Additional verification required', message, SIGN_IN_ERROR_CODES.mfaRequired, 403);
+export async function submitTap(deps: Deps, req: SignInRequest, tap: unknown): Promise<SignInView> {
+  const state = await loadState(deps, req.uid);
+  if (state.status === 'ended') return endedView(deps, req);
+  const b = await bound(deps, state);
+  if (!b) return { kind: 'username' };
+  const { user, loginName, subject } = b;
+  const entered = typeof tap === 'string' ? tap : '';
+  const canUsePassword = user !== undefined && user.passwordHash !== null && !state.facts.some((f) => f.method === 'password');
+  if (entered.trim().length === 0 || entered.length > 200) return { kind: 'tap', loginName, canUsePassword, error: 'Enter your Temporary Access Pass.' };
+  const states = createSignInStatesRepo(deps.db);
+  const base = attemptBase(req, user, loginName);
+
+  const outcome = await redeemTemporaryAccessPass(deps, { subject, userId: user?.id ?? null, entered, ipAddress: req.ipAddress });
+  if (!outcome.ok) {
+    switch (outcome.kind) {
+      case 'throttled': {
+        await states.clearFacts(state.uidHash);
+        const wait = outcome.retryAfterSeconds;
+        await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.throttled, failureReason: `Sign-in throttled after repeated wrong Temporary Access Passes; retry in ${wait} s.`, methods: methodsUsed(state.facts, { method: 'tap', detail: 'Throttled' }) });
+        return refused(deps, req, 'Too many attempts', `Too many wrong Temporary Access Passes. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`, SIGN_IN_ERROR_CODES.throttled, 429, wait);
+      }
+      case 'wrong': {
+        await states.clearFacts(state.uidHash);
+        await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.tapWrong, failureReason: 'Invalid Temporary Access Pass.', methods: methodsUsed(state.facts, { method: 'tap' }) });
+        // Everything proved in this interaction is forgotten: the user starts again from the first factor.
+        return advance(deps, req, { ...b, state: { ...state, facts: [] } }, [], WRONG_TAP_MESSAGE);
+      }
+      case 'refused': {
+        await states.endState(state.uidHash);
+        const code = TAP_REFUSAL_CODES[outcome.reason];
+        await logSignIn(deps, { ...base, errorCode: code, failureReason: outcome.message, methods: methodsUsed(state.facts, { method: 'tap', detail: outcome.reason }) });
+        return refused(deps, req, TAP_REFUSAL_TITLES[outcome.reason], outcome.message, code, 403);
+      }
     }
   }
+  const facts = await recordFact(deps, b, 'tap');
+  return facts ? advance(deps, req, b, facts) : endedView(deps, req);
+}
+
+/** The forced password change after an administrator's reset, once every required factor is proved. */
+export async function submitNewPassword(deps: Deps, req: SignInRequest, newPassword: unknown, confirmPassword: unknown): Promise<SignInView> {
+  const state = await loadState(deps, req.uid);
+  if (state.status === 'ended') return endedView(deps, req);
+  const b = await bound(deps, state);
+  if (!b?.user) return { kind: 'username' };
+  const { user, loginName } = b;
+  const loaded = await loadSignInFacts(deps, user, state.facts, state.preferPassword);
+  if (nextStep(loaded.facts).kind !== 'changePassword') return advance(deps, req, b, state.facts);
+  const pw = typeof newPassword === 'string' ? newPassword : '';
+  if (pw !== confirmPassword) return { kind: 'changePassword', loginName, error: 'The two passwords do not match.' };
+  const checked = checkPassword(pw, { userPrincipalName: user.userPrincipalName });
+  if (!checked.ok) return { kind: 'changePassword', loginName, error: checked.message };
+  if ((await deps.hasher.verify(user.passwordHash, checked.normalized)).ok)
+    return { kind: 'changePassword', loginName, error: 'Choose a password different from your current one.' };
+  const now = deps.clock.now();
+  const hash = await deps.hasher.hash(checked.normalized);
+  await deps.db.transaction().execute(async (tx) => {
+    await createUsersRepo(tx).updateUser(user.id, { passwordHash: hash, passwordChangedAt: now, forceChangePassword: false, updatedAt: now });
+    await recordAuditEvent(
+      tx,
+      deps,
+      { actor: { kind: 'user', id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, ipAddress: req.ipAddress }, correlationId: req.correlationId, ipAddress: req.ipAddress },
+      {
+        activityDisplayName: 'Change password (self-service)',
+        category: 'UserManagement',
+        loggedByService: 'Self-service Password Management',
+        operationType: 'Update',
+        targetResources: [userTarget(user, [{ displayName: 'PasswordProfile', oldValue: null, newValue: null }])],
+      },
+      'success',
+      'User changed their password at sign-in, as an administrator required',
+    );
+  });
+  const updated = (await createUsersRepo(deps.db).findUserById(user.id)) ?? user;
+  return advance(deps, req, { ...b, user: updated }, state.facts);
 }

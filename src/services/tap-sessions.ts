@@ -1,9 +1,25 @@
-// Deleting or replacing a pass ends the sessions and refresh tokens that signing in with it started.
+// Deleting or replacing a pass ends the sessions, codes and refresh tokens that signing in with it started.
 
-import type { TapRecord } from '../domain/tap/pass.js';
+import type { Keyring } from '../crypto/keyring.js';
 import type { DbOrTx } from '../store/db.js';
-import { deleteOidcStateStartedWithPass } from '../store/repos/temporary-access-passes.js';
+import { deleteOidcStateStartedWithPass, listSessionsStartedWithPass } from '../store/repos/temporary-access-passes.js';
 
-export async function endSessionsStartedWithPass(db: DbOrTx, userId: string, _pass: TapRecord): Promise<number> {
-  return deleteOidcStateStartedWithPass(db, userId);
+/** A session's grants (one per app it signed in to) sit inside its encrypted payload. */
+function grantIdsOf(keyring: Keyring, idHash: string, sealed: string): string[] {
+  try {
+    const payload = JSON.parse(keyring.decryptText('oidc-payload-encryption', sealed, `Session:${idHash}`)) as {
+      authorizations?: Record<string, { grantId?: unknown }>;
+    };
+    return Object.values(payload.authorizations ?? {})
+      .map((a) => a.grantId)
+      .filter((g): g is string => typeof g === 'string');
+  } catch {
+    return []; // sealed under a retired key: the session row itself still goes
+  }
+}
+
+export async function endSessionsStartedWithPass(db: DbOrTx, keyring: Keyring, userId: string): Promise<number> {
+  const sessions = await listSessionsStartedWithPass(db, userId);
+  const grantHashes = sessions.flatMap((s) => grantIdsOf(keyring, s.idHash, s.sealed)).flatMap((g) => keyring.keyedHashCandidates('id-hash', g));
+  return deleteOidcStateStartedWithPass(db, userId, grantHashes);
 }

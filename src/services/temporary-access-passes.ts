@@ -154,7 +154,7 @@ export async function issueTemporaryAccessPass(deps: Deps, ctx: GuardedContext, 
     await repo.lockPassesOfUser(user.id);
     const old = await repo.deletePassOfUser(user.id);
     if (old) {
-      await endSessionsStartedWithPass(tx, user.id, old);
+      await endSessionsStartedWithPass(tx, deps.keyring, user.id);
       await record(deletedEntry('Admin', user, idOrUpn, old));
     }
     const stored: StoredPass = {
@@ -202,7 +202,7 @@ export async function deleteTemporaryAccessPass(deps: Deps, ctx: GuardedContext,
     const repo = createTemporaryAccessPassesRepo(tx);
     const removed = id === undefined ? await repo.deletePassOfUser(user.id) : await repo.deletePass(id.toLowerCase(), user.id);
     if (!removed) throw notFoundError(id ?? idOrUpn);
-    await endSessionsStartedWithPass(tx, user.id, removed);
+    await endSessionsStartedWithPass(tx, deps.keyring, user.id);
     await record(deletedEntry(who, user, idOrUpn, removed));
     return removed;
   });

@@ -1,5 +1,6 @@
-// Throttling of password failures, shared by every process through the store: an attempt is counted atomically
-// BEFORE its hash is spent, given back when it succeeds or is refused, and the counts reset only by a completed sign-in.
+// Throttling of failed sign-in factors (passwords, Temporary Access Passes), counted per factor and shared by every
+// process through the store: an attempt is counted atomically BEFORE its hash is spent, given back when it succeeds
+// or is refused, and the counts reset only by a completed sign-in (a correct password does not reset the pass count).
 
 import { userTarget } from '../domain/audit.js';
 import { throttleAddressKey } from '../domain/net-address.js';
@@ -15,8 +16,12 @@ import { getUserByIdOrUpn } from './user-lookup.js';
 export type ThrottleSubject = string;
 export const userSubject = (userId: string): ThrottleSubject => `user:${userId}`;
 
-const userKey = (subject: ThrottleSubject) => `pw:user:${subject}`;
-const pairPrefix = (subject: ThrottleSubject) => `pw:pair:${subject}:`;
+/** Each factor has counters of its own: guessing passes does not slow down a password, nor the other way round. */
+export type ThrottledFactor = 'pw' | 'tap';
+export const THROTTLED_FACTORS: readonly ThrottledFactor[] = ['pw', 'tap'];
+
+const userKey = (subject: ThrottleSubject, factor: ThrottledFactor = 'pw') => `${factor}:user:${subject}`;
+const pairPrefix = (subject: ThrottleSubject, factor: ThrottledFactor = 'pw') => `${factor}:pair:${subject}:`;
 
 function addressKeyOf(ip: string | null | undefined): string {
   try {
@@ -41,11 +46,16 @@ async function increment(db: DbOrTx, key: string, scope: ThrottleScope, now: Dat
  * Counts the attempt, then decides from the counts as they stood before it (in-flight attempts included), so
  * N parallel guesses get N distinct counts and only the allowed number pass. A refused attempt is given back.
  */
-export async function beginAttempt(deps: Pick<Deps, 'db' | 'clock'>, subject: ThrottleSubject, ip: string | null | undefined): Promise<AttemptStart> {
+export async function beginAttempt(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  subject: ThrottleSubject,
+  ip: string | null | undefined,
+  factor: ThrottledFactor = 'pw',
+): Promise<AttemptStart> {
   const now = deps.clock.now();
-  const pairKey = `${pairPrefix(subject)}${addressKeyOf(ip)}`;
+  const pairKey = `${pairPrefix(subject, factor)}${addressKeyOf(ip)}`;
   const pair = await increment(deps.db, pairKey, 'pair', now);
-  const user = await increment(deps.db, userKey(subject), 'user', now);
+  const user = await increment(deps.db, userKey(subject, factor), 'user', now);
   const decision = decideAttempt({
     pairFailures: Math.max(0, pair.failures - 1),
     pairLastFailureAt: pair.lastFailureAt,
@@ -53,7 +63,7 @@ export async function beginAttempt(deps: Pick<Deps, 'db' | 'clock'>, subject: Th
     userLastFailureAt: user.lastFailureAt,
     now,
   });
-  const ticket = { keys: [pairKey, userKey(subject)] };
+  const ticket = { keys: [pairKey, userKey(subject, factor)] };
   if (decision.allowed) return { allowed: true, ticket };
   await giveBack(deps, ticket);
   return { allowed: false, retryAfterSeconds: decision.retryAfterSeconds };
@@ -74,17 +84,24 @@ export async function giveBack(deps: Pick<Deps, 'db'>, ticket: AttemptTicket): P
 /** A completed sign-in: the user proved who they are, so their counters start afresh. */
 export async function resetAfterSignIn(deps: Pick<Deps, 'db'>, subject: ThrottleSubject): Promise<void> {
   const repo = createFailureCountersRepo(deps.db);
-  await repo.deleteCounters([userKey(subject)]);
-  await repo.deleteCountersWithPrefix(pairPrefix(subject));
+  for (const factor of THROTTLED_FACTORS) {
+    await repo.deleteCounters([userKey(subject, factor)]);
+    await repo.deleteCountersWithPrefix(pairPrefix(subject, factor));
+  }
 }
 
-export interface ThrottleState {
-  userId: string;
+export interface FactorThrottleState {
   failures: number;
   lastFailureDateTime: string | null;
   /** Seconds before the next attempt from a fresh address is checked (0 = free to try). */
   retryAfterSeconds: number;
   addresses: { addressKey: string; failures: number; lastFailureDateTime: string; retryAfterSeconds: number }[];
+}
+
+/** The password counters at the top level; the pass counters, kept apart, under temporaryAccessPass. */
+export interface ThrottleState extends FactorThrottleState {
+  userId: string;
+  temporaryAccessPass: FactorThrottleState;
 }
 
 function waitFor(scope: ThrottleScope, c: CounterValue | undefined, now: Date): number {
@@ -96,28 +113,32 @@ function waitFor(scope: ThrottleScope, c: CounterValue | undefined, now: Date): 
   return d.allowed ? 0 : d.retryAfterSeconds;
 }
 
-/** The user's counters, for `gatepass user unlock` and Graph's signInThrottle extension. */
-export async function getThrottleState(deps: Pick<Deps, 'db' | 'clock'>, userIdOrUpn: string): Promise<ThrottleState> {
-  const user = await getUserByIdOrUpn(deps.db, userIdOrUpn);
-  const subject = userSubject(user.id);
-  const now = deps.clock.now();
-  const repo = createFailureCountersRepo(deps.db);
-  const [total] = await repo.listCountersWithPrefix(userKey(subject));
-  const pairs = await repo.listCountersWithPrefix(pairPrefix(subject));
+async function factorState(db: DbOrTx, subject: ThrottleSubject, factor: ThrottledFactor, now: Date): Promise<FactorThrottleState> {
+  const repo = createFailureCountersRepo(db);
+  const [total] = await repo.listCountersWithPrefix(userKey(subject, factor));
+  const pairs = await repo.listCountersWithPrefix(pairPrefix(subject, factor));
   return {
-    userId: user.id,
     failures: total?.failures ?? 0,
     lastFailureDateTime: total && total.failures > 0 ? total.lastFailureAt.toISOString() : null,
     retryAfterSeconds: waitFor('user', total, now),
     addresses: pairs
       .filter((p) => p.failures > 0)
       .map((p) => ({
-        addressKey: p.key.slice(pairPrefix(subject).length),
+        addressKey: p.key.slice(pairPrefix(subject, factor).length),
         failures: p.failures,
         lastFailureDateTime: p.lastFailureAt.toISOString(),
         retryAfterSeconds: waitFor('pair', p, now),
       })),
   };
+}
+
+/** The user's counters, for `gatepass user unlock` and Graph's signInThrottle extension. */
+export async function getThrottleState(deps: Pick<Deps, 'db' | 'clock'>, userIdOrUpn: string): Promise<ThrottleState> {
+  const user = await getUserByIdOrUpn(deps.db, userIdOrUpn);
+  const subject = userSubject(user.id);
+  const now = deps.clock.now();
+  const password = await factorState(deps.db, subject, 'pw', now);
+  return { userId: user.id, ...password, temporaryAccessPass: await factorState(deps.db, subject, 'tap', now) };
 }
 
 /** Clears every failure counter of the user (audited). */

@@ -204,6 +204,8 @@ export interface SignInStatesTable {
   status: string;
   created_at: number;
   expires_at: number;
+  /** The user chose "Use your password instead" on the pass page. */
+  prefer_password: Generated<number>;
 }
 
 export interface TemporaryAccessPassesTable {

@@ -8,18 +8,30 @@ import {
   isValidCsrf,
   csrfTokenFor,
   restart,
+  submitNewPassword,
   submitPassword,
+  submitTap,
   submitUsername,
+  usePassword,
   SIGN_IN_ERROR_CODES,
   type SignInRequest,
   type SignInView,
 } from '../services/sign-in.js';
 import { findApplicationByClientId } from '../services/applications.js';
 import { signInErrorPage } from './views/error-page.js';
-import { consentPage, passwordPage, usernamePage, type FormContext } from './views/sign-in-pages.js';
+import { changePasswordPage, consentPage, passwordPage, tapPage, usernamePage, type FormContext } from './views/sign-in-pages.js';
 
 type Params = { Params: { uid: string } };
-type Body = { action?: string; csrf?: string; username?: string; password?: string; decision?: string };
+type Body = {
+  action?: string;
+  csrf?: string;
+  username?: string;
+  password?: string;
+  tap?: string;
+  newPassword?: string;
+  confirmPassword?: string;
+  decision?: string;
+};
 
 function sendHtml(reply: FastifyReply, status: number, html: string): FastifyReply {
   return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
@@ -68,6 +80,10 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
         return sendHtml(reply, view.error ? 400 : 200, usernamePage(form, view));
       case 'password':
         return sendHtml(reply, view.error ? 401 : 200, passwordPage(form, view.loginName, view));
+      case 'tap':
+        return sendHtml(reply, view.error ? 401 : 200, tapPage(form, view.loginName, view));
+      case 'changePassword':
+        return sendHtml(reply, view.error ? 400 : 200, changePasswordPage(form, view.loginName, view));
       case 'done': {
         const url = await oidc.finishLogin(request.raw, reply.raw, view.login);
         return reply.header('cache-control', 'no-store').redirect(url, 303);
@@ -106,6 +122,12 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
         return render(request, reply, d, req, await submitUsername(deps, req, body.username));
       case 'password':
         return render(request, reply, d, req, await submitPassword(deps, req, body.password));
+      case 'tap':
+        return render(request, reply, d, req, await submitTap(deps, req, body.tap));
+      case 'usePassword':
+        return render(request, reply, d, req, await usePassword(deps, req));
+      case 'newPassword':
+        return render(request, reply, d, req, await submitNewPassword(deps, req, body.newPassword, body.confirmPassword));
       case 'restart':
         return render(request, reply, d, req, await restart(deps, req));
       case 'consent': {

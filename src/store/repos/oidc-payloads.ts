@@ -15,6 +15,8 @@ export interface StoredPayload {
   userCodeHash: string | null;
   accountId: string | null;
   expiresAt: number | null;
+  /** The sign-in behind it used a Temporary Access Pass: deleting the pass ends it. */
+  viaTap: boolean;
 }
 
 export interface FoundPayload {
@@ -39,6 +41,7 @@ export function createOidcPayloadsRepo(db: DbOrTx) {
         account_id: p.accountId,
         expires_at: p.expiresAt,
         consumed_at: null,
+        via_tap: p.viaTap ? 1 : 0,
       };
       await db
         .insertInto('oidc_payloads')
@@ -51,6 +54,7 @@ export function createOidcPayloadsRepo(db: DbOrTx) {
             user_code_hash: values.user_code_hash,
             account_id: values.account_id,
             expires_at: values.expires_at,
+            via_tap: values.via_tap,
           }),
         )
         .execute();

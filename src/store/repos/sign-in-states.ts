@@ -19,6 +19,7 @@ export interface SignInStateRecord {
   status: 'active' | 'ended';
   createdAt: number;
   expiresAt: number;
+  preferPassword?: boolean;
 }
 
 export function createSignInStatesRepo(db: DbOrTx) {
@@ -37,6 +38,7 @@ export function createSignInStatesRepo(db: DbOrTx) {
         status: r.status === 'ended' ? 'ended' : 'active',
         createdAt: Number(r.created_at),
         expiresAt: Number(r.expires_at),
+        preferPassword: r.prefer_password === 1,
       };
     },
 
@@ -101,10 +103,14 @@ export function createSignInStatesRepo(db: DbOrTx) {
     async unbind(uidHash: string): Promise<void> {
       await db
         .updateTable('sign_in_states')
-        .set({ facts: '[]', subject: null, user_id: null, login_name: null })
+        .set({ facts: '[]', subject: null, user_id: null, login_name: null, prefer_password: 0 })
         .where('uid_hash', '=', uidHash)
         .where('status', '=', 'active')
         .execute();
+    },
+
+    async setPreferPassword(uidHash: string): Promise<void> {
+      await db.updateTable('sign_in_states').set({ prefer_password: 1 }).where('uid_hash', '=', uidHash).where('status', '=', 'active').execute();
     },
 
     async deleteState(uidHash: string): Promise<void> {

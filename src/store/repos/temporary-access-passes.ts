@@ -101,14 +101,26 @@ export function createTemporaryAccessPassesRepo(db: DbOrTx) {
   };
 }
 
+/** The sealed payloads of a user's sessions that began with a pass (their grants are inside, encrypted). */
+export async function listSessionsStartedWithPass(db: DbOrTx, userId: string): Promise<{ idHash: string; sealed: string }[]> {
+  const rows = await db
+    .selectFrom('oidc_payloads')
+    .select(['id_hash', 'payload'])
+    .where('model', '=', 'Session')
+    .where('account_id', '=', userId)
+    .where('via_tap', '=', 1)
+    .execute();
+  return rows.map((r) => ({ idHash: r.id_hash, sealed: r.payload }));
+}
+
 /**
- * Ends what a sign-in with a pass started: the user's sessions, codes and refresh tokens marked via_tap, and every
- * token of their grants. A user holds one pass at a time and a replaced pass's sessions end when it is replaced,
- * so every via_tap row of the user belongs to the pass being deleted.
+ * Ends what a sign-in with a pass started: the user's rows marked via_tap (sessions, codes, refresh tokens) and
+ * every row of their grants (`grantIdHashes`: from the sessions, plus those on the marked rows). A user holds one
+ * pass at a time and a replaced pass's sessions end when it is replaced, so every via_tap row belongs to this pass.
  */
-export async function deleteOidcStateStartedWithPass(db: DbOrTx, userId: string): Promise<number> {
+export async function deleteOidcStateStartedWithPass(db: DbOrTx, userId: string, grantIdHashes: string[]): Promise<number> {
   const rows = await db.selectFrom('oidc_payloads').select('grant_id_hash').where('account_id', '=', userId).where('via_tap', '=', 1).execute();
-  const grants = [...new Set(rows.map((r) => r.grant_id_hash).filter((g): g is string => g !== null))];
+  const grants = [...new Set([...grantIdHashes, ...rows.map((r) => r.grant_id_hash).filter((g): g is string => g !== null)])];
   let removed = Number((await db.deleteFrom('oidc_payloads').where('account_id', '=', userId).where('via_tap', '=', 1).executeTakeFirst()).numDeletedRows);
   if (grants.length > 0) {
     removed += Number((await db.deleteFrom('oidc_payloads').where('grant_id_hash', 'in', grants).executeTakeFirst()).numDeletedRows);

@@ -40,6 +40,48 @@ ${hidden(f, 'restart')}
 </form>`);
 }
 
+export function tapPage(f: FormContext, loginName: string, opts: { error?: string; canUsePassword: boolean }): string {
+  const invalid = opts.error ? ' aria-invalid="true" aria-describedby="error-summary tap-hint"' : ' aria-describedby="tap-hint"';
+  const usePassword = opts.canUsePassword
+    ? `<form method="post" action="/signin/${esc(f.uid)}" class="inline">
+${hidden(f, 'usePassword')}
+<button type="submit" class="secondary">Use your password instead</button>
+</form>`
+    : '';
+  return layout('Enter Temporary Access Pass', `${errorSummary(opts.error, 'tap')}
+<p>Signing in as <strong id="login-name">${esc(loginName)}</strong></p>
+<form method="post" action="/signin/${esc(f.uid)}" novalidate>
+${hidden(f, 'tap')}
+<input type="hidden" name="username" value="${esc(loginName)}" autocomplete="username">
+<label for="tap">Temporary Access Pass</label>
+<p class="hint" id="tap-hint">Enter the pass your helpdesk gave you. It is case-sensitive; spaces between groups are optional.</p>
+<input type="text" id="tap" name="tap" autocomplete="one-time-code" autocapitalize="none" autocorrect="off" spellcheck="false" required autofocus${invalid}>
+<button type="submit">Sign in</button>
+</form>
+${usePassword}
+<form method="post" action="/signin/${esc(f.uid)}" class="inline">
+${hidden(f, 'restart')}
+<button type="submit" class="secondary">Use another account</button>
+</form>`);
+}
+
+export function changePasswordPage(f: FormContext, loginName: string, opts: { error?: string } = {}): string {
+  const invalid = opts.error ? ' aria-invalid="true" aria-describedby="error-summary password-rules"' : ' aria-describedby="password-rules"';
+  return layout('Update your password', `${errorSummary(opts.error, 'newPassword')}
+<p>You need to update your password because you are signing in for the first time, or because your administrator reset it.</p>
+<p>Signing in as <strong id="login-name">${esc(loginName)}</strong></p>
+<form method="post" action="/signin/${esc(f.uid)}" novalidate>
+${hidden(f, 'newPassword')}
+<input type="hidden" name="username" value="${esc(loginName)}" autocomplete="username">
+<p class="hint" id="password-rules">At least 8 characters. Long passphrases are welcome; common passwords are refused.</p>
+<label for="newPassword">New password</label>
+<input type="password" id="newPassword" name="newPassword" autocomplete="new-password" required autofocus${invalid}>
+<label for="confirmPassword">Confirm new password</label>
+<input type="password" id="confirmPassword" name="confirmPassword" autocomplete="new-password" required>
+<button type="submit">Sign in</button>
+</form>`);
+}
+
 export function consentPage(f: FormContext, scopes: string[]): string {
   const items = scopes.map((s) => `<li>${esc(s)}</li>`).join('');
   return layout('Permissions requested', `<p><strong>${esc(f.clientName)}</strong> would like to:</p>

@@ -1,0 +1,58 @@
+// Redeeming a Temporary Access Pass at sign-in, as named steps: throttle (counted before the hash), loadPass,
+// verifyHash (a dummy verify when there is no pass), checkRedeemable (policy, used, expired, not yet valid),
+// consumeAtomically (one conditional update: exactly one of any number of concurrent redemptions wins).
+
+import { normalizeEnteredPass } from '../domain/tap/code.js';
+import { usabilityContext, type TapRecord } from '../domain/tap/pass.js';
+import { checkRedeemable, redemptionMessage, type RedemptionRefusal } from '../domain/tap/redeem.js';
+import { createGroupsRepo } from '../store/repos/groups.js';
+import { createTemporaryAccessPassesRepo } from '../store/repos/temporary-access-passes.js';
+import type { Deps } from './deps.js';
+import { getTapPolicy } from './tap-policy.js';
+import { attemptFailed, beginAttempt, giveBack, type ThrottleSubject } from './throttle.js';
+
+export type TapRedemption =
+  | { ok: true; pass: TapRecord }
+  | { ok: false; kind: 'wrong' }
+  | { ok: false; kind: 'throttled'; retryAfterSeconds: number }
+  | { ok: false; kind: 'refused'; reason: RedemptionRefusal; message: string };
+
+export interface RedeemInput {
+  subject: ThrottleSubject;
+  userId: string | null;
+  entered: string;
+  ipAddress: string | null;
+}
+
+export async function redeemTemporaryAccessPass(deps: Deps, input: RedeemInput): Promise<TapRedemption> {
+  const start = await beginAttempt(deps, input.subject, input.ipAddress, 'tap');
+  if (!start.allowed) return { ok: false, kind: 'throttled', retryAfterSeconds: start.retryAfterSeconds };
+
+  const passes = createTemporaryAccessPassesRepo(deps.db);
+  const stored = input.userId ? await passes.findPassOfUser(input.userId) : undefined;
+  let verified: boolean;
+  try {
+    verified = (await deps.hasher.verify(stored?.passHash ?? null, normalizeEnteredPass(input.entered))).ok;
+  } catch (e) {
+    await giveBack(deps, start.ticket); // the hash queue was full: nothing was checked
+    throw e;
+  }
+  if (!verified || !stored) {
+    await attemptFailed(deps, start.ticket);
+    // No pass at all (revoked, or replaced and removed): say so; it tells a guesser nothing about any secret.
+    return stored ? { ok: false, kind: 'wrong' } : { ok: false, kind: 'refused', reason: 'noPass', message: redemptionMessage('noPass') };
+  }
+  // The holder knows the pass: whatever follows (even "already used") was not a guess.
+  await giveBack(deps, start.ticket);
+
+  const now = deps.clock.now();
+  const [policy, groups] = await Promise.all([getTapPolicy(deps.db), createGroupsRepo(deps.db).listGroupIdsOf(stored.userId)]);
+  const redeemable = checkRedeemable(stored, usabilityContext(policy, new Set(groups), now));
+  if (!redeemable.ok) return { ok: false, kind: 'refused', reason: redeemable.reason, message: redeemable.message };
+  if (!(await passes.consumePass(stored.id, now.getTime()))) {
+    // Another redemption won, or the pass was replaced or revoked a moment ago.
+    const reason: RedemptionRefusal = stored.isUsableOnce ? 'used' : 'noPass';
+    return { ok: false, kind: 'refused', reason, message: redemptionMessage(reason, stored) };
+  }
+  return { ok: true, pass: stored };
+}

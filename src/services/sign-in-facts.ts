@@ -1,0 +1,60 @@
+// Gathers what the pure sign-in pipeline needs to know about one user right now: their pass and its usability, the
+// tenant's sign-in settings, and the requirements of the policies in force (security defaults first; Conditional
+// Access adds its own requirements here later).
+
+import { securityDefaultsRequirements } from '../domain/signin/requirements.js';
+import type { AvailableMethod, FactorMethod, SignInFacts, VerifiedFactor } from '../domain/signin/types.js';
+import { usability, usabilityContext } from '../domain/tap/pass.js';
+import { createGroupsRepo } from '../store/repos/groups.js';
+import type { StoredFact } from '../store/repos/sign-in-states.js';
+import { createTemporaryAccessPassesRepo } from '../store/repos/temporary-access-passes.js';
+import type { UserRecord } from '../store/repos/users.js';
+import type { Deps } from './deps.js';
+import { getSecurityDefaults } from './security-defaults.js';
+import { getTapPolicy } from './tap-policy.js';
+
+export interface LoadedFacts {
+  facts: SignInFacts;
+  securityDefaults: boolean;
+}
+
+export function verifiedFactors(stored: StoredFact[]): VerifiedFactor[] {
+  return stored.map((f) =>
+    f.method === 'passkey' ? { method: 'passkey', at: new Date(f.at), hardwareBound: f.hardwareBound === true } : { method: f.method, at: new Date(f.at) },
+  );
+}
+
+export async function loadSignInFacts(deps: Deps, user: UserRecord, stored: StoredFact[], preferPassword = false): Promise<LoadedFacts> {
+  const now = deps.clock.now();
+  const [securityDefaults, policy, groups, pass] = await Promise.all([
+    getSecurityDefaults(deps.db),
+    getTapPolicy(deps.db),
+    createGroupsRepo(deps.db).listGroupIdsOf(user.id),
+    createTemporaryAccessPassesRepo(deps.db).findPassOfUser(user.id),
+  ]);
+  const methods: AvailableMethod[] = [];
+  if (pass) {
+    const u = usability(pass, usabilityContext(policy, new Set(groups), now));
+    methods.push({ kind: 'tap', usable: u.isUsable, reason: u.methodUsabilityReason });
+  }
+  return {
+    securityDefaults: securityDefaults.isEnabled,
+    facts: {
+      user: { id: user.id, accountEnabled: user.accountEnabled, hasPassword: user.passwordHash !== null, forceChangePassword: user.forceChangePassword },
+      verified: verifiedFactors(stored),
+      methods,
+      requirements: securityDefaultsRequirements(securityDefaults.isEnabled),
+      // "Use your password instead" turns Entra's pass-first flow back into the password-first one for this sign-in.
+      settings: { tapFirst: policy.signInFlow === 'tapFirst' && !preferPassword },
+      now,
+    },
+  };
+}
+
+/** How the sign-in log names each method (Entra's authenticationMethod strings). */
+export const METHOD_LOG_NAMES: Record<FactorMethod, string> = {
+  password: 'Password',
+  tap: 'Temporary Access Pass',
+  totp: 'OATH verification code',
+  passkey: 'Passkey',
+};
