@@ -1,6 +1,9 @@
 // Opens everything the server and the CLI share: configuration, keyring, store (migrated and bootstrapped), hasher.
 
+import { randomUUID } from 'node:crypto';
 import { loadConfig, type AppConfig } from './config/load.js';
+import { passEndsAt } from './domain/tap/pass.js';
+import { issueTemporaryAccessPass } from './services/temporary-access-passes.js';
 import { createPasswordHasher } from './crypto/password-hasher.js';
 import { loadKeyring } from './crypto/server-key.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -11,9 +14,17 @@ import { openStore, sqliteFileIn } from './store/db.js';
 import { migrateAndBootstrap } from './store/migrate.js';
 import type { Logger } from 'pino';
 
+export interface FirstAdminPass {
+  userPrincipalName: string;
+  temporaryAccessPass: string;
+  endsAt: Date;
+}
+
 export interface Runtime {
   deps: Deps;
   firstStart: BootstrapResult;
+  /** Only on the very first start: the one-time pass the first Global Administrator onboards with. */
+  firstAdminPass?: FirstAdminPass;
   /** Migrations this start applied (empty when the store was already up to date). */
   appliedMigrations: string[];
   createdKeyFile?: string;
@@ -24,6 +35,16 @@ export interface RuntimeOptions {
   config?: AppConfig;
   log?: Logger;
   clock?: Clock;
+}
+
+/**
+ * The first admin onboards exactly as every user does: with a one-time pass valid 60 minutes. Only the process that
+ * created the admin issues it; `gatepass tap create admin@…` prints a new one if it is lost.
+ */
+async function issueFirstAdminPass(deps: Deps, userPrincipalName: string): Promise<FirstAdminPass> {
+  const ctx = { actor: { kind: 'system' as const }, correlationId: randomUUID(), ipAddress: null };
+  const issued = await issueTemporaryAccessPass(deps, ctx, userPrincipalName, { lifetimeInMinutes: 60, isUsableOnce: true });
+  return { userPrincipalName, temporaryAccessPass: issued.temporaryAccessPass, endsAt: passEndsAt(issued.pass) };
 }
 
 export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -40,7 +61,8 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     const { bootstrap: firstStart, applied } = await migrateAndBootstrap(store, (db) => bootstrap(db, { keyring, clock, domains: config.domains }));
     const hasher = createPasswordHasher(keyring, { concurrency: config.hashConcurrency, queueLimit: config.hashQueue });
     const deps: Deps = { config, store, db: store.db, clock, keyring, hasher, log, tenant: firstStart.tenant };
-    return { deps, firstStart, appliedMigrations: applied, createdKeyFile, close: () => store.close() };
+    const firstAdminPass = firstStart.createdAdmin ? await issueFirstAdminPass(deps, firstStart.createdAdmin.userPrincipalName) : undefined;
+    return { deps, firstStart, firstAdminPass, appliedMigrations: applied, createdKeyFile, close: () => store.close() };
   } catch (e) {
     await store.close();
     throw e;

@@ -6,11 +6,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { secretsEqual } from '../domain/secrets.js';
 import { MY_APP_CLIENT_ID } from '../services/applications.js';
 import type { Deps } from '../services/deps.js';
+import { deleteTemporaryAccessPass, listTemporaryAccessPasses, type TapView } from '../services/temporary-access-passes.js';
 import { findUserByIdOrUpn } from '../services/user-lookup.js';
 import type { UserRecord } from '../services/users.js';
+import { registrationDeadline } from '../domain/tap/pass.js';
 import { signInErrorPage } from './views/error-page.js';
 import { layout } from './views/html.js';
-import { myHomePage } from './views/my-pages.js';
+import { myHomePage, securityInfoPage } from './views/my-pages.js';
 
 interface MySession {
   sub: string;
@@ -27,6 +29,8 @@ interface Transaction {
   nonce: string;
   verifier: string;
   exp: number;
+  /** Where to go after signing in (a /my path). */
+  returnTo?: string;
 }
 
 const b64url = (b: Buffer) => b.toString('base64url');
@@ -60,11 +64,27 @@ export function registerMyRoutes(app: FastifyInstance, deps: Deps): void {
     const user = await findUserByIdOrUpn(deps.db, s.sub);
     // Disabled, deleted or revoked since: the cookie is dead too.
     if (!user || !user.accountEnabled || s.authTime < Math.floor(user.sessionsValidFrom.getTime() / 1000)) return undefined;
+    // A session that began with a pass ends when that pass is deleted or replaced by a newer one.
+    if (s.amr.includes('tap')) {
+      const [pass] = await listTemporaryAccessPasses(deps, selfContext(user, request), user.id);
+      if (!pass || pass.pass.createdAt.getTime() > s.authTime * 1000) return undefined;
+    }
     return { session: s, user };
   }
 
-  function startSignIn(reply: FastifyReply) {
-    const tx: Transaction = { state: b64url(randomBytes(16)), nonce: b64url(randomBytes(16)), verifier: b64url(randomBytes(32)), exp: deps.clock.now().getTime() + 600_000 };
+  function selfContext(user: UserRecord, request: FastifyRequest) {
+    const ip = request.ip ?? null;
+    return { actor: { kind: 'user' as const, id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, ipAddress: ip }, correlationId: request.id, ipAddress: ip };
+  }
+
+  function renew(reply: FastifyReply, session: MySession) {
+    const now = deps.clock.now().getTime();
+    const renewed: MySession = { ...session, exp: Math.min(now + deps.config.sessionIdleMinutes * 60_000, session.authTime * 1000 + deps.config.sessionMaxMinutes * 60_000) };
+    reply.setCookie(sessionCookie, seal('my-session', renewed), { ...cookieBase, maxAge: Math.max(1, Math.floor((renewed.exp - now) / 1000)) });
+  }
+
+  function startSignIn(reply: FastifyReply, returnTo = '/my') {
+    const tx: Transaction = { state: b64url(randomBytes(16)), nonce: b64url(randomBytes(16)), verifier: b64url(randomBytes(32)), exp: deps.clock.now().getTime() + 600_000, returnTo };
     const url = new URL(`${issuer}/oauth2/v2.0/authorize`);
     url.search = new URLSearchParams({
       client_id: MY_APP_CLIENT_ID,
@@ -84,16 +104,48 @@ export function registerMyRoutes(app: FastifyInstance, deps: Deps): void {
     const current = await currentSession(request);
     if (!current) return startSignIn(reply);
     const { session, user } = current;
-    const now = deps.clock.now().getTime();
-    const renewed: MySession = { ...session, exp: Math.min(now + deps.config.sessionIdleMinutes * 60_000, session.authTime * 1000 + deps.config.sessionMaxMinutes * 60_000) };
-    reply.setCookie(sessionCookie, seal('my-session', renewed), { ...cookieBase, maxAge: Math.max(1, Math.floor((renewed.exp - now) / 1000)) });
+    renew(reply, session);
     return reply
       .header('cache-control', 'no-store')
       .type('text/html; charset=utf-8')
       .send(myHomePage({ displayName: user.displayName, userPrincipalName: user.userPrincipalName, hasPassword: user.passwordHash !== null, amr: session.amr, authTime: new Date(session.authTime * 1000), csrf: session.csrf }));
   });
 
-  app.get('/my/security-info', async (_request, reply) => reply.redirect('/my', 303));
+  app.get('/my/security-info', async (request, reply) => {
+    const current = await currentSession(request);
+    if (!current) return startSignIn(reply, '/my/security-info');
+    const { session, user } = current;
+    renew(reply, session);
+    const passes: TapView[] = await listTemporaryAccessPasses(deps, selfContext(user, request), user.id);
+    const pass = passes[0];
+    // Entra: after a one-time pass sign-in, new methods must be registered within 10 minutes.
+    const usedOneTime = session.amr.includes('tap') && pass?.pass.isUsableOnce === true;
+    return reply
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(
+        securityInfoPage({
+          displayName: user.displayName,
+          hasPassword: user.passwordHash !== null,
+          passwordChangedAt: user.passwordChangedAt,
+          pass,
+          signedInWithPass: session.amr.includes('tap'),
+          registerUntil: usedOneTime ? registrationDeadline(new Date(session.authTime * 1000)) : undefined,
+          csrf: session.csrf,
+        }),
+      );
+  });
+
+  app.post<{ Body: { csrf?: string } }>('/my/security-info/temporary-access-pass/delete', async (request, reply) => {
+    const current = await currentSession(request);
+    if (!current) return startSignIn(reply, '/my/security-info');
+    const csrf = (request.body as { csrf?: string } | undefined)?.csrf;
+    if (typeof csrf !== 'string' || !secretsEqual(current.session.csrf, csrf))
+      return reply.code(403).type('text/html; charset=utf-8').send(layout('Request refused', '<p role="alert">The form was not sent from your security info page.</p>'));
+    // Entra lets users delete their own pass from Security info; it ends the sessions the pass started, this one too.
+    await deleteTemporaryAccessPass(deps, selfContext(current.user, request), current.user.id, undefined, 'User');
+    return reply.header('cache-control', 'no-store').redirect('/my/security-info', 303);
+  });
 
   app.get<{ Querystring: { code?: string; state?: string; error?: string; error_description?: string } }>('/my/callback', async (request, reply) => {
     const tx = open<Transaction>('my-tx', request.cookies[txCookie]);
@@ -126,7 +178,9 @@ export function registerMyRoutes(app: FastifyInstance, deps: Deps): void {
       csrf: b64url(randomBytes(16)),
     };
     reply.setCookie(sessionCookie, seal('my-session', session), { ...cookieBase, maxAge: Math.max(1, Math.floor((session.exp - now) / 1000)) });
-    return reply.header('cache-control', 'no-store').redirect('/my', 303);
+    // After a sign-in with a pass the user is here to set up their methods: Security info is where that happens.
+    const next = session.amr.includes('tap') ? '/my/security-info' : tx.returnTo?.startsWith('/my') ? tx.returnTo : '/my';
+    return reply.header('cache-control', 'no-store').redirect(next, 303);
   });
 
   app.post<{ Body: { csrf?: string } }>('/my/signout', async (request, reply) => {

@@ -1,5 +1,7 @@
 // The signed-in user's own pages (/my).
 
+import type { TapView } from '../../services/temporary-access-passes.js';
+import { passEndsAt } from '../../domain/tap/pass.js';
 import { esc, layout } from './html.js';
 
 export interface MyView {
@@ -22,8 +24,62 @@ export function myHomePage(v: MyView): string {
 <ul aria-labelledby="security-info">
 <li>Password: <span id="method-password">${v.hasPassword ? 'yes' : 'no'}</span></li>
 </ul>
+<p><a href="/my/security-info">Manage your security info</a></p>
 <form method="post" action="/my/signout">
 <input type="hidden" name="csrf" value="${esc(v.csrf)}">
 <button type="submit" class="secondary">Sign out</button>
 </form>`);
+}
+
+export interface SecurityInfoView {
+  displayName: string;
+  hasPassword: boolean;
+  passwordChangedAt: Date | null;
+  pass: TapView | undefined;
+  signedInWithPass: boolean;
+  /** Set after a one-time pass sign-in: new methods must be registered before this instant. */
+  registerUntil: Date | undefined;
+  csrf: string;
+}
+
+const REASONS: Record<string, string> = {
+  EnabledByPolicy: 'usable',
+  NotYetValid: 'not valid yet',
+  Expired: 'expired',
+  OneTimeUsed: 'used (one-time)',
+  DisabledByPolicy: 'blocked by policy',
+};
+
+function passRow(v: SecurityInfoView): string {
+  if (!v.pass) return '';
+  const p = v.pass.pass;
+  return `<tr id="method-tap">
+<th scope="row">Temporary Access Pass</th>
+<td>Valid from ${esc(p.startAt.toISOString())} until ${esc(passEndsAt(p).toISOString())}; ${p.isUsableOnce ? 'one-time' : 'multi-use'};
+<span id="tap-status">${esc(REASONS[v.pass.usability.methodUsabilityReason] ?? v.pass.usability.methodUsabilityReason)}</span></td>
+<td><form method="post" action="/my/security-info/temporary-access-pass/delete">
+<input type="hidden" name="csrf" value="${esc(v.csrf)}">
+<button type="submit" class="secondary" aria-label="Delete Temporary Access Pass">Delete</button>
+</form></td>
+</tr>`;
+}
+
+export function securityInfoPage(v: SecurityInfoView): string {
+  const onlyPass = !v.hasPassword;
+  const banner = v.signedInWithPass
+    ? `<div class="notice" role="status"><p>You signed in with a Temporary Access Pass. Add a sign-in method you keep, such as an authenticator app or a passkey${
+        v.registerUntil ? `, before ${esc(v.registerUntil.toISOString())} (your pass was one-time)` : ''
+      }. Adding methods arrives in a coming release; until then your helpdesk can issue you another pass.</p></div>`
+    : '';
+  return layout('Security info', `${banner}
+<p>These are the methods you use to sign in to your account, ${esc(v.displayName)}.</p>
+<table class="methods" aria-label="Your sign-in methods">
+<thead><tr><th scope="col">Method</th><th scope="col">Details</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<tbody>
+<tr id="method-password"><th scope="row">Password</th><td>${v.hasPassword ? `Set${v.passwordChangedAt ? `, last changed ${esc(v.passwordChangedAt.toISOString())}` : ''}` : 'None'}</td><td></td></tr>
+${passRow(v)}
+</tbody>
+</table>
+${onlyPass && !v.pass ? '<p role="status">You have no sign-in method left. Ask your helpdesk for a Temporary Access Pass.</p>' : ''}
+<p><a href="/my">Back to my account</a></p>`);
 }
