@@ -31,7 +31,8 @@ for (const dialect of dialects) {
         assert.equal(keys.length, 1);
         assert.doesNotMatch(keys[0]!.private_jwk, /"d"\s*:/, 'the private key is stored encrypted');
         const audit = await first.deps.db.selectFrom('audit_events').select(['activity_display_name', 'result']).orderBy('activity_display_name').execute();
-        assert.deepEqual(audit.map((a) => a.activity_display_name), ['Add member to role', 'Add user']);
+        assert.deepEqual(audit.map((a) => a.activity_display_name), ['Add member to role', 'Add user', 'Admin registered security info']);
+        assert.ok(first.firstAdminPass, 'the first admin gets a one-time pass');
       } finally {
         await first.close();
       }
