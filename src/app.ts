@@ -18,9 +18,17 @@ export interface BuildOptions {
   https?: { cert: Buffer; key: Buffer };
 }
 
-function trustProxyOption(t: TrustProxy): boolean | number | string[] {
+/**
+ * A hop count becomes a function: Fastify 5's numeric trustProxy does not take the client address from
+ * X-Forwarded-For (seen with a single proxy), while "trust the first n hops" does exactly what the setting says.
+ */
+function trustProxyOption(t: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
   if (t === false) return false;
-  return 'hops' in t ? t.hops : t.cidrs;
+  if ('hops' in t) {
+    const { hops } = t;
+    return (_address: string, hop: number) => hop < hops;
+  }
+  return t.cidrs;
 }
 
 export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<FastifyInstance> {
