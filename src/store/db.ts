@@ -3,7 +3,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -39,6 +39,28 @@ export function sqliteFileIn(dataDir: string): string {
   return path.join(dataDir, 'gatepass.db');
 }
 
+/**
+ * better-sqlite3 with a cache of prepared statements: Kysely prepares every query afresh, and preparing costs more
+ * than running most of ours. Statements are reusable and SQLite re-prepares them itself after a schema change.
+ */
+function withStatementCache(sqlite: SQLite.Database, size = 500): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (stmt) {
+        cache.delete(sql); // re-inserted below: the Map's order is the recency order
+      } else {
+        stmt = sqlite.prepare(sql);
+        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, stmt);
+      return stmt as unknown as ReturnType<SqliteDatabase['prepare']>;
+    },
+  };
+}
+
 export function openStore(options: StoreOptions): Store {
   if (options.dialect === 'sqlite') {
     mkdirSync(path.dirname(options.location), { recursive: true, mode: 0o700 });
@@ -48,7 +70,7 @@ export function openStore(options: StoreOptions): Store {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 15000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: 'sqlite', sqliteFile: options.location, sqlite, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: options.location, max: options.poolSize ?? 10, types: pgTypes });
