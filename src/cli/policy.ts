@@ -1,9 +1,13 @@
-// `gatepass policy security-defaults [on|off|show]`: the tenant's security defaults, as Graph's
-// identitySecurityDefaultsEnforcementPolicy.
+// `gatepass policy security-defaults [on|off|show]` (Graph's identitySecurityDefaultsEnforcementPolicy) and
+// `gatepass policy tap show|set` (the Temporary Access Pass method configuration).
 
 import type { Command } from 'commander';
+import { ALL_USERS, SIGN_IN_FLOW_PROPERTY, toGraphTapConfiguration, type TapPolicy } from '../domain/tap/policy.js';
+import type { Deps } from '../services/deps.js';
+import { getGroup } from '../services/groups.js';
 import { getSecurityDefaults, setSecurityDefaults, SECURITY_DEFAULTS_OBJECT_ID } from '../services/security-defaults.js';
-import { act } from './command.js';
+import { getTapPolicy, updateTapPolicy } from '../services/tap-policy.js';
+import { act, wholeNumber } from './command.js';
 import { CliError, EXIT } from './errors.js';
 
 /** Graph's shape of the policy, as GET /v1.0/policies/identitySecurityDefaultsEnforcementPolicy returns it. */
@@ -37,6 +41,79 @@ export function registerPolicyCommands(program: Command): void {
             ? 'Security defaults are ON: a password alone never completes an interactive sign-in.'
             : 'Security defaults are OFF: a password alone completes a sign-in.',
         };
+      }),
+    );
+  registerTapPolicyCommands(policy);
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Group names or ids to policy target ids; `all` (or all_users) means every user. */
+async function targetIds(deps: Deps, keys: string[], allowAll: boolean): Promise<string[]> {
+  const ids: string[] = [];
+  for (const key of keys) {
+    if (allowAll && (key === 'all' || key === ALL_USERS)) ids.push(ALL_USERS);
+    else ids.push((await getGroup(deps, key)).id);
+  }
+  return ids;
+}
+
+function describeTapPolicy(p: TapPolicy): string[] {
+  return [
+    `Temporary Access Pass policy: ${p.state.toUpperCase()}`,
+    `  Lifetime:   default ${p.defaultLifetimeInMinutes} min, allowed ${p.minimumLifetimeInMinutes} to ${p.maximumLifetimeInMinutes} min`,
+    `  Length:     ${p.defaultLength} characters`,
+    `  One-time:   ${p.isUsableOnce ? 'every pass is one-time' : 'issuer chooses (multi-use by default)'}`,
+    `  Includes:   ${p.includeTargets.map((t) => (t.id === ALL_USERS ? 'all users' : `group ${t.id}`)).join(', ') || 'nobody'}`,
+    `  Excludes:   ${p.excludeTargets.map((t) => `group ${t.id}`).join(', ') || 'nobody'}`,
+    `  Sign-in:    ${p.signInFlow === 'tapFirst' ? 'pass asked right after the username (Entra\'s flow)' : 'password first, then the pass when a second factor is needed'}`,
+  ];
+}
+
+export function registerTapPolicyCommands(policy: Command): void {
+  const tap = policy.command('tap').description('The Temporary Access Pass policy (authentication methods policy)');
+  tap
+    .command('show')
+    .description('Show the Temporary Access Pass policy')
+    .action(
+      act(async (session) => {
+        const p = await getTapPolicy((await session.deps()).db);
+        return { json: toGraphTapConfiguration(p), text: describeTapPolicy(p) };
+      }),
+    );
+  tap
+    .command('set')
+    .description('Change the Temporary Access Pass policy (only the options given; a change that breaks a rule is refused whole)')
+    .option('--state <state>', 'enabled or disabled')
+    .option('--default-lifetime <minutes>', 'default lifetime, 10 to 43200')
+    .option('--min-lifetime <minutes>', 'minimum lifetime, 10 to 43200')
+    .option('--max-lifetime <minutes>', 'maximum lifetime, 10 to 43200')
+    .option('--length <n>', 'characters in a new pass, 8 to 48')
+    .option('--one-time', 'every pass is one-time')
+    .option('--no-one-time', 'issuers may issue multi-use passes')
+    .option('--include <group>', 'a group (name or id) the policy applies to, or `all` (repeatable; replaces the list)', collect)
+    .option('--exclude <group>', 'a group (name or id) excluded from the policy (repeatable; replaces the list)', collect)
+    .option('--no-exclude', 'exclude nobody')
+    .option('--sign-in-flow <flow>', 'passwordFirst (default) or tapFirst (Entra\'s: the pass right after the username)')
+    .action(
+      act(async (session, _args, o) => {
+        const deps = await session.deps();
+        const patch: Record<string, unknown> = {};
+        const num = (v: unknown, name: string) => wholeNumber(v, name, 0, 1_000_000);
+        if (o.state !== undefined) patch.state = o.state;
+        if (o.defaultLifetime !== undefined) patch.defaultLifetimeInMinutes = num(o.defaultLifetime, '--default-lifetime');
+        if (o.minLifetime !== undefined) patch.minimumLifetimeInMinutes = num(o.minLifetime, '--min-lifetime');
+        if (o.maxLifetime !== undefined) patch.maximumLifetimeInMinutes = num(o.maxLifetime, '--max-lifetime');
+        if (o.length !== undefined) patch.defaultLength = num(o.length, '--length');
+        if (typeof o.oneTime === 'boolean') patch.isUsableOnce = o.oneTime;
+        if (Array.isArray(o.include))
+          patch.includeTargets = (await targetIds(deps, o.include as string[], true)).map((id) => ({ targetType: 'group', id, isRegistrationRequired: false }));
+        if (o.exclude === false) patch.excludeTargets = [];
+        else if (Array.isArray(o.exclude)) patch.excludeTargets = (await targetIds(deps, o.exclude as string[], false)).map((id) => ({ targetType: 'group', id }));
+        if (o.signInFlow !== undefined) patch[SIGN_IN_FLOW_PROPERTY] = o.signInFlow;
+        if (Object.keys(patch).length === 0) throw new CliError('nothing to change: give at least one option (see --help)', EXIT.usage, 'badArgument');
+        const after = await updateTapPolicy(deps, session.ctx, patch);
+        return { json: toGraphTapConfiguration(after), text: describeTapPolicy(after) };
       }),
     );
 }

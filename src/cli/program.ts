@@ -12,6 +12,7 @@ import { refusePasswordArgument } from './password-input.js';
 import { registerPolicyCommands } from './policy.js';
 import { registerServeCommands } from './serve.js';
 import { registerSessionCommands } from './sessions.js';
+import { registerTapCommands } from './tap.js';
 import { registerUserCommands } from './users.js';
 
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerGroupCommands(program);
   registerAppCommands(program);
+  registerTapCommands(program);
   registerSessionCommands(program);
   registerBackupCommand(program);
   registerPolicyCommands(program);

@@ -223,6 +223,57 @@ describe('gatepass CLI safety and errors', () => {
     assert.equal((oneJsonObject(unlocked.stdout)['@gatepass.signInThrottle'] as { failures: number }).failures, 0);
   });
 
+  it('tap create prints the pass once (stored only as argon2id), replaces the old one; show never prints it; delete revokes', async () => {
+    const first = await gatepass(env, ['tap', 'create', 'admin@contoso.test', '--lifetime', '120', '--json']);
+    assert.equal(first.code, 0, first.stderr);
+    const issued = oneJsonObject(first.stdout);
+    const pass = String(issued.temporaryAccessPass);
+    assert.match(pass, /^[2-9A-Za-z]{8}$/);
+    assert.equal(issued.lifetimeInMinutes, 120);
+    assert.equal(issued['@odata.type'], '#microsoft.graph.temporaryAccessPassAuthenticationMethod');
+    const rt = await openRuntime({ config: loadConfig(env) });
+    try {
+      const rows = await rt.deps.db.selectFrom('temporary_access_passes').selectAll().execute();
+      assert.equal(rows.length, 1);
+      assert.ok(!JSON.stringify(rows).includes(pass), 'the pass is not stored in clear');
+    } finally {
+      await rt.close();
+    }
+    const shown = await gatepass(env, ['tap', 'show', 'admin@contoso.test', '--json']);
+    assert.ok(!shown.stdout.includes(pass));
+    const value = oneJsonObject(shown.stdout).value as { id: string; temporaryAccessPass: unknown; isUsable: boolean }[];
+    assert.deepEqual(value.map((v) => [v.id, v.temporaryAccessPass, v.isUsable]), [[issued.id, null, true]]);
+
+    const second = await gatepass(env, ['tap', 'create', 'admin@contoso.test', '--one-time']);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /This replaces the pass issued by .*gatepass CLI/);
+    assert.match(second.stdout, /shown only once/);
+    const outOfRange = await gatepass(env, ['tap', 'create', 'admin@contoso.test', '--lifetime', '5']);
+    assert.equal(outOfRange.code, 1);
+    assert.match(outOfRange.stderr, /lifetimeInMinutes/);
+
+    assert.equal((await gatepass(env, ['tap', 'delete', 'admin@contoso.test'])).code, 0);
+    const none = await gatepass(env, ['tap', 'show', 'admin@contoso.test']);
+    assert.match(none.stdout, /holds no Temporary Access Pass/);
+    assert.equal((await gatepass(env, ['tap', 'delete', 'admin@contoso.test'])).code, 1);
+  });
+
+  it('policy tap show and set: options merge, a change that breaks a rule is refused whole', async () => {
+    const shown = oneJsonObject((await gatepass(env, ['policy', 'tap', 'show', '--json'])).stdout);
+    assert.equal(shown.state, 'enabled');
+    assert.equal(shown.defaultLifetimeInMinutes, 60);
+    const set = await gatepass(env, ['policy', 'tap', 'set', '--max-lifetime', '240', '--length', '12', '--one-time', '--json']);
+    assert.equal(set.code, 0, set.stderr);
+    const after = oneJsonObject(set.stdout);
+    assert.deepEqual([after.maximumLifetimeInMinutes, after.defaultLength, after.isUsableOnce, after.defaultLifetimeInMinutes], [240, 12, true, 60]);
+    const bad = await gatepass(env, ['policy', 'tap', 'set', '--default-lifetime', '300']);
+    assert.equal(bad.code, 1, 'default above the maximum');
+    const unchanged = oneJsonObject((await gatepass(env, ['policy', 'tap', 'show', '--json'])).stdout);
+    assert.equal(unchanged.defaultLifetimeInMinutes, 60);
+    const restored = await gatepass(env, ['policy', 'tap', 'set', '--max-lifetime', '480', '--length', '8', '--no-one-time']);
+    assert.equal(restored.code, 0, restored.stderr);
+  });
+
   it('security defaults: show, off, on, with the Graph policy shape', async () => {
     const show = await gatepass(env, ['--json', 'policy', 'security-defaults']);
     assert.equal(oneJsonObject(show.stdout).isEnabled, true);

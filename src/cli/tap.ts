@@ -1,0 +1,99 @@
+// `gatepass tap create|show|delete USER`: a user's Temporary Access Pass. The pass is printed once, at creation;
+// afterwards only its metadata. Issuing replaces any pass the user holds (one pass per user).
+
+import type { Command } from 'commander';
+import { formatPassForDisplay, PASS_DISPLAY_NOTE } from '../domain/tap/code.js';
+import { AppError } from '../domain/errors.js';
+import { passEndsAt } from '../domain/tap/pass.js';
+import { getUser } from '../services/users.js';
+import {
+  deleteTemporaryAccessPass,
+  issueTemporaryAccessPass,
+  listTemporaryAccessPasses,
+  toGraphTap,
+  type TapView,
+} from '../services/temporary-access-passes.js';
+import { act, wholeNumber } from './command.js';
+
+function describePass(view: TapView): string[] {
+  return [
+    `  Pass id:    ${view.pass.id}`,
+    `  Valid:      ${view.pass.startAt.toISOString()} to ${passEndsAt(view.pass).toISOString()} (${view.pass.lifetimeMinutes} minutes)`,
+    `  Use:        ${view.pass.isUsableOnce ? 'one-time' : 'multi-use'}${view.pass.usedAt ? `, used ${view.pass.usedAt.toISOString()}` : ''}`,
+    `  Usable now: ${view.usability.isUsable ? 'yes' : 'no'} (${view.usability.methodUsabilityReason})`,
+    `  Issued by:  ${view.issuedBy.displayName} at ${view.pass.createdAt.toISOString()}`,
+  ];
+}
+
+export function registerTapCommands(program: Command): void {
+  const tap = program.command('tap').description("Users' Temporary Access Passes");
+
+  tap
+    .command('create')
+    .description("Issue a Temporary Access Pass to a user (replacing theirs, if any) and print it once")
+    .argument('<user>', 'userPrincipalName or object id')
+    .option('--lifetime <minutes>', "lifetime in minutes, within the policy's range (default: the policy's default)")
+    .option('--one-time', 'the pass works for one sign-in only (default: the policy\'s setting)')
+    .option('--start <datetime>', 'activation time, ISO 8601 with a time zone, e.g. 2026-06-05T08:00:00Z (default: now)')
+    .action(
+      act(async (session, [key], o) => {
+        const lifetime = wholeNumber(o.lifetime, '--lifetime', 1, 1_000_000);
+        const deps = await session.deps();
+        const issued = await issueTemporaryAccessPass(deps, session.ctx, key!, {
+          ...(lifetime === undefined ? {} : { lifetimeInMinutes: lifetime }),
+          ...(o.oneTime ? { isUsableOnce: true } : {}),
+          ...(typeof o.start === 'string' ? { startDateTime: o.start } : {}),
+        });
+        const user = await getUser(deps, issued.pass.userId);
+        return {
+          json: toGraphTap(issued, issued.temporaryAccessPass),
+          text: [
+            `Temporary Access Pass for ${user.userPrincipalName}:`,
+            '',
+            `  ${formatPassForDisplay(issued.temporaryAccessPass)}`,
+            '',
+            `  ${PASS_DISPLAY_NOTE}`,
+            ...describePass(issued),
+            `  Sign in at:  ${deps.config.issuer}/my/security-info`,
+            ...(issued.replaced
+              ? [`This replaces the pass issued by ${issued.replaced.issuedBy.displayName} at ${issued.replaced.createdAt.toISOString()}; that one no longer works.`]
+              : []),
+          ],
+        };
+      }),
+    );
+
+  tap
+    .command('show')
+    .description("Show a user's pass (its metadata: the pass itself is never shown again)")
+    .argument('<user>', 'userPrincipalName or object id')
+    .action(
+      act(async (session, [key]) => {
+        const deps = await session.deps();
+        const user = await getUser(deps, key!);
+        const views = await listTemporaryAccessPasses(deps, session.ctx, user.id);
+        return {
+          json: {
+            '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${user.id}')/authentication/temporaryAccessPassMethods`,
+            value: views.map((v) => toGraphTap(v)),
+          },
+          text: views.length === 0 ? `${user.userPrincipalName} holds no Temporary Access Pass.` : [`${user.userPrincipalName}:`, ...views.flatMap(describePass)],
+        };
+      }),
+    );
+
+  tap
+    .command('delete')
+    .description("Revoke a user's pass at once; the sessions it started end too")
+    .argument('<user>', 'userPrincipalName or object id')
+    .action(
+      act(async (session, [key]) => {
+        const deps = await session.deps();
+        const user = await getUser(deps, key!);
+        if ((await listTemporaryAccessPasses(deps, session.ctx, user.id)).length === 0)
+          throw new AppError('notFound', { target: 'user', message: `${user.userPrincipalName} holds no Temporary Access Pass.` });
+        const removed = await deleteTemporaryAccessPass(deps, session.ctx, user.id);
+        return { json: { id: removed.id, deleted: true }, text: `Deleted the Temporary Access Pass of ${user.userPrincipalName} and ended the sessions it started.` };
+      }),
+    );
+}
