@@ -20,6 +20,7 @@ export const errorCatalogue = defineErrors({
   unsupportedMediaType: { status: 415, graphCode: 'UnsupportedMediaType', message: 'The content type is not supported; send application/json.' },
   notFound: { status: 404, graphCode: 'Request_ResourceNotFound', message: 'Resource does not exist or one of its queried reference-property objects are not present.' },
   routeNotFound: { status: 404, graphCode: 'BadRequest', message: 'Resource not found for the segment.' },
+  meRequiresDelegated: { status: 400, graphCode: 'BadRequest', message: '/me request is only valid with delegated authentication flow.' },
   methodNotAllowed: { status: 405, graphCode: 'Request_BadRequest', message: 'The HTTP method is not allowed on this resource.' },
   conflict: { status: 409, graphCode: 'Request_BadRequest', message: 'Another object with the same value for property already exists.' },
   tooManyRequests: { status: 429, graphCode: 'TooManyRequests', message: 'Too many requests; retry later.' },

@@ -12,6 +12,9 @@ import { registerPolicyRoutes } from './policies.js';
 import { auditRefusedWrites } from './refusal-audit.js';
 import { registerSignInThrottleRoutes } from './sign-in-throttle.js';
 import { registerUserRoutes } from './users.js';
+import { registerTemporaryAccessPassRoutes } from './temporary-access-pass-methods.js';
+import { registerAuthenticationMethodsPolicyRoutes } from './authentication-methods-policy.js';
+import { registerAuditLogRoutes } from './audit-logs.js';
 
 export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<void> {
   const authenticate = createBearerAuthenticator(deps);
@@ -37,6 +40,9 @@ export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<v
       registerPolicyRoutes(graph, deps);
       registerOrganizationRoutes(graph, deps);
       registerSignInThrottleRoutes(graph, deps);
+      registerTemporaryAccessPassRoutes(graph, deps);
+      registerAuthenticationMethodsPolicyRoutes(graph, deps);
+      registerAuditLogRoutes(graph, deps);
     },
     { prefix: '/v1.0' },
   );

@@ -30,6 +30,11 @@ const WRITE_ROUTES: Readonly<Record<string, WriteRoute>> = {
   'DELETE /v1.0/groups/:id': group('Delete group', 'Delete'),
   'POST /v1.0/groups/:id/members/$ref': group('Add member to group', 'Assign'),
   'DELETE /v1.0/groups/:id/members/:memberId/$ref': group('Remove member from group', 'Unassign'),
+  'POST /v1.0/users/:id/authentication/temporaryAccessPassMethods': user('Admin registered security info', 'Add'),
+  'DELETE /v1.0/users/:id/authentication/temporaryAccessPassMethods/:methodId': user('Admin deleted security info', 'Delete'),
+  'DELETE /v1.0/me/authentication/temporaryAccessPassMethods/:methodId': user('User deleted security info', 'Delete'),
+  'PATCH /v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id': { activity: 'Authentication Methods Policy Update', category: 'Policy', operationType: 'Update', type: 'Policy' },
+  'DELETE /v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id': { activity: 'Authentication Methods Policy Update', category: 'Policy', operationType: 'Update', type: 'Policy' },
   'PATCH /v1.0/policies/identitySecurityDefaultsEnforcementPolicy': { activity: 'Update policy', category: 'Policy', operationType: 'Update', type: 'Policy' },
 };
 

@@ -45,6 +45,20 @@ export interface ColumnSpec {
 
 export type ColumnMap<K extends string> = Readonly<Record<K, ColumnSpec>>;
 
+/**
+ * How `collection/any(x: …)` maps onto a child table: EXISTS over the child rows of the current parent row.
+ * The element's properties are ordinary keys of the same ColumnMap, naming the child table's columns.
+ */
+export interface CollectionSpec {
+  readonly table: string;
+  /** Child column holding the parent's key, e.g. `audit_event_targets.event_id`. */
+  readonly foreignKey: string;
+  /** The parent's key column, e.g. `audit_events.id`. */
+  readonly parentKey: string;
+}
+
+export type CollectionMap<K extends string> = Readonly<Partial<Record<K, CollectionSpec>>>;
+
 const SQL_OPERATORS = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
 
 /** LIKE pattern for a prefix: %, _ and the escape character itself are matched literally. */
@@ -85,21 +99,24 @@ function startsWith(spec: ColumnSpec, prefix: string): RawBuilder<SqlBool> {
   return sql<SqlBool>`${column} like ${likePrefix(value)} escape '\\'`;
 }
 
-function translate<K extends string>(node: FilterNode<K>, columns: ColumnMap<K>): RawBuilder<SqlBool> {
+function translate<K extends string>(node: FilterNode<K>, columns: ColumnMap<K>, collections: CollectionMap<K> = {} as CollectionMap<K>): RawBuilder<SqlBool> {
   switch (node.op) {
     case 'and':
-      return sql<SqlBool>`(${translate(node.left, columns)} and ${translate(node.right, columns)})`;
+      return sql<SqlBool>`(${translate(node.left, columns, collections)} and ${translate(node.right, columns, collections)})`;
     case 'or':
-      return sql<SqlBool>`(${translate(node.left, columns)} or ${translate(node.right, columns)})`;
+      return sql<SqlBool>`(${translate(node.left, columns, collections)} or ${translate(node.right, columns, collections)})`;
     case 'not':
-      return sql<SqlBool>`not (${translate(node.expr, columns)})`;
+      return sql<SqlBool>`not (${translate(node.expr, columns, collections)})`;
     case 'cmp':
       return comparison(columns[node.key], node.cmp, node.value);
     case 'startswith':
       return startsWith(columns[node.key], node.value);
-    case 'any':
-      // No directory list offers a collection property; the parser refuses it before we get here.
-      throw new Error(`any() on '${node.collection}' has no column mapping`);
+    case 'any': {
+      // Only lists that declare the collection reach here; the allow-list parser refuses any() everywhere else.
+      const spec = collections[node.collection];
+      if (!spec) throw new Error(`any() on '${node.collection}' has no column mapping`);
+      return sql<SqlBool>`exists (select 1 from ${sql.table(spec.table)} where ${sql.ref(spec.foreignKey)} = ${sql.ref(spec.parentKey)} and ${translate(node.inner, columns, collections)})`;
+    }
   }
 }
 
@@ -107,7 +124,7 @@ function translate<K extends string>(node: FilterNode<K>, columns: ColumnMap<K>)
  * The where-expression for a parsed $filter. Column names come from `columns` (code, never the request) and
  * every value is a bound parameter.
  */
-export function filterToWhere<T extends keyof Database, K extends string>(node: FilterNode<K>, columns: ColumnMap<K>): TableWhere<T> {
-  const expression = translate(node, columns);
+export function filterToWhere<T extends keyof Database, K extends string>(node: FilterNode<K>, columns: ColumnMap<K>, collections?: CollectionMap<K>): TableWhere<T> {
+  const expression = translate(node, columns, collections);
   return () => expression;
 }

@@ -130,3 +130,6 @@ export function toGraphSignIn(s: SignInRecord): Record<string, unknown> {
     })),
   };
 }
+
+/** A stored row as a SignInRecord, for the filtered, paged listing (audit-query.ts). */
+export const toSignInRecord = toRecord;

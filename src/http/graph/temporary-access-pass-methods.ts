@@ -1,0 +1,193 @@
+// Graph `…/authentication/temporaryAccessPassMethods` (create, list, get, delete) and the polymorphic
+// `…/authentication/methods` list, under `/users/{id|upn}` and, for delegated tokens, `/me` (ENTRA-REFERENCE §1, §3).
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { AppError } from '../../domain/errors.js';
+import type { Deps } from '../../services/deps.js';
+import { checkBeforeNotFound, userAuthzTarget, type GuardedContext } from '../../services/guard.js';
+import {
+  deleteTemporaryAccessPass,
+  getTemporaryAccessPass,
+  issueTemporaryAccessPass,
+  listTemporaryAccessPasses,
+  toGraphTap,
+  type TapView,
+} from '../../services/temporary-access-passes.js';
+import { findUserByIdOrUpn, notFoundError } from '../../services/user-lookup.js';
+import { callerOf, contextOf, enforce, GRAPH_METADATA } from './common.js';
+
+const TAP_TYPE = '#microsoft.graph.temporaryAccessPassAuthenticationMethod';
+const PASSWORD_TYPE = '#microsoft.graph.passwordAuthenticationMethod';
+/** Graph's fixed id of the password method (ENTRA-REFERENCE §3.3). */
+export const PASSWORD_METHOD_ID = '28c10230-6103-485e-b985-444c60001490';
+
+const READ = 'microsoft.directory/users/authenticationMethods/standard/restrictedRead';
+const DELETE = 'microsoft.directory/users/authenticationMethods/delete';
+
+const WRITABLE = new Set(['startDateTime', 'lifetimeInMinutes', 'isUsableOnce']);
+const READ_ONLY = new Set(['id', 'temporaryAccessPass', 'createdDateTime', 'isUsable', 'methodUsabilityReason']);
+
+const UserParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+const MethodParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }), methodId: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+const MeMethodParams = Type.Object({ methodId: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+const AnyQuery = Type.Object({}, { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) });
+
+type Query = Static<typeof AnyQuery>;
+
+/** The auth-method endpoints "do not support optional query parameters": any $option is a 400 naming it. */
+function refuseAllOptions(query: Query): void {
+  for (const key of Object.keys(query))
+    if (key.startsWith('$')) throw new AppError('invalidQuery', { target: key, message: `Query option '${key}' is not supported: this resource does not support optional query parameters.` });
+}
+
+/**
+ * Reads the create body strictly: only Graph's writable properties (null = absent, as planIssue reads it) and
+ * `@odata.type` of this type; a read-only or unknown property is a 400 naming it, never silently dropped.
+ */
+function issueRequestOf(body: unknown): { startDateTime?: unknown; lifetimeInMinutes?: unknown; isUsableOnce?: unknown } {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new AppError('badRequest', { target: 'body', message: 'The request body must be a JSON object.' });
+  const request: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (key === '@odata.type') {
+      if (value !== TAP_TYPE) throw new AppError('badRequest', { target: key, message: `@odata.type must be '${TAP_TYPE}'.` });
+    } else if (WRITABLE.has(key)) {
+      request[key] = value;
+    } else if (READ_ONLY.has(key)) {
+      throw new AppError('badRequest', { target: key, message: `The property '${key}' is read-only and cannot be set on create.` });
+    } else {
+      throw new AppError('badRequest', {
+        target: key,
+        message: `The property '${key}' does not exist on type 'microsoft.graph.temporaryAccessPassAuthenticationMethod'. Make sure to only use property names that are defined by the type.`,
+      });
+    }
+  }
+  return request;
+}
+
+/** `/me` names the signed-in user of a delegated token; an app token has no "me" (Graph answers 400). */
+function meOf(request: FastifyRequest): string {
+  const { principal } = callerOf(request);
+  if (principal.kind !== 'user') throw new AppError('meRequiresDelegated');
+  return principal.userId;
+}
+
+/**
+ * The context for `/me/…`: a user may read and delete their own pass (Entra lets users delete it from Security
+ * info; Graph's delegated self permission is UserAuthenticationMethod.ReadWrite). The shared authorization rules
+ * refuse credential deletion "on self" for administrators acting through the admin path, so for the self path the
+ * scope alone decides a delete; every other action goes through the usual guard.
+ */
+function selfContext(request: FastifyRequest, userId: string): GuardedContext {
+  const ctx = contextOf(request);
+  const { principal } = callerOf(request);
+  const scopes = principal.kind === 'user' ? principal.scopes : [];
+  return {
+    ...ctx,
+    guard: (action, target) => {
+      const onSelf = target.kind === 'user' && target.id === userId;
+      if (action === DELETE && onSelf && scopes.some((s) => s === 'UserAuthenticationMethod.ReadWrite' || s === 'UserAuthenticationMethod.ReadWrite.All')) return;
+      ctx.guard?.(action, target);
+    },
+  };
+}
+
+const collectionContext = (userId: string, segment: string) => `${GRAPH_METADATA}#users('${userId}')/authentication/${segment}`;
+
+/** List items as Graph's documentation shows them: no pass; `@odata.type` kept, as Kiota needs it for derived types. */
+const listItem = (view: TapView) => toGraphTap(view, null);
+
+function passwordMethod(user: { passwordChangedAt: Date | null }): Record<string, unknown> {
+  return { '@odata.type': PASSWORD_TYPE, id: PASSWORD_METHOD_ID, password: null, createdDateTime: user.passwordChangedAt?.toISOString() ?? null };
+}
+
+function methodNotAllowed(reply: FastifyReply, allow: string, message: string): never {
+  void reply.header('allow', allow);
+  throw new AppError('methodNotAllowed', { message });
+}
+
+export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: Deps): void {
+  const base = '/users/:id/authentication/temporaryAccessPassMethods';
+
+  async function list(request: FastifyRequest, idOrUpn: string, ctx: GuardedContext) {
+    refuseAllOptions(request.query as Query);
+    const views = await listTemporaryAccessPasses(deps, ctx, idOrUpn);
+    const userId = views[0]?.pass.userId ?? (await findUserByIdOrUpn(deps.db, idOrUpn))?.id ?? idOrUpn;
+    return { '@odata.context': collectionContext(userId, 'temporaryAccessPassMethods'), value: views.map(listItem) };
+  }
+
+  async function getOne(request: FastifyRequest, idOrUpn: string, methodId: string, ctx: GuardedContext) {
+    refuseAllOptions(request.query as Query);
+    const view = await getTemporaryAccessPass(deps, ctx, idOrUpn, methodId);
+    return { '@odata.context': `${collectionContext(view.pass.userId, 'temporaryAccessPassMethods')}/$entity`, ...toGraphTap(view, null) };
+  }
+
+  /** Password (fixed id) when the user has one, then the pass; each item typed for Kiota's polymorphic parsing. */
+  async function methods(request: FastifyRequest, idOrUpn: string, ctx: GuardedContext) {
+    refuseAllOptions(request.query as Query);
+    const user = await findUserByIdOrUpn(deps.db, idOrUpn);
+    if (!user) {
+      checkBeforeNotFound(ctx, [READ], 'user', idOrUpn);
+      throw notFoundError(idOrUpn);
+    }
+    ctx.guard?.(READ, await userAuthzTarget(deps.db, user.id));
+    const passes = await listTemporaryAccessPasses(deps, ctx, user.id);
+    const value = [...(user.passwordHash !== null ? [passwordMethod(user)] : []), ...passes.map(listItem)];
+    return { '@odata.context': collectionContext(user.id, 'methods'), value };
+  }
+
+  app.post<{ Params: Static<typeof UserParams> }>(base, { schema: { params: UserParams } }, async (request, reply) => {
+    refuseAllOptions(request.query as Query);
+    const issued = await issueTemporaryAccessPass(deps, contextOf(request), request.params.id, issueRequestOf(request.body));
+    reply.code(201).header('location', new URL(`/v1.0/users/${issued.pass.userId}/authentication/temporaryAccessPassMethods/${issued.pass.id}`, deps.config.issuer).toString());
+    return { '@odata.context': `${collectionContext(issued.pass.userId, 'temporaryAccessPassMethods')}/$entity`, ...toGraphTap(issued, issued.temporaryAccessPass) };
+  });
+
+  app.get<{ Params: Static<typeof UserParams>; Querystring: Query }>(base, { schema: { params: UserParams, querystring: AnyQuery } }, (request) =>
+    list(request, request.params.id, contextOf(request)),
+  );
+
+  app.get<{ Params: Static<typeof MethodParams>; Querystring: Query }>(`${base}/:methodId`, { schema: { params: MethodParams, querystring: AnyQuery } }, (request) =>
+    getOne(request, request.params.id, request.params.methodId, contextOf(request)),
+  );
+
+  app.delete<{ Params: Static<typeof MethodParams> }>(`${base}/:methodId`, { schema: { params: MethodParams } }, async (request, reply) => {
+    await deleteTemporaryAccessPass(deps, contextOf(request), request.params.id, request.params.methodId, 'Admin');
+    return reply.code(204).send();
+  });
+
+  // CSDL: temporaryAccessPassMethods is Updatable=false. Graph's exact answer is unconfirmed; 405 says it plainly.
+  app.patch(`${base}/:methodId`, async (_request, reply) =>
+    methodNotAllowed(reply, 'GET, DELETE', 'A Temporary Access Pass cannot be updated; delete it and create a new one.'),
+  );
+
+  app.get<{ Params: Static<typeof UserParams>; Querystring: Query }>('/users/:id/authentication/methods', { schema: { params: UserParams, querystring: AnyQuery } }, (request) =>
+    methods(request, request.params.id, contextOf(request)),
+  );
+
+  // `/me`: the signed-in user's own passes and methods (delegated tokens only).
+  const me = '/me/authentication/temporaryAccessPassMethods';
+  app.get<{ Querystring: Query }>(me, { schema: { querystring: AnyQuery } }, (request) => {
+    const userId = meOf(request);
+    return list(request, userId, selfContext(request, userId));
+  });
+  app.get<{ Params: Static<typeof MeMethodParams>; Querystring: Query }>(`${me}/:methodId`, { schema: { params: MeMethodParams, querystring: AnyQuery } }, (request) => {
+    const userId = meOf(request);
+    return getOne(request, userId, request.params.methodId, selfContext(request, userId));
+  });
+  app.delete<{ Params: Static<typeof MeMethodParams> }>(`${me}/:methodId`, { schema: { params: MeMethodParams } }, async (request, reply) => {
+    const userId = meOf(request);
+    await deleteTemporaryAccessPass(deps, selfContext(request, userId), userId, request.params.methodId, 'User');
+    return reply.code(204).send();
+  });
+  // Graph v1.0 has no self-service create (ENTRA-REFERENCE §1.2): 405, so a client learns the method, not the path, is wrong.
+  app.post(me, async (_request, reply) => methodNotAllowed(reply, 'GET', 'A Temporary Access Pass cannot be created for yourself; an administrator issues it through /users/{id}.'));
+  app.patch(`${me}/:methodId`, async (_request, reply) =>
+    methodNotAllowed(reply, 'GET, DELETE', 'A Temporary Access Pass cannot be updated; delete it and create a new one.'),
+  );
+  app.get<{ Querystring: Query }>('/me/authentication/methods', { schema: { querystring: AnyQuery } }, (request) => {
+    const userId = meOf(request);
+    return methods(request, userId, selfContext(request, userId));
+  });
+}
