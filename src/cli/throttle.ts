@@ -1,7 +1,7 @@
 // The CLI's view of a user's sign-in throttle (services/throttle.ts): shown by `user show`, cleared by `user unlock`.
 
 import type { Deps, RequestContext } from '../services/deps.js';
-import { clearThrottle, getThrottleState, type ThrottleState } from '../services/throttle.js';
+import { clearThrottle, getThrottleState, type FactorThrottleState, type ThrottleState } from '../services/throttle.js';
 import type { UserRecord } from '../services/users.js';
 
 export type ThrottleView = Omit<ThrottleState, 'userId'>;
@@ -15,17 +15,22 @@ export async function throttleState(deps: Deps, user: UserRecord): Promise<Throt
   return viewOf(await getThrottleState(deps, user.id));
 }
 
+function factorLines(name: string, f: FactorThrottleState): string[] {
+  if (f.failures === 0 && f.addresses.length === 0) return [];
+  const lines = [
+    `    ${name}: ${f.failures} recent failure(s), last ${f.lastFailureDateTime ?? '—'}` +
+      (f.retryAfterSeconds > 0 ? `; every address waits ${f.retryAfterSeconds} s` : ''),
+  ];
+  for (const a of f.addresses)
+    lines.push(`      from ${a.addressKey}: ${a.failures} failure(s), last ${a.lastFailureDateTime}${a.retryAfterSeconds > 0 ? `, waits ${a.retryAfterSeconds} s` : ''}`);
+  return lines;
+}
+
 export function throttleLines(view: ThrottleView | undefined): string[] {
   if (!view) return [];
-  if (view.failures === 0 && view.addresses.length === 0) return ['  Sign-in throttle: no recent password failures'];
-  const lines = [
-    `  Sign-in throttle: ${view.failures} recent password failure(s), last ${view.lastFailureDateTime ?? '—'}` +
-      (view.retryAfterSeconds > 0 ? `; every address waits ${view.retryAfterSeconds} s` : ''),
-  ];
-  for (const a of view.addresses)
-    lines.push(`    from ${a.addressKey}: ${a.failures} failure(s), last ${a.lastFailureDateTime}${a.retryAfterSeconds > 0 ? `, waits ${a.retryAfterSeconds} s` : ''}`);
-  lines.push('  (gatepass user unlock clears it)');
-  return lines;
+  const lines = [...factorLines('passwords', view), ...factorLines('Temporary Access Passes', view.temporaryAccessPass)];
+  if (lines.length === 0) return ['  Sign-in throttle: no recent failures'];
+  return ['  Sign-in throttle:', ...lines, '    (gatepass user unlock clears it)'];
 }
 
 export async function unlockUser(deps: Deps, ctx: RequestContext, user: UserRecord): Promise<ThrottleView> {

@@ -217,7 +217,7 @@ describe('gatepass CLI safety and errors', () => {
     const before = oneJsonObject((await gatepass(env, ['user', 'show', 'admin@contoso.test', '--json'])).stdout);
     assert.equal((before['@gatepass.signInThrottle'] as { failures: number }).failures, 3);
     const text = await gatepass(env, ['user', 'show', 'admin@contoso.test']);
-    assert.match(text.stdout, /3 recent password failure/);
+    assert.match(text.stdout, /passwords: 3 recent failure/);
     const unlocked = await gatepass(env, ['user', 'unlock', 'admin@contoso.test', '--json']);
     assert.equal(unlocked.code, 0, unlocked.stderr);
     assert.equal((oneJsonObject(unlocked.stdout)['@gatepass.signInThrottle'] as { failures: number }).failures, 0);
