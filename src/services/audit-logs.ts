@@ -12,6 +12,8 @@ import type { Deps } from './deps.js';
 import { check, TENANT_TARGET, type GuardedContext } from './guard.js';
 import { checkTop } from './list-query.js';
 
+export { toGraphSignIn } from '../store/repos/sign-ins.js';
+
 const AUDIT_READ = 'microsoft.directory/auditLogs/allProperties/read';
 const SIGN_IN_READ = 'microsoft.directory/signInReports/allProperties/read';
 

@@ -3,10 +3,9 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { getDirectoryAudit, getSignIn, listDirectoryAudits, listSignIns, type LogQuery } from '../../services/audit-logs.js';
+import { getDirectoryAudit, getSignIn, listDirectoryAudits, listSignIns, toGraphSignIn, type LogQuery } from '../../services/audit-logs.js';
 import type { Deps } from '../../services/deps.js';
 import { AppError } from '../../domain/errors.js';
-import { toGraphSignIn } from '../../store/repos/sign-ins.js';
 import { contextOf, contextUrl, nextLink, refuseUnsupportedOptions, topOption } from './common.js';
 
 const ListQuery = Type.Object(

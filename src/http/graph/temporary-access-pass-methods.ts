@@ -15,7 +15,7 @@ import {
   type TapView,
 } from '../../services/temporary-access-passes.js';
 import { findUserByIdOrUpn, notFoundError } from '../../services/user-lookup.js';
-import { callerOf, contextOf, enforce, GRAPH_METADATA } from './common.js';
+import { callerOf, contextOf, GRAPH_METADATA } from './common.js';
 
 const TAP_TYPE = '#microsoft.graph.temporaryAccessPassAuthenticationMethod';
 const PASSWORD_TYPE = '#microsoft.graph.passwordAuthenticationMethod';
