@@ -5,6 +5,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import { AllowedHostsValidator, BaseBearerTokenAuthenticationProvider } from '@microsoft/kiota-abstractions';
+import { createGraphServiceClient, GraphRequestAdapter } from '@microsoft/msgraph-sdk';
+import '@microsoft/msgraph-sdk-users';
 import { newId } from '../../src/domain/ids.js';
 import { TAP_POLICY_REFUSAL_MESSAGE } from '../../src/domain/tap/pass.js';
 import type { Deps } from '../../src/services/deps.js';
@@ -350,6 +353,29 @@ for (const dialect of dialects) {
         assert.equal(e.code, 'badRequest');
         return true;
       });
+    });
+
+    it('the typed Kiota SDK issues a pass and reads authentication/methods as typed items', async () => {
+      await insertUser('jon', { password: true });
+      const auth = new BaseBearerTokenAuthenticationProvider({
+        getAuthorizationToken: async () => writer,
+        getAllowedHostsValidator: () => new AllowedHostsValidator(new Set(['127.0.0.1'])),
+      });
+      const adapter = new GraphRequestAdapter(auth);
+      adapter.baseUrl = `${s.url}/v1.0`;
+      const graph = createGraphServiceClient(adapter);
+      const authn = graph.users.byUserId('jon@contoso.test').authentication;
+      const tap = await authn.temporaryAccessPassMethods.post({ lifetimeInMinutes: 90 });
+      assert.equal(typeof tap?.temporaryAccessPass, 'string');
+      assert.equal(tap?.lifetimeInMinutes, 90);
+      assert.ok(tap?.startDateTime instanceof Date);
+      const methods = await authn.methods.get();
+      assert.deepEqual(methods?.value?.map((m) => m.odataType), ['#microsoft.graph.passwordAuthenticationMethod', '#microsoft.graph.temporaryAccessPassAuthenticationMethod']);
+      const typed = methods?.value?.[1] as { isUsable?: boolean; temporaryAccessPass?: string | null } | undefined;
+      assert.equal(typed?.isUsable, true, 'parsed as the derived type');
+      assert.equal(typed?.temporaryAccessPass ?? null, null);
+      await authn.temporaryAccessPassMethods.byTemporaryAccessPassAuthenticationMethodId(tap!.id!).delete();
+      assert.equal((await authn.temporaryAccessPassMethods.get())?.value?.length, 0);
     });
   });
 }
