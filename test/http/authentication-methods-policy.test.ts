@@ -4,6 +4,14 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { AllowedHostsValidator, apiClientProxifier, BaseBearerTokenAuthenticationProvider, type RequestInformation } from '@microsoft/kiota-abstractions';
+import { GraphRequestAdapter } from '@microsoft/msgraph-sdk';
+import {
+  createAuthenticationMethodConfigurationFromDiscriminatorValue,
+  serializeTemporaryAccessPassAuthenticationMethodConfiguration,
+  type TemporaryAccessPassAuthenticationMethodConfiguration,
+} from '@microsoft/msgraph-sdk/models/index.js';
+import { createODataErrorFromDiscriminatorValue } from '@microsoft/msgraph-sdk/models/oDataErrors/index.js';
 import type { Deps } from '../../src/services/deps.js';
 import { getTapPolicy } from '../../src/services/tap-policy.js';
 import { dialects } from '../support/databases.js';
@@ -158,6 +166,32 @@ for (const dialect of dialects) {
       const res = await patch({ defaultLength: 10 }, apa);
       assert.equal(res.status, 204, res.raw);
       assert.equal((await getTapPolicy(deps.db)).defaultLength, 10);
+    });
+
+    it('the Kiota SDK (MICROSOFT-CLIENTS.md §3 recipe) reads the configuration as its derived type and PATCHes it', async () => {
+      const auth = new BaseBearerTokenAuthenticationProvider({
+        getAuthorizationToken: async () => policyWriter,
+        getAllowedHostsValidator: () => new AllowedHostsValidator(new Set(['127.0.0.1'])),
+      });
+      const adapter = new GraphRequestAdapter(auth);
+      adapter.baseUrl = `${t.url}/v1.0`;
+      const uriTemplate = '{+baseurl}/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{authenticationMethodConfiguration%2Did}{?%24expand,%24select}';
+      const m = { uriTemplate, responseBodyContentType: 'application/json', errorMappings: { XXX: createODataErrorFromDiscriminatorValue }, adapterMethodName: 'send', responseBodyFactory: createAuthenticationMethodConfigurationFromDiscriminatorValue };
+      const tapConfig = apiClientProxifier<{
+        get(): Promise<TemporaryAccessPassAuthenticationMethodConfiguration | undefined>;
+        patch(body: TemporaryAccessPassAuthenticationMethodConfiguration): Promise<unknown>;
+        toGetRequestInformation(): RequestInformation;
+      }>(adapter, { baseurl: adapter.baseUrl, 'authenticationMethodConfiguration%2Did': 'TemporaryAccessPass' }, undefined, {
+        get: m,
+        patch: { ...m, requestBodyContentType: 'application/json', requestInformationContentSetMethod: 'setContentFromParsable', requestBodySerializer: serializeTemporaryAccessPassAuthenticationMethodConfiguration },
+      } as never);
+      const got = await tapConfig.get();
+      assert.equal(got?.odataType, TYPE);
+      assert.equal(got?.defaultLength, 10);
+      await tapConfig.patch({ odataType: TYPE, state: 'enabled', defaultLifetimeInMinutes: 120 });
+      const p = await getTapPolicy(deps.db);
+      assert.equal(p.defaultLifetimeInMinutes, 120);
+      assert.equal(p.defaultLength, 10, 'absent properties kept');
     });
   });
 }
