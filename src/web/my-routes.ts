@@ -67,7 +67,8 @@ export function registerMyRoutes(app: FastifyInstance, deps: Deps): void {
     // A session that began with a pass ends when that pass is deleted or replaced by a newer one.
     if (s.amr.includes('tap')) {
       const [pass] = await listTemporaryAccessPasses(deps, selfContext(user, request), user.id);
-      if (!pass || pass.pass.createdAt.getTime() > s.authTime * 1000) return undefined;
+      // auth_time has whole seconds: a pass issued earlier within the same second still counts as the one used.
+      if (!pass || Math.floor(pass.pass.createdAt.getTime() / 1000) > s.authTime) return undefined;
     }
     return { session: s, user };
   }

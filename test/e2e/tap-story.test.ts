@@ -108,7 +108,7 @@ for (const dialect of dialects) {
     }
 
     async function pass(page: Page, value: string) {
-      await page.getByLabel('Temporary Access Pass').fill(value);
+      await page.getByLabel('Temporary Access Pass', { exact: true }).fill(value);
       await page.getByRole('button', { name: 'Sign in' }).click();
     }
 
