@@ -11,7 +11,8 @@ import { COOKIE_KEYS_SECRET } from '../../src/services/bootstrap.js';
 import { createKeysRepo } from '../../src/store/repos/keys.js';
 import { dialects } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
-import { createDaemonApp, createPasswordUser, createWebApp, launchChromium, securityDefaults } from '../support/sign-in-fixtures.js';
+import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
+import { cliContext, createDaemonApp, createPasswordUser, createWebApp, launchChromium, securityDefaults } from '../support/sign-in-fixtures.js';
 
 const PASSWORD = 'stolen-db-should-not-reveal-this-9';
 
@@ -108,6 +109,29 @@ for (const dialect of dialects) {
       assert.equal(await page.locator('#upn').innerText(), alice.userPrincipalName);
       for (const c of await context.cookies(s.url)) remember(`cookie ${c.name}`, c.value);
       await context.close();
+
+      // Temporary Access Passes: the first admin's (printed at first start), and a pass issued and used for a sign-in
+      // with password + pass under security defaults.
+      remember('first admin pass', s.runtime.firstAdminPass?.temporaryAccessPass);
+      await securityDefaults(deps, true);
+      const issued = await issueTemporaryAccessPass(deps, cliContext(), alice.id, { isUsableOnce: true });
+      remember('temporary access pass', issued.temporaryAccessPass);
+      const tapContext = await browser.newContext();
+      const tapPage = await tapContext.newPage();
+      const tapVerifier = client.randomPKCECodeVerifier();
+      await tapPage.goto(client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid offline_access', code_challenge: await client.calculatePKCECodeChallenge(tapVerifier), code_challenge_method: 'S256' }).href);
+      await tapPage.getByLabel('Email or username').fill(alice.userPrincipalName);
+      await tapPage.getByRole('button', { name: 'Next' }).click();
+      await tapPage.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await tapPage.getByRole('button', { name: 'Sign in' }).click();
+      await tapPage.getByLabel('Temporary Access Pass', { exact: true }).fill(issued.temporaryAccessPass);
+      await tapPage.getByRole('button', { name: 'Sign in' }).click();
+      await tapPage.waitForURL((u) => u.href.startsWith(redirectUri));
+      const tapTokens = await client.authorizationCodeGrant(config, new URL(tapPage.url()), { pkceCodeVerifier: tapVerifier });
+      assert.ok((tapTokens.claims()?.amr as string[]).includes('tap'));
+      remember('pass sign-in refresh token', tapTokens.refresh_token);
+      for (const c of await tapContext.cookies(s.url)) remember(`cookie ${c.name}`, c.value);
+      await tapContext.close();
 
       // Key material: the private signing key's `d` and the cookie keys.
       const keys = createKeysRepo(deps.db);
