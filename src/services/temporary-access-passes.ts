@@ -79,25 +79,22 @@ function issuerOf(ctx: RequestContext): IssuerSnapshot {
 
 type Who = 'Admin' | 'User';
 
-function registeredEntry(who: Who, user: Pick<UserRecord, 'id' | 'displayName' | 'userPrincipalName'> | undefined, key: string, pass?: TapRecord): AuditEntry {
-  return {
-    activityDisplayName: `${who} registered security info`,
-    category: 'UserManagement',
-    loggedByService: SERVICE,
-    operationType: 'Add',
-    resultReason: who === 'Admin' ? 'Admin registered temporary access pass method for user' : 'User registered temporary access pass method',
-    targetResources: [user ? userTarget(user, pass ? auditModifiedProperties(pass, 'created') : []) : { id: key, displayName: null, type: 'User' }],
-  };
-}
+type Change = 'registered' | 'deleted';
 
-function deletedEntry(who: Who, user: Pick<UserRecord, 'id' | 'displayName' | 'userPrincipalName'> | undefined, key: string, pass?: TapRecord): AuditEntry {
+/** Entra's audit entry for a pass added or removed, by an administrator or by the user themselves (ENTRA-REFERENCE §7.1). */
+function passEntry(change: Change, who: Who, user: Pick<UserRecord, 'id' | 'displayName' | 'userPrincipalName'> | undefined, key: string, pass?: TapRecord): AuditEntry {
+  const reasons: Record<Who, string> = {
+    Admin: `Admin ${change} temporary access pass method for user`,
+    User: `User ${change} temporary access pass method`,
+  };
+  const properties = pass ? auditModifiedProperties(pass, change === 'registered' ? 'created' : 'deleted') : [];
   return {
-    activityDisplayName: `${who} deleted security info`,
+    activityDisplayName: `${who} ${change} security info`,
     category: 'UserManagement',
     loggedByService: SERVICE,
-    operationType: 'Delete',
-    resultReason: who === 'Admin' ? 'Admin deleted temporary access pass method for user' : 'User deleted temporary access pass method',
-    targetResources: [user ? userTarget(user, pass ? auditModifiedProperties(pass, 'deleted') : []) : { id: key, displayName: null, type: 'User' }],
+    operationType: change === 'registered' ? 'Add' : 'Delete',
+    resultReason: reasons[who],
+    targetResources: [user ? userTarget(user, properties) : { id: key, displayName: null, type: 'User' }],
   };
 }
 
@@ -138,7 +135,7 @@ async function checkIssue(db: DbOrTx, ctx: GuardedContext, idOrUpn: string, requ
  */
 export async function issueTemporaryAccessPass(deps: Deps, ctx: GuardedContext, idOrUpn: string, request: IssueRequest): Promise<IssuedPass> {
   let known: UserRecord | undefined;
-  const refusal = () => registeredEntry('Admin', known, idOrUpn);
+  const refusal = () => passEntry('registered', 'Admin', known, idOrUpn);
   // A refusal is decided (and audited) before any argon2id work is spent on it.
   const first = await audited(deps, ctx, refusal, async (tx) => {
     known = await findUserByIdOrUpn(tx, idOrUpn);
@@ -155,7 +152,7 @@ export async function issueTemporaryAccessPass(deps: Deps, ctx: GuardedContext, 
     const old = await repo.deletePassOfUser(user.id);
     if (old) {
       await endSessionsStartedWithPass(tx, deps.keyring, user.id);
-      await record(deletedEntry('Admin', user, idOrUpn, old));
+      await record(passEntry('deleted', 'Admin', user, idOrUpn, old));
     }
     const stored: StoredPass = {
       id: newId(),
@@ -169,7 +166,7 @@ export async function issueTemporaryAccessPass(deps: Deps, ctx: GuardedContext, 
       issuedBy: issuerOf(ctx),
     };
     await repo.insertPass(stored);
-    await record(registeredEntry('Admin', user, idOrUpn, stored));
+    await record(passEntry('registered', 'Admin', user, idOrUpn, stored));
     const view = await viewOf(tx, stored, now);
     return {
       ...view,
@@ -196,14 +193,14 @@ export async function getTemporaryAccessPass(deps: Pick<Deps, 'db' | 'clock'>, c
 /** Revokes a pass at once and ends the sessions and refresh tokens it started. `id` undefined: whatever pass the user holds. */
 export async function deleteTemporaryAccessPass(deps: Deps, ctx: GuardedContext, idOrUpn: string, id?: string, who: Who = 'Admin'): Promise<TapRecord> {
   let known: UserRecord | undefined;
-  return audited(deps, ctx, () => deletedEntry(who, known, idOrUpn), async (tx, record: RecordAudit) => {
+  return audited(deps, ctx, () => passEntry('deleted', who, known, idOrUpn), async (tx, record: RecordAudit) => {
     const user = (known = await getUserByIdOrUpn(tx, idOrUpn));
     check(ctx, DELETE, await userAuthzTarget(tx, user.id));
     const repo = createTemporaryAccessPassesRepo(tx);
     const removed = id === undefined ? await repo.deletePassOfUser(user.id) : await repo.deletePass(id.toLowerCase(), user.id);
     if (!removed) throw notFoundError(id ?? idOrUpn);
     await endSessionsStartedWithPass(tx, deps.keyring, user.id);
-    await record(deletedEntry(who, user, idOrUpn, removed));
+    await record(passEntry('deleted', who, user, idOrUpn, removed));
     return removed;
   });
 }

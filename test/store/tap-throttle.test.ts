@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { randomUUID } from 'node:crypto';
-import type { PasswordHasher } from '../../src/crypto/password-hasher.js';
 import { THROTTLE_RULES } from '../../src/domain/throttle.js';
 import type { Deps } from '../../src/services/deps.js';
 import { submitPassword, submitTap, submitUsername, type SignInRequest, type SignInView } from '../../src/services/sign-in.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { getThrottleState } from '../../src/services/throttle.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
+import { countingHasher, type CountingHasher } from '../support/counting-hasher.js';
 import { dialects } from '../support/databases.js';
 import { openTestRuntime, type TestRuntime } from '../support/runtime.js';
 import { cliContext, createPasswordUser } from '../support/sign-in-fixtures.js';
@@ -22,24 +22,14 @@ for (const dialect of dialects) {
   describe(`pass throttling (${dialect})`, () => {
     let t: TestRuntime;
     let deps: Deps;
-    let verifies = 0;
+    let hasher: CountingHasher;
     let paul: UserRecord;
     let pass: string;
 
     before(async () => {
       t = await openTestRuntime(dialect);
-      const real = t.runtime.deps.hasher;
-      const counted: PasswordHasher = {
-        hash: (s) => real.hash(s),
-        verify: (stored, s) => {
-          verifies += 1;
-          return real.verify(stored, s);
-        },
-        get stats() {
-          return real.stats;
-        },
-      };
-      deps = { ...t.runtime.deps, hasher: counted };
+      hasher = countingHasher(t.runtime.deps.hasher);
+      deps = { ...t.runtime.deps, hasher };
       paul = await createPasswordUser(deps, 'paul', PASSWORD);
       pass = (await issueTemporaryAccessPass(deps, cliContext(), paul.id, { isUsableOnce: true })).temporaryAccessPass;
     });
@@ -71,10 +61,10 @@ for (const dialect of dialects) {
       // The password steps one after the other (parallel right passwords would be throttled too), then 30 passes at once.
       const requests: SignInRequest[] = [];
       for (let i = 0; i < 30; i++) requests.push(await atPassPage());
-      verifies = 30;
+      hasher.verifies = 30;
       const results = await Promise.all(requests.map((req) => submitTap(deps, req, 'WRONGPAS')));
       // Each attempt spent one verify on the (right) password first.
-      const passVerifies = verifies - 30;
+      const passVerifies = hasher.verifies - 30;
       const wrong = results.filter((r) => r.kind === 'password' && r.error?.includes('Temporary Access Pass is not correct'));
       const throttled = results.filter((r) => r.kind === 'refused' && r.errorCode === 50053);
       assert.equal(wrong.length, allowed);

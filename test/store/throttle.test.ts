@@ -5,13 +5,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { THROTTLE_RULES } from '../../src/domain/throttle.js';
-import type { PasswordHasher } from '../../src/crypto/password-hasher.js';
 import type { Deps } from '../../src/services/deps.js';
 import { submitPassword, submitUsername, type SignInRequest } from '../../src/services/sign-in.js';
 import { clearThrottle, getThrottleState } from '../../src/services/throttle.js';
 import { createAuditEventsRepo } from '../../src/store/repos/audit-events.js';
 import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
+import { countingHasher, type CountingHasher } from '../support/counting-hasher.js';
 import { dialects } from '../support/databases.js';
 import { openTestRuntime, type TestRuntime } from '../support/runtime.js';
 import { cliContext, createPasswordUser, securityDefaults } from '../support/sign-in-fixtures.js';
@@ -22,24 +22,13 @@ for (const dialect of dialects) {
   describe(`sign-in throttling (${dialect})`, () => {
     let t: TestRuntime;
     let deps: Deps;
-    let verifies = 0;
+    let hasher: CountingHasher;
     let alice: UserRecord;
 
     before(async () => {
       t = await openTestRuntime(dialect);
-      const real = t.runtime.deps.hasher;
-      // The real argon2id hasher, counted: every verify is one hash spent.
-      const counted: PasswordHasher = {
-        hash: (s) => real.hash(s),
-        verify: (stored, s) => {
-          verifies += 1;
-          return real.verify(stored, s);
-        },
-        get stats() {
-          return real.stats;
-        },
-      };
-      deps = { ...t.runtime.deps, hasher: counted };
+      hasher = countingHasher(t.runtime.deps.hasher);
+      deps = { ...t.runtime.deps, hasher };
       await securityDefaults(deps, false);
       alice = await createPasswordUser(deps, 'alice', PASSWORD);
     });
@@ -61,14 +50,14 @@ for (const dialect of dialects) {
     }
 
     it('30 parallel wrong passwords: exactly the free failures + 1 are checked, the rest throttled without a hash', async () => {
-      verifies = 0;
+      hasher.verifies = 0;
       const allowed = THROTTLE_RULES.pair.freeFailures + 1;
       const results = await Promise.all(Array.from({ length: 30 }, () => attempt('wrong password guess')));
       const checked = results.filter((r) => r.view.kind === 'password' && r.view.error);
       const throttled = results.filter((r) => r.view.kind === 'refused' && r.view.errorCode === 50053);
       assert.equal(checked.length, allowed, 'wrong-password answers');
       assert.equal(throttled.length, 30 - allowed, 'throttled answers');
-      assert.equal(verifies, allowed, 'hashes spent');
+      assert.equal(hasher.verifies, allowed, 'hashes spent');
       for (const r of throttled) assert.ok(r.view.kind === 'refused' && (r.view.retryAfterSeconds ?? 0) >= 1);
 
       const log = await createSignInsRepo(deps.db).listRecentSignIns(100);
@@ -84,14 +73,14 @@ for (const dialect of dialects) {
     });
 
     it('while throttled even the right password spends no hash; another address is not blocked by this one', async () => {
-      verifies = 0;
+      hasher.verifies = 0;
       const blocked = await attempt(PASSWORD);
       assert.equal(blocked.view.kind, 'refused');
-      assert.equal(verifies, 0);
+      assert.equal(hasher.verifies, 0);
       // The per-user limit is softer: a different /64 still gets its own free failures.
       const elsewhere = await attempt(PASSWORD, '2001:db8:1:2::5');
       assert.equal(elsewhere.view.kind, 'done');
-      assert.equal(verifies, 1);
+      assert.equal(hasher.verifies, 1);
     });
 
     it('a completed sign-in resets the counters; clearThrottle clears them and is audited', async () => {
@@ -111,7 +100,7 @@ for (const dialect of dialects) {
     });
 
     it('an unknown name is counted and throttled alike (timing tells nothing), and answers like a wrong password', async () => {
-      verifies = 0;
+      hasher.verifies = 0;
       const results = await Promise.all(
         Array.from({ length: 10 }, async () => {
           const req = request('198.51.100.9');
@@ -120,7 +109,7 @@ for (const dialect of dialects) {
         }),
       );
       assert.equal(results.filter((v) => v.kind === 'password' && v.error).length, THROTTLE_RULES.pair.freeFailures + 1);
-      assert.equal(verifies, THROTTLE_RULES.pair.freeFailures + 1, 'a dummy hash is spent for each checked attempt');
+      assert.equal(hasher.verifies, THROTTLE_RULES.pair.freeFailures + 1, 'a dummy hash is spent for each checked attempt');
     });
   });
 }
