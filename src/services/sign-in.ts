@@ -216,7 +216,14 @@ async function advance(deps: Deps, req: SignInRequest, b: Bound, facts: StoredFa
       return { kind: 'done', login: { accountId: user.id, amr: [...step.amr], acr: step.acr, ts: Math.floor(step.authTime.getTime() / 1000) } };
     }
     case 'refuse': {
-      if (facts.length === 0) return { kind: 'password', loginName, ...withNotice };
+      if (facts.length === 0) {
+        // A user without a password who holds a pass that cannot be used now (not yet valid, expired, used…) still
+        // gets the pass page: once the pass they type is verified, they learn exactly why it does not work.
+        const holdsPass = loaded.facts.methods.some((m) => m.kind === 'tap');
+        if (holdsPass && user.passwordHash === null && step.reason !== 'accountDisabled')
+          return { kind: 'tap', loginName, canUsePassword: false, ...withNotice };
+        return { kind: 'password', loginName, ...withNotice };
+      }
       await states.endState(state.uidHash);
       const code = REFUSAL_CODES[step.reason];
       await logSignIn(deps, { ...base, errorCode: code, failureReason: step.message, methods: methodsUsed(facts), requirement });
