@@ -40,6 +40,15 @@ export function isRecentMfa(s: Pick<MySession, 'amr' | 'authTime'>, nowMs: numbe
   return s.amr.includes('mfa') && nowMs / 1000 - s.authTime <= withinSeconds;
 }
 
+/**
+ * Until when this session may register new sign-in methods: after a one-time pass sign-in, Entra allows 10 minutes;
+ * otherwise the session's own lifetime applies (undefined). The method registration pages (next issue) check it.
+ */
+export function methodRegistrationDeadline(s: Pick<MySession, 'amr' | 'authTime'>, pass: TapView | undefined): Date | undefined {
+  const usedOneTime = s.amr.includes('tap') && pass?.pass.isUsableOnce === true;
+  return usedOneTime ? registrationDeadline(new Date(s.authTime * 1000)) : undefined;
+}
+
 export function registerMyRoutes(app: FastifyInstance, deps: Deps): void {
   const { issuer } = deps.config;
   const https = issuer.startsWith('https:');
@@ -120,7 +129,6 @@ export function registerMyRoutes(app: FastifyInstance, deps: Deps): void {
     const passes: TapView[] = await listTemporaryAccessPasses(deps, selfContext(user, request), user.id);
     const pass = passes[0];
     // Entra: after a one-time pass sign-in, new methods must be registered within 10 minutes.
-    const usedOneTime = session.amr.includes('tap') && pass?.pass.isUsableOnce === true;
     return reply
       .header('cache-control', 'no-store')
       .type('text/html; charset=utf-8')
@@ -131,7 +139,8 @@ export function registerMyRoutes(app: FastifyInstance, deps: Deps): void {
           passwordChangedAt: user.passwordChangedAt,
           pass,
           signedInWithPass: session.amr.includes('tap'),
-          registerUntil: usedOneTime ? registrationDeadline(new Date(session.authTime * 1000)) : undefined,
+          registerUntil: methodRegistrationDeadline(session, pass),
+          now: deps.clock.now(),
           csrf: session.csrf,
         }),
       );

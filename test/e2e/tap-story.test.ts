@@ -262,6 +262,8 @@ for (const dialect of dialects) {
       assert.equal(await page.locator('h1').innerText(), 'Security info');
       assert.match(await page.locator('#method-tap').innerText(), /one-time/);
       assert.match(await page.locator('body').innerText(), /signed in with a Temporary Access Pass/);
+      // A one-time pass: Entra's 10 minutes to register a method are shown.
+      assert.match(await page.locator('#registration-window').innerText(), /before \S+ \(your pass was one-time\)/);
       assert.doesNotMatch(await page.content(), new RegExp(issued.temporaryAccessPass!), 'the page never shows the pass');
       await context.close();
     });

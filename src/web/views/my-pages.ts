@@ -39,6 +39,7 @@ export interface SecurityInfoView {
   signedInWithPass: boolean;
   /** Set after a one-time pass sign-in: new methods must be registered before this instant. */
   registerUntil: Date | undefined;
+  now: Date;
   csrf: string;
 }
 
@@ -66,11 +67,14 @@ function passRow(v: SecurityInfoView): string {
 
 export function securityInfoPage(v: SecurityInfoView): string {
   const onlyPass = !v.hasPassword;
-  const banner = v.signedInWithPass
-    ? `<div class="notice" role="status"><p>You signed in with a Temporary Access Pass. Add a sign-in method you keep, such as an authenticator app or a passkey${
-        v.registerUntil ? `, before ${esc(v.registerUntil.toISOString())} (your pass was one-time)` : ''
-      }. Adding methods arrives in a coming release; until then your helpdesk can issue you another pass.</p></div>`
-    : '';
+  const windowClosed = v.registerUntil !== undefined && v.now.getTime() >= v.registerUntil.getTime();
+  const banner = !v.signedInWithPass
+    ? ''
+    : windowClosed
+      ? `<div class="notice" role="status" id="registration-window"><p>The 10 minutes to add a sign-in method after a one-time Temporary Access Pass have passed. Ask your helpdesk for a new pass to add one.</p></div>`
+      : `<div class="notice" role="status" id="registration-window"><p>You signed in with a Temporary Access Pass. Add a sign-in method you keep, such as an authenticator app or a passkey${
+          v.registerUntil ? `, before ${esc(v.registerUntil.toISOString())} (your pass was one-time)` : ''
+        }. Adding methods arrives in a coming release; until then your helpdesk can issue you another pass.</p></div>`;
   return layout('Security info', `${banner}
 <p>These are the methods you use to sign in to your account, ${esc(v.displayName)}.</p>
 <table class="methods" aria-label="Your sign-in methods">
