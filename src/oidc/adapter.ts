@@ -3,10 +3,10 @@
 
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Deps } from '../services/deps.js';
-import { createApplicationsRepo, type ApplicationRecord } from '../store/repos/applications.js';
+import { createApplicationsRepo, type ApplicationMetadata } from '../store/repos/applications.js';
 import { createOidcPayloadsRepo } from '../store/repos/oidc-payloads.js';
 
-export type ClientMetadataOf = (app: ApplicationRecord) => AdapterPayload;
+export type ClientMetadataOf = (app: ApplicationMetadata) => AdapterPayload;
 
 type AdapterDeps = Pick<Deps, 'db' | 'keyring' | 'clock'>;
 
@@ -86,7 +86,7 @@ class ClientAdapter implements Adapter {
 
   async find(clientId: string): Promise<AdapterPayload | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(clientId)) return undefined;
-    const app = await createApplicationsRepo(this.deps.db).findApplicationByAppId(clientId.toLowerCase());
+    const app = await createApplicationsRepo(this.deps.db).findApplicationMetadataByAppId(clientId.toLowerCase());
     return app ? this.metadataOf(app) : undefined;
   }
 

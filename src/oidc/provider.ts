@@ -7,7 +7,7 @@ import { ACR_MFA, ACR_PASSWORD } from '../domain/signin/factors.js';
 import { verifyClientSecret } from '../services/applications.js';
 import type { Deps } from '../services/deps.js';
 import { COOKIE_KEYS_SECRET } from '../services/bootstrap.js';
-import { createApplicationsRepo, type ApplicationRecord } from '../store/repos/applications.js';
+import { createApplicationsRepo, type ApplicationMetadata } from '../store/repos/applications.js';
 import { createKeysRepo } from '../store/repos/keys.js';
 import { createAdapterFactory } from './adapter.js';
 import { createFindAccount, type GatepassAccount } from './claims.js';
@@ -47,7 +47,7 @@ async function loadCookieKeys(deps: Deps): Promise<string[]> {
 
 /** Client metadata for an application. `placeholderSecret` is never compared (see compareClientSecret below). */
 function clientMetadataFor(issuer: string, placeholderSecret: string) {
-  return (app: ApplicationRecord): AdapterPayload => {
+  return (app: ApplicationMetadata): AdapterPayload => {
     const common = { client_id: app.appId, client_name: app.displayName, gatepass_kind: app.kind, gatepass_require_consent: app.requireConsent };
     if (app.kind === 'builtin')
       return {
@@ -218,7 +218,7 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     },
     extraTokenClaims: async (_ctx, token) => {
       if (token.kind === 'ClientCredentials') {
-        const app = await apps.findApplicationByAppId(token.clientId!);
+        const app = await apps.findApplicationMetadataByAppId(token.clientId!);
         if (!app) return undefined;
         return {
           roles: app.permissions,

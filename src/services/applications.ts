@@ -7,7 +7,7 @@ import { AppError, ensure } from '../domain/errors.js';
 import { isGuid, newId } from '../domain/ids.js';
 import { secretsEqual } from '../domain/secrets.js';
 import type { DbOrTx } from '../store/db.js';
-import { createApplicationsRepo, type ApplicationRecord, type ApplicationSecretRecord } from '../store/repos/applications.js';
+import { createApplicationsRepo, type ApplicationMetadata, type ApplicationRecord, type ApplicationSecretRecord } from '../store/repos/applications.js';
 import { audited } from './audited.js';
 import type { Deps, RequestContext } from './deps.js';
 
@@ -117,8 +117,8 @@ export async function getApplication(deps: Pick<Deps, 'db'>, appIdOrName: string
 }
 
 /** By client id only (what oidc-provider and the sign-in pages know); undefined when there is none. */
-export async function findApplicationByClientId(deps: Pick<Deps, 'db'>, clientId: string): Promise<ApplicationRecord | undefined> {
-  return isGuid(clientId) ? createApplicationsRepo(deps.db).findApplicationByAppId(clientId.toLowerCase()) : undefined;
+export async function findApplicationByClientId(deps: Pick<Deps, 'db'>, clientId: string): Promise<ApplicationMetadata | undefined> {
+  return isGuid(clientId) ? createApplicationsRepo(deps.db).findApplicationMetadataByAppId(clientId.toLowerCase()) : undefined;
 }
 
 export async function listApplications(deps: Pick<Deps, 'db'>): Promise<ApplicationRecord[]> {

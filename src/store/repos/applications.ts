@@ -51,7 +51,10 @@ function toSecret(r: Selectable<ApplicationSecretsTable>): ApplicationSecretReco
   };
 }
 
-function toApplication(r: Selectable<ApplicationsTable>, secrets: ApplicationSecretRecord[]): ApplicationRecord {
+/** An application without its secrets: all that sign-in and oidc-provider's client lookups need. */
+export type ApplicationMetadata = Omit<ApplicationRecord, 'secrets'>;
+
+function toMetadata(r: Selectable<ApplicationsTable>): ApplicationMetadata {
   return {
     id: r.id,
     appId: r.app_id,
@@ -64,8 +67,11 @@ function toApplication(r: Selectable<ApplicationsTable>, secrets: ApplicationSec
     servicePrincipalId: r.service_principal_id,
     createdAt: new Date(r.created_at),
     updatedAt: new Date(r.updated_at),
-    secrets,
   };
+}
+
+function toApplication(r: Selectable<ApplicationsTable>, secrets: ApplicationSecretRecord[]): ApplicationRecord {
+  return { ...toMetadata(r), secrets };
 }
 
 export type NewApplication = Omit<ApplicationRecord, 'secrets' | 'updatedAt'>;
@@ -86,6 +92,12 @@ export function createApplicationsRepo(db: DbOrTx) {
     async findApplicationByAppId(appId: string): Promise<ApplicationRecord | undefined> {
       const r = await db.selectFrom('applications').selectAll().where('app_id', '=', appId).executeTakeFirst();
       return r ? (await withSecrets([r]))[0] : undefined;
+    },
+
+    /** One statement: the secrets are read only where a client authenticates (listValidSecretHashes). */
+    async findApplicationMetadataByAppId(appId: string): Promise<ApplicationMetadata | undefined> {
+      const r = await db.selectFrom('applications').selectAll().where('app_id', '=', appId).executeTakeFirst();
+      return r ? toMetadata(r) : undefined;
     },
 
     async findApplicationById(id: string): Promise<ApplicationRecord | undefined> {
