@@ -31,9 +31,10 @@ class PayloadAdapter implements Adapter {
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-    const idHash = this.hash(id);
+    // The candidates come current key first (Keyring.keyedHashCandidates): one HMAC per key, none computed twice.
+    const [idHash, ...retired] = this.hashes(id) as [string, ...string[]];
     // A stale row stored under a retired key's hash would shadow nothing, but would linger: drop it.
-    const older = this.hashes(id).filter((h) => h !== idHash);
+    const older = retired.filter((h) => h !== idHash);
     if (older.length > 0) await this.repo.deletePayload(this.model, older);
     const { consumed: _consumed, ...rest } = payload;
     await this.repo.upsertPayload({
