@@ -83,11 +83,11 @@ export async function giveBack(deps: Pick<Deps, 'db'>, ticket: AttemptTicket): P
 
 /** A completed sign-in: the user proved who they are, so their counters start afresh. */
 export async function resetAfterSignIn(deps: Pick<Deps, 'db'>, subject: ThrottleSubject): Promise<void> {
-  const repo = createFailureCountersRepo(deps.db);
-  for (const factor of THROTTLED_FACTORS) {
-    await repo.deleteCounters([userKey(subject, factor)]);
-    await repo.deleteCountersWithPrefix(pairPrefix(subject, factor));
-  }
+  // One statement for all the factors' counters (it was four): the same rows, one round trip.
+  await createFailureCountersRepo(deps.db).deleteCountersAndPrefixes(
+    THROTTLED_FACTORS.map((f) => userKey(subject, f)),
+    THROTTLED_FACTORS.map((f) => pairPrefix(subject, f)),
+  );
 }
 
 export interface FactorThrottleState {

@@ -51,6 +51,15 @@ export function createFailureCountersRepo(db: DbOrTx) {
       if (keys.length > 0) await db.deleteFrom('failure_counters').where('key', 'in', keys).execute();
     },
 
+    /** The named counters and every counter under one of the prefixes, in one statement. */
+    async deleteCountersAndPrefixes(keys: string[], prefixes: string[]): Promise<void> {
+      if (keys.length === 0 && prefixes.length === 0) return;
+      await db
+        .deleteFrom('failure_counters')
+        .where((eb) => eb.or([...(keys.length > 0 ? [eb('key', 'in', keys)] : []), ...prefixes.map((p) => eb('key', 'like', `${p}%`))]))
+        .execute();
+    },
+
     async deleteCountersWithPrefix(prefix: string): Promise<number> {
       const r = await db.deleteFrom('failure_counters').where('key', 'like', `${prefix}%`).executeTakeFirst();
       return Number(r.numDeletedRows);
