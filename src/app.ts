@@ -1,7 +1,8 @@
 // buildApp(deps) → a Fastify instance with every route; it never listens (tests use inject() or listen themselves).
 
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
@@ -12,6 +13,7 @@ import { registerHealth } from './http/health.js';
 import { registerGraph } from './http/graph/index.js';
 import { registerOidc } from './oidc/index.js';
 import { registerWeb } from './web/index.js';
+import { lazyChildLogger } from './log.js';
 import type { Deps } from './services/deps.js';
 
 export interface BuildOptions {
@@ -35,6 +37,8 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   // Cast: Fastify's types key the instance type on the https option; every route here is plain HTTP/1.1 either way.
   const app = Fastify({
     loggerInstance: deps.log,
+    // Fastify makes a child logger per request; made lazily, it costs nothing until something is logged.
+    childLoggerFactory: (logger, bindings, options) => lazyChildLogger(logger as Logger, bindings, options) as FastifyBaseLogger,
     trustProxy: trustProxyOption(deps.config.trustProxy) as boolean,
     genReqId: () => randomUUID(),
     bodyLimit: 256 * 1024,

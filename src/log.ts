@@ -51,3 +51,35 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
     destination,
   );
 }
+
+type LevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+const LEVEL_NAMES: readonly LevelName[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+/** What a web framework needs of a per-request logger. */
+export type RequestLogger = Pick<Logger, 'level' | LevelName | 'silent' | 'child'>;
+
+/**
+ * A child logger made only when a line is logged at an enabled level: pino's child() runs its bindings through the
+ * redaction on every call, although at the usual level (warn) a request hardly ever writes a line. What is written,
+ * and with which bindings, is exactly what the eager child would write.
+ */
+export function lazyChildLogger(parent: Logger, bindings: pino.Bindings, options: pino.ChildLoggerOptions = {}): RequestLogger {
+  if (Object.keys(options).length > 0) return parent.child(bindings, options);
+  let child: Logger | undefined;
+  const real = (): Logger => (child ??= parent.child(bindings, options));
+  const method = (level: LevelName) => (...args: unknown[]) => {
+    if ((child ?? parent).isLevelEnabled(level)) (real()[level] as (...a: unknown[]) => void)(...args);
+  };
+  const logger = {
+    get level() {
+      return (child ?? parent).level;
+    },
+    set level(level: string) {
+      real().level = level;
+    },
+    silent: () => {},
+    child: (b: pino.Bindings, o?: pino.ChildLoggerOptions) => real().child(b, o),
+  } as Record<string, unknown>;
+  for (const level of LEVEL_NAMES) logger[level] = method(level);
+  return logger as unknown as RequestLogger;
+}
