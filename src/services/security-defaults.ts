@@ -1,7 +1,7 @@
 // Security defaults (Graph identitySecurityDefaultsEnforcementPolicy): on by default, as in a new Entra tenant.
 
 import { jsonValue } from '../domain/audit.js';
-import { createPoliciesRepo } from '../store/repos/policies.js';
+import { createPoliciesRepo, type StoredPolicy } from '../store/repos/policies.js';
 import type { DbOrTx } from '../store/db.js';
 import { audited } from './audited.js';
 import type { Deps, RequestContext } from './deps.js';
@@ -14,9 +14,13 @@ export interface SecurityDefaults {
   isEnabled: boolean;
 }
 
-export async function getSecurityDefaults(db: DbOrTx): Promise<SecurityDefaults> {
-  const stored = await createPoliciesRepo(db).findPolicy<SecurityDefaults>(SECURITY_DEFAULTS_POLICY_ID);
+/** The policy as stored (or absent: on, as in a new tenant). */
+export function securityDefaultsOf(stored: StoredPolicy<SecurityDefaults> | undefined): SecurityDefaults {
   return { isEnabled: stored?.value.isEnabled ?? true };
+}
+
+export async function getSecurityDefaults(db: DbOrTx): Promise<SecurityDefaults> {
+  return securityDefaultsOf(await createPoliciesRepo(db).findPolicy<SecurityDefaults>(SECURITY_DEFAULTS_POLICY_ID));
 }
 
 export async function setSecurityDefaults(deps: Deps, ctx: RequestContext, isEnabled: boolean): Promise<SecurityDefaults> {

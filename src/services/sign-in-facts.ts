@@ -5,13 +5,15 @@
 import { securityDefaultsRequirements } from '../domain/signin/requirements.js';
 import type { AvailableMethod, FactorMethod, SignInFacts, VerifiedFactor } from '../domain/signin/types.js';
 import { usability, usabilityContext } from '../domain/tap/pass.js';
+import type { TapPolicy } from '../domain/tap/policy.js';
 import { createGroupsRepo } from '../store/repos/groups.js';
+import { createPoliciesRepo, type StoredPolicy } from '../store/repos/policies.js';
 import type { StoredFact } from '../store/repos/sign-in-states.js';
 import { createTemporaryAccessPassesRepo } from '../store/repos/temporary-access-passes.js';
 import type { UserRecord } from '../store/repos/users.js';
 import type { Deps } from './deps.js';
-import { getSecurityDefaults } from './security-defaults.js';
-import { getTapPolicy } from './tap-policy.js';
+import { SECURITY_DEFAULTS_POLICY_ID, securityDefaultsOf, type SecurityDefaults } from './security-defaults.js';
+import { TAP_POLICY_ID, tapPolicyOf } from './tap-policy.js';
 
 export interface LoadedFacts {
   facts: SignInFacts;
@@ -26,12 +28,14 @@ export function verifiedFactors(stored: StoredFact[]): VerifiedFactor[] {
 
 export async function loadSignInFacts(deps: Deps, user: UserRecord, stored: StoredFact[], preferPassword = false): Promise<LoadedFacts> {
   const now = deps.clock.now();
-  const [securityDefaults, policy, groups, pass] = await Promise.all([
-    getSecurityDefaults(deps.db),
-    getTapPolicy(deps.db),
+  // Both policies in one statement: every step of every sign-in reads them afresh.
+  const [policies, groups, pass] = await Promise.all([
+    createPoliciesRepo(deps.db).findPolicies([SECURITY_DEFAULTS_POLICY_ID, TAP_POLICY_ID]),
     createGroupsRepo(deps.db).listGroupIdsOf(user.id),
     createTemporaryAccessPassesRepo(deps.db).findPassOfUser(user.id),
   ]);
+  const securityDefaults = securityDefaultsOf(policies.get(SECURITY_DEFAULTS_POLICY_ID) as StoredPolicy<SecurityDefaults> | undefined);
+  const policy = tapPolicyOf(policies.get(TAP_POLICY_ID) as StoredPolicy<TapPolicy> | undefined);
   const methods: AvailableMethod[] = [];
   if (pass) {
     const u = usability(pass, usabilityContext(policy, new Set(groups), now));

@@ -5,16 +5,20 @@ import { jsonValue, type AuditEntry } from '../domain/audit.js';
 import { AppError } from '../domain/errors.js';
 import { applyTapPolicyPatch, DEFAULT_TAP_POLICY, TAP_CONFIGURATION_ID, type TapPolicy } from '../domain/tap/policy.js';
 import type { DbOrTx } from '../store/db.js';
-import { createPoliciesRepo } from '../store/repos/policies.js';
+import { createPoliciesRepo, type StoredPolicy } from '../store/repos/policies.js';
 import { audited } from './audited.js';
 import type { Deps } from './deps.js';
 import { check, TENANT_TARGET, type GuardedContext } from './guard.js';
 
 export const TAP_POLICY_ID = 'temporaryAccessPassMethodConfiguration';
 
-export async function getTapPolicy(db: DbOrTx): Promise<TapPolicy> {
-  const stored = await createPoliciesRepo(db).findPolicy<TapPolicy>(TAP_POLICY_ID);
+/** The policy as stored, over the defaults (absent: the defaults). */
+export function tapPolicyOf(stored: StoredPolicy<TapPolicy> | undefined): TapPolicy {
   return stored ? { ...DEFAULT_TAP_POLICY, ...stored.value } : DEFAULT_TAP_POLICY;
+}
+
+export async function getTapPolicy(db: DbOrTx): Promise<TapPolicy> {
+  return tapPolicyOf(await createPoliciesRepo(db).findPolicy<TapPolicy>(TAP_POLICY_ID));
 }
 
 /** First start: the policy is enabled, because the first admin onboards with a pass (see docs/temporary-access-pass.md). */

@@ -16,6 +16,12 @@ export function createPoliciesRepo(db: DbOrTx) {
       return row ? { value: JSON.parse(row.value) as T, version: row.version, updatedAt: row.updated_at } : undefined;
     },
 
+    /** Several policies in one statement, by id (absent ones are missing from the map). */
+    async findPolicies(ids: string[]): Promise<Map<string, StoredPolicy<unknown>>> {
+      const rows = ids.length > 0 ? await db.selectFrom('policies').selectAll().where('id', 'in', ids).execute() : [];
+      return new Map(rows.map((row) => [row.id, { value: JSON.parse(row.value) as unknown, version: row.version, updatedAt: row.updated_at }]));
+    },
+
     async insertPolicyIfAbsent<T>(id: string, value: T, now: number): Promise<void> {
       await db
         .insertInto('policies')
