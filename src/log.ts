@@ -53,7 +53,6 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
 }
 
 type LevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
-const LEVEL_NAMES: readonly LevelName[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
 /** What a web framework needs of a per-request logger. */
 export type RequestLogger = Pick<Logger, 'level' | LevelName | 'silent' | 'child'>;
@@ -61,25 +60,53 @@ export type RequestLogger = Pick<Logger, 'level' | LevelName | 'silent' | 'child
 /**
  * A child logger made only when a line is logged at an enabled level: pino's child() runs its bindings through the
  * redaction on every call, although at the usual level (warn) a request hardly ever writes a line. What is written,
- * and with which bindings, is exactly what the eager child would write.
+ * and with which bindings, is exactly what the eager child would write. A class, not closures: one object per
+ * request and nothing else (tsx names every closure it creates, at a cost).
  */
+class LazyChildLogger {
+  private made: Logger | undefined;
+  constructor(private readonly parent: Logger, private readonly bindings: pino.Bindings) {}
+
+  private real(): Logger {
+    return (this.made ??= this.parent.child(this.bindings));
+  }
+
+  private write(level: LevelName, args: unknown[]): void {
+    if ((this.made ?? this.parent).isLevelEnabled(level)) (this.real()[level] as (...a: unknown[]) => void)(...args);
+  }
+
+  get level(): string {
+    return (this.made ?? this.parent).level;
+  }
+  set level(level: string) {
+    this.real().level = level;
+  }
+  fatal(...args: unknown[]): void {
+    this.write('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.write('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.write('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.write('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.write('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.write('trace', args);
+  }
+  silent(): void {}
+  child(bindings: pino.Bindings, options?: pino.ChildLoggerOptions): Logger {
+    return this.real().child(bindings, options);
+  }
+}
+
 export function lazyChildLogger(parent: Logger, bindings: pino.Bindings, options: pino.ChildLoggerOptions = {}): RequestLogger {
+  // A per-route level or serializers change what the child writes: made at once, as Fastify would.
   if (Object.keys(options).length > 0) return parent.child(bindings, options);
-  let child: Logger | undefined;
-  const real = (): Logger => (child ??= parent.child(bindings, options));
-  const method = (level: LevelName) => (...args: unknown[]) => {
-    if ((child ?? parent).isLevelEnabled(level)) (real()[level] as (...a: unknown[]) => void)(...args);
-  };
-  const logger = {
-    get level() {
-      return (child ?? parent).level;
-    },
-    set level(level: string) {
-      real().level = level;
-    },
-    silent: () => {},
-    child: (b: pino.Bindings, o?: pino.ChildLoggerOptions) => real().child(b, o),
-  } as Record<string, unknown>;
-  for (const level of LEVEL_NAMES) logger[level] = method(level);
-  return logger as unknown as RequestLogger;
+  return new LazyChildLogger(parent, bindings) as unknown as RequestLogger;
 }
