@@ -12,7 +12,12 @@ type AdapterDeps = Pick<Deps, 'db' | 'keyring' | 'clock'>;
 
 /** A model's records in oidc_payloads. */
 class PayloadAdapter implements Adapter {
-  constructor(private readonly model: string, private readonly deps: AdapterDeps) {}
+  // Made once: deps.db is the root handle, never a transaction, and a repo is a dozen closures to make.
+  private readonly repo: ReturnType<typeof createOidcPayloadsRepo>;
+
+  constructor(private readonly model: string, private readonly deps: AdapterDeps) {
+    this.repo = createOidcPayloadsRepo(deps.db);
+  }
 
   private hashes(value: string): string[] {
     return this.deps.keyring.keyedHashCandidates('id-hash', value);
@@ -20,10 +25,6 @@ class PayloadAdapter implements Adapter {
 
   private hash(value: string): string {
     return this.deps.keyring.keyedHash('id-hash', value);
-  }
-
-  private get repo() {
-    return createOidcPayloadsRepo(this.deps.db);
   }
 
   private now(): number {
@@ -83,11 +84,15 @@ class PayloadAdapter implements Adapter {
 
 /** Clients are the applications table, read on every lookup so a change made by another process holds at once. */
 class ClientAdapter implements Adapter {
-  constructor(private readonly deps: AdapterDeps, private readonly metadataOf: ClientMetadataOf) {}
+  private readonly apps: ReturnType<typeof createApplicationsRepo>;
+
+  constructor(deps: AdapterDeps, private readonly metadataOf: ClientMetadataOf) {
+    this.apps = createApplicationsRepo(deps.db); // made once, as above
+  }
 
   async find(clientId: string): Promise<AdapterPayload | undefined> {
     if (!/^[0-9a-f-]{36}$/i.test(clientId)) return undefined;
-    const app = await createApplicationsRepo(this.deps.db).findApplicationMetadataByAppId(clientId.toLowerCase());
+    const app = await this.apps.findApplicationMetadataByAppId(clientId.toLowerCase());
     return app ? this.metadataOf(app) : undefined;
   }
 
