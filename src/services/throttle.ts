@@ -54,8 +54,13 @@ export async function beginAttempt(
 ): Promise<AttemptStart> {
   const now = deps.clock.now();
   const pairKey = `${pairPrefix(subject, factor)}${addressKeyOf(ip)}`;
-  const pair = await increment(deps.db, pairKey, 'pair', now);
-  const user = await increment(deps.db, userKey(subject, factor), 'user', now);
+  // Both counts in one transaction: every attempt locks the pair row, then the user row, in that order, so concurrent
+  // attempts from one address take their two counts in the same order (none is refused by a user count inflated by
+  // attempts that came after it) and cannot deadlock.
+  const [pair, user] = await deps.db.transaction().execute(async (tx) => [
+    await increment(tx, pairKey, 'pair', now),
+    await increment(tx, userKey(subject, factor), 'user', now),
+  ]);
   const decision = decideAttempt({
     pairFailures: Math.max(0, pair.failures - 1),
     pairLastFailureAt: pair.lastFailureAt,
