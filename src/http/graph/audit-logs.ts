@@ -6,7 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { getDirectoryAudit, getSignIn, listDirectoryAudits, listSignIns, toGraphSignIn, type LogQuery } from '../../services/audit-logs.js';
 import type { Deps } from '../../services/deps.js';
 import { AppError } from '../../domain/errors.js';
-import { contextOf, contextUrl, nextLink, refuseUnsupportedOptions, topOption } from './common.js';
+import { contextOf, contextUrl, collectionBody, refuseUnsupportedOptions, topOption } from './common.js';
 
 const ListQuery = Type.Object(
   {
@@ -47,11 +47,7 @@ export function registerAuditLogRoutes(app: FastifyInstance, deps: Deps): void {
     const segment = 'directoryAudits';
     app.get<{ Querystring: Query }>(`/auditLogs/${segment}`, { schema: { querystring: ListQuery } }, async (request) => {
       const page = await listDirectoryAudits(deps, contextOf(request), logQueryOf(request));
-      return {
-        '@odata.context': contextUrl('auditLogs/directoryAudits'),
-        ...(page.nextSkipToken ? { '@odata.nextLink': nextLink(deps, request, page.nextSkipToken) } : {}),
-        value: page.items,
-      };
+      return collectionBody(deps, request, contextUrl('auditLogs/directoryAudits'), page, page.items);
     });
     app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof NoQuery> }>(
       `/auditLogs/${segment}/:id`,
@@ -66,11 +62,7 @@ export function registerAuditLogRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get<{ Querystring: Query }>('/auditLogs/signIns', { schema: { querystring: ListQuery } }, async (request) => {
     const page = await listSignIns(deps, contextOf(request), logQueryOf(request));
-    return {
-      '@odata.context': contextUrl('auditLogs/signIns'),
-      ...(page.nextSkipToken ? { '@odata.nextLink': nextLink(deps, request, page.nextSkipToken) } : {}),
-      value: page.items.map(toGraphSignIn),
-    };
+    return collectionBody(deps, request, contextUrl('auditLogs/signIns'), page, page.items.map(toGraphSignIn));
   });
   app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof NoQuery> }>(
     '/auditLogs/signIns/:id',

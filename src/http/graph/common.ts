@@ -115,3 +115,19 @@ export function nextLink(deps: Deps, request: FastifyRequest, skipToken: string)
   const query = pairs.map(([k, v]) => `${encodeURIComponent(k).replace(/^%24/, '$')}=${encodeURIComponent(v)}`).join('&');
   return `${new URL(url.pathname, deps.config.issuer).toString()}?${query}`;
 }
+
+/** Graph's collection envelope: context, the count when asked for, the next page's absolute link, and the items. */
+export function collectionBody(
+  deps: Deps,
+  request: FastifyRequest,
+  context: string,
+  page: { count?: number; nextSkipToken?: string },
+  value: unknown[],
+): Record<string, unknown> {
+  return {
+    '@odata.context': context,
+    ...(page.count !== undefined ? { '@odata.count': page.count } : {}),
+    ...(page.nextSkipToken ? { '@odata.nextLink': nextLink(deps, request, page.nextSkipToken) } : {}),
+    value,
+  };
+}

@@ -19,7 +19,7 @@ import {
   updateGroup,
   type GroupPatch,
 } from '../../services/groups.js';
-import { callerOf, contextOf, contextUrl, countOption, enforce, nextLink, refuseUnsupportedOptions, selectOption, topOption } from './common.js';
+import { callerOf, contextOf, contextUrl, countOption, enforce, collectionBody, refuseUnsupportedOptions, selectOption, topOption } from './common.js';
 
 const GUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const AnyQueryValue = Type.Union([Type.String(), Type.Array(Type.String())]);
@@ -84,12 +84,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
     enforce(request, callerOf(request).principal, READ, TENANT_TARGET);
     const select = selectOption(q.$select, GROUP_PROPERTIES);
     const page = await listGroups(deps, { filter: q.$filter, top: topOption(q.$top), skipToken: q.$skiptoken, count: countOption(q.$count) });
-    return {
-      '@odata.context': contextUrl('groups', select),
-      ...(page.count !== undefined ? { '@odata.count': page.count } : {}),
-      ...(page.nextSkipToken ? { '@odata.nextLink': nextLink(deps, request, page.nextSkipToken) } : {}),
-      value: page.groups.map((g) => toGraphGroup(g, select)),
-    };
+    return collectionBody(deps, request, contextUrl('groups', select), page, page.groups.map((g) => toGraphGroup(g, select)));
   });
 
   app.post<{ Body: Static<typeof CreateGroupBody> }>('/groups', { schema: { body: CreateGroupBody } }, async (request, reply) => {
@@ -141,12 +136,8 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
       enforce(request, callerOf(request).principal, READ, groupAuthzTarget({ id: request.params.id }));
       const select = selectOption(q.$select, USER_PROPERTIES);
       const page = await listGroupMembers(deps, request.params.id, { top: topOption(q.$top), skipToken: q.$skiptoken });
-      return {
-        '@odata.context': contextUrl('directoryObjects', select),
-        ...(page.nextSkipToken ? { '@odata.nextLink': nextLink(deps, request, page.nextSkipToken) } : {}),
-        // A members list may mix object types, so every item names its type (the SDKs rely on it).
-        value: page.members.map((u) => ({ '@odata.type': '#microsoft.graph.user', ...toGraphUser(u, select) })),
-      };
+      // A members list may mix object types, so every item names its type (the SDKs rely on it).
+      return collectionBody(deps, request, contextUrl('directoryObjects', select), page, page.members.map((u) => ({ '@odata.type': '#microsoft.graph.user', ...toGraphUser(u, select) })));
     },
   );
 

@@ -8,7 +8,7 @@ import { TENANT_TARGET } from '../../services/guard.js';
 import { toGraphUser, USER_PROPERTIES } from '../../services/graph-shapes.js';
 import { findUserByIdOrUpn, notFoundError } from '../../services/user-lookup.js';
 import { createUser, deleteUser, listUsers, revokeSignInSessions, updateUser, type UserPatch } from '../../services/users.js';
-import { callerOf, contextOf, contextUrl, countOption, enforce, nextLink, refuseUnsupportedOptions, selectOption, topOption, GRAPH_METADATA } from './common.js';
+import { callerOf, contextOf, contextUrl, countOption, enforce, collectionBody, refuseUnsupportedOptions, selectOption, topOption, GRAPH_METADATA } from './common.js';
 
 const nullableText = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Null()]);
 
@@ -80,12 +80,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
     const select = selectOption(q.$select, USER_PROPERTIES);
     const count = countOption(q.$count);
     const page = await listUsers(deps, { filter: q.$filter, top: topOption(q.$top), skipToken: q.$skiptoken, count });
-    return {
-      '@odata.context': contextUrl('users', select),
-      ...(page.count !== undefined ? { '@odata.count': page.count } : {}),
-      ...(page.nextSkipToken ? { '@odata.nextLink': nextLink(deps, request, page.nextSkipToken) } : {}),
-      value: page.users.map((u) => toGraphUser(u, select)),
-    };
+    return collectionBody(deps, request, contextUrl('users', select), page, page.users.map((u) => toGraphUser(u, select)));
   });
 
   app.post<{ Body: Static<typeof CreateUserBody> }>('/users', { schema: { body: CreateUserBody } }, async (request, reply) => {
