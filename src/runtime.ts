@@ -1,7 +1,7 @@
 // Opens everything the server and the CLI share: configuration, keyring, store (migrated and bootstrapped), hasher.
 
 import { randomUUID } from 'node:crypto';
-import { loadConfig, type AppConfig } from './config/load.js';
+import { ConfigError, loadConfig, type AppConfig } from './config/load.js';
 import { passEndsAt } from './domain/tap/pass.js';
 import { issueTemporaryAccessPass } from './services/temporary-access-passes.js';
 import { createPasswordHasher } from './crypto/password-hasher.js';
@@ -10,7 +10,8 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { createLogger } from './log.js';
 import { bootstrap, type BootstrapResult } from './services/bootstrap.js';
 import type { Deps } from './services/deps.js';
-import { openStore, sqliteFileIn } from './store/db.js';
+import { openStore, sqliteFileIn, type Db } from './store/db.js';
+import { createFido2MethodsRepo } from './store/repos/fido2-methods.js';
 import { migrateAndBootstrap } from './store/migrate.js';
 import type { Logger } from 'pino';
 
@@ -47,6 +48,19 @@ async function issueFirstAdminPass(deps: Deps, userPrincipalName: string): Promi
   return { userPrincipalName, temporaryAccessPass: issued.temporaryAccessPass, endsAt: passEndsAt(issued.pass) };
 }
 
+/**
+ * Every passkey is bound to the host it was registered on. Starting under another public host would silently orphan
+ * them all, so start-up refuses unless the operator says so (GATEPASS_ACCEPT_RP_ID_CHANGE=1).
+ */
+async function refuseOrphanedPasskeys(db: Db, config: AppConfig): Promise<void> {
+  const others = (await createFido2MethodsRepo(db).distinctRpIds()).filter((id) => id !== config.rpId);
+  if (others.length === 0 || config.acceptRpIdChange) return;
+  throw new ConfigError(
+    `GATEPASS_PUBLIC_URL's host is ${config.rpId}, but passkeys are registered for ${others.join(', ')}: they would stop working. ` +
+      'Restore the public URL, or set GATEPASS_ACCEPT_RP_ID_CHANGE=1 to start anyway (their users then sign in another way and register new passkeys).',
+  );
+}
+
 export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const config = options.config ?? loadConfig();
   const log = options.log ?? createLogger(config.logLevel);
@@ -59,6 +73,7 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   });
   try {
     const { bootstrap: firstStart, applied } = await migrateAndBootstrap(store, (db) => bootstrap(db, { keyring, clock, domains: config.domains }));
+    await refuseOrphanedPasskeys(store.db, config);
     const hasher = createPasswordHasher(keyring, { concurrency: config.hashConcurrency, queueLimit: config.hashQueue });
     const deps: Deps = { config, store, db: store.db, clock, keyring, hasher, log, tenant: firstStart.tenant };
     const firstAdminPass = firstStart.createdAdmin ? await issueFirstAdminPass(deps, firstStart.createdAdmin.userPrincipalName) : undefined;

@@ -14,6 +14,8 @@ export interface AppConfig extends Config {
   readonly keyFilePath: string;
   readonly tls: { cert: string; key: string } | undefined;
   readonly dialect: 'sqlite' | 'postgres';
+  /** WebAuthn relying-party id: the public URL's host name. Every passkey is bound to it. */
+  readonly rpId: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -40,5 +42,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     keyFilePath: path.resolve(config.secretKeyFile ?? path.join(dataDirAbsolute, 'secret.key')),
     tls,
     dialect,
+    rpId: new URL(issuer).hostname,
   });
 }

@@ -193,6 +193,19 @@ export const settings = {
     defaultText: '64',
     parse: integer(1, 10000, 64),
   },
+  methodChangeWindowMinutes: {
+    env: 'GATEPASS_METHOD_CHANGE_WINDOW_MINUTES',
+    description: 'Security info lets a session add or delete sign-in methods only this many minutes after a multi-factor sign-in; later, the user signs in again.',
+    defaultText: '10',
+    parse: integer(1, 1440, 10),
+  },
+  acceptRpIdChange: {
+    env: 'GATEPASS_ACCEPT_RP_ID_CHANGE',
+    description: 'Set to `1` to start although registered passkeys belong to another host than GATEPASS_PUBLIC_URL\'s (they stop working).',
+    defaultText: 'off',
+    parse: (raw: string | undefined): Parsed<boolean> =>
+      raw === undefined || raw === '' || raw === '0' ? ok(false) : raw === '1' ? ok(true) : fail('must be 1 or 0'),
+  },
   logLevel: { env: 'GATEPASS_LOG_LEVEL', description: 'Log level.', defaultText: 'info', parse: parseLogLevel },
   nodeEnv: { env: 'NODE_ENV', description: '`production` refuses testing aids.', defaultText: 'development', parse: parseNodeEnv },
   clockOffsetSeconds: {

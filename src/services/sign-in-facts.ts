@@ -6,7 +6,9 @@ import { securityDefaultsRequirements } from '../domain/signin/requirements.js';
 import type { AvailableMethod, FactorMethod, SignInFacts, VerifiedFactor } from '../domain/signin/types.js';
 import { usability, usabilityContext } from '../domain/tap/pass.js';
 import type { TapPolicy } from '../domain/tap/policy.js';
+import { createFido2MethodsRepo } from '../store/repos/fido2-methods.js';
 import { createGroupsRepo } from '../store/repos/groups.js';
+import { createSoftwareOathMethodsRepo } from '../store/repos/software-oath-methods.js';
 import { createPoliciesRepo, type StoredPolicy } from '../store/repos/policies.js';
 import type { StoredFact } from '../store/repos/sign-in-states.js';
 import { createTemporaryAccessPassesRepo } from '../store/repos/temporary-access-passes.js';
@@ -29,10 +31,12 @@ export function verifiedFactors(stored: StoredFact[]): VerifiedFactor[] {
 export async function loadSignInFacts(deps: Deps, user: UserRecord, stored: StoredFact[], preferPassword = false): Promise<LoadedFacts> {
   const now = deps.clock.now();
   // Both policies in one statement: every step of every sign-in reads them afresh.
-  const [policies, groups, pass] = await Promise.all([
+  const [policies, groups, pass, apps, passkeys] = await Promise.all([
     createPoliciesRepo(deps.db).findPolicies([SECURITY_DEFAULTS_POLICY_ID, TAP_POLICY_ID]),
     createGroupsRepo(deps.db).listGroupIdsOf(user.id),
     createTemporaryAccessPassesRepo(deps.db).findPassOfUser(user.id),
+    createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id),
+    createFido2MethodsRepo(deps.db).listOfUser(user.id),
   ]);
   const securityDefaults = securityDefaultsOf(policies.get(SECURITY_DEFAULTS_POLICY_ID) as StoredPolicy<SecurityDefaults> | undefined);
   const policy = tapPolicyOf(policies.get(TAP_POLICY_ID) as StoredPolicy<TapPolicy> | undefined);
@@ -41,6 +45,9 @@ export async function loadSignInFacts(deps: Deps, user: UserRecord, stored: Stor
     const u = usability(pass, usabilityContext(policy, new Set(groups), now));
     methods.push({ kind: 'tap', usable: u.isUsable, reason: u.methodUsabilityReason });
   }
+  if (apps.length > 0) methods.push({ kind: 'totp' });
+  // A passkey bound to another relying party (the public host changed) cannot be used here.
+  if (passkeys.some((p) => p.rpId === deps.config.rpId)) methods.push({ kind: 'passkey' });
   return {
     securityDefaults: securityDefaults.isEnabled,
     facts: {

@@ -40,6 +40,8 @@ export interface UsersTable {
   sessions_valid_from: number;
   created_at: number;
   updated_at: number;
+  /** WebAuthn user.id (base64url of 32 random bytes), made at the first passkey registration (migration 0005). */
+  webauthn_user_handle: Generated<string | null>;
 }
 
 export interface GroupsTable {
@@ -223,6 +225,46 @@ export interface TemporaryAccessPassesTable {
   issued_by: string;
 }
 
+/** An authenticator app (migration 0005). */
+export interface SoftwareOathMethodsTable {
+  id: string;
+  user_id: string;
+  secret_ciphertext: string;
+  display_name: string;
+  created_at: number;
+  last_used_step: number | null;
+  last_used_at: number | null;
+}
+
+/** A passkey (migration 0005). */
+export interface Fido2MethodsTable {
+  id: string;
+  user_id: string;
+  credential_id: string;
+  public_key: string;
+  sign_count: number;
+  display_name: string;
+  aaguid: string;
+  /** JSON array of WebAuthn transports. */
+  transports: string;
+  /** 'singleDevice' | 'multiDevice' (WebAuthn's credentialDeviceType). */
+  device_type: string;
+  backed_up: number;
+  /** Graph's attestationLevel: 'attested' | 'notAttested'. */
+  attestation_level: string;
+  rp_id: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface WebauthnChallengesTable {
+  challenge_hash: string;
+  /** 'registration' | 'authentication'. */
+  purpose: string;
+  user_id: string | null;
+  expires_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -243,4 +285,7 @@ export interface Database {
   failure_counters: FailureCountersTable;
   sign_in_states: SignInStatesTable;
   temporary_access_passes: TemporaryAccessPassesTable;
+  software_oath_methods: SoftwareOathMethodsTable;
+  fido2_methods: Fido2MethodsTable;
+  webauthn_challenges: WebauthnChallengesTable;
 }

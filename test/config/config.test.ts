@@ -53,13 +53,16 @@ describe('configuration', () => {
     assert.equal(c.logLevel, 'info');
     assert.equal(c.nodeEnv, 'development');
     assert.equal(c.clockOffsetSeconds, 0);
+    assert.equal(c.methodChangeWindowMinutes, 10);
+    assert.equal(c.acceptRpIdChange, false);
+    assert.equal(c.rpId, 'localhost');
     assert.ok(Object.isFrozen(c), 'the configuration is frozen');
   });
 
   it('checks a default for every setting in the schema (a new setting must be added above)', () => {
     const c = loadConfig({}) as unknown as Record<string, unknown>;
     for (const key of Object.keys(settings)) assert.ok(key in c, `${key} is in the loaded configuration`);
-    assert.equal(Object.keys(settings).length, 21, 'the schema grew: add the new setting to the defaults test');
+    assert.equal(Object.keys(settings).length, 23, 'the schema grew: add the new setting to the defaults test');
   });
 
   it('parses good non-default values', () => {
@@ -78,6 +81,7 @@ describe('configuration', () => {
     });
     assert.equal(c.port, 8443);
     assert.equal(c.issuer, 'https://id.example.com');
+    assert.equal(c.rpId, 'id.example.com');
     assert.deepEqual(c.domains, ['contoso.test', 'fabrikam.test']);
     assert.equal(c.dialect, 'postgres');
     assert.deepEqual(c.trustProxy, { cidrs: ['10.0.0.0/8', '::1', '192.168.1.7'] });

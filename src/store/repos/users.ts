@@ -166,5 +166,20 @@ export function createUsersRepo(db: DbOrTx) {
       if (Number(result.numUpdatedRows) > 0) return true;
       return (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
     },
+
+    /**
+     * The user's WebAuthn user handle, set to `candidate` the first time (a conditional update, so two concurrent
+     * registrations agree on one handle). Undefined when the user does not exist.
+     */
+    async ensureWebauthnUserHandle(id: string, candidate: string): Promise<string | undefined> {
+      await db.updateTable('users').set({ webauthn_user_handle: candidate }).where('id', '=', id).where('webauthn_user_handle', 'is', null).execute();
+      const r = await db.selectFrom('users').select('webauthn_user_handle').where('id', '=', id).executeTakeFirst();
+      return r?.webauthn_user_handle ?? undefined;
+    },
+
+    async findUserByWebauthnHandle(handle: string): Promise<UserRecord | undefined> {
+      const r = await db.selectFrom('users').selectAll().where('webauthn_user_handle', '=', handle).executeTakeFirst();
+      return r && toUserRecord(r);
+    },
   };
 }
