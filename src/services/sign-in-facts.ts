@@ -28,7 +28,15 @@ export function verifiedFactors(stored: StoredFact[]): VerifiedFactor[] {
   );
 }
 
-export async function loadSignInFacts(deps: Deps, user: UserRecord, stored: StoredFact[], preferPassword = false): Promise<LoadedFacts> {
+export interface SignInChoices {
+  /** "Use your password instead" (Entra's pass-first flow). */
+  preferPassword?: boolean;
+  /** "Sign in another way". */
+  chosenMethod?: FactorMethod;
+}
+
+export async function loadSignInFacts(deps: Deps, user: UserRecord, stored: StoredFact[], choices: SignInChoices = {}): Promise<LoadedFacts> {
+  const { preferPassword = false, chosenMethod } = choices;
   const now = deps.clock.now();
   // Both policies in one statement: every step of every sign-in reads them afresh.
   const [policies, groups, pass, apps, passkeys] = await Promise.all([
@@ -56,7 +64,7 @@ export async function loadSignInFacts(deps: Deps, user: UserRecord, stored: Stor
       methods,
       requirements: securityDefaultsRequirements(securityDefaults.isEnabled),
       // "Use your password instead" turns Entra's pass-first flow back into the password-first one for this sign-in.
-      settings: { tapFirst: policy.signInFlow === 'tapFirst' && !preferPassword },
+      settings: { tapFirst: policy.signInFlow === 'tapFirst' && !preferPassword, ...(chosenMethod ? { preferredMethod: chosenMethod } : {}) },
       now,
     },
   };

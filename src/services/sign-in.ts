@@ -86,7 +86,11 @@ export interface LoginDone {
 export type SignInView =
   | { kind: 'username'; error?: string; username?: string }
   | { kind: 'password'; loginName: string; error?: string }
-  | { kind: 'tap'; loginName: string; error?: string; canUsePassword: boolean }
+  | { kind: 'tap'; loginName: string; error?: string; canUsePassword: boolean; alternatives?: FactorMethod[] }
+  /** A code from an authenticator app (input `otp`). */
+  | { kind: 'otp'; loginName: string; error?: string; alternatives: FactorMethod[] }
+  /** A passkey for this user (WebAuthn with allowCredentials). */
+  | { kind: 'passkey'; loginName: string; error?: string; alternatives: FactorMethod[] }
   | { kind: 'changePassword'; loginName: string; error?: string }
   | { kind: 'done'; login: LoginDone }
   | {
@@ -188,7 +192,7 @@ async function bound(deps: Deps, state: SignInStateRecord): Promise<Bound | unde
 async function advance(deps: Deps, req: SignInRequest, b: Bound, facts: StoredFact[], notice?: string): Promise<SignInView> {
   const { user, loginName, state } = b;
   if (!user) return { kind: 'password', loginName, ...(notice ? { error: notice } : {}) };
-  const loaded = await loadSignInFacts(deps, user, facts, state.preferPassword);
+  const loaded = await loadSignInFacts(deps, user, facts, choicesOf(state));
   const step: SignInStep = nextStep(loaded.facts);
   const states = createSignInStatesRepo(deps.db);
   const base = attemptBase(req, user, loginName);
@@ -197,15 +201,14 @@ async function advance(deps: Deps, req: SignInRequest, b: Bound, facts: StoredFa
   switch (step.kind) {
     case 'ask': {
       if (step.method === 'password') return { kind: 'password', loginName, ...withNotice };
+      // "Sign in another way": the other methods that would do at this step (the password has its own button).
+      const alternatives = step.alternatives.filter((m) => m !== 'password');
       if (step.method === 'tap') {
         const canUsePassword = user.passwordHash !== null && !facts.some((f) => f.method === 'password');
-        return { kind: 'tap', loginName, canUsePassword, ...withNotice };
+        return { kind: 'tap', loginName, canUsePassword, alternatives, ...withNotice };
       }
-      // TODO(#4): authenticator app and passkey steps. Until then such a step cannot be taken.
-      await states.endState(state.uidHash);
-      const message = `A second sign-in method (${METHOD_LOG_NAMES[step.method]}) is required, which this server cannot ask for yet. Ask your helpdesk for a Temporary Access Pass.`;
-      await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.mfaRequired, failureReason: message, methods: methodsUsed(facts), requirement });
-      return refused(deps, req, 'Additional verification required', message, SIGN_IN_ERROR_CODES.mfaRequired, 403);
+      if (step.method === 'totp') return { kind: 'otp', loginName, alternatives, ...withNotice };
+      return { kind: 'passkey', loginName, alternatives, ...withNotice };
     }
     case 'changePassword':
       return { kind: 'changePassword', loginName, ...withNotice };
@@ -272,6 +275,28 @@ export async function restart(deps: Deps, req: SignInRequest): Promise<SignInVie
   if (state.status === 'ended') return endedView(deps, req);
   await createSignInStatesRepo(deps.db).unbind(state.uidHash);
   return { kind: 'username' };
+}
+
+const choicesOf = (state: SignInStateRecord) => ({
+  preferPassword: state.preferPassword === true,
+  ...(state.chosenMethod ? { chosenMethod: state.chosenMethod } : {}),
+});
+
+const CHOOSABLE: readonly FactorMethod[] = ['tap', 'totp', 'passkey'];
+
+/**
+ * "Sign in another way": the user picks another of the methods the pipeline offered. A method the pipeline would
+ * not accept at this step changes nothing (the preference only reorders what nextStep already allows).
+ */
+export async function chooseMethod(deps: Deps, req: SignInRequest, method: unknown): Promise<SignInView> {
+  const state = await loadState(deps, req.uid);
+  if (state.status === 'ended') return endedView(deps, req);
+  const b = await bound(deps, state);
+  if (!b) return { kind: 'username' };
+  const chosen = CHOOSABLE.find((m) => m === method);
+  if (chosen === undefined) return advance(deps, req, b, state.facts, 'Choose one of the sign-in methods offered.');
+  await createSignInStatesRepo(deps.db).setChosenMethod(state.uidHash, chosen);
+  return advance(deps, req, { ...b, state: { ...state, chosenMethod: chosen } }, state.facts);
 }
 
 /** "Use your password instead" on the pass page (Entra's pass-first flow). */
@@ -375,7 +400,7 @@ export async function submitNewPassword(deps: Deps, req: SignInRequest, newPassw
   const b = await bound(deps, state);
   if (!b?.user) return { kind: 'username' };
   const { user, loginName } = b;
-  const loaded = await loadSignInFacts(deps, user, state.facts, state.preferPassword);
+  const loaded = await loadSignInFacts(deps, user, state.facts, choicesOf(state));
   if (nextStep(loaded.facts).kind !== 'changePassword') return advance(deps, req, b, state.facts);
   const pw = typeof newPassword === 'string' ? newPassword : '';
   if (pw !== confirmPassword) return { kind: 'changePassword', loginName, error: 'The two passwords do not match.' };

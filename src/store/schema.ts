@@ -208,6 +208,8 @@ export interface SignInStatesTable {
   expires_at: number;
   /** The user chose "Use your password instead" on the pass page. */
   prefer_password: Generated<number>;
+  /** "Sign in another way": the method the user chose (migration 0005). */
+  chosen_method: Generated<string | null>;
 }
 
 export interface TemporaryAccessPassesTable {

@@ -20,7 +20,8 @@ export async function registerWeb(app: FastifyInstance, deps: Deps, oidc: OidcHa
           defaultSrc: ["'none'"],
           styleSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
-          scriptSrc: ["'none'"],
+          // Only our own script files (the passkey pages); never inline script.
+          scriptSrc: ["'self'"],
           baseUri: ["'none'"],
           frameAncestors: ["'none'"],
           // No form-action: Chromium applies it to the redirect chain after a post, which ends at the client's

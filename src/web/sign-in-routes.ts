@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InteractionDetails, OidcHandle } from '../oidc/index.js';
 import type { Deps } from '../services/deps.js';
 import {
+  chooseMethod,
   currentView,
   isValidCsrf,
   csrfTokenFor,
@@ -19,7 +20,7 @@ import {
 } from '../services/sign-in.js';
 import { findApplicationByClientId } from '../services/applications.js';
 import { signInErrorPage } from './views/error-page.js';
-import { changePasswordPage, consentPage, passwordPage, tapPage, usernamePage, type FormContext } from './views/sign-in-pages.js';
+import { changePasswordPage, consentPage, otpPage, passkeyPage, passwordPage, tapPage, usernamePage, type FormContext } from './views/sign-in-pages.js';
 
 type Params = { Params: { uid: string } };
 type Body = {
@@ -31,6 +32,12 @@ type Body = {
   newPassword?: string;
   confirmPassword?: string;
   decision?: string;
+  /** "Sign in another way": the chosen method. */
+  method?: string;
+  /** A code from an authenticator app. */
+  otp?: string;
+  /** A passkey's answer (the WebAuthn assertion as JSON). */
+  credential?: string;
 };
 
 function sendHtml(reply: FastifyReply, status: number, html: string): FastifyReply {
@@ -82,6 +89,10 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
         return sendHtml(reply, view.error ? 401 : 200, passwordPage(form, view.loginName, view));
       case 'tap':
         return sendHtml(reply, view.error ? 401 : 200, tapPage(form, view.loginName, view));
+      case 'otp':
+        return sendHtml(reply, view.error ? 401 : 200, otpPage(form, view.loginName, view));
+      case 'passkey':
+        return sendHtml(reply, view.error ? 401 : 200, passkeyPage(form, view.loginName, view));
       case 'changePassword':
         return sendHtml(reply, view.error ? 400 : 200, changePasswordPage(form, view.loginName, view));
       case 'done': {
@@ -130,6 +141,8 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
         return render(request, reply, d, req, await submitNewPassword(deps, req, body.newPassword, body.confirmPassword));
       case 'restart':
         return render(request, reply, d, req, await restart(deps, req));
+      case 'choose':
+        return render(request, reply, d, req, await chooseMethod(deps, req, body.method));
       case 'consent': {
         if (d.prompt.name !== 'consent') return sessionGone(deps, request, reply);
         const url = body.decision === 'accept'

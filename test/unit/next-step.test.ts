@@ -7,6 +7,7 @@ import { isRequirementMet, securityDefaultsRequirements } from '../../src/domain
 import type {
   AuthenticationStrength,
   AvailableMethod,
+  FactorMethod,
   PolicyRequirement,
   SignInFacts,
   SignInStep,
@@ -33,12 +34,15 @@ interface Overrides {
   requirements?: PolicyRequirement[];
   tapFirst?: boolean;
   factorMaxAgeSeconds?: number;
+  preferredMethod?: FactorMethod;
 }
 
 function facts(o: Overrides = {}): SignInFacts {
-  const settings = o.factorMaxAgeSeconds === undefined
-    ? { tapFirst: o.tapFirst ?? false }
-    : { tapFirst: o.tapFirst ?? false, factorMaxAgeSeconds: o.factorMaxAgeSeconds };
+  const settings = {
+    tapFirst: o.tapFirst ?? false,
+    ...(o.factorMaxAgeSeconds === undefined ? {} : { factorMaxAgeSeconds: o.factorMaxAgeSeconds }),
+    ...(o.preferredMethod === undefined ? {} : { preferredMethod: o.preferredMethod }),
+  };
   return {
     user: { id: 'u1', accountEnabled: true, hasPassword: true, ...o.user },
     verified: o.verified ?? [],
@@ -169,6 +173,15 @@ describe('nextStep: other second factors', () => {
     assert.deepEqual(hw.amr, ['hwk', 'mfa']);
     const sw = done(step({ methods: [passkey], verified: [{ method: 'passkey', at: ago(1), hardwareBound: false }], requirements: DEFAULTS_ON }));
     assert.deepEqual(sw.amr, ['swk', 'mfa']);
+  });
+  it('"Sign in another way" puts the chosen method first and keeps the others as alternatives', () => {
+    const s = step({ methods: [totp, passkey, usableTap], verified: [pwd()], requirements: DEFAULTS_ON, preferredMethod: 'totp' });
+    assert.deepEqual(s, askFor('totp', ['tap', 'passkey']));
+  });
+  it('a chosen method that would not do changes nothing', () => {
+    // TOTP cannot open a sign-in, and a user without a passkey cannot be asked for one.
+    assert.deepEqual(step({ user: { hasPassword: false }, methods: [totp, usableTap], preferredMethod: 'totp' }), askFor('tap'));
+    assert.deepEqual(step({ methods: [totp], verified: [pwd()], requirements: DEFAULTS_ON, preferredMethod: 'passkey' }), askFor('totp'));
   });
   it('a passwordless user with a passkey is asked for it', () => {
     assert.deepEqual(step({ user: { hasPassword: false }, methods: [passkey, totp] }), askFor('passkey'));

@@ -51,8 +51,11 @@ function refuse(reason: SignInRefusal, ctx: SignInContext, policyId?: string): S
   return policyId === undefined ? { kind: 'refuse', reason, message } : { kind: 'refuse', reason, message, policyId };
 }
 
-function ask(candidates: Iterable<FactorMethod>): SignInStep | undefined {
-  const ordered = PREFERENCE.filter((m) => [...candidates].includes(m));
+function ask(candidates: Iterable<FactorMethod>, preferred?: FactorMethod): SignInStep | undefined {
+  const list = [...candidates];
+  const ordered = PREFERENCE.filter((m) => list.includes(m));
+  // The user's own choice ("Sign in another way") comes first when it would do; the order is kept otherwise.
+  if (preferred !== undefined && ordered.includes(preferred)) ordered.sort((a, b) => Number(b === preferred) - Number(a === preferred));
   const [method, ...alternatives] = ordered;
   return method === undefined ? undefined : { kind: 'ask', method, alternatives };
 }
@@ -106,7 +109,7 @@ export const SIGN_IN_CHECKS: readonly SignInCheck[] = [
     run: (ctx) => {
       if (ctx.opened) return undefined;
       const openers = [...ctx.usable].filter((m) => FACTOR_TRAITS[m].firstFactor);
-      return ask(openers) ?? refuse('noUsableMethod', ctx);
+      return ask(openers, ctx.facts.settings.preferredMethod) ?? refuse('noUsableMethod', ctx);
     },
   },
   {
@@ -116,7 +119,7 @@ export const SIGN_IN_CHECKS: readonly SignInCheck[] = [
       if (pending.length === 0) return undefined;
       const plans = minimalPlans(ctx, pending);
       // Ask for the preferred method of the plans; the first methods of other plans are alternatives.
-      const step = ask(plans.flatMap((plan) => plan.slice(0, 1)));
+      const step = ask(plans.flatMap((plan) => plan.slice(0, 1)), ctx.facts.settings.preferredMethod);
       if (step !== undefined) return step;
       const onlyMfa = pending.every((r) => r.require === 'mfa');
       const blame = pending.find((r) => r.source === 'conditionalAccess');

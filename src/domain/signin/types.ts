@@ -55,6 +55,8 @@ export interface SignInSettings {
   readonly tapFirst: boolean;
   /** Factors older than this stop counting, so a half-finished sign-in cannot be resumed hours later. */
   readonly factorMaxAgeSeconds?: number;
+  /** "Sign in another way": asked first whenever it is one of the methods that would do. */
+  readonly preferredMethod?: FactorMethod;
 }
 
 export interface SignInFacts {

@@ -44,6 +44,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('users').addColumn('webauthn_user_handle', 'text').execute();
   await db.schema.createIndex('users_webauthn_user_handle').unique().on('users').column('webauthn_user_handle').execute();
 
+  // "Sign in another way": the second factor the user picked among those the pipeline offered.
+  await db.schema.alterTable('sign_in_states').addColumn('chosen_method', 'text').execute();
+
   // Challenges are stored as keyed hashes and consumed by one DELETE: each answers at most one ceremony.
   await db.schema
     .createTable('webauthn_challenges')

@@ -20,7 +20,12 @@ export interface SignInStateRecord {
   createdAt: number;
   expiresAt: number;
   preferPassword?: boolean;
+  /** The method chosen with "Sign in another way", if any. */
+  chosenMethod?: StoredFact['method'];
 }
+
+const METHODS: readonly string[] = ['password', 'tap', 'totp', 'passkey'];
+const isMethod = (v: string | null): v is StoredFact['method'] => v !== null && METHODS.includes(v);
 
 export function createSignInStatesRepo(db: DbOrTx) {
   return {
@@ -39,6 +44,7 @@ export function createSignInStatesRepo(db: DbOrTx) {
         createdAt: Number(r.created_at),
         expiresAt: Number(r.expires_at),
         preferPassword: r.prefer_password === 1,
+        ...(isMethod(r.chosen_method) ? { chosenMethod: r.chosen_method } : {}),
       };
     },
 
@@ -103,7 +109,7 @@ export function createSignInStatesRepo(db: DbOrTx) {
     async unbind(uidHash: string): Promise<void> {
       await db
         .updateTable('sign_in_states')
-        .set({ facts: '[]', subject: null, user_id: null, login_name: null, prefer_password: 0 })
+        .set({ facts: '[]', subject: null, user_id: null, login_name: null, prefer_password: 0, chosen_method: null })
         .where('uid_hash', '=', uidHash)
         .where('status', '=', 'active')
         .execute();
@@ -111,6 +117,10 @@ export function createSignInStatesRepo(db: DbOrTx) {
 
     async setPreferPassword(uidHash: string): Promise<void> {
       await db.updateTable('sign_in_states').set({ prefer_password: 1 }).where('uid_hash', '=', uidHash).where('status', '=', 'active').execute();
+    },
+
+    async setChosenMethod(uidHash: string, method: StoredFact['method']): Promise<void> {
+      await db.updateTable('sign_in_states').set({ chosen_method: method }).where('uid_hash', '=', uidHash).where('status', '=', 'active').execute();
     },
 
     async deleteState(uidHash: string): Promise<void> {

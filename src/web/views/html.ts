@@ -57,4 +57,8 @@ dl.details{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;fo
 dl.details dt{font-weight:600}
 dl.details dd{margin:0;word-break:break-all}
 .inline{display:inline}
+ul.choices{list-style:none;padding:0;margin:0}
+ul.choices button{margin-top:.5rem}
+h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
+.error-text{color:#b91c1c}
 `;

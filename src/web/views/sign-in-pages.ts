@@ -1,5 +1,6 @@
 // The sign-in forms: plain HTML that works without JavaScript, labelled for screen readers.
 
+import type { FactorMethod } from '../../domain/signin/types.js';
 import { errorSummary, esc, layout } from './html.js';
 
 export interface FormContext {
@@ -40,7 +41,72 @@ ${hidden(f, 'restart')}
 </form>`);
 }
 
-export function tapPage(f: FormContext, loginName: string, opts: { error?: string; canUsePassword: boolean }): string {
+/** The label of each "Sign in another way" choice. */
+const OTHER_WAY_LABELS: Record<Exclude<FactorMethod, 'password'>, string> = {
+  tap: 'Use a Temporary Access Pass',
+  totp: 'Use a verification code from my authenticator app',
+  passkey: 'Use a passkey',
+};
+
+/** "Sign in another way": one button per other method the pipeline would accept now. */
+export function otherWays(f: FormContext, alternatives: readonly FactorMethod[] | undefined): string {
+  const choices = (alternatives ?? []).filter((m): m is Exclude<FactorMethod, 'password'> => m !== 'password');
+  if (choices.length === 0) return '';
+  const buttons = choices
+    .map((m) => `<li><button type="submit" name="method" value="${esc(m)}" class="secondary">${esc(OTHER_WAY_LABELS[m])}</button></li>`)
+    .join('\n');
+  return `<section aria-labelledby="other-ways"><h2 id="other-ways">Sign in another way</h2>
+<form method="post" action="/signin/${esc(f.uid)}">
+${hidden(f, 'choose')}
+<ul class="choices">
+${buttons}
+</ul>
+</form></section>`;
+}
+
+const anotherAccount = (f: FormContext) => `<form method="post" action="/signin/${esc(f.uid)}" class="inline">
+${hidden(f, 'restart')}
+<button type="submit" class="secondary">Use another account</button>
+</form>`;
+
+export function otpPage(f: FormContext, loginName: string, opts: { error?: string; alternatives: readonly FactorMethod[] }): string {
+  const invalid = opts.error ? ' aria-invalid="true" aria-describedby="error-summary otp-hint"' : ' aria-describedby="otp-hint"';
+  return layout('Enter code', `${errorSummary(opts.error, 'otp')}
+<p>Signing in as <strong id="login-name">${esc(loginName)}</strong></p>
+<form method="post" action="/signin/${esc(f.uid)}" novalidate>
+${hidden(f, 'otp')}
+<input type="hidden" name="username" value="${esc(loginName)}" autocomplete="username">
+<label for="otp">Code</label>
+<p class="hint" id="otp-hint">Enter the 6-digit code shown in your authenticator app.</p>
+<input type="text" id="otp" name="otp" inputmode="numeric" pattern="[0-9 ]*" maxlength="8" autocomplete="one-time-code" required autofocus${invalid}>
+<button type="submit">Verify</button>
+</form>
+${otherWays(f, opts.alternatives)}
+${anotherAccount(f)}`);
+}
+
+/**
+ * The passkey step after the username: the script asks the browser for one of this user's passkeys and posts the
+ * answer back; without JavaScript the page says so and offers the other ways.
+ */
+export function passkeyPage(f: FormContext, loginName: string, opts: { error?: string; alternatives: readonly FactorMethod[] }): string {
+  return layout('Sign in with a passkey', `${errorSummary(opts.error)}
+<p>Signing in as <strong id="login-name">${esc(loginName)}</strong></p>
+<p class="hint" id="passkey-hint">Use the passkey on this device or on your security key. Your browser will ask you to confirm with your PIN, fingerprint or face.</p>
+<form method="post" action="/signin/${esc(f.uid)}" id="passkey-form" data-options-url="/signin/${esc(f.uid)}/passkey/options" data-mode="user">
+${hidden(f, 'passkey')}
+<input type="hidden" name="credential" id="passkey-credential" value="">
+<button type="button" id="passkey-start" aria-describedby="passkey-hint">Use my passkey</button>
+<p role="alert" id="passkey-error" class="error-text" hidden></p>
+</form>
+<noscript><p role="alert">Signing in with a passkey needs JavaScript. Turn it on, or sign in another way.</p></noscript>
+<script src="/assets/webauthn/simplewebauthn-browser.js" defer></script>
+<script src="/assets/webauthn/passkey.js" defer></script>
+${otherWays(f, opts.alternatives)}
+${anotherAccount(f)}`);
+}
+
+export function tapPage(f: FormContext, loginName: string, opts: { error?: string; canUsePassword: boolean; alternatives?: readonly FactorMethod[] }): string {
   const invalid = opts.error ? ' aria-invalid="true" aria-describedby="error-summary tap-hint"' : ' aria-describedby="tap-hint"';
   const usePassword = opts.canUsePassword
     ? `<form method="post" action="/signin/${esc(f.uid)}" class="inline">
@@ -59,10 +125,8 @@ ${hidden(f, 'tap')}
 <button type="submit">Sign in</button>
 </form>
 ${usePassword}
-<form method="post" action="/signin/${esc(f.uid)}" class="inline">
-${hidden(f, 'restart')}
-<button type="submit" class="secondary">Use another account</button>
-</form>`);
+${otherWays(f, opts.alternatives)}
+${anotherAccount(f)}`);
 }
 
 export function changePasswordPage(f: FormContext, loginName: string, opts: { error?: string } = {}): string {
