@@ -13,6 +13,7 @@ import { auditRefusedWrites } from './refusal-audit.js';
 import { registerSignInThrottleRoutes } from './sign-in-throttle.js';
 import { registerUserRoutes } from './users.js';
 import { registerTemporaryAccessPassRoutes } from './temporary-access-pass-methods.js';
+import { registerAuthenticationMethodRoutes } from './authentication-methods.js';
 import { registerAuthenticationMethodsPolicyRoutes } from './authentication-methods-policy.js';
 import { registerAuditLogRoutes } from './audit-logs.js';
 
@@ -41,6 +42,7 @@ export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<v
       registerOrganizationRoutes(graph, deps);
       registerSignInThrottleRoutes(graph, deps);
       registerTemporaryAccessPassRoutes(graph, deps);
+      registerAuthenticationMethodRoutes(graph, deps);
       registerAuthenticationMethodsPolicyRoutes(graph, deps);
       registerAuditLogRoutes(graph, deps);
     },

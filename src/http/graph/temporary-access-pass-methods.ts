@@ -1,11 +1,11 @@
-// Graph `…/authentication/temporaryAccessPassMethods` (create, list, get, delete) and the polymorphic
-// `…/authentication/methods` list, under `/users/{id|upn}` and, for delegated tokens, `/me` (ENTRA-REFERENCE §1, §3).
+// Graph `…/authentication/temporaryAccessPassMethods` (create, list, get, delete), under `/users/{id|upn}` and, for
+// delegated tokens, `/me` (ENTRA-REFERENCE §1). The mixed `…/authentication/methods` list is in authentication-methods.ts.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../domain/errors.js';
 import type { Deps } from '../../services/deps.js';
-import { checkBeforeNotFound, userAuthzTarget, type GuardedContext } from '../../services/guard.js';
+import type { GuardedContext } from '../../services/guard.js';
 import {
   deleteTemporaryAccessPass,
   getTemporaryAccessPass,
@@ -14,15 +14,11 @@ import {
   toGraphTap,
   type TapView,
 } from '../../services/temporary-access-passes.js';
-import { findUserByIdOrUpn, notFoundError } from '../../services/user-lookup.js';
+import { findUserByIdOrUpn } from '../../services/user-lookup.js';
 import { callerOf, contextOf, GRAPH_METADATA } from './common.js';
 
 const TAP_TYPE = '#microsoft.graph.temporaryAccessPassAuthenticationMethod';
-const PASSWORD_TYPE = '#microsoft.graph.passwordAuthenticationMethod';
-/** Graph's fixed id of the password method (ENTRA-REFERENCE §3.3). */
-export const PASSWORD_METHOD_ID = '28c10230-6103-485e-b985-444c60001490';
 
-const READ = 'microsoft.directory/users/authenticationMethods/standard/restrictedRead';
 const DELETE = 'microsoft.directory/users/authenticationMethods/delete';
 
 const WRITABLE = new Set(['startDateTime', 'lifetimeInMinutes', 'isUsableOnce']);
@@ -98,10 +94,6 @@ const collectionContext = (userId: string, segment: string) => `${GRAPH_METADATA
 /** List items as Graph's documentation shows them: no pass; `@odata.type` kept, as Kiota needs it for derived types. */
 const listItem = (view: TapView) => toGraphTap(view, null);
 
-function passwordMethod(user: { passwordChangedAt: Date | null }): Record<string, unknown> {
-  return { '@odata.type': PASSWORD_TYPE, id: PASSWORD_METHOD_ID, password: null, createdDateTime: user.passwordChangedAt?.toISOString() ?? null };
-}
-
 function methodNotAllowed(reply: FastifyReply, allow: string, message: string): never {
   void reply.header('allow', allow);
   throw new AppError('methodNotAllowed', { message });
@@ -121,20 +113,6 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
     refuseAllOptions(request.query as Query);
     const view = await getTemporaryAccessPass(deps, ctx, idOrUpn, methodId);
     return { '@odata.context': `${collectionContext(view.pass.userId, 'temporaryAccessPassMethods')}/$entity`, ...toGraphTap(view, null) };
-  }
-
-  /** Password (fixed id) when the user has one, then the pass; each item typed for Kiota's polymorphic parsing. */
-  async function methods(request: FastifyRequest, idOrUpn: string, ctx: GuardedContext) {
-    refuseAllOptions(request.query as Query);
-    const user = await findUserByIdOrUpn(deps.db, idOrUpn);
-    if (!user) {
-      checkBeforeNotFound(ctx, [READ], 'user', idOrUpn);
-      throw notFoundError(idOrUpn);
-    }
-    ctx.guard?.(READ, await userAuthzTarget(deps.db, user.id));
-    const passes = await listTemporaryAccessPasses(deps, ctx, user.id);
-    const value = [...(user.passwordHash !== null ? [passwordMethod(user)] : []), ...passes.map(listItem)];
-    return { '@odata.context': collectionContext(user.id, 'methods'), value };
   }
 
   app.post<{ Params: Static<typeof UserParams> }>(base, { schema: { params: UserParams } }, async (request, reply) => {
@@ -162,11 +140,7 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
     methodNotAllowed(reply, 'GET, DELETE', 'A Temporary Access Pass cannot be updated; delete it and create a new one.'),
   );
 
-  app.get<{ Params: Static<typeof UserParams>; Querystring: Query }>('/users/:id/authentication/methods', { schema: { params: UserParams, querystring: AnyQuery } }, (request) =>
-    methods(request, request.params.id, contextOf(request)),
-  );
-
-  // `/me`: the signed-in user's own passes and methods (delegated tokens only).
+  // `/me`: the signed-in user's own passes (delegated tokens only).
   const me = '/me/authentication/temporaryAccessPassMethods';
   app.get<{ Querystring: Query }>(me, { schema: { querystring: AnyQuery } }, (request) => {
     const userId = meOf(request);
@@ -186,8 +160,4 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
   app.patch(`${me}/:methodId`, async (_request, reply) =>
     methodNotAllowed(reply, 'GET, DELETE', 'A Temporary Access Pass cannot be updated; delete it and create a new one.'),
   );
-  app.get<{ Querystring: Query }>('/me/authentication/methods', { schema: { querystring: AnyQuery } }, (request) => {
-    const userId = meOf(request);
-    return methods(request, userId, selfContext(request, userId));
-  });
 }

@@ -1,0 +1,203 @@
+// Graph `…/authentication/methods` (the mixed list), `softwareOathMethods`, `fido2Methods` (list, get, delete) and
+// `passwordMethods` (list, get), under `/users/{id|upn}` and, for delegated tokens, `/me` (ENTRA-REFERENCE §3).
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { AppError } from '../../domain/errors.js';
+import { audited } from '../../services/audited.js';
+import {
+  deleteAuthenticationMethod,
+  listAuthenticationMethods,
+  PASSWORD_METHOD_ID,
+  securityInfoEntry,
+  toGraphFido2,
+  toGraphPassword,
+  toGraphSoftwareOath,
+  type AuthenticationMethods,
+  type MethodKind,
+} from '../../services/authentication-methods.js';
+import type { Deps } from '../../services/deps.js';
+import type { GuardedContext } from '../../services/guard.js';
+import { toGraphTap } from '../../services/temporary-access-passes.js';
+import { notFoundError } from '../../services/user-lookup.js';
+import { callerOf, contextOf, GRAPH_METADATA } from './common.js';
+
+const DELETE = 'microsoft.directory/users/authenticationMethods/delete';
+
+const UserParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+const MethodParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }), methodId: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+const MeMethodParams = Type.Object({ methodId: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+const AnyQuery = Type.Object({}, { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) });
+
+type Query = Static<typeof AnyQuery>;
+
+/** The auth-method endpoints "do not support optional query parameters": any $option is a 400 naming it. */
+function refuseAllOptions(query: Query): void {
+  for (const key of Object.keys(query))
+    if (key.startsWith('$')) throw new AppError('invalidQuery', { target: key, message: `Query option '${key}' is not supported: this resource does not support optional query parameters.` });
+}
+
+function methodNotAllowed(reply: FastifyReply, allow: string, message: string): never {
+  void reply.header('allow', allow);
+  throw new AppError('methodNotAllowed', { message });
+}
+
+/** `/me` names the signed-in user of a delegated token; an app token has no "me" (Graph answers 400). */
+function meOf(request: FastifyRequest): string {
+  const { principal } = callerOf(request);
+  if (principal.kind !== 'user') throw new AppError('meRequiresDelegated');
+  return principal.userId;
+}
+
+/**
+ * The context for `/me/…`, with the TAP routes' rule: a user may delete their own methods from Security info
+ * (Graph's delegated self permission is UserAuthenticationMethod.ReadWrite), though the shared rules refuse an
+ * administrator credential deletion "on self"; so on the self path the scope alone decides a delete, and every
+ * other action goes through the usual guard.
+ */
+function selfContext(request: FastifyRequest, userId: string): GuardedContext {
+  const ctx = contextOf(request);
+  const { principal } = callerOf(request);
+  const scopes = principal.kind === 'user' ? principal.scopes : [];
+  return {
+    ...ctx,
+    guard: (action, target) => {
+      const onSelf = target.kind === 'user' && target.id === userId;
+      if (action === DELETE && onSelf && scopes.some((s) => s === 'UserAuthenticationMethod.ReadWrite' || s === 'UserAuthenticationMethod.ReadWrite.All')) return;
+      ctx.guard?.(action, target);
+    },
+  };
+}
+
+/** Who acts and on whom: `/users/{id}` is an administrator's path, `/me` the user's own. */
+interface Subject {
+  idOrUpn: string;
+  ctx: GuardedContext;
+  who: 'Admin' | 'User';
+}
+
+const adminSubject = (request: FastifyRequest<{ Params: { id: string } }>): Subject => ({ idOrUpn: request.params.id, ctx: contextOf(request), who: 'Admin' });
+
+function meSubject(request: FastifyRequest): Subject {
+  const userId = meOf(request);
+  return { idOrUpn: userId, ctx: selfContext(request, userId), who: 'User' };
+}
+
+/** A `/me` delete with an app token is refused before the service runs; it is a refused change all the same, so audited. */
+async function meDeleteSubject(deps: Deps, request: FastifyRequest, kind: MethodKind): Promise<Subject> {
+  const { principal } = callerOf(request);
+  if (principal.kind !== 'user') {
+    await audited(deps, contextOf(request), securityInfoEntry('deleted', 'User', kind, undefined, 'me'), async () => {
+      throw new AppError('meRequiresDelegated');
+    });
+  }
+  return meSubject(request);
+}
+
+const contextFor = (userId: string, segment: string) => `${GRAPH_METADATA}#users('${userId}')/authentication/${segment}`;
+
+type Segment = 'softwareOathMethods' | 'fido2Methods' | 'passwordMethods';
+
+/** Each typed collection: how its items are found in the user's methods and shown. */
+const COLLECTIONS: Record<Segment, (m: AuthenticationMethods) => { id: string; graph: Record<string, unknown> }[]> = {
+  softwareOathMethods: (m) => m.apps.map((a) => ({ id: a.id, graph: toGraphSoftwareOath(a) })),
+  fido2Methods: (m) => m.passkeys.map((p) => ({ id: p.id, graph: toGraphFido2(p) })),
+  passwordMethods: (m) => (m.password ? [{ id: PASSWORD_METHOD_ID, graph: toGraphPassword(m.password) }] : []),
+};
+
+const KIND_OF: Partial<Record<Segment, MethodKind>> = { softwareOathMethods: 'softwareOath', fido2Methods: 'fido2' };
+
+/** What each collection refuses (CSDL: apps and passkeys Insertable=false, Updatable=false; password not Deletable either). */
+const REFUSALS: Record<Segment, { create: string; update: string; itemAllow: string }> = {
+  softwareOathMethods: {
+    create: 'An authenticator app is added by the user on Security info (/my/security-info); it cannot be created through Graph.',
+    update: 'An authenticator app cannot be updated; delete it and register a new one.',
+    itemAllow: 'GET, DELETE',
+  },
+  fido2Methods: {
+    create: 'A passkey is registered by the user on Security info (/my/security-info); Gatepass does not create passkeys through Graph.',
+    update: 'A passkey cannot be updated through Graph; the user renames it on Security info.',
+    itemAllow: 'GET, DELETE',
+  },
+  passwordMethods: {
+    create: 'A password method cannot be created; set the password through passwordProfile on the user.',
+    update: 'A password method cannot be updated or deleted; set the password through passwordProfile on the user.',
+    itemAllow: 'GET',
+  },
+};
+
+export function registerAuthenticationMethodRoutes(app: FastifyInstance, deps: Deps): void {
+  /** Password (fixed id) when the user has one, the pass, authenticator apps, passkeys; each typed for Kiota's polymorphic parsing. */
+  async function methods(request: FastifyRequest, subject: Subject) {
+    refuseAllOptions(request.query as Query);
+    const m = await listAuthenticationMethods(deps, subject.ctx, subject.idOrUpn);
+    const value = [
+      ...(m.password ? [toGraphPassword(m.password)] : []),
+      ...(m.pass ? [toGraphTap(m.pass, null)] : []),
+      ...m.apps.map(toGraphSoftwareOath),
+      ...m.passkeys.map(toGraphFido2),
+    ];
+    return { '@odata.context': contextFor(m.user.id, 'methods'), value };
+  }
+
+  async function list(request: FastifyRequest, subject: Subject, segment: Segment) {
+    refuseAllOptions(request.query as Query);
+    const m = await listAuthenticationMethods(deps, subject.ctx, subject.idOrUpn);
+    return { '@odata.context': contextFor(m.user.id, segment), value: COLLECTIONS[segment](m).map((item) => item.graph) };
+  }
+
+  async function getOne(request: FastifyRequest, subject: Subject, segment: Segment, methodId: string) {
+    refuseAllOptions(request.query as Query);
+    const m = await listAuthenticationMethods(deps, subject.ctx, subject.idOrUpn);
+    const item = COLLECTIONS[segment](m).find((i) => i.id.toLowerCase() === methodId.toLowerCase());
+    if (!item) throw notFoundError(methodId);
+    return { '@odata.context': `${contextFor(m.user.id, segment)}/$entity`, ...item.graph };
+  }
+
+  async function remove(reply: FastifyReply, subject: Subject, kind: MethodKind, methodId: string) {
+    await deleteAuthenticationMethod(deps, subject.ctx, subject.idOrUpn, kind, methodId, subject.who);
+    return reply.code(204).send();
+  }
+
+  const users = '/users/:id/authentication';
+  const me = '/me/authentication';
+
+  app.get<{ Params: Static<typeof UserParams>; Querystring: Query }>(`${users}/methods`, { schema: { params: UserParams, querystring: AnyQuery } }, (request) =>
+    methods(request, adminSubject(request)),
+  );
+  app.get<{ Querystring: Query }>(`${me}/methods`, { schema: { querystring: AnyQuery } }, (request) => methods(request, meSubject(request)));
+  // The mixed list is read-only: a method is added through its own collection.
+  for (const path of [`${users}/methods`, `${me}/methods`])
+    app.post(path, async (_request, reply) => methodNotAllowed(reply, 'GET', 'Methods are added through their own collection, such as temporaryAccessPassMethods.'));
+
+  for (const segment of Object.keys(COLLECTIONS) as Segment[]) {
+    const kind = KIND_OF[segment];
+    const refusal = REFUSALS[segment];
+
+    app.get<{ Params: Static<typeof UserParams>; Querystring: Query }>(`${users}/${segment}`, { schema: { params: UserParams, querystring: AnyQuery } }, (request) =>
+      list(request, adminSubject(request), segment),
+    );
+    app.get<{ Params: Static<typeof MethodParams>; Querystring: Query }>(`${users}/${segment}/:methodId`, { schema: { params: MethodParams, querystring: AnyQuery } }, (request) =>
+      getOne(request, adminSubject(request), segment, request.params.methodId),
+    );
+    app.get<{ Querystring: Query }>(`${me}/${segment}`, { schema: { querystring: AnyQuery } }, (request) => list(request, meSubject(request), segment));
+    app.get<{ Params: Static<typeof MeMethodParams>; Querystring: Query }>(`${me}/${segment}/:methodId`, { schema: { params: MeMethodParams, querystring: AnyQuery } }, (request) =>
+      getOne(request, meSubject(request), segment, request.params.methodId),
+    );
+
+    if (kind) {
+      app.delete<{ Params: Static<typeof MethodParams> }>(`${users}/${segment}/:methodId`, { schema: { params: MethodParams } }, (request, reply) =>
+        remove(reply, adminSubject(request), kind, request.params.methodId),
+      );
+      app.delete<{ Params: Static<typeof MeMethodParams> }>(`${me}/${segment}/:methodId`, { schema: { params: MeMethodParams } }, async (request, reply) =>
+        remove(reply, await meDeleteSubject(deps, request, kind), kind, request.params.methodId),
+      );
+    } else {
+      for (const path of [`${users}/${segment}/:methodId`, `${me}/${segment}/:methodId`])
+        app.delete(path, async (_request, reply) => methodNotAllowed(reply, refusal.itemAllow, refusal.update));
+    }
+    for (const path of [`${users}/${segment}`, `${me}/${segment}`]) app.post(path, async (_request, reply) => methodNotAllowed(reply, 'GET', refusal.create));
+    for (const path of [`${users}/${segment}/:methodId`, `${me}/${segment}/:methodId`])
+      app.patch(path, async (_request, reply) => methodNotAllowed(reply, refusal.itemAllow, refusal.update));
+  }
+}
