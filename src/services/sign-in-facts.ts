@@ -33,6 +33,8 @@ export interface SignInChoices {
   preferPassword?: boolean;
   /** "Sign in another way". */
   chosenMethod?: FactorMethod;
+  /** The application asked for a multi-factor sign-in (acr_values naming the mfa acr). */
+  stepUp?: boolean;
 }
 
 export async function loadSignInFacts(deps: Deps, user: UserRecord, stored: StoredFact[], choices: SignInChoices = {}): Promise<LoadedFacts> {
@@ -62,7 +64,10 @@ export async function loadSignInFacts(deps: Deps, user: UserRecord, stored: Stor
       user: { id: user.id, accountEnabled: user.accountEnabled, hasPassword: user.passwordHash !== null, forceChangePassword: user.forceChangePassword },
       verified: verifiedFactors(stored),
       methods,
-      requirements: securityDefaultsRequirements(securityDefaults.isEnabled),
+      requirements: [
+        ...securityDefaultsRequirements(securityDefaults.isEnabled),
+        ...(choices.stepUp ? [{ source: 'application', require: 'mfa' } as const] : []),
+      ],
       // "Use your password instead" turns Entra's pass-first flow back into the password-first one for this sign-in.
       settings: { tapFirst: policy.signInFlow === 'tapFirst' && !preferPassword, ...(chosenMethod ? { preferredMethod: chosenMethod } : {}) },
       now,

@@ -73,6 +73,8 @@ export interface SignInRequest {
   ipAddress: string | null;
   userAgent: string | null;
   app: { appId: string; displayName: string };
+  /** The application asked for a multi-factor sign-in (acr_values), whatever the tenant's policies say. */
+  requireMfa?: boolean;
 }
 
 export interface LoginDone {
@@ -192,11 +194,11 @@ async function bound(deps: Deps, state: SignInStateRecord): Promise<Bound | unde
 async function advance(deps: Deps, req: SignInRequest, b: Bound, facts: StoredFact[], notice?: string): Promise<SignInView> {
   const { user, loginName, state } = b;
   if (!user) return { kind: 'password', loginName, ...(notice ? { error: notice } : {}) };
-  const loaded = await loadSignInFacts(deps, user, facts, choicesOf(state));
+  const loaded = await loadSignInFacts(deps, user, facts, choicesOf(state, req));
   const step: SignInStep = nextStep(loaded.facts);
   const states = createSignInStatesRepo(deps.db);
   const base = attemptBase(req, user, loginName);
-  const requirement = loaded.securityDefaults ? ('multiFactorAuthentication' as const) : ('singleFactorAuthentication' as const);
+  const requirement = loaded.securityDefaults || req.requireMfa === true ? ('multiFactorAuthentication' as const) : ('singleFactorAuthentication' as const);
   const withNotice = notice ? { error: notice } : {};
   switch (step.kind) {
     case 'ask': {
@@ -277,8 +279,9 @@ export async function restart(deps: Deps, req: SignInRequest): Promise<SignInVie
   return { kind: 'username' };
 }
 
-const choicesOf = (state: SignInStateRecord) => ({
+const choicesOf = (state: SignInStateRecord, req: SignInRequest) => ({
   preferPassword: state.preferPassword === true,
+  stepUp: req.requireMfa === true,
   ...(state.chosenMethod ? { chosenMethod: state.chosenMethod } : {}),
 });
 
@@ -400,7 +403,7 @@ export async function submitNewPassword(deps: Deps, req: SignInRequest, newPassw
   const b = await bound(deps, state);
   if (!b?.user) return { kind: 'username' };
   const { user, loginName } = b;
-  const loaded = await loadSignInFacts(deps, user, state.facts, choicesOf(state));
+  const loaded = await loadSignInFacts(deps, user, state.facts, choicesOf(state, req));
   if (nextStep(loaded.facts).kind !== 'changePassword') return advance(deps, req, b, state.facts);
   const pw = typeof newPassword === 'string' ? newPassword : '';
   if (pw !== confirmPassword) return { kind: 'changePassword', loginName, error: 'The two passwords do not match.' };

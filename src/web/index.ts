@@ -48,6 +48,8 @@ export async function registerWeb(app: FastifyInstance, deps: Deps, oidc: OidcHa
       reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(STYLESHEET),
     );
     registerSignInRoutes(web, deps, oidc);
-    registerMyRoutes(web, deps);
+    // Pages of Security info that add methods register themselves here with the same /my session.
+    const my = registerMyRoutes(web, deps);
+    void my;
   });
 }

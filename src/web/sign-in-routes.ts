@@ -1,6 +1,7 @@
 // GET/POST /signin/:uid — the interaction pages oidc-provider sends the browser to (bound to its interaction cookie).
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ACR_MFA } from '../domain/signin/factors.js';
 import type { InteractionDetails, OidcHandle } from '../oidc/index.js';
 import type { Deps } from '../services/deps.js';
 import {
@@ -77,6 +78,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
       ipAddress: request.ip ?? null,
       userAgent: typeof ua === 'string' ? ua : null,
       app: { appId: clientId, displayName: client?.displayName ?? clientId },
+      requireMfa: String(d.params.acr_values ?? '').split(' ').includes(ACR_MFA),
     };
   }
 

@@ -44,6 +44,8 @@ export interface AuthenticationStrength {
 /** What one policy demands of this sign-in; each policy source produces a list of these. */
 export type PolicyRequirement =
   | { readonly source: 'securityDefaults'; readonly require: 'mfa' }
+  /** The application asked for a multi-factor sign-in (acr_values), e.g. Security info's step-up. */
+  | { readonly source: 'application'; readonly require: 'mfa' }
   | {
       readonly source: 'conditionalAccess';
       readonly policyId: string;

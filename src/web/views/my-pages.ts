@@ -87,3 +87,25 @@ ${passRow(v)}
 ${onlyPass && !v.pass ? '<p role="status">You have no sign-in method left. Ask your helpdesk for a Temporary Access Pass.</p>' : ''}
 <p><a href="/my">Back to my account</a></p>`);
 }
+
+export interface ReauthenticateView {
+  reason: 'notMultiFactor' | 'stale';
+  returnTo: string;
+  csrf: string;
+  windowMinutes: number;
+}
+
+/** Shown instead of a method change when the session is too old or was not multi-factor. */
+export function reauthenticatePage(v: ReauthenticateView): string {
+  const why =
+    v.reason === 'stale'
+      ? `To add or delete a sign-in method, you must have signed in with a second factor in the last ${v.windowMinutes} minutes.`
+      : 'You signed in with your password only. To add or delete a sign-in method, sign in again with a second factor; if you have none, ask your helpdesk for a Temporary Access Pass.';
+  return layout('Sign in again', `<p role="alert" id="reauthenticate-reason">${esc(why)}</p>
+<form method="post" action="/my/reauthenticate">
+<input type="hidden" name="csrf" value="${esc(v.csrf)}">
+<input type="hidden" name="returnTo" value="${esc(v.returnTo)}">
+<button type="submit" id="reauthenticate">Sign in again</button>
+</form>
+<p><a href="/my/security-info">Back to security info</a></p>`);
+}

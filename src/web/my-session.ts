@@ -1,0 +1,220 @@
+// The /my session: a first-party OIDC client's sealed cookie, how a page gets the signed-in user, and the rule for
+// who may add or delete sign-in methods (a multi-factor sign-in within the last few minutes).
+
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ACR_MFA } from '../domain/signin/factors.js';
+import { registrationDeadline } from '../domain/tap/pass.js';
+import { secretsEqual } from '../domain/secrets.js';
+import { MY_APP_CLIENT_ID } from '../services/applications.js';
+import type { Deps, RequestContext } from '../services/deps.js';
+import { listTemporaryAccessPasses, type TapView } from '../services/temporary-access-passes.js';
+import { findUserByIdOrUpn } from '../services/user-lookup.js';
+import type { UserRecord } from '../services/users.js';
+import { layout } from './views/html.js';
+import { reauthenticatePage } from './views/my-pages.js';
+
+export interface MySession {
+  sub: string;
+  amr: string[];
+  /** Epoch seconds of the sign-in (the ID token's auth_time). */
+  authTime: number;
+  /** Epoch ms: idle expiry, renewed on each visit but never past authTime + the absolute lifetime. */
+  exp: number;
+  csrf: string;
+}
+
+export interface Transaction {
+  state: string;
+  nonce: string;
+  verifier: string;
+  exp: number;
+  /** Where to go after signing in (a /my path). */
+  returnTo?: string;
+}
+
+export interface SignedIn {
+  session: MySession;
+  user: UserRecord;
+  /** The user's pass, if they hold one (a session that began with a pass ends with it). */
+  pass: TapView | undefined;
+  /** The user acting on their own account, for audit entries. */
+  ctx: RequestContext;
+}
+
+const b64url = (b: Buffer) => b.toString('base64url');
+
+/** True when the user signed in with multi-factor within `withinSeconds` (the step-up rule for sensitive pages). */
+export function isRecentMfa(s: Pick<MySession, 'amr' | 'authTime'>, nowMs: number, withinSeconds = 600): boolean {
+  return s.amr.includes('mfa') && nowMs / 1000 - s.authTime <= withinSeconds;
+}
+
+/**
+ * Until when this session may register new sign-in methods after a one-time pass sign-in: Entra allows 10 minutes.
+ * Otherwise undefined (the method-change window alone applies).
+ */
+export function methodRegistrationDeadline(s: Pick<MySession, 'amr' | 'authTime'>, pass: TapView | undefined): Date | undefined {
+  const usedOneTime = s.amr.includes('tap') && pass?.pass.isUsableOnce === true;
+  return usedOneTime ? registrationDeadline(new Date(s.authTime * 1000)) : undefined;
+}
+
+export type MethodChangeGate =
+  | { allowed: true; until: Date }
+  /** notMultiFactor: a password-only sign-in never may; stale: sign in again with a second factor. */
+  | { allowed: false; reason: 'notMultiFactor' | 'stale' };
+
+/** Who may add or delete a method: a session whose multi-factor sign-in (a pass counts) is at most `windowMinutes` old. */
+export function methodChangeGate(s: Pick<MySession, 'amr' | 'authTime'>, pass: TapView | undefined, nowMs: number, windowMinutes: number): MethodChangeGate {
+  if (!s.amr.includes('mfa')) return { allowed: false, reason: 'notMultiFactor' };
+  const windowEnd = (s.authTime + windowMinutes * 60) * 1000;
+  const deadline = methodRegistrationDeadline(s, pass)?.getTime() ?? Infinity;
+  const until = Math.min(windowEnd, deadline);
+  return nowMs < until ? { allowed: true, until: new Date(until) } : { allowed: false, reason: 'stale' };
+}
+
+export interface MySessions {
+  readonly redirectUri: string;
+  /** The signed-in user, or undefined (no cookie, expired, revoked, disabled, or the pass that began it is gone). */
+  current(request: FastifyRequest): Promise<SignedIn | undefined>;
+  /** Like current(), but answers a redirect to sign in (and returns undefined) when nobody is signed in. */
+  requireSignedIn(request: FastifyRequest, reply: FastifyReply, returnTo: string): Promise<SignedIn | undefined>;
+  /**
+   * For pages and forms that add or delete methods: signed in, the form's CSRF token when `csrf` is given, and the
+   * method-change gate. Otherwise it answers (sign-in redirect, 403, or the "sign in again" page) and returns undefined.
+   */
+  requireMethodChange(request: FastifyRequest, reply: FastifyReply, returnTo: string, csrf?: unknown): Promise<SignedIn | undefined>;
+  validCsrf(signed: SignedIn, presented: unknown): boolean;
+  /** Answers 403 for a form not sent from our page. */
+  refuseCsrf(reply: FastifyReply): FastifyReply;
+  /** Redirects to the authorize endpoint; `stepUp` asks for a fresh multi-factor sign-in (prompt=login, acr mfa). */
+  startSignIn(reply: FastifyReply, returnTo?: string, stepUp?: boolean): FastifyReply;
+  /** Sets the session cookie (after the callback) or renews its idle expiry. */
+  setSession(reply: FastifyReply, session: MySession): void;
+  clearSession(reply: FastifyReply): void;
+  openTransaction(request: FastifyRequest, reply: FastifyReply): Transaction | undefined;
+  /** The sealed session as it is in the cookie, whatever its state (sign-out reads it). */
+  peekSession(request: FastifyRequest): MySession | undefined;
+}
+
+export function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
+  return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+}
+
+export function createMySessions(deps: Deps): MySessions {
+  const { issuer } = deps.config;
+  const https = issuer.startsWith('https:');
+  const sessionCookie = https ? '__Host-gp-my' : 'gp-my';
+  const txCookie = https ? '__Host-gp-my-tx' : 'gp-my-tx';
+  const cookieBase = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: https };
+  const redirectUri = `${issuer}/my/callback`;
+
+  const seal = (purpose: string, v: unknown) => deps.keyring.encrypt('secret-encryption', JSON.stringify(v), purpose);
+  function open<T>(purpose: string, sealed: string | undefined): T | undefined {
+    if (!sealed) return undefined;
+    try {
+      return JSON.parse(deps.keyring.decryptText('secret-encryption', sealed, purpose)) as T;
+    } catch {
+      return undefined;
+    }
+  }
+
+  const contextOf = (user: UserRecord, request: FastifyRequest): RequestContext => {
+    const ip = request.ip ?? null;
+    const ua = request.headers['user-agent'];
+    return {
+      actor: { kind: 'user', id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, ipAddress: ip },
+      correlationId: request.id,
+      ipAddress: ip,
+      userAgent: typeof ua === 'string' ? ua : null,
+    };
+  };
+
+  function setSession(reply: FastifyReply, session: MySession): void {
+    const now = deps.clock.now().getTime();
+    const renewed: MySession = { ...session, exp: Math.min(now + deps.config.sessionIdleMinutes * 60_000, session.authTime * 1000 + deps.config.sessionMaxMinutes * 60_000) };
+    reply.setCookie(sessionCookie, seal('my-session', renewed), { ...cookieBase, maxAge: Math.max(1, Math.floor((renewed.exp - now) / 1000)) });
+  }
+
+  async function current(request: FastifyRequest): Promise<SignedIn | undefined> {
+    const s = open<MySession>('my-session', request.cookies[sessionCookie]);
+    if (!s || s.exp <= deps.clock.now().getTime()) return undefined;
+    const user = await findUserByIdOrUpn(deps.db, s.sub);
+    // Disabled, deleted or revoked since: the cookie is dead too.
+    if (!user || !user.accountEnabled || s.authTime < Math.floor(user.sessionsValidFrom.getTime() / 1000)) return undefined;
+    const ctx = contextOf(user, request);
+    const [pass] = await listTemporaryAccessPasses(deps, ctx, user.id);
+    // A session that began with a pass ends when that pass is deleted or replaced by a newer one. auth_time has
+    // whole seconds: a pass issued earlier within the same second still counts as the one used.
+    if (s.amr.includes('tap') && (!pass || Math.floor(pass.pass.createdAt.getTime() / 1000) > s.authTime)) return undefined;
+    return { session: s, user, pass, ctx };
+  }
+
+  function startSignIn(reply: FastifyReply, returnTo = '/my', stepUp = false): FastifyReply {
+    const tx: Transaction = { state: b64url(randomBytes(16)), nonce: b64url(randomBytes(16)), verifier: b64url(randomBytes(32)), exp: deps.clock.now().getTime() + 600_000, returnTo };
+    const url = new URL(`${issuer}/oauth2/v2.0/authorize`);
+    const params: Record<string, string> = {
+      client_id: MY_APP_CLIENT_ID,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'openid profile',
+      state: tx.state,
+      nonce: tx.nonce,
+      code_challenge: b64url(createHash('sha256').update(tx.verifier).digest()),
+      code_challenge_method: 'S256',
+    };
+    // Step-up: a new sign-in (not the provider session) that must be multi-factor whatever the tenant's policies.
+    if (stepUp) Object.assign(params, { prompt: 'login', acr_values: ACR_MFA });
+    url.search = new URLSearchParams(params).toString();
+    reply.setCookie(txCookie, seal('my-tx', tx), { ...cookieBase, maxAge: 600 });
+    return reply.header('cache-control', 'no-store').redirect(url.href, 303);
+  }
+
+  const validCsrf = (signed: SignedIn, presented: unknown) => typeof presented === 'string' && secretsEqual(signed.session.csrf, presented);
+  const refuseCsrf = (reply: FastifyReply) =>
+    sendPage(reply, 403, layout('Request refused', '<p role="alert">The form was not sent from your security info page. Go back and try again.</p>'));
+
+  return {
+    redirectUri,
+    current,
+    async requireSignedIn(request, reply, returnTo) {
+      const signed = await current(request);
+      if (!signed) {
+        startSignIn(reply, returnTo);
+        return undefined;
+      }
+      setSession(reply, signed.session);
+      return signed;
+    },
+    async requireMethodChange(request, reply, returnTo, csrf) {
+      const signed = await current(request);
+      if (!signed) {
+        startSignIn(reply, returnTo);
+        return undefined;
+      }
+      if (csrf !== undefined && !validCsrf(signed, csrf)) {
+        refuseCsrf(reply);
+        return undefined;
+      }
+      const gate = methodChangeGate(signed.session, signed.pass, deps.clock.now().getTime(), deps.config.methodChangeWindowMinutes);
+      if (!gate.allowed) {
+        sendPage(reply, 403, reauthenticatePage({ reason: gate.reason, returnTo, csrf: signed.session.csrf, windowMinutes: deps.config.methodChangeWindowMinutes }));
+        return undefined;
+      }
+      return signed;
+    },
+    validCsrf,
+    refuseCsrf,
+    startSignIn,
+    setSession,
+    clearSession: (reply) => void reply.clearCookie(sessionCookie, cookieBase),
+    openTransaction(request, reply) {
+      const tx = open<Transaction>('my-tx', request.cookies[txCookie]);
+      reply.clearCookie(txCookie, cookieBase);
+      return tx;
+    },
+    peekSession: (request) => open<MySession>('my-session', request.cookies[sessionCookie]),
+  };
+}
+
+/** Registered by registerMyRoutes; other /my route files receive the same instance. */
+export type RegisterMyPages = (app: FastifyInstance, deps: Deps, my: MySessions) => void;
