@@ -15,6 +15,7 @@ import { createUsersRepo, type UserRecord } from '../store/repos/users.js';
 import { recordAuditEvent } from './audited.js';
 import type { Deps } from './deps.js';
 import { redeemTemporaryAccessPass } from './redeem-tap.js';
+import { applyNewPassword } from './self-service.js';
 import { loadSignInFacts, METHOD_LOG_NAMES } from './sign-in-facts.js';
 import { logSignIn, type SignInAttempt } from './sign-in-log.js';
 import { attemptFailed, beginAttempt, giveBack, resetAfterSignIn, userSubject, type ThrottleSubject } from './throttle.js';
@@ -405,31 +406,9 @@ export async function submitNewPassword(deps: Deps, req: SignInRequest, newPassw
   const { user, loginName } = b;
   const loaded = await loadSignInFacts(deps, user, state.facts, choicesOf(state, req));
   if (nextStep(loaded.facts).kind !== 'changePassword') return advance(deps, req, b, state.facts);
-  const pw = typeof newPassword === 'string' ? newPassword : '';
-  if (pw !== confirmPassword) return { kind: 'changePassword', loginName, error: 'The two passwords do not match.' };
-  const checked = checkPassword(pw, { userPrincipalName: user.userPrincipalName });
-  if (!checked.ok) return { kind: 'changePassword', loginName, error: checked.message };
-  if ((await deps.hasher.verify(user.passwordHash, checked.normalized)).ok)
-    return { kind: 'changePassword', loginName, error: 'Choose a password different from your current one.' };
-  const now = deps.clock.now();
-  const hash = await deps.hasher.hash(checked.normalized);
-  await deps.db.transaction().execute(async (tx) => {
-    await createUsersRepo(tx).updateUser(user.id, { passwordHash: hash, passwordChangedAt: now, forceChangePassword: false, updatedAt: now });
-    await recordAuditEvent(
-      tx,
-      deps,
-      { actor: { kind: 'user', id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, ipAddress: req.ipAddress }, correlationId: req.correlationId, ipAddress: req.ipAddress },
-      {
-        activityDisplayName: 'Change password (self-service)',
-        category: 'UserManagement',
-        loggedByService: 'Self-service Password Management',
-        operationType: 'Update',
-        targetResources: [userTarget(user, [{ displayName: 'PasswordProfile', oldValue: null, newValue: null }])],
-      },
-      'success',
-      'User changed their password at sign-in, as an administrator required',
-    );
-  });
+  const ctx = { actor: { kind: 'user' as const, id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, ipAddress: req.ipAddress }, correlationId: req.correlationId, ipAddress: req.ipAddress };
+  const changed = await applyNewPassword(deps, ctx, user, newPassword, confirmPassword, 'User changed their password at sign-in, as an administrator required');
+  if (!changed.ok) return { kind: 'changePassword', loginName, error: changed.message };
   const updated = (await createUsersRepo(deps.db).findUserById(user.id)) ?? user;
   return advance(deps, req, { ...b, user: updated }, state.facts);
 }

@@ -149,7 +149,8 @@ for (const dialect of dialects) {
       const issued = await issueTemporaryAccessPass(deps, cliContext(), alice.id, {});
       const app = await addApp(alice, new Date(deps.clock.now().getTime() - 60_000));
       const key = await addPasskey(alice, { displayName: 'YubiKey 5', aaguid: 'cb69481e-8ff7-4039-93ec-0a2729a154a8', attestationLevel: 'attested', transports: ['usb', 'nfc'] });
-      const synced = await addPasskey(alice, { displayName: 'Phone', deviceType: 'multiDevice', backedUp: true });
+      // Registered a second later: the lists are ordered by registration time.
+      const synced = await addPasskey(alice, { displayName: 'Phone', deviceType: 'multiDevice', backedUp: true, createdAt: new Date(key.createdAt.getTime() + 1000) });
 
       const methods = await call('GET', '/users/alice%40contoso.test/authentication/methods', reader);
       assert.equal(methods.status, 200, methods.raw);
@@ -271,6 +272,10 @@ for (const dialect of dialects) {
       const none = await call('DELETE', `/users/${di.id}/authentication/fido2Methods/${key.id}`, weak);
       assertError(none, 403, 'Authorization_RequestDenied');
       await assertAuditedFailure(none, 'Admin deleted security info', di.id);
+      // No token at all: refused before any service runs, and still in the audit log.
+      const anonymous = await call('DELETE', `/users/${di.id}/authentication/fido2Methods/${key.id}`, undefined);
+      assertError(anonymous, 401, 'InvalidAuthenticationToken');
+      await assertAuditedFailure(anonymous, 'Admin deleted security info', di.id);
       assert.equal((await appsOf(di)).length, 1);
       assert.equal((await passkeysOf(di)).length, 1);
 
