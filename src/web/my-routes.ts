@@ -6,11 +6,11 @@ import type { FastifyInstance } from 'fastify';
 import { secretsEqual } from '../domain/secrets.js';
 import { MY_APP_CLIENT_ID } from '../services/applications.js';
 import type { Deps } from '../services/deps.js';
-import { deleteTemporaryAccessPass } from '../services/temporary-access-passes.js';
-import { createMySessions, methodRegistrationDeadline, sendPage, type MySession, type MySessions } from './my-session.js';
+import { createMySessions, sendPage, type MySession, type MySessions } from './my-session.js';
+import { registerSecurityInfoRoutes } from './security-info-routes.js';
 import { signInErrorPage } from './views/error-page.js';
 import { layout } from './views/html.js';
-import { myHomePage, securityInfoPage } from './views/my-pages.js';
+import { myHomePage } from './views/my-pages.js';
 
 export { isRecentMfa, methodRegistrationDeadline } from './my-session.js';
 
@@ -25,35 +25,7 @@ export function registerMyRoutes(app: FastifyInstance, deps: Deps): MySessions {
     return sendPage(reply, 200, myHomePage({ displayName: user.displayName, userPrincipalName: user.userPrincipalName, hasPassword: user.passwordHash !== null, amr: session.amr, authTime: new Date(session.authTime * 1000), csrf: session.csrf }));
   });
 
-  app.get('/my/security-info', async (request, reply) => {
-    const signed = await my.requireSignedIn(request, reply, '/my/security-info');
-    if (!signed) return reply;
-    const { session, user, pass } = signed;
-    return sendPage(
-      reply,
-      200,
-      securityInfoPage({
-        displayName: user.displayName,
-        hasPassword: user.passwordHash !== null,
-        passwordChangedAt: user.passwordChangedAt,
-        pass,
-        signedInWithPass: session.amr.includes('tap'),
-        // Entra: after a one-time pass sign-in, new methods must be registered within 10 minutes.
-        registerUntil: methodRegistrationDeadline(session, pass),
-        now: deps.clock.now(),
-        csrf: session.csrf,
-      }),
-    );
-  });
-
-  app.post<{ Body: { csrf?: string } }>('/my/security-info/temporary-access-pass/delete', async (request, reply) => {
-    const signed = await my.current(request);
-    if (!signed) return my.startSignIn(reply, '/my/security-info');
-    if (!my.validCsrf(signed, (request.body as { csrf?: string } | undefined)?.csrf)) return my.refuseCsrf(reply);
-    // Entra lets users delete their own pass from Security info; it ends the sessions the pass started, this one too.
-    await deleteTemporaryAccessPass(deps, signed.ctx, signed.user.id, undefined, 'User');
-    return reply.header('cache-control', 'no-store').redirect('/my/security-info', 303);
-  });
+  registerSecurityInfoRoutes(app, deps, my);
 
   // "Sign in again": a fresh multi-factor sign-in (step-up) before methods may change.
   app.post<{ Body: { csrf?: string; returnTo?: string } }>('/my/reauthenticate', async (request, reply) => {
@@ -104,6 +76,9 @@ export function registerMyRoutes(app: FastifyInstance, deps: Deps): MySessions {
     return reply.header('cache-control', 'no-store').redirect(url.href, 303);
   });
 
-  app.get('/my/signed-out', async (_request, reply) => sendPage(reply, 200, layout('You have signed out', '<p>You have signed out. <a href="/my">Sign in again</a></p>')));
+  app.get<{ Querystring: { everywhere?: string } }>('/my/signed-out', async (request, reply) => {
+    const where = request.query.everywhere === '1' ? ' of every browser and app' : '';
+    return sendPage(reply, 200, layout('You have signed out', `<p role="status">You have signed out${where}. <a href="/my">Sign in again</a></p>`));
+  });
   return my;
 }

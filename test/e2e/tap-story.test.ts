@@ -279,7 +279,11 @@ for (const dialect of dialects) {
       await page.waitForURL((u) => u.pathname === '/my/security-info');
       assert.match(await page.locator('body').innerText(), /Temporary Access Pass/);
       // Deleting the pass from Security info ends the session it started.
-      await page.getByRole('button', { name: 'Delete Temporary Access Pass' }).click();
+      await page.getByRole('link', { name: 'Delete Temporary Access Pass' }).click();
+      assert.equal(await page.locator('h1').innerText(), 'Delete sign-in method');
+      // The pass is the admin's only method: the confirmation says so plainly.
+      assert.match(await page.locator('#last-method-warning').innerText(), /last method for multi-factor sign-in/);
+      await page.getByRole('button', { name: 'Delete' }).click();
       await page.waitForURL((u) => u.pathname !== '/my/security-info' || true);
       assert.equal(await page.locator('h1').innerText(), 'Sign in', 'the session that began with the pass ended with it');
       await context.close();

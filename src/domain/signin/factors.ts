@@ -57,3 +57,11 @@ export function amrFor(factors: readonly VerifiedFactor[]): string[] {
 export function acrFor(amr: readonly string[]): string {
   return amr.includes('mfa') ? ACR_MFA : ACR_PASSWORD;
 }
+
+/**
+ * Whether a user holding these usable methods can still complete a multi-factor sign-in: some method opens the
+ * sign-in and together they are multi-factor (a pass or passkey alone; a password with an authenticator app).
+ */
+export function canCompleteMultiFactor(usable: ReadonlySet<FactorMethod>): boolean {
+  return [...usable].some((m) => FACTOR_TRAITS[m].firstFactor) && isMultiFactor(usable);
+}

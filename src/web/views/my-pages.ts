@@ -1,8 +1,8 @@
-// The signed-in user's own pages (/my).
+// The signed-in user's own pages (/my): the account page, Security info and its confirmation and password pages.
 
-import type { TapView } from '../../services/temporary-access-passes.js';
 import { passEndsAt } from '../../domain/tap/pass.js';
-import { esc, layout } from './html.js';
+import type { AuthenticationMethods } from '../../services/authentication-methods.js';
+import { errorSummary, esc, layout } from './html.js';
 
 export interface MyView {
   displayName: string;
@@ -12,6 +12,12 @@ export interface MyView {
   authTime: Date;
   csrf: string;
 }
+
+/** A date as people read it, with the exact instant for machines and screen readers' "more info". */
+const when = (d: Date | null | undefined): string =>
+  d ? `<time datetime="${esc(d.toISOString())}">${esc(d.toISOString().slice(0, 16).replace('T', ' '))} UTC</time>` : 'never';
+
+const csrfField = (csrf: string) => `<input type="hidden" name="csrf" value="${esc(csrf)}">`;
 
 export function myHomePage(v: MyView): string {
   return layout('My account', `<p>Signed in as <strong id="display-name">${esc(v.displayName)}</strong></p>
@@ -26,19 +32,19 @@ export function myHomePage(v: MyView): string {
 </ul>
 <p><a href="/my/security-info">Manage your security info</a></p>
 <form method="post" action="/my/signout">
-<input type="hidden" name="csrf" value="${esc(v.csrf)}">
+${csrfField(v.csrf)}
 <button type="submit" class="secondary">Sign out</button>
 </form>`);
 }
 
 export interface SecurityInfoView {
   displayName: string;
-  hasPassword: boolean;
-  passwordChangedAt: Date | null;
-  pass: TapView | undefined;
+  methods: AuthenticationMethods;
   signedInWithPass: boolean;
   /** Set after a one-time pass sign-in: new methods must be registered before this instant. */
   registerUntil: Date | undefined;
+  /** Until when this session may add or delete methods; undefined when it may not (it must sign in again). */
+  canChangeUntil: Date | undefined;
   now: Date;
   csrf: string;
 }
@@ -51,41 +57,120 @@ const REASONS: Record<string, string> = {
   DisabledByPolicy: 'blocked by policy',
 };
 
-function passRow(v: SecurityInfoView): string {
-  if (!v.pass) return '';
-  const p = v.pass.pass;
-  return `<tr id="method-tap">
-<th scope="row">Temporary Access Pass</th>
-<td>Valid from ${esc(p.startAt.toISOString())} until ${esc(passEndsAt(p).toISOString())}; ${p.isUsableOnce ? 'one-time' : 'multi-use'};
-<span id="tap-status">${esc(REASONS[v.pass.usability.methodUsabilityReason] ?? v.pass.usability.methodUsabilityReason)}</span></td>
-<td><form method="post" action="/my/security-info/temporary-access-pass/delete">
-<input type="hidden" name="csrf" value="${esc(v.csrf)}">
-<button type="submit" class="secondary" aria-label="Delete Temporary Access Pass">Delete</button>
-</form></td>
-</tr>`;
+const deleteLink = (kind: string, id: string, name: string) =>
+  `<a href="/my/security-info/${esc(kind)}/${esc(id)}/delete" class="button secondary" aria-label="Delete ${esc(name)}">Delete</a>`;
+
+function rows(v: SecurityInfoView): string {
+  const { password, pass, apps, passkeys } = v.methods;
+  const out: string[] = [];
+  out.push(`<tr id="method-password"><th scope="row">Password</th><td>${password ? `Last changed ${when(password.changedAt)}` : 'None'}</td>
+<td>${password ? '<a href="/my/security-info/password" aria-label="Change password">Change</a>' : ''}</td></tr>`);
+  if (pass) {
+    const p = pass.pass;
+    out.push(`<tr id="method-tap"><th scope="row">Temporary Access Pass</th>
+<td>Valid from ${when(p.startAt)} until ${when(passEndsAt(p))}; ${p.isUsableOnce ? 'one-time' : 'multi-use'};
+<span id="tap-status">${esc(REASONS[pass.usability.methodUsabilityReason] ?? pass.usability.methodUsabilityReason)}</span></td>
+<td>${deleteLink('temporaryAccessPass', p.id, 'Temporary Access Pass')}</td></tr>`);
+  }
+  for (const a of apps)
+    out.push(`<tr id="method-app-${esc(a.id)}" class="method-app"><th scope="row">Authenticator app</th>
+<td><span class="method-name">${esc(a.displayName)}</span>; added ${when(a.createdAt)}; last used ${when(a.lastUsedAt)}</td>
+<td>${deleteLink('authenticatorApp', a.id, a.displayName)}</td></tr>`);
+  for (const k of passkeys)
+    out.push(`<tr id="method-passkey-${esc(k.id)}" class="method-passkey"><th scope="row">Passkey</th>
+<td><span class="method-name">${esc(k.displayName)}</span>; ${k.deviceType === 'multiDevice' ? 'synced' : 'on one device'}; created ${when(k.createdAt)}; last used ${when(k.lastUsedAt)}</td>
+<td><a href="/my/security-info/passkey/${esc(k.id)}/rename" aria-label="Rename ${esc(k.displayName)}">Rename</a> ${deleteLink('passkey', k.id, k.displayName)}</td></tr>`);
+  return out.join('\n');
+}
+
+function banner(v: SecurityInfoView): string {
+  if (!v.signedInWithPass) return '';
+  const windowClosed = v.registerUntil !== undefined && v.now.getTime() >= v.registerUntil.getTime();
+  if (windowClosed)
+    return `<div class="notice" role="status" id="registration-window"><p>The 10 minutes to add a sign-in method after a one-time Temporary Access Pass have passed. Ask your helpdesk for a new pass to add one.</p></div>`;
+  return `<div class="notice" role="status" id="registration-window"><p>You signed in with a Temporary Access Pass. Add a sign-in method you keep, such as an authenticator app or a passkey${
+    v.registerUntil ? `, before ${esc(v.registerUntil.toISOString())} (your pass was one-time)` : ''
+  }.</p></div>`;
 }
 
 export function securityInfoPage(v: SecurityInfoView): string {
-  const onlyPass = !v.hasPassword;
-  const windowClosed = v.registerUntil !== undefined && v.now.getTime() >= v.registerUntil.getTime();
-  const banner = !v.signedInWithPass
-    ? ''
-    : windowClosed
-      ? `<div class="notice" role="status" id="registration-window"><p>The 10 minutes to add a sign-in method after a one-time Temporary Access Pass have passed. Ask your helpdesk for a new pass to add one.</p></div>`
-      : `<div class="notice" role="status" id="registration-window"><p>You signed in with a Temporary Access Pass. Add a sign-in method you keep, such as an authenticator app or a passkey${
-          v.registerUntil ? `, before ${esc(v.registerUntil.toISOString())} (your pass was one-time)` : ''
-        }. Adding methods arrives in a coming release; until then your helpdesk can issue you another pass.</p></div>`;
-  return layout('Security info', `${banner}
+  const { password, pass, apps, passkeys } = v.methods;
+  const nothingLeft = !password && !pass && apps.length === 0 && passkeys.length === 0;
+  const changeHint = v.canChangeUntil
+    ? `<p class="hint" id="change-window">You can add or delete methods until ${when(v.canChangeUntil)}.</p>`
+    : '<p class="hint" id="change-window">To add or delete a method you will be asked to sign in again with a second factor.</p>';
+  return layout('Security info', `${banner(v)}
 <p>These are the methods you use to sign in to your account, ${esc(v.displayName)}.</p>
-<table class="methods" aria-label="Your sign-in methods">
+<h2 id="add-method">Add sign-in method</h2>
+${changeHint}
+<ul aria-labelledby="add-method" class="choices">
+<li><a href="/my/security-info/authenticator-app" id="add-authenticator-app">Authenticator app</a> — a 6-digit code from an app such as Microsoft Authenticator</li>
+<li><a href="/my/security-info/passkey" id="add-passkey">Passkey</a> — this device's screen lock, a phone or a security key</li>
+</ul>
+<h2 id="your-methods">Your sign-in methods</h2>
+<table class="methods" aria-labelledby="your-methods">
 <thead><tr><th scope="col">Method</th><th scope="col">Details</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
 <tbody>
-<tr id="method-password"><th scope="row">Password</th><td>${v.hasPassword ? `Set${v.passwordChangedAt ? `, last changed ${esc(v.passwordChangedAt.toISOString())}` : ''}` : 'None'}</td><td></td></tr>
-${passRow(v)}
+${rows(v)}
 </tbody>
 </table>
-${onlyPass && !v.pass ? '<p role="status">You have no sign-in method left. Ask your helpdesk for a Temporary Access Pass.</p>' : ''}
+${nothingLeft ? '<p role="status">You have no sign-in method left. Ask your helpdesk for a Temporary Access Pass.</p>' : ''}
+<h2 id="sessions">Sessions</h2>
+<form method="post" action="/my/security-info/sign-out-everywhere">
+${csrfField(v.csrf)}
+<p class="hint" id="sign-out-everywhere-hint">Signs you out of every browser and app, here too. Use it if you lost a device.</p>
+<button type="submit" class="secondary" aria-describedby="sign-out-everywhere-hint">Sign out everywhere</button>
+</form>
 <p><a href="/my">Back to my account</a></p>`);
+}
+
+export interface DeletableMethod {
+  kind: 'temporaryAccessPass' | 'authenticatorApp' | 'passkey';
+  id: string;
+  name: string;
+}
+
+const KIND_NAMES: Record<DeletableMethod['kind'], string> = {
+  temporaryAccessPass: 'Temporary Access Pass',
+  authenticatorApp: 'authenticator app',
+  passkey: 'passkey',
+};
+
+/** "Delete this method?" — with a plain warning when nothing else would allow a multi-factor sign-in. */
+export function confirmDeletePage(v: { method: DeletableMethod; lastMultiFactor: boolean; csrf: string }): string {
+  const { method } = v;
+  const label = method.kind === 'temporaryAccessPass' ? 'your Temporary Access Pass' : `the ${KIND_NAMES[method.kind]} “${method.name}”`;
+  const warning = v.lastMultiFactor
+    ? `<div class="error-summary" role="alert" id="last-method-warning"><p><strong>This is your last method for multi-factor sign-in.</strong> Once it is deleted you cannot complete a sign-in that needs a second factor until you add another method — or your helpdesk gives you a Temporary Access Pass.</p></div>`
+    : '';
+  const passNote = method.kind === 'temporaryAccessPass' ? '<p>Deleting the pass also signs you out of every session you started with it, this one included.</p>' : '';
+  return layout('Delete sign-in method', `${warning}
+<p>Do you want to delete ${esc(label)}?</p>
+${passNote}
+<form method="post" action="/my/security-info/${esc(method.kind)}/${esc(method.id)}/delete">
+${csrfField(v.csrf)}
+<button type="submit" id="confirm-delete">Delete</button>
+</form>
+<p><a href="/my/security-info" id="cancel-delete">Cancel</a></p>`);
+}
+
+export function changePasswordPage(v: { csrf: string; hasPassword: boolean; error?: { field: string; message: string } }): string {
+  if (!v.hasPassword)
+    return layout('Change password', '<p>Your account has no password: you sign in with your other methods.</p><p><a href="/my/security-info">Back to security info</a></p>');
+  const invalid = (field: string) => (v.error?.field === field ? ' aria-invalid="true" aria-describedby="error-summary"' : '');
+  return layout('Change password', `${errorSummary(v.error?.message, v.error?.field)}
+<form method="post" action="/my/security-info/password" novalidate>
+${csrfField(v.csrf)}
+<label for="currentPassword">Current password</label>
+<input type="password" id="currentPassword" name="currentPassword" autocomplete="current-password" required autofocus${invalid('currentPassword')}>
+<p class="hint" id="password-rules">At least 8 characters. Long passphrases are welcome; common passwords are refused.</p>
+<label for="newPassword">New password</label>
+<input type="password" id="newPassword" name="newPassword" autocomplete="new-password" required aria-describedby="password-rules"${invalid('newPassword')}>
+<label for="confirmPassword">Confirm new password</label>
+<input type="password" id="confirmPassword" name="confirmPassword" autocomplete="new-password" required${invalid('confirmPassword')}>
+<button type="submit">Change password</button>
+</form>
+<p><a href="/my/security-info">Cancel</a></p>`);
 }
 
 export interface ReauthenticateView {
@@ -103,7 +188,7 @@ export function reauthenticatePage(v: ReauthenticateView): string {
       : 'You signed in with your password only. To add or delete a sign-in method, sign in again with a second factor; if you have none, ask your helpdesk for a Temporary Access Pass.';
   return layout('Sign in again', `<p role="alert" id="reauthenticate-reason">${esc(why)}</p>
 <form method="post" action="/my/reauthenticate">
-<input type="hidden" name="csrf" value="${esc(v.csrf)}">
+${csrfField(v.csrf)}
 <input type="hidden" name="returnTo" value="${esc(v.returnTo)}">
 <button type="submit" id="reauthenticate">Sign in again</button>
 </form>
