@@ -17,8 +17,8 @@ export type ThrottleSubject = string;
 export const userSubject = (userId: string): ThrottleSubject => `user:${userId}`;
 
 /** Each factor has counters of its own: guessing passes does not slow down a password, nor the other way round. */
-export type ThrottledFactor = 'pw' | 'tap';
-export const THROTTLED_FACTORS: readonly ThrottledFactor[] = ['pw', 'tap'];
+export type ThrottledFactor = 'pw' | 'tap' | 'passkey' | 'otp';
+export const THROTTLED_FACTORS: readonly ThrottledFactor[] = ['pw', 'tap', 'passkey', 'otp'];
 
 const userKey = (subject: ThrottleSubject, factor: ThrottledFactor = 'pw') => `${factor}:user:${subject}`;
 const pairPrefix = (subject: ThrottleSubject, factor: ThrottledFactor = 'pw') => `${factor}:pair:${subject}:`;
