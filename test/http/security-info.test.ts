@@ -1,0 +1,272 @@
+// Security info over HTTP on both databases: the list of methods, the method-change gate (multi-factor within the
+// window; a password-only or stale session is asked to sign in again), step-up through the sign-in pipeline
+// (acr_values), confirmed deletes with the last-method warning, the password change and "Sign out everywhere".
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { ManualClock } from '../../src/domain/clock.js';
+import { newId } from '../../src/domain/ids.js';
+import type { Deps } from '../../src/services/deps.js';
+import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
+import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
+import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
+import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
+import { dialects } from '../support/databases.js';
+import { auditRows } from '../support/graph-http.js';
+import { startTestServer, type TestServer } from '../support/runtime.js';
+import { cliContext, createPasswordUser, securityDefaults } from '../support/sign-in-fixtures.js';
+
+interface Page {
+  status: number;
+  location: string | null;
+  html: string;
+}
+
+/** A browser-like cookie jar over fetch that follows redirects within the server on request. */
+class Browser {
+  readonly cookies = new Map<string, string>();
+  constructor(private readonly origin: string) {}
+
+  async go(path: string, form?: Record<string, string>): Promise<Page> {
+    const url = new URL(path, this.origin);
+    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    const init: RequestInit = { redirect: 'manual', headers };
+    if (form) Object.assign(init, { method: 'POST', body: new URLSearchParams(form).toString() }), (headers['content-type'] = 'application/x-www-form-urlencoded');
+    const res = await fetch(url, init);
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const value = pair!.slice(eq + 1);
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '') this.cookies.delete(pair!.slice(0, eq).trim());
+      else this.cookies.set(pair!.slice(0, eq).trim(), value);
+    }
+    return { status: res.status, location: res.headers.get('location'), html: await res.text() };
+  }
+
+  /** Follows redirects on this server; stops at the first page (or a redirect elsewhere). */
+  async follow(page: Page): Promise<Page & { path: string }> {
+    let current = page;
+    let path = '';
+    for (let hops = 0; (current.status === 302 || current.status === 303) && current.location; hops += 1) {
+      assert.ok(hops < 15, 'too many redirects');
+      const next = new URL(current.location, this.origin);
+      if (next.origin !== this.origin) break;
+      path = next.pathname + next.search;
+      current = await this.go(path);
+    }
+    return { ...current, path };
+  }
+}
+
+const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? assert.fail(`no csrf in ${html.slice(0, 200)}`);
+
+for (const dialect of dialects) {
+  describe(`Security info (${dialect})`, () => {
+    let s: TestServer;
+    let deps: Deps;
+    const clock = new ManualClock(new Date());
+
+    before(async () => {
+      s = await startTestServer(dialect, {}, clock);
+      deps = s.runtime.deps;
+    });
+    after(async () => s.close());
+
+    /** A user whose sessions date from an hour ago are still valid (fixtures void those before their creation). */
+    async function userSince(local: string): Promise<UserRecord> {
+      const user = await createPasswordUser(deps, local, 'correct horse battery staple');
+      await createUsersRepo(deps.db).updateUser(user.id, { sessionsValidFrom: new Date(clock.now().getTime() - 3_600_000) });
+      return (await createUsersRepo(deps.db).findUserById(user.id))!;
+    }
+
+    /** A browser holding a /my session as the callback would have made it (sealed with the server's keyring). */
+    function sessionFor(user: UserRecord, amr: string[], signedInSecondsAgo = 0): Browser {
+      const authTime = Math.floor(clock.now().getTime() / 1000) - signedInSecondsAgo;
+      const session = { sub: user.id, amr, authTime, exp: clock.now().getTime() + 3_600_000, csrf: randomBytes(16).toString('base64url') };
+      const browser = new Browser(s.url);
+      browser.cookies.set('gp-my', deps.keyring.encrypt('secret-encryption', JSON.stringify(session), 'my-session'));
+      return browser;
+    }
+
+    async function addApp(user: UserRecord, name = 'Authenticator app') {
+      const id = newId();
+      await createSoftwareOathMethodsRepo(deps.db).insert({
+        id,
+        userId: user.id,
+        secretCiphertext: deps.keyring.encrypt('secret-encryption', 'JBSWY3DPEHPK3PXP', `totp:${user.id}:${id}`),
+        displayName: name,
+        createdAt: clock.now(),
+        lastUsedStep: null,
+        lastUsedAt: null,
+      });
+      return id;
+    }
+
+    async function addPasskey(user: UserRecord, name: string) {
+      const id = newId();
+      await createFido2MethodsRepo(deps.db).insert({
+        id,
+        userId: user.id,
+        credentialId: randomBytes(32).toString('base64url'),
+        publicKey: randomBytes(77).toString('base64url'),
+        signCount: 0,
+        displayName: name,
+        aaguid: '00000000-0000-0000-0000-000000000000',
+        transports: ['internal'],
+        deviceType: 'multiDevice',
+        backedUp: true,
+        attestationLevel: 'notAttested',
+        rpId: deps.config.rpId,
+        createdAt: clock.now(),
+        lastUsedAt: null,
+      });
+      return id;
+    }
+
+    it('lists the password, the pass, authenticator apps and passkeys with names and dates, and the ways to add one', async () => {
+      const user = await createPasswordUser(deps, 'lena', 'correct horse battery staple');
+      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: true });
+      const appId = await addApp(user, 'Phone app');
+      const keyId = await addPasskey(user, 'Laptop <b>key</b>');
+      const page = await sessionFor(user, ['pwd', 'otp', 'mfa']).go('/my/security-info');
+      assert.equal(page.status, 200);
+      assert.match(page.html, /id="method-password"[\s\S]*?Last changed <time datetime=/);
+      assert.match(page.html, /id="method-tap"[\s\S]*?one-time[\s\S]*?id="tap-status">usable</);
+      assert.match(page.html, new RegExp(`id="method-app-${appId}"[\\s\\S]*?Phone app[\\s\\S]*?last used never`));
+      assert.match(page.html, new RegExp(`id="method-passkey-${keyId}"[\\s\\S]*?Laptop &lt;b&gt;key&lt;/b&gt;[\\s\\S]*?synced`));
+      assert.match(page.html, /href="\/my\/security-info\/authenticator-app"/);
+      assert.match(page.html, /href="\/my\/security-info\/passkey"/);
+      assert.match(page.html, /You can add or delete methods until/);
+      assert.doesNotMatch(page.html, new RegExp(issued.temporaryAccessPass), 'the pass is never shown again');
+      assert.doesNotMatch(page.html, /JBSWY3DPEHPK3PXP/);
+    });
+
+    it('a password-only session is asked to sign in again and cannot delete a method', async () => {
+      const user = await createPasswordUser(deps, 'pablo', 'correct horse battery staple');
+      const appId = await addApp(user);
+      const browser = sessionFor(user, ['pwd']);
+      const list = await browser.go('/my/security-info');
+      assert.match(list.html, /you will be asked to sign in again/);
+      const confirm = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`);
+      assert.equal(confirm.status, 403);
+      assert.match(confirm.html, /id="reauthenticate-reason">You signed in with your password only/);
+      const del = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`, { csrf: csrfOf(list.html) });
+      assert.equal(del.status, 403);
+      assert.equal((await createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id)).length, 1, 'nothing was deleted');
+    });
+
+    it('a multi-factor session may change methods only within the window (10 minutes by default)', async () => {
+      const user = await userSince('stella');
+      const appId = await addApp(user);
+      const fresh = await sessionFor(user, ['pwd', 'otp', 'mfa'], 9 * 60 + 50).go(`/my/security-info/authenticatorApp/${appId}/delete`);
+      assert.equal(fresh.status, 200);
+      const stale = await sessionFor(user, ['pwd', 'otp', 'mfa'], 10 * 60 + 1).go(`/my/security-info/authenticatorApp/${appId}/delete`);
+      assert.equal(stale.status, 403);
+      assert.match(stale.html, /signed in with a second factor in the last 10 minutes/);
+    });
+
+    it('"Sign in again" steps up through the sign-in pipeline: password then pass, although security defaults are off', async () => {
+      await securityDefaults(deps, false);
+      try {
+        const password = 'correct horse battery staple';
+        const user = await createPasswordUser(deps, 'stepan', password);
+        const appId = await addApp(user);
+        const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: false });
+        const browser = sessionFor(user, ['pwd']);
+        const refused = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`);
+        assert.equal(refused.status, 403);
+        const start = await browser.go('/my/reauthenticate', { csrf: csrfOf(refused.html), returnTo: '/my/security-info' });
+        assert.equal(start.status, 303);
+        const authorize = new URL(start.location!);
+        assert.equal(authorize.searchParams.get('prompt'), 'login');
+        assert.equal(authorize.searchParams.get('acr_values'), 'urn:gatepass:acr:mfa');
+        const usernamePage = await browser.follow(start);
+        const uid = usernamePage.path.split('/').pop()!;
+        const post = (action: string, fields: Record<string, string>) => browser.go(`/signin/${uid}`, { csrf: csrfOf(usernamePage.html), action, ...fields });
+        await post('username', { username: user.userPrincipalName });
+        const afterPassword = await post('password', { password });
+        // Security defaults are off, yet the application asked for multi-factor: the pass is required.
+        assert.match(afterPassword.html, /<h1 id="page-title">Enter Temporary Access Pass<\/h1>/);
+        const landed = await browser.follow(await post('tap', { tap: issued.temporaryAccessPass }));
+        assert.equal(landed.path, '/my/security-info');
+        const confirm = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`);
+        assert.equal(confirm.status, 200, 'the stepped-up session may change methods');
+      } finally {
+        await securityDefaults(deps, true);
+      }
+    });
+
+    it('deleting asks for confirmation, warns about the last multi-factor method, checks the form and is audited', async () => {
+      const user = await createPasswordUser(deps, 'della', 'correct horse battery staple');
+      const appId = await addApp(user);
+      const browser = sessionFor(user, ['pwd', 'otp', 'mfa']);
+      const confirm = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`);
+      assert.equal(confirm.status, 200);
+      assert.match(confirm.html, /id="last-method-warning"[\s\S]*?last method for multi-factor sign-in/);
+
+      const keyId = await addPasskey(user, 'Phone');
+      const withPasskey = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`);
+      assert.doesNotMatch(withPasskey.html, /last-method-warning/, 'a passkey remains: no warning');
+
+      const forged = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`, { csrf: 'forged' });
+      assert.equal(forged.status, 403);
+      assert.equal((await createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id)).length, 1);
+
+      const done = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`, { csrf: csrfOf(confirm.html) });
+      assert.equal(done.status, 303);
+      assert.equal(done.location, '/my/security-info');
+      assert.equal((await createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id)).length, 0);
+      const rows = await auditRows(deps, { activity: 'User deleted security info' });
+      const mine = rows.filter((r) => r.targets[0]?.id === user.id);
+      assert.equal(mine.length, 1);
+      assert.equal(mine[0]!.result, 'success');
+      assert.equal(mine[0]!.initiatedBy.user?.id, user.id);
+
+      const lastKey = await browser.go(`/my/security-info/passkey/${keyId}/delete`);
+      assert.match(lastKey.html, /last-method-warning/, 'the passkey is now the last multi-factor method');
+      const unknown = await browser.go(`/my/security-info/passkey/${newId()}/delete`);
+      assert.equal(unknown.status, 303, 'an unknown method goes back to the list');
+      const badKind = await browser.go(`/my/security-info/password/${newId()}/delete`);
+      assert.equal(badKind.status, 303);
+    });
+
+    it('changes the password with the current one, refuses a wrong one, and audits the change', async () => {
+      const user = await createPasswordUser(deps, 'cora', 'correct horse battery staple');
+      const browser = sessionFor(user, ['pwd']);
+      const form = await browser.go('/my/security-info/password');
+      assert.equal(form.status, 200);
+      assert.match(form.html, /<label for="currentPassword">Current password<\/label>/);
+      const csrf = csrfOf(form.html);
+      const wrong = await browser.go('/my/security-info/password', { csrf, currentPassword: 'wrong password here', newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' });
+      assert.equal(wrong.status, 400);
+      assert.match(wrong.html, /Your current password is incorrect/);
+      const mismatch = await browser.go('/my/security-info/password', { csrf, currentPassword: 'correct horse battery staple', newPassword: 'a brand new passphrase', confirmPassword: 'another one' });
+      assert.equal(mismatch.status, 400);
+      assert.match(mismatch.html, /do not match/);
+      const ok = await browser.go('/my/security-info/password', { csrf, currentPassword: 'correct horse battery staple', newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' });
+      assert.equal(ok.status, 303);
+      const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
+      assert.ok((await deps.hasher.verify(stored.passwordHash, 'a brand new passphrase')).ok);
+      const audit = (await auditRows(deps, { activity: 'Change password (self-service)' })).filter((r) => r.targets[0]?.id === user.id);
+      assert.equal(audit.length, 1);
+    });
+
+    it('"Sign out everywhere" ends this session and every token issued before it', async () => {
+      const user = await userSince('eve');
+      const browser = sessionFor(user, ['pwd', 'otp', 'mfa'], 5);
+      const list = await browser.go('/my/security-info');
+      const out = await browser.go('/my/security-info/sign-out-everywhere', { csrf: csrfOf(list.html) });
+      assert.equal(out.status, 303);
+      assert.equal(out.location, '/my/signed-out?everywhere=1');
+      const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
+      assert.ok(stored.sessionsValidFrom.getTime() > user.sessionsValidFrom.getTime(), 'earlier sessions and tokens are void');
+      // Even the cookie kept by an attacker who copied it is dead now.
+      const replay = sessionFor(user, ['pwd', 'otp', 'mfa'], 5);
+      const again = await replay.go('/my/security-info');
+      assert.equal(again.status, 303);
+      assert.match(again.location ?? '', /\/oauth2\/v2\.0\/authorize/);
+      assert.equal((await auditRows(deps, { activity: 'Invalidate all refresh tokens for user' })).filter((r) => r.targets[0]?.id === user.id).length, 1);
+    });
+  });
+}
