@@ -8,11 +8,13 @@ import { nextStep } from '../domain/signin/next-step.js';
 import type { FactorMethod, SignInRefusal, SignInStep } from '../domain/signin/types.js';
 import { checkPassword } from '../domain/password-policy.js';
 import { secretsEqual } from '../domain/secrets.js';
+import { normalizeCode } from '../domain/totp.js';
 import type { RedemptionRefusal } from '../domain/tap/redeem.js';
 import { createSignInStatesRepo, type SignInStateRecord, type StoredFact } from '../store/repos/sign-in-states.js';
 import type { SignInMethodUse } from '../store/repos/sign-ins.js';
 import { createUsersRepo, type UserRecord } from '../store/repos/users.js';
 import { recordAuditEvent } from './audited.js';
+import { verifyAuthenticatorCode } from './authenticator-apps.js';
 import type { Deps } from './deps.js';
 import { redeemTemporaryAccessPass } from './redeem-tap.js';
 import { applyNewPassword } from './self-service.js';
@@ -50,6 +52,10 @@ export const SIGN_IN_ERROR_CODES = {
   tapUsed: 90114,
   /** Entra: "Temporary Access Pass sign in was blocked due to User Credential Policy". */
   tapBlockedByPolicy: 90115,
+  /** Gatepass: a wrong code from an authenticator app. */
+  otpWrong: 90120,
+  /** Gatepass: a right authenticator code whose time step was already used (a replay). */
+  otpReplayed: 90121,
 } as const;
 
 const TAP_REFUSAL_CODES: Record<RedemptionRefusal, number> = {
@@ -111,6 +117,9 @@ export const WRONG_CREDENTIALS_MESSAGE =
   "Your account or password is incorrect. If you don't remember your password, ask your helpdesk to reset it.";
 export const WRONG_TAP_MESSAGE =
   'That Temporary Access Pass is not correct. Check it (it is case-sensitive) and sign in again.';
+export const WRONG_OTP_MESSAGE = 'That code is not correct. Enter the code your authenticator app shows now.';
+export const OTP_REPLAYED_MESSAGE =
+  'That code was already used. Wait until your authenticator app shows a new code, then enter the new one.';
 
 const REFUSAL_CODES: Record<SignInRefusal, number> = {
   accountDisabled: SIGN_IN_ERROR_CODES.accountDisabled,
@@ -394,6 +403,42 @@ export async function submitTap(deps: Deps, req: SignInRequest, tap: unknown): P
     }
   }
   const facts = await recordFact(deps, b, 'tap');
+  return facts ? advance(deps, req, b, facts) : endedView(deps, req);
+}
+
+/**
+ * A code from an authenticator app (the `otp` step). A wrong or replayed code keeps what was proved and shows the
+ * same page with the reason; a throttled one ends the attempt like a throttled pass.
+ */
+export async function submitOtp(deps: Deps, req: SignInRequest, otp: unknown): Promise<SignInView> {
+  const state = await loadState(deps, req.uid);
+  if (state.status === 'ended') return endedView(deps, req);
+  const b = await bound(deps, state);
+  if (!b) return { kind: 'username' };
+  const { user, loginName, subject } = b;
+  const code = typeof otp === 'string' && otp.length <= 20 ? normalizeCode(otp) : undefined;
+  if (code === undefined) return advance(deps, req, b, state.facts, 'Enter the 6-digit code shown in your authenticator app.');
+  const states = createSignInStatesRepo(deps.db);
+  const base = attemptBase(req, user, loginName);
+
+  const outcome = await verifyAuthenticatorCode(deps, { subject, userId: user?.id ?? null, code, ipAddress: req.ipAddress });
+  if (!outcome.ok) {
+    switch (outcome.kind) {
+      case 'throttled': {
+        await states.clearFacts(state.uidHash);
+        const wait = outcome.retryAfterSeconds;
+        await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.throttled, failureReason: `Sign-in throttled after repeated wrong verification codes; retry in ${wait} s.`, methods: methodsUsed(state.facts, { method: 'totp', detail: 'Throttled' }) });
+        return refused(deps, req, 'Too many attempts', `Too many wrong codes. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`, SIGN_IN_ERROR_CODES.throttled, 429, wait);
+      }
+      case 'wrong':
+        await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.otpWrong, failureReason: 'Invalid verification code.', methods: methodsUsed(state.facts, { method: 'totp' }) });
+        return advance(deps, req, b, state.facts, WRONG_OTP_MESSAGE);
+      case 'replayed':
+        await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.otpReplayed, failureReason: 'The verification code was already used.', methods: methodsUsed(state.facts, { method: 'totp', detail: 'Replayed' }) });
+        return advance(deps, req, b, state.facts, OTP_REPLAYED_MESSAGE);
+    }
+  }
+  const facts = await recordFact(deps, b, 'totp');
   return facts ? advance(deps, req, b, facts) : endedView(deps, req);
 }
 

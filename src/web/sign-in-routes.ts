@@ -11,6 +11,7 @@ import {
   csrfTokenFor,
   restart,
   submitNewPassword,
+  submitOtp,
   submitPassword,
   submitTap,
   submitUsername,
@@ -137,6 +138,8 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
         return render(request, reply, d, req, await submitPassword(deps, req, body.password));
       case 'tap':
         return render(request, reply, d, req, await submitTap(deps, req, body.tap));
+      case 'otp':
+        return render(request, reply, d, req, await submitOtp(deps, req, body.otp));
       case 'usePassword':
         return render(request, reply, d, req, await usePassword(deps, req));
       case 'newPassword':
