@@ -14,6 +14,9 @@ import { createApplication } from '../src/services/applications.js';
 import { setSecurityDefaults } from '../src/services/security-defaults.js';
 import { issueTemporaryAccessPass } from '../src/services/temporary-access-passes.js';
 import { createUser } from '../src/services/users.js';
+import { beginAuthenticatorAppRegistration, confirmAuthenticatorAppRegistration } from '../src/services/authenticator-apps.js';
+import { systemClock } from '../src/domain/clock.js';
+import * as OTPAuth from 'otpauth';
 
 const SIGN_INS = Number(process.env.BENCH_SIGN_INS ?? 40);
 const WARMUP = 5;
@@ -24,6 +27,8 @@ interface Flow {
   name: string;
   /** argon2id verifies one sign-in spends. */
   verifies: number;
+  /** The user of the i-th sign-in (a code is accepted once per step and app, so the code flow needs one user each). */
+  upn: (i: number) => string;
   steps: (upn: string) => Step[];
 }
 
@@ -103,7 +108,9 @@ function ask<T>(child: ChildProcess, message: object, reply: string): Promise<T>
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatepass-bench-'));
   const env = { GATEPASS_DATA_DIR: dataDir, GATEPASS_SECRET_KEY: randomBytes(32).toString('base64url'), GATEPASS_LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1' };
-  const runtime = await openRuntime({ config: loadConfig(env) });
+  // Set-up runs a minute in the past: the code that confirms each authenticator app is of an earlier time step than the
+  // codes the sign-ins send, which are therefore not replays.
+  const runtime = await openRuntime({ config: loadConfig(env), clock: systemClock(-60) });
   const { deps } = runtime;
   const ctx = { actor: { kind: 'cli' as const, osUser: 'bench' }, correlationId: 'bench', ipAddress: null };
   await setSecurityDefaults(deps, ctx, true);
@@ -116,15 +123,33 @@ async function main(): Promise<void> {
   const multiUse = { lifetimeInMinutes: 480, isUsableOnce: false };
   const solo = (await issueTemporaryAccessPass(deps, ctx, `solo@${domain}`, multiUse)).temporaryAccessPass;
   const duo = (await issueTemporaryAccessPass(deps, ctx, `duo@${domain}`, multiUse)).temporaryAccessPass;
+  const apps = new Map<string, OTPAuth.TOTP>();
+  for (let i = 0; i < WARMUP + SIGN_INS; i++) {
+    const user = await createUser(deps, ctx, { userPrincipalName: `code${i}@${domain}`, displayName: `Password and code ${i}`, password });
+    const pending = beginAuthenticatorAppRegistration(deps, user);
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(pending.secretBase32), algorithm: 'SHA1', digits: 6, period: 30 });
+    await confirmAuthenticatorAppRegistration(deps, ctx, user, { token: pending.token, code: totp.generate({ timestamp: deps.clock.now().getTime() }), displayName: 'Bench' });
+    apps.set(user.userPrincipalName, totp);
+  }
   await runtime.close();
 
-  const flows: (Flow & { upn: string })[] = [
-    { name: 'pass alone', upn: `solo@${domain}`, verifies: 1, steps: (upn): Step[] => [{ action: 'username', fields: { username: upn } }, { action: 'tap', fields: { tap: solo } }] },
+  const flows: Flow[] = [
+    { name: 'pass alone', upn: () => `solo@${domain}`, verifies: 1, steps: (upn): Step[] => [{ action: 'username', fields: { username: upn } }, { action: 'tap', fields: { tap: solo } }] },
     {
       name: 'password + pass',
-      upn: `duo@${domain}`,
+      upn: () => `duo@${domain}`,
       verifies: 2,
       steps: (upn): Step[] => [{ action: 'username', fields: { username: upn } }, { action: 'password', fields: { password } }, { action: 'tap', fields: { tap: duo } }],
+    },
+    {
+      name: 'password + code',
+      upn: (i) => `code${i}@${domain}`,
+      verifies: 1,
+      steps: (upn): Step[] => [
+        { action: 'username', fields: { username: upn } },
+        { action: 'password', fields: { password } },
+        { action: 'otp', fields: { otp: apps.get(upn)!.generate() } },
+      ],
     },
   ];
 
@@ -138,11 +163,11 @@ async function main(): Promise<void> {
     const rows = [];
     const calibrations: number[] = [];
     for (const flow of flows) {
-      for (let i = 0; i < WARMUP; i++) await signIn(origin, { appId: app.appId, secret: secret.secretText }, redirectUri, flow.upn, flow);
+      for (let i = 0; i < WARMUP; i++) await signIn(origin, { appId: app.appId, secret: secret.secretText }, redirectUri, flow.upn(SIGN_INS + i), flow);
       const calibratedBefore = await calibrate();
       const before = (await ask<{ micros: number }>(child, { type: 'cpu' }, 'cpu')).micros;
       const started = process.hrtime.bigint();
-      for (let i = 0; i < SIGN_INS; i++) await signIn(origin, { appId: app.appId, secret: secret.secretText }, redirectUri, flow.upn, flow);
+      for (let i = 0; i < SIGN_INS; i++) await signIn(origin, { appId: app.appId, secret: secret.secretText }, redirectUri, flow.upn(i), flow);
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       const total = (await ask<{ micros: number }>(child, { type: 'cpu' }, 'cpu')).micros - before;
       const microsPerVerify = (calibratedBefore + (await calibrate())) / 2;
