@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { isAppError } from '../domain/errors.js';
 import type { OidcHandle } from '../oidc/index.js';
 import type { Deps } from '../services/deps.js';
+import { registerAuthenticatorAppRoutes } from './authenticator-app-routes.js';
 import { registerMyRoutes } from './my-routes.js';
 import { registerSignInRoutes } from './sign-in-routes.js';
 import { signInErrorPage } from './views/error-page.js';
@@ -50,6 +51,6 @@ export async function registerWeb(app: FastifyInstance, deps: Deps, oidc: OidcHa
     registerSignInRoutes(web, deps, oidc);
     // Pages of Security info that add methods register themselves here with the same /my session.
     const my = registerMyRoutes(web, deps);
-    void my;
+    registerAuthenticatorAppRoutes(web, deps, my);
   });
 }

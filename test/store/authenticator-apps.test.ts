@@ -172,7 +172,7 @@ for (const dialect of dialects) {
         assert.equal(success[0]!.resultReason, 'User registered Software Oath Token');
         assert.equal(success[0]!.category, 'UserManagement');
         assert.equal(success[0]!.loggedByService, 'Authentication Methods');
-        assert.equal(success[0]!.targetResources[0]?.id, user.id);
+        assert.equal((success[0]!.targetResources as { id: string }[])[0]?.id, user.id);
         assert.ok(!JSON.stringify(audit).includes(pending.secretBase32), 'the audit never holds the key');
       });
 
