@@ -1,0 +1,116 @@
+// Security info with the keyboard alone, in headless Chromium: every control has an accessible name, Tab visits them
+// in reading order, and a method is deleted (with its confirmation) without a pointer.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { newId } from '../../src/domain/ids.js';
+import type { Deps } from '../../src/services/deps.js';
+import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
+import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
+import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
+import type { UserRecord } from '../../src/store/repos/users.js';
+import { dialects } from '../support/databases.js';
+import { startTestServer, type TestServer } from '../support/runtime.js';
+import { cliContext, createPasswordUser, launchChromium } from '../support/sign-in-fixtures.js';
+
+/** The accessible name of the focused element, as a screen reader would announce it. */
+async function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return '';
+    return (el.getAttribute('aria-label') ?? el.textContent ?? '').trim().replace(/\s+/g, ' ');
+  });
+}
+
+async function tabOrder(page: Page, count: number): Promise<string[]> {
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    await page.keyboard.press('Tab');
+    names.push(await focused(page));
+  }
+  return names;
+}
+
+for (const dialect of dialects) {
+  describe(`Security info with the keyboard (${dialect})`, () => {
+    let s: TestServer;
+    let deps: Deps;
+    let browser: Browser;
+
+    before(async () => {
+      s = await startTestServer(dialect);
+      deps = s.runtime.deps;
+      browser = await launchChromium();
+    });
+    after(async () => {
+      await browser.close();
+      await s.close();
+    });
+
+    /** A page signed in as `user` with a fresh multi-factor session (the cookie the /my callback would set). */
+    async function signedIn(user: UserRecord): Promise<Page> {
+      const session = { sub: user.id, amr: ['pwd', 'otp', 'mfa'], authTime: Math.floor(Date.now() / 1000), exp: Date.now() + 3_600_000, csrf: randomBytes(16).toString('base64url') };
+      const context = await browser.newContext();
+      await context.addCookies([{ name: 'gp-my', value: deps.keyring.encrypt('secret-encryption', JSON.stringify(session), 'my-session'), url: s.url, httpOnly: true, sameSite: 'Lax' }]);
+      return context.newPage();
+    }
+
+    it('names every control, tabs through them in reading order, and deletes a method with confirmation by keyboard', async () => {
+      const user = await createPasswordUser(deps, 'kim', 'correct horse battery staple');
+      await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: false });
+      const appId = newId();
+      await createSoftwareOathMethodsRepo(deps.db).insert({
+        id: appId, userId: user.id, secretCiphertext: deps.keyring.encrypt('secret-encryption', randomBytes(20), `totp:${user.id}:${appId}`),
+        displayName: 'Work phone', createdAt: new Date(), lastUsedStep: null, lastUsedAt: null,
+      });
+      await createFido2MethodsRepo(deps.db).insert({
+        id: newId(), userId: user.id, credentialId: randomBytes(32).toString('base64url'), publicKey: randomBytes(77).toString('base64url'), signCount: 0,
+        displayName: 'Laptop', aaguid: '00000000-0000-0000-0000-000000000000', transports: ['internal'], deviceType: 'multiDevice', backedUp: true,
+        attestationLevel: 'notAttested', rpId: deps.config.rpId, createdAt: new Date(), lastUsedAt: null,
+      });
+      const page = await signedIn(user);
+      await page.goto(`${s.url}/my/security-info`);
+      assert.equal(await page.locator('h1').innerText(), 'Security info');
+      assert.equal(await page.getByRole('table', { name: 'Your sign-in methods' }).count(), 1);
+      assert.equal(await page.getByRole('list', { name: 'Add sign-in method' }).count(), 1);
+
+      // Every link and button has a name that says what it does to which method.
+      const unnamed = await page.evaluate(() =>
+        [...document.querySelectorAll('a, button, input:not([type=hidden])')].filter((el) => !(el.getAttribute('aria-label') ?? el.textContent ?? '').trim() && !el.id).length,
+      );
+      assert.equal(unnamed, 0);
+
+      assert.deepEqual(await tabOrder(page, 9), [
+        'Authenticator app',
+        'Passkey',
+        'Change password',
+        'Delete Temporary Access Pass',
+        'Delete Work phone',
+        'Rename Laptop',
+        'Delete Laptop',
+        'Sign out everywhere',
+        'Back to my account',
+      ]);
+
+      // Back to "Delete Work phone" and press Enter: the confirmation page, its first control the Delete button.
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Shift+Tab');
+      assert.equal(await focused(page), 'Delete Work phone');
+      await page.keyboard.press('Enter');
+      await page.waitForURL((u) => u.pathname.endsWith('/delete'));
+      assert.equal(await page.locator('h1').innerText(), 'Delete sign-in method');
+      assert.match(await page.locator('main').innerText(), /Work phone/);
+      assert.deepEqual(await tabOrder(page, 2), ['Delete', 'Cancel']);
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Enter');
+      await page.waitForURL((u) => u.pathname === '/my/security-info');
+      assert.equal(await page.locator(`#method-app-${appId}`).count(), 0, 'the app is gone');
+      assert.equal(await page.locator('.method-passkey').count(), 1, 'the passkey stays');
+      await page.context().close();
+    });
+  });
+}
