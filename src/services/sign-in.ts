@@ -431,7 +431,7 @@ export async function submitOtp(deps: Deps, req: SignInRequest, otp: unknown): P
         return refused(deps, req, 'Too many attempts', `Too many wrong codes. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`, SIGN_IN_ERROR_CODES.throttled, 429, wait);
       }
       case 'wrong':
-        await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.otpWrong, failureReason: 'Invalid verification code.', methods: methodsUsed(state.facts, { method: 'totp' }) });
+        await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.otpWrong, failureReason: 'Invalid verification code.', methods: methodsUsed(state.facts, { method: 'totp', detail: 'Invalid verification code' }) });
         return advance(deps, req, b, state.facts, WRONG_OTP_MESSAGE);
       case 'replayed':
         await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.otpReplayed, failureReason: 'The verification code was already used.', methods: methodsUsed(state.facts, { method: 'totp', detail: 'Replayed' }) });
