@@ -16,6 +16,7 @@ import { createUsersRepo, type UserRecord } from '../store/repos/users.js';
 import { recordAuditEvent } from './audited.js';
 import { verifyAuthenticatorCode } from './authenticator-apps.js';
 import type { Deps } from './deps.js';
+import { passkeyAuthenticationOptions, verifyPasskeyAssertion, type PasskeyFailure } from './passkeys.js';
 import { redeemTemporaryAccessPass } from './redeem-tap.js';
 import { applyNewPassword } from './self-service.js';
 import { loadSignInFacts, METHOD_LOG_NAMES } from './sign-in-facts.js';
@@ -56,6 +57,16 @@ export const SIGN_IN_ERROR_CODES = {
   otpWrong: 90120,
   /** Gatepass: a right authenticator code whose time step was already used (a replay). */
   otpReplayed: 90121,
+  /** Gatepass: the passkey's signature, origin, relying party or user verification did not check out. */
+  passkeyInvalid: 90130,
+  /** Gatepass: the passkey is not registered here (deleted, or registered for another relying party). */
+  passkeyNotRegistered: 90131,
+  /** Gatepass: the passkey belongs to another account than the one signing in (or its user handle does not match). */
+  passkeyOtherUser: 90132,
+  /** Gatepass: the passkey's signature counter did not increase — possibly a cloned authenticator. */
+  passkeyCounterRegressed: 90133,
+  /** Gatepass: the passkey answer was malformed, or its challenge expired or was already used. */
+  passkeyChallenge: 90134,
 } as const;
 
 const TAP_REFUSAL_CODES: Record<RedemptionRefusal, number> = {
@@ -322,8 +333,8 @@ export async function usePassword(deps: Deps, req: SignInRequest): Promise<SignI
   return advance(deps, req, { ...b, state: { ...state, preferPassword: true } }, state.facts);
 }
 
-async function recordFact(deps: Deps, b: Bound, method: FactorMethod): Promise<StoredFact[] | undefined> {
-  const stored: StoredFact[] = [...b.state.facts.filter((f) => f.method !== method), { method, at: deps.clock.now().getTime() }];
+async function recordFact(deps: Deps, b: Bound, method: FactorMethod, extra: Pick<StoredFact, 'hardwareBound'> = {}): Promise<StoredFact[] | undefined> {
+  const stored: StoredFact[] = [...b.state.facts.filter((f) => f.method !== method), { method, at: deps.clock.now().getTime(), ...extra }];
   return (await createSignInStatesRepo(deps.db).recordFacts(b.state.uidHash, b.subject, stored)) ? stored : undefined;
 }
 
@@ -416,6 +427,8 @@ export async function submitOtp(deps: Deps, req: SignInRequest, otp: unknown): P
   const b = await bound(deps, state);
   if (!b) return { kind: 'username' };
   const { user, loginName, subject } = b;
+  // A code only ever follows another factor (FACTOR_TRAITS.totp.firstFactor): before one, it is not even checked.
+  if (state.facts.length === 0) return advance(deps, req, b, state.facts);
   const code = typeof otp === 'string' && otp.length <= 20 ? normalizeCode(otp) : undefined;
   if (code === undefined) return advance(deps, req, b, state.facts, 'Enter the 6-digit code shown in your authenticator app.');
   const states = createSignInStatesRepo(deps.db);
@@ -439,6 +452,139 @@ export async function submitOtp(deps: Deps, req: SignInRequest, otp: unknown): P
     }
   }
   const facts = await recordFact(deps, b, 'totp');
+  return facts ? advance(deps, req, b, facts) : endedView(deps, req);
+}
+
+/** How each passkey failure is logged and told; the message never says more than the user needs to go on. */
+const PASSKEY_FAILURES: Record<Exclude<PasskeyFailure, 'throttled'>, { code: number; reason: string; message: string }> = {
+  malformed: {
+    code: SIGN_IN_ERROR_CODES.passkeyChallenge,
+    reason: 'The passkey answer was not a WebAuthn assertion.',
+    message: 'The passkey answer was not valid. Try again.',
+  },
+  challenge: {
+    code: SIGN_IN_ERROR_CODES.passkeyChallenge,
+    reason: 'The passkey challenge expired, was already used, or belongs to another sign-in.',
+    message: 'This passkey request expired. Try again.',
+  },
+  unknownCredential: {
+    code: SIGN_IN_ERROR_CODES.passkeyNotRegistered,
+    reason: 'The passkey is not registered (deleted, or registered for another relying party).',
+    message: 'That passkey is not registered here. Use another passkey, or sign in another way.',
+  },
+  otherUser: {
+    code: SIGN_IN_ERROR_CODES.passkeyOtherUser,
+    reason: 'The passkey belongs to another account, or its user handle does not match.',
+    message: 'That passkey belongs to another account. Use your own passkey, or sign in another way.',
+  },
+  invalid: {
+    code: SIGN_IN_ERROR_CODES.passkeyInvalid,
+    reason: 'The passkey assertion did not verify (signature, origin, relying party or user verification).',
+    message: 'The passkey could not be verified. Your device must confirm it is you (PIN, fingerprint or face). Try again.',
+  },
+  counter: {
+    code: SIGN_IN_ERROR_CODES.passkeyCounterRegressed,
+    reason: 'The passkey signature counter did not increase: possibly a cloned authenticator.',
+    message: 'This passkey was refused because it may have been copied. Sign in another way and tell your helpdesk.',
+  },
+};
+
+export type PasskeyOptionsAnswer =
+  | { ok: true; options: Awaited<ReturnType<typeof passkeyAuthenticationOptions>> }
+  | { ok: false; status: number; target: string; message: string };
+
+/**
+ * WebAuthn request options for this interaction. `user`: after the username, the bound user's passkeys are allowed
+ * (a name that matches nobody gets an empty list, like a user without passkeys). `discoverable`: the first page,
+ * no credentials listed; the passkey itself names the user.
+ */
+export async function passkeySignInOptions(deps: Deps, req: SignInRequest, mode: unknown): Promise<PasskeyOptionsAnswer> {
+  const state = await loadState(deps, req.uid);
+  if (state.status === 'ended') return { ok: false, status: 400, target: 'uid', message: 'This sign-in has ended. Go back to the application and start again.' };
+  if (mode === 'discoverable') return { ok: true, options: await passkeyAuthenticationOptions(deps, req.uid, null) };
+  if (mode !== 'user') return { ok: false, status: 400, target: 'mode', message: 'mode must be "user" or "discoverable".' };
+  if (!state.subject) return { ok: false, status: 409, target: 'mode', message: 'Enter your username first.' };
+  return { ok: true, options: await passkeyAuthenticationOptions(deps, req.uid, state.userId ?? state.subject) };
+}
+
+async function passkeyFailure(
+  deps: Deps,
+  req: SignInRequest,
+  state: SignInStateRecord,
+  outcome: Extract<Awaited<ReturnType<typeof verifyPasskeyAssertion>>, { ok: false }>,
+  loginName: string,
+): Promise<{ view?: SignInView; message: string }> {
+  const states = createSignInStatesRepo(deps.db);
+  const user = outcome.user;
+  const base: Omit<SignInAttempt, 'errorCode' | 'failureReason' | 'methods'> = user
+    ? attemptBase(req, user, loginName || user.userPrincipalName)
+    : { ...attemptBase(req, undefined, loginName), user: { id: null, userPrincipalName: loginName || null, displayName: null } };
+  if (outcome.failure === 'throttled') {
+    await states.clearFacts(state.uidHash);
+    const wait = outcome.retryAfterSeconds ?? 1;
+    await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.throttled, failureReason: `Sign-in throttled after repeated failed passkey sign-ins; retry in ${wait} s.`, methods: methodsUsed(state.facts, { method: 'passkey', detail: 'Throttled' }) });
+    const view = refused(deps, req, 'Too many attempts', `Too many failed passkey sign-ins. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`, SIGN_IN_ERROR_CODES.throttled, 429, wait);
+    return { view, message: '' };
+  }
+  const f = PASSKEY_FAILURES[outcome.failure];
+  await logSignIn(deps, { ...base, errorCode: f.code, failureReason: f.reason, methods: methodsUsed(state.facts, { method: 'passkey', detail: outcome.failure }) });
+  if (outcome.failure === 'counter') {
+    // A possible clone: nothing more happens in this interaction.
+    await states.endState(state.uidHash);
+    return { view: refused(deps, req, 'Passkey refused', f.message, f.code, 403), message: f.message };
+  }
+  return { message: f.message };
+}
+
+/** The passkey step after the username: the assertion must come from one of the bound user's passkeys. */
+export async function submitPasskey(deps: Deps, req: SignInRequest, credential: unknown): Promise<SignInView> {
+  const state = await loadState(deps, req.uid);
+  if (state.status === 'ended') return endedView(deps, req);
+  const b = await bound(deps, state);
+  if (!b) return { kind: 'username' };
+  if (!b.user) return { kind: 'password', loginName: b.loginName };
+  const outcome = await verifyPasskeyAssertion(deps, { uid: req.uid, credential, boundUserId: b.user.id, ipAddress: req.ipAddress });
+  if (!outcome.ok) {
+    const failed = await passkeyFailure(deps, req, state, outcome, b.loginName);
+    if (failed.view) return failed.view;
+    if (outcome.failure === 'malformed' || outcome.failure === 'challenge') return advance(deps, req, b, state.facts, failed.message);
+    // Like a wrong pass: everything proved in this interaction is forgotten.
+    await createSignInStatesRepo(deps.db).clearFacts(state.uidHash);
+    return advance(deps, req, { ...b, state: { ...state, facts: [] } }, [], failed.message);
+  }
+  const facts = await recordFact(deps, b, 'passkey', { hardwareBound: outcome.hardwareBound });
+  return facts ? advance(deps, req, b, facts) : endedView(deps, req);
+}
+
+/**
+ * "Sign in with a passkey" on the first page: no username typed. The discoverable credential names its user (and
+ * its user handle must agree); the interaction is bound to that user, as the username step would, then the
+ * pipeline goes on from the passkey (user verification makes it multi-factor by itself).
+ */
+export async function submitPasskeyDiscoverable(deps: Deps, req: SignInRequest, credential: unknown): Promise<SignInView> {
+  const state = await loadState(deps, req.uid);
+  if (state.status === 'ended') return endedView(deps, req);
+  const outcome = await verifyPasskeyAssertion(deps, { uid: req.uid, credential, boundUserId: null, ipAddress: req.ipAddress });
+  if (!outcome.ok) {
+    const failed = await passkeyFailure(deps, req, state, outcome, state.loginName ?? '');
+    return failed.view ?? { kind: 'username', error: failed.message };
+  }
+  const { user } = outcome;
+  const subject = userSubject(user.id);
+  const repo = createSignInStatesRepo(deps.db);
+  if (!(await repo.bindSubject(state.uidHash, subject, user.id, user.userPrincipalName))) {
+    await repo.endState(state.uidHash);
+    await logSignIn(deps, {
+      ...attemptBase(req, user, user.userPrincipalName),
+      errorCode: SIGN_IN_ERROR_CODES.otherAccount,
+      failureReason: 'The sign-in was started for another account in the same interaction.',
+      methods: [],
+    });
+    return refused(deps, req, 'Start again', 'This sign-in was started for another account. Go back to the application and start again.', SIGN_IN_ERROR_CODES.otherAccount);
+  }
+  const fresh = (await repo.findState(state.uidHash, deps.clock.now().getTime())) ?? state;
+  const b: Bound = { state: fresh, user, subject, loginName: user.userPrincipalName };
+  const facts = await recordFact(deps, b, 'passkey', { hardwareBound: outcome.hardwareBound });
   return facts ? advance(deps, req, b, facts) : endedView(deps, req);
 }
 

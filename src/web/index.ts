@@ -8,6 +8,7 @@ import type { OidcHandle } from '../oidc/index.js';
 import type { Deps } from '../services/deps.js';
 import { registerAuthenticatorAppRoutes } from './authenticator-app-routes.js';
 import { registerMyRoutes } from './my-routes.js';
+import { registerPasskeyRoutes } from './passkey-routes.js';
 import { registerSignInRoutes } from './sign-in-routes.js';
 import { signInErrorPage } from './views/error-page.js';
 import { STYLESHEET } from './views/html.js';
@@ -23,6 +24,8 @@ export async function registerWeb(app: FastifyInstance, deps: Deps, oidc: OidcHa
           imgSrc: ["'self'", 'data:'],
           // Only our own script files (the passkey pages); never inline script.
           scriptSrc: ["'self'"],
+          // The passkey script fetches its WebAuthn options from our own origin.
+          connectSrc: ["'self'"],
           baseUri: ["'none'"],
           frameAncestors: ["'none'"],
           // No form-action: Chromium applies it to the redirect chain after a post, which ends at the client's
@@ -52,5 +55,6 @@ export async function registerWeb(app: FastifyInstance, deps: Deps, oidc: OidcHa
     // Pages of Security info that add methods register themselves here with the same /my session.
     const my = registerMyRoutes(web, deps);
     registerAuthenticatorAppRoutes(web, deps, my);
+    registerPasskeyRoutes(web, deps, my);
   });
 }

@@ -9,9 +9,12 @@ import {
   currentView,
   isValidCsrf,
   csrfTokenFor,
+  passkeySignInOptions,
   restart,
   submitNewPassword,
   submitOtp,
+  submitPasskey,
+  submitPasskeyDiscoverable,
   submitPassword,
   submitTap,
   submitUsername,
@@ -120,6 +123,18 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
     return render(request, reply, d, req, await currentView(deps, req));
   });
 
+  // WebAuthn request options for the passkey forms (JSON; the same interaction cookie and CSRF token as the forms).
+  app.post<Params & { Body: { csrf?: unknown; mode?: unknown } }>('/signin/:uid/passkey/options', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const d = await details(request, reply);
+    if (!d) return reply.code(400).send({ error: 'interaction_ended', target: 'uid', message: 'This sign-in page has expired or was opened in another browser. Go back to the application and start again.' });
+    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { csrf?: unknown; mode?: unknown };
+    if (!isValidCsrf(deps, d.uid, body.csrf)) return reply.code(403).send({ error: 'invalid_csrf_token', target: 'csrf', message: 'The request was not sent from this sign-in page. Reload it and try again.' });
+    const answer = await passkeySignInOptions(deps, await requestOf(request, d), body.mode);
+    if (!answer.ok) return reply.code(answer.status).send({ error: 'invalid_request', target: answer.target, message: answer.message });
+    return reply.code(200).send(answer.options);
+  });
+
   app.post<Params & { Body: Body }>('/signin/:uid', async (request, reply) => {
     const d = await details(request, reply);
     if (!d) return sessionGone(deps, request, reply);
@@ -140,6 +155,10 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
         return render(request, reply, d, req, await submitTap(deps, req, body.tap));
       case 'otp':
         return render(request, reply, d, req, await submitOtp(deps, req, body.otp));
+      case 'passkey':
+        return render(request, reply, d, req, await submitPasskey(deps, req, body.credential));
+      case 'passkeyDiscoverable':
+        return render(request, reply, d, req, await submitPasskeyDiscoverable(deps, req, body.credential));
       case 'usePassword':
         return render(request, reply, d, req, await usePassword(deps, req));
       case 'newPassword':

@@ -21,7 +21,26 @@ ${hidden(f, 'username')}
 <label for="username">Email or username</label>
 <input type="email" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus value="${esc(opts.username ?? '')}"${invalid}>
 <button type="submit">Next</button>
-</form>`);
+</form>
+${passkeyFirstPage(f)}`);
+}
+
+/**
+ * "Sign in with a passkey" without a username (a discoverable credential names its user). The button stays hidden
+ * until the script finds WebAuthn in the browser, so a page without JavaScript shows only the username form.
+ */
+function passkeyFirstPage(f: FormContext): string {
+  return `<section aria-labelledby="passkey-first">
+<h2 id="passkey-first" class="visually-hidden">Passkey</h2>
+<form method="post" action="/signin/${esc(f.uid)}" id="passkey-form" data-options-url="/signin/${esc(f.uid)}/passkey/options" data-mode="discoverable">
+${hidden(f, 'passkeyDiscoverable')}
+<input type="hidden" name="credential" id="passkey-credential" value="">
+<button type="button" id="passkey-start" class="secondary" hidden>Sign in with a passkey</button>
+<p role="alert" id="passkey-error" class="error-text" hidden></p>
+</form>
+</section>
+<script src="/assets/webauthn/simplewebauthn-browser.js" defer></script>
+<script src="/assets/webauthn/passkey.js" defer></script>`;
 }
 
 export function passwordPage(f: FormContext, loginName: string, opts: { error?: string } = {}): string {

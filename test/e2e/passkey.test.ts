@@ -1,0 +1,247 @@
+// Passkeys end to end in real Chromium with the CDP virtual authenticator, on SQLite and PostgreSQL: a user signs in
+// with password + pass, lands on Security info, registers a passkey (user verification, discoverable, a random user
+// handle), cannot register the same authenticator twice, signs out, then signs in with the passkey alone from the
+// first page (amr swk + mfa) and after the password; a cloned authenticator (an older counter) is refused and the
+// sign-in log names the passkey. WebAuthn needs a domain: the server listens on 127.0.0.1, the browser and the
+// issuer use http://localhost:PORT, so the relying party id is "localhost".
+
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import * as client from 'openid-client';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import { ACR_MFA } from '../../src/domain/signin/factors.js';
+import type { Deps } from '../../src/services/deps.js';
+import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
+import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
+import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
+import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
+import { dialects } from '../support/databases.js';
+import { auditRows } from '../support/graph-http.js';
+import { startTestServer, type TestServer } from '../support/runtime.js';
+import { cliContext, createPasswordUser, createWebApp, launchChromium } from '../support/sign-in-fixtures.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const a = probe.address();
+      probe.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+interface VirtualCredential {
+  credentialId: string;
+  isResidentCredential: boolean;
+  rpId: string;
+  privateKey: string;
+  userHandle: string;
+  signCount: number;
+}
+
+/** One tab with a platform authenticator that verifies the user (as a PIN or fingerprint would). */
+async function withAuthenticator(context: BrowserContext): Promise<{ page: Page; cdp: CDPSession; authenticatorId: string }> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+  return { page, cdp, authenticatorId };
+}
+
+async function credentialsOf(cdp: CDPSession, authenticatorId: string): Promise<VirtualCredential[]> {
+  return ((await cdp.send('WebAuthn.getCredentials', { authenticatorId })) as { credentials: VirtualCredential[] }).credentials;
+}
+
+for (const dialect of dialects) {
+  describe(`Passkeys in Chromium (${dialect})`, () => {
+    let s: TestServer;
+    let deps: Deps;
+    let origin: string;
+    let browser: Browser;
+    let rp: client.Configuration;
+    let redirectUri: string;
+    let pat: UserRecord;
+    const patPassword = 'pat has a long passphrase';
+    /** Pat's browser: the tab holding the virtual authenticator with pat's passkey. */
+    let mine: { context: BrowserContext; page: Page; cdp: CDPSession; authenticatorId: string };
+
+    before(async () => {
+      const port = await freePort();
+      origin = `http://localhost:${port}`;
+      s = await startTestServer(dialect, { PORT: String(port), GATEPASS_PUBLIC_URL: origin });
+      deps = s.runtime.deps;
+      assert.equal(deps.config.rpId, 'localhost');
+      browser = await launchChromium();
+      redirectUri = `${origin}/rp-callback`;
+      const web = await createWebApp(deps, redirectUri);
+      rp = await client.discovery(new URL(origin), web.app.appId, web.secret.secretText, undefined, { execute: [client.allowInsecureRequests] });
+      pat = await createPasswordUser(deps, 'pat', patPassword);
+      const context = await browser.newContext();
+      mine = { context, ...(await withAuthenticator(context)) };
+    });
+
+    after(async () => {
+      await browser?.close();
+      await s?.close();
+    });
+
+    async function startFlow(page: Page) {
+      const verifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      const url = client.buildAuthorizationUrl(rp, {
+        redirect_uri: redirectUri,
+        scope: 'openid profile',
+        state,
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      });
+      await page.goto(url.href);
+      return { verifier, state };
+    }
+
+    async function finish(page: Page, flow: { verifier: string; state: string }) {
+      await page.waitForURL((u) => u.href.startsWith(redirectUri));
+      const tokens = await client.authorizationCodeGrant(rp, new URL(page.url()), { pkceCodeVerifier: flow.verifier, expectedState: flow.state });
+      const jwks = createRemoteJWKSet(new URL(`${origin}/discovery/v2.0/keys`));
+      const { payload } = await jwtVerify(tokens.id_token!, jwks, { issuer: origin, audience: rp.clientMetadata().client_id });
+      return payload;
+    }
+
+    async function username(page: Page, upn: string) {
+      await page.getByLabel('Email or username').fill(upn);
+      await page.getByRole('button', { name: 'Next' }).click();
+    }
+
+    async function password(page: Page, value: string) {
+      await page.getByLabel('Password', { exact: true }).fill(value);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    }
+
+    async function signOutOfMy(page: Page) {
+      await page.goto(`${origin}/my`);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+      await page.waitForURL((u) => u.pathname === '/my/signed-out');
+    }
+
+    const lastSignIn = async (userId: string) => (await createSignInsRepo(deps.db).listRecentSignIns(50)).find((r) => r.userId === userId);
+
+    it('password + pass → Security info → registers a passkey (random user handle, rpID, counter, audit)', async () => {
+      const { page, cdp, authenticatorId } = mine;
+      const issued = await issueTemporaryAccessPass(deps, cliContext(), pat.id, { isUsableOnce: true });
+      await page.goto(`${origin}/my/security-info`);
+      await username(page, pat.userPrincipalName);
+      await password(page, patPassword);
+      assert.equal(await page.locator('h1').innerText(), 'Enter Temporary Access Pass');
+      await page.getByLabel('Temporary Access Pass', { exact: true }).fill(issued.temporaryAccessPass);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL((u) => u.pathname === '/my/security-info');
+
+      await page.goto(`${origin}/my/security-info/passkey`);
+      assert.equal(await page.locator('h1').innerText(), 'Add a passkey');
+      await page.getByLabel('Name').fill('Work laptop');
+      await page.getByRole('button', { name: 'Create passkey' }).click();
+      await page.waitForURL((u) => u.pathname === '/my/security-info');
+
+      const stored = await createFido2MethodsRepo(deps.db).listOfUser(pat.id);
+      assert.equal(stored.length, 1);
+      const [passkey] = stored;
+      assert.equal(passkey!.displayName, 'Work laptop');
+      assert.equal(passkey!.rpId, 'localhost');
+      assert.equal(passkey!.attestationLevel, 'notAttested', "attestation 'none': nothing proves hardware");
+      assert.ok(passkey!.transports.includes('internal'));
+
+      const [held] = await credentialsOf(cdp, authenticatorId);
+      assert.ok(held, 'the authenticator holds the passkey');
+      assert.equal(held.isResidentCredential, true, 'a discoverable credential');
+      assert.equal(held.rpId, 'localhost');
+      assert.equal(Buffer.from(held.credentialId, 'base64').toString('base64url'), passkey!.credentialId);
+      const handle = Buffer.from(held.userHandle, 'base64');
+      assert.equal(handle.length, 32, 'the user handle is 32 random bytes');
+      assert.ok(!handle.toString('utf8').includes('pat'), 'never the UPN');
+      assert.equal((await createUsersRepo(deps.db).findUserByWebauthnHandle(handle.toString('base64url')))?.id, pat.id);
+      assert.equal(passkey!.signCount, held.signCount);
+
+      const registered = (await auditRows(deps, { activity: 'User registered security info' })).filter((r) => r.reason === 'User registered Fido2 Authentication Method');
+      assert.equal(registered.length, 1);
+      assert.equal(registered[0]!.result, 'success');
+      assert.equal(registered[0]!.targets[0]!.id, pat.id);
+    });
+
+    it('the same authenticator cannot register twice (excludeCredentials)', async () => {
+      const { page } = mine;
+      await page.goto(`${origin}/my/security-info/passkey`);
+      await page.getByLabel('Name').fill('Again');
+      await page.getByRole('button', { name: 'Create passkey' }).click();
+      const error = page.locator('#passkey-error');
+      await error.waitFor({ state: 'visible' });
+      assert.match(await error.innerText(), /already holds a passkey for your account/);
+      assert.equal((await createFido2MethodsRepo(deps.db).listOfUser(pat.id)).length, 1);
+    });
+
+    it('signs out, then signs in with the passkey alone from the first page: amr swk + mfa, logged as Passkey', async () => {
+      const { page } = mine;
+      await signOutOfMy(page);
+      const flow = await startFlow(page);
+      assert.equal(await page.locator('h1').innerText(), 'Sign in');
+      await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      const payload = await finish(page, flow);
+      assert.equal(payload.sub, pat.id);
+      assert.deepEqual(payload.amr, ['swk', 'mfa']);
+      assert.equal(payload.acr, ACR_MFA);
+      const log = await lastSignIn(pat.id);
+      assert.equal(log?.errorCode, 0);
+      assert.deepEqual(log?.methods.map((m) => m.method), ['Passkey']);
+      assert.ok((await createFido2MethodsRepo(deps.db).listOfUser(pat.id))[0]!.lastUsedAt, 'the use is recorded');
+    });
+
+    it('after the username: password, then the passkey step (the user has no other second factor)', async () => {
+      // The provider session of the previous sign-in belongs to the app's tab; a new context has the authenticator's
+      // tab only in pat's context, so start a fresh sign-in there with prompt-free flow after clearing the cookies.
+      await mine.context.clearCookies();
+      const flow = await startFlow(mine.page);
+      await username(mine.page, pat.userPrincipalName);
+      await password(mine.page, patPassword);
+      assert.equal(await mine.page.locator('h1').innerText(), 'Sign in with a passkey');
+      assert.match(await mine.page.locator('#login-name').innerText(), /pat@/);
+      await mine.page.getByRole('button', { name: 'Use my passkey' }).click();
+      const payload = await finish(mine.page, flow);
+      assert.deepEqual(payload.amr, ['pwd', 'swk', 'mfa']);
+      const log = await lastSignIn(pat.id);
+      assert.deepEqual(log?.methods.map((m) => m.method), ['Password', 'Passkey']);
+    });
+
+    it('a cloned authenticator (an older counter) is refused and logged; the real one keeps working', async () => {
+      const { cdp, authenticatorId } = mine;
+      const [held] = await credentialsOf(cdp, authenticatorId);
+      const before = (await createFido2MethodsRepo(deps.db).listOfUser(pat.id))[0]!;
+      assert.ok(before.signCount > 1, `the counter moved (${before.signCount})`);
+
+      // The clone: the same key in another browser's authenticator, with a counter from an earlier copy.
+      const other = await browser.newContext();
+      const clone = await withAuthenticator(other);
+      await clone.cdp.send('WebAuthn.addCredential', { authenticatorId: clone.authenticatorId, credential: { ...held!, signCount: 0 } });
+      const flow = await startFlow(clone.page);
+      await clone.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      // The form posts once the authenticator answered: wait for the page it leads to.
+      await clone.page.getByRole('heading', { name: 'Passkey refused' }).waitFor();
+      assert.match(await clone.page.locator('body').innerText(), /may have been copied/);
+      assert.match(await clone.page.locator('body').innerText(), /90133/);
+      await other.close();
+      const log = await lastSignIn(pat.id);
+      assert.equal(log?.errorCode, 90133);
+      assert.deepEqual(log?.methods.map((m) => [m.method, m.succeeded]), [['Passkey', false]]);
+      assert.equal((await createFido2MethodsRepo(deps.db).listOfUser(pat.id))[0]!.signCount, before.signCount, 'the stored counter did not go back');
+      void flow;
+
+      // The genuine authenticator is ahead of the stored counter: it still signs in.
+      await mine.context.clearCookies();
+      const again = await startFlow(mine.page);
+      await mine.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      assert.deepEqual((await finish(mine.page, again)).amr, ['swk', 'mfa']);
+    });
+  });
+}
