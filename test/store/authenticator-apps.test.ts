@@ -247,6 +247,19 @@ for (const dialect of dialects) {
       assert.equal(done.kind, 'done', 'the password was kept: the right code completes the sign-in');
     });
 
+    it('a code sent before any other factor is not even checked: the password page, nothing counted, the step not spent', async () => {
+      const { user, key } = await userWithApp('ursula');
+      clock.advance(60);
+      const req = request();
+      await submitUsername(deps, req, user.userPrincipalName);
+      const code = codeAt(key, clock.now().getTime());
+      const view = await submitOtp(deps, req, code);
+      assert.equal(view.kind, 'password');
+      assert.equal((await createFailureCountersRepo(deps.db).listCountersWithPrefix(`otp:`)).filter((c) => c.key.includes(user.id)).length, 0);
+      const out = await verifyAuthenticatorCode(deps, { subject: userSubject(user.id), userId: user.id, code, ipAddress: null });
+      assert.equal(out.ok, true, 'the code was not spent by the early submission');
+    });
+
     it('wrong codes are counted under their own factor in the store, not reset by a right password, and throttle the right code', async () => {
       const { user, key } = await userWithApp('quinn');
       clock.advance(60);
