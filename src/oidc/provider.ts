@@ -1,8 +1,11 @@
 // Builds the oidc-provider instance: Entra's paths at the origin, keys from the store, our adapter, account
-// lookup, client-secret check through keyed hashes, and Graph tokens for client credentials (MICROSOFT-CLIENTS.md §1).
+// lookup, client-secret check through keyed hashes, and Graph tokens: application permissions (`roles`) for client
+// credentials (MICROSOFT-CLIENTS.md §1), delegated permissions (`scp`) for a signed-in user.
 
 import { randomBytes } from 'node:crypto';
 import Provider, { errors, type AdapterPayload, type Configuration, type JWKS, type KoaContextWithOIDC } from 'oidc-provider';
+import { delegatedPermissionsOf, graphScopeValues, readGraphScopes, type GraphScopeOptions, type RequestedGraphScopes } from '../domain/authz/graph-scopes.js';
+import { APPLICATION_PERMISSION_NAMES } from '../domain/authz/permissions.js';
 import { ACR_MFA, ACR_PASSWORD } from '../domain/signin/factors.js';
 import { verifyClientSecret } from '../services/applications.js';
 import type { Deps } from '../services/deps.js';
@@ -13,6 +16,8 @@ import { createAdapterFactory } from './adapter.js';
 import { createFindAccount, type GatepassAccount } from './claims.js';
 
 export const GRAPH = 'https://graph.microsoft.com';
+
+const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email'];
 
 export const ROUTES = {
   authorization: '/oauth2/v2.0/authorize',
@@ -85,10 +90,17 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
   const { issuer } = deps.config;
   const https = issuer.startsWith('https:');
   const apps = createApplicationsRepo(deps.db);
-  const graphResourceFor = (scope?: unknown) => {
-    const s = new Set(String(scope ?? '').split(' '));
-    return s.has(`${GRAPH}/.default`) || s.has(`${issuer}/.default`) ? GRAPH : undefined;
+  // `<issuer>/.default` names Graph too: some scripts take the authority for the resource.
+  const scopeOptions: GraphScopeOptions = { oidcScopes: new Set(OIDC_SCOPES), graphAliases: [issuer] };
+  /** The Graph part of a `scope` parameter; a value Entra would refuse is refused here, naming it. */
+  const requestedGraph = (scope: unknown): RequestedGraphScopes => {
+    const reading = readGraphScopes(typeof scope === 'string' ? scope : undefined, scopeOptions);
+    if (reading.ok) return reading.graph;
+    const { problem } = reading;
+    if (problem.kind === 'unknownResource') throw new errors.InvalidTarget(problem.message);
+    throw new errors.InvalidScope(problem.message, problem.scope);
   };
+  const applicationPermissions = new Set(APPLICATION_PERMISSION_NAMES);
   const placeholderSecret = randomBytes(32).toString('base64url');
   const nowSeconds = () => Math.floor(deps.clock.now().getTime() / 1000);
   /**
@@ -118,7 +130,7 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     routes: ROUTES,
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     responseTypes: ['code'],
-    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    scopes: OIDC_SCOPES,
     claims: {
       // acr, amr and auth_time are standalone claims in oidc-provider (sent only when asked for with the claims
       // parameter); Entra always puts them in the ID token, so they ride on the openid scope.
@@ -162,14 +174,15 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
       const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(client.clientId);
       const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
       if (client['gatepass_require_consent'] === true) return existing;
-      // First-party apps (created by an administrator without --require-consent): no consent screen.
+      // First-party apps (created by an administrator without --require-consent) are admin-consented: no consent
+      // screen, every requested OIDC scope and delegated Graph permission is granted (the user's roles still bound
+      // what a Graph permission reaches, in authorize).
       const grant = existing ?? new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: ctx.oidc.session!.accountId! });
-      const requested = [...ctx.oidc.requestParamScopes];
-      grant.addOIDCScope(requested.filter((s) => !s.includes('/')).join(' '));
+      grant.addOIDCScope([...ctx.oidc.requestParamOIDCScopes].join(' '));
       const claims = ctx.oidc.requestParamClaims;
       if (claims) grant.addOIDCClaims([...claims]);
-      const resource = graphResourceFor(ctx.oidc.params?.scope);
-      if (resource) grant.addResourceScope(resource, `${GRAPH}/.default ${issuer}/.default`);
+      const graph = requestedGraph(ctx.oidc.params?.scope);
+      if (graph.values.length > 0) grant.addResourceScope(GRAPH, graph.values.join(' '));
       await grant.save();
       return grant;
     },
@@ -193,21 +206,25 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
       resourceIndicators: {
         enabled: true,
         // MSAL and most scripts never send `resource`: derive it from "<resource>/.default".
+        // Named Graph permissions (full or bare) also make Graph the resource, as in Entra.
         defaultResource: async (ctx, _client, oneOf) => {
-          const r = oneOf ?? graphResourceFor(ctx.oidc.params?.scope);
-          if (!r && ctx.oidc.params?.grant_type === 'client_credentials')
-            // Entra: AADSTS1002012
+          if (oneOf) return oneOf;
+          const scope = ctx.oidc.params?.scope;
+          const graph = requestedGraph(scope);
+          if (ctx.oidc.params?.grant_type === 'client_credentials' && !graph.isDefault)
+            // Entra: AADSTS1002012 (named permissions are for delegated flows only)
             throw new errors.InvalidScope(
               'client credential flows must ask for <resource>/.default, e.g. https://graph.microsoft.com/.default',
-              String(ctx.oidc.params?.scope ?? ''),
+              String(scope ?? ''),
             );
-          return r as string;
+          return graph.values.length > 0 ? GRAPH : undefined;
         },
         useGrantedResource: async () => true,
-        getResourceServerInfo: async (_ctx, resource) => {
+        getResourceServerInfo: async (ctx, resource) => {
           if (resource !== GRAPH) throw new errors.InvalidTarget(`unknown resource ${resource}`);
+          requestedGraph(ctx.oidc.params?.scope); // an explicit `resource` skips defaultResource, not the scope check
           return {
-            scope: `${GRAPH}/.default ${issuer}/.default`,
+            scope: graphScopeValues(scopeOptions).join(' '),
             audience: GRAPH,
             accessTokenTTL: minutes(deps.config.accessTokenMinutes),
             accessTokenFormat: 'jwt',
@@ -221,7 +238,8 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
         const app = await apps.findApplicationMetadataByAppId(token.clientId!);
         if (!app) return undefined;
         return {
-          roles: app.permissions,
+          // Self-only delegated names (User.Read …) have no application form in Graph: never in `roles`.
+          roles: app.permissions.filter((p) => applicationPermissions.has(p)),
           tid: deps.tenant.id,
           appid: app.appId,
           azp: app.appId,
@@ -231,8 +249,12 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
         };
       }
       if (token.kind === 'AccessToken' && 'accountId' in token && token.accountId) {
-        // TODO(#4): delegated Graph permissions (scp) limited by the user's roles.
-        return { oid: token.accountId, tid: deps.tenant.id, idtyp: 'user', appid: token.clientId, azp: token.clientId, ver: '1.0' };
+        const user = { oid: token.accountId, tid: deps.tenant.id, idtyp: 'user', appid: token.clientId, azp: token.clientId, ver: '1.0' };
+        if (token.resourceServer?.audience !== GRAPH) return user;
+        // Entra's `scp`: the granted permission names, space-separated. What they reach is bounded by the user's
+        // directory roles at each request (authorize), so an admin scope does nothing for a user without a role.
+        const scp = delegatedPermissionsOf((token.scope ?? '').split(' '), scopeOptions);
+        return scp.length > 0 ? { ...user, scp: scp.join(' ') } : user;
       }
       return undefined;
     },

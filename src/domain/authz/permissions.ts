@@ -89,7 +89,10 @@ export const SENSITIVE_USER_ACTIONS: ReadonlySet<Action> = new Set<Action>([
 
 export interface GraphPermission {
   readonly actions: readonly Action[];
-  /** A delegated-only scope that reaches only the signed-in user's own object (User.Read). */
+  /**
+   * A delegated-only scope that reaches only the signed-in user's own object (User.Read). Graph has no application
+   * permission of that name, so an application can never hold it (APPLICATION_PERMISSION_NAMES).
+   */
   readonly selfOnly?: boolean;
 }
 
@@ -147,6 +150,10 @@ export const GRAPH_PERMISSIONS: Readonly<Record<string, GraphPermission>> = {
     ],
   },
   'UserAuthenticationMethod.Read': { actions: METHODS_READ, selfOnly: true },
+  // Delegated self-service write (Security info's Graph form): reading one's own methods goes through authorize; the
+  // delete of one's own method is decided on the /me path by this scope (selfContext in the /me method routes),
+  // because the shared rules refuse credential changes "on self" to administrators (NOT_ON_SELF_ACTIONS).
+  'UserAuthenticationMethod.ReadWrite': { actions: METHODS_READ, selfOnly: true },
   'UserAuthenticationMethod.Read.All': { actions: METHODS_READ },
   'UserAuthenticationMethod.ReadWrite.All': { actions: METHODS_WRITE },
   'Policy.Read.All': { actions: POLICY_READ },
@@ -167,6 +174,14 @@ export const GRAPH_PERMISSIONS: Readonly<Record<string, GraphPermission>> = {
     actions: [`${D}/roleDefinitions/allProperties/allTasks`, `${D}/roleAssignments/allProperties/allTasks`, ...ROLE_READ],
   },
 };
+
+/** Every name a delegated token (`scp`) may carry: the whole catalogue. */
+export const DELEGATED_PERMISSION_NAMES: readonly string[] = Object.freeze(Object.keys(GRAPH_PERMISSIONS));
+
+/** Names an application may hold as application permissions (`roles`): the catalogue minus the self-only scopes. */
+export const APPLICATION_PERMISSION_NAMES: readonly string[] = Object.freeze(
+  Object.entries(GRAPH_PERMISSIONS).filter(([, p]) => p.selfOnly !== true).map(([name]) => name),
+);
 
 export interface RoleDefinition {
   readonly templateId: string;
