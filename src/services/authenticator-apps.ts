@@ -93,7 +93,7 @@ export function parseAppName(entered: unknown): string {
 
 /** Entra's audit entry for a user who registered an authenticator app (ENTRA-REFERENCE §7.1's pattern). */
 function registeredEntry(user: AppOwner, method?: { id: string; displayName: string }): AuditEntry {
-  return { ...securityInfoEntry('registered', 'User', 'softwareOath', user, user.id, method), resultReason: 'User registered Software Oath Token' };
+  return securityInfoEntry('registered', 'User', 'softwareOath', user, user.id, method);
 }
 
 export interface ConfirmAppInput {

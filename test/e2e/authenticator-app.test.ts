@@ -175,7 +175,7 @@ for (const dialect of dialects) {
       const row = await deps.db.selectFrom('software_oath_methods').selectAll().where('user_id', '=', nora.id).executeTakeFirstOrThrow();
       assert.ok(!JSON.stringify(row).includes(noraKey), 'the key is not in clear in the database');
       const registered = (await auditRows(deps, { activity: 'User registered security info' })).filter((r) => r.targets[0]?.id === nora.id && r.result === 'success');
-      assert.deepEqual(registered.map((r) => r.reason), ['User registered Software Oath Token']);
+      assert.deepEqual(registered.map((r) => r.reason), ['User registered Software Oath Token method']);
 
       // Sign out of /my and of the provider session.
       await page.goto(`${s.url}/my`);

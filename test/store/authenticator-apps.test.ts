@@ -169,7 +169,7 @@ for (const dialect of dialects) {
         const success = audit.filter((e) => e.result === 'success');
         assert.equal(success.length, 1);
         assert.equal(success[0]!.activityDisplayName, 'User registered security info');
-        assert.equal(success[0]!.resultReason, 'User registered Software Oath Token');
+        assert.equal(success[0]!.resultReason, 'User registered Software Oath Token method');
         assert.equal(success[0]!.category, 'UserManagement');
         assert.equal(success[0]!.loggedByService, 'Authentication Methods');
         assert.equal((success[0]!.targetResources as { id: string }[])[0]?.id, user.id);

@@ -126,9 +126,15 @@ export function toGraphSignIn(s: SignInRecord): Record<string, unknown> {
     authenticationDetails: s.methods.map((m) => ({
       authenticationMethod: m.method,
       succeeded: m.succeeded,
-      authenticationStepResultDetail: m.detail ?? (m.succeeded ? 'Correct password' : 'Invalid username or password or Invalid on-premise username or password.'),
+      authenticationStepResultDetail: m.detail ?? defaultStepDetail(m.method, m.succeeded),
     })),
   };
+}
+
+/** Entra's step details when the service gave none: the password's own wording, the second factors' common one. */
+function defaultStepDetail(method: string, succeeded: boolean): string {
+  if (method === 'Password') return succeeded ? 'Correct password' : 'Invalid username or password or Invalid on-premise username or password.';
+  return succeeded ? 'MFA successfully completed' : 'Authentication failed';
 }
 
 /** A stored row as a SignInRecord, for the filtered, paged listing (audit-query.ts). */
