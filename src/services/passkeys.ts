@@ -140,6 +140,8 @@ export async function registerPasskey(deps: Deps, ctx: RequestContext, user: Use
   }
   if (!verified.verified) throw registrationRefused('The passkey could not be verified. Try again.');
   const info = verified.registrationInfo;
+  // The id the browser reports must be the one the authenticator attested (the library checks only the latter).
+  if (info.credential.id !== (parsed.response as { id: string }).id) throw registrationRefused('The passkey answer names another credential than the one created. Try again.');
   const method: Fido2MethodRecord = {
     id: newId(),
     userId: user.id,
