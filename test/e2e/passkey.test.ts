@@ -2,7 +2,9 @@
 // with password + pass, lands on Security info, registers a passkey (user verification, discoverable, a random user
 // handle), cannot register the same authenticator twice, signs out, then signs in with the passkey alone from the
 // first page (amr swk + mfa) and after the password; a cloned authenticator (an older counter) is refused and the
-// sign-in log names the passkey. WebAuthn needs a domain: the server listens on 127.0.0.1, the browser and the
+// sign-in log names the passkey; a passkey an administrator deleted is refused. (Chromium's virtual authenticator
+// always counts, even from 0, so synced passkeys that stay at 0 are tested in test/store/passkeys.test.ts.)
+// WebAuthn needs a domain: the server listens on 127.0.0.1, the browser and the
 // issuer use http://localhost:PORT, so the relying party id is "localhost".
 
 import assert from 'node:assert/strict';
@@ -20,7 +22,7 @@ import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js
 import { dialects } from '../support/databases.js';
 import { auditRows } from '../support/graph-http.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
-import { cliContext, createPasswordUser, createWebApp, launchChromium } from '../support/sign-in-fixtures.js';
+import { cliContext, createDaemonApp, createPasswordUser, createWebApp, launchChromium } from '../support/sign-in-fixtures.js';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -140,11 +142,19 @@ for (const dialect of dialects) {
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL((u) => u.pathname === '/my/security-info');
 
-      await page.goto(`${origin}/my/security-info/passkey`);
+      await page.locator('#add-passkey').click();
+      await page.waitForURL((u) => u.pathname === '/my/security-info/passkey');
       assert.equal(await page.locator('h1').innerText(), 'Add a passkey');
-      await page.getByLabel('Name').fill('Work laptop');
+      await page.getByLabel('Name', { exact: true }).fill('Laptop');
       await page.getByRole('button', { name: 'Create passkey' }).click();
       await page.waitForURL((u) => u.pathname === '/my/security-info');
+      // The name can be edited from the list.
+      await page.getByRole('link', { name: 'Rename Laptop' }).click();
+      await page.waitForURL((u) => u.pathname.endsWith('/rename'));
+      await page.getByLabel('Name', { exact: true }).fill('Work laptop');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.waitForURL((u) => u.pathname === '/my/security-info');
+      assert.match(await page.locator('.method-passkey').innerText(), /Work laptop/);
 
       const stored = await createFido2MethodsRepo(deps.db).listOfUser(pat.id);
       assert.equal(stored.length, 1);
@@ -174,7 +184,7 @@ for (const dialect of dialects) {
     it('the same authenticator cannot register twice (excludeCredentials)', async () => {
       const { page } = mine;
       await page.goto(`${origin}/my/security-info/passkey`);
-      await page.getByLabel('Name').fill('Again');
+      await page.getByLabel('Name', { exact: true }).fill('Again');
       await page.getByRole('button', { name: 'Create passkey' }).click();
       const error = page.locator('#passkey-error');
       await error.waitFor({ state: 'visible' });
@@ -242,6 +252,25 @@ for (const dialect of dialects) {
       const again = await startFlow(mine.page);
       await mine.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
       assert.deepEqual((await finish(mine.page, again)).amr, ['swk', 'mfa']);
+    });
+
+    it('a passkey an administrator deleted through Graph stops working at the next sign-in', async () => {
+      const daemon = await createDaemonApp(deps, ['UserAuthenticationMethod.ReadWrite.All']);
+      const automation = await client.discovery(new URL(origin), daemon.app.appId, daemon.secret.secretText, undefined, { execute: [client.allowInsecureRequests] });
+      const { access_token } = await client.clientCredentialsGrant(automation, { scope: 'https://graph.microsoft.com/.default' });
+      const [passkey] = await createFido2MethodsRepo(deps.db).listOfUser(pat.id);
+      const res = await fetch(`${origin}/v1.0/users/${pat.id}/authentication/fido2Methods/${passkey!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${access_token}` } });
+      assert.equal(res.status, 204);
+
+      await mine.context.clearCookies();
+      await startFlow(mine.page);
+      await mine.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      await mine.page.locator('#error-summary').waitFor();
+      assert.match(await mine.page.locator('#error-summary').innerText(), /not registered here/);
+      assert.equal(await mine.page.locator('h1').innerText(), 'Sign in', 'back on the first page');
+      const log = (await createSignInsRepo(deps.db).listRecentSignIns(50)).find((r) => r.errorCode === 90131);
+      assert.equal(log?.userId, null, 'nobody is named by an unknown passkey');
+      assert.deepEqual(log?.methods.map((m) => [m.method, m.succeeded]), [['Passkey', false]]);
     });
   });
 }
