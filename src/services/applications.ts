@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry, TargetResource } from '../domain/audit.js';
-import { GRAPH_PERMISSIONS } from '../domain/authz/permissions.js';
+import { APPLICATION_PERMISSION_NAMES, GRAPH_PERMISSIONS } from '../domain/authz/permissions.js';
 import { AppError, ensure } from '../domain/errors.js';
 import { isGuid, newId } from '../domain/ids.js';
 import { secretsEqual } from '../domain/secrets.js';
@@ -66,9 +66,11 @@ function validateInput(input: CreateApplicationInput): { permissions: string[]; 
   ensure(input.kind === 'daemon' || input.kind === 'web', 'invalidRequest', { target: 'kind', message: "kind must be 'daemon' or 'web'." });
   const permissions = [...new Set(input.permissions ?? [])];
   for (const p of permissions)
-    ensure(Object.hasOwn(GRAPH_PERMISSIONS, p), 'invalidRequest', {
+    ensure(APPLICATION_PERMISSION_NAMES.includes(p), 'invalidRequest', {
       target: 'permissions',
-      message: `Unknown Graph permission '${p}'. Known: ${Object.keys(GRAPH_PERMISSIONS).join(', ')}.`,
+      message: Object.hasOwn(GRAPH_PERMISSIONS, p)
+        ? `'${p}' is a delegated permission (a user acting on their own account); an application permission is needed, such as '${p.replace(/^(User\.Read|UserAuthenticationMethod\.Read(Write)?)$/, '$1.All')}'.`
+        : `Unknown Graph application permission '${p}'. Known: ${APPLICATION_PERMISSION_NAMES.join(', ')}.`,
     });
   const redirectUris = (input.redirectUris ?? []).map(validateRedirectUri);
   if (input.kind === 'daemon')

@@ -117,7 +117,9 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
     if (!d) return sessionGone(deps, request, reply);
     const req = await requestOf(request, d);
     if (d.prompt.name === 'consent') {
-      const missing = (d.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
+      // The OpenID scopes and the Graph permissions the app asks for (delegated: it acts as this user).
+      const resourceScopes = Object.values((d.prompt.details.missingResourceScopes as Record<string, string[]> | undefined) ?? {}).flat();
+      const missing = [...((d.prompt.details.missingOIDCScope as string[] | undefined) ?? []), ...resourceScopes];
       return sendHtml(reply, 200, consentPage({ uid: d.uid, csrf: csrfTokenFor(deps, d.uid), clientName: req.app.displayName }, missing));
     }
     return render(request, reply, d, req, await currentView(deps, req));

@@ -119,6 +119,9 @@ for (const dialect of dialects) {
         const consentPath = new URL(next.location, s.url).pathname;
         const consent = await get(flow, `${s.url}${consentPath}`);
         assert.match(consent.html, /Permissions requested/);
+        // The user sees every Graph permission the app would act with on their behalf.
+        for (const name of scope.split(' ').filter((x) => x.includes('/')).map((x) => x.split('/').pop()!))
+          assert.match(consent.html, new RegExp(`<li>[^<]*\\b${name.replace(/\./g, '\\.')}</li>`), `the consent page lists ${name}`);
         flow.uid = consentPath.split('/').pop()!;
         flow.csrf = /name="csrf" value="([^"]+)"/.exec(consent.html)![1]!;
         step = await postStep(flow, s.url, 'consent', { decision: 'accept' });
@@ -291,8 +294,12 @@ for (const dialect of dialects) {
       }
     });
 
-    it('never puts a self-only delegated name in an application token (roles)', async () => {
-      const { app, secret } = await createApplication(deps, cliContext(), { displayName: 'Daemon with User.Read', kind: 'daemon', permissions: ['User.Read.All', 'User.Read'] });
+    it('never gives an application a self-only delegated name, and client credentials take .default only', async () => {
+      await assert.rejects(
+        createApplication(deps, cliContext(), { displayName: 'Daemon with User.Read', kind: 'daemon', permissions: ['User.Read.All', 'User.Read'] }),
+        (e: { status?: number; target?: string; message?: string }) => e.status === 400 && e.target === 'permissions' && /'User\.Read' is a delegated permission.*'User\.Read\.All'/.test(e.message ?? ''),
+      );
+      const { app, secret } = await createApplication(deps, cliContext(), { displayName: 'Daemon', kind: 'daemon', permissions: ['User.Read.All'] });
       const tokens = await token({ clientId: app.appId, secret: secret!.secretText }, { grant_type: 'client_credentials', scope: `${GRAPH}/.default` });
       assert.deepEqual(decodeJwt(tokens.access_token).roles, ['User.Read.All']);
       // Named permissions are for delegated flows; client credentials take .default only (AADSTS1002012).
