@@ -254,6 +254,57 @@ for (const dialect of dialects) {
       assert.deepEqual((await finish(mine.page, again)).amr, ['swk', 'mfa']);
     });
 
+    it('the options endpoints answer JSON refusals naming the field; a bad registration answer re-shows the page with its error', async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await startFlow(page);
+      const url = new URL(page.url());
+      const csrf = await page.locator('#passkey-form input[name="csrf"]').getAttribute('value');
+      const options = (data: object) => page.request.post(`${origin}${url.pathname}/passkey/options`, { data });
+      const badCsrf = await options({ csrf: 'nope', mode: 'discoverable' });
+      assert.equal(badCsrf.status(), 403);
+      assert.equal((await badCsrf.json()).target, 'csrf');
+      const badMode = await options({ csrf, mode: 'sideways' });
+      assert.equal(badMode.status(), 400);
+      assert.equal((await badMode.json()).target, 'mode');
+      const tooEarly = await options({ csrf, mode: 'user' });
+      assert.equal(tooEarly.status(), 409, 'no username yet');
+      const ok = await options({ csrf, mode: 'discoverable' });
+      assert.equal(ok.status(), 200);
+      const body = (await ok.json()) as { challenge: string; rpId: string; userVerification: string; allowCredentials?: unknown };
+      assert.equal(body.rpId, 'localhost');
+      assert.equal(body.userVerification, 'required');
+      assert.equal(body.allowCredentials, undefined);
+      const otherInteraction = await context.request.post(`${origin}/signin/not-this-one/passkey/options`, { data: { csrf, mode: 'discoverable' } });
+      assert.equal(otherInteraction.status(), 400);
+
+      const signedOut = await page.request.post(`${origin}/my/security-info/passkey/options`, { data: { csrf: 'x' } });
+      assert.equal(signedOut.status(), 401);
+      await context.close();
+
+      // Pat's session (a pass sign-in a few minutes ago) may still add methods: a forged answer is refused on the page.
+      await mine.context.clearCookies();
+      const issued = await issueTemporaryAccessPass(deps, cliContext(), pat.id, { isUsableOnce: true });
+      await mine.page.goto(`${origin}/my/security-info/passkey`);
+      await username(mine.page, pat.userPrincipalName);
+      await password(mine.page, patPassword);
+      assert.equal(await mine.page.locator('h1').innerText(), 'Enter Temporary Access Pass', 'a live pass is asked before the passkey');
+      await mine.page.getByLabel('Temporary Access Pass', { exact: true }).fill(issued.temporaryAccessPass);
+      await mine.page.getByRole('button', { name: 'Sign in' }).click();
+      await mine.page.waitForURL((u) => u.pathname === '/my/security-info/passkey');
+      const myCsrf = await mine.page.locator('#passkey-form input[name="csrf"]').getAttribute('value');
+      const wrongCsrf = await mine.page.request.post(`${origin}/my/security-info/passkey/options`, { data: { csrf: 'x' } });
+      assert.equal(wrongCsrf.status(), 403);
+      assert.equal((await wrongCsrf.json()).target, 'csrf');
+      const forged = await mine.page.request.post(`${origin}/my/security-info/passkey`, { form: { csrf: myCsrf!, displayName: 'Forged', credential: '{"id":"x"}' } });
+      assert.equal(forged.status(), 400);
+      assert.match(await forged.text(), /passkey answer is missing or not valid/);
+      const longName = await mine.page.request.post(`${origin}/my/security-info/passkey`, { form: { csrf: myCsrf!, displayName: 'n'.repeat(201), credential: '' } });
+      assert.equal(longName.status(), 400);
+      assert.match(await longName.text(), /at most 200 characters/);
+      assert.equal((await createFido2MethodsRepo(deps.db).listOfUser(pat.id)).length, 1);
+    });
+
     it('a passkey an administrator deleted through Graph stops working at the next sign-in', async () => {
       const daemon = await createDaemonApp(deps, ['UserAuthenticationMethod.ReadWrite.All']);
       const automation = await client.discovery(new URL(origin), daemon.app.appId, daemon.secret.secretText, undefined, { execute: [client.allowInsecureRequests] });
