@@ -168,6 +168,11 @@ export async function registerPasskey(deps: Deps, ctx: RequestContext, user: Use
   });
 }
 
+/** One of the user's own passkeys, or undefined. */
+export async function findPasskeyOfUser(deps: Pick<Deps, 'db'>, user: UserRecord, id: string): Promise<Fido2MethodRecord | undefined> {
+  return createFido2MethodsRepo(deps.db).find(user.id, id);
+}
+
 /** Renames one of the user's passkeys (harmless: no method-change rights needed). */
 export async function renamePasskey(deps: Deps, user: UserRecord, id: string, displayName: unknown): Promise<void> {
   const name = passkeyName(displayName);

@@ -7,8 +7,7 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isAppError } from '../domain/errors.js';
 import type { Deps } from '../services/deps.js';
-import { passkeyRegistrationOptions, registerPasskey, renamePasskey } from '../services/passkeys.js';
-import { createFido2MethodsRepo } from '../store/repos/fido2-methods.js';
+import { findPasskeyOfUser, passkeyRegistrationOptions, registerPasskey, renamePasskey } from '../services/passkeys.js';
 import { methodChangeGate, sendPage, type MySessions } from './my-session.js';
 import { signInErrorPage } from './views/error-page.js';
 import { addPasskeyPage, renamePasskeyPage } from './views/passkey-pages.js';
@@ -87,7 +86,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: Deps, my: MySe
   app.get<{ Params: { id: string } }>(`${ADD_PATH}/:id/rename`, async (request, reply) => {
     const signed = await my.requireSignedIn(request, reply, '/my/security-info');
     if (!signed) return reply;
-    const method = await createFido2MethodsRepo(deps.db).find(signed.user.id, request.params.id);
+    const method = await findPasskeyOfUser(deps, signed.user, request.params.id);
     if (!method) return notFound(reply, request.id);
     return sendPage(reply, 200, renamePasskeyPage({ csrf: signed.session.csrf, id: method.id, displayName: method.displayName }));
   });

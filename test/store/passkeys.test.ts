@@ -21,7 +21,18 @@ import {
   verifyPasskeyAssertion,
   type PasskeyAssertion,
 } from '../../src/services/passkeys.js';
+import {
+  currentView,
+  passkeySignInOptions,
+  submitPasskey,
+  submitPasskeyDiscoverable,
+  submitPassword,
+  submitUsername,
+  type SignInRequest,
+  type SignInView,
+} from '../../src/services/sign-in.js';
 import { getThrottleState } from '../../src/services/throttle.js';
+import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
 import { createFido2MethodsRepo, type Fido2MethodRecord } from '../../src/store/repos/fido2-methods.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { THROTTLE_RULES } from '../../src/domain/throttle.js';
@@ -298,6 +309,117 @@ for (const dialect of dialects) {
       assert.ok(!refused.ok && (refused.retryAfterSeconds ?? 0) > 0);
       const state = await getThrottleState(deps, user.id);
       assert.equal(state.failures, 0, 'the password counters are untouched');
+    });
+  });
+
+  describe(`passkey sign-in steps (${dialect})`, () => {
+    let t: TestRuntime;
+    let deps: Deps;
+    let origin: string;
+    const PASSWORD = 'a long enough passphrase';
+
+    before(async () => {
+      t = await openTestRuntime(dialect, { GATEPASS_PUBLIC_URL: PUBLIC_URL }, new ManualClock(new Date()));
+      deps = t.runtime.deps;
+      origin = deps.config.issuer;
+    });
+    after(async () => t?.close());
+
+    const request = (): SignInRequest => ({
+      uid: randomUUID(),
+      correlationId: randomUUID(),
+      ipAddress: '203.0.113.7',
+      userAgent: 'test',
+      app: { appId: 'test-app', displayName: 'Test app' },
+    });
+
+    async function withPasskey(name: string) {
+      const user = await createPasswordUser(deps, `${name}-${randomUUID().slice(0, 8)}`, PASSWORD);
+      const authenticator = new SoftAuthenticator({ origin, synced: false });
+      await registerPasskey(deps, userContext(user), user, { credential: JSON.stringify(authenticator.create(await passkeyRegistrationOptions(deps, user))), displayName: name });
+      return { user, authenticator };
+    }
+
+    async function answer(req: SignInRequest, mode: 'user' | 'discoverable', authenticator: SoftAuthenticator): Promise<string> {
+      const options = await passkeySignInOptions(deps, req, mode);
+      assert.ok(options.ok, 'options');
+      return JSON.stringify(authenticator.get(options.options));
+    }
+
+    const logOf = async (correlationId: string) => (await createSignInsRepo(deps.db).listRecentSignIns(200)).find((r) => r.correlationId === correlationId);
+    const done = (v: SignInView) => (v.kind === 'done' ? v.login : assert.fail(`expected done, got ${v.kind}: ${JSON.stringify(v)}`));
+
+    it('after the password, the passkey step completes a multi-factor sign-in; the log names Password and Passkey', async () => {
+      const { user, authenticator } = await withPasskey('pia');
+      const req = request();
+      assert.equal((await passkeySignInOptions(deps, req, 'user')).ok, false, 'no username yet');
+      await submitUsername(deps, req, user.userPrincipalName);
+      assert.equal((await submitPassword(deps, req, PASSWORD)).kind, 'passkey');
+      const login = done(await submitPasskey(deps, req, await answer(req, 'user', authenticator)));
+      assert.deepEqual(login.amr, ['pwd', 'swk', 'mfa']);
+      assert.equal(login.accountId, user.id);
+      assert.deepEqual((await logOf(req.correlationId))?.methods.map((m) => m.method), ['Password', 'Passkey']);
+    });
+
+    it('a passkey that does not verify forgets the password too; a malformed answer keeps the step', async () => {
+      const { user, authenticator } = await withPasskey('quin');
+      const req = request();
+      await submitUsername(deps, req, user.userPrincipalName);
+      await submitPassword(deps, req, PASSWORD);
+      const malformed = await submitPasskey(deps, req, 'not json');
+      assert.equal(malformed.kind, 'passkey');
+      assert.ok(malformed.kind === 'passkey' && /not valid/.test(malformed.error ?? ''));
+      const noUv = new SoftAuthenticator({ origin, userVerified: false });
+      noUv.credentials.push(authenticator.credentials[0]!);
+      const failed = await submitPasskey(deps, req, await answer(req, 'user', noUv));
+      assert.equal(failed.kind, 'password', 'back to the first factor');
+      assert.ok(failed.kind === 'password' && /could not be verified/.test(failed.error ?? ''));
+      const log = (await createSignInsRepo(deps.db).listRecentSignIns(200)).filter((r) => r.correlationId === req.correlationId).map((r) => r.errorCode);
+      assert.deepEqual(log.sort(), [90130, 90134]);
+    });
+
+    it('from the first page: the passkey names its user, binds the interaction and alone is multi-factor', async () => {
+      const { user, authenticator } = await withPasskey('rae');
+      const req = request();
+      const login = done(await submitPasskeyDiscoverable(deps, req, await answer(req, 'discoverable', authenticator)));
+      assert.equal(login.accountId, user.id);
+      assert.deepEqual(login.amr, ['swk', 'mfa']);
+      const log = await logOf(req.correlationId);
+      assert.equal(log?.userId, user.id);
+      assert.equal(log?.errorCode, 0);
+      assert.deepEqual(log?.methods.map((m) => m.method), ['Passkey']);
+
+      // An interaction already bound to another account is not taken over by a passkey.
+      const other = await withPasskey('sol');
+      const bound = request();
+      await submitUsername(deps, bound, other.user.userPrincipalName);
+      const refused = await submitPasskeyDiscoverable(deps, bound, await answer(bound, 'discoverable', authenticator));
+      assert.ok(refused.kind === 'refused' && refused.errorCode === 90100);
+
+      // A passkey nobody registered: back on the first page, nobody named in the log.
+      const stray = new SoftAuthenticator({ origin });
+      stray.create(await passkeyRegistrationOptions(deps, user));
+      const unknown = request();
+      const view = await submitPasskeyDiscoverable(deps, unknown, await answer(unknown, 'discoverable', stray));
+      assert.ok(view.kind === 'username' && /not registered here/.test(view.error ?? ''));
+      const unknownLog = await logOf(unknown.correlationId);
+      assert.equal(unknownLog?.errorCode, 90131);
+      assert.equal(unknownLog?.userId, null);
+    });
+
+    it('a cloned authenticator ends the interaction (90133), logged against its user', async () => {
+      const { user, authenticator } = await withPasskey('tess');
+      const first = request();
+      done(await submitPasskeyDiscoverable(deps, first, await answer(first, 'discoverable', authenticator)));
+      authenticator.credentials[0]!.signCount = 1; // the counter it already used
+      const req = request();
+      const view = await submitPasskeyDiscoverable(deps, req, await answer(req, 'discoverable', authenticator));
+      assert.ok(view.kind === 'refused' && view.errorCode === 90133 && view.status === 403, JSON.stringify(view));
+      const log = await logOf(req.correlationId);
+      assert.equal(log?.userId, user.id);
+      assert.equal(log?.errorCode, 90133);
+      const after = await currentView(deps, req);
+      assert.ok(after.kind === 'refused' && after.errorCode === 90101, 'nothing more happens in this interaction');
     });
   });
 
