@@ -32,6 +32,8 @@ import { attemptFailed, beginAttempt, giveBack, userSubject } from './throttle.j
 export const PASSKEY_CHALLENGE_TTL_MS = 5 * 60 * 1000;
 export const PASSKEY_NAME_MAX_LENGTH = 200;
 const RP_NAME = 'Gatepass';
+/** WebAuthn's AuthenticatorTransport values: the browser reports them; anything else is not kept. */
+const KNOWN_TRANSPORTS: ReadonlySet<string> = new Set(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
 
 /** Which ceremony a challenge belongs to: the user registering, or one sign-in interaction (its uid). */
 export type ChallengeScope = { kind: 'registration'; userId: string } | { kind: 'signIn'; uid: string };
@@ -150,7 +152,7 @@ export async function registerPasskey(deps: Deps, ctx: RequestContext, user: Use
     signCount: info.credential.counter,
     displayName,
     aaguid: info.aaguid,
-    transports: info.credential.transports ?? [],
+    transports: (info.credential.transports ?? []).filter((t) => KNOWN_TRANSPORTS.has(t)),
     deviceType: info.credentialDeviceType,
     backedUp: info.credentialBackedUp,
     // No trust path can be verified without attestation roots (see the top of this file).

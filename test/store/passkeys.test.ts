@@ -179,8 +179,11 @@ for (const dialect of dialects) {
       for (const bad of [undefined, '', 'not json', '{}', JSON.stringify({ id: 'a', rawId: 'a', type: 'public-key', response: {} })])
         await rejectsWith(registerPasskey(deps, userContext(user), user, { credential: bad, displayName: 'x' }), 400, 'credential');
       assert.equal((await createFido2MethodsRepo(deps.db).listOfUser(user.id)).length, 0);
-      const method = await registerPasskey(deps, userContext(user), user, { credential: ok, displayName: '' });
+      const odd = JSON.parse(ok) as { response: { transports: string[] } };
+      odd.response.transports = ['internal', 'usb', '<script>', 'x'.repeat(500)];
+      const method = await registerPasskey(deps, userContext(user), user, { credential: JSON.stringify(odd), displayName: '' });
       assert.equal(method.displayName, 'Passkey', 'an empty name gets a default');
+      assert.deepEqual((await stored(method)).transports, ['internal', 'usb'], 'only WebAuthn transport names are kept');
       await renamePasskey(deps, user, method.id, 'Kitchen tablet');
       assert.equal((await stored(method)).displayName, 'Kitchen tablet');
       await rejectsWith(renamePasskey(deps, user, method.id, 'x'.repeat(201)), 400, 'displayName');
