@@ -28,7 +28,12 @@ function factorLines(name: string, f: FactorThrottleState): string[] {
 
 export function throttleLines(view: ThrottleView | undefined): string[] {
   if (!view) return [];
-  const lines = [...factorLines('passwords', view), ...factorLines('Temporary Access Passes', view.temporaryAccessPass)];
+  const lines = [
+    ...factorLines('passwords', view),
+    ...factorLines('Temporary Access Passes', view.temporaryAccessPass),
+    ...factorLines('authenticator codes', view.authenticatorApp),
+    ...factorLines('passkeys', view.passkey),
+  ];
   if (lines.length === 0) return ['  Sign-in throttle: no recent failures'];
   return ['  Sign-in throttle:', ...lines, '    (gatepass user unlock clears it)'];
 }

@@ -103,10 +103,12 @@ export interface FactorThrottleState {
   addresses: { addressKey: string; failures: number; lastFailureDateTime: string; retryAfterSeconds: number }[];
 }
 
-/** The password counters at the top level; the pass counters, kept apart, under temporaryAccessPass. */
+/** The password counters at the top level; each other factor's counters, kept apart, under its own name. */
 export interface ThrottleState extends FactorThrottleState {
   userId: string;
   temporaryAccessPass: FactorThrottleState;
+  authenticatorApp: FactorThrottleState;
+  passkey: FactorThrottleState;
 }
 
 function waitFor(scope: ThrottleScope, c: CounterValue | undefined, now: Date): number {
@@ -142,8 +144,13 @@ export async function getThrottleState(deps: Pick<Deps, 'db' | 'clock'>, userIdO
   const user = await getUserByIdOrUpn(deps.db, userIdOrUpn);
   const subject = userSubject(user.id);
   const now = deps.clock.now();
-  const password = await factorState(deps.db, subject, 'pw', now);
-  return { userId: user.id, ...password, temporaryAccessPass: await factorState(deps.db, subject, 'tap', now) };
+  const [password, temporaryAccessPass, authenticatorApp, passkey] = await Promise.all([
+    factorState(deps.db, subject, 'pw', now),
+    factorState(deps.db, subject, 'tap', now),
+    factorState(deps.db, subject, 'otp', now),
+    factorState(deps.db, subject, 'passkey', now),
+  ]);
+  return { userId: user.id, ...password, temporaryAccessPass, authenticatorApp, passkey };
 }
 
 /** Clears every failure counter of the user (audited). */

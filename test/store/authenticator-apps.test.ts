@@ -272,7 +272,10 @@ for (const dialect of dialects) {
         assert.equal(view.kind, 'otp', `attempt ${i + 1} is checked`);
       }
       assert.equal(await otpCounter(), allowed);
-      assert.equal((await getThrottleState(deps, user.id)).failures, 0, 'the password counter is apart, and right passwords were given back');
+      const state = await getThrottleState(deps, user.id);
+      assert.equal(state.failures, 0, 'the password counter is apart, and right passwords were given back');
+      assert.equal(state.authenticatorApp.failures, allowed, 'Graph signInThrottle and `gatepass user show` report the code counter');
+      assert.equal(state.temporaryAccessPass.failures + state.passkey.failures, 0);
       const blocked = await submitOtp(deps, await atCodePage(user), codeAt(key, clock.now().getTime()));
       assert.equal(blocked.kind, 'refused');
       assert.equal(blocked.kind === 'refused' && blocked.status, 429);
