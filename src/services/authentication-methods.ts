@@ -83,12 +83,13 @@ const METHOD_NAMES: Record<MethodKind, { reason: string; property: string }> = {
  * `key` names the target when the user could not be loaded (a refusal on an unknown user).
  */
 export function securityInfoEntry(
-  change: 'registered' | 'deleted',
+  change: 'registered' | 'updated' | 'deleted',
   who: Who,
   kind: MethodKind,
   user: Pick<UserRecord, 'id' | 'displayName' | 'userPrincipalName'> | undefined,
   key: string,
   method?: { id: string; displayName: string },
+  previousName?: string,
 ): AuditEntry {
   const { reason, property } = METHOD_NAMES[kind];
   const empty = JSON.stringify('');
@@ -96,13 +97,20 @@ export function securityInfoEntry(
   const properties: ModifiedProperty[] = values.map(([displayName, value]) =>
     change === 'registered'
       ? { displayName, oldValue: empty, newValue: JSON.stringify(value) }
-      : { displayName, oldValue: JSON.stringify(value), newValue: empty },
+      : change === 'deleted'
+        ? { displayName, oldValue: JSON.stringify(value), newValue: empty }
+        : { displayName, oldValue: JSON.stringify(value), newValue: JSON.stringify(value) },
   );
+  // A rename: the display name's old and new values.
+  if (change === 'updated' && method && previousName !== undefined) {
+    const name = properties.find((p) => p.displayName === `${property}.DisplayName`);
+    if (name) name.oldValue = JSON.stringify(previousName);
+  }
   return {
     activityDisplayName: `${who} ${change} security info`,
     category: 'UserManagement',
     loggedByService: SERVICE,
-    operationType: change === 'registered' ? 'Add' : 'Delete',
+    operationType: change === 'registered' ? 'Add' : change === 'updated' ? 'Update' : 'Delete',
     resultReason: who === 'Admin' ? `Admin ${change} ${reason} for user` : `User ${change} ${reason}`,
     targetResources: [user ? userTarget(user, properties) : { id: key, displayName: null, type: 'User' }],
   };

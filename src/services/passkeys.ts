@@ -176,9 +176,16 @@ export async function findPasskeyOfUser(deps: Pick<Deps, 'db'>, user: UserRecord
 }
 
 /** Renames one of the user's passkeys (harmless: no method-change rights needed). */
-export async function renamePasskey(deps: Deps, user: UserRecord, id: string, displayName: unknown): Promise<void> {
+/** Renames one of the user's passkeys, audited as "User updated security info" with the old and new names. */
+export async function renamePasskey(deps: Deps, ctx: RequestContext, user: UserRecord, id: string, displayName: unknown): Promise<void> {
   const name = passkeyName(displayName);
-  if (!(await createFido2MethodsRepo(deps.db).rename(user.id, id, name))) throw new AppError('notFound', { target: 'id', message: 'No such passkey.' });
+  let before: Fido2MethodRecord | undefined;
+  await audited(deps, ctx, () => securityInfoEntry('updated', 'User', 'fido2', user, user.id, before && { id: before.id, displayName: name }, before?.displayName), async (tx, record) => {
+    const repo = createFido2MethodsRepo(tx);
+    before = await repo.find(user.id, id);
+    if (!before || !(await repo.rename(user.id, id, name))) throw new AppError('notFound', { target: 'id', message: 'No such passkey.' });
+    await record(securityInfoEntry('updated', 'User', 'fido2', user, user.id, { id: before.id, displayName: name }, before.displayName));
+  });
 }
 
 /**

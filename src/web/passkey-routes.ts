@@ -97,7 +97,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: Deps, my: MySe
     if (!signed) return my.startSignIn(reply, '/my/security-info');
     if (!my.validCsrf(signed, body.csrf)) return my.refuseCsrf(reply);
     try {
-      await renamePasskey(deps, signed.user, request.params.id, body.displayName);
+      await renamePasskey(deps, signed.ctx, signed.user, request.params.id, body.displayName);
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
       if (e.status === 404) return notFound(reply, request.id);

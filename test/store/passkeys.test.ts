@@ -184,11 +184,16 @@ for (const dialect of dialects) {
       const method = await registerPasskey(deps, userContext(user), user, { credential: JSON.stringify(odd), displayName: '' });
       assert.equal(method.displayName, 'Passkey', 'an empty name gets a default');
       assert.deepEqual((await stored(method)).transports, ['internal', 'usb'], 'only WebAuthn transport names are kept');
-      await renamePasskey(deps, user, method.id, 'Kitchen tablet');
+      await renamePasskey(deps, userContext(user), user, method.id, 'Kitchen tablet');
       assert.equal((await stored(method)).displayName, 'Kitchen tablet');
-      await rejectsWith(renamePasskey(deps, user, method.id, 'x'.repeat(201)), 400, 'displayName');
+      await rejectsWith(renamePasskey(deps, userContext(user), user, method.id, 'x'.repeat(201)), 400, 'displayName');
       const stranger = await createPasswordUser(deps, `sam-${randomUUID().slice(0, 8)}`, 'a long enough passphrase');
-      await rejectsWith(renamePasskey(deps, stranger, method.id, 'mine now'), 404, 'id');
+      await rejectsWith(renamePasskey(deps, userContext(stranger), stranger, method.id, 'mine now'), 404, 'id');
+      const renames = await auditRows(deps, { activity: 'User updated security info' });
+      const mine = renames.find((r) => r.targets[0]?.id === user.id && r.result === 'success');
+      assert.equal(mine?.reason, 'User updated Fido2 Authentication Method');
+      assert.deepEqual(mine?.targets[0]?.modifiedProperties?.find((p) => p.displayName === 'Fido2.DisplayName'), { displayName: 'Fido2.DisplayName', oldValue: JSON.stringify('Passkey'), newValue: JSON.stringify('Kitchen tablet') });
+      assert.ok(renames.some((r) => r.result === 'failure' && r.targets[0]?.id === stranger.id), 'a refused rename is audited too');
     });
 
     it('sign-in options: the bound user’s passkeys are allowed; from the first page none are listed', async () => {
