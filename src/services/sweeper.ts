@@ -1,4 +1,4 @@
-// Removes expired rows (OIDC sessions, codes and tokens; failure counters) on a timer.
+// Removes expired rows (OIDC sessions, codes and tokens; failure counters; unanswered WebAuthn challenges) on a timer.
 
 import type { Clock } from '../domain/clock.js';
 import type { Db } from '../store/db.js';
@@ -8,7 +8,8 @@ export async function sweepExpired(db: Db, now: Date): Promise<number> {
   const ms = now.getTime();
   const a = await db.deleteFrom('oidc_payloads').where('expires_at', 'is not', null).where('expires_at', '<', ms).executeTakeFirst();
   const b = await db.deleteFrom('failure_counters').where('expires_at', '<', ms).executeTakeFirst();
-  return Number(a.numDeletedRows) + Number(b.numDeletedRows);
+  const c = await db.deleteFrom('webauthn_challenges').where('expires_at', '<', ms).executeTakeFirst();
+  return Number(a.numDeletedRows) + Number(b.numDeletedRows) + Number(c.numDeletedRows);
 }
 
 export function startSweeper(db: Db, clock: Clock, log: Logger, everyMs = 60_000): () => void {

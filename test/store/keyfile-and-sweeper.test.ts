@@ -39,7 +39,7 @@ describe('server key file', () => {
 
 for (const dialect of dialects) {
   describe(`sweeper on ${dialect}`, () => {
-    it('removes expired OIDC rows and failure counters, and keeps live ones', async () => {
+    it('removes expired OIDC rows, failure counters and WebAuthn challenges, and keeps live ones', async () => {
       const database = await createTestDatabase(dialect);
       after(() => database.drop());
       const runtime = await openRuntime({ config: loadConfig(database.env) });
@@ -55,7 +55,12 @@ for (const dialect of dialects) {
         { key: 'old', failures: 3, last_failure_at: now - 5000, expires_at: now - 1 },
         { key: 'live', failures: 3, last_failure_at: now, expires_at: now + 60_000 },
       ]).execute();
-      assert.equal(await sweepExpired(db, new Date(now)), 2);
+      await db.insertInto('webauthn_challenges').values([
+        { challenge_hash: 'old', purpose: 'authentication', user_id: null, expires_at: now - 1 },
+        { challenge_hash: 'live', purpose: 'registration', user_id: null, expires_at: now + 60_000 },
+      ]).execute();
+      assert.equal(await sweepExpired(db, new Date(now)), 3);
+      assert.deepEqual((await db.selectFrom('webauthn_challenges').select('challenge_hash').execute()).map((r) => r.challenge_hash), ['live']);
       assert.deepEqual((await db.selectFrom('oidc_payloads').select('id_hash').orderBy('id_hash').execute()).map((r) => r.id_hash), ['forever', 'live']);
       assert.deepEqual((await db.selectFrom('failure_counters').select('key').execute()).map((r) => r.key), ['live']);
     });
