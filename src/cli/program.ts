@@ -8,6 +8,7 @@ import { registerBackupCommand } from './backup.js';
 import { fail } from './command.js';
 import { EXIT, CliError } from './errors.js';
 import { registerGroupCommands } from './groups.js';
+import { registerMethodCommands } from './methods.js';
 import { refusePasswordArgument } from './password-input.js';
 import { registerPolicyCommands } from './policy.js';
 import { registerServeCommands } from './serve.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerGroupCommands(program);
   registerAppCommands(program);
   registerTapCommands(program);
+  registerMethodCommands(program);
   registerSessionCommands(program);
   registerBackupCommand(program);
   registerPolicyCommands(program);

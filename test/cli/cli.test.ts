@@ -3,6 +3,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -13,6 +14,8 @@ import { attemptFailed, beginAttempt, userSubject } from '../../src/services/thr
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 import { startTestServer } from '../support/runtime.js';
 import { osUserName } from '../../src/cli/session.js';
+import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
+import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
 import { gatepass, oneJsonObject } from './run-cli.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -141,6 +144,55 @@ for (const dialect of dialects) {
       }
       const again = await gatepass(env, ['backup', file]);
       assert.equal(again.code, 2, 'an existing file is never overwritten');
+    });
+
+    it('method list shows a user’s methods in Graph’s shapes without secrets; method delete removes an app or passkey, audited', async () => {
+      const rt = await openRuntime({ config: loadConfig(env) });
+      const secret = 'JBSWY3DPEHPK3PXPJBSWY3DP';
+      let appId = '';
+      let keyId = '';
+      try {
+        const alice = (await rt.deps.db.selectFrom('users').select('id').where('user_principal_name', '=', 'alice@contoso.test').executeTakeFirstOrThrow()).id;
+        appId = randomUUID();
+        keyId = randomUUID();
+        const now = new Date();
+        await createSoftwareOathMethodsRepo(rt.deps.db).insert({ id: appId, userId: alice, secretCiphertext: rt.deps.keyring.encrypt('secret-encryption', secret, `totp:${alice}:${appId}`), displayName: 'Phone', createdAt: now, lastUsedStep: null, lastUsedAt: null });
+        await createFido2MethodsRepo(rt.deps.db).insert({
+          id: keyId, userId: alice, credentialId: randomUUID(), publicKey: 'pk', signCount: 0, displayName: 'Laptop', aaguid: '00000000-0000-0000-0000-000000000000',
+          transports: [], deviceType: 'singleDevice', backedUp: false, attestationLevel: 'notAttested', rpId: 'localhost', createdAt: now, lastUsedAt: null,
+        });
+      } finally {
+        await rt.close();
+      }
+      const listed = await gatepass(env, ['method', 'list', 'alice@contoso.test', '--json']);
+      assert.equal(listed.code, 0, listed.stderr);
+      const types = (oneJsonObject(listed.stdout).value as { '@odata.type': string; id: string }[]).map((m) => [m['@odata.type'], m.id]);
+      assert.deepEqual(types, [
+        ['#microsoft.graph.passwordAuthenticationMethod', '28c10230-6103-485e-b985-444c60001490'],
+        ['#microsoft.graph.softwareOathAuthenticationMethod', appId],
+        ['#microsoft.graph.fido2AuthenticationMethod', keyId],
+      ]);
+      const text = await gatepass(env, ['method', 'list', 'alice@contoso.test']);
+      assert.match(text.stdout, /Authenticator app +[0-9a-f-]{36} +"Phone"/);
+      assert.match(text.stdout, /Passkey +[0-9a-f-]{36} +"Laptop", device-bound/);
+      assert.ok(!listed.stdout.includes(secret) && !text.stdout.includes(secret), 'no secret is printed');
+
+      const deleted = await gatepass(env, ['method', 'delete', 'alice@contoso.test', appId]);
+      assert.equal(deleted.code, 0, deleted.stderr);
+      assert.match(deleted.stdout, /Deleted the authenticator app/);
+      const unknown = await gatepass(env, ['method', 'delete', 'alice@contoso.test', appId]);
+      assert.equal(unknown.code, 1);
+      assert.match(unknown.stderr, /no authenticator app or passkey/);
+      assert.equal((await gatepass(env, ['method', 'delete', 'alice@contoso.test', keyId, '--json'])).code, 0);
+      const after = oneJsonObject((await gatepass(env, ['method', 'list', 'alice@contoso.test', '--json'])).stdout);
+      assert.equal((after.value as unknown[]).length, 1, 'only the password is left');
+      const check = await openRuntime({ config: loadConfig(env) });
+      try {
+        const rows = await check.deps.db.selectFrom('audit_events').select(['activity_display_name', 'result']).where('activity_display_name', '=', 'Admin deleted security info').execute();
+        assert.deepEqual(rows.map((r) => r.result), ['success', 'success']);
+      } finally {
+        await check.close();
+      }
     });
   });
 }
