@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { secretsEqual } from '../domain/secrets.js';
 import { MY_APP_CLIENT_ID } from '../services/applications.js';
+import { listAuthenticationMethods } from '../services/authentication-methods.js';
 import type { Deps } from '../services/deps.js';
 import { createMySessions, sendPage, type MySession, type MySessions } from './my-session.js';
 import { registerSecurityInfoRoutes } from './security-info-routes.js';
@@ -22,7 +23,8 @@ export function registerMyRoutes(app: FastifyInstance, deps: Deps): MySessions {
     const signed = await my.requireSignedIn(request, reply, '/my');
     if (!signed) return reply;
     const { session, user } = signed;
-    return sendPage(reply, 200, myHomePage({ displayName: user.displayName, userPrincipalName: user.userPrincipalName, hasPassword: user.passwordHash !== null, amr: session.amr, authTime: new Date(session.authTime * 1000), csrf: session.csrf }));
+    const methods = await listAuthenticationMethods(deps, signed.ctx, user.id);
+    return sendPage(reply, 200, myHomePage({ displayName: user.displayName, userPrincipalName: user.userPrincipalName, methods, amr: session.amr, authTime: new Date(session.authTime * 1000), csrf: session.csrf }));
   });
 
   registerSecurityInfoRoutes(app, deps, my);

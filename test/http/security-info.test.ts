@@ -140,6 +140,10 @@ for (const dialect of dialects) {
       assert.match(page.html, /You can add or delete methods until/);
       assert.doesNotMatch(page.html, new RegExp(issued.temporaryAccessPass), 'the pass is never shown again');
       assert.doesNotMatch(page.html, /JBSWY3DPEHPK3PXP/);
+      const home = await sessionFor(user, ['pwd', 'otp', 'mfa']).go('/my');
+      assert.match(home.html, /id="method-apps">1</);
+      assert.match(home.html, /id="method-passkeys">1</);
+      assert.match(home.html, /id="method-tap">usable</);
     });
 
     it('a password-only session is asked to sign in again and cannot delete a method', async () => {

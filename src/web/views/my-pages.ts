@@ -7,7 +7,7 @@ import { errorSummary, esc, layout } from './html.js';
 export interface MyView {
   displayName: string;
   userPrincipalName: string;
-  hasPassword: boolean;
+  methods: AuthenticationMethods;
   amr: string[];
   authTime: Date;
   csrf: string;
@@ -28,7 +28,10 @@ export function myHomePage(v: MyView): string {
 <h2 id="security-info">Security info</h2>
 <p class="hint">The methods you use to sign in.</p>
 <ul aria-labelledby="security-info">
-<li>Password: <span id="method-password">${v.hasPassword ? 'yes' : 'no'}</span></li>
+<li>Password: <span id="method-password">${v.methods.password ? 'yes' : 'no'}</span></li>
+<li>Authenticator apps: <span id="method-apps">${v.methods.apps.length}</span></li>
+<li>Passkeys: <span id="method-passkeys">${v.methods.passkeys.length}</span></li>
+${v.methods.pass ? `<li>Temporary Access Pass: <span id="method-tap">${esc(REASONS[v.methods.pass.usability.methodUsabilityReason] ?? '')}</span></li>` : ''}
 </ul>
 <p><a href="/my/security-info">Manage your security info</a></p>
 <form method="post" action="/my/signout">
