@@ -1,5 +1,6 @@
 // Threat: a stolen database (SQLite file with its -wal, or PostgreSQL rows) must give no password, session id or
-// cookie value, authorization code, refresh or access token, client secret or private key. Runs real flows first.
+// cookie value, authorization code, refresh or access token, client secret, private key or authenticator-app secret.
+// Runs real flows first.
 
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
@@ -12,6 +13,8 @@ import { createKeysRepo } from '../../src/store/repos/keys.js';
 import { dialects } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
+import { beginAuthenticatorAppRegistration, confirmAuthenticatorAppRegistration } from '../../src/services/authenticator-apps.js';
+import * as OTPAuth from 'otpauth';
 import { cliContext, createDaemonApp, createPasswordUser, createWebApp, launchChromium, securityDefaults } from '../support/sign-in-fixtures.js';
 
 const PASSWORD = 'stolen-db-should-not-reveal-this-9';
@@ -132,6 +135,17 @@ for (const dialect of dialects) {
       remember('pass sign-in refresh token', tapTokens.refresh_token);
       for (const c of await tapContext.cookies(s.url)) remember(`cookie ${c.name}`, c.value);
       await tapContext.close();
+
+      // An authenticator app's secret, in every form a thief could use (base32 as typed, hex, base64).
+      const pending = beginAuthenticatorAppRegistration(deps, alice);
+      const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(pending.secretBase32), algorithm: 'SHA1', digits: 6, period: 30 });
+      const userCtx = { ...cliContext(), actor: { kind: 'user' as const, id: alice.id, userPrincipalName: alice.userPrincipalName, displayName: alice.displayName, ipAddress: null } };
+      await confirmAuthenticatorAppRegistration(deps, userCtx, alice, { token: pending.token, code: totp.generate(), displayName: 'Phone' });
+      const raw = Buffer.from(totp.secret.bytes);
+      remember('TOTP secret (base32)', pending.secretBase32);
+      remember('TOTP secret (hex)', raw.toString('hex'));
+      remember('TOTP secret (base64)', raw.toString('base64'));
+      remember('TOTP secret (base64url)', raw.toString('base64url'));
 
       // Key material: the private signing key's `d` and the cookie keys.
       const keys = createKeysRepo(deps.db);
