@@ -2,6 +2,8 @@
 # Runs every test with node's test runner. node:test on Node 20 does not expand globs, so the files are listed here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Types first: tsx runs the code without checking them, so a type error would otherwise pass unnoticed.
+node node_modules/typescript/bin/tsc --noEmit
 mapfile -t files < <(find test -name '*.test.ts' | sort)
 if [ "${#files[@]}" -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
 exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" "${files[@]}"

@@ -3,17 +3,14 @@
 // factor, a password change, done, or a refusal with a reason. State is server-side (sign_in_states), bound to one
 // user, holds verified facts only, and is cleared on failure; every terminal attempt is written to the sign-in log.
 
-import { userTarget } from '../domain/audit.js';
 import { nextStep } from '../domain/signin/next-step.js';
 import type { FactorMethod, SignInRefusal, SignInStep } from '../domain/signin/types.js';
-import { checkPassword } from '../domain/password-policy.js';
 import { secretsEqual } from '../domain/secrets.js';
 import { normalizeCode } from '../domain/totp.js';
 import type { RedemptionRefusal } from '../domain/tap/redeem.js';
 import { createSignInStatesRepo, type SignInStateRecord, type StoredFact } from '../store/repos/sign-in-states.js';
 import type { SignInMethodUse } from '../store/repos/sign-ins.js';
 import { createUsersRepo, type UserRecord } from '../store/repos/users.js';
-import { recordAuditEvent } from './audited.js';
 import { verifyAuthenticatorCode } from './authenticator-apps.js';
 import type { Deps } from './deps.js';
 import { passkeyAuthenticationOptions, verifyPasskeyAssertion, type PasskeyFailure } from './passkeys.js';
