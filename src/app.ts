@@ -53,7 +53,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   });
 
   // Only a flood guard: real throttling of failed sign-ins is counted in the store (see services/throttle).
-  await app.register(rateLimit, { global: true, max: 1200, timeWindow: 60_000 });
+  await app.register(rateLimit, { global: true, max: deps.config.requestsPerMinute, timeWindow: 60_000 });
   await app.register(formbody);
   await app.register(cookie);
 

@@ -193,6 +193,12 @@ export const settings = {
     defaultText: '64',
     parse: integer(1, 10000, 64),
   },
+  requestsPerMinute: {
+    env: 'GATEPASS_REQUESTS_PER_MINUTE',
+    description: 'Flood guard: requests one client address may make per minute before getting 429 (sign-in attempts are throttled separately, per user, in the store).',
+    defaultText: '1200',
+    parse: integer(10, 10_000_000, 1200),
+  },
   methodChangeWindowMinutes: {
     env: 'GATEPASS_METHOD_CHANGE_WINDOW_MINUTES',
     description: 'Security info lets a session add or delete sign-in methods only this many minutes after a multi-factor sign-in; later, the user signs in again.',

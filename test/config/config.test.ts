@@ -54,6 +54,7 @@ describe('configuration', () => {
     assert.equal(c.nodeEnv, 'development');
     assert.equal(c.clockOffsetSeconds, 0);
     assert.equal(c.methodChangeWindowMinutes, 10);
+    assert.equal(c.requestsPerMinute, 1200);
     assert.equal(c.acceptRpIdChange, false);
     assert.equal(c.rpId, 'localhost');
     assert.ok(Object.isFrozen(c), 'the configuration is frozen');
@@ -62,7 +63,7 @@ describe('configuration', () => {
   it('checks a default for every setting in the schema (a new setting must be added above)', () => {
     const c = loadConfig({}) as unknown as Record<string, unknown>;
     for (const key of Object.keys(settings)) assert.ok(key in c, `${key} is in the loaded configuration`);
-    assert.equal(Object.keys(settings).length, 23, 'the schema grew: add the new setting to the defaults test');
+    assert.equal(Object.keys(settings).length, 24, 'the schema grew: add the new setting to the defaults test');
   });
 
   it('parses good non-default values', () => {
