@@ -202,6 +202,15 @@ for (const dialect of dialects) {
       assert.deepEqual(oneKey.body, { '@odata.context': `${METADATA}#users('${alice.id}')/authentication/fido2Methods/$entity`, ...fido2Synced });
       const onePassword = await call('GET', `/users/${alice.id}/authentication/passwordMethods/${PASSWORD_ID}`, reader);
       assert.deepEqual(onePassword.body, { '@odata.context': `${METADATA}#users('${alice.id}')/authentication/passwordMethods/$entity`, ...password });
+
+      // Graph's "Get authenticationMethod": any item of the mixed list by its id, typed.
+      for (const item of [password, tap, oath, fido2]) {
+        const one = await call('GET', `/users/${alice.id}/authentication/methods/${String(item!.id)}`, reader);
+        assert.equal(one.status, 200, one.raw);
+        assert.deepEqual(one.body, { '@odata.context': `${METADATA}#users('${alice.id}')/authentication/methods/$entity`, ...item });
+      }
+      assertError(await call('GET', `/users/${alice.id}/authentication/methods/${newId()}`, reader), 404, 'Request_ResourceNotFound');
+      assertError(await call('GET', `/users/${alice.id}/authentication/methods/${key.id}?$select=id`, reader), 400, 'BadRequest', '$select');
     });
 
     it('a passwordless user with nothing registered has empty lists and no password method', async () => {

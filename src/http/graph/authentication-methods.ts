@@ -128,8 +128,7 @@ const REFUSALS: Record<Segment, { create: string; update: string; itemAllow: str
 
 export function registerAuthenticationMethodRoutes(app: FastifyInstance, deps: Deps): void {
   /** Password (fixed id) when the user has one, the pass, authenticator apps, passkeys; each typed for Kiota's polymorphic parsing. */
-  async function methods(request: FastifyRequest, subject: Subject) {
-    refuseAllOptions(request.query as Query);
+  async function mixed(subject: Subject) {
     const m = await listAuthenticationMethods(deps, subject.ctx, subject.idOrUpn);
     const value = [
       ...(m.password ? [toGraphPassword(m.password)] : []),
@@ -137,7 +136,22 @@ export function registerAuthenticationMethodRoutes(app: FastifyInstance, deps: D
       ...m.apps.map(toGraphSoftwareOath),
       ...m.passkeys.map(toGraphFido2),
     ];
-    return { '@odata.context': contextFor(m.user.id, 'methods'), value };
+    return { userId: m.user.id, value };
+  }
+
+  async function methods(request: FastifyRequest, subject: Subject) {
+    refuseAllOptions(request.query as Query);
+    const { userId, value } = await mixed(subject);
+    return { '@odata.context': contextFor(userId, 'methods'), value };
+  }
+
+  /** Graph's "Get authenticationMethod": one item of the mixed list, of whatever type, with its @odata.type. */
+  async function oneMethod(request: FastifyRequest, subject: Subject, methodId: string) {
+    refuseAllOptions(request.query as Query);
+    const { userId, value } = await mixed(subject);
+    const item = value.find((m) => String(m.id).toLowerCase() === methodId.toLowerCase());
+    if (!item) throw notFoundError(methodId);
+    return { '@odata.context': `${contextFor(userId, 'methods')}/$entity`, ...item };
   }
 
   async function list(request: FastifyRequest, subject: Subject, segment: Segment) {
@@ -166,6 +180,12 @@ export function registerAuthenticationMethodRoutes(app: FastifyInstance, deps: D
     methods(request, adminSubject(request)),
   );
   app.get<{ Querystring: Query }>(`${me}/methods`, { schema: { querystring: AnyQuery } }, (request) => methods(request, meSubject(request)));
+  app.get<{ Params: Static<typeof MethodParams>; Querystring: Query }>(`${users}/methods/:methodId`, { schema: { params: MethodParams, querystring: AnyQuery } }, (request) =>
+    oneMethod(request, adminSubject(request), request.params.methodId),
+  );
+  app.get<{ Params: Static<typeof MeMethodParams>; Querystring: Query }>(`${me}/methods/:methodId`, { schema: { params: MeMethodParams, querystring: AnyQuery } }, (request) =>
+    oneMethod(request, meSubject(request), request.params.methodId),
+  );
   // The mixed list is read-only: a method is added through its own collection.
   for (const path of [`${users}/methods`, `${me}/methods`])
     app.post(path, async (_request, reply) => methodNotAllowed(reply, 'GET', 'Methods are added through their own collection, such as temporaryAccessPassMethods.'));
