@@ -2,7 +2,7 @@
 // `passwordMethods` (list, get), under `/users/{id|upn}` and, for delegated tokens, `/me` (ENTRA-REFERENCE §3).
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import { AppError } from '../../domain/errors.js';
 import { audited } from '../../services/audited.js';
 import {
@@ -20,54 +20,8 @@ import type { Deps } from '../../services/deps.js';
 import type { GuardedContext } from '../../services/guard.js';
 import { toGraphTap } from '../../services/temporary-access-passes.js';
 import { notFoundError } from '../../services/user-lookup.js';
-import { callerOf, contextOf, GRAPH_METADATA } from './common.js';
-
-const DELETE = 'microsoft.directory/users/authenticationMethods/delete';
-
-const UserParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
-const MethodParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }), methodId: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
-const MeMethodParams = Type.Object({ methodId: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
-const AnyQuery = Type.Object({}, { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) });
-
-type Query = Static<typeof AnyQuery>;
-
-/** The auth-method endpoints "do not support optional query parameters": any $option is a 400 naming it. */
-function refuseAllOptions(query: Query): void {
-  for (const key of Object.keys(query))
-    if (key.startsWith('$')) throw new AppError('invalidQuery', { target: key, message: `Query option '${key}' is not supported: this resource does not support optional query parameters.` });
-}
-
-function methodNotAllowed(reply: FastifyReply, allow: string, message: string): never {
-  void reply.header('allow', allow);
-  throw new AppError('methodNotAllowed', { message });
-}
-
-/** `/me` names the signed-in user of a delegated token; an app token has no "me" (Graph answers 400). */
-function meOf(request: FastifyRequest): string {
-  const { principal } = callerOf(request);
-  if (principal.kind !== 'user') throw new AppError('meRequiresDelegated');
-  return principal.userId;
-}
-
-/**
- * The context for `/me/…`, with the TAP routes' rule: a user may delete their own methods from Security info
- * (Graph's delegated self permission is UserAuthenticationMethod.ReadWrite), though the shared rules refuse an
- * administrator credential deletion "on self"; so on the self path the scope alone decides a delete, and every
- * other action goes through the usual guard.
- */
-function selfContext(request: FastifyRequest, userId: string): GuardedContext {
-  const ctx = contextOf(request);
-  const { principal } = callerOf(request);
-  const scopes = principal.kind === 'user' ? principal.scopes : [];
-  return {
-    ...ctx,
-    guard: (action, target) => {
-      const onSelf = target.kind === 'user' && target.id === userId;
-      if (action === DELETE && onSelf && scopes.some((s) => s === 'UserAuthenticationMethod.ReadWrite' || s === 'UserAuthenticationMethod.ReadWrite.All')) return;
-      ctx.guard?.(action, target);
-    },
-  };
-}
+import { AnyQuery, authenticationContext, meOf, MeMethodParams, methodNotAllowed, MethodParams, refuseAllOptions, selfContext, UserParams, type Query } from './authentication-common.js';
+import { callerOf, contextOf } from './common.js';
 
 /** Who acts and on whom: `/users/{id}` is an administrator's path, `/me` the user's own. */
 interface Subject {
@@ -94,7 +48,7 @@ async function meDeleteSubject(deps: Deps, request: FastifyRequest, kind: Method
   return meSubject(request);
 }
 
-const contextFor = (userId: string, segment: string) => `${GRAPH_METADATA}#users('${userId}')/authentication/${segment}`;
+const contextFor = authenticationContext;
 
 type Segment = 'softwareOathMethods' | 'fido2Methods' | 'passwordMethods';
 

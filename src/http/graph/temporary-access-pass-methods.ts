@@ -1,8 +1,8 @@
 // Graph `…/authentication/temporaryAccessPassMethods` (create, list, get, delete), under `/users/{id|upn}` and, for
 // delegated tokens, `/me` (ENTRA-REFERENCE §1). The mixed `…/authentication/methods` list is in authentication-methods.ts.
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Static } from '@sinclair/typebox';
 import { AppError } from '../../domain/errors.js';
 import type { Deps } from '../../services/deps.js';
 import type { GuardedContext } from '../../services/guard.js';
@@ -15,27 +15,24 @@ import {
   type TapView,
 } from '../../services/temporary-access-passes.js';
 import { findUserByIdOrUpn } from '../../services/user-lookup.js';
-import { callerOf, contextOf, GRAPH_METADATA } from './common.js';
+import {
+  AnyQuery,
+  authenticationContext,
+  meOf,
+  MeMethodParams,
+  methodNotAllowed,
+  MethodParams,
+  refuseAllOptions,
+  selfContext,
+  UserParams,
+  type Query,
+} from './authentication-common.js';
+import { contextOf } from './common.js';
 
 const TAP_TYPE = '#microsoft.graph.temporaryAccessPassAuthenticationMethod';
 
-const DELETE = 'microsoft.directory/users/authenticationMethods/delete';
-
 const WRITABLE = new Set(['startDateTime', 'lifetimeInMinutes', 'isUsableOnce']);
 const READ_ONLY = new Set(['id', 'temporaryAccessPass', 'createdDateTime', 'isUsable', 'methodUsabilityReason']);
-
-const UserParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
-const MethodParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }), methodId: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
-const MeMethodParams = Type.Object({ methodId: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
-const AnyQuery = Type.Object({}, { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) });
-
-type Query = Static<typeof AnyQuery>;
-
-/** The auth-method endpoints "do not support optional query parameters": any $option is a 400 naming it. */
-function refuseAllOptions(query: Query): void {
-  for (const key of Object.keys(query))
-    if (key.startsWith('$')) throw new AppError('invalidQuery', { target: key, message: `Query option '${key}' is not supported: this resource does not support optional query parameters.` });
-}
 
 /**
  * Reads the create body strictly: only Graph's writable properties (null = absent, as planIssue reads it) and
@@ -62,42 +59,11 @@ function issueRequestOf(body: unknown): { startDateTime?: unknown; lifetimeInMin
   return request;
 }
 
-/** `/me` names the signed-in user of a delegated token; an app token has no "me" (Graph answers 400). */
-function meOf(request: FastifyRequest): string {
-  const { principal } = callerOf(request);
-  if (principal.kind !== 'user') throw new AppError('meRequiresDelegated');
-  return principal.userId;
-}
-
-/**
- * The context for `/me/…`: a user may read and delete their own pass (Entra lets users delete it from Security
- * info; Graph's delegated self permission is UserAuthenticationMethod.ReadWrite). The shared authorization rules
- * refuse credential deletion "on self" for administrators acting through the admin path, so for the self path the
- * scope alone decides a delete; every other action goes through the usual guard.
- */
-function selfContext(request: FastifyRequest, userId: string): GuardedContext {
-  const ctx = contextOf(request);
-  const { principal } = callerOf(request);
-  const scopes = principal.kind === 'user' ? principal.scopes : [];
-  return {
-    ...ctx,
-    guard: (action, target) => {
-      const onSelf = target.kind === 'user' && target.id === userId;
-      if (action === DELETE && onSelf && scopes.some((s) => s === 'UserAuthenticationMethod.ReadWrite' || s === 'UserAuthenticationMethod.ReadWrite.All')) return;
-      ctx.guard?.(action, target);
-    },
-  };
-}
-
-const collectionContext = (userId: string, segment: string) => `${GRAPH_METADATA}#users('${userId}')/authentication/${segment}`;
+const collectionContext = authenticationContext;
 
 /** List items as Graph's documentation shows them: no pass; `@odata.type` kept, as Kiota needs it for derived types. */
 const listItem = (view: TapView) => toGraphTap(view, null);
 
-function methodNotAllowed(reply: FastifyReply, allow: string, message: string): never {
-  void reply.header('allow', allow);
-  throw new AppError('methodNotAllowed', { message });
-}
 
 export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: Deps): void {
   const base = '/users/:id/authentication/temporaryAccessPassMethods';
