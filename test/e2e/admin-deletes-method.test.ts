@@ -3,7 +3,8 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { graphJsClient } from '../support/graph-js-client.js';
 import * as OTPAuth from 'otpauth';
 import { ManualClock } from '../../src/domain/clock.js';
 import { beginAuthenticatorAppRegistration, confirmAuthenticatorAppRegistration } from '../../src/services/authenticator-apps.js';
@@ -32,18 +33,7 @@ for (const dialect of dialects) {
       deps = s.runtime.deps;
       clientId = (await createWebApp(deps, REDIRECT_URI)).app.appId;
       const admin = await createTestApp(deps, ['User.Read.All', 'UserAuthenticationMethod.ReadWrite.All']);
-      const auth: Middleware & { next?: Middleware } = {
-        async execute(ctx: Context) {
-          ctx.options ??= {};
-          ctx.options.headers = { ...((ctx.options.headers as Record<string, string> | undefined) ?? {}), Authorization: `Bearer ${admin.token}` };
-          return this.next!.execute(ctx);
-        },
-        setNext(next: Middleware) {
-          this.next = next;
-        },
-      };
-      auth.setNext!(new HTTPMessageHandler());
-      graph = Client.initWithMiddleware({ middleware: auth, baseUrl: `${s.url}/`, defaultVersion: 'v1.0' });
+      graph = graphJsClient(s.url, admin.token);
     });
     after(async () => s.close());
 

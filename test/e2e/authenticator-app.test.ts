@@ -7,7 +7,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { graphJsClient } from '../support/graph-js-client.js';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import * as OTPAuth from 'otpauth';
@@ -42,22 +43,6 @@ interface GraphTap {
   temporaryAccessPass: string;
 }
 
-/** The Graph JS client over plain http needs its own middleware chain to send the bearer token (STACK.md). */
-function graphClient(origin: string, token: string): Client {
-  const http = new HTTPMessageHandler();
-  const auth: Middleware & { next?: Middleware } = {
-    async execute(ctx: Context) {
-      ctx.options ??= {};
-      ctx.options.headers = { ...(ctx.options.headers as Record<string, string> | undefined), Authorization: `Bearer ${token}` };
-      return http.execute(ctx);
-    },
-    setNext(next: Middleware) {
-      this.next = next;
-    },
-  };
-  return Client.initWithMiddleware({ middleware: auth, baseUrl: `${origin}/`, defaultVersion: 'v1.0' });
-}
-
 for (const dialect of dialects) {
   describe(`Authenticator app in Chromium (${dialect})`, () => {
     const clock = new MovableClock();
@@ -82,7 +67,7 @@ for (const dialect of dialects) {
       const daemon = await createDaemonApp(deps, ['User.Read.All', 'UserAuthenticationMethod.ReadWrite.All', 'AuditLog.Read.All']);
       const automation = await client.discovery(new URL(s.url), daemon.app.appId, daemon.secret.secretText, undefined, { execute: [client.allowInsecureRequests] });
       const { access_token } = await client.clientCredentialsGrant(automation, { scope: 'https://graph.microsoft.com/.default' });
-      graph = graphClient(s.url, access_token);
+      graph = graphJsClient(s.url, access_token);
       nora = await createPasswordUser(deps, 'nora', noraPassword);
       clock.nextStep();
     });

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { graphJsClient } from '../support/graph-js-client.js';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import { ROLE_TEMPLATE_IDS } from '../../src/domain/authz/permissions.js';
 import { createApplication } from '../../src/services/applications.js';
@@ -148,18 +149,7 @@ for (const dialect of dialects) {
     }
 
     function graph(accessToken: string): Client {
-      const auth: Middleware & { next?: Middleware } = {
-        async execute(ctx: Context) {
-          ctx.options ??= {};
-          ctx.options.headers = { ...((ctx.options.headers as Record<string, string> | undefined) ?? {}), Authorization: `Bearer ${accessToken}` };
-          return this.next!.execute(ctx);
-        },
-        setNext(next: Middleware) {
-          this.next = next;
-        },
-      };
-      auth.setNext!(new HTTPMessageHandler());
-      return Client.initWithMiddleware({ middleware: auth, baseUrl: `${s.url}/`, defaultVersion: 'v1.0' });
+      return graphJsClient(s.url, accessToken);
     }
 
     const typesOf = async (client: Client, path: string) =>

@@ -8,7 +8,6 @@
 // issuer use http://localhost:PORT, so the relying party id is "localhost".
 
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
@@ -21,17 +20,8 @@ import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { auditRows } from '../support/graph-http.js';
-import { startTestServer, type TestServer } from '../support/runtime.js';
+import { freePort, startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createDaemonApp, createPasswordUser, createWebApp, launchChromium } from '../support/sign-in-fixtures.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const a = probe.address();
-      probe.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 interface VirtualCredential {
   credentialId: string;

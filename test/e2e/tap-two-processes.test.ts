@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/load.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
@@ -16,6 +15,7 @@ import { issueTemporaryAccessPass } from '../../src/services/temporary-access-pa
 import { createUser } from '../../src/services/users.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { postStep, startRawFlow } from '../support/raw-sign-in.js';
+import { freePort } from '../support/runtime.js';
 import { cliContext } from '../support/sign-in-fixtures.js';
 
 interface ServerProcess {
@@ -23,15 +23,6 @@ interface ServerProcess {
   origin: string;
   stdout: string[];
   stderr: string[];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const a = probe.address();
-      probe.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
 }
 
 async function waitReady(origin: string): Promise<void> {

@@ -5,7 +5,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import { graphJsClient } from '../support/graph-js-client.js';
 import { newId } from '../../src/domain/ids.js';
 import type { Deps } from '../../src/services/deps.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
@@ -400,18 +400,7 @@ for (const dialect of dialects) {
       const jo = await insertUser('jo', { password: true });
       const app = await addApp(jo);
       const key = await addPasskey(jo, { displayName: 'Blue key' });
-      const auth: Middleware & { next?: Middleware } = {
-        async execute(ctx: Context) {
-          ctx.options ??= {};
-          ctx.options.headers = { ...((ctx.options.headers as Record<string, string> | undefined) ?? {}), Authorization: `Bearer ${writer}` };
-          return this.next!.execute(ctx);
-        },
-        setNext(next: Middleware) {
-          this.next = next;
-        },
-      };
-      auth.setNext!(new HTTPMessageHandler());
-      const client = Client.initWithMiddleware({ middleware: auth, baseUrl: `${s.url}/`, defaultVersion: 'v1.0' });
+      const client = graphJsClient(s.url, writer);
       const listed = (await client.api('/users/jo@contoso.test/authentication/fido2Methods').get()) as { value: Record<string, unknown>[] };
       assert.deepEqual(listed.value.map((m) => [m.id, m.displayName]), [[key.id, 'Blue key']]);
       await client.api(`/users/jo@contoso.test/authentication/fido2Methods/${key.id}`).delete();

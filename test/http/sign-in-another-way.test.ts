@@ -11,7 +11,7 @@ import type { Deps } from '../../src/services/deps.js';
 import { passkeyRegistrationOptions, registerPasskey } from '../../src/services/passkeys.js';
 import { dialects } from '../support/databases.js';
 import { postStep, startRawFlow, type RawFlow } from '../support/raw-sign-in.js';
-import { startTestServer, type TestServer } from '../support/runtime.js';
+import { freePort, startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createPasswordUser, createWebApp } from '../support/sign-in-fixtures.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
 
@@ -31,13 +31,7 @@ for (const dialect of dialects) {
 
     before(async () => {
       // WebAuthn needs a host name: the issuer (and rpID) is localhost, the requests still go to 127.0.0.1.
-      const { createServer } = await import('node:net');
-      const port = await new Promise<number>((resolve) => {
-        const probe = createServer().listen(0, '127.0.0.1', () => {
-          const a = probe.address();
-          probe.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-        });
-      });
+      const port = await freePort();
       s = await startTestServer(dialect, { PORT: String(port), GATEPASS_PUBLIC_URL: `http://localhost:${port}` }, clock);
       deps = s.runtime.deps;
       origin = `http://127.0.0.1:${port}`;

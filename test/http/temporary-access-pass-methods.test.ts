@@ -4,7 +4,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import { graphJsClient } from '../support/graph-js-client.js';
 import { AllowedHostsValidator, BaseBearerTokenAuthenticationProvider } from '@microsoft/kiota-abstractions';
 import { createGraphServiceClient, GraphRequestAdapter } from '@microsoft/msgraph-sdk';
 import '@microsoft/msgraph-sdk-users';
@@ -331,18 +331,7 @@ for (const dialect of dialects) {
 
     it('the Microsoft Graph JS client issues a pass by UPN (setup (a), over http)', async () => {
       await insertUser('ivy');
-      const auth: Middleware & { next?: Middleware } = {
-        async execute(ctx: Context) {
-          ctx.options ??= {};
-          ctx.options.headers = { ...((ctx.options.headers as Record<string, string> | undefined) ?? {}), Authorization: `Bearer ${writer}` };
-          return this.next!.execute(ctx);
-        },
-        setNext(next: Middleware) {
-          this.next = next;
-        },
-      };
-      auth.setNext!(new HTTPMessageHandler());
-      const client = Client.initWithMiddleware({ middleware: auth, baseUrl: `${s.url}/`, defaultVersion: 'v1.0' });
+      const client = graphJsClient(s.url, writer);
       const tap = (await client.api('/users/ivy@contoso.test/authentication/temporaryAccessPassMethods').post({ lifetimeInMinutes: 60, isUsableOnce: true })) as Record<string, unknown>;
       assert.equal(typeof tap.temporaryAccessPass, 'string');
       assert.equal(tap.isUsableOnce, true);

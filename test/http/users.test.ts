@@ -3,7 +3,7 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
+import { graphJsClient } from '../support/graph-js-client.js';
 import { dialects } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { createTestApp, userToken, type TestApp } from '../support/tokens.js';
@@ -22,23 +22,6 @@ async function insertFakeOidcRows(deps: Deps, accountId: string, tag: string): P
 
 const oidcRowsOf = async (deps: Deps, accountId: string) =>
   (await deps.db.selectFrom('oidc_payloads').select('id_hash').where('account_id', '=', accountId).execute()).length;
-
-/** The Graph JS client over plain http needs its own middleware chain to send the token (STACK.md). */
-function graphClient(url: string, token: string): Client {
-  let next: Middleware | undefined;
-  const auth: Middleware = {
-    async execute(context: Context) {
-      context.options ??= {};
-      context.options.headers = { ...((context.options.headers as Record<string, string>) ?? {}), Authorization: `Bearer ${token}` };
-      return next!.execute(context);
-    },
-    setNext(n: Middleware) {
-      next = n;
-    },
-  };
-  auth.setNext!(new HTTPMessageHandler());
-  return Client.initWithMiddleware({ middleware: auth, baseUrl: `${url}/`, defaultVersion: 'v1.0' });
-}
 
 for (const dialect of dialects) {
   describe(`Graph /users on ${dialect}`, () => {
@@ -218,7 +201,7 @@ for (const dialect of dialects) {
     });
 
     it('works with @microsoft/microsoft-graph-client: create, read, page, update, delete', async () => {
-      const client = graphClient(t.url, admin.token);
+      const client = graphJsClient(t.url, admin.token);
       const created = await client.api('/users').post({
         accountEnabled: true,
         displayName: 'SDK User',

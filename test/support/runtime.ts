@@ -1,5 +1,6 @@
 // Opens a real runtime (configuration, keyring, migrated store) on a test database, optionally with a server.
 
+import { createServer } from 'node:net';
 import { loadConfig } from '../../src/config/load.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
@@ -31,16 +32,20 @@ export interface TestServer extends TestRuntime {
   url: string;
 }
 
-/** A listening server on 127.0.0.1 with an ephemeral port; the issuer is that address. */
-export async function startTestServer(dialect: Dialect, env: Record<string, string> = {}, clock?: Clock): Promise<TestServer> {
-  const database = await createTestDatabase(dialect);
-  const { createServer } = await import('node:net');
-  const port = await new Promise<number>((resolve) => {
+/** A TCP port free on 127.0.0.1 right now (for servers whose address must be known before they start). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const a = probe.address();
       probe.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
     });
   });
+}
+
+/** A listening server on 127.0.0.1 with an ephemeral port; the issuer is that address. */
+export async function startTestServer(dialect: Dialect, env: Record<string, string> = {}, clock?: Clock): Promise<TestServer> {
+  const database = await createTestDatabase(dialect);
+  const port = await freePort();
   const scheme = env.GATEPASS_TLS_CERT ? 'https' : 'http';
   const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', GATEPASS_PUBLIC_URL: `${scheme}://127.0.0.1:${port}`, ...database.env, ...env });
   const runtime = await openRuntime({ config, clock });
