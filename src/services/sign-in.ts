@@ -175,7 +175,7 @@ function refused(deps: Deps, req: SignInRequest, title: string, message: string,
 const endedView = (deps: Deps, req: SignInRequest) =>
   refused(deps, req, 'Sign-in ended', 'This sign-in has ended. Go back to the application and start again.', SIGN_IN_ERROR_CODES.interactionEnded);
 
-function attemptBase(req: SignInRequest, user: UserRecord | undefined, loginName: string): Omit<SignInAttempt, 'errorCode' | 'failureReason' | 'methods'> {
+function attemptBase(req: SignInRequest, user: UserRecord | undefined, loginName: string): AttemptBase {
   return {
     correlationId: req.correlationId,
     ipAddress: req.ipAddress,
@@ -190,6 +190,38 @@ function methodsUsed(facts: StoredFact[], failed?: { method: FactorMethod; detai
   const used: SignInMethodUse[] = facts.map((f) => ({ method: METHOD_LOG_NAMES[f.method], succeeded: true }));
   if (failed) used.push({ method: METHOD_LOG_NAMES[failed.method], succeeded: false, ...(failed.detail ? { detail: failed.detail } : {}) });
   return used;
+}
+
+type AttemptBase = Omit<SignInAttempt, 'errorCode' | 'failureReason' | 'methods'>;
+
+/**
+ * A factor's attempt refused by its throttle, before anything was checked: what this interaction proved is dropped,
+ * the refusal is logged, and the user is told how long to wait. `tried` names the failures, e.g. "wrong passwords";
+ * the log may name them more precisely (`logged`).
+ */
+async function throttledView(
+  deps: Deps,
+  req: SignInRequest,
+  uidHash: string,
+  base: AttemptBase,
+  attempt: { method: FactorMethod; provedBefore: StoredFact[]; tried: string; logged?: string },
+  wait: number,
+): Promise<SignInView> {
+  await createSignInStatesRepo(deps.db).clearFacts(uidHash);
+  await logSignIn(deps, {
+    ...base,
+    errorCode: SIGN_IN_ERROR_CODES.throttled,
+    failureReason: `Sign-in throttled after repeated ${attempt.logged ?? attempt.tried}; retry in ${wait} s.`,
+    methods: methodsUsed(attempt.provedBefore, { method: attempt.method, detail: 'Throttled' }),
+  });
+  return refused(deps, req, 'Too many attempts', `Too many ${attempt.tried}. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`, SIGN_IN_ERROR_CODES.throttled, 429, wait);
+}
+
+/** A second account in an interaction already bound to another: facts must never carry over, so it ends here. */
+async function otherAccountView(deps: Deps, req: SignInRequest, uidHash: string, base: AttemptBase): Promise<SignInView> {
+  await createSignInStatesRepo(deps.db).endState(uidHash);
+  await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.otherAccount, failureReason: 'The sign-in was started for another account in the same interaction.', methods: [] });
+  return refused(deps, req, 'Start again', 'This sign-in was started for another account. Go back to the application and start again.', SIGN_IN_ERROR_CODES.otherAccount);
 }
 
 interface Bound {
@@ -273,17 +305,7 @@ export async function submitUsername(deps: Deps, req: SignInRequest, username: u
   const user = await createUsersRepo(deps.db).findUserByUpn(name);
   const subject: ThrottleSubject = user ? userSubject(user.id) : `unknown:${deps.keyring.keyedHash('id-hash', `upn:${name}`)}`;
   const repo = createSignInStatesRepo(deps.db);
-  if (!(await repo.bindSubject(state.uidHash, subject, user?.id ?? null, name))) {
-    // Facts proved for one account must never carry over to another: refuse and end the interaction.
-    await repo.endState(state.uidHash);
-    await logSignIn(deps, {
-      ...attemptBase(req, user, name),
-      errorCode: SIGN_IN_ERROR_CODES.otherAccount,
-      failureReason: 'The sign-in was started for another account in the same interaction.',
-      methods: [],
-    });
-    return refused(deps, req, 'Start again', 'This sign-in was started for another account. Go back to the application and start again.', SIGN_IN_ERROR_CODES.otherAccount);
-  }
+  if (!(await repo.bindSubject(state.uidHash, subject, user?.id ?? null, name))) return otherAccountView(deps, req, state.uidHash, attemptBase(req, user, name));
   const fresh = (await repo.findState(state.uidHash, deps.clock.now().getTime())) ?? state;
   // Users with a password (and unknown names) get the password page first; a pass comes first only for users
   // without a password or under Entra's pass-first flow.
@@ -348,12 +370,8 @@ export async function submitPassword(deps: Deps, req: SignInRequest, password: u
 
   // Counted before the hash; a refusal spends no hash at all.
   const start = await beginAttempt(deps, subject, req.ipAddress, 'pw');
-  if (!start.allowed) {
-    await states.clearFacts(state.uidHash);
-    await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.throttled, failureReason: `Sign-in throttled after repeated wrong passwords; retry in ${start.retryAfterSeconds} s.`, methods: methodsUsed([], { method: 'password', detail: 'Throttled' }) });
-    const wait = start.retryAfterSeconds;
-    return refused(deps, req, 'Too many attempts', `Too many wrong passwords. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`, SIGN_IN_ERROR_CODES.throttled, 429, wait);
-  }
+  if (!start.allowed)
+    return throttledView(deps, req, state.uidHash, base, { method: 'password', provedBefore: [], tried: 'wrong passwords' }, start.retryAfterSeconds);
 
   let verified: { ok: boolean; needsRehash: boolean };
   try {
@@ -390,12 +408,8 @@ export async function submitTap(deps: Deps, req: SignInRequest, tap: unknown): P
   const outcome = await redeemTemporaryAccessPass(deps, { subject, userId: user?.id ?? null, entered, ipAddress: req.ipAddress });
   if (!outcome.ok) {
     switch (outcome.kind) {
-      case 'throttled': {
-        await states.clearFacts(state.uidHash);
-        const wait = outcome.retryAfterSeconds;
-        await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.throttled, failureReason: `Sign-in throttled after repeated wrong Temporary Access Passes; retry in ${wait} s.`, methods: methodsUsed(state.facts, { method: 'tap', detail: 'Throttled' }) });
-        return refused(deps, req, 'Too many attempts', `Too many wrong Temporary Access Passes. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`, SIGN_IN_ERROR_CODES.throttled, 429, wait);
-      }
+      case 'throttled':
+        return throttledView(deps, req, state.uidHash, base, { method: 'tap', provedBefore: state.facts, tried: 'wrong Temporary Access Passes' }, outcome.retryAfterSeconds);
       case 'wrong': {
         await states.clearFacts(state.uidHash);
         await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.tapWrong, failureReason: 'Invalid Temporary Access Pass.', methods: methodsUsed(state.facts, { method: 'tap' }) });
@@ -428,18 +442,13 @@ export async function submitOtp(deps: Deps, req: SignInRequest, otp: unknown): P
   if (state.facts.length === 0) return advance(deps, req, b, state.facts);
   const code = typeof otp === 'string' && otp.length <= 20 ? normalizeCode(otp) : undefined;
   if (code === undefined) return advance(deps, req, b, state.facts, 'Enter the 6-digit code shown in your authenticator app.');
-  const states = createSignInStatesRepo(deps.db);
   const base = attemptBase(req, user, loginName);
 
   const outcome = await verifyAuthenticatorCode(deps, { subject, userId: user?.id ?? null, code, ipAddress: req.ipAddress });
   if (!outcome.ok) {
     switch (outcome.kind) {
-      case 'throttled': {
-        await states.clearFacts(state.uidHash);
-        const wait = outcome.retryAfterSeconds;
-        await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.throttled, failureReason: `Sign-in throttled after repeated wrong verification codes; retry in ${wait} s.`, methods: methodsUsed(state.facts, { method: 'totp', detail: 'Throttled' }) });
-        return refused(deps, req, 'Too many attempts', `Too many wrong codes. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`, SIGN_IN_ERROR_CODES.throttled, 429, wait);
-      }
+      case 'throttled':
+        return throttledView(deps, req, state.uidHash, base, { method: 'totp', provedBefore: state.facts, tried: 'wrong codes', logged: 'wrong verification codes' }, outcome.retryAfterSeconds);
       case 'wrong':
         await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.otpWrong, failureReason: 'Invalid verification code.', methods: methodsUsed(state.facts, { method: 'totp', detail: 'Invalid verification code' }) });
         return advance(deps, req, b, state.facts, WRONG_OTP_MESSAGE);
@@ -513,15 +522,12 @@ async function passkeyFailure(
 ): Promise<{ view?: SignInView; message: string }> {
   const states = createSignInStatesRepo(deps.db);
   const user = outcome.user;
-  const base: Omit<SignInAttempt, 'errorCode' | 'failureReason' | 'methods'> = user
+  const base: AttemptBase = user
     ? attemptBase(req, user, loginName || user.userPrincipalName)
     : { ...attemptBase(req, undefined, loginName), user: { id: null, userPrincipalName: loginName || null, displayName: null } };
   if (outcome.failure === 'throttled') {
-    await states.clearFacts(state.uidHash);
-    const wait = outcome.retryAfterSeconds ?? 1;
-    await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.throttled, failureReason: `Sign-in throttled after repeated failed passkey sign-ins; retry in ${wait} s.`, methods: methodsUsed(state.facts, { method: 'passkey', detail: 'Throttled' }) });
-    const view = refused(deps, req, 'Too many attempts', `Too many failed passkey sign-ins. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`, SIGN_IN_ERROR_CODES.throttled, 429, wait);
-    return { view, message: '' };
+    const attempt = { method: 'passkey' as const, provedBefore: state.facts, tried: 'failed passkey sign-ins' };
+    return { view: await throttledView(deps, req, state.uidHash, base, attempt, outcome.retryAfterSeconds ?? 1), message: '' };
   }
   const f = PASSKEY_FAILURES[outcome.failure];
   await logSignIn(deps, { ...base, errorCode: f.code, failureReason: f.reason, methods: methodsUsed(state.facts, { method: 'passkey', detail: outcome.failure }) });
@@ -569,16 +575,8 @@ export async function submitPasskeyDiscoverable(deps: Deps, req: SignInRequest, 
   const { user } = outcome;
   const subject = userSubject(user.id);
   const repo = createSignInStatesRepo(deps.db);
-  if (!(await repo.bindSubject(state.uidHash, subject, user.id, user.userPrincipalName))) {
-    await repo.endState(state.uidHash);
-    await logSignIn(deps, {
-      ...attemptBase(req, user, user.userPrincipalName),
-      errorCode: SIGN_IN_ERROR_CODES.otherAccount,
-      failureReason: 'The sign-in was started for another account in the same interaction.',
-      methods: [],
-    });
-    return refused(deps, req, 'Start again', 'This sign-in was started for another account. Go back to the application and start again.', SIGN_IN_ERROR_CODES.otherAccount);
-  }
+  if (!(await repo.bindSubject(state.uidHash, subject, user.id, user.userPrincipalName)))
+    return otherAccountView(deps, req, state.uidHash, attemptBase(req, user, user.userPrincipalName));
   const fresh = (await repo.findState(state.uidHash, deps.clock.now().getTime())) ?? state;
   const b: Bound = { state: fresh, user, subject, loginName: user.userPrincipalName };
   const facts = await recordFact(deps, b, 'passkey', { hardwareBound: outcome.hardwareBound });
