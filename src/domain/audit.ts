@@ -8,6 +8,11 @@ export type Actor =
   /** A caller refused before it was authenticated (no or an invalid token): only its address is known. */
   | { kind: 'anonymous'; ipAddress: string | null };
 
+/** A directory user acting for themselves or as an administrator, from `ipAddress`. */
+export function userActor(user: { id: string; userPrincipalName: string; displayName: string }, ipAddress: string | null): Extract<Actor, { kind: 'user' }> {
+  return { kind: 'user', id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, ipAddress };
+}
+
 export interface ModifiedProperty {
   displayName: string;
   oldValue: string | null;

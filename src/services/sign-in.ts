@@ -3,6 +3,7 @@
 // factor, a password change, done, or a refusal with a reason. State is server-side (sign_in_states), bound to one
 // user, holds verified facts only, and is cleared on failure; every terminal attempt is written to the sign-in log.
 
+import { userActor } from '../domain/audit.js';
 import { nextStep } from '../domain/signin/next-step.js';
 import type { FactorMethod, SignInRefusal, SignInStep } from '../domain/signin/types.js';
 import { secretsEqual } from '../domain/secrets.js';
@@ -592,7 +593,7 @@ export async function submitNewPassword(deps: Deps, req: SignInRequest, newPassw
   const { user, loginName } = b;
   const loaded = await loadSignInFacts(deps, user, state.facts, choicesOf(state, req));
   if (nextStep(loaded.facts).kind !== 'changePassword') return advance(deps, req, b, state.facts);
-  const ctx = { actor: { kind: 'user' as const, id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, ipAddress: req.ipAddress }, correlationId: req.correlationId, ipAddress: req.ipAddress };
+  const ctx = { actor: userActor(user, req.ipAddress), correlationId: req.correlationId, ipAddress: req.ipAddress };
   const changed = await applyNewPassword(deps, ctx, user, newPassword, confirmPassword, 'User changed their password at sign-in, as an administrator required');
   if (!changed.ok) return { kind: 'changePassword', loginName, error: changed.message };
   const updated = (await createUsersRepo(deps.db).findUserById(user.id)) ?? user;

@@ -3,6 +3,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { userActor } from '../domain/audit.js';
 import { ACR_MFA } from '../domain/signin/factors.js';
 import { registrationDeadline } from '../domain/tap/pass.js';
 import { secretsEqual } from '../domain/secrets.js';
@@ -122,7 +123,7 @@ export function createMySessions(deps: Deps): MySessions {
     const ip = request.ip ?? null;
     const ua = request.headers['user-agent'];
     return {
-      actor: { kind: 'user', id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, ipAddress: ip },
+      actor: userActor(user, ip),
       correlationId: request.id,
       ipAddress: ip,
       userAgent: typeof ua === 'string' ? ua : null,

@@ -4,7 +4,7 @@
 
 import type { FastifyRequest } from 'fastify';
 import { errors as joseErrors, importJWK, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { Actor } from '../../domain/audit.js';
+import { userActor, type Actor } from '../../domain/audit.js';
 import type { Principal } from '../../domain/authz/authorize.js';
 import { AppError } from '../../domain/errors.js';
 import { isGuid } from '../../domain/ids.js';
@@ -117,7 +117,7 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
         scopes,
         roles: roles.map((r) => ({ roleTemplateId: r.roleDefinitionId, directoryScopeId: r.directoryScopeId })),
       },
-      actor: { kind: 'user', id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, ipAddress: ip },
+      actor: userActor(user, ip),
     };
   }
 
