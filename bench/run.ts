@@ -16,6 +16,7 @@ import { issueTemporaryAccessPass } from '../src/services/temporary-access-passe
 import { createUser } from '../src/services/users.js';
 import { beginAuthenticatorAppRegistration, confirmAuthenticatorAppRegistration } from '../src/services/authenticator-apps.js';
 import { systemClock } from '../src/domain/clock.js';
+import { userActor } from '../src/domain/audit.js';
 import * as OTPAuth from 'otpauth';
 import { passkeyRegistrationOptions, registerPasskey } from '../src/services/passkeys.js';
 import { SoftAuthenticator } from '../test/support/soft-authenticator.js';
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
   const keyHolder = await createUser(deps, ctx, { userPrincipalName: `key@${domain}`, displayName: 'Passkey' });
   const authenticator = new SoftAuthenticator({ origin: deps.config.issuer });
   const created = authenticator.create((await passkeyRegistrationOptions(deps, keyHolder)) as never);
-  const userCtx = { ...ctx, actor: { kind: 'user' as const, id: keyHolder.id, userPrincipalName: keyHolder.userPrincipalName, displayName: keyHolder.displayName, ipAddress: null } };
+  const userCtx = { ...ctx, actor: userActor(keyHolder, null) };
   await registerPasskey(deps, userCtx, keyHolder, { credential: JSON.stringify(created), displayName: 'Bench key' });
   await runtime.close();
 

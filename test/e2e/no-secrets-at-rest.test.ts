@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import * as client from 'openid-client';
 import pg from 'pg';
 import type { Browser } from 'playwright-core';
+import { userActor } from '../../src/domain/audit.js';
 import { COOKIE_KEYS_SECRET } from '../../src/services/bootstrap.js';
 import { createKeysRepo } from '../../src/store/repos/keys.js';
 import { dialects } from '../support/databases.js';
@@ -139,7 +140,7 @@ for (const dialect of dialects) {
       // An authenticator app's secret, in every form a thief could use (base32 as typed, hex, base64).
       const pending = beginAuthenticatorAppRegistration(deps, alice);
       const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(pending.secretBase32), algorithm: 'SHA1', digits: 6, period: 30 });
-      const userCtx = { ...cliContext(), actor: { kind: 'user' as const, id: alice.id, userPrincipalName: alice.userPrincipalName, displayName: alice.displayName, ipAddress: null } };
+      const userCtx = { ...cliContext(), actor: userActor(alice, null) };
       await confirmAuthenticatorAppRegistration(deps, userCtx, alice, { token: pending.token, code: totp.generate(), displayName: 'Phone' });
       const raw = Buffer.from(totp.secret.bytes);
       remember('TOTP secret (base32)', pending.secretBase32);

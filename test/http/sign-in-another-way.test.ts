@@ -5,6 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as OTPAuth from 'otpauth';
+import { userActor } from '../../src/domain/audit.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { beginAuthenticatorAppRegistration, confirmAuthenticatorAppRegistration } from '../../src/services/authenticator-apps.js';
 import type { Deps } from '../../src/services/deps.js';
@@ -41,7 +42,7 @@ for (const dialect of dialects) {
 
     it('offers the other second factor on each page, switches both ways, and logs the one used', async () => {
       const user = await createPasswordUser(deps, 'wanda', PASSWORD);
-      const ctx = { ...cliContext(), actor: { kind: 'user' as const, id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, ipAddress: null } };
+      const ctx = { ...cliContext(), actor: userActor(user, null) };
       const pending = beginAuthenticatorAppRegistration(deps, user);
       const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(pending.secretBase32), algorithm: 'SHA1', digits: 6, period: 30 });
       await confirmAuthenticatorAppRegistration(deps, ctx, user, { token: pending.token, code: totp.generate({ timestamp: clock.now().getTime() }), displayName: 'Phone' });
