@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { userActor } from '../../src/domain/audit.js';
 import { loadConfig } from '../../src/config/load.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { isAppError } from '../../src/domain/errors.js';
@@ -45,7 +46,7 @@ import { SoftAuthenticator, type SoftCredential } from '../support/soft-authenti
 const PUBLIC_URL = 'https://login.contoso.test';
 
 const userContext = (u: UserRecord): RequestContext => ({
-  actor: { kind: 'user', id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName, ipAddress: '203.0.113.9' },
+  actor: userActor(u, '203.0.113.9'),
   correlationId: randomUUID(),
   ipAddress: '203.0.113.9',
 });
