@@ -20,7 +20,7 @@ import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { auditRows } from '../support/graph-http.js';
-import { freePort, startTestServer, type TestServer } from '../support/runtime.js';
+import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createDaemonApp, createPasswordUser, createWebApp, launchChromium } from '../support/sign-in-fixtures.js';
 
 interface VirtualCredential {
@@ -61,9 +61,8 @@ for (const dialect of dialects) {
     let mine: { context: BrowserContext; page: Page; cdp: CDPSession; authenticatorId: string };
 
     before(async () => {
-      const port = await freePort();
-      origin = `http://localhost:${port}`;
-      s = await startTestServer(dialect, { PORT: String(port), GATEPASS_PUBLIC_URL: origin });
+      s = await startTestServer(dialect, {}, undefined, { publicHost: 'localhost' });
+      origin = s.publicUrl;
       deps = s.runtime.deps;
       assert.equal(deps.config.rpId, 'localhost');
       browser = await launchChromium();

@@ -12,7 +12,7 @@ import type { Deps } from '../../src/services/deps.js';
 import { passkeyRegistrationOptions, registerPasskey } from '../../src/services/passkeys.js';
 import { dialects } from '../support/databases.js';
 import { postStep, startRawFlow, type RawFlow } from '../support/raw-sign-in.js';
-import { freePort, startTestServer, type TestServer } from '../support/runtime.js';
+import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createPasswordUser, createWebApp } from '../support/sign-in-fixtures.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
 
@@ -26,16 +26,12 @@ for (const dialect of dialects) {
     let s: TestServer;
     let deps: Deps;
     let clientId: string;
-    /** Where requests go (the issuer names localhost, the listener is on 127.0.0.1). */
-    let origin: string;
     const clock = new ManualClock(new Date());
 
     before(async () => {
-      // WebAuthn needs a host name: the issuer (and rpID) is localhost, the requests still go to 127.0.0.1.
-      const port = await freePort();
-      s = await startTestServer(dialect, { PORT: String(port), GATEPASS_PUBLIC_URL: `http://localhost:${port}` }, clock);
+      // WebAuthn needs a host name: the issuer (and rpID) is localhost; requests still go to 127.0.0.1.
+      s = await startTestServer(dialect, {}, clock, { publicHost: 'localhost' });
       deps = s.runtime.deps;
-      origin = `http://127.0.0.1:${port}`;
       clientId = (await createWebApp(deps, REDIRECT_URI)).app.appId;
     });
     after(async () => s.close());
@@ -51,32 +47,32 @@ for (const dialect of dialects) {
       await registerPasskey(deps, ctx, user, { credential: JSON.stringify(credential), displayName: 'Laptop' });
       clock.advance(30);
 
-      const flow: RawFlow = await startRawFlow([origin], clientId, REDIRECT_URI);
-      await postStep(flow, origin, 'username', { username: user.userPrincipalName });
-      await postStep(flow, origin, 'password', { password: PASSWORD });
+      const flow: RawFlow = await startRawFlow([s.url], clientId, REDIRECT_URI);
+      await postStep(flow, s.url, 'username', { username: user.userPrincipalName });
+      await postStep(flow, s.url, 'password', { password: PASSWORD });
       // A passkey comes first (it is the stronger method); the code is the other way.
       assert.equal(title(flow.html), 'Sign in with a passkey');
       assert.deepEqual(otherWays(flow.html), ['totp']);
       assert.match(flow.html, />Use a verification code from my authenticator app</);
 
-      await postStep(flow, origin, 'choose', { method: 'totp' });
+      await postStep(flow, s.url, 'choose', { method: 'totp' });
       assert.equal(title(flow.html), 'Enter code');
       assert.deepEqual(otherWays(flow.html), ['passkey']);
-      await postStep(flow, origin, 'choose', { method: 'passkey' });
+      await postStep(flow, s.url, 'choose', { method: 'passkey' });
       assert.equal(title(flow.html), 'Sign in with a passkey');
       // A method the pipeline would not accept here changes nothing.
-      await postStep(flow, origin, 'choose', { method: 'password' });
+      await postStep(flow, s.url, 'choose', { method: 'password' });
       assert.equal(title(flow.html), 'Sign in with a passkey');
       assert.match(flow.html, /Choose one of the sign-in methods offered/);
 
-      const options = await fetch(`${origin}/signin/${flow.uid}/passkey/options`, {
+      const options = await fetch(`${s.url}/signin/${flow.uid}/passkey/options`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', cookie: [...flow.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
         body: JSON.stringify({ csrf: flow.csrf, mode: 'user' }),
       });
       assert.equal(options.status, 200);
       const assertion = authenticator.get((await options.json()) as never);
-      const done = await postStep(flow, origin, 'passkey', { credential: JSON.stringify(assertion) });
+      const done = await postStep(flow, s.url, 'passkey', { credential: JSON.stringify(assertion) });
       assert.equal(done.status, 303, done.html.slice(0, 300));
 
       const [logged] = await deps.db.selectFrom('sign_ins').selectAll().where('user_id', '=', user.id).orderBy('created_at', 'desc').limit(1).execute();

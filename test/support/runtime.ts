@@ -29,7 +29,15 @@ export async function openTestRuntime(dialect: Dialect, env: Record<string, stri
 
 export interface TestServer extends TestRuntime {
   server: RunningServer;
+  /** Where requests go: the listener's address on 127.0.0.1. */
   url: string;
+  /** The issuer (GATEPASS_PUBLIC_URL): `url`, or the same port under `localhost` when asked for (WebAuthn needs a host name). */
+  publicUrl: string;
+}
+
+export interface TestServerOptions {
+  /** 'localhost' makes the issuer and rpID http://localhost:PORT (browsers refuse passkeys on an IP address). */
+  publicHost?: '127.0.0.1' | 'localhost';
 }
 
 /** A TCP port free on 127.0.0.1 right now (for servers whose address must be known before they start). */
@@ -43,11 +51,12 @@ export function freePort(): Promise<number> {
 }
 
 /** A listening server on 127.0.0.1 with an ephemeral port; the issuer is that address. */
-export async function startTestServer(dialect: Dialect, env: Record<string, string> = {}, clock?: Clock): Promise<TestServer> {
+export async function startTestServer(dialect: Dialect, env: Record<string, string> = {}, clock?: Clock, options: TestServerOptions = {}): Promise<TestServer> {
   const database = await createTestDatabase(dialect);
   const port = await freePort();
   const scheme = env.GATEPASS_TLS_CERT ? 'https' : 'http';
-  const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', GATEPASS_PUBLIC_URL: `${scheme}://127.0.0.1:${port}`, ...database.env, ...env });
+  const publicUrl = `${scheme}://${options.publicHost ?? '127.0.0.1'}:${port}`;
+  const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', GATEPASS_PUBLIC_URL: publicUrl, ...database.env, ...env });
   const runtime = await openRuntime({ config, clock });
   const server = await startServer(runtime);
   return {
@@ -55,6 +64,7 @@ export async function startTestServer(dialect: Dialect, env: Record<string, stri
     database,
     server,
     url: `${scheme}://127.0.0.1:${port}`,
+    publicUrl,
     close: async () => {
       await server.close();
       await database.drop();
