@@ -41,12 +41,13 @@ export async function loadSignInFacts(deps: Deps, user: UserRecord, stored: Stor
   const { preferPassword = false, chosenMethod } = choices;
   const now = deps.clock.now();
   // Both policies in one statement: every step of every sign-in reads them afresh.
-  const [policies, groups, pass, apps, passkeys] = await Promise.all([
+  const [policies, groups, pass, hasApp, hasPasskey] = await Promise.all([
     createPoliciesRepo(deps.db).findPolicies([SECURITY_DEFAULTS_POLICY_ID, TAP_POLICY_ID]),
     createGroupsRepo(deps.db).listGroupIdsOf(user.id),
     createTemporaryAccessPassesRepo(deps.db).findPassOfUser(user.id),
-    createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id),
-    createFido2MethodsRepo(deps.db).listOfUser(user.id),
+    createSoftwareOathMethodsRepo(deps.db).hasAny(user.id),
+    // A passkey bound to another relying party (the public host changed) cannot be used here.
+    createFido2MethodsRepo(deps.db).hasAnyForRp(user.id, deps.config.rpId),
   ]);
   const securityDefaults = securityDefaultsOf(policies.get(SECURITY_DEFAULTS_POLICY_ID) as StoredPolicy<SecurityDefaults> | undefined);
   const policy = tapPolicyOf(policies.get(TAP_POLICY_ID) as StoredPolicy<TapPolicy> | undefined);
@@ -55,9 +56,8 @@ export async function loadSignInFacts(deps: Deps, user: UserRecord, stored: Stor
     const u = usability(pass, usabilityContext(policy, new Set(groups), now));
     methods.push({ kind: 'tap', usable: u.isUsable, reason: u.methodUsabilityReason });
   }
-  if (apps.length > 0) methods.push({ kind: 'totp' });
-  // A passkey bound to another relying party (the public host changed) cannot be used here.
-  if (passkeys.some((p) => p.rpId === deps.config.rpId)) methods.push({ kind: 'passkey' });
+  if (hasApp) methods.push({ kind: 'totp' });
+  if (hasPasskey) methods.push({ kind: 'passkey' });
   return {
     securityDefaults: securityDefaults.isEnabled,
     facts: {

@@ -49,6 +49,11 @@ export function createFido2MethodsRepo(db: DbOrTx) {
       return rows.map(toRecord);
     },
 
+    /** Whether the user has a passkey usable here (bound to `rpId`); every sign-in step asks. */
+    async hasAnyForRp(userId: string, rpId: string): Promise<boolean> {
+      return (await db.selectFrom('fido2_methods').select('id').where('user_id', '=', userId).where('rp_id', '=', rpId).limit(1).executeTakeFirst()) !== undefined;
+    },
+
     async find(userId: string, id: string): Promise<Fido2MethodRecord | undefined> {
       const r = await db.selectFrom('fido2_methods').selectAll().where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
       return r && toRecord(r);

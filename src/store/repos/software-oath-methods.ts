@@ -33,6 +33,11 @@ export function createSoftwareOathMethodsRepo(db: DbOrTx) {
       return rows.map(toRecord);
     },
 
+    /** Whether the user has an app at all (every sign-in step asks; no ciphertext is read). */
+    async hasAny(userId: string): Promise<boolean> {
+      return (await db.selectFrom('software_oath_methods').select('id').where('user_id', '=', userId).limit(1).executeTakeFirst()) !== undefined;
+    },
+
     async find(userId: string, id: string): Promise<SoftwareOathMethodRecord | undefined> {
       const r = await db.selectFrom('software_oath_methods').selectAll().where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
       return r && toRecord(r);
