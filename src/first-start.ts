@@ -21,7 +21,7 @@ export async function printFirstStartBanner(runtime: Runtime): Promise<void> {
       ? [
           `   Temporary Access Pass: ${formatPassForDisplay(pass.temporaryAccessPass)}`,
           `   One-time, valid until ${pass.endsAt.toISOString()}. ${PASS_DISPLAY_NOTE}`,
-          `   Sign in at ${config.issuer}/my/security-info`,
+          `   Sign in at ${config.issuer}/my/security-info and, within 10 minutes, add an authenticator app or a passkey.`,
         ]
       : ['   (no pass could be issued: run `npx gatepass tap create ' + admin.userPrincipalName + '`)']),
     ` Lost it? \`npx gatepass tap create ${admin.userPrincipalName}\` prints a new one.`,
