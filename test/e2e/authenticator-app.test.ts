@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { graphJsClient } from '../support/graph-js-client.js';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import * as OTPAuth from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -19,6 +18,7 @@ import type { Deps } from '../../src/services/deps.js';
 import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
+import { type CodeFlow, enterUsername as username, enterPassword as password, finishCodeFlow, startCodeFlow } from '../support/browser-sign-in.js';
 import { auditRows } from '../support/graph-http.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { createDaemonApp, createPasswordUser, createWebApp, launchChromium, securityDefaults } from '../support/sign-in-fixtures.js';
@@ -86,37 +86,9 @@ for (const dialect of dialects) {
       return { context, page: await context.newPage() };
     }
 
-    async function startFlow(page: Page) {
-      const verifier = client.randomPKCECodeVerifier();
-      const state = client.randomState();
-      const url = client.buildAuthorizationUrl(rp, {
-        redirect_uri: redirectUri,
-        scope: 'openid profile',
-        state,
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-      });
-      await page.goto(url.href);
-      return { verifier, state };
-    }
+    const startFlow = (page: Page) => startCodeFlow(page, rp, redirectUri, 'openid profile');
 
-    async function finish(page: Page, flow: { verifier: string; state: string }) {
-      await page.waitForURL((u) => u.href.startsWith(redirectUri));
-      const tokens = await client.authorizationCodeGrant(rp, new URL(page.url()), { pkceCodeVerifier: flow.verifier, expectedState: flow.state });
-      const jwks = createRemoteJWKSet(new URL(`${s.url}/discovery/v2.0/keys`));
-      const { payload } = await jwtVerify(tokens.id_token!, jwks, { issuer: s.url, audience: rp.clientMetadata().client_id });
-      return payload;
-    }
-
-    async function username(page: Page, upn: string) {
-      await page.getByLabel('Email or username').fill(upn);
-      await page.getByRole('button', { name: 'Next' }).click();
-    }
-
-    async function password(page: Page, value: string) {
-      await page.getByLabel('Password', { exact: true }).fill(value);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-    }
+    const finish = async (page: Page, flow: CodeFlow) => (await finishCodeFlow(page, rp, redirectUri, s.url, flow)).payload;
 
     async function code(page: Page, value: string) {
       assert.equal(await page.locator('h1').innerText(), 'Enter code');

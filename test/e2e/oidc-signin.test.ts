@@ -11,6 +11,7 @@ import type { Deps } from '../../src/services/deps.js';
 import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
+import { enterPassword, enterUsername, startCodeFlow } from '../support/browser-sign-in.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { createApplication } from '../../src/services/applications.js';
 import { cliContext, createPasswordUser, createWebApp, launchChromium, securityDefaults } from '../support/sign-in-fixtures.js';
@@ -44,25 +45,11 @@ for (const dialect of dialects) {
       await s?.close();
     });
 
-    async function startFlow(page: Page, scope = 'openid profile offline_access') {
-      const verifier = client.randomPKCECodeVerifier();
-      const state = client.randomState();
-      const url = client.buildAuthorizationUrl(config, {
-        redirect_uri: redirectUri,
-        scope,
-        state,
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-      });
-      await page.goto(url.href);
-      return { verifier, state };
-    }
+    const startFlow = (page: Page, scope = 'openid profile offline_access') => startCodeFlow(page, config, redirectUri, scope);
 
     async function enterCredentials(page: Page, upn: string, password: string) {
-      await page.getByLabel('Email or username').fill(upn);
-      await page.getByRole('button', { name: 'Next' }).click();
-      await page.getByLabel('Password', { exact: true }).fill(password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await enterUsername(page, upn);
+      await enterPassword(page, password);
     }
 
     async function signIn(page: Page, upn: string, password: string) {

@@ -9,7 +9,6 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { ACR_MFA } from '../../src/domain/signin/factors.js';
@@ -19,6 +18,7 @@ import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
 import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
+import { type CodeFlow, enterUsername as username, enterPassword as password, finishCodeFlow, startCodeFlow } from '../support/browser-sign-in.js';
 import { auditRows } from '../support/graph-http.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createDaemonApp, createPasswordUser, createWebApp, launchChromium } from '../support/sign-in-fixtures.js';
@@ -79,37 +79,9 @@ for (const dialect of dialects) {
       await s?.close();
     });
 
-    async function startFlow(page: Page) {
-      const verifier = client.randomPKCECodeVerifier();
-      const state = client.randomState();
-      const url = client.buildAuthorizationUrl(rp, {
-        redirect_uri: redirectUri,
-        scope: 'openid profile',
-        state,
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-      });
-      await page.goto(url.href);
-      return { verifier, state };
-    }
+    const startFlow = (page: Page) => startCodeFlow(page, rp, redirectUri, 'openid profile');
 
-    async function finish(page: Page, flow: { verifier: string; state: string }) {
-      await page.waitForURL((u) => u.href.startsWith(redirectUri));
-      const tokens = await client.authorizationCodeGrant(rp, new URL(page.url()), { pkceCodeVerifier: flow.verifier, expectedState: flow.state });
-      const jwks = createRemoteJWKSet(new URL(`${origin}/discovery/v2.0/keys`));
-      const { payload } = await jwtVerify(tokens.id_token!, jwks, { issuer: origin, audience: rp.clientMetadata().client_id });
-      return payload;
-    }
-
-    async function username(page: Page, upn: string) {
-      await page.getByLabel('Email or username').fill(upn);
-      await page.getByRole('button', { name: 'Next' }).click();
-    }
-
-    async function password(page: Page, value: string) {
-      await page.getByLabel('Password', { exact: true }).fill(value);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-    }
+    const finish = async (page: Page, flow: CodeFlow) => (await finishCodeFlow(page, rp, redirectUri, origin, flow)).payload;
 
     async function signOutOfMy(page: Page) {
       await page.goto(`${origin}/my`);

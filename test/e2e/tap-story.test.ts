@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { graphJsClient } from '../support/graph-js-client.js';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ACR_MFA } from '../../src/domain/signin/factors.js';
@@ -17,6 +16,7 @@ import { createUser } from '../../src/services/users.js';
 import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
+import { type CodeFlow, enterUsername as username, enterPassword as password, enterPass as pass, finishCodeFlow, startCodeFlow } from '../support/browser-sign-in.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createDaemonApp, createPasswordUser, createWebApp, launchChromium } from '../support/sign-in-fixtures.js';
 
@@ -60,42 +60,9 @@ for (const dialect of dialects) {
 
     const issue = (upn: string, body: object) => graph.api(`/users/${upn}/authentication/temporaryAccessPassMethods`).post(body) as Promise<GraphTap>;
 
-    async function startFlow(page: Page) {
-      const verifier = client.randomPKCECodeVerifier();
-      const state = client.randomState();
-      const url = client.buildAuthorizationUrl(rp, {
-        redirect_uri: redirectUri,
-        scope: 'openid profile offline_access',
-        state,
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-      });
-      await page.goto(url.href);
-      return { verifier, state };
-    }
+    const startFlow = (page: Page) => startCodeFlow(page, rp, redirectUri, 'openid profile offline_access');
 
-    async function finish(page: Page, flow: { verifier: string; state: string }) {
-      await page.waitForURL((u) => u.href.startsWith(redirectUri));
-      const tokens = await client.authorizationCodeGrant(rp, new URL(page.url()), { pkceCodeVerifier: flow.verifier, expectedState: flow.state });
-      const jwks = createRemoteJWKSet(new URL(`${s.url}/discovery/v2.0/keys`));
-      const { payload } = await jwtVerify(tokens.id_token!, jwks, { issuer: s.url, audience: rp.clientMetadata().client_id });
-      return { tokens, payload };
-    }
-
-    async function username(page: Page, upn: string) {
-      await page.getByLabel('Email or username').fill(upn);
-      await page.getByRole('button', { name: 'Next' }).click();
-    }
-
-    async function password(page: Page, value: string) {
-      await page.getByLabel('Password', { exact: true }).fill(value);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-    }
-
-    async function pass(page: Page, value: string) {
-      await page.getByLabel('Temporary Access Pass', { exact: true }).fill(value);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-    }
+    const finish = (page: Page, flow: CodeFlow) => finishCodeFlow(page, rp, redirectUri, s.url, flow);
 
     async function fresh(): Promise<{ context: BrowserContext; page: Page }> {
       const context = await browser.newContext();
