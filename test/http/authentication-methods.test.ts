@@ -13,7 +13,7 @@ import { createFido2MethodsRepo, type Fido2MethodRecord } from '../../src/store/
 import { createSoftwareOathMethodsRepo, type SoftwareOathMethodRecord } from '../../src/store/repos/software-oath-methods.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
-import { auditRows } from '../support/graph-http.js';
+import { assertFetchedGraphError, auditRows, graphFetch, type FetchedGraphResponse } from '../support/graph-http.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext } from '../support/sign-in-fixtures.js';
 import { createTestApp, userToken } from '../support/tokens.js';
@@ -27,12 +27,7 @@ const TYPES = {
 };
 const METADATA = 'https://graph.microsoft.com/v1.0/$metadata';
 
-interface Res {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown> & { value?: Record<string, unknown>[]; error?: { code: string; message: string; target?: string } };
-  raw: string;
-}
+type Res = FetchedGraphResponse;
 
 for (const dialect of dialects) {
   describe(`Graph authentication methods on ${dialect}`, () => {
@@ -42,25 +37,9 @@ for (const dialect of dialects) {
     let reader: string;
     let weak: string;
 
-    async function call(method: string, path: string, token: string | undefined, body?: unknown): Promise<Res> {
-      const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(`${s.url}/v1.0${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      const raw = await res.text();
-      let parsed: Res['body'] = {};
-      try {
-        parsed = raw ? (JSON.parse(raw) as Res['body']) : {};
-      } catch {
-        parsed = {};
-      }
-      return { status: res.status, headers: res.headers, body: parsed, raw };
-    }
+    const call = (method: string, path: string, token: string | undefined, body?: unknown): Promise<Res> => graphFetch(s.url, method, path, token, body);
 
-    function assertError(res: Res, status: number, code: string, target?: string): void {
-      assert.equal(res.status, status, res.raw);
-      assert.equal(res.body.error?.code, code, res.raw);
-      if (target !== undefined) assert.equal(res.body.error?.target, target, res.raw);
-    }
+    const assertError = assertFetchedGraphError;
 
     /** Exactly one audit row for the request, a failure with the given activity and a reason. */
     async function assertAuditedFailure(res: Res, activity: string, targetId?: string): Promise<void> {

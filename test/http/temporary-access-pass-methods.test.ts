@@ -15,6 +15,7 @@ import { addGroupMember, createGroup } from '../../src/services/groups.js';
 import { updateTapPolicy } from '../../src/services/tap-policy.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
+import { assertFetchedGraphError, graphFetch, type FetchedGraphResponse } from '../support/graph-http.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createDaemonApp } from '../support/sign-in-fixtures.js';
 import { userToken } from '../support/tokens.js';
@@ -30,12 +31,7 @@ const DEFAULT_POLICY = {
   isUsableOnce: false,
 };
 
-interface Res {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown> & { value?: Record<string, unknown>[]; error?: { code: string; message: string; target?: string } };
-  raw: string;
-}
+type Res = FetchedGraphResponse;
 
 for (const dialect of dialects) {
   describe(`Graph temporaryAccessPassMethods on ${dialect}`, () => {
@@ -57,25 +53,9 @@ for (const dialect of dialects) {
       return json.access_token;
     }
 
-    async function call(method: string, path: string, token: string | undefined, body?: unknown): Promise<Res> {
-      const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(`${s.url}/v1.0${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      const raw = await res.text();
-      let parsed: Res['body'] = {};
-      try {
-        parsed = raw ? (JSON.parse(raw) as Res['body']) : {};
-      } catch {
-        parsed = {};
-      }
-      return { status: res.status, headers: res.headers, body: parsed, raw };
-    }
+    const call = (method: string, path: string, token: string | undefined, body?: unknown): Promise<Res> => graphFetch(s.url, method, path, token, body);
 
-    function assertError(res: Res, status: number, code: string, target?: string): void {
-      assert.equal(res.status, status, res.raw);
-      assert.equal(res.body.error?.code, code, res.raw);
-      if (target !== undefined) assert.equal(res.body.error?.target, target, res.raw);
-    }
+    const assertError = assertFetchedGraphError;
 
     /** The refusal is in the audit log, as a failure, under the request's correlation id. */
     async function assertAuditedFailure(res: Res, activity: string): Promise<void> {

@@ -1,4 +1,5 @@
-// Small helpers for Graph HTTP tests: one request through the real app, and reading the audit log back.
+// Small helpers for Graph HTTP tests: one request through the real app (injected, or over a listening server's
+// socket), and reading the audit log back.
 
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
@@ -41,6 +42,36 @@ export async function graphRequest(
     }
   }
   return { status: res.statusCode, headers: res.headers, body, raw: res.body };
+}
+
+/** A Graph response received over the network (the listener of a test server), its headers as fetch gives them. */
+export interface FetchedGraphResponse {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown> & { value?: Record<string, unknown>[]; error?: { code: string; message: string; target?: string } };
+  raw: string;
+}
+
+/** One Graph call to `${origin}/v1.0${path}` with an optional bearer token and JSON body; a non-JSON answer reads as {}. */
+export async function graphFetch(origin: string, method: string, path: string, token: string | undefined, body?: unknown): Promise<FetchedGraphResponse> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${origin}/v1.0${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const raw = await res.text();
+  let parsed: FetchedGraphResponse['body'] = {};
+  try {
+    parsed = raw ? (JSON.parse(raw) as FetchedGraphResponse['body']) : {};
+  } catch {
+    parsed = {};
+  }
+  return { status: res.status, headers: res.headers, body: parsed, raw };
+}
+
+/** The status, Graph error code and (when given) target of a fetched refusal. */
+export function assertFetchedGraphError(res: FetchedGraphResponse, status: number, code: string, target?: string): void {
+  assert.equal(res.status, status, res.raw);
+  assert.equal(res.body.error?.code, code, res.raw);
+  if (target !== undefined) assert.equal(res.body.error?.target, target, res.raw);
 }
 
 /** Asserts Graph's error envelope: code, a message, innerError with request-id and date, and the target when given. */
