@@ -43,6 +43,12 @@ ${hidden(f, 'passkeyDiscoverable')}
 <script src="/assets/webauthn/passkey.js" defer></script>`;
 }
 
+/** "Use another account": forget the username and start again. */
+const anotherAccount = (f: FormContext) => `<form method="post" action="/signin/${esc(f.uid)}" class="inline">
+${hidden(f, 'restart')}
+<button type="submit" class="secondary">Use another account</button>
+</form>`;
+
 export function passwordPage(f: FormContext, loginName: string, opts: { error?: string } = {}): string {
   const invalid = opts.error ? ' aria-invalid="true" aria-describedby="error-summary"' : '';
   return layout('Enter password', `${errorSummary(opts.error, 'password')}
@@ -54,10 +60,7 @@ ${hidden(f, 'password')}
 <input type="password" id="password" name="password" autocomplete="current-password" required autofocus${invalid}>
 <button type="submit">Sign in</button>
 </form>
-<form method="post" action="/signin/${esc(f.uid)}" class="inline">
-${hidden(f, 'restart')}
-<button type="submit" class="secondary">Use another account</button>
-</form>`);
+${anotherAccount(f)}`);
 }
 
 /** The label of each "Sign in another way" choice. */
@@ -82,11 +85,6 @@ ${buttons}
 </ul>
 </form></section>`;
 }
-
-const anotherAccount = (f: FormContext) => `<form method="post" action="/signin/${esc(f.uid)}" class="inline">
-${hidden(f, 'restart')}
-<button type="submit" class="secondary">Use another account</button>
-</form>`;
 
 export function otpPage(f: FormContext, loginName: string, opts: { error?: string; alternatives: readonly FactorMethod[] }): string {
   const invalid = opts.error ? ' aria-invalid="true" aria-describedby="error-summary otp-hint"' : ' aria-describedby="otp-hint"';
