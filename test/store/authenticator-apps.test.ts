@@ -28,7 +28,7 @@ import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oa
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { openTestRuntime, type TestRuntime } from '../support/runtime.js';
-import { createPasswordUser } from '../support/sign-in-fixtures.js';
+import { createPasswordUser, signInRequest } from '../support/sign-in-fixtures.js';
 
 const PASSWORD = 'a perfectly fine passphrase';
 const STEP_MS = 30_000;
@@ -80,13 +80,7 @@ for (const dialect of dialects) {
       return { user, key: pending.secretBase32, methodId: method.id };
     }
 
-    const request = (ip = '203.0.113.7'): SignInRequest => ({
-      uid: randomUUID(),
-      correlationId: randomUUID(),
-      ipAddress: ip,
-      userAgent: 'test',
-      app: { appId: 'test-app', displayName: 'Test app' },
-    });
+    const request = signInRequest;
 
     /** Username and the right password: the interaction stands at the code page. */
     async function atCodePage(user: UserRecord, ip?: string): Promise<SignInRequest> {

@@ -4,7 +4,6 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { randomUUID } from 'node:crypto';
 import { THROTTLE_RULES } from '../../src/domain/throttle.js';
 import type { Deps } from '../../src/services/deps.js';
 import { submitPassword, submitTap, submitUsername, type SignInRequest, type SignInView } from '../../src/services/sign-in.js';
@@ -15,7 +14,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { countingHasher, type CountingHasher } from '../support/counting-hasher.js';
 import { dialects } from '../support/databases.js';
 import { openTestRuntime, type TestRuntime } from '../support/runtime.js';
-import { cliContext, createPasswordUser } from '../support/sign-in-fixtures.js';
+import { cliContext, createPasswordUser, signInRequest } from '../support/sign-in-fixtures.js';
 
 const PASSWORD = 'a perfectly fine passphrase';
 
@@ -37,13 +36,7 @@ for (const dialect of dialects) {
     });
     after(async () => t?.close());
 
-    const request = (ip = '203.0.113.7'): SignInRequest => ({
-      uid: randomUUID(),
-      correlationId: randomUUID(),
-      ipAddress: ip,
-      userAgent: 'test',
-      app: { appId: 'test-app', displayName: 'Test app' },
-    });
+    const request = signInRequest;
 
     /** Username and the right password: the interaction now stands at the pass page. */
     async function atPassPage(ip?: string): Promise<SignInRequest> {

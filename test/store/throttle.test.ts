@@ -3,10 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { randomUUID } from 'node:crypto';
 import { THROTTLE_RULES } from '../../src/domain/throttle.js';
 import type { Deps } from '../../src/services/deps.js';
-import { submitPassword, submitUsername, type SignInRequest } from '../../src/services/sign-in.js';
+import { submitPassword, submitUsername } from '../../src/services/sign-in.js';
 import { clearThrottle, getThrottleState } from '../../src/services/throttle.js';
 import { createAuditEventsRepo } from '../../src/store/repos/audit-events.js';
 import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
@@ -15,7 +14,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { countingHasher, type CountingHasher } from '../support/counting-hasher.js';
 import { dialects } from '../support/databases.js';
 import { openTestRuntime, type TestRuntime } from '../support/runtime.js';
-import { cliContext, createPasswordUser, securityDefaults } from '../support/sign-in-fixtures.js';
+import { cliContext, createPasswordUser, securityDefaults, signInRequest } from '../support/sign-in-fixtures.js';
 
 const PASSWORD = 'a perfectly fine passphrase';
 
@@ -36,13 +35,7 @@ for (const dialect of dialects) {
     });
     after(async () => t?.close());
 
-    const request = (ip = '203.0.113.7'): SignInRequest => ({
-      uid: randomUUID(),
-      correlationId: randomUUID(),
-      ipAddress: ip,
-      userAgent: 'test',
-      app: { appId: 'test-app', displayName: 'Test app' },
-    });
+    const request = signInRequest;
 
     async function attempt(password: string, ip?: string) {
       const req = request(ip);

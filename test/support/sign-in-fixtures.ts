@@ -1,11 +1,22 @@
 // Fixtures for sign-in and OIDC tests: users with passwords, apps, a headless Chromium, security defaults.
 
+import { randomUUID } from 'node:crypto';
 import { chromium, type Browser } from 'playwright-core';
 import { newId } from '../../src/domain/ids.js';
 import { createApplication } from '../../src/services/applications.js';
 import type { Deps, RequestContext } from '../../src/services/deps.js';
 import { setSecurityDefaults } from '../../src/services/security-defaults.js';
+import type { SignInRequest } from '../../src/services/sign-in.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
+
+/** A new sign-in interaction (its own uid) from `ip`, as the sign-in pages would describe it to the service. */
+export const signInRequest = (ip = '203.0.113.7'): SignInRequest => ({
+  uid: randomUUID(),
+  correlationId: randomUUID(),
+  ipAddress: ip,
+  userAgent: 'test',
+  app: { appId: 'test-app', displayName: 'Test app' },
+});
 
 export const cliContext = (): RequestContext => ({ actor: { kind: 'cli', osUser: 'test' }, correlationId: newId(), ipAddress: null });
 
