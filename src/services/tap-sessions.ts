@@ -1,8 +1,9 @@
 // Deleting or replacing a pass ends the sessions, codes and refresh tokens that signing in with it started.
 
 import type { Keyring } from '../crypto/keyring.js';
+import { passSignInHolds, type PassSignIn } from '../domain/tap/pass-sessions.js';
 import type { DbOrTx } from '../store/db.js';
-import { deleteOidcStateStartedWithPass, listSessionsStartedWithPass } from '../store/repos/temporary-access-passes.js';
+import { createTemporaryAccessPassesRepo, deleteOidcStateStartedWithPass, listSessionsStartedWithPass } from '../store/repos/temporary-access-passes.js';
 
 /** A session's grants (one per app it signed in to) sit inside its encrypted payload. */
 function grantIdsOf(keyring: Keyring, idHash: string, sealed: string): string[] {
@@ -22,4 +23,10 @@ export async function endSessionsStartedWithPass(db: DbOrTx, keyring: Keyring, u
   const sessions = await listSessionsStartedWithPass(db, userId);
   const grantHashes = sessions.flatMap((s) => grantIdsOf(keyring, s.idHash, s.sealed)).flatMap((g) => keyring.keyedHashCandidates('id-hash', g));
   return deleteOidcStateStartedWithPass(db, userId, grantHashes);
+}
+
+/** passSignInHolds against the user's pass as the store holds it now (read only for a sign-in that used one). */
+export async function passSignInStillHolds(db: DbOrTx, userId: string, signIn: PassSignIn, now: Date): Promise<boolean> {
+  if (!signIn.amr.includes('tap')) return true;
+  return passSignInHolds(signIn, await createTemporaryAccessPassesRepo(db).findPassOfUser(userId), now);
 }

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userActor } from '../domain/audit.js';
 import { ACR_MFA } from '../domain/signin/factors.js';
 import { registrationDeadline } from '../domain/tap/pass.js';
+import { passSignInHolds } from '../domain/tap/pass-sessions.js';
 import { secretsEqual } from '../domain/secrets.js';
 import { MY_APP_CLIENT_ID } from '../services/applications.js';
 import type { Deps, RequestContext } from '../services/deps.js';
@@ -144,9 +145,8 @@ export function createMySessions(deps: Deps): MySessions {
     if (!user || !user.accountEnabled || s.authTime < Math.floor(user.sessionsValidFrom.getTime() / 1000)) return undefined;
     const ctx = contextOf(user, request);
     const [pass] = await listTemporaryAccessPasses(deps, ctx, user.id);
-    // A session that began with a pass ends when that pass is deleted or replaced by a newer one. auth_time has
-    // whole seconds: a pass issued earlier within the same second still counts as the one used.
-    if (s.amr.includes('tap') && (!pass || Math.floor(pass.pass.createdAt.getTime() / 1000) > s.authTime)) return undefined;
+    // A session that began with a pass ends when that pass is deleted, replaced or over.
+    if (!passSignInHolds(s, pass?.pass, deps.clock.now())) return undefined;
     return { session: s, user, pass, ctx };
   }
 
