@@ -14,6 +14,7 @@ import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oa
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { auditRows } from '../support/graph-http.js';
+import { MY_SESSION_COOKIE, openMySession } from '../support/my-session.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createPasswordUser, securityDefaults } from '../support/sign-in-fixtures.js';
 
@@ -80,12 +81,11 @@ for (const dialect of dialects) {
       return (await createUsersRepo(deps.db).findUserById(user.id))!;
     }
 
-    /** A browser holding a /my session as the callback would have made it (sealed with the server's keyring). */
-    function sessionFor(user: UserRecord, amr: string[], signedInSecondsAgo = 0): Browser {
+    /** A browser holding a /my session as the callback would have stored it. */
+    async function sessionFor(user: UserRecord, amr: string[], signedInSecondsAgo = 0): Promise<Browser> {
       const authTime = Math.floor(clock.now().getTime() / 1000) - signedInSecondsAgo;
-      const session = { sub: user.id, amr, authTime, exp: clock.now().getTime() + 3_600_000, csrf: randomBytes(16).toString('base64url') };
       const browser = new Browser(s.url);
-      browser.cookies.set('gp-my', deps.keyring.encrypt('secret-encryption', JSON.stringify(session), 'my-session'));
+      browser.cookies.set(MY_SESSION_COOKIE, (await openMySession(deps, user.id, amr, authTime)).cookie);
       return browser;
     }
 
@@ -129,7 +129,7 @@ for (const dialect of dialects) {
       const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: true });
       const appId = await addApp(user, 'Phone app');
       const keyId = await addPasskey(user, 'Laptop <b>key</b>');
-      const page = await sessionFor(user, ['pwd', 'otp', 'mfa']).go('/my/security-info');
+      const page = await (await sessionFor(user, ['pwd', 'otp', 'mfa'])).go('/my/security-info');
       assert.equal(page.status, 200);
       assert.match(page.html, /id="method-password"[\s\S]*?Last changed <time datetime=/);
       assert.match(page.html, /id="method-tap"[\s\S]*?one-time[\s\S]*?id="tap-status">usable</);
@@ -140,7 +140,7 @@ for (const dialect of dialects) {
       assert.match(page.html, /You can add or delete methods until/);
       assert.doesNotMatch(page.html, new RegExp(issued.temporaryAccessPass), 'the pass is never shown again');
       assert.doesNotMatch(page.html, /JBSWY3DPEHPK3PXP/);
-      const home = await sessionFor(user, ['pwd', 'otp', 'mfa']).go('/my');
+      const home = await (await sessionFor(user, ['pwd', 'otp', 'mfa'])).go('/my');
       assert.match(home.html, /id="method-apps">1</);
       assert.match(home.html, /id="method-passkeys">1</);
       assert.match(home.html, /id="method-tap">usable</);
@@ -149,7 +149,7 @@ for (const dialect of dialects) {
     it('a password-only session is asked to sign in again and cannot delete a method', async () => {
       const user = await createPasswordUser(deps, 'pablo', 'correct horse battery staple');
       const appId = await addApp(user);
-      const browser = sessionFor(user, ['pwd']);
+      const browser = await sessionFor(user, ['pwd']);
       const list = await browser.go('/my/security-info');
       assert.match(list.html, /you will be asked to sign in again/);
       const confirm = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`);
@@ -163,9 +163,9 @@ for (const dialect of dialects) {
     it('a multi-factor session may change methods only within the window (10 minutes by default)', async () => {
       const user = await userSince('stella');
       const appId = await addApp(user);
-      const fresh = await sessionFor(user, ['pwd', 'otp', 'mfa'], 9 * 60 + 50).go(`/my/security-info/authenticatorApp/${appId}/delete`);
+      const fresh = await (await sessionFor(user, ['pwd', 'otp', 'mfa'], 9 * 60 + 50)).go(`/my/security-info/authenticatorApp/${appId}/delete`);
       assert.equal(fresh.status, 200);
-      const stale = await sessionFor(user, ['pwd', 'otp', 'mfa'], 10 * 60 + 1).go(`/my/security-info/authenticatorApp/${appId}/delete`);
+      const stale = await (await sessionFor(user, ['pwd', 'otp', 'mfa'], 10 * 60 + 1)).go(`/my/security-info/authenticatorApp/${appId}/delete`);
       assert.equal(stale.status, 403);
       assert.match(stale.html, /signed in with a second factor in the last 10 minutes/);
     });
@@ -177,7 +177,7 @@ for (const dialect of dialects) {
         const user = await createPasswordUser(deps, 'stepan', password);
         const appId = await addApp(user);
         const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: false });
-        const browser = sessionFor(user, ['pwd']);
+        const browser = await sessionFor(user, ['pwd']);
         const refused = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`);
         assert.equal(refused.status, 403);
         const start = await browser.go('/my/reauthenticate', { csrf: csrfOf(refused.html), returnTo: '/my/security-info' });
@@ -204,7 +204,7 @@ for (const dialect of dialects) {
     it('deleting asks for confirmation, warns about the last multi-factor method, checks the form and is audited', async () => {
       const user = await createPasswordUser(deps, 'della', 'correct horse battery staple');
       const appId = await addApp(user);
-      const browser = sessionFor(user, ['pwd', 'otp', 'mfa']);
+      const browser = await sessionFor(user, ['pwd', 'otp', 'mfa']);
       const confirm = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`);
       assert.equal(confirm.status, 200);
       assert.match(confirm.html, /id="last-method-warning"[\s\S]*?last method for multi-factor sign-in/);
@@ -237,7 +237,7 @@ for (const dialect of dialects) {
 
     it('changes the password with the current one, refuses a wrong one, and audits the change', async () => {
       const user = await createPasswordUser(deps, 'cora', 'correct horse battery staple');
-      const browser = sessionFor(user, ['pwd']);
+      const browser = await sessionFor(user, ['pwd']);
       const form = await browser.go('/my/security-info/password');
       assert.equal(form.status, 200);
       assert.match(form.html, /<label for="currentPassword">Current password<\/label>/);
@@ -258,7 +258,7 @@ for (const dialect of dialects) {
 
     it('"Sign out everywhere" ends this session and every token issued before it', async () => {
       const user = await userSince('eve');
-      const browser = sessionFor(user, ['pwd', 'otp', 'mfa'], 5);
+      const browser = await sessionFor(user, ['pwd', 'otp', 'mfa'], 5);
       const list = await browser.go('/my/security-info');
       const out = await browser.go('/my/security-info/sign-out-everywhere', { csrf: csrfOf(list.html) });
       assert.equal(out.status, 303);
@@ -266,7 +266,7 @@ for (const dialect of dialects) {
       const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
       assert.ok(stored.sessionsValidFrom.getTime() > user.sessionsValidFrom.getTime(), 'earlier sessions and tokens are void');
       // Even the cookie kept by an attacker who copied it is dead now.
-      const replay = sessionFor(user, ['pwd', 'otp', 'mfa'], 5);
+      const replay = await sessionFor(user, ['pwd', 'otp', 'mfa'], 5);
       const again = await replay.go('/my/security-info');
       assert.equal(again.status, 303);
       assert.match(again.location ?? '', /\/oauth2\/v2\.0\/authorize/);
