@@ -198,8 +198,10 @@ export function createMySessions(deps: Deps): MySessions {
   }
 
   const validCsrf = (signed: SignedIn, presented: unknown) => typeof presented === 'string' && secretsEqual(signed.session.csrf, presented);
-  const refuseCsrf = (reply: FastifyReply) =>
-    sendPage(reply, 403, layout('Request refused', '<p role="alert">The form was not sent from your security info page. Go back and try again.</p>'));
+  const refuseCsrf = (reply: FastifyReply) => {
+    reply.request.log.warn({ reason: 'csrf' }, '/my form refused: missing or wrong form token');
+    return sendPage(reply, 403, layout('Request refused', '<p role="alert">The form was not sent from your security info page. Go back and try again.</p>'));
+  };
 
   return {
     redirectUri,

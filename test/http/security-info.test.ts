@@ -14,53 +14,10 @@ import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oa
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { auditRows } from '../support/graph-http.js';
+import { Browser, csrfOf } from '../support/my-browser.js';
 import { MY_SESSION_COOKIE, openMySession } from '../support/my-session.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createPasswordUser, securityDefaults } from '../support/sign-in-fixtures.js';
-
-interface Page {
-  status: number;
-  location: string | null;
-  html: string;
-}
-
-/** A browser-like cookie jar over fetch that follows redirects within the server on request. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(private readonly origin: string) {}
-
-  async go(path: string, form?: Record<string, string>): Promise<Page> {
-    const url = new URL(path, this.origin);
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-    const init: RequestInit = { redirect: 'manual', headers };
-    if (form) Object.assign(init, { method: 'POST', body: new URLSearchParams(form).toString() }), (headers['content-type'] = 'application/x-www-form-urlencoded');
-    const res = await fetch(url, init);
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const value = pair!.slice(eq + 1);
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '') this.cookies.delete(pair!.slice(0, eq).trim());
-      else this.cookies.set(pair!.slice(0, eq).trim(), value);
-    }
-    return { status: res.status, location: res.headers.get('location'), html: await res.text() };
-  }
-
-  /** Follows redirects on this server; stops at the first page (or a redirect elsewhere). */
-  async follow(page: Page): Promise<Page & { path: string }> {
-    let current = page;
-    let path = '';
-    for (let hops = 0; (current.status === 302 || current.status === 303) && current.location; hops += 1) {
-      assert.ok(hops < 15, 'too many redirects');
-      const next = new URL(current.location, this.origin);
-      if (next.origin !== this.origin) break;
-      path = next.pathname + next.search;
-      current = await this.go(path);
-    }
-    return { ...current, path };
-  }
-}
-
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? assert.fail(`no csrf in ${html.slice(0, 200)}`);
 
 for (const dialect of dialects) {
   describe(`Security info (${dialect})`, () => {
