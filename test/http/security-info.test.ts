@@ -1,23 +1,31 @@
 // Security info over HTTP on both databases: the list of methods, the method-change gate (multi-factor within the
 // window; a password-only or stale session is asked to sign in again), step-up through the sign-in pipeline
-// (acr_values), confirmed deletes with the last-method warning, the password change and "Sign out everywhere".
+// (acr_values), confirmed deletes with the last-method warning, the password change (and its throttling), "Sign out
+// everywhere" (with an app's tokens from a real sign-in), and each form's CSRF check.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ManualClock } from '../../src/domain/clock.js';
+import { THROTTLE_RULES } from '../../src/domain/throttle.js';
 import { newId } from '../../src/domain/ids.js';
+import { createApplication } from '../../src/services/applications.js';
 import type { Deps } from '../../src/services/deps.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
+import { beginAttempt, userSubject } from '../../src/services/throttle.js';
 import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
+import { createMySessionsRepo } from '../../src/store/repos/my-sessions.js';
 import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { auditRows } from '../support/graph-http.js';
-import { Browser, csrfOf } from '../support/my-browser.js';
+import { Browser, csrfOf, startMySignIn } from '../support/my-browser.js';
 import { MY_SESSION_COOKIE, openMySession } from '../support/my-session.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
+import { GRAPH } from '../support/tokens.js';
 import { cliContext, createPasswordUser, securityDefaults } from '../support/sign-in-fixtures.js';
+
+const APP_REDIRECT_URI = 'http://127.0.0.1/callback';
 
 for (const dialect of dialects) {
   describe(`Security info (${dialect})`, () => {
@@ -213,21 +221,179 @@ for (const dialect of dialects) {
       assert.equal(audit.length, 1);
     });
 
-    it('"Sign out everywhere" ends this session and every token issued before it', async () => {
-      const user = await userSince('eve');
-      const browser = await sessionFor(user, ['pwd', 'otp', 'mfa'], 5);
-      const list = await browser.go('/my/security-info');
+    /** Signs in to the web app `app` in `browser` with the user's pass (raw HTTP) and redeems the code. */
+    async function signInToApp(browser: Browser, app: { appId: string; secret: string }, upn: string, pass: string): Promise<{ access_token: string; refresh_token: string }> {
+      const verifier = randomBytes(32).toString('base64url');
+      const query = new URLSearchParams({
+        client_id: app.appId,
+        redirect_uri: APP_REDIRECT_URI,
+        response_type: 'code',
+        scope: `openid offline_access ${GRAPH}/UserAuthenticationMethod.Read`,
+        state: 'st',
+        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+        code_challenge_method: 'S256',
+      });
+      const { uid, csrf } = await startMySignIn(browser, `/oauth2/v2.0/authorize?${query}`);
+      await browser.go(`/signin/${uid}`, { csrf, action: 'username', username: upn });
+      const back = await browser.follow(await browser.go(`/signin/${uid}`, { csrf, action: 'tap', tap: pass }));
+      const code = new URL(back.location ?? assert.fail(`no redirect to the app: ${back.status}`)).searchParams.get('code') ?? assert.fail(`no code: ${back.location}`);
+      const tokens = await appToken(app, { grant_type: 'authorization_code', code, redirect_uri: APP_REDIRECT_URI, code_verifier: verifier });
+      assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
+      return tokens.body as { access_token: string; refresh_token: string };
+    }
+
+    async function appToken(app: { appId: string; secret: string }, form: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+      const res = await fetch(`${s.url}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${app.appId}:${app.secret}`).toString('base64')}` },
+        body: new URLSearchParams(form).toString(),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    }
+
+    const myMethods = (accessToken: string) => fetch(`${s.url}/v1.0/me/authentication/methods`, { headers: { authorization: `Bearer ${accessToken}` } });
+
+    it('"Sign out everywhere" ends this session and its copies, the app\'s access and refresh tokens, and every token issued before it', async () => {
+      // oidc-provider stamps tokens with the real time; the store's clock is set to it so the two agree.
+      clock.set(new Date());
+      const user = await createPasswordUser(deps, 'eve', 'correct horse battery staple');
+      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: false });
+      const created = await createApplication(deps, cliContext(), { displayName: 'Eve app', kind: 'web', redirectUris: [APP_REDIRECT_URI] });
+      const app = { appId: created.app.appId, secret: created.secret!.secretText };
+      const browser = new Browser(s.url);
+      const tokens = await signInToApp(browser, app, user.userPrincipalName, issued.temporaryAccessPass);
+      assert.equal((await myMethods(tokens.access_token)).status, 200, 'the bearer works before');
+      // The same browser opens /my through the provider session: a real /my session, and a copy of its cookies.
+      const list = await browser.follow(await browser.go('/my/security-info'));
+      assert.equal(list.path, '/my/security-info');
+      assert.equal(list.status, 200);
+      const copy = browser.copy();
+
+      clock.set(new Date());
       const out = await browser.go('/my/security-info/sign-out-everywhere', { csrf: csrfOf(list.html) });
       assert.equal(out.status, 303);
       assert.equal(out.location, '/my/signed-out?everywhere=1');
       const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
       assert.ok(stored.sessionsValidFrom.getTime() > user.sessionsValidFrom.getTime(), 'earlier sessions and tokens are void');
-      // Even the cookie kept by an attacker who copied it is dead now.
-      const replay = await sessionFor(user, ['pwd', 'otp', 'mfa'], 5);
-      const again = await replay.go('/my/security-info');
+      assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 0, 'the /my session rows are gone');
+      // Even the cookies kept by an attacker who copied them are dead now, the provider's session included.
+      const again = await copy.go('/my/security-info');
       assert.equal(again.status, 303);
       assert.match(again.location ?? '', /\/oauth2\/v2\.0\/authorize/);
+      assert.match((await copy.follow(again)).path, /^\/signin\//, 'the next authorization request asks for a sign-in');
+      // The app's tokens from the earlier sign-in stop working too.
+      const bearer = await myMethods(tokens.access_token);
+      assert.equal(bearer.status, 401, 'the access token is refused');
+      const refreshed = await appToken(app, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+      assert.equal(refreshed.status, 400, 'the refresh token is refused');
+      assert.equal(refreshed.body.error, 'invalid_grant');
       assert.equal((await auditRows(deps, { activity: 'Invalidate all refresh tokens for user' })).filter((r) => r.targets[0]?.id === user.id).length, 1);
+    });
+
+    it('wrong current passwords in "Change password" are counted with the sign-in\'s and throttled (429, Retry-After), the right one included', async () => {
+      const password = 'correct horse battery staple';
+      const user = await createPasswordUser(deps, 'theo', password);
+      const browser = await sessionFor(user, ['pwd']);
+      const csrf = csrfOf((await browser.go('/my/security-info/password')).html);
+      const change = (currentPassword: string) => browser.go('/my/security-info/password', { csrf, currentPassword, newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' });
+      // The free failures, then one more that is still checked and starts the back-off (the clock does not move).
+      for (let i = 1; i <= THROTTLE_RULES.pair.freeFailures + 1; i += 1) {
+        const wrong = await change(`wrong password ${i}`);
+        assert.equal(wrong.status, 400, `failure ${i} is checked`);
+        assert.match(wrong.html, /Your current password is incorrect/);
+      }
+      const throttled = await change('wrong password again');
+      assert.equal(throttled.status, 429);
+      assert.match(throttled.html, /Too many wrong passwords\. Wait \d+ seconds?/);
+      assert.match(throttled.headers.get('retry-after') ?? '', /^\d+$/);
+      const right = await change(password);
+      assert.equal(right.status, 429, 'while throttled even the right password is not checked');
+      const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
+      assert.ok((await deps.hasher.verify(stored.passwordHash, password)).ok, 'the password did not change');
+      const signIn = await beginAttempt(deps, userSubject(user.id), '127.0.0.1', 'pw');
+      assert.equal(signIn.allowed, false, "the sign-in's password step shares the counts: it is throttled too");
+    });
+
+    /** Two /my sessions of the same user: a browser holding the first, and the second's form token. */
+    async function twoSessions(user: UserRecord): Promise<{ browser: Browser; csrf: string; otherCsrf: string }> {
+      const authTime = Math.floor(clock.now().getTime() / 1000);
+      const mine = await openMySession(deps, user.id, ['pwd', 'otp', 'mfa'], authTime);
+      const other = await openMySession(deps, user.id, ['pwd', 'otp', 'mfa'], authTime);
+      const browser = new Browser(s.url);
+      browser.cookies.set(MY_SESSION_COOKIE, mine.cookie);
+      return { browser, csrf: mine.csrf, otherCsrf: other.csrf };
+    }
+
+    /** A form sent without a token, and with a token of another session of the same user. */
+    const forgeries = (otherCsrf: string): [string, Record<string, string>][] => [
+      ['no token', {}],
+      ["another session's token", { csrf: otherCsrf }],
+    ];
+
+    it('CSRF: "Change password" refuses a form without its session\'s token (403) and changes nothing', async () => {
+      const password = 'correct horse battery staple';
+      const user = await createPasswordUser(deps, 'cass', password);
+      const { browser, otherCsrf } = await twoSessions(user);
+      for (const [label, token] of forgeries(otherCsrf)) {
+        const res = await browser.go('/my/security-info/password', { ...token, currentPassword: password, newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' });
+        assert.equal(res.status, 403, label);
+        const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
+        assert.ok((await deps.hasher.verify(stored.passwordHash, password)).ok, `${label}: the password did not change`);
+      }
+    });
+
+    it('CSRF: "Sign out everywhere" refuses a form without its session\'s token (403) and ends nothing', async () => {
+      const user = await userSince('sam');
+      const { browser, otherCsrf } = await twoSessions(user);
+      for (const [label, token] of forgeries(otherCsrf)) {
+        const res = await browser.go('/my/security-info/sign-out-everywhere', token);
+        assert.equal(res.status, 403, label);
+        const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
+        assert.equal(stored.sessionsValidFrom.getTime(), user.sessionsValidFrom.getTime(), `${label}: nothing revoked`);
+        assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 2, `${label}: both sessions remain`);
+        assert.equal((await browser.go('/my/security-info')).status, 200);
+      }
+    });
+
+    it('CSRF: renaming a passkey refuses a form without its session\'s token (403) and renames nothing', async () => {
+      const user = await createPasswordUser(deps, 'pia', 'correct horse battery staple');
+      const keyId = await addPasskey(user, 'Laptop');
+      const { browser, csrf, otherCsrf } = await twoSessions(user);
+      const nameOf = async () => (await createFido2MethodsRepo(deps.db).listOfUser(user.id)).find((k) => k.id === keyId)?.displayName;
+      for (const [label, token] of forgeries(otherCsrf)) {
+        const res = await browser.go(`/my/security-info/passkey/${keyId}/rename`, { ...token, displayName: 'Renamed by a forgery' });
+        assert.equal(res.status, 403, label);
+        assert.equal(await nameOf(), 'Laptop', `${label}: the name did not change`);
+      }
+      assert.equal((await browser.go(`/my/security-info/passkey/${keyId}/rename`, { csrf, displayName: 'Work laptop' })).status, 303, 'the real form renames');
+      assert.equal(await nameOf(), 'Work laptop');
+    });
+
+    it('CSRF: "Sign in again" (/my/reauthenticate) refuses a form without its session\'s token (403) and starts no sign-in', async () => {
+      const user = await createPasswordUser(deps, 'rex', 'correct horse battery staple');
+      const { browser, csrf, otherCsrf } = await twoSessions(user);
+      for (const [label, token] of forgeries(otherCsrf)) {
+        const res = await browser.go('/my/reauthenticate', { ...token, returnTo: '/my/security-info' });
+        assert.equal(res.status, 403, label);
+        assert.equal(res.location, null, `${label}: no redirect to the authorize endpoint`);
+        assert.ok(!res.setCookies.some((c) => c.startsWith('gp-my-tx=')), `${label}: no sign-in transaction`);
+      }
+      const real = await browser.go('/my/reauthenticate', { csrf, returnTo: '/my/security-info' });
+      assert.equal(real.status, 303, 'the real form starts the step-up');
+    });
+
+    it('CSRF: "Sign out" (/my/signout) refuses a form without its session\'s token (403) and signs nothing out', async () => {
+      const user = await createPasswordUser(deps, 'otto', 'correct horse battery staple');
+      const { browser, csrf, otherCsrf } = await twoSessions(user);
+      for (const [label, token] of forgeries(otherCsrf)) {
+        const res = await browser.go('/my/signout', token);
+        assert.equal(res.status, 403, label);
+        assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 2, `${label}: both sessions remain`);
+        assert.equal((await browser.go('/my/security-info')).status, 200, `${label}: still signed in`);
+      }
+      const real = await browser.go('/my/signout', { csrf });
+      assert.equal(real.status, 303, 'the real form signs out');
+      assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 1, 'only this session ended');
     });
   });
 }

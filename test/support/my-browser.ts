@@ -8,6 +8,7 @@ export interface Page {
   location: string | null;
   html: string;
   setCookies: string[];
+  headers: Headers;
 }
 
 export class Browser {
@@ -28,7 +29,7 @@ export class Browser {
       if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '') this.cookies.delete(pair!.slice(0, eq).trim());
       else this.cookies.set(pair!.slice(0, eq).trim(), value);
     }
-    return { status: res.status, location: res.headers.get('location'), html: await res.text(), setCookies };
+    return { status: res.status, location: res.headers.get('location'), html: await res.text(), setCookies, headers: res.headers };
   }
 
   /** Follows redirects on this server; stops at the first page (or a redirect elsewhere). */
@@ -55,7 +56,10 @@ export class Browser {
 
 export const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? assert.fail(`no csrf in ${html.slice(0, 200)}`);
 
-/** Opens `/my/...` and follows the sign-in it asks for, stopping at the first sign-in page (its uid and form token). */
+/**
+ * Opens `path` (a /my page, or an authorization request URL) and follows the sign-in it asks for, stopping at the
+ * first sign-in page (its uid and form token).
+ */
 export async function startMySignIn(browser: Browser, path = '/my'): Promise<{ uid: string; csrf: string; page: Page & { path: string } }> {
   const page = await browser.follow(await browser.go(path));
   assert.match(page.path, /^\/signin\//, `a sign-in page, not ${page.path}: ${page.html.slice(0, 200)}`);
