@@ -67,7 +67,8 @@ export async function startMySignIn(browser: Browser, path = '/my'): Promise<{ u
 }
 
 /**
- * Signs in to /my as `upn` with the pass `pass` (a live pass is offered first), as a person would on the pages;
+ * Signs in to /my as `upn` with the pass `pass` (picked among the offered methods, as "Sign in another way" does),
+ * through the pages;
  * returns the /my page it lands on. `beforeCallback` may change the browser's cookies before /my/callback runs.
  */
 export async function signInToMyWithPass(browser: Browser, upn: string, pass: string, options: { beforeCallback?: () => void | Promise<unknown>; path?: string } = {}): Promise<Page & { path: string }> {
