@@ -8,7 +8,6 @@ import { userActor } from '../domain/audit.js';
 import { ACR_MFA } from '../domain/signin/factors.js';
 import { registrationDeadline } from '../domain/tap/pass.js';
 import { passSignInHolds } from '../domain/tap/pass-sessions.js';
-import { secretsEqual } from '../domain/secrets.js';
 import { MY_APP_CLIENT_ID } from '../services/applications.js';
 import type { Deps, RequestContext } from '../services/deps.js';
 import { csrfTokenOf, endMySession, isCsrfTokenOf, resumeMySession, startMySession, type MySessionStart } from '../services/my-sessions.js';
@@ -46,6 +45,8 @@ export interface SignedIn {
   pass: TapView | undefined;
   /** The user acting on their own account, for audit entries. */
   ctx: RequestContext;
+  /** Whether a form's token is this session's (under any key still held: a page rendered before a key rotation). */
+  isOwnCsrf(presented: unknown): boolean;
 }
 
 const b64url = (b: Buffer) => b.toString('base64url');
@@ -172,7 +173,7 @@ export function createMySessions(deps: Deps): MySessions {
       return undefined;
     }
     if (reply) setCookie(reply, token, row.idleExpiresAt);
-    return { session, user, pass, ctx };
+    return { session, user, pass, ctx, isOwnCsrf: (presented) => isCsrfTokenOf(deps, token, presented) };
   }
 
   const current = (request: FastifyRequest) => resume(request, undefined);
@@ -197,7 +198,7 @@ export function createMySessions(deps: Deps): MySessions {
     return reply.header('cache-control', 'no-store').redirect(url.href, 303);
   }
 
-  const validCsrf = (signed: SignedIn, presented: unknown) => typeof presented === 'string' && secretsEqual(signed.session.csrf, presented);
+  const validCsrf = (signed: SignedIn, presented: unknown) => signed.isOwnCsrf(presented);
   const refuseCsrf = (reply: FastifyReply) => {
     reply.request.log.warn({ reason: 'csrf' }, '/my form refused: missing or wrong form token');
     return sendPage(reply, 403, layout('Request refused', '<p role="alert">The form was not sent from your security info page. Go back and try again.</p>'));
