@@ -1,6 +1,7 @@
 // Threat: a /my cookie sent over plain http or planted by a sibling host. Under https the session and transaction
 // cookies are __Host- prefixed, Secure, HttpOnly, host-only with Path=/ (a browser refuses a __Host- cookie that is
-// not), checked in headless Chromium through a real sign-in with a pass, on both databases.
+// not), checked in headless Chromium through a real sign-in with a pass, on both databases; Sign out ends the
+// provider's (__Host-) session there too.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -33,7 +34,7 @@ for (const dialect of dialects) {
       rmSync(tls.dir, { recursive: true, force: true });
     });
 
-    it('the transaction and session cookies are __Host-, Secure, HttpOnly, SameSite=Lax, Path=/ and host-only', async () => {
+    it('the transaction and session cookies are __Host-, Secure, HttpOnly, SameSite=Lax, Path=/ and host-only; Sign out ends both sessions', async () => {
       const user = await createPasswordUser(deps, 'hana', 'correct horse battery staple');
       const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: false });
       const context = await browser.newContext({ ignoreHTTPSErrors: true });
@@ -65,6 +66,15 @@ for (const dialect of dialects) {
         assert.doesNotMatch(sent, /; Domain=/i);
         assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 1);
         assert.equal(await createMySessionsRepo(deps.db).findSession([session.value], deps.clock.now()), undefined, 'the cookie value is not the stored key');
+
+        // Sign out over https: one click ends the /my session and the provider's (its __Host- cookie is signed).
+        await page.goto(`${s.url}/my`);
+        await page.getByRole('button', { name: 'Sign out' }).click();
+        await page.waitForURL((u) => u.pathname === '/my/signed-out');
+        assert.ok(!(await context.cookies(s.url)).some((c) => c.name === '__Host-gp-my'), 'the session cookie is cleared');
+        assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 0);
+        await page.goto(`${s.url}/my`);
+        assert.ok(await page.getByLabel('Email or username').isVisible(), 'the next sign-in asks for the user again');
       } finally {
         await context.close();
       }
