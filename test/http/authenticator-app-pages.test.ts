@@ -10,35 +10,12 @@ import type { Deps } from '../../src/services/deps.js';
 import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
+import { Browser } from '../support/my-browser.js';
 import { MY_SESSION_COOKIE, openMySession } from '../support/my-session.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { createPasswordUser } from '../support/sign-in-fixtures.js';
 
 const PATH = '/my/security-info/authenticator-app';
-
-interface Page {
-  status: number;
-  location: string | null;
-  html: string;
-  headers: Headers;
-}
-
-/** Cookies over fetch, no redirects followed. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(private readonly origin: string) {}
-
-  async go(path: string, form?: Record<string, string>): Promise<Page> {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-    const init: RequestInit = { redirect: 'manual', headers };
-    if (form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      Object.assign(init, { method: 'POST', body: new URLSearchParams(form).toString() });
-    }
-    const res = await fetch(new URL(path, this.origin), init);
-    return { status: res.status, location: res.headers.get('location'), html: await res.text(), headers: res.headers };
-  }
-}
 
 const field = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? assert.fail(`no ${name} field`);
 const keyOf = (html: string) => (/id="authenticator-secret">([A-Z2-7 ]+)</.exec(html)?.[1] ?? assert.fail('no key on the page')).replace(/ /g, '');
