@@ -34,6 +34,12 @@ export interface OidcHandle {
   finishLogin(req: IncomingMessage, res: ServerResponse, login: LoginResult): Promise<string>;
   finishConsent(req: IncomingMessage, res: ServerResponse): Promise<string>;
   abort(req: IncomingMessage, res: ServerResponse, error: string, description: string): Promise<string>;
+  /**
+   * Ends the provider's browser session named by the request's session cookie, as end_session's "Yes, sign me out"
+   * does (its grants are revoked unless they outlive logout), without the confirmation page. For /my's sign-out,
+   * which is a same-origin form with its own CSRF check. The next authorization request asks for a sign-in.
+   */
+  endBrowserSession(req: IncomingMessage, res: ServerResponse): Promise<void>;
 }
 
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'HEAD'] as const;
@@ -79,5 +85,16 @@ export async function registerOidc(app: FastifyInstance, deps: Deps): Promise<Oi
     },
     abort: (req, res, error, description) =>
       provider.interactionResult(req, res, { error, error_description: description }, { mergeWithLastSubmission: false }),
+    endBrowserSession: async (req, res) => {
+      // Session.get reads and checks the signed session cookie; an unknown or missing one yields an unsaved session.
+      const session = await provider.Session.get(provider.createContext(req, res));
+      for (const clientId of Object.keys(session.authorizations ?? {})) {
+        const { grantId, persistsLogout } = session.authorizationFor(clientId) ?? {};
+        if (!grantId || persistsLogout) continue;
+        await Promise.all([provider.AccessToken, provider.RefreshToken, provider.AuthorizationCode].map((model) => model.revokeByGrantId(grantId)));
+        await (await provider.Grant.find(grantId))?.destroy();
+      }
+      await session.destroy();
+    },
   };
 }

@@ -2,6 +2,7 @@
 
 import { userTarget } from '../domain/audit.js';
 import type { DbOrTx } from '../store/db.js';
+import { createMySessionsRepo } from '../store/repos/my-sessions.js';
 import { createSessionsRepo } from '../store/repos/sessions.js';
 import { createUsersRepo } from '../store/repos/users.js';
 import { audited } from './audited.js';
@@ -10,11 +11,11 @@ import { check, checkBeforeNotFound, userAuthzTarget, type GuardedContext } from
 import { findUserByIdOrUpn, notFoundError } from './user-lookup.js';
 
 /**
- * Inside the caller's transaction: deletes the user's oidc_payloads rows and moves sessions_valid_from to `at`,
- * so a JWT access token (which lives outside the store) issued before it is refused too.
+ * Inside the caller's transaction: deletes the user's oidc_payloads rows and /my sessions and moves
+ * sessions_valid_from to `at`, so a JWT access token (which lives outside the store) issued before it is refused too.
  */
 export async function endUserSessions(tx: DbOrTx, userId: string, at: Date): Promise<number> {
-  const removed = await createSessionsRepo(tx).deleteOidcPayloadsOfAccount(userId);
+  const removed = (await createSessionsRepo(tx).deleteOidcPayloadsOfAccount(userId)) + (await createMySessionsRepo(tx).deleteSessionsOfUser(userId));
   await createUsersRepo(tx).bumpSessionsValidFrom(userId, sessionsValidFromAfter(at));
   return removed;
 }

@@ -1,7 +1,9 @@
-// Removes expired rows (OIDC sessions, codes and tokens; failure counters; unanswered WebAuthn challenges) on a timer.
+// Removes expired rows (OIDC sessions, codes and tokens; failure counters; unanswered WebAuthn challenges; /my
+// sessions) on a timer.
 
 import type { Clock } from '../domain/clock.js';
 import type { Db } from '../store/db.js';
+import { createMySessionsRepo } from '../store/repos/my-sessions.js';
 import type { Logger } from 'pino';
 
 export async function sweepExpired(db: Db, now: Date): Promise<number> {
@@ -9,7 +11,8 @@ export async function sweepExpired(db: Db, now: Date): Promise<number> {
   const a = await db.deleteFrom('oidc_payloads').where('expires_at', 'is not', null).where('expires_at', '<', ms).executeTakeFirst();
   const b = await db.deleteFrom('failure_counters').where('expires_at', '<', ms).executeTakeFirst();
   const c = await db.deleteFrom('webauthn_challenges').where('expires_at', '<', ms).executeTakeFirst();
-  return Number(a.numDeletedRows) + Number(b.numDeletedRows) + Number(c.numDeletedRows);
+  const d = await createMySessionsRepo(db).deleteExpiredSessions(now);
+  return Number(a.numDeletedRows) + Number(b.numDeletedRows) + Number(c.numDeletedRows) + d;
 }
 
 export function startSweeper(db: Db, clock: Clock, log: Logger, everyMs = 60_000): () => void {

@@ -267,6 +267,19 @@ export interface WebauthnChallengesTable {
   expires_at: number;
 }
 
+/** A /my session (migration 0009); times in epoch ms except auth_time (epoch seconds). */
+export interface MySessionsTable {
+  id_hash: string;
+  user_id: string;
+  /** JSON array of amr values. */
+  amr: string;
+  auth_time: number;
+  pass_id: string | null;
+  created_at: number;
+  idle_expires_at: number;
+  absolute_expires_at: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -290,4 +303,5 @@ export interface Database {
   software_oath_methods: SoftwareOathMethodsTable;
   fido2_methods: Fido2MethodsTable;
   webauthn_challenges: WebauthnChallengesTable;
+  my_sessions: MySessionsTable;
 }

@@ -1,5 +1,6 @@
-// The /my session: a first-party OIDC client's sealed cookie, how a page gets the signed-in user, and the rule for
-// who may add or delete sign-in methods (a multi-factor sign-in within the last few minutes).
+// The /my session: a first-party OIDC client's session, kept in the store (the cookie carries only a random id), how a
+// page gets the signed-in user, and the rule for who may add or delete sign-in methods (a multi-factor sign-in within
+// the last few minutes).
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -7,9 +8,9 @@ import { userActor } from '../domain/audit.js';
 import { ACR_MFA } from '../domain/signin/factors.js';
 import { registrationDeadline } from '../domain/tap/pass.js';
 import { passSignInHolds } from '../domain/tap/pass-sessions.js';
-import { secretsEqual } from '../domain/secrets.js';
 import { MY_APP_CLIENT_ID } from '../services/applications.js';
 import type { Deps, RequestContext } from '../services/deps.js';
+import { csrfTokenOf, endMySession, isCsrfTokenOf, resumeMySession, startMySession, type MySessionStart } from '../services/my-sessions.js';
 import { listTemporaryAccessPasses, type TapView } from '../services/temporary-access-passes.js';
 import { findUserByIdOrUpn } from '../services/user-lookup.js';
 import type { UserRecord } from '../services/users.js';
@@ -17,12 +18,14 @@ import { layout } from './views/html.js';
 import { reauthenticatePage } from './views/my-pages.js';
 
 export interface MySession {
+  /** The user's id. */
   sub: string;
   amr: string[];
   /** Epoch seconds of the sign-in (the ID token's auth_time). */
   authTime: number;
-  /** Epoch ms: idle expiry, renewed on each visit but never past authTime + the absolute lifetime. */
-  exp: number;
+  /** The pass the sign-in used, if any: the session ends with it. */
+  passId?: string;
+  /** The form token of this session (derived from its id, see services/my-sessions.ts). */
   csrf: string;
 }
 
@@ -42,6 +45,8 @@ export interface SignedIn {
   pass: TapView | undefined;
   /** The user acting on their own account, for audit entries. */
   ctx: RequestContext;
+  /** Whether a form's token is this session's (under any key still held: a page rendered before a key rotation). */
+  isOwnCsrf(presented: unknown): boolean;
 }
 
 const b64url = (b: Buffer) => b.toString('base64url');
@@ -90,12 +95,15 @@ export interface MySessions {
   refuseCsrf(reply: FastifyReply): FastifyReply;
   /** Redirects to the authorize endpoint; `stepUp` asks for a fresh multi-factor sign-in (prompt=login, acr mfa). */
   startSignIn(reply: FastifyReply, returnTo?: string, stepUp?: boolean): FastifyReply;
-  /** Sets the session cookie (after the callback) or renews its idle expiry. */
-  setSession(reply: FastifyReply, session: MySession): void;
+  /** After the callback: stores a new session (ending the one this browser had, if any) and sets its cookie. */
+  beginSession(request: FastifyRequest, reply: FastifyReply, start: MySessionStart): Promise<void>;
+  /**
+   * Sign-out: when the cookie's session id and the form token `csrf` belong together (the row may already be gone),
+   * deletes the session and clears the cookie, and answers true; otherwise false and nothing changes.
+   */
+  endSession(request: FastifyRequest, reply: FastifyReply, csrf: unknown): Promise<boolean>;
   clearSession(reply: FastifyReply): void;
   openTransaction(request: FastifyRequest, reply: FastifyReply): Transaction | undefined;
-  /** The sealed session as it is in the cookie, whatever its state (sign-out reads it). */
-  peekSession(request: FastifyRequest): MySession | undefined;
 }
 
 export function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
@@ -131,24 +139,44 @@ export function createMySessions(deps: Deps): MySessions {
     };
   };
 
-  function setSession(reply: FastifyReply, session: MySession): void {
-    const now = deps.clock.now().getTime();
-    const renewed: MySession = { ...session, exp: Math.min(now + deps.config.sessionIdleMinutes * 60_000, session.authTime * 1000 + deps.config.sessionMaxMinutes * 60_000) };
-    reply.setCookie(sessionCookie, seal('my-session', renewed), { ...cookieBase, maxAge: Math.max(1, Math.floor((renewed.exp - now) / 1000)) });
+  /** The cookie's lifetime follows the row's idle expiry, so an idle browser drops it when the store would refuse it. */
+  function setCookie(reply: FastifyReply, token: string, idleExpiresAt: Date): void {
+    const seconds = Math.max(1, Math.floor((idleExpiresAt.getTime() - deps.clock.now().getTime()) / 1000));
+    reply.setCookie(sessionCookie, token, { ...cookieBase, maxAge: seconds });
   }
 
-  async function current(request: FastifyRequest): Promise<SignedIn | undefined> {
-    const s = open<MySession>('my-session', request.cookies[sessionCookie]);
-    if (!s || s.exp <= deps.clock.now().getTime()) return undefined;
-    const user = await findUserByIdOrUpn(deps.db, s.sub);
-    // Disabled, deleted or revoked since: the cookie is dead too.
-    if (!user || !user.accountEnabled || s.authTime < Math.floor(user.sessionsValidFrom.getTime() / 1000)) return undefined;
-    const ctx = contextOf(user, request);
-    const [pass] = await listTemporaryAccessPasses(deps, ctx, user.id);
-    // A session that began with a pass ends when that pass is deleted, replaced or over.
-    if (!passSignInHolds(s, pass?.pass, deps.clock.now())) return undefined;
-    return { session: s, user, pass, ctx };
+  const tokenOf = (request: FastifyRequest): string | undefined => {
+    const token = request.cookies[sessionCookie];
+    // 256 random bits in base64url: anything else is not one of ours (and is never looked up).
+    return typeof token === 'string' && /^[A-Za-z0-9_-]{43}$/.test(token) ? token : undefined;
+  };
+
+  /** The signed-in user with the session renewed (row and cookie), or undefined; a session found dead is deleted. */
+  async function resume(request: FastifyRequest, reply: FastifyReply | undefined): Promise<SignedIn | undefined> {
+    const token = tokenOf(request);
+    if (!token) return undefined;
+    const row = await resumeMySession(deps, token);
+    if (!row) return undefined;
+    const session: MySession = { sub: row.userId, amr: row.amr, authTime: row.authTime, ...(row.passId ? { passId: row.passId } : {}), csrf: csrfTokenOf(deps, token) };
+    const user = await findUserByIdOrUpn(deps.db, row.userId);
+    const ctx = user && contextOf(user, request);
+    const [pass] = user && ctx ? await listTemporaryAccessPasses(deps, ctx, user.id) : [];
+    // Disabled, deleted or revoked since (sessions_valid_from moved), or the pass that began it deleted, replaced
+    // or over: the session is over, for every copy of the cookie.
+    const holds =
+      user !== undefined &&
+      user.accountEnabled &&
+      row.authTime >= Math.floor(user.sessionsValidFrom.getTime() / 1000) &&
+      passSignInHolds(session, pass?.pass, deps.clock.now());
+    if (!holds || !user || !ctx) {
+      await endMySession(deps, token);
+      return undefined;
+    }
+    if (reply) setCookie(reply, token, row.idleExpiresAt);
+    return { session, user, pass, ctx, isOwnCsrf: (presented) => isCsrfTokenOf(deps, token, presented) };
   }
+
+  const current = (request: FastifyRequest) => resume(request, undefined);
 
   function startSignIn(reply: FastifyReply, returnTo = '/my', stepUp = false): FastifyReply {
     const tx: Transaction = { state: b64url(randomBytes(16)), nonce: b64url(randomBytes(16)), verifier: b64url(randomBytes(32)), exp: deps.clock.now().getTime() + 600_000, returnTo };
@@ -170,20 +198,21 @@ export function createMySessions(deps: Deps): MySessions {
     return reply.header('cache-control', 'no-store').redirect(url.href, 303);
   }
 
-  const validCsrf = (signed: SignedIn, presented: unknown) => typeof presented === 'string' && secretsEqual(signed.session.csrf, presented);
-  const refuseCsrf = (reply: FastifyReply) =>
-    sendPage(reply, 403, layout('Request refused', '<p role="alert">The form was not sent from your security info page. Go back and try again.</p>'));
+  const validCsrf = (signed: SignedIn, presented: unknown) => signed.isOwnCsrf(presented);
+  const refuseCsrf = (reply: FastifyReply) => {
+    reply.request.log.warn({ reason: 'csrf' }, '/my form refused: missing or wrong form token');
+    return sendPage(reply, 403, layout('Request refused', '<p role="alert">The form was not sent from your security info page. Go back and try again.</p>'));
+  };
 
   return {
     redirectUri,
     current,
     async requireSignedIn(request, reply, returnTo) {
-      const signed = await current(request);
+      const signed = await resume(request, reply);
       if (!signed) {
         startSignIn(reply, returnTo);
         return undefined;
       }
-      setSession(reply, signed.session);
       return signed;
     },
     async requireMethodChange(request, reply, returnTo, csrf) {
@@ -206,14 +235,26 @@ export function createMySessions(deps: Deps): MySessions {
     validCsrf,
     refuseCsrf,
     startSignIn,
-    setSession,
+    async beginSession(request, reply, start) {
+      const previous = tokenOf(request);
+      // A new sign-in in this browser (e.g. a step-up) replaces its session: the old id is never valid again.
+      if (previous) await endMySession(deps, previous);
+      const { token, row } = await startMySession(deps, start);
+      setCookie(reply, token, row.idleExpiresAt);
+    },
+    async endSession(request, reply, csrf) {
+      const token = tokenOf(request);
+      if (!token || !isCsrfTokenOf(deps, token, csrf)) return false;
+      await endMySession(deps, token);
+      reply.clearCookie(sessionCookie, cookieBase);
+      return true;
+    },
     clearSession: (reply) => void reply.clearCookie(sessionCookie, cookieBase),
     openTransaction(request, reply) {
       const tx = open<Transaction>('my-tx', request.cookies[txCookie]);
       reply.clearCookie(txCookie, cookieBase);
       return tx;
     },
-    peekSession: (request) => open<MySession>('my-session', request.cookies[sessionCookie]),
   };
 }
 

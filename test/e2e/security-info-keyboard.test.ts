@@ -12,6 +12,7 @@ import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
 import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
+import { MY_SESSION_COOKIE, openMySession } from '../support/my-session.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createPasswordUser, launchChromium } from '../support/sign-in-fixtures.js';
 
@@ -51,9 +52,9 @@ for (const dialect of dialects) {
 
     /** A page signed in as `user` with a fresh multi-factor session (the cookie the /my callback would set). */
     async function signedIn(user: UserRecord): Promise<Page> {
-      const session = { sub: user.id, amr: ['pwd', 'otp', 'mfa'], authTime: Math.floor(Date.now() / 1000), exp: Date.now() + 3_600_000, csrf: randomBytes(16).toString('base64url') };
+      const { cookie } = await openMySession(deps, user.id, ['pwd', 'otp', 'mfa'], Math.floor(Date.now() / 1000));
       const context = await browser.newContext();
-      await context.addCookies([{ name: 'gp-my', value: deps.keyring.encrypt('secret-encryption', JSON.stringify(session), 'my-session'), url: s.url, httpOnly: true, sameSite: 'Lax' }]);
+      await context.addCookies([{ name: MY_SESSION_COOKIE, value: cookie, url: s.url, httpOnly: true, sameSite: 'Lax' }]);
       return context.newPage();
     }
 

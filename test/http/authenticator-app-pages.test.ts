@@ -4,41 +4,18 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import * as OTPAuth from 'otpauth';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { Deps } from '../../src/services/deps.js';
 import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
+import { Browser } from '../support/my-browser.js';
+import { MY_SESSION_COOKIE, openMySession } from '../support/my-session.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { createPasswordUser } from '../support/sign-in-fixtures.js';
 
 const PATH = '/my/security-info/authenticator-app';
-
-interface Page {
-  status: number;
-  location: string | null;
-  html: string;
-  headers: Headers;
-}
-
-/** Cookies over fetch, no redirects followed. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(private readonly origin: string) {}
-
-  async go(path: string, form?: Record<string, string>): Promise<Page> {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-    const init: RequestInit = { redirect: 'manual', headers };
-    if (form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      Object.assign(init, { method: 'POST', body: new URLSearchParams(form).toString() });
-    }
-    const res = await fetch(new URL(path, this.origin), init);
-    return { status: res.status, location: res.headers.get('location'), html: await res.text(), headers: res.headers };
-  }
-}
 
 const field = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? assert.fail(`no ${name} field`);
 const keyOf = (html: string) => (/id="authenticator-secret">([A-Z2-7 ]+)</.exec(html)?.[1] ?? assert.fail('no key on the page')).replace(/ /g, '');
@@ -64,12 +41,11 @@ for (const dialect of dialects) {
       return (await createUsersRepo(deps.db).findUserById(u.id))!;
     }
 
-    /** A browser holding a /my session as the callback makes it (sealed with the server's keyring). */
-    function sessionFor(u: UserRecord, amr: string[], signedInSecondsAgo = 0): { browser: Browser; csrf: string } {
-      const csrf = randomBytes(16).toString('base64url');
-      const session = { sub: u.id, amr, authTime: Math.floor(clock.now().getTime() / 1000) - signedInSecondsAgo, exp: clock.now().getTime() + 3_600_000, csrf };
+    /** A browser holding a /my session as the callback stores it. */
+    async function sessionFor(u: UserRecord, amr: string[], signedInSecondsAgo = 0): Promise<{ browser: Browser; csrf: string }> {
+      const { cookie, csrf } = await openMySession(deps, u.id, amr, Math.floor(clock.now().getTime() / 1000) - signedInSecondsAgo);
       const browser = new Browser(s.url);
-      browser.cookies.set('gp-my', deps.keyring.encrypt('secret-encryption', JSON.stringify(session), 'my-session'));
+      browser.cookies.set(MY_SESSION_COOKIE, cookie);
       return { browser, csrf };
     }
 
@@ -77,7 +53,7 @@ for (const dialect of dialects) {
 
     it('shows the QR code, the key in groups of four, labelled Code and Name fields, and no inline script or style', async () => {
       const u = await user('amira');
-      const { browser, csrf } = sessionFor(u, ['pwd', 'otp', 'mfa']);
+      const { browser, csrf } = await sessionFor(u, ['pwd', 'otp', 'mfa']);
       const page = await browser.go(PATH);
       assert.equal(page.status, 200);
       assert.equal(page.headers.get('cache-control'), 'no-store');
@@ -96,7 +72,7 @@ for (const dialect of dialects) {
 
     it('a wrong code: 400, the error announced and linked to the field, the same key again; then the right code saves the app', async () => {
       const u = await user('bruno');
-      const { browser, csrf } = sessionFor(u, ['pwd', 'otp', 'mfa']);
+      const { browser, csrf } = await sessionFor(u, ['pwd', 'otp', 'mfa']);
       const first = await browser.go(PATH);
       const key = keyOf(first.html);
       const pending = decode(field(first.html, 'pending'));
@@ -137,14 +113,14 @@ for (const dialect of dialects) {
     it('refuses a form without the session CSRF token (403) and a setup sealed for another user', async () => {
       const u = await user('carla');
       const other = await user('dmitri');
-      const { browser } = sessionFor(u, ['pwd', 'otp', 'mfa']);
+      const { browser } = await sessionFor(u, ['pwd', 'otp', 'mfa']);
       const page = await browser.go(PATH);
       const pending = decode(field(page.html, 'pending'));
       const code = codeFor(keyOf(page.html), clock.now());
       assert.equal((await browser.go(PATH, { pending, code, displayName: 'x' })).status, 403);
       assert.equal((await browser.go(PATH, { csrf: 'forged', pending, code, displayName: 'x' })).status, 403);
 
-      const thief = sessionFor(other, ['pwd', 'otp', 'mfa']);
+      const thief = await sessionFor(other, ['pwd', 'otp', 'mfa']);
       const stolen = await thief.browser.go(PATH, { csrf: thief.csrf, pending, code, displayName: 'x' });
       assert.equal(stolen.status, 400);
       assert.match(stolen.html, /This setup has expired/);
@@ -154,10 +130,10 @@ for (const dialect of dialects) {
 
     it('an expired setup starts again with a new key', async () => {
       const u = await user('elif');
-      const before = sessionFor(u, ['pwd', 'otp', 'mfa']).browser;
+      const before = (await sessionFor(u, ['pwd', 'otp', 'mfa'])).browser;
       const page = await before.go(PATH);
       clock.advance(11 * 60);
-      const { browser, csrf } = sessionFor(u, ['pwd', 'otp', 'mfa']);
+      const { browser, csrf } = await sessionFor(u, ['pwd', 'otp', 'mfa']);
       const late = await browser.go(PATH, { csrf, pending: decode(field(page.html, 'pending')), code: codeFor(keyOf(page.html), clock.now()), displayName: 'x' });
       assert.equal(late.status, 400);
       assert.match(late.html, /role="alert"[^>]*><p>This setup has expired/);
@@ -167,11 +143,11 @@ for (const dialect of dialects) {
 
     it('a password-only session and a stale multi-factor one get "Sign in again" (403), for the page and the form', async () => {
       const u = await user('farid');
-      const fresh = sessionFor(u, ['pwd', 'otp', 'mfa']);
+      const fresh = await sessionFor(u, ['pwd', 'otp', 'mfa']);
       const page = await fresh.browser.go(PATH);
       const form = { pending: decode(field(page.html, 'pending')), code: codeFor(keyOf(page.html), clock.now()), displayName: 'x' };
 
-      const pwdOnly = sessionFor(u, ['pwd']);
+      const pwdOnly = await sessionFor(u, ['pwd']);
       const shown = await pwdOnly.browser.go(PATH);
       assert.equal(shown.status, 403);
       assert.match(shown.html, /id="reauthenticate-reason">You signed in with your password only/);
@@ -179,7 +155,7 @@ for (const dialect of dialects) {
       assert.equal((await pwdOnly.browser.go(PATH, { ...form, csrf: pwdOnly.csrf })).status, 403);
 
       const window = deps.config.methodChangeWindowMinutes * 60;
-      const stale = sessionFor(u, ['pwd', 'otp', 'mfa'], window + 1);
+      const stale = await sessionFor(u, ['pwd', 'otp', 'mfa'], window + 1);
       const staleShown = await stale.browser.go(PATH);
       assert.equal(staleShown.status, 403);
       assert.match(staleShown.html, new RegExp(`id="reauthenticate-reason">[^<]*in the last ${deps.config.methodChangeWindowMinutes} minutes`));

@@ -1,65 +1,31 @@
 // Security info over HTTP on both databases: the list of methods, the method-change gate (multi-factor within the
 // window; a password-only or stale session is asked to sign in again), step-up through the sign-in pipeline
-// (acr_values), confirmed deletes with the last-method warning, the password change and "Sign out everywhere".
+// (acr_values), confirmed deletes with the last-method warning, the password change (and its throttling), "Sign out
+// everywhere" (with an app's tokens from a real sign-in), and each form's CSRF check.
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { ManualClock } from '../../src/domain/clock.js';
+import { THROTTLE_RULES } from '../../src/domain/throttle.js';
 import { newId } from '../../src/domain/ids.js';
+import { createApplication } from '../../src/services/applications.js';
 import type { Deps } from '../../src/services/deps.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
+import { beginAttempt, userSubject } from '../../src/services/throttle.js';
 import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
+import { createMySessionsRepo } from '../../src/store/repos/my-sessions.js';
 import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { auditRows } from '../support/graph-http.js';
+import { Browser, csrfOf, startMySignIn } from '../support/my-browser.js';
+import { MY_SESSION_COOKIE, openMySession } from '../support/my-session.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
+import { GRAPH } from '../support/tokens.js';
 import { cliContext, createPasswordUser, securityDefaults } from '../support/sign-in-fixtures.js';
 
-interface Page {
-  status: number;
-  location: string | null;
-  html: string;
-}
-
-/** A browser-like cookie jar over fetch that follows redirects within the server on request. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(private readonly origin: string) {}
-
-  async go(path: string, form?: Record<string, string>): Promise<Page> {
-    const url = new URL(path, this.origin);
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-    const init: RequestInit = { redirect: 'manual', headers };
-    if (form) Object.assign(init, { method: 'POST', body: new URLSearchParams(form).toString() }), (headers['content-type'] = 'application/x-www-form-urlencoded');
-    const res = await fetch(url, init);
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const value = pair!.slice(eq + 1);
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '') this.cookies.delete(pair!.slice(0, eq).trim());
-      else this.cookies.set(pair!.slice(0, eq).trim(), value);
-    }
-    return { status: res.status, location: res.headers.get('location'), html: await res.text() };
-  }
-
-  /** Follows redirects on this server; stops at the first page (or a redirect elsewhere). */
-  async follow(page: Page): Promise<Page & { path: string }> {
-    let current = page;
-    let path = '';
-    for (let hops = 0; (current.status === 302 || current.status === 303) && current.location; hops += 1) {
-      assert.ok(hops < 15, 'too many redirects');
-      const next = new URL(current.location, this.origin);
-      if (next.origin !== this.origin) break;
-      path = next.pathname + next.search;
-      current = await this.go(path);
-    }
-    return { ...current, path };
-  }
-}
-
-const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? assert.fail(`no csrf in ${html.slice(0, 200)}`);
+const APP_REDIRECT_URI = 'http://127.0.0.1/callback';
 
 for (const dialect of dialects) {
   describe(`Security info (${dialect})`, () => {
@@ -80,12 +46,11 @@ for (const dialect of dialects) {
       return (await createUsersRepo(deps.db).findUserById(user.id))!;
     }
 
-    /** A browser holding a /my session as the callback would have made it (sealed with the server's keyring). */
-    function sessionFor(user: UserRecord, amr: string[], signedInSecondsAgo = 0): Browser {
+    /** A browser holding a /my session as the callback would have stored it. */
+    async function sessionFor(user: UserRecord, amr: string[], signedInSecondsAgo = 0): Promise<Browser> {
       const authTime = Math.floor(clock.now().getTime() / 1000) - signedInSecondsAgo;
-      const session = { sub: user.id, amr, authTime, exp: clock.now().getTime() + 3_600_000, csrf: randomBytes(16).toString('base64url') };
       const browser = new Browser(s.url);
-      browser.cookies.set('gp-my', deps.keyring.encrypt('secret-encryption', JSON.stringify(session), 'my-session'));
+      browser.cookies.set(MY_SESSION_COOKIE, (await openMySession(deps, user.id, amr, authTime)).cookie);
       return browser;
     }
 
@@ -129,7 +94,7 @@ for (const dialect of dialects) {
       const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: true });
       const appId = await addApp(user, 'Phone app');
       const keyId = await addPasskey(user, 'Laptop <b>key</b>');
-      const page = await sessionFor(user, ['pwd', 'otp', 'mfa']).go('/my/security-info');
+      const page = await (await sessionFor(user, ['pwd', 'otp', 'mfa'])).go('/my/security-info');
       assert.equal(page.status, 200);
       assert.match(page.html, /id="method-password"[\s\S]*?Last changed <time datetime=/);
       assert.match(page.html, /id="method-tap"[\s\S]*?one-time[\s\S]*?id="tap-status">usable</);
@@ -140,7 +105,7 @@ for (const dialect of dialects) {
       assert.match(page.html, /You can add or delete methods until/);
       assert.doesNotMatch(page.html, new RegExp(issued.temporaryAccessPass), 'the pass is never shown again');
       assert.doesNotMatch(page.html, /JBSWY3DPEHPK3PXP/);
-      const home = await sessionFor(user, ['pwd', 'otp', 'mfa']).go('/my');
+      const home = await (await sessionFor(user, ['pwd', 'otp', 'mfa'])).go('/my');
       assert.match(home.html, /id="method-apps">1</);
       assert.match(home.html, /id="method-passkeys">1</);
       assert.match(home.html, /id="method-tap">usable</);
@@ -149,7 +114,7 @@ for (const dialect of dialects) {
     it('a password-only session is asked to sign in again and cannot delete a method', async () => {
       const user = await createPasswordUser(deps, 'pablo', 'correct horse battery staple');
       const appId = await addApp(user);
-      const browser = sessionFor(user, ['pwd']);
+      const browser = await sessionFor(user, ['pwd']);
       const list = await browser.go('/my/security-info');
       assert.match(list.html, /you will be asked to sign in again/);
       const confirm = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`);
@@ -163,9 +128,9 @@ for (const dialect of dialects) {
     it('a multi-factor session may change methods only within the window (10 minutes by default)', async () => {
       const user = await userSince('stella');
       const appId = await addApp(user);
-      const fresh = await sessionFor(user, ['pwd', 'otp', 'mfa'], 9 * 60 + 50).go(`/my/security-info/authenticatorApp/${appId}/delete`);
+      const fresh = await (await sessionFor(user, ['pwd', 'otp', 'mfa'], 9 * 60 + 50)).go(`/my/security-info/authenticatorApp/${appId}/delete`);
       assert.equal(fresh.status, 200);
-      const stale = await sessionFor(user, ['pwd', 'otp', 'mfa'], 10 * 60 + 1).go(`/my/security-info/authenticatorApp/${appId}/delete`);
+      const stale = await (await sessionFor(user, ['pwd', 'otp', 'mfa'], 10 * 60 + 1)).go(`/my/security-info/authenticatorApp/${appId}/delete`);
       assert.equal(stale.status, 403);
       assert.match(stale.html, /signed in with a second factor in the last 10 minutes/);
     });
@@ -177,7 +142,7 @@ for (const dialect of dialects) {
         const user = await createPasswordUser(deps, 'stepan', password);
         const appId = await addApp(user);
         const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: false });
-        const browser = sessionFor(user, ['pwd']);
+        const browser = await sessionFor(user, ['pwd']);
         const refused = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`);
         assert.equal(refused.status, 403);
         const start = await browser.go('/my/reauthenticate', { csrf: csrfOf(refused.html), returnTo: '/my/security-info' });
@@ -204,7 +169,7 @@ for (const dialect of dialects) {
     it('deleting asks for confirmation, warns about the last multi-factor method, checks the form and is audited', async () => {
       const user = await createPasswordUser(deps, 'della', 'correct horse battery staple');
       const appId = await addApp(user);
-      const browser = sessionFor(user, ['pwd', 'otp', 'mfa']);
+      const browser = await sessionFor(user, ['pwd', 'otp', 'mfa']);
       const confirm = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`);
       assert.equal(confirm.status, 200);
       assert.match(confirm.html, /id="last-method-warning"[\s\S]*?last method for multi-factor sign-in/);
@@ -237,7 +202,7 @@ for (const dialect of dialects) {
 
     it('changes the password with the current one, refuses a wrong one, and audits the change', async () => {
       const user = await createPasswordUser(deps, 'cora', 'correct horse battery staple');
-      const browser = sessionFor(user, ['pwd']);
+      const browser = await sessionFor(user, ['pwd']);
       const form = await browser.go('/my/security-info/password');
       assert.equal(form.status, 200);
       assert.match(form.html, /<label for="currentPassword">Current password<\/label>/);
@@ -256,21 +221,179 @@ for (const dialect of dialects) {
       assert.equal(audit.length, 1);
     });
 
-    it('"Sign out everywhere" ends this session and every token issued before it', async () => {
-      const user = await userSince('eve');
-      const browser = sessionFor(user, ['pwd', 'otp', 'mfa'], 5);
-      const list = await browser.go('/my/security-info');
+    /** Signs in to the web app `app` in `browser` with the user's pass (raw HTTP) and redeems the code. */
+    async function signInToApp(browser: Browser, app: { appId: string; secret: string }, upn: string, pass: string): Promise<{ access_token: string; refresh_token: string }> {
+      const verifier = randomBytes(32).toString('base64url');
+      const query = new URLSearchParams({
+        client_id: app.appId,
+        redirect_uri: APP_REDIRECT_URI,
+        response_type: 'code',
+        scope: `openid offline_access ${GRAPH}/UserAuthenticationMethod.Read`,
+        state: 'st',
+        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+        code_challenge_method: 'S256',
+      });
+      const { uid, csrf } = await startMySignIn(browser, `/oauth2/v2.0/authorize?${query}`);
+      await browser.go(`/signin/${uid}`, { csrf, action: 'username', username: upn });
+      const back = await browser.follow(await browser.go(`/signin/${uid}`, { csrf, action: 'tap', tap: pass }));
+      const code = new URL(back.location ?? assert.fail(`no redirect to the app: ${back.status}`)).searchParams.get('code') ?? assert.fail(`no code: ${back.location}`);
+      const tokens = await appToken(app, { grant_type: 'authorization_code', code, redirect_uri: APP_REDIRECT_URI, code_verifier: verifier });
+      assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
+      return tokens.body as { access_token: string; refresh_token: string };
+    }
+
+    async function appToken(app: { appId: string; secret: string }, form: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+      const res = await fetch(`${s.url}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${app.appId}:${app.secret}`).toString('base64')}` },
+        body: new URLSearchParams(form).toString(),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    }
+
+    const myMethods = (accessToken: string) => fetch(`${s.url}/v1.0/me/authentication/methods`, { headers: { authorization: `Bearer ${accessToken}` } });
+
+    it('"Sign out everywhere" ends this session and its copies, the app\'s access and refresh tokens, and every token issued before it', async () => {
+      // oidc-provider stamps tokens with the real time; the store's clock is set to it so the two agree.
+      clock.set(new Date());
+      const user = await createPasswordUser(deps, 'eve', 'correct horse battery staple');
+      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: false });
+      const created = await createApplication(deps, cliContext(), { displayName: 'Eve app', kind: 'web', redirectUris: [APP_REDIRECT_URI] });
+      const app = { appId: created.app.appId, secret: created.secret!.secretText };
+      const browser = new Browser(s.url);
+      const tokens = await signInToApp(browser, app, user.userPrincipalName, issued.temporaryAccessPass);
+      assert.equal((await myMethods(tokens.access_token)).status, 200, 'the bearer works before');
+      // The same browser opens /my through the provider session: a real /my session, and a copy of its cookies.
+      const list = await browser.follow(await browser.go('/my/security-info'));
+      assert.equal(list.path, '/my/security-info');
+      assert.equal(list.status, 200);
+      const copy = browser.copy();
+
+      clock.set(new Date());
       const out = await browser.go('/my/security-info/sign-out-everywhere', { csrf: csrfOf(list.html) });
       assert.equal(out.status, 303);
       assert.equal(out.location, '/my/signed-out?everywhere=1');
       const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
       assert.ok(stored.sessionsValidFrom.getTime() > user.sessionsValidFrom.getTime(), 'earlier sessions and tokens are void');
-      // Even the cookie kept by an attacker who copied it is dead now.
-      const replay = sessionFor(user, ['pwd', 'otp', 'mfa'], 5);
-      const again = await replay.go('/my/security-info');
+      assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 0, 'the /my session rows are gone');
+      // Even the cookies kept by an attacker who copied them are dead now, the provider's session included.
+      const again = await copy.go('/my/security-info');
       assert.equal(again.status, 303);
       assert.match(again.location ?? '', /\/oauth2\/v2\.0\/authorize/);
+      assert.match((await copy.follow(again)).path, /^\/signin\//, 'the next authorization request asks for a sign-in');
+      // The app's tokens from the earlier sign-in stop working too.
+      const bearer = await myMethods(tokens.access_token);
+      assert.equal(bearer.status, 401, 'the access token is refused');
+      const refreshed = await appToken(app, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+      assert.equal(refreshed.status, 400, 'the refresh token is refused');
+      assert.equal(refreshed.body.error, 'invalid_grant');
       assert.equal((await auditRows(deps, { activity: 'Invalidate all refresh tokens for user' })).filter((r) => r.targets[0]?.id === user.id).length, 1);
+    });
+
+    it('wrong current passwords in "Change password" are counted with the sign-in\'s and throttled (429, Retry-After), the right one included', async () => {
+      const password = 'correct horse battery staple';
+      const user = await createPasswordUser(deps, 'theo', password);
+      const browser = await sessionFor(user, ['pwd']);
+      const csrf = csrfOf((await browser.go('/my/security-info/password')).html);
+      const change = (currentPassword: string) => browser.go('/my/security-info/password', { csrf, currentPassword, newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' });
+      // The free failures, then one more that is still checked and starts the back-off (the clock does not move).
+      for (let i = 1; i <= THROTTLE_RULES.pair.freeFailures + 1; i += 1) {
+        const wrong = await change(`wrong password ${i}`);
+        assert.equal(wrong.status, 400, `failure ${i} is checked`);
+        assert.match(wrong.html, /Your current password is incorrect/);
+      }
+      const throttled = await change('wrong password again');
+      assert.equal(throttled.status, 429);
+      assert.match(throttled.html, /Too many wrong passwords\. Wait \d+ seconds?/);
+      assert.match(throttled.headers.get('retry-after') ?? '', /^\d+$/);
+      const right = await change(password);
+      assert.equal(right.status, 429, 'while throttled even the right password is not checked');
+      const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
+      assert.ok((await deps.hasher.verify(stored.passwordHash, password)).ok, 'the password did not change');
+      const signIn = await beginAttempt(deps, userSubject(user.id), '127.0.0.1', 'pw');
+      assert.equal(signIn.allowed, false, "the sign-in's password step shares the counts: it is throttled too");
+    });
+
+    /** Two /my sessions of the same user: a browser holding the first, and the second's form token. */
+    async function twoSessions(user: UserRecord): Promise<{ browser: Browser; csrf: string; otherCsrf: string }> {
+      const authTime = Math.floor(clock.now().getTime() / 1000);
+      const mine = await openMySession(deps, user.id, ['pwd', 'otp', 'mfa'], authTime);
+      const other = await openMySession(deps, user.id, ['pwd', 'otp', 'mfa'], authTime);
+      const browser = new Browser(s.url);
+      browser.cookies.set(MY_SESSION_COOKIE, mine.cookie);
+      return { browser, csrf: mine.csrf, otherCsrf: other.csrf };
+    }
+
+    /** A form sent without a token, and with a token of another session of the same user. */
+    const forgeries = (otherCsrf: string): [string, Record<string, string>][] => [
+      ['no token', {}],
+      ["another session's token", { csrf: otherCsrf }],
+    ];
+
+    it('CSRF: "Change password" refuses a form without its session\'s token (403) and changes nothing', async () => {
+      const password = 'correct horse battery staple';
+      const user = await createPasswordUser(deps, 'cass', password);
+      const { browser, otherCsrf } = await twoSessions(user);
+      for (const [label, token] of forgeries(otherCsrf)) {
+        const res = await browser.go('/my/security-info/password', { ...token, currentPassword: password, newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' });
+        assert.equal(res.status, 403, label);
+        const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
+        assert.ok((await deps.hasher.verify(stored.passwordHash, password)).ok, `${label}: the password did not change`);
+      }
+    });
+
+    it('CSRF: "Sign out everywhere" refuses a form without its session\'s token (403) and ends nothing', async () => {
+      const user = await userSince('sam');
+      const { browser, otherCsrf } = await twoSessions(user);
+      for (const [label, token] of forgeries(otherCsrf)) {
+        const res = await browser.go('/my/security-info/sign-out-everywhere', token);
+        assert.equal(res.status, 403, label);
+        const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
+        assert.equal(stored.sessionsValidFrom.getTime(), user.sessionsValidFrom.getTime(), `${label}: nothing revoked`);
+        assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 2, `${label}: both sessions remain`);
+        assert.equal((await browser.go('/my/security-info')).status, 200);
+      }
+    });
+
+    it('CSRF: renaming a passkey refuses a form without its session\'s token (403) and renames nothing', async () => {
+      const user = await createPasswordUser(deps, 'pia', 'correct horse battery staple');
+      const keyId = await addPasskey(user, 'Laptop');
+      const { browser, csrf, otherCsrf } = await twoSessions(user);
+      const nameOf = async () => (await createFido2MethodsRepo(deps.db).listOfUser(user.id)).find((k) => k.id === keyId)?.displayName;
+      for (const [label, token] of forgeries(otherCsrf)) {
+        const res = await browser.go(`/my/security-info/passkey/${keyId}/rename`, { ...token, displayName: 'Renamed by a forgery' });
+        assert.equal(res.status, 403, label);
+        assert.equal(await nameOf(), 'Laptop', `${label}: the name did not change`);
+      }
+      assert.equal((await browser.go(`/my/security-info/passkey/${keyId}/rename`, { csrf, displayName: 'Work laptop' })).status, 303, 'the real form renames');
+      assert.equal(await nameOf(), 'Work laptop');
+    });
+
+    it('CSRF: "Sign in again" (/my/reauthenticate) refuses a form without its session\'s token (403) and starts no sign-in', async () => {
+      const user = await createPasswordUser(deps, 'rex', 'correct horse battery staple');
+      const { browser, csrf, otherCsrf } = await twoSessions(user);
+      for (const [label, token] of forgeries(otherCsrf)) {
+        const res = await browser.go('/my/reauthenticate', { ...token, returnTo: '/my/security-info' });
+        assert.equal(res.status, 403, label);
+        assert.equal(res.location, null, `${label}: no redirect to the authorize endpoint`);
+        assert.ok(!res.setCookies.some((c) => c.startsWith('gp-my-tx=')), `${label}: no sign-in transaction`);
+      }
+      const real = await browser.go('/my/reauthenticate', { csrf, returnTo: '/my/security-info' });
+      assert.equal(real.status, 303, 'the real form starts the step-up');
+    });
+
+    it('CSRF: "Sign out" (/my/signout) refuses a form without its session\'s token (403) and signs nothing out', async () => {
+      const user = await createPasswordUser(deps, 'otto', 'correct horse battery staple');
+      const { browser, csrf, otherCsrf } = await twoSessions(user);
+      for (const [label, token] of forgeries(otherCsrf)) {
+        const res = await browser.go('/my/signout', token);
+        assert.equal(res.status, 403, label);
+        assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 2, `${label}: both sessions remain`);
+        assert.equal((await browser.go('/my/security-info')).status, 200, `${label}: still signed in`);
+      }
+      const real = await browser.go('/my/signout', { csrf });
+      assert.equal(real.status, 303, 'the real form signs out');
+      assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 1, 'only this session ended');
     });
   });
 }
