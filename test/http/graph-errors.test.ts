@@ -1,6 +1,7 @@
 // Bad Graph requests on both databases: each one a 4xx in Graph's error envelope (code, message, innerError with
 // request-id and date, target where a field is at fault), never a 500, nothing changed in the directory, and —
-// for write attempts — the refusal recorded in the audit log under the request's id.
+// for write attempts by an authenticated caller — the refusal recorded in the audit log under the request's id. A request
+// without a valid token names nobody: it gets one line in the server log and no audit row, so it cannot flood the log.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import { startTestServer, type TestServer } from '../support/runtime.js';
 import { createTestApp, mintToken, type TestApp } from '../support/tokens.js';
 import { assertGraphError, auditRows, graphRequest, type GraphResponse } from '../support/graph-http.js';
 import type { Deps } from '../../src/services/deps.js';
+import { createLogger } from '../../src/log.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -54,8 +56,10 @@ for (const dialect of dialects) {
     let deletedAppToken = '';
     let policyReader: TestApp;
 
+    const logLines: Record<string, unknown>[] = [];
     before(async () => {
-      t = await startTestServer(dialect, { GATEPASS_DOMAINS: 'contoso.test' });
+      const log = createLogger('info', { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
+      t = await startTestServer(dialect, { GATEPASS_DOMAINS: 'contoso.test' }, undefined, { log });
       deps = t.runtime.deps;
       writer = await createTestApp(deps, ['User.ReadWrite.All', 'Group.ReadWrite.All']);
       reader = await createTestApp(deps, ['User.Read.All', 'Group.Read.All']);
@@ -159,9 +163,17 @@ for (const dialect of dialects) {
         if (c.status === 401) assert.match(String(res.headers['www-authenticate']), /^Bearer/);
         assert.equal(await snapshot(deps), before, 'the refused request changed nothing');
         const audit = await auditRows(deps, { correlationId: error.innerError['request-id'] });
-        if (c.method === 'GET') {
+        const refusedLines = logLines.filter((l) => l.event === 'graph.unauthenticated_refusal' && l.reqId === error.innerError['request-id']);
+        if (c.status === 401) {
+          assert.equal(audit.length, 0, 'a request without a valid token names nobody: not audited');
+          assert.equal(refusedLines.length, 1, 'one server-log line for the unauthenticated refusal');
+          assert.equal(refusedLines[0]!.status, 401);
+          assert.doesNotMatch(JSON.stringify(refusedLines[0]), /Bearer|eyJ/, 'no token in the log line');
+        } else if (c.method === 'GET') {
+          assert.equal(refusedLines.length, 0);
           assert.equal(audit.length, 0, 'reads are not audited');
         } else {
+          assert.equal(refusedLines.length, 0);
           assert.equal(audit.length, 1, `the refused write is audited once: ${JSON.stringify(audit)}`);
           assert.equal(audit[0]!.result, 'failure');
           assert.equal(audit[0]!.reason, error.message);
