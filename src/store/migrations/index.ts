@@ -6,12 +6,14 @@ import * as m0001 from './0001-init.js';
 import * as m0003 from './0003-sign-in.js';
 import * as m0004 from './0004-temporary-access-passes.js';
 import * as m0005 from './0005-security-info.js';
+import * as m0010 from './0010-service-principal-role-assignments.js';
 
 const migrations: Record<string, Migration> = {
   '0001-init': m0001,
   '0003-sign-in': m0003,
   '0004-temporary-access-passes': m0004,
   '0005-security-info': m0005,
+  '0010-service-principal-role-assignments': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {
