@@ -60,15 +60,16 @@ function logUnauthenticatedRefusal(request: FastifyRequest, refusal: AppError): 
 export function auditRefusedWrites(graph: FastifyInstance, deps: Deps): void {
   graph.addHook('onError', async (request, _reply, error) => {
     const refusal = toAppError(error);
-    // Authentication is the first hook, so a refusal without a caller is a missing or bad token.
+    // 429/503 are load shedding, not decisions about the change: recording them would turn a flood into writes.
+    if (!refusal || refusal.status >= 500 || refusal.status === 429) return;
+    // The flood guard aside, authentication is the first hook: a refusal without a caller is a missing or bad token.
     const caller = request.graphCaller;
-    if (refusal && !caller) {
+    if (!caller) {
       logUnauthenticatedRefusal(request, refusal);
       return;
     }
     const route = writeRouteOf(request);
-    // 429/503 are load shedding, not decisions about the change: recording them would turn a flood into writes.
-    if (!route || !refusal || !caller || refusal.status >= 500 || refusal.status === 429) return;
+    if (!route) return;
     try {
       if (await hasAuditEventFor(deps, request.id)) return;
       const params = (request.params ?? {}) as Record<string, unknown>;
