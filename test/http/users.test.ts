@@ -168,6 +168,8 @@ for (const dialect of dialects) {
       assert.equal((await deps.db.selectFrom('users').select('password_hash').where('id', '=', bobId).executeTakeFirstOrThrow()).password_hash, passwordBefore);
       assert.notEqual(await oidcRowsOf(deps, bobId), 0, 'the refused reset revoked nothing');
       await assignAppRole(deps, cliContext(), admin.appId, 'User Administrator');
+      // Here the provider's rows go; that a real delegated access token and refresh token stop working is proven with a
+      // real sign-in in test/e2e/delegated-graph.test.ts ("a password reset through Graph ends …").
       const reset = await graphRequest(t.server.app, 'PATCH', `/v1.0/users/${bobId}`, { token: admin.token, body: { passwordProfile: { password: 'another long passphrase', forceChangePasswordNextSignIn: false } } });
       assert.equal(reset.status, 204, reset.raw);
       assert.equal(await oidcRowsOf(deps, bobId), 0);
