@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ROLE_TEMPLATE_IDS } from '../../src/domain/authz/permissions.js';
+import { assignAppRole } from '../../src/services/app-roles.js';
 import type { Deps } from '../../src/services/deps.js';
 import { submitPassword, submitUsername } from '../../src/services/sign-in.js';
 import { createRoleAssignmentsRepo } from '../../src/store/repos/role-assignments.js';
@@ -13,7 +14,7 @@ import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { graphRequest } from '../support/graph-http.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
-import { createPasswordUser, securityDefaults, signInRequest } from '../support/sign-in-fixtures.js';
+import { cliContext, createPasswordUser, securityDefaults, signInRequest } from '../support/sign-in-fixtures.js';
 import { createTestApp, userToken } from '../support/tokens.js';
 
 const PASSWORD = 'a perfectly fine passphrase';
@@ -69,6 +70,17 @@ for (const dialect of dialects) {
       assert.equal(helpdesk.addresses, null);
       await assign(ROLE_TEMPLATE_IDS.securityReader);
       assert.ok(Array.isArray((await throttleOf(token)).addresses));
+    });
+
+    it('clearing the counters is password administration: an app needs a directory role on its service principal for it too', async () => {
+      const app = await createTestApp(deps, ['User.ReadWrite.All']);
+      const refused = await graphRequest(t.server.app, 'DELETE', `/v1.0/users/${alice.id}/signInThrottle`, { token: app.token });
+      assert.equal(refused.status, 403, refused.raw);
+      assert.match(String(refused.body.error?.message), /clearing their sign-in failures.*directory role/);
+      assert.equal((await throttleOf(app.token)).failures, 1, 'nothing cleared');
+      await assignAppRole(deps, cliContext(), app.appId, 'Helpdesk Administrator');
+      assert.equal((await graphRequest(t.server.app, 'DELETE', `/v1.0/users/${alice.id}/signInThrottle`, { token: app.token })).status, 204);
+      assert.equal((await throttleOf(app.token)).failures, 0);
     });
   });
 }

@@ -52,7 +52,7 @@ function appDenialMessage(principal: Principal, reason: DenyReason): string | un
   if (reason === 'privilegedTarget')
     return `${INSUFFICIENT} The user holds a privileged directory role, and the application's service principal holds no role that may act on them (such as Privileged Authentication Administrator).`;
   if (reason === 'roleMissing' || reason === 'outOfScope')
-    return `${INSUFFICIENT} Resetting a password in an app-only call also needs a directory role on the application's service principal (User Administrator or Helpdesk Administrator; Privileged Authentication Administrator for privileged users).`;
+    return `${INSUFFICIENT} Managing a user's password (a reset, or clearing their sign-in failures) in an app-only call also needs a directory role on the application's service principal (User Administrator or Helpdesk Administrator; Privileged Authentication Administrator for privileged users).`;
   return undefined;
 }
 
