@@ -13,6 +13,8 @@ import { createTestApp, mintToken, type TestApp } from '../support/tokens.js';
 import { assertGraphError, auditRows, graphRequest, type GraphResponse } from '../support/graph-http.js';
 import type { Deps } from '../../src/services/deps.js';
 import { createLogger } from '../../src/log.js';
+import { assignAppRole } from '../../src/services/app-roles.js';
+import { cliContext } from '../support/sign-in-fixtures.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -55,6 +57,7 @@ for (const dialect of dialects) {
     let groupId = '';
     let deletedAppToken = '';
     let policyReader: TestApp;
+    let globalWriter: TestApp;
 
     const logLines: Record<string, unknown>[] = [];
     before(async () => {
@@ -70,6 +73,8 @@ for (const dialect of dialects) {
       assert.equal((await graphRequest(t.server.app, 'POST', `/v1.0/groups/${groupId}/members/$ref`, { token: writer.token, body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${aliceId}` } })).status, 204);
       adminId = (await deps.db.selectFrom('users').select('id').where('user_principal_name', '=', 'admin@contoso.test').executeTakeFirstOrThrow()).id;
       policyReader = await createTestApp(deps, ['Policy.Read.All']);
+      globalWriter = await createTestApp(deps, ['User.ReadWrite.All']);
+      await assignAppRole(deps, cliContext(), globalWriter.appId, 'Global Administrator');
       const doomed = await createTestApp(deps, ['User.ReadWrite.All']);
       deletedAppToken = doomed.token;
       await deps.db.deleteFrom('applications').where('app_id', '=', doomed.appId).execute();
@@ -119,8 +124,12 @@ for (const dialect of dialects) {
       { name: 'rename to a UPN already taken', method: 'PATCH', url: '/v1.0/users/alice@contoso.test', token: w, body: { userPrincipalName: 'Admin@contoso.test' }, status: 400, code: 'Request_BadRequest', target: 'userPrincipalName' },
       { name: 'parameters for revokeSignInSessions', method: 'POST', url: () => `/v1.0/users/${aliceId}/revokeSignInSessions`, token: w, body: { force: true }, status: 400, code: 'Request_BadRequest' },
       { name: 'password too short (reset)', method: 'PATCH', url: () => `/v1.0/users/${aliceId}`, token: w, body: { passwordProfile: { password: 'short' } }, status: 400, code: 'Request_BadRequest', target: 'passwordProfile.password' },
-      { name: 'delete the last enabled Global Administrator', method: 'DELETE', url: () => `/v1.0/users/${adminId}`, token: w, status: 400, code: 'Request_BadRequest', target: 'id', message: /Global Administrator/ },
-      { name: 'disable the last enabled Global Administrator', method: 'PATCH', url: () => `/v1.0/users/${adminId}`, token: w, body: { accountEnabled: false }, status: 400, code: 'Request_BadRequest', message: /Global Administrator/ },
+      // An app needs a role that may act on an administrator to reach them at all (Entra's sensitive actions)…
+      { name: 'an app without a role deletes a Global Administrator', method: 'DELETE', url: () => `/v1.0/users/${adminId}`, token: w, status: 403, code: 'Authorization_RequestDenied', message: /privileged directory role/ },
+      { name: 'an app without a role disables a Global Administrator', method: 'PATCH', url: () => `/v1.0/users/${adminId}`, token: w, body: { accountEnabled: false }, status: 403, code: 'Authorization_RequestDenied', message: /privileged directory role/ },
+      // …and even then the last one stays.
+      { name: 'delete the last enabled Global Administrator', method: 'DELETE', url: () => `/v1.0/users/${adminId}`, token: () => globalWriter.token, status: 400, code: 'Request_BadRequest', target: 'id', message: /Global Administrator/ },
+      { name: 'disable the last enabled Global Administrator', method: 'PATCH', url: () => `/v1.0/users/${adminId}`, token: () => globalWriter.token, body: { accountEnabled: false }, status: 400, code: 'Request_BadRequest', message: /Global Administrator/ },
       { name: 'duplicate member', method: 'POST', url: () => `/v1.0/groups/${groupId}/members/$ref`, token: w, body: () => ({ '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${aliceId}` }), status: 400, code: 'Request_BadRequest', target: 'members' },
       { name: 'bad GUID in members/$ref', method: 'POST', url: () => `/v1.0/groups/${groupId}/members/$ref`, token: w, body: { '@odata.id': 'https://graph.microsoft.com/v1.0/directoryObjects/not-a-guid' }, status: 400, code: 'Request_BadRequest', target: '@odata.id' },
       { name: 'foreign host in members/$ref', method: 'POST', url: () => `/v1.0/groups/${groupId}/members/$ref`, token: w, body: () => ({ '@odata.id': `https://evil.example/v1.0/directoryObjects/${aliceId}` }), status: 400, code: 'Request_BadRequest', target: '@odata.id' },

@@ -86,6 +86,17 @@ describe('app principals', () => {
     // Other writes of User.ReadWrite.All need no role.
     assert.deepEqual(authorize(withRoles(), `${D}/users/basic/update`, admin()), ALLOWED);
   });
+  it("Entra's sensitive actions on a privileged user need a service-principal role that may act on them (Graph: delete user, app-only)", () => {
+    const plain = app('User.ReadWrite.All');
+    const globalAdmin: Principal = { kind: 'app', appId: 'app-1', permissions: ['User.ReadWrite.All'], roles: [tenantWide(R.globalAdministrator)] };
+    const userAdmin: Principal = { kind: 'app', appId: 'app-1', permissions: ['User.ReadWrite.All'], roles: [tenantWide(R.userAdministrator)] };
+    for (const action of [`${D}/users/delete`, `${D}/users/disable`, `${D}/users/enable`, `${D}/users/userPrincipalName/update`, `${D}/users/invalidateAllRefreshTokens`] as const) {
+      assert.deepEqual(authorize(plain, action, member()), ALLOWED, action);
+      assert.deepEqual(authorize(plain, action, admin()), denied('privilegedTarget'), action);
+      assert.deepEqual(authorize(userAdmin, action, admin()), denied('privilegedTarget'), action);
+      assert.deepEqual(authorize(globalAdmin, action, admin()), ALLOWED, action);
+    }
+  });
   it('standard/read implies restrictedRead but not the reverse', () => {
     assert.deepEqual(authorize(app('UserAuthenticationMethod.Read.All'), `${D}/users/authenticationMethods/standard/restrictedRead`, member()), ALLOWED);
     assert.deepEqual(authorize(app('UserAuthenticationMethod.Read.All'), TAP_CREATE, member()), denied('permissionMissing'));

@@ -246,6 +246,16 @@ export const APP_PRIVILEGED_TARGET_ACTIONS: ReadonlySet<Action> = new Set<Action
   'microsoft.directory/users/authenticationMethods/basic/update',
 ]);
 
+/**
+ * Entra's "who can perform sensitive actions" holds for apps as for people: in an app-only call User.ReadWrite.All
+ * does not delete, disable, enable, rename or end the sessions of a user with a privileged role ("the app must be
+ * assigned a higher privileged administrator role", Graph's delete-user reference). Credentials have their own rules
+ * above; reading is not a sensitive action for an app.
+ */
+export const APP_SENSITIVE_ON_PRIVILEGED_ACTIONS: ReadonlySet<Action> = new Set<Action>(
+  [...SENSITIVE_USER_ACTIONS].filter((a) => !a.startsWith('microsoft.directory/users/authenticationMethods/') && !APP_ROLE_REQUIRED_ACTIONS.has(a)),
+);
+
 /** Unknown counts as privileged, as everywhere in this module: a caller that did not work it out gets the stricter answer. */
 const isPrivilegedTarget = (target: Target): boolean => target.kind === 'user' && target.isPrivileged !== false;
 
@@ -266,6 +276,13 @@ const APP_RULES: readonly AppRule[] = [
       if (!APP_ROLE_REQUIRED_ACTIONS.has(action)) return undefined;
       const decision = roleGrantDecision(principal.roles ?? [], action, target, roleDefinitions);
       return decision.allowed ? undefined : decision;
+    },
+  },
+  {
+    name: 'requireRoleForSensitiveActionsOnPrivilegedUsers',
+    decide: ({ principal, action, target, roleDefinitions }) => {
+      if (!APP_SENSITIVE_ON_PRIVILEGED_ACTIONS.has(action) || !isPrivilegedTarget(target)) return undefined;
+      return roleGrantDecision(principal.roles ?? [], action, target, roleDefinitions).allowed ? undefined : deny('privilegedTarget');
     },
   },
   {
