@@ -55,7 +55,10 @@ export type DenyReason =
   | 'roleMissing'
   /** A role allows it, but only in administrative units the target is not in. */
   | 'outOfScope'
-  /** Only members-only roles allow it, and the target holds a privileged role. */
+  /**
+   * The target holds a privileged role, and only members-only roles allow it (delegated), or the app's service
+   * principal holds no role that may act on them (application).
+   */
   | 'privilegedTarget'
   /** Administrators may not manage their own credentials (Entra: "except themselves"). */
   | 'notOnSelf';

@@ -50,7 +50,7 @@ const INSUFFICIENT = 'Insufficient privileges to complete the operation.';
 function appDenialMessage(principal: Principal, reason: DenyReason): string | undefined {
   if (principal.kind !== 'app') return undefined;
   if (reason === 'privilegedTarget')
-    return `${INSUFFICIENT} The user holds a privileged directory role, and the application's service principal holds no role that may act on them (such as Privileged Authentication Administrator).`;
+    return `${INSUFFICIENT} The user holds a privileged directory role, and the application's service principal holds no role that may act on them (such as Privileged Authentication Administrator or Global Administrator).`;
   if (reason === 'roleMissing' || reason === 'outOfScope')
     return `${INSUFFICIENT} Managing a user's password (a reset, or clearing their sign-in failures) in an app-only call also needs a directory role on the application's service principal (User Administrator or Helpdesk Administrator; Privileged Authentication Administrator for privileged users).`;
   return undefined;
