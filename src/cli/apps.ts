@@ -13,6 +13,7 @@ import {
   type ApplicationRecord,
   type NewSecret,
 } from '../services/applications.js';
+import { assignAppRole, listAppRoleAssignments, removeAppRole, type AppRoleAssignment } from '../services/app-roles.js';
 import type { Deps } from '../services/deps.js';
 import { act, wholeNumber } from './command.js';
 import { CliError, EXIT } from './errors.js';
@@ -36,6 +37,16 @@ function toGraphPasswordCredential(secret: NewSecret, displayName: string | null
     secretText: secret.secretText,
     startDateTime: secret.startDateTime,
   };
+}
+
+function describeRoles(roles: AppRoleAssignment[]): string[] {
+  if (roles.length === 0) return ['  Directory roles:         none'];
+  return roles.map((r, i) => `  ${i === 0 ? 'Directory roles:' : '                '}         ${r.roleDisplayName ?? r.roleTemplateId} (${r.directoryScopeId === '/' ? 'tenant-wide' : r.directoryScopeId})`);
+}
+
+/** Graph's unifiedRoleAssignment shape for `--json`, the principal being the app's service principal. */
+function toGraphRoleAssignment(app: ApplicationRecord, r: AppRoleAssignment) {
+  return { id: r.id, principalId: app.servicePrincipalId, roleDefinitionId: r.roleTemplateId, directoryScopeId: r.directoryScopeId, roleDisplayName: r.roleDisplayName };
 }
 
 function describeApp(app: ApplicationRecord): string[] {
@@ -129,8 +140,13 @@ export function registerAppCommands(program: Command): void {
     .argument('<app>', 'client id, object id or display name')
     .action(
       act(async (session, [key]) => {
-        const found = await getApplication(await session.deps(), key!);
-        return { json: toGraphApplication(found), text: describeApp(found) };
+        const deps = await session.deps();
+        const found = await getApplication(deps, key!);
+        const roles = await listAppRoleAssignments(deps.db, found.servicePrincipalId);
+        return {
+          json: { ...toGraphApplication(found), gatepassRoleAssignments: roles.map((r) => toGraphRoleAssignment(found, r)) },
+          text: [...describeApp(found), ...describeRoles(roles)],
+        };
       }),
     );
 
@@ -147,6 +163,40 @@ export function registerAppCommands(program: Command): void {
         return {
           json: { id: found?.id ?? null, appId: found?.appId ?? null, deleted: true },
           text: `Deleted application ${found ? `${found.displayName} (${found.appId})` : key}.`,
+        };
+      }),
+    );
+
+  const role = app
+    .command('role')
+    .description("Directory roles of an application's service principal: what lets it act on privileged users (see app show)");
+  role
+    .command('add')
+    .description('Assign a built-in directory role to the app, tenant-wide (audited)')
+    .argument('<app>', 'client id, object id or display name')
+    .argument('<role>', 'role name or template id, e.g. "Privileged Authentication Administrator"')
+    .action(
+      act(async (session, [appKey, roleKey]) => {
+        const deps = await session.deps();
+        const { app: found, role: assigned } = await assignAppRole(deps, session.ctx, appKey!, roleKey!);
+        return {
+          json: { appId: found.appId, principalId: found.servicePrincipalId, roleDefinitionId: assigned.templateId, directoryScopeId: '/', assigned: true },
+          text: `${found.displayName} now holds ${assigned.displayName} (tenant-wide).`,
+        };
+      }),
+    );
+  role
+    .command('remove')
+    .description('Remove a directory role from the app (audited); its next token request sees the change, its current tokens at once')
+    .argument('<app>', 'client id, object id or display name')
+    .argument('<role>', 'role name or template id')
+    .action(
+      act(async (session, [appKey, roleKey]) => {
+        const deps = await session.deps();
+        const { app: found, role: removed } = await removeAppRole(deps, session.ctx, appKey!, roleKey!);
+        return {
+          json: { appId: found.appId, principalId: found.servicePrincipalId, roleDefinitionId: removed.templateId, directoryScopeId: '/', removed: true },
+          text: `${found.displayName} no longer holds ${removed.displayName}.`,
         };
       }),
     );

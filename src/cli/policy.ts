@@ -1,8 +1,10 @@
-// `gatepass policy security-defaults [on|off|show]` (Graph's identitySecurityDefaultsEnforcementPolicy) and
-// `gatepass policy tap show|set` (the Temporary Access Pass method configuration).
+// `gatepass policy security-defaults [on|off|show]` (Graph's identitySecurityDefaultsEnforcementPolicy)
+// `gatepass policy tap show|set` (the Temporary Access Pass method configuration), and
+// `gatepass policy app-permissions-reach-privileged-users [on|off|show]` (a Gatepass tenant setting).
 
 import type { Command } from 'commander';
 import { ALL_USERS, SIGN_IN_FLOW_PROPERTY, toGraphTapConfiguration, type TapPolicy } from '../domain/tap/policy.js';
+import { APP_PRIVILEGED_TARGETS_POLICY_ID, getAppPrivilegedTargetsPolicy, setAppPrivilegedTargetsPolicy } from '../services/app-privileged-targets-policy.js';
 import type { Deps } from '../services/deps.js';
 import { getGroup } from '../services/groups.js';
 import { getSecurityDefaults, setSecurityDefaults, SECURITY_DEFAULTS_OBJECT_ID } from '../services/security-defaults.js';
@@ -40,6 +42,25 @@ export function registerPolicyCommands(program: Command): void {
           text: isEnabled
             ? 'Security defaults are ON: a password alone never completes an interactive sign-in.'
             : 'Security defaults are OFF: a password alone completes a sign-in.',
+        };
+      }),
+    );
+  policy
+    .command('app-permissions-reach-privileged-users')
+    .description("Show or change whether an app's permission alone may change a privileged user's credentials (off by default; on = Entra's behaviour)")
+    .argument('[state]', 'on, off or show', 'show')
+    .action(
+      act(async (session, [state]) => {
+        const deps = await session.deps();
+        let isEnabled: boolean;
+        if (state === 'show') isEnabled = (await getAppPrivilegedTargetsPolicy(deps.db)).isEnabled;
+        else if (state === 'on' || state === 'off') isEnabled = (await setAppPrivilegedTargetsPolicy(deps, session.ctx, state === 'on')).isEnabled;
+        else throw new CliError(`state must be on, off or show (got ${JSON.stringify(state)})`, EXIT.usage, 'badArgument', 'state');
+        return {
+          json: { id: APP_PRIVILEGED_TARGETS_POLICY_ID, isEnabled },
+          text: isEnabled
+            ? 'ON (Entra\'s behaviour): an app with UserAuthenticationMethod.ReadWrite.All changes the credentials of any user, Global Administrators included.'
+            : 'OFF: an app changes the credentials of a user holding a privileged role only if its service principal holds a role that may (gatepass app role add).',
         };
       }),
     );

@@ -1,10 +1,13 @@
 // What the Graph API's bearer authentication reads from the store: the public signing keys, and the application
-// or user a token names (with the user's role assignments), each read fresh so a change elsewhere holds at once.
+// or user a token names (with the user's or the app's role assignments), each read fresh so a change elsewhere holds at once.
 
 import { createApplicationsRepo, type ApplicationRecord } from '../store/repos/applications.js';
 import { createKeysRepo } from '../store/repos/keys.js';
 import { createRoleAssignmentsRepo, type RoleAssignmentRecord } from '../store/repos/role-assignments.js';
+import { createServicePrincipalRoleAssignmentsRepo } from '../store/repos/service-principal-role-assignments.js';
 import { createUsersRepo, type UserRecord } from '../store/repos/users.js';
+import type { RoleAssignment } from '../domain/authz/authorize.js';
+import { getAppPrivilegedTargetsPolicy } from './app-privileged-targets-policy.js';
 import type { Deps } from './deps.js';
 
 export interface VerificationKey {
@@ -21,6 +24,24 @@ export async function listVerificationKeys(deps: Pick<Deps, 'db'>): Promise<Veri
 
 export async function findTokenApplication(deps: Pick<Deps, 'db'>, appId: string): Promise<ApplicationRecord | undefined> {
   return createApplicationsRepo(deps.db).findApplicationByAppId(appId);
+}
+
+/**
+ * What an application may do beyond its permissions: the directory roles of its service principal, and whether the
+ * tenant lets application permissions reach privileged users. Read on every request, like a user's roles.
+ */
+export async function applicationAuthority(
+  deps: Pick<Deps, 'db'>,
+  servicePrincipalId: string,
+): Promise<{ roles: RoleAssignment[]; permissionsReachPrivilegedUsers: boolean }> {
+  const [assignments, policy] = await Promise.all([
+    createServicePrincipalRoleAssignmentsRepo(deps.db).listRoleAssignmentsOf(servicePrincipalId),
+    getAppPrivilegedTargetsPolicy(deps.db),
+  ]);
+  return {
+    roles: assignments.map((a) => ({ roleTemplateId: a.roleDefinitionId, directoryScopeId: a.directoryScopeId })),
+    permissionsReachPrivilegedUsers: policy.isEnabled,
+  };
 }
 
 export async function findTokenUser(deps: Pick<Deps, 'db'>, userId: string): Promise<{ user: UserRecord; roles: RoleAssignmentRecord[] } | undefined> {

@@ -68,6 +68,16 @@ export interface RoleAssignmentsTable {
   created_at: number;
 }
 
+/** A directory role held by an application's service principal (same shape as role_assignments). */
+export interface ServicePrincipalRoleAssignmentsTable {
+  id: string;
+  /** applications.service_principal_id */
+  principal_id: string;
+  role_definition_id: string;
+  directory_scope_id: string;
+  created_at: number;
+}
+
 export interface ApplicationsTable {
   /** Object id of the application. */
   id: string;
@@ -288,6 +298,7 @@ export interface Database {
   groups: GroupsTable;
   group_members: GroupMembersTable;
   role_assignments: RoleAssignmentsTable;
+  service_principal_role_assignments: ServicePrincipalRoleAssignmentsTable;
   applications: ApplicationsTable;
   application_secrets: ApplicationSecretsTable;
   signing_keys: SigningKeysTable;

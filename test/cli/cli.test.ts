@@ -352,6 +352,36 @@ describe('gatepass CLI safety and errors', () => {
     assert.equal((shown.passwordCredentials as unknown[]).length, 1);
   });
 
+  it('app role add/remove give an app a directory role (shown by app show); policy app-permissions-reach-privileged-users toggles', async () => {
+    const created = oneJsonObject((await gatepass(env, ['app', 'create', '--name', 'Tap issuer', '--permission', 'UserAuthenticationMethod.ReadWrite.All', '--json'])).stdout);
+    const none = await gatepass(env, ['app', 'show', 'Tap issuer']);
+    assert.match(none.stdout, /Directory roles:\s+none/);
+    const added = await gatepass(env, ['app', 'role', 'add', 'Tap issuer', 'privileged authentication administrator', '--json']);
+    assert.equal(added.code, 0, added.stderr);
+    assert.equal(oneJsonObject(added.stdout).roleDefinitionId, '7be44c8a-adaf-4e2a-84d6-ab2649e08a13');
+    const shown = oneJsonObject((await gatepass(env, ['app', 'show', String(created.appId), '--json'])).stdout);
+    assert.deepEqual((shown.gatepassRoleAssignments as { roleDisplayName: string; directoryScopeId: string }[]).map((r) => [r.roleDisplayName, r.directoryScopeId]), [
+      ['Privileged Authentication Administrator', '/'],
+    ]);
+    assert.match((await gatepass(env, ['app', 'show', 'Tap issuer'])).stdout, /Directory roles:\s+Privileged Authentication Administrator \(tenant-wide\)/);
+    const twice = await gatepass(env, ['app', 'role', 'add', 'Tap issuer', 'Privileged Authentication Administrator']);
+    assert.equal(twice.code, 1);
+    assert.match(twice.stderr, /already holds/);
+    const unknown = await gatepass(env, ['app', 'role', 'add', 'Tap issuer', 'Tea Maker']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /not a built-in directory role.*Global Administrator/);
+    assert.equal((await gatepass(env, ['app', 'role', 'remove', 'Tap issuer', '7be44c8a-adaf-4e2a-84d6-ab2649e08a13'])).code, 0);
+    assert.match((await gatepass(env, ['app', 'show', 'Tap issuer'])).stdout, /Directory roles:\s+none/);
+    assert.equal((await gatepass(env, ['app', 'role', 'remove', 'Tap issuer', 'Privileged Authentication Administrator'])).code, 1);
+
+    const setting = ['policy', 'app-permissions-reach-privileged-users'];
+    assert.equal(oneJsonObject((await gatepass(env, [...setting, '--json'])).stdout).isEnabled, false, 'off by default');
+    assert.match((await gatepass(env, [...setting, 'on'])).stdout, /^ON/);
+    assert.equal(oneJsonObject((await gatepass(env, [...setting, 'show', '--json'])).stdout).isEnabled, true);
+    assert.match((await gatepass(env, [...setting, 'off'])).stdout, /^OFF/);
+    assert.equal((await gatepass(env, [...setting, 'sometimes'])).code, 2);
+  });
+
   it('a bad setting stops `gatepass serve` with one line naming it', async () => {
     const r = await gatepass({ ...env, PORT: 'abc' }, ['serve']);
     assert.notEqual(r.code, 0);

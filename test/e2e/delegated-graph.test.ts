@@ -1,7 +1,8 @@
 // Delegated Graph tokens obtained for real: a user signs in (password + Temporary Access Pass, security defaults on)
 // through the sign-in pages over plain HTTP, the app redeems the code, and the token's `scp` drives the Graph
 // `/me/authentication/…` and `/users/{id}/authentication/…` endpoints through the Microsoft Graph JS client:
-// self-only scopes reach only the user's own methods, admin scopes only as far as the user's directory roles.
+// self-only scopes reach only the user's own methods, admin scopes only as far as the user's directory roles, and
+// never to the administrator's own credentials; a password reset ends the user's access and refresh tokens.
 // Unknown scopes are refused at the authorization request. On SQLite and on PostgreSQL.
 
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { graphJsClient } from '../support/graph-js-client.js';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import { ROLE_TEMPLATE_IDS } from '../../src/domain/authz/permissions.js';
+import { assignAppRole } from '../../src/services/app-roles.js';
 import { createApplication } from '../../src/services/applications.js';
 import type { Deps } from '../../src/services/deps.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
@@ -60,6 +62,9 @@ for (const dialect of dialects) {
     let noah: Person; // whose methods administrators reach for
     let ivy: Person; // no directory role
     let adam: Person; // Authentication Administrator
+    let pia: Person; // Privileged Authentication Administrator
+    let otto: Person; // Global Administrator
+    let rita: Person; // whose password the helpdesk app resets
 
     async function person(name: string): Promise<Person> {
       const password = `${name} has a long unusual passphrase`;
@@ -164,13 +169,14 @@ for (const dialect of dialects) {
       noah = await person('noah');
       ivy = await person('ivy');
       adam = await person('adam');
-      await createRoleAssignmentsRepo(deps.db).insertRoleAssignmentIfAbsent({
-        id: randomUUID(),
-        principalId: adam.user.id,
-        roleDefinitionId: ROLE_TEMPLATE_IDS.authenticationAdministrator,
-        directoryScopeId: '/',
-        createdAt: deps.clock.now(),
-      });
+      pia = await person('pia');
+      otto = await person('otto');
+      rita = await person('rita');
+      const assign = (who: Person, roleDefinitionId: string) =>
+        createRoleAssignmentsRepo(deps.db).insertRoleAssignmentIfAbsent({ id: randomUUID(), principalId: who.user.id, roleDefinitionId, directoryScopeId: '/', createdAt: deps.clock.now() });
+      await assign(adam, ROLE_TEMPLATE_IDS.authenticationAdministrator);
+      await assign(pia, ROLE_TEMPLATE_IDS.privilegedAuthenticationAdministrator);
+      await assign(otto, ROLE_TEMPLATE_IDS.globalAdministrator);
     });
     after(async () => s?.close());
 
@@ -254,8 +260,38 @@ for (const dialect of dialects) {
       ]);
       await admin.api(`/users/${noah.user.userPrincipalName}/authentication/temporaryAccessPassMethods/${noah.passId}`).delete();
       assert.equal(await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(noah.user.id), undefined);
-      // The role holder's own credentials are not his to change through the administrator's path ("except themselves").
-      await assert.rejects(admin.api(`/users/${adam.user.id}/authentication/temporaryAccessPassMethods/${adam.passId}`).delete(), statusOf(403));
+    });
+
+    it('"not on self": a Privileged Authentication Administrator, who may change anyone\'s credentials, may not change her own through the admin path', async () => {
+      // Only the not-on-self rule can refuse here: the scope covers the action, and the role reaches every user,
+      // privileged ones included (she is privileged herself) — as the request on another administrator shows.
+      const admin = graph((await signIn(pia, `openid ${RW_ALL}`)).access_token);
+      await assert.rejects(admin.api(`/users/${pia.user.id}/authentication/temporaryAccessPassMethods/${pia.passId}`).delete(), statusOf(403));
+      await assert.rejects(admin.api(`/users/${pia.user.id}/authentication/temporaryAccessPassMethods`).post({ lifetimeInMinutes: 60 }), statusOf(403));
+      assert.equal((await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(pia.user.id))?.id, pia.passId, 'her pass is untouched');
+      const issued = (await admin.api(`/users/${otto.user.id}/authentication/temporaryAccessPassMethods`).post({ lifetimeInMinutes: 60 })) as { id: string };
+      assert.equal((await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(otto.user.id))?.id, issued.id, 'another administrator: allowed');
+    });
+
+    it("a password reset through Graph ends the user's delegated access token and refresh token at once", async () => {
+      const tokens = await signIn(rita, `openid offline_access ${RW}`);
+      assert.ok(tokens.refresh_token);
+      const before = graph(tokens.access_token);
+      assert.equal((await before.api('/me/authentication/methods').get()).value.length, 2);
+      // The helpdesk app: User.ReadWrite.All with User Administrator on its service principal, as Entra requires.
+      const { app: helpdesk, secret } = await createApplication(deps, cliContext(), { displayName: 'Helpdesk automation', kind: 'daemon', permissions: ['User.ReadWrite.All'] });
+      await assignAppRole(deps, cliContext(), helpdesk.appId, 'User Administrator');
+      const appTokens = await token({ clientId: helpdesk.appId, secret: secret!.secretText }, { grant_type: 'client_credentials', scope: `${GRAPH}/.default` });
+      await graph(appTokens.access_token).api(`/users/${rita.user.id}`).patch({ passwordProfile: { password: 'rita chose a brand new passphrase', forceChangePasswordNextSignIn: false } });
+
+      await assert.rejects(before.api('/me/authentication/methods').get(), statusOf(401));
+      const refreshed = await fetch(`${s.url}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(firstParty) },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token! }),
+      });
+      assert.equal(refreshed.status, 400, 'the refresh token no longer works');
+      assert.equal(((await refreshed.json()) as { error: string }).error, 'invalid_grant');
     });
 
     it('an app that requires consent gets the delegated scopes once the user accepts them', async () => {

@@ -1,6 +1,7 @@
 // Bad Graph requests on both databases: each one a 4xx in Graph's error envelope (code, message, innerError with
 // request-id and date, target where a field is at fault), never a 500, nothing changed in the directory, and —
-// for write attempts — the refusal recorded in the audit log under the request's id.
+// for write attempts by an authenticated caller — the refusal recorded in the audit log under the request's id. A request
+// without a valid token names nobody: it gets one line in the server log and no audit row, so it cannot flood the log.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,9 @@ import { startTestServer, type TestServer } from '../support/runtime.js';
 import { createTestApp, mintToken, type TestApp } from '../support/tokens.js';
 import { assertGraphError, auditRows, graphRequest, type GraphResponse } from '../support/graph-http.js';
 import type { Deps } from '../../src/services/deps.js';
+import { createLogger } from '../../src/log.js';
+import { assignAppRole } from '../../src/services/app-roles.js';
+import { cliContext } from '../support/sign-in-fixtures.js';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -53,9 +57,12 @@ for (const dialect of dialects) {
     let groupId = '';
     let deletedAppToken = '';
     let policyReader: TestApp;
+    let globalWriter: TestApp;
 
+    const logLines: Record<string, unknown>[] = [];
     before(async () => {
-      t = await startTestServer(dialect, { GATEPASS_DOMAINS: 'contoso.test' });
+      const log = createLogger('info', { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
+      t = await startTestServer(dialect, { GATEPASS_DOMAINS: 'contoso.test' }, undefined, { log });
       deps = t.runtime.deps;
       writer = await createTestApp(deps, ['User.ReadWrite.All', 'Group.ReadWrite.All']);
       reader = await createTestApp(deps, ['User.Read.All', 'Group.Read.All']);
@@ -66,6 +73,8 @@ for (const dialect of dialects) {
       assert.equal((await graphRequest(t.server.app, 'POST', `/v1.0/groups/${groupId}/members/$ref`, { token: writer.token, body: { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${aliceId}` } })).status, 204);
       adminId = (await deps.db.selectFrom('users').select('id').where('user_principal_name', '=', 'admin@contoso.test').executeTakeFirstOrThrow()).id;
       policyReader = await createTestApp(deps, ['Policy.Read.All']);
+      globalWriter = await createTestApp(deps, ['User.ReadWrite.All']);
+      await assignAppRole(deps, cliContext(), globalWriter.appId, 'Global Administrator');
       const doomed = await createTestApp(deps, ['User.ReadWrite.All']);
       deletedAppToken = doomed.token;
       await deps.db.deleteFrom('applications').where('app_id', '=', doomed.appId).execute();
@@ -115,8 +124,12 @@ for (const dialect of dialects) {
       { name: 'rename to a UPN already taken', method: 'PATCH', url: '/v1.0/users/alice@contoso.test', token: w, body: { userPrincipalName: 'Admin@contoso.test' }, status: 400, code: 'Request_BadRequest', target: 'userPrincipalName' },
       { name: 'parameters for revokeSignInSessions', method: 'POST', url: () => `/v1.0/users/${aliceId}/revokeSignInSessions`, token: w, body: { force: true }, status: 400, code: 'Request_BadRequest' },
       { name: 'password too short (reset)', method: 'PATCH', url: () => `/v1.0/users/${aliceId}`, token: w, body: { passwordProfile: { password: 'short' } }, status: 400, code: 'Request_BadRequest', target: 'passwordProfile.password' },
-      { name: 'delete the last enabled Global Administrator', method: 'DELETE', url: () => `/v1.0/users/${adminId}`, token: w, status: 400, code: 'Request_BadRequest', target: 'id', message: /Global Administrator/ },
-      { name: 'disable the last enabled Global Administrator', method: 'PATCH', url: () => `/v1.0/users/${adminId}`, token: w, body: { accountEnabled: false }, status: 400, code: 'Request_BadRequest', message: /Global Administrator/ },
+      // An app needs a role that may act on an administrator to reach them at all (Entra's sensitive actions)…
+      { name: 'an app without a role deletes a Global Administrator', method: 'DELETE', url: () => `/v1.0/users/${adminId}`, token: w, status: 403, code: 'Authorization_RequestDenied', message: /privileged directory role/ },
+      { name: 'an app without a role disables a Global Administrator', method: 'PATCH', url: () => `/v1.0/users/${adminId}`, token: w, body: { accountEnabled: false }, status: 403, code: 'Authorization_RequestDenied', message: /privileged directory role/ },
+      // …and even then the last one stays.
+      { name: 'delete the last enabled Global Administrator', method: 'DELETE', url: () => `/v1.0/users/${adminId}`, token: () => globalWriter.token, status: 400, code: 'Request_BadRequest', target: 'id', message: /Global Administrator/ },
+      { name: 'disable the last enabled Global Administrator', method: 'PATCH', url: () => `/v1.0/users/${adminId}`, token: () => globalWriter.token, body: { accountEnabled: false }, status: 400, code: 'Request_BadRequest', message: /Global Administrator/ },
       { name: 'duplicate member', method: 'POST', url: () => `/v1.0/groups/${groupId}/members/$ref`, token: w, body: () => ({ '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${aliceId}` }), status: 400, code: 'Request_BadRequest', target: 'members' },
       { name: 'bad GUID in members/$ref', method: 'POST', url: () => `/v1.0/groups/${groupId}/members/$ref`, token: w, body: { '@odata.id': 'https://graph.microsoft.com/v1.0/directoryObjects/not-a-guid' }, status: 400, code: 'Request_BadRequest', target: '@odata.id' },
       { name: 'foreign host in members/$ref', method: 'POST', url: () => `/v1.0/groups/${groupId}/members/$ref`, token: w, body: () => ({ '@odata.id': `https://evil.example/v1.0/directoryObjects/${aliceId}` }), status: 400, code: 'Request_BadRequest', target: '@odata.id' },
@@ -159,9 +172,17 @@ for (const dialect of dialects) {
         if (c.status === 401) assert.match(String(res.headers['www-authenticate']), /^Bearer/);
         assert.equal(await snapshot(deps), before, 'the refused request changed nothing');
         const audit = await auditRows(deps, { correlationId: error.innerError['request-id'] });
-        if (c.method === 'GET') {
+        const refusedLines = logLines.filter((l) => l.event === 'graph.unauthenticated_refusal' && l.reqId === error.innerError['request-id']);
+        if (c.status === 401) {
+          assert.equal(audit.length, 0, 'a request without a valid token names nobody: not audited');
+          assert.equal(refusedLines.length, 1, 'one server-log line for the unauthenticated refusal');
+          assert.equal(refusedLines[0]!.status, 401);
+          assert.doesNotMatch(JSON.stringify(refusedLines[0]), /Bearer|eyJ/, 'no token in the log line');
+        } else if (c.method === 'GET') {
+          assert.equal(refusedLines.length, 0);
           assert.equal(audit.length, 0, 'reads are not audited');
         } else {
+          assert.equal(refusedLines.length, 0);
           assert.equal(audit.length, 1, `the refused write is audited once: ${JSON.stringify(audit)}`);
           assert.equal(audit[0]!.result, 'failure');
           assert.equal(audit[0]!.reason, error.message);

@@ -101,7 +101,25 @@ for (const dialect of dialects) {
 
     it('Group.Read.All may read but not change; DELETE removes the group and its memberships', async () => {
       const reader = await createTestApp(deps, ['Group.Read.All']);
-      assert.equal((await graphRequest(t.server.app, 'GET', `/v1.0/groups/${groupId}/members`, { token: reader.token })).status, 200);
+      // A group permission alone shows who is in the group by id only (Graph's limited information for objects the
+      // caller may not read): the type and id, every other property null.
+      const limited = await graphRequest(t.server.app, 'GET', `/v1.0/groups/${groupId}/members`, { token: reader.token });
+      assert.equal(limited.status, 200, limited.raw);
+      assert.ok((limited.body.value?.length ?? 0) > 0);
+      for (const m of limited.body.value ?? []) {
+        assert.equal(m['@odata.type'], '#microsoft.graph.user');
+        assert.match(String(m.id), /^[0-9a-f-]{36}$/);
+        assert.deepEqual(Object.entries(m).filter(([k, v]) => k !== 'id' && k !== '@odata.type' && v !== null), [], 'nothing but the id');
+        assert.equal(m.userPrincipalName, null);
+      }
+      assert.doesNotMatch(limited.raw, /@contoso\.test/);
+      // GroupMember.Read.All with User.Read.All: whole user objects, as with Group.ReadWrite.All + User.ReadWrite.All.
+      const both = await createTestApp(deps, ['GroupMember.Read.All', 'User.Read.All']);
+      const full = await graphRequest(t.server.app, 'GET', `/v1.0/groups/${groupId}/members?$select=id,userPrincipalName`, { token: both.token });
+      assert.ok(full.body.value?.every((m) => String(m.userPrincipalName).endsWith('@contoso.test')), full.raw);
+      const memberOnly = await createTestApp(deps, ['GroupMember.Read.All']);
+      const selected = await graphRequest(t.server.app, 'GET', `/v1.0/groups/${groupId}/members?$select=id,userPrincipalName`, { token: memberOnly.token });
+      assert.ok(selected.body.value?.every((m) => m.userPrincipalName === null && typeof m.id === 'string'), selected.raw);
       assertGraphError(await graphRequest(t.server.app, 'DELETE', `/v1.0/groups/${groupId}`, { token: reader.token }), 403, 'Authorization_RequestDenied');
       const res = await graphRequest(t.server.app, 'DELETE', `/v1.0/groups/${groupId}`, { token: app.token });
       assert.equal(res.status, 204, res.raw);

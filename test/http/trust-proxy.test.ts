@@ -1,20 +1,24 @@
 // GATEPASS_TRUST_PROXY: the client address comes from X-Forwarded-For only when a proxy is trusted, and a hop count
-// trusts exactly that many hops. Read back through the audit row of a refused (unauthenticated) Graph write.
+// trusts exactly that many hops. Read back through the server-log line of a refused (unauthenticated) Graph write.
 
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApp } from '../../src/app.js';
+import { createLogger } from '../../src/log.js';
 import { openTestRuntime } from '../support/runtime.js';
 
 async function addressSeen(env: Record<string, string>, forwardedFor: string): Promise<string | null> {
   const t = await openTestRuntime('sqlite', env);
   after(() => t.close());
-  const app = await buildApp(t.runtime.deps);
+  const lines: Record<string, unknown>[] = [];
+  const log = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const app = await buildApp({ ...t.runtime.deps, log });
   after(() => app.close());
   const res = await app.inject({ method: 'POST', url: '/v1.0/users', headers: { 'x-forwarded-for': forwardedFor, 'content-type': 'application/json' }, payload: '{}', remoteAddress: '10.9.8.7' });
   assert.equal(res.statusCode, 401);
-  const row = await t.runtime.deps.db.selectFrom('audit_events').select('initiated_by').where('correlation_id', '=', res.headers['request-id'] as string).executeTakeFirstOrThrow();
-  return (JSON.parse(row.initiated_by) as { user: { ipAddress: string | null } }).user.ipAddress;
+  const refusal = lines.find((l) => l.event === 'graph.unauthenticated_refusal' && l.reqId === res.headers['request-id']);
+  assert.ok(refusal, 'the refusal is in the server log');
+  return refusal.ip as string | null;
 }
 
 describe('trusted proxies', () => {

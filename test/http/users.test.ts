@@ -9,6 +9,8 @@ import { startTestServer, type TestServer } from '../support/runtime.js';
 import { createTestApp, userToken, type TestApp } from '../support/tokens.js';
 import { auditRows, graphRequest } from '../support/graph-http.js';
 import type { Deps } from '../../src/services/deps.js';
+import { assignAppRole } from '../../src/services/app-roles.js';
+import { cliContext } from '../support/sign-in-fixtures.js';
 
 const GRAPH_CONTEXT = 'https://graph.microsoft.com/v1.0/$metadata';
 
@@ -153,6 +155,21 @@ for (const dialect of dialects) {
       assert.equal((await auditRows(deps, { correlationId: String(revoke.headers['request-id']) }))[0]?.activity, 'Invalidate all refresh tokens for user');
 
       await insertFakeOidcRows(deps, bobId, `reset-${dialect}`);
+      // Entra: User.ReadWrite.All resets no password in an app-only call unless the app's service principal also holds
+      // a directory role (at least User Administrator). Refused (403 saying so, audited), nothing changed.
+      const passwordBefore = (await deps.db.selectFrom('users').select('password_hash').where('id', '=', bobId).executeTakeFirstOrThrow()).password_hash;
+      const noRole = await graphRequest(t.server.app, 'PATCH', `/v1.0/users/${bobId}`, { token: admin.token, body: { passwordProfile: { password: 'another long passphrase' } } });
+      assert.equal(noRole.status, 403, noRole.raw);
+      assert.equal(noRole.body.error?.code, 'Authorization_RequestDenied');
+      assert.match(String(noRole.body.error?.message), /^Insufficient privileges to complete the operation\. .*directory role on the application's service principal/);
+      const [noRoleAudit] = await auditRows(deps, { correlationId: String(noRole.headers['request-id']) });
+      assert.equal(noRoleAudit?.result, 'failure');
+      assert.equal(noRoleAudit?.reason, noRole.body.error?.message);
+      assert.equal((await deps.db.selectFrom('users').select('password_hash').where('id', '=', bobId).executeTakeFirstOrThrow()).password_hash, passwordBefore);
+      assert.notEqual(await oidcRowsOf(deps, bobId), 0, 'the refused reset revoked nothing');
+      await assignAppRole(deps, cliContext(), admin.appId, 'User Administrator');
+      // Here the provider's rows go; that a real delegated access token and refresh token stop working is proven with a
+      // real sign-in in test/e2e/delegated-graph.test.ts ("a password reset through Graph ends …").
       const reset = await graphRequest(t.server.app, 'PATCH', `/v1.0/users/${bobId}`, { token: admin.token, body: { passwordProfile: { password: 'another long passphrase', forceChangePasswordNextSignIn: false } } });
       assert.equal(reset.status, 204, reset.raw);
       assert.equal(await oidcRowsOf(deps, bobId), 0);

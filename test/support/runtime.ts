@@ -1,6 +1,7 @@
 // Opens a real runtime (configuration, keyring, migrated store) on a test database, optionally with a server.
 
 import { createServer } from 'node:net';
+import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config/load.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
@@ -38,6 +39,8 @@ export interface TestServer extends TestRuntime {
 export interface TestServerOptions {
   /** 'localhost' makes the issuer and rpID http://localhost:PORT (browsers refuse passkeys on an IP address). */
   publicHost?: '127.0.0.1' | 'localhost';
+  /** The server's logger, e.g. one writing to an array, for tests that check what reaches the server log. */
+  log?: Logger;
 }
 
 /** A TCP port free on 127.0.0.1 right now (for servers whose address must be known before they start). */
@@ -57,7 +60,7 @@ export async function startTestServer(dialect: Dialect, env: Record<string, stri
   const scheme = env.GATEPASS_TLS_CERT ? 'https' : 'http';
   const publicUrl = `${scheme}://${options.publicHost ?? '127.0.0.1'}:${port}`;
   const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', GATEPASS_PUBLIC_URL: publicUrl, ...database.env, ...env });
-  const runtime = await openRuntime({ config, clock });
+  const runtime = await openRuntime({ config, clock, log: options.log });
   const server = await startServer(runtime);
   return {
     runtime,

@@ -52,10 +52,50 @@ describe('app principals', () => {
   it('permission names are exact (case matters, as in Graph tokens)', () => {
     assert.deepEqual(authorize(app('user.read.all'), `${D}/users/standard/read`, member()), denied('permissionMissing'));
   });
-  it('UserAuthenticationMethod.ReadWrite.All issues passes to anyone, privileged or not', () => {
+  it('UserAuthenticationMethod.ReadWrite.All changes members\' credentials, but not a privileged user\'s (Gatepass default)', () => {
     const a = app('UserAuthenticationMethod.ReadWrite.All');
     assert.deepEqual(authorize(a, TAP_CREATE, member()), ALLOWED);
-    assert.deepEqual(authorize(a, TAP_CREATE, admin()), ALLOWED);
+    for (const action of [TAP_CREATE, `${D}/users/authenticationMethods/delete`, `${D}/users/authenticationMethods/basic/update`] as const) {
+      assert.deepEqual(authorize(a, action, admin()), denied('privilegedTarget'), action);
+      // Unknown privilege counts as privileged.
+      assert.deepEqual(authorize(a, action, { kind: 'user', id: 'x' }), denied('privilegedTarget'), action);
+    }
+    // Reading is not a change: the permission reads everyone's methods, as in Entra.
+    assert.deepEqual(authorize(a, `${D}/users/authenticationMethods/standard/read`, admin()), ALLOWED);
+  });
+  it('a privileged user is in reach with a service-principal role that may act on them, or when the tenant restores Entra\'s behaviour', () => {
+    const withRole = (roleTemplateId: string): Principal => ({ kind: 'app', appId: 'app-1', permissions: ['UserAuthenticationMethod.ReadWrite.All'], roles: [tenantWide(roleTemplateId)] });
+    assert.deepEqual(authorize(withRole(R.privilegedAuthenticationAdministrator), TAP_CREATE, admin()), ALLOWED);
+    assert.deepEqual(authorize(withRole(R.globalAdministrator), TAP_CREATE, admin()), ALLOWED);
+    // Authentication Administrator acts on members only (ENTRA-REFERENCE §5.4).
+    assert.deepEqual(authorize(withRole(R.authenticationAdministrator), TAP_CREATE, admin()), denied('privilegedTarget'));
+    // A role never replaces the permission.
+    assert.deepEqual(authorize({ kind: 'app', appId: 'app-1', permissions: [], roles: [tenantWide(R.globalAdministrator)] }, TAP_CREATE, member()), denied('permissionMissing'));
+    const entraLike: Principal = { kind: 'app', appId: 'app-1', permissions: ['UserAuthenticationMethod.ReadWrite.All'], permissionsReachPrivilegedUsers: true };
+    assert.deepEqual(authorize(entraLike, TAP_CREATE, admin()), ALLOWED);
+  });
+  it('User.ReadWrite.All resets a password only with a service-principal role that may act on the user (Entra: at least User Administrator)', () => {
+    const PASSWORD: Action = `${D}/users/password/update`;
+    const withRoles = (...ids: string[]): Principal => ({ kind: 'app', appId: 'app-1', permissions: ['User.ReadWrite.All'], roles: ids.map(tenantWide) });
+    assert.deepEqual(authorize(withRoles(), PASSWORD, member()), denied('roleMissing'));
+    assert.deepEqual(authorize(withRoles(R.userAdministrator), PASSWORD, member()), ALLOWED);
+    assert.deepEqual(authorize(withRoles(R.userAdministrator), PASSWORD, admin()), denied('privilegedTarget'));
+    assert.deepEqual(authorize(withRoles(R.privilegedAuthenticationAdministrator), PASSWORD, admin()), ALLOWED);
+    // The tenant setting is about authentication methods: Entra itself requires the role for passwords.
+    assert.deepEqual(authorize({ ...withRoles(), permissionsReachPrivilegedUsers: true } as Principal, PASSWORD, member()), denied('roleMissing'));
+    // Other writes of User.ReadWrite.All need no role.
+    assert.deepEqual(authorize(withRoles(), `${D}/users/basic/update`, admin()), ALLOWED);
+  });
+  it("Entra's sensitive actions on a privileged user need a service-principal role that may act on them (Graph: delete user, app-only)", () => {
+    const plain = app('User.ReadWrite.All');
+    const globalAdmin: Principal = { kind: 'app', appId: 'app-1', permissions: ['User.ReadWrite.All'], roles: [tenantWide(R.globalAdministrator)] };
+    const userAdmin: Principal = { kind: 'app', appId: 'app-1', permissions: ['User.ReadWrite.All'], roles: [tenantWide(R.userAdministrator)] };
+    for (const action of [`${D}/users/delete`, `${D}/users/disable`, `${D}/users/enable`, `${D}/users/userPrincipalName/update`, `${D}/users/invalidateAllRefreshTokens`] as const) {
+      assert.deepEqual(authorize(plain, action, member()), ALLOWED, action);
+      assert.deepEqual(authorize(plain, action, admin()), denied('privilegedTarget'), action);
+      assert.deepEqual(authorize(userAdmin, action, admin()), denied('privilegedTarget'), action);
+      assert.deepEqual(authorize(globalAdmin, action, admin()), ALLOWED, action);
+    }
   });
   it('standard/read implies restrictedRead but not the reverse', () => {
     assert.deepEqual(authorize(app('UserAuthenticationMethod.Read.All'), `${D}/users/authenticationMethods/standard/restrictedRead`, member()), ALLOWED);

@@ -20,8 +20,18 @@ export interface RoleAssignment {
 }
 
 export type Principal =
-  /** Client-credentials token: Graph application permissions from its `roles` claim. */
-  | { readonly kind: 'app'; readonly appId: string; readonly permissions: readonly string[] }
+  /**
+   * Client-credentials token: Graph application permissions from its `roles` claim; the directory roles assigned to
+   * its service principal (none when absent); and whether the tenant lets application permissions reach privileged
+   * users as Entra does (the setting applicationPermissionsReachPrivilegedUsers; off when absent).
+   */
+  | {
+      readonly kind: 'app';
+      readonly appId: string;
+      readonly permissions: readonly string[];
+      readonly roles?: readonly RoleAssignment[];
+      readonly permissionsReachPrivilegedUsers?: boolean;
+    }
   /** Delegated token: may do what both its scopes (`scp`) and the user's roles allow. */
   | { readonly kind: 'user'; readonly userId: string; readonly roles: readonly RoleAssignment[]; readonly scopes: readonly string[] }
   /** The local operator at the CLI: whoever can run it can already read the store. */
@@ -45,7 +55,10 @@ export type DenyReason =
   | 'roleMissing'
   /** A role allows it, but only in administrative units the target is not in. */
   | 'outOfScope'
-  /** Only members-only roles allow it, and the target holds a privileged role. */
+  /**
+   * The target holds a privileged role, and only members-only roles allow it (delegated), or the app's service
+   * principal holds no role that may act on them (application).
+   */
   | 'privilegedTarget'
   /** Administrators may not manage their own credentials (Entra: "except themselves"). */
   | 'notOnSelf';
@@ -178,22 +191,108 @@ const DELEGATED_RULES: readonly DelegatedRule[] = [
   },
   {
     name: 'requireRoleGrant',
+    decide: ({ principal, action, target, roleDefinitions }) => roleGrantDecision(principal.roles, action, target, roleDefinitions),
+  },
+];
+
+/**
+ * Whether one of these role assignments allows the action on the target, with Entra's who-may-act-on-whom rules
+ * (directory scope, members-only roles on privileged users); the denial names the nearest miss.
+ */
+function roleGrantDecision(
+  roles: readonly RoleAssignment[],
+  action: Action,
+  target: Target,
+  roleDefinitions: ReadonlyMap<string, RoleDefinition>,
+): Decision {
+  let nearestMiss: DenyReason = 'roleMissing';
+  for (const assignment of roles) {
+    const definition = roleDefinitions.get(assignment.roleTemplateId.toLowerCase());
+    if (definition === undefined || !patternsGrant(definition.allowedResourceActions, action)) continue;
+    if (!scopeCovers(assignment.directoryScopeId, target)) {
+      if (nearestMiss === 'roleMissing') nearestMiss = 'outOfScope';
+      continue;
+    }
+    if (!targetIsMemberFor(definition, action, target)) {
+      nearestMiss = 'privilegedTarget';
+      continue;
+    }
+    return ALLOW;
+  }
+  return deny(nearestMiss);
+}
+
+type AppPrincipal = Extract<Principal, { kind: 'app' }>;
+
+interface AppContext {
+  readonly principal: AppPrincipal;
+  readonly action: Action;
+  readonly target: Target;
+  readonly roleDefinitions: ReadonlyMap<string, RoleDefinition>;
+}
+
+/**
+ * Entra: resetting a password in an app-only call takes, besides User.ReadWrite.All, a directory role on the app's
+ * service principal — at least User Administrator, and Privileged Authentication Administrator (or Global
+ * Administrator) when the user holds a privileged role. The permission alone resets no one's password.
+ */
+export const APP_ROLE_REQUIRED_ACTIONS: ReadonlySet<Action> = new Set<Action>(['microsoft.directory/users/password/update']);
+
+/**
+ * Credential changes Entra lets any app holding UserAuthenticationMethod.ReadWrite.All make on anyone, Global
+ * Administrators included. Gatepass keeps privileged users out of an app's reach unless a role of its service
+ * principal may act on them, or the tenant restored Entra's behaviour (permissionsReachPrivilegedUsers).
+ */
+export const APP_PRIVILEGED_TARGET_ACTIONS: ReadonlySet<Action> = new Set<Action>([
+  'microsoft.directory/users/authenticationMethods/create',
+  'microsoft.directory/users/authenticationMethods/delete',
+  'microsoft.directory/users/authenticationMethods/basic/update',
+]);
+
+/**
+ * Entra's "who can perform sensitive actions" holds for apps as for people: in an app-only call User.ReadWrite.All
+ * does not delete, disable, enable, rename or end the sessions of a user with a privileged role ("the app must be
+ * assigned a higher privileged administrator role", Graph's delete-user reference). Credentials have their own rules
+ * above; reading is not a sensitive action for an app.
+ */
+export const APP_SENSITIVE_ON_PRIVILEGED_ACTIONS: ReadonlySet<Action> = new Set<Action>(
+  [...SENSITIVE_USER_ACTIONS].filter((a) => !a.startsWith('microsoft.directory/users/authenticationMethods/') && !APP_ROLE_REQUIRED_ACTIONS.has(a)),
+);
+
+/** Unknown counts as privileged, as everywhere in this module: a caller that did not work it out gets the stricter answer. */
+const isPrivilegedTarget = (target: Target): boolean => target.kind === 'user' && target.isPrivileged !== false;
+
+/** One named rule of the application pipeline: a decision, or undefined to go on to the next rule. */
+interface AppRule {
+  readonly name: string;
+  readonly decide: (ctx: AppContext) => Decision | undefined;
+}
+
+const APP_RULES: readonly AppRule[] = [
+  {
+    name: 'requireApplicationPermission',
+    decide: ({ principal, action }) => (principal.permissions.some((name) => permissionGrants(name, action, false)) ? undefined : deny('permissionMissing')),
+  },
+  {
+    name: 'requireServicePrincipalRole',
     decide: ({ principal, action, target, roleDefinitions }) => {
-      let nearestMiss: DenyReason = 'roleMissing';
-      for (const assignment of principal.roles) {
-        const definition = roleDefinitions.get(assignment.roleTemplateId.toLowerCase());
-        if (definition === undefined || !patternsGrant(definition.allowedResourceActions, action)) continue;
-        if (!scopeCovers(assignment.directoryScopeId, target)) {
-          if (nearestMiss === 'roleMissing') nearestMiss = 'outOfScope';
-          continue;
-        }
-        if (!targetIsMemberFor(definition, action, target)) {
-          nearestMiss = 'privilegedTarget';
-          continue;
-        }
-        return ALLOW;
-      }
-      return deny(nearestMiss);
+      if (!APP_ROLE_REQUIRED_ACTIONS.has(action)) return undefined;
+      const decision = roleGrantDecision(principal.roles ?? [], action, target, roleDefinitions);
+      return decision.allowed ? undefined : decision;
+    },
+  },
+  {
+    name: 'requireRoleForSensitiveActionsOnPrivilegedUsers',
+    decide: ({ principal, action, target, roleDefinitions }) => {
+      if (!APP_SENSITIVE_ON_PRIVILEGED_ACTIONS.has(action) || !isPrivilegedTarget(target)) return undefined;
+      return roleGrantDecision(principal.roles ?? [], action, target, roleDefinitions).allowed ? undefined : deny('privilegedTarget');
+    },
+  },
+  {
+    name: 'keepPrivilegedUsersOutOfReach',
+    decide: ({ principal, action, target, roleDefinitions }) => {
+      if (!APP_PRIVILEGED_TARGET_ACTIONS.has(action) || !isPrivilegedTarget(target) || principal.permissionsReachPrivilegedUsers === true) return undefined;
+      return roleGrantDecision(principal.roles ?? [], action, target, roleDefinitions).allowed ? undefined : deny('privilegedTarget');
     },
   },
 ];
@@ -207,8 +306,14 @@ export function authorize(principal: Principal, action: Action, target: Target, 
   switch (principal.kind) {
     case 'cli':
       return ALLOW;
-    case 'app':
-      return principal.permissions.some((name) => permissionGrants(name, action, false)) ? ALLOW : deny('permissionMissing');
+    case 'app': {
+      const ctx: AppContext = { principal, action, target, roleDefinitions: options.roleDefinitions ?? BUILT_IN_ROLES };
+      for (const rule of APP_RULES) {
+        const decision = rule.decide(ctx);
+        if (decision !== undefined) return decision;
+      }
+      return ALLOW;
+    }
     case 'user': {
       const ctx: DelegatedContext = { principal, action, target, roleDefinitions: options.roleDefinitions ?? BUILT_IN_ROLES };
       for (const rule of DELEGATED_RULES) {

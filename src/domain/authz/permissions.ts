@@ -139,6 +139,7 @@ export const GRAPH_PERMISSIONS: Readonly<Record<string, GraphPermission>> = {
   'User.RevokeSessions.All': { actions: [`${D}/users/invalidateAllRefreshTokens`] },
   'Group.Read.All': { actions: GROUP_READ },
   'Group.ReadWrite.All': { actions: GROUP_WRITE },
+  'GroupMember.Read.All': { actions: GROUP_READ },
   'GroupMember.ReadWrite.All': { actions: [...GROUP_READ, `${D}/groups/members/update`] },
   'AdministrativeUnit.Read.All': { actions: AU_READ },
   'AdministrativeUnit.ReadWrite.All': { actions: AU_WRITE },

@@ -4,7 +4,7 @@
 import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { authorize, type Principal, type Target } from '../../domain/authz/authorize.js';
+import { authorize, type DenyReason, type Principal, type Target } from '../../domain/authz/authorize.js';
 import type { Action } from '../../domain/authz/permissions.js';
 import type { AuditEntry } from '../../domain/audit.js';
 import { AppError } from '../../domain/errors.js';
@@ -41,12 +41,28 @@ export function callerOf(request: FastifyRequest): GraphCaller {
   return request.graphCaller;
 }
 
-/** Throws the Graph 403 when `authorize` refuses; the deny reason goes to the log, not to the caller. */
+const INSUFFICIENT = 'Insufficient privileges to complete the operation.';
+
+/**
+ * What an application is told when the permission it holds is not enough (Graph's message, then why): an operator
+ * reading the error learns what to assign. Other refusals keep Graph's bare message.
+ */
+function appDenialMessage(principal: Principal, reason: DenyReason): string | undefined {
+  if (principal.kind !== 'app') return undefined;
+  if (reason === 'privilegedTarget')
+    return `${INSUFFICIENT} The user holds a privileged directory role, and the application's service principal holds no role that may act on them (such as Privileged Authentication Administrator or Global Administrator).`;
+  if (reason === 'roleMissing' || reason === 'outOfScope')
+    return `${INSUFFICIENT} Managing a user's password (a reset, or clearing their sign-in failures) in an app-only call also needs a directory role on the application's service principal (User Administrator or Helpdesk Administrator; Privileged Authentication Administrator for privileged users).`;
+  return undefined;
+}
+
+/** Throws the Graph 403 when `authorize` refuses; the deny reason goes to the log, and to an app in plain words. */
 export function enforce(request: FastifyRequest, principal: Principal, action: Action, target: Target): void {
   const decision = authorize(principal, action, target);
   if (!decision.allowed) {
     request.log.info({ action, reason: decision.reason }, 'authorization denied');
-    throw new AppError('forbidden');
+    const message = appDenialMessage(principal, decision.reason);
+    throw new AppError('forbidden', message === undefined ? {} : { message });
   }
 }
 

@@ -2,6 +2,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
+import { authorize } from '../../domain/authz/authorize.js';
 import { AppError } from '../../domain/errors.js';
 import { isGuid } from '../../domain/ids.js';
 import type { Deps } from '../../services/deps.js';
@@ -20,6 +21,11 @@ import {
   type GroupPatch,
 } from '../../services/groups.js';
 import { callerOf, contextOf, contextUrl, countOption, enforce, collectionBody, refuseUnsupportedOptions, selectOption, topOption } from './common.js';
+
+/** Graph's answer for a member the caller may not read: its id, and every other property it would show as null. */
+export function limitedDirectoryObject(shown: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(shown).map((key) => [key, key === 'id' ? shown[key] : null]));
+}
 
 const GUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const AnyQueryValue = Type.Union([Type.String(), Type.Array(Type.String())]);
@@ -136,8 +142,15 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
       enforce(request, callerOf(request).principal, READ, groupAuthzTarget({ id: request.params.id }));
       const select = selectOption(q.$select, USER_PROPERTIES);
       const page = await listGroupMembers(deps, request.params.id, { top: topOption(q.$top), skipToken: q.$skiptoken });
-      // A members list may mix object types, so every item names its type (the SDKs rely on it).
-      return collectionBody(deps, request, contextUrl('directoryObjects', select), page, page.members.map((u) => ({ '@odata.type': '#microsoft.graph.user', ...toGraphUser(u, select) })));
+      const principal = callerOf(request).principal;
+      // A members list may mix object types, so every item names its type (the SDKs rely on it). A caller who may read
+      // the group but not users gets Graph's "limited information": the type and id, every other property null.
+      const members = page.members.map((u) => {
+        const shown = toGraphUser(u, select);
+        const mayRead = authorize(principal, 'microsoft.directory/users/standard/read', { kind: 'user', id: u.id }).allowed;
+        return { '@odata.type': '#microsoft.graph.user', ...(mayRead ? shown : limitedDirectoryObject(shown)) };
+      });
+      return collectionBody(deps, request, contextUrl('directoryObjects', select), page, members);
     },
   );
 

@@ -1,12 +1,15 @@
-// Records write attempts the Graph layer refuses before any use case ran (no or a bad token, a body that fails
-// validation, a wrong content type), so every refused change is in the audit log, not only those a service saw.
+// Records write attempts of authenticated callers that the Graph layer refuses before any use case ran (a body that
+// fails validation, a wrong content type), so every refused change is in the audit log, not only those a service saw.
 // Use cases record their own refusals through `audited`; this hook adds a row only when none exists for the request.
+// A request with no valid token names nobody: auditing it would let anyone fill the audit log for free, so it gets
+// one line in the server log instead (see logUnauthenticatedRefusal).
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditCategory, AuditEntry, TargetResource } from '../../domain/audit.js';
 import { recordAuditEvent } from '../../services/audited.js';
 import type { Deps } from '../../services/deps.js';
 import { hasAuditEventFor } from '../../services/audit-lookup.js';
+import type { AppError } from '../../domain/errors.js';
 import { toAppError } from '../graph-errors.js';
 
 interface WriteRoute {
@@ -46,18 +49,33 @@ function writeRouteOf(request: FastifyRequest): WriteRoute | undefined {
   return WRITE_ROUTES[`${request.method} ${request.routeOptions.url ?? ''}`];
 }
 
+/** One warn line per refused request without a valid token: what, where from, why — never the header itself. */
+function logUnauthenticatedRefusal(request: FastifyRequest, refusal: AppError): void {
+  request.log.warn(
+    { event: 'graph.unauthenticated_refusal', method: request.method, route: request.routeOptions.url ?? null, ip: request.ip, status: refusal.status, code: refusal.code },
+    'Graph request refused without a valid token (server log only, not audited)',
+  );
+}
+
 export function auditRefusedWrites(graph: FastifyInstance, deps: Deps): void {
   graph.addHook('onError', async (request, _reply, error) => {
-    const route = writeRouteOf(request);
     const refusal = toAppError(error);
     // 429/503 are load shedding, not decisions about the change: recording them would turn a flood into writes.
-    if (!route || !refusal || refusal.status >= 500 || refusal.status === 429) return;
+    if (!refusal || refusal.status >= 500 || refusal.status === 429) return;
+    // The flood guard aside, authentication is the first hook: a refusal without a caller is a missing or bad token.
+    const caller = request.graphCaller;
+    if (!caller) {
+      logUnauthenticatedRefusal(request, refusal);
+      return;
+    }
+    const route = writeRouteOf(request);
+    if (!route) return;
     try {
       if (await hasAuditEventFor(deps, request.id)) return;
       const params = (request.params ?? {}) as Record<string, unknown>;
       const id = typeof params.id === 'string' ? params.id : route.type === 'Policy' ? '00000000-0000-0000-0000-000000000005' : '';
       const ctx = {
-        actor: request.graphCaller?.actor ?? { kind: 'anonymous' as const, ipAddress: request.ip },
+        actor: caller.actor,
         correlationId: request.id,
         ipAddress: request.ip,
       };

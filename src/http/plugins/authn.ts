@@ -9,7 +9,7 @@ import type { Principal } from '../../domain/authz/authorize.js';
 import { AppError } from '../../domain/errors.js';
 import { isGuid } from '../../domain/ids.js';
 import type { Deps } from '../../services/deps.js';
-import { findTokenApplication, findTokenUser, listVerificationKeys } from '../../services/token-subjects.js';
+import { applicationAuthority, findTokenApplication, findTokenUser, listVerificationKeys } from '../../services/token-subjects.js';
 
 /** The audience of every token the Graph API accepts, as Entra issues them for Graph. */
 export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
@@ -93,7 +93,7 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
     if (!app) throw invalid('Access token validation failure: the application no longer exists.');
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
     return {
-      principal: { kind: 'app', appId: app.appId, permissions: roles },
+      principal: { kind: 'app', appId: app.appId, permissions: roles, ...(await applicationAuthority(deps, app.servicePrincipalId)) },
       actor: { kind: 'app', appId: app.appId, displayName: app.displayName, servicePrincipalId: app.servicePrincipalId, ipAddress: ip },
     };
   }

@@ -7,6 +7,7 @@ import * as m0003 from './0003-sign-in.js';
 import * as m0004 from './0004-temporary-access-passes.js';
 import * as m0005 from './0005-security-info.js';
 import * as m0009 from './0009-my-sessions.js';
+import * as m0010 from './0010-service-principal-role-assignments.js';
 
 const migrations: Record<string, Migration> = {
   '0001-init': m0001,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004-temporary-access-passes': m0004,
   '0005-security-info': m0005,
   '0009-my-sessions': m0009,
+  '0010-service-principal-role-assignments': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {
