@@ -5,7 +5,7 @@
 
 import { userActor } from '../domain/audit.js';
 import { nextStep } from '../domain/signin/next-step.js';
-import type { FactorMethod, SignInRefusal, SignInStep } from '../domain/signin/types.js';
+import type { AvailableMethod, FactorMethod, SignInRefusal, SignInStep } from '../domain/signin/types.js';
 import { secretsEqual } from '../domain/secrets.js';
 import { normalizeCode } from '../domain/totp.js';
 import type { RedemptionRefusal } from '../domain/tap/redeem.js';
@@ -42,6 +42,8 @@ export const SIGN_IN_ERROR_CODES = {
   otherAccount: 90100,
   /** Gatepass: the interaction's state expired or ended. */
   interactionEnded: 90101,
+  /** Gatepass: a factor was posted that this step of the sign-in did not ask for (e.g. a pass before the password). */
+  factorNotAsked: 90102,
   /** Gatepass: a wrong Temporary Access Pass. */
   tapWrong: 90110,
   /** Gatepass: the user holds no pass any more (deleted or replaced). */
@@ -127,6 +129,7 @@ export const WRONG_CREDENTIALS_MESSAGE =
 export const WRONG_TAP_MESSAGE =
   'That Temporary Access Pass is not correct. Check it (it is case-sensitive) and sign in again.';
 export const WRONG_OTP_MESSAGE = 'That code is not correct. Enter the code your authenticator app shows now.';
+export const NOT_ASKED_MESSAGE = 'That sign-in method is not available at this step. Continue with the one shown.';
 export const OTP_REPLAYED_MESSAGE =
   'That code was already used. Wait until your authenticator app shows a new code, then enter the new one.';
 
@@ -236,6 +239,38 @@ async function bound(deps: Deps, state: SignInStateRecord): Promise<Bound | unde
   if (!state.subject || !state.loginName) return undefined;
   const user = state.userId ? await createUsersRepo(deps.db).findUserById(state.userId) : undefined;
   return { state, user, subject: state.subject, loginName: state.loginName };
+}
+
+/**
+ * The factors this step accepts: the method the pipeline asks for and the alternatives it offers. The pass counts as
+ * usable here, so that a pass which stopped working since the page was shown (used elsewhere, expired) is still
+ * checked and its holder told exactly why. Before any factor, a refusal is shown as the password page, and an unknown
+ * name behaves like a user with a password: only a password is accepted.
+ */
+async function acceptedFactors(deps: Deps, req: SignInRequest, b: Bound): Promise<ReadonlySet<FactorMethod>> {
+  const { user, state } = b;
+  if (!user) return new Set(['password']);
+  const loaded = await loadSignInFacts(deps, user, state.facts, choicesOf(state, req));
+  const methods = loaded.facts.methods.map((m): AvailableMethod => (m.kind === 'tap' ? { kind: 'tap', usable: true, reason: 'EnabledByPolicy' } : m));
+  const step = nextStep({ ...loaded.facts, methods });
+  if (step.kind === 'ask') return new Set([step.method, ...step.alternatives]);
+  return new Set(step.kind === 'refuse' && state.facts.length === 0 ? ['password'] : []);
+}
+
+/**
+ * A factor posted out of turn (a pass before the password, a code before any factor…) is refused before it is checked:
+ * no hash is spent, nothing proved is kept or dropped, and every user gets the same answer — the current step again,
+ * with a notice. The sign-in log records it with its own code.
+ */
+async function refuseUnaskedFactor(deps: Deps, req: SignInRequest, b: Bound, method: FactorMethod): Promise<SignInView | undefined> {
+  if ((await acceptedFactors(deps, req, b)).has(method)) return undefined;
+  await logSignIn(deps, {
+    ...attemptBase(req, b.user, b.loginName),
+    errorCode: SIGN_IN_ERROR_CODES.factorNotAsked,
+    failureReason: `${METHOD_LOG_NAMES[method]} was not asked for at this step of the sign-in.`,
+    methods: methodsUsed(b.state.facts, { method, detail: 'Not asked for' }),
+  });
+  return advance(deps, req, b, b.state.facts, NOT_ASKED_MESSAGE);
 }
 
 /**
@@ -366,6 +401,8 @@ export async function submitPassword(deps: Deps, req: SignInRequest, password: u
   const { user, loginName, subject } = b;
   const states = createSignInStatesRepo(deps.db);
   const secret = typeof password === 'string' ? password : '';
+  const unasked = await refuseUnaskedFactor(deps, req, b, 'password');
+  if (unasked) return unasked;
   if (secret.length === 0 || secret.length > 1024) return { kind: 'password', loginName, error: 'Enter your password.' };
   const base = attemptBase(req, user, loginName);
 
@@ -400,6 +437,8 @@ export async function submitTap(deps: Deps, req: SignInRequest, tap: unknown): P
   const b = await bound(deps, state);
   if (!b) return { kind: 'username' };
   const { user, loginName, subject } = b;
+  const unasked = await refuseUnaskedFactor(deps, req, b, 'tap');
+  if (unasked) return unasked;
   const entered = typeof tap === 'string' ? tap : '';
   const canUsePassword = user !== undefined && user.passwordHash !== null && !state.facts.some((f) => f.method === 'password');
   if (entered.trim().length === 0 || entered.length > 200) return { kind: 'tap', loginName, canUsePassword, error: 'Enter your Temporary Access Pass.' };
@@ -439,8 +478,9 @@ export async function submitOtp(deps: Deps, req: SignInRequest, otp: unknown): P
   const b = await bound(deps, state);
   if (!b) return { kind: 'username' };
   const { user, loginName, subject } = b;
-  // A code only ever follows another factor (FACTOR_TRAITS.totp.firstFactor): before one, it is not even checked.
-  if (state.facts.length === 0) return advance(deps, req, b, state.facts);
+  // A code only ever follows another factor (FACTOR_TRAITS.totp.firstFactor): before one, it is never asked for.
+  const unasked = await refuseUnaskedFactor(deps, req, b, 'totp');
+  if (unasked) return unasked;
   const code = typeof otp === 'string' && otp.length <= 20 ? normalizeCode(otp) : undefined;
   if (code === undefined) return advance(deps, req, b, state.facts, 'Enter the 6-digit code shown in your authenticator app.');
   const base = attemptBase(req, user, loginName);
@@ -510,8 +550,11 @@ export async function passkeySignInOptions(deps: Deps, req: SignInRequest, mode:
   if (state.status === 'ended') return { ok: false, status: 400, target: 'uid', message: 'This sign-in has ended. Go back to the application and start again.' };
   if (mode === 'discoverable') return { ok: true, options: await passkeyAuthenticationOptions(deps, req.uid, null) };
   if (mode !== 'user') return { ok: false, status: 400, target: 'mode', message: 'mode must be "user" or "discoverable".' };
-  if (!state.subject) return { ok: false, status: 409, target: 'mode', message: 'Enter your username first.' };
-  return { ok: true, options: await passkeyAuthenticationOptions(deps, req.uid, state.userId ?? state.subject) };
+  const b = await bound(deps, state);
+  if (!b) return { ok: false, status: 409, target: 'mode', message: 'Enter your username first.' };
+  // Only when this step asks for a passkey: otherwise the credential ids would tell who has passkeys.
+  if (!b.user || !(await acceptedFactors(deps, req, b)).has('passkey')) return { ok: false, status: 409, target: 'mode', message: NOT_ASKED_MESSAGE };
+  return { ok: true, options: await passkeyAuthenticationOptions(deps, req.uid, b.user.id) };
 }
 
 async function passkeyFailure(
@@ -546,7 +589,8 @@ export async function submitPasskey(deps: Deps, req: SignInRequest, credential: 
   if (state.status === 'ended') return endedView(deps, req);
   const b = await bound(deps, state);
   if (!b) return { kind: 'username' };
-  if (!b.user) return { kind: 'password', loginName: b.loginName };
+  const unasked = await refuseUnaskedFactor(deps, req, b, 'passkey');
+  if (unasked || !b.user) return unasked ?? { kind: 'password', loginName: b.loginName };
   const outcome = await verifyPasskeyAssertion(deps, { uid: req.uid, credential, boundUserId: b.user.id, ipAddress: req.ipAddress });
   if (!outcome.ok) {
     const failed = await passkeyFailure(deps, req, state, outcome, b.loginName);
@@ -568,6 +612,12 @@ export async function submitPasskey(deps: Deps, req: SignInRequest, credential: 
 export async function submitPasskeyDiscoverable(deps: Deps, req: SignInRequest, credential: unknown): Promise<SignInView> {
   const state = await loadState(deps, req.uid);
   if (state.status === 'ended') return endedView(deps, req);
+  // Offered on the first page only: once a name is given, the passkey must be what that step asks for.
+  const named = await bound(deps, state);
+  if (named) {
+    const unasked = await refuseUnaskedFactor(deps, req, named, 'passkey');
+    if (unasked) return unasked;
+  }
   const outcome = await verifyPasskeyAssertion(deps, { uid: req.uid, credential, boundUserId: null, ipAddress: req.ipAddress });
   if (!outcome.ok) {
     const failed = await passkeyFailure(deps, req, state, outcome, state.loginName ?? '');

@@ -18,6 +18,7 @@ import { cliContext, createPasswordUser } from '../support/sign-in-fixtures.js';
 
 const IDLE_MINUTES = 30;
 const MAX_MINUTES = 120;
+const PASSWORD = 'correct horse battery staple';
 const TX_COOKIE = 'gp-my-tx';
 
 for (const dialect of dialects) {
@@ -34,7 +35,7 @@ for (const dialect of dialects) {
 
     /** A user holding a multi-use pass of `lifetimeInMinutes`, and the pass's text. */
     async function passUser(local: string, lifetimeInMinutes = 480): Promise<{ user: UserRecord; pass: string }> {
-      const user = await createPasswordUser(deps, local, 'correct horse battery staple');
+      const user = await createPasswordUser(deps, local, PASSWORD);
       const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: false, lifetimeInMinutes });
       return { user, pass: issued.temporaryAccessPass };
     }
@@ -42,7 +43,7 @@ for (const dialect of dialects) {
     /** A browser signed in to /my with the user's pass, on Security info. */
     async function signedIn(who: { user: UserRecord; pass: string }): Promise<{ browser: Browser; csrf: string }> {
       const browser = new Browser(s.url);
-      const landed = await signInToMyWithPass(browser, who.user.userPrincipalName, who.pass);
+      const landed = await signInToMyWithPass(browser, who.user.userPrincipalName, who.pass, { password: PASSWORD });
       assert.equal(landed.status, 200, landed.html.slice(0, 300));
       assert.equal(landed.path, '/my/security-info');
       return { browser, csrf: csrfOf(landed.html) };
@@ -132,14 +133,14 @@ for (const dialect of dialects) {
       const wrongState = await passUser('stan');
       const browser = new Browser(s.url);
       // A second /my in the same browser (another tab) starts another transaction; the first one's answer is refused.
-      const refused = await signInToMyWithPass(browser, wrongState.user.userPrincipalName, wrongState.pass, { beforeCallback: () => browser.go('/my') });
+      const refused = await signInToMyWithPass(browser, wrongState.user.userPrincipalName, wrongState.pass, { password: PASSWORD, beforeCallback: () => browser.go('/my') });
       assert.equal(refused.status, 400);
       assert.match(refused.html, /does not belong to this browser or has expired/);
       assert.equal(await rowsOf(wrongState.user), 0, 'no session');
 
       const late = await passUser('lara');
       const slow = new Browser(s.url);
-      const expired = await signInToMyWithPass(slow, late.user.userPrincipalName, late.pass, { beforeCallback: () => clock.advance(601) });
+      const expired = await signInToMyWithPass(slow, late.user.userPrincipalName, late.pass, { password: PASSWORD, beforeCallback: () => clock.advance(601) });
       assert.equal(expired.status, 400, 'a transaction lives 10 minutes');
       assert.match(expired.html, /does not belong to this browser or has expired/);
       assert.equal(await rowsOf(late.user), 0);
@@ -147,6 +148,7 @@ for (const dialect of dialects) {
       const nonce = await passUser('nora');
       const forged = new Browser(s.url);
       const wrongNonce = await signInToMyWithPass(forged, nonce.user.userPrincipalName, nonce.pass, {
+        password: PASSWORD,
         beforeCallback: () => {
           // The same transaction (state, verifier) with another nonce: the ID token's nonce no longer matches.
           const sealed = decodeURIComponent(forged.cookies.get(TX_COOKIE)!);
@@ -196,6 +198,7 @@ for (const dialect of dialects) {
       for (const returnTo of ['//evil.example', '/\\evil.example', 'https://evil.example/']) {
         const fresh = new Browser(s.url);
         const landed = await signInToMyWithPass(fresh, who.user.userPrincipalName, who.pass, {
+          password: PASSWORD,
           beforeCallback: () => {
             const tx = JSON.parse(deps.keyring.decryptText('secret-encryption', decodeURIComponent(fresh.cookies.get(TX_COOKIE)!), 'my-tx')) as object;
             fresh.cookies.set(TX_COOKIE, encodeURIComponent(deps.keyring.encrypt('secret-encryption', JSON.stringify({ ...tx, returnTo }), 'my-tx')));

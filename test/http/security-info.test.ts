@@ -222,7 +222,7 @@ for (const dialect of dialects) {
     });
 
     /** Signs in to the web app `app` in `browser` with the user's pass (raw HTTP) and redeems the code. */
-    async function signInToApp(browser: Browser, app: { appId: string; secret: string }, upn: string, pass: string): Promise<{ access_token: string; refresh_token: string }> {
+    async function signInToApp(browser: Browser, app: { appId: string; secret: string }, upn: string, password: string, pass: string): Promise<{ access_token: string; refresh_token: string }> {
       const verifier = randomBytes(32).toString('base64url');
       const query = new URLSearchParams({
         client_id: app.appId,
@@ -235,6 +235,7 @@ for (const dialect of dialects) {
       });
       const { uid, csrf } = await startMySignIn(browser, `/oauth2/v2.0/authorize?${query}`);
       await browser.go(`/signin/${uid}`, { csrf, action: 'username', username: upn });
+      await browser.go(`/signin/${uid}`, { csrf, action: 'password', password });
       const back = await browser.follow(await browser.go(`/signin/${uid}`, { csrf, action: 'tap', tap: pass }));
       const code = new URL(back.location ?? assert.fail(`no redirect to the app: ${back.status}`)).searchParams.get('code') ?? assert.fail(`no code: ${back.location}`);
       const tokens = await appToken(app, { grant_type: 'authorization_code', code, redirect_uri: APP_REDIRECT_URI, code_verifier: verifier });
@@ -261,7 +262,7 @@ for (const dialect of dialects) {
       const created = await createApplication(deps, cliContext(), { displayName: 'Eve app', kind: 'web', redirectUris: [APP_REDIRECT_URI] });
       const app = { appId: created.app.appId, secret: created.secret!.secretText };
       const browser = new Browser(s.url);
-      const tokens = await signInToApp(browser, app, user.userPrincipalName, issued.temporaryAccessPass);
+      const tokens = await signInToApp(browser, app, user.userPrincipalName, 'correct horse battery staple', issued.temporaryAccessPass);
       assert.equal((await myMethods(tokens.access_token)).status, 200, 'the bearer works before');
       // The same browser opens /my through the provider session: a real /my session, and a copy of its cookies.
       const list = await browser.follow(await browser.go('/my/security-info'));

@@ -11,7 +11,7 @@ import { beginAuthenticatorAppRegistration, confirmAuthenticatorAppRegistration 
 import type { Deps } from '../../src/services/deps.js';
 import { passkeyRegistrationOptions, registerPasskey } from '../../src/services/passkeys.js';
 import { dialects } from '../support/databases.js';
-import { postStep, startRawFlow, type RawFlow } from '../support/raw-sign-in.js';
+import { postPasskeyOptions, postStep, startRawFlow, type RawFlow } from '../support/raw-sign-in.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createPasswordUser, createWebApp } from '../support/sign-in-fixtures.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
@@ -65,13 +65,9 @@ for (const dialect of dialects) {
       assert.equal(title(flow.html), 'Sign in with a passkey');
       assert.match(flow.html, /Choose one of the sign-in methods offered/);
 
-      const options = await fetch(`${s.url}/signin/${flow.uid}/passkey/options`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie: [...flow.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
-        body: JSON.stringify({ csrf: flow.csrf, mode: 'user' }),
-      });
+      const options = await postPasskeyOptions(flow, s.url, 'user');
       assert.equal(options.status, 200);
-      const assertion = authenticator.get((await options.json()) as never);
+      const assertion = authenticator.get(options.body as never);
       const done = await postStep(flow, s.url, 'passkey', { credential: JSON.stringify(assertion) });
       assert.equal(done.status, 303, done.html.slice(0, 300));
 

@@ -77,3 +77,13 @@ export async function postStep(flow: RawFlow, origin: string, action: string, fi
   flow.html = res.html;
   return res;
 }
+
+/** Asks the sign-in's WebAuthn options endpoint (JSON, same cookies and form token as the pages). */
+export async function postPasskeyOptions(flow: RawFlow, origin: string, mode: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${origin}/signin/${flow.uid}/passkey/options`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: cookieHeader(flow) },
+    body: JSON.stringify({ csrf: flow.csrf, mode }),
+  });
+  return { status: res.status, body: await res.json() };
+}
