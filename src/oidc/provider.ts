@@ -78,6 +78,14 @@ function clientMetadataFor(issuer: string, placeholderSecret: string) {
 
 const minutes = (m: number) => m * 60;
 
+/** The sign-in behind a token being issued: the code or refresh token it comes from carries amr and auth_time. */
+function signInBehind(ctx: KoaContextWithOIDC): { amr: string[]; authTime: number } | undefined {
+  const e = ctx.oidc?.entities as { AuthorizationCode?: { amr?: unknown; authTime?: unknown }; RefreshToken?: { amr?: unknown; authTime?: unknown } } | undefined;
+  const source = e?.AuthorizationCode ?? e?.RefreshToken;
+  if (!source || !Array.isArray(source.amr) || typeof source.authTime !== 'number') return undefined;
+  return { amr: source.amr.filter((v): v is string => typeof v === 'string'), authTime: source.authTime };
+}
+
 /** Whether the sign-in behind this token (or browser session) used a Temporary Access Pass. */
 function viaTap(ctx: KoaContextWithOIDC | undefined, token?: unknown): boolean {
   const own = token && typeof token === 'object' ? (token as { amr?: unknown }).amr : undefined;
@@ -233,7 +241,7 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
         },
       },
     },
-    extraTokenClaims: async (_ctx, token) => {
+    extraTokenClaims: async (ctx, token) => {
       if (token.kind === 'ClientCredentials') {
         const app = await apps.findApplicationMetadataByAppId(token.clientId!);
         if (!app) return undefined;
@@ -249,7 +257,20 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
         };
       }
       if (token.kind === 'AccessToken' && 'accountId' in token && token.accountId) {
-        const user = { oid: token.accountId, tid: deps.tenant.id, idtyp: 'user', appid: token.clientId, azp: token.clientId, ver: '1.0' };
+        // amr and auth_time let Graph apply the step-up rule and end pass tokens with their pass; gp_tap (a Gatepass
+        // extension) names the pass of a pass sign-in, so replacing it ends the token even within the same second.
+        const signIn = signInBehind(ctx);
+        const tapId = (ctx.oidc?.entities?.Account as GatepassAccount | undefined)?.tapId;
+        const user = {
+          oid: token.accountId,
+          tid: deps.tenant.id,
+          idtyp: 'user',
+          appid: token.clientId,
+          azp: token.clientId,
+          ver: '1.0',
+          ...(signIn ? { amr: signIn.amr, auth_time: signIn.authTime } : {}),
+          ...(signIn?.amr.includes('tap') && tapId ? { gp_tap: tapId } : {}),
+        };
         if (token.resourceServer?.audience !== GRAPH) return user;
         // Entra's `scp`: the granted permission names, space-separated. What they reach is bounded by the user's
         // directory roles at each request (authorize), so an admin scope does nothing for a user without a role.
