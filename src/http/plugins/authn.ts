@@ -18,6 +18,8 @@ export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
 export interface GraphCaller {
   principal: Principal;
   actor: Actor;
+  /** The sign-in behind a user token (amr, auth_time), for the /me step-up rule; absent on app tokens. */
+  signIn?: { amr: string[]; authTime: number | undefined };
 }
 
 type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
@@ -137,6 +139,7 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
         roles: roles.map((r) => ({ roleTemplateId: r.roleDefinitionId, directoryScopeId: r.directoryScopeId })),
       },
       actor: userActor(user, ip),
+      signIn: { amr: signIn.amr, authTime: signIn.authTime },
     };
   }
 
