@@ -27,7 +27,7 @@ for (const dialect of dialects) {
     });
     after(async () => s?.close());
 
-    it('a password-only token cannot delete its own authenticator app or passkey: 403, told to sign in again with MFA, audited', async () => {
+    it('a password-only token cannot delete its own authenticator app, passkey or pass: 403, told to sign in again with MFA, audited', async () => {
       const user = await createPasswordUser(deps, 'pwdonly', PASSWORD);
       const { app, secret } = await createWebApp(deps, REDIRECT_URI);
       const flow = await startRawFlow([s.url], app.appId, REDIRECT_URI, undefined, { scope: SCOPE });
@@ -37,13 +37,13 @@ for (const dialect of dialects) {
       const tokens = await tokenRequest(s.url, { clientId: app.appId, secret: secret!.secretText }, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: flow.verifier! });
       assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
       const token = tokens.body.access_token!;
-      for (const segment of ['softwareOathMethods', 'fido2Methods']) {
+      for (const segment of ['softwareOathMethods', 'fido2Methods', 'temporaryAccessPassMethods']) {
         const refused = await graphFetch(s.url, 'DELETE', `/me/authentication/${segment}/${randomUUID()}`, token);
         assertFetchedGraphError(refused, 403, 'Authorization_RequestDenied');
         assert.match(refused.body.error!.message, /requires a multi-factor sign-in\. Sign in again with multi-factor authentication/);
       }
       const refusals = (await auditRows(deps)).filter((r) => r.result === 'failure' && r.reason.includes('multi-factor'));
-      assert.equal(refusals.length, 2, 'each refusal is recorded');
+      assert.equal(refusals.length, 3, 'each refusal is recorded');
       // Reading stays allowed: only changes are gated.
       assert.equal((await graphFetch(s.url, 'GET', '/me/authentication/methods', token)).status, 200);
     });
