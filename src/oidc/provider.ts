@@ -3,7 +3,7 @@
 // credentials (MICROSOFT-CLIENTS.md §1), delegated permissions (`scp`) for a signed-in user.
 
 import { randomBytes } from 'node:crypto';
-import Provider, { errors, type AdapterPayload, type Configuration, type JWKS, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, interactionPolicy, type AdapterPayload, type Configuration, type JWKS, type KoaContextWithOIDC } from 'oidc-provider';
 import { delegatedPermissionsOf, graphScopeValues, readGraphScopes, type GraphScopeOptions, type RequestedGraphScopes } from '../domain/authz/graph-scopes.js';
 import { APPLICATION_PERMISSION_NAMES } from '../domain/authz/permissions.js';
 import { ACR_MFA, ACR_PASSWORD } from '../domain/signin/factors.js';
@@ -94,6 +94,24 @@ function viaTap(ctx: KoaContextWithOIDC | undefined, token?: unknown): boolean {
   return Array.isArray(amr) && amr.includes('tap');
 }
 
+/**
+ * oidc-provider's default prompts, plus one login check: a request for the multi-factor acr (acr_values) is not
+ * answered from a session whose sign-in was weaker; the user signs in again, and the sign-in pipeline asks for a
+ * second factor (requireMfa). OIDC treats acr_values as voluntary; Entra and we treat it as a requirement.
+ */
+function interactionPolicyWithAcrStepUp(): interactionPolicy.Prompt[] {
+  const policy = interactionPolicy.base();
+  const { Check } = interactionPolicy;
+  policy.get('login')!.checks.add(
+    new Check('acr_above_session', 'A multi-factor sign-in is required', (ctx) => {
+      const requested = String(ctx.oidc.params?.acr_values ?? '').split(' ');
+      if (!requested.includes(ACR_MFA)) return Check.NO_NEED_TO_PROMPT;
+      return ctx.oidc.session?.acr === ACR_MFA ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    }),
+  );
+  return policy;
+}
+
 export async function createProvider(deps: Deps, pages: ProviderPages): Promise<Provider> {
   const { issuer } = deps.config;
   const https = issuer.startsWith('https:');
@@ -155,7 +173,7 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     conformIdTokenClaims: false,
     extraClientMetadata: { properties: ['gatepass_kind', 'gatepass_require_consent'] },
     pkce: { required: () => true },
-    interactions: { url: (_ctx, interaction) => `/signin/${interaction.uid}` },
+    interactions: { policy: interactionPolicyWithAcrStepUp(), url: (_ctx, interaction) => `/signin/${interaction.uid}` },
     ttl: {
       AccessToken: capForPass(minutes(deps.config.accessTokenMinutes)),
       IdToken: capForPass(minutes(deps.config.accessTokenMinutes)),

@@ -39,7 +39,7 @@ async function send(flow: Pick<RawFlow, 'cookies'>, url: string, init: RequestIn
   return { status: res.status, location: res.headers.get('location'), html: await res.text() };
 }
 
-function csrfOf(html: string): string {
+export function csrfOf(html: string): string {
   const m = /name="csrf" value="([^"]+)"/.exec(html);
   if (!m) throw new Error(`no csrf field in page: ${html.slice(0, 300)}`);
   return m[1]!;
