@@ -4,12 +4,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { ManualClock } from '../../src/domain/clock.js';
+import { ACR_MFA } from '../../src/domain/signin/factors.js';
 import type { Deps } from '../../src/services/deps.js';
+import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { dialects } from '../support/databases.js';
 import { assertFetchedGraphError, auditRows, graphFetch } from '../support/graph-http.js';
 import { codeAfterSignIn, postStep, startRawFlow, tokenRequest } from '../support/raw-sign-in.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
-import { createPasswordUser, createWebApp, securityDefaults } from '../support/sign-in-fixtures.js';
+import { cliContext, createPasswordUser, createWebApp, securityDefaults } from '../support/sign-in-fixtures.js';
 
 const REDIRECT_URI = 'http://127.0.0.1/callback';
 const SCOPE = 'openid https://graph.microsoft.com/UserAuthenticationMethod.ReadWrite';
@@ -19,9 +22,11 @@ for (const dialect of dialects) {
   describe(`/me method changes need a recent multi-factor sign-in (${dialect})`, () => {
     let s: TestServer;
     let deps: Deps;
+    // Real time to start with (oidc-provider keeps its own clock); moved forward to age a sign-in.
+    const clock = new ManualClock(new Date());
 
     before(async () => {
-      s = await startTestServer(dialect);
+      s = await startTestServer(dialect, {}, clock);
       deps = s.runtime.deps;
       await securityDefaults(deps, false);
     });
@@ -46,6 +51,30 @@ for (const dialect of dialects) {
       assert.equal(refusals.length, 3, 'each refusal is recorded');
       // Reading stays allowed: only changes are gated.
       assert.equal((await graphFetch(s.url, 'GET', '/me/authentication/methods', token)).status, 200);
+    });
+
+    it('a multi-factor token may delete within the window; once the sign-in is older, even a refreshed token gets 403', async () => {
+      const user = await createPasswordUser(deps, 'stale', PASSWORD);
+      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { lifetimeInMinutes: 60, isUsableOnce: false });
+      const { app, secret } = await createWebApp(deps, REDIRECT_URI);
+      const client = { clientId: app.appId, secret: secret!.secretText };
+      // acr_values asks for MFA (security defaults are off here): password, then the pass.
+      const flow = await startRawFlow([s.url], app.appId, REDIRECT_URI, undefined, { scope: `${SCOPE} offline_access`, acr_values: ACR_MFA });
+      await postStep(flow, s.url, 'username', { username: user.userPrincipalName });
+      await postStep(flow, s.url, 'password', { password: PASSWORD });
+      const last = await postStep(flow, s.url, 'tap', { tap: issued.temporaryAccessPass });
+      const code = await codeAfterSignIn(flow, last, REDIRECT_URI);
+      const tokens = await tokenRequest(s.url, client, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: flow.verifier! });
+      assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
+      // Fresh: the gate lets it through (the made-up id is then simply not found).
+      assert.equal((await graphFetch(s.url, 'DELETE', `/me/authentication/softwareOathMethods/${randomUUID()}`, tokens.body.access_token!)).status, 404);
+
+      clock.advance(11 * 60); // past the 10-minute window, well within the pass's hour
+      const refreshed = await tokenRequest(s.url, client, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! });
+      assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+      const stale = await graphFetch(s.url, 'DELETE', `/me/authentication/softwareOathMethods/${randomUUID()}`, refreshed.body.access_token!);
+      assertFetchedGraphError(stale, 403, 'Authorization_RequestDenied');
+      assert.match(stale.body.error!.message, /too old to change sign-in methods\. Sign in again with multi-factor authentication/);
     });
   });
 }
