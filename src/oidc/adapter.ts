@@ -1,7 +1,7 @@
 // oidc-provider's storage adapter over the store: ids kept only as keyed hashes, payloads encrypted, and
 // clients read from the applications table (their secrets are checked by our hash, see provider.ts).
 
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Deps } from '../services/deps.js';
 import { createApplicationsRepo, type ApplicationMetadata } from '../store/repos/applications.js';
 import { createOidcPayloadsRepo } from '../store/repos/oidc-payloads.js';
@@ -69,8 +69,16 @@ class PayloadAdapter implements Adapter {
     return this.open(await this.repo.findPayloadBy(this.model, 'user_code_hash', this.hashes(userCode), this.now()));
   }
 
+  /**
+   * oidc-provider checks `consumed` on the record it read, then calls consume(): parallel requests all read it
+   * unconsumed. The conditional update lets exactly one of them win; a loser is a reuse, answered as oidc-provider
+   * answers a reuse it sees: the whole grant revoked (the winner's tokens included) and invalid_grant.
+   */
   async consume(id: string): Promise<void> {
-    await this.repo.consumePayload(this.model, this.hashes(id), this.now());
+    if (await this.repo.consumePayload(this.model, this.hashes(id), this.now())) return;
+    const record = await this.find(id);
+    if (typeof record?.grantId === 'string') await this.repo.revokeGrant(this.hashes(record.grantId));
+    throw new errors.InvalidGrant(`${this.model === 'RefreshToken' ? 'refresh token' : 'authorization code'} already used`);
   }
 
   async destroy(id: string): Promise<void> {

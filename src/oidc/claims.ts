@@ -11,6 +11,8 @@ import { createUsersRepo } from '../store/repos/users.js';
 export interface GatepassAccount extends Account {
   /** End of the user's current pass (epoch seconds): tokens from a pass sign-in never outlive it. */
   tapEndsAt?: number;
+  /** Id of the user's current pass: user access tokens from a pass sign-in name it (`gp_tap`). */
+  tapId?: string;
 }
 
 /** When the sign-in behind `token` (or the browser session) happened, in epoch seconds. */
@@ -33,7 +35,7 @@ export function createFindAccount(deps: Pick<Deps, 'db' | 'tenant'>): FindAccoun
     const pass = await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(user.id);
     const account: GatepassAccount = {
       accountId: user.id,
-      ...(pass ? { tapEndsAt: Math.floor(passEndsAt(pass).getTime() / 1000) } : {}),
+      ...(pass ? { tapEndsAt: Math.floor(passEndsAt(pass).getTime() / 1000), tapId: pass.id } : {}),
       async claims() {
         return {
           sub: user.id,

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Deps } from '../services/deps.js';
+import { setPageSecurityHeaders } from '../web/page-security.js';
 import { errorPage, loggedOutPage, logoutConfirmPage } from '../web/views/oidc-pages.js';
 import { createProvider } from './provider.js';
 import { registerTenantEndpoints } from './tenant-endpoints.js';
@@ -58,6 +59,8 @@ export async function registerOidc(app: FastifyInstance, deps: Deps): Promise<Oi
       const q = url.indexOf('?');
       raw.url = rewrite + (q >= 0 ? url.slice(q) : '');
     }
+    // Hijacked responses skip helmet: oidc-provider's own pages get the same headers as ours here.
+    setPageSecurityHeaders(reply.raw);
     await callback(raw, reply.raw);
   };
 

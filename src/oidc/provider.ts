@@ -3,7 +3,7 @@
 // credentials (MICROSOFT-CLIENTS.md §1), delegated permissions (`scp`) for a signed-in user.
 
 import { randomBytes } from 'node:crypto';
-import Provider, { errors, type AdapterPayload, type Configuration, type JWKS, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, interactionPolicy, type AdapterPayload, type Configuration, type JWKS, type KoaContextWithOIDC } from 'oidc-provider';
 import { delegatedPermissionsOf, graphScopeValues, readGraphScopes, type GraphScopeOptions, type RequestedGraphScopes } from '../domain/authz/graph-scopes.js';
 import { APPLICATION_PERMISSION_NAMES } from '../domain/authz/permissions.js';
 import { ACR_MFA, ACR_PASSWORD } from '../domain/signin/factors.js';
@@ -78,12 +78,38 @@ function clientMetadataFor(issuer: string, placeholderSecret: string) {
 
 const minutes = (m: number) => m * 60;
 
+/** The sign-in behind a token being issued: the code or refresh token it comes from carries amr and auth_time. */
+function signInBehind(ctx: KoaContextWithOIDC): { amr: string[]; authTime: number } | undefined {
+  const e = ctx.oidc?.entities as { AuthorizationCode?: { amr?: unknown; authTime?: unknown }; RefreshToken?: { amr?: unknown; authTime?: unknown } } | undefined;
+  const source = e?.AuthorizationCode ?? e?.RefreshToken;
+  if (!source || !Array.isArray(source.amr) || typeof source.authTime !== 'number') return undefined;
+  return { amr: source.amr.filter((v): v is string => typeof v === 'string'), authTime: source.authTime };
+}
+
 /** Whether the sign-in behind this token (or browser session) used a Temporary Access Pass. */
 function viaTap(ctx: KoaContextWithOIDC | undefined, token?: unknown): boolean {
   const own = token && typeof token === 'object' ? (token as { amr?: unknown }).amr : undefined;
   const e = ctx?.oidc?.entities as { AuthorizationCode?: { amr?: unknown }; RefreshToken?: { amr?: unknown } } | undefined;
   const amr = own ?? e?.AuthorizationCode?.amr ?? e?.RefreshToken?.amr ?? ctx?.oidc?.session?.amr;
   return Array.isArray(amr) && amr.includes('tap');
+}
+
+/**
+ * oidc-provider's default prompts, plus one login check: a request for the multi-factor acr (acr_values) is not
+ * answered from a session whose sign-in was weaker; the user signs in again, and the sign-in pipeline asks for a
+ * second factor (requireMfa). OIDC treats acr_values as voluntary; Entra and we treat it as a requirement.
+ */
+function interactionPolicyWithAcrStepUp(): interactionPolicy.Prompt[] {
+  const policy = interactionPolicy.base();
+  const { Check } = interactionPolicy;
+  policy.get('login')!.checks.add(
+    new Check('acr_above_session', 'A multi-factor sign-in is required', (ctx) => {
+      const requested = String(ctx.oidc.params?.acr_values ?? '').split(' ');
+      if (!requested.includes(ACR_MFA)) return Check.NO_NEED_TO_PROMPT;
+      return ctx.oidc.session?.acr === ACR_MFA ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+    }),
+  );
+  return policy;
 }
 
 export async function createProvider(deps: Deps, pages: ProviderPages): Promise<Provider> {
@@ -147,7 +173,7 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     conformIdTokenClaims: false,
     extraClientMetadata: { properties: ['gatepass_kind', 'gatepass_require_consent'] },
     pkce: { required: () => true },
-    interactions: { url: (_ctx, interaction) => `/signin/${interaction.uid}` },
+    interactions: { policy: interactionPolicyWithAcrStepUp(), url: (_ctx, interaction) => `/signin/${interaction.uid}` },
     ttl: {
       AccessToken: capForPass(minutes(deps.config.accessTokenMinutes)),
       IdToken: capForPass(minutes(deps.config.accessTokenMinutes)),
@@ -233,7 +259,7 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
         },
       },
     },
-    extraTokenClaims: async (_ctx, token) => {
+    extraTokenClaims: async (ctx, token) => {
       if (token.kind === 'ClientCredentials') {
         const app = await apps.findApplicationMetadataByAppId(token.clientId!);
         if (!app) return undefined;
@@ -249,7 +275,20 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
         };
       }
       if (token.kind === 'AccessToken' && 'accountId' in token && token.accountId) {
-        const user = { oid: token.accountId, tid: deps.tenant.id, idtyp: 'user', appid: token.clientId, azp: token.clientId, ver: '1.0' };
+        // amr and auth_time let Graph apply the step-up rule and end pass tokens with their pass; gp_tap (a Gatepass
+        // extension) names the pass of a pass sign-in, so replacing it ends the token even within the same second.
+        const signIn = signInBehind(ctx);
+        const tapId = (ctx.oidc?.entities?.Account as GatepassAccount | undefined)?.tapId;
+        const user = {
+          oid: token.accountId,
+          tid: deps.tenant.id,
+          idtyp: 'user',
+          appid: token.clientId,
+          azp: token.clientId,
+          ver: '1.0',
+          ...(signIn ? { amr: signIn.amr, auth_time: signIn.authTime } : {}),
+          ...(signIn?.amr.includes('tap') && tapId ? { gp_tap: tapId } : {}),
+        };
         if (token.resourceServer?.audience !== GRAPH) return user;
         // Entra's `scp`: the granted permission names, space-separated. What they reach is bounded by the user's
         // directory roles at each request (authorize), so an admin scope does nothing for a user without a role.

@@ -82,7 +82,7 @@ type Who = 'Admin' | 'User';
 type Change = 'registered' | 'deleted';
 
 /** Entra's audit entry for a pass added or removed, by an administrator or by the user themselves (ENTRA-REFERENCE §7.1). */
-function passEntry(change: Change, who: Who, user: Pick<UserRecord, 'id' | 'displayName' | 'userPrincipalName'> | undefined, key: string, pass?: TapRecord): AuditEntry {
+export function passEntry(change: Change, who: Who, user: Pick<UserRecord, 'id' | 'displayName' | 'userPrincipalName'> | undefined, key: string, pass?: TapRecord): AuditEntry {
   const reasons: Record<Who, string> = {
     Admin: `Admin ${change} temporary access pass method for user`,
     User: `User ${change} temporary access pass method`,

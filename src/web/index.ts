@@ -10,6 +10,7 @@ import { registerAuthenticatorAppRoutes } from './authenticator-app-routes.js';
 import { registerMyRoutes } from './my-routes.js';
 import { registerPasskeyRoutes } from './passkey-routes.js';
 import { registerSignInRoutes } from './sign-in-routes.js';
+import { PAGE_CSP_DIRECTIVES } from './page-security.js';
 import { signInErrorPage } from './views/error-page.js';
 import { STYLESHEET } from './views/html.js';
 
@@ -18,19 +19,7 @@ export async function registerWeb(app: FastifyInstance, deps: Deps, oidc: OidcHa
     await web.register(helmet, {
       contentSecurityPolicy: {
         useDefaults: false,
-        directives: {
-          defaultSrc: ["'none'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          // Only our own script files (the passkey pages); never inline script.
-          scriptSrc: ["'self'"],
-          // The passkey script fetches its WebAuthn options from our own origin.
-          connectSrc: ["'self'"],
-          baseUri: ["'none'"],
-          frameAncestors: ["'none'"],
-          // No form-action: Chromium applies it to the redirect chain after a post, which ends at the client's
-          // redirect_uri on another origin.
-        },
+        directives: PAGE_CSP_DIRECTIVES,
       },
       strictTransportSecurity: deps.config.issuer.startsWith('https:') ? { maxAge: 15552000, includeSubDomains: false } : false,
     });

@@ -11,9 +11,11 @@ import * as client from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ACR_MFA } from '../../src/domain/signin/factors.js';
 import type { Deps } from '../../src/services/deps.js';
+import { passEndsAt } from '../../src/domain/tap/pass.js';
 import { updateTapPolicy } from '../../src/services/tap-policy.js';
 import { createUser } from '../../src/services/users.js';
 import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
+import { createTemporaryAccessPassesRepo } from '../../src/store/repos/temporary-access-passes.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { type CodeFlow, enterUsername as username, enterPassword as password, enterPass as pass, finishCodeFlow, startCodeFlow } from '../support/browser-sign-in.js';
@@ -70,7 +72,11 @@ for (const dialect of dialects) {
     }
 
     it('the how-to flow: password, then "Enter Temporary Access Pass" appears by itself; amr holds pwd, tap and mfa', async () => {
-      const issued = await issue(carol.userPrincipalName, { lifetimeInMinutes: 60, isUsableOnce: true });
+      // A pass shorter than the tokens' lifetime (60 minutes), so the cap below has something to cut.
+      await updateTapPolicy(deps, cliContext(), { minimumLifetimeInMinutes: 10 });
+      const issued = await issue(carol.userPrincipalName, { lifetimeInMinutes: 15, isUsableOnce: true }).finally(() =>
+        updateTapPolicy(deps, cliContext(), { minimumLifetimeInMinutes: 60 }),
+      );
       assert.equal(issued.temporaryAccessPass?.length, 8);
       assert.equal(issued.isUsable, true);
 
@@ -86,8 +92,10 @@ for (const dialect of dialects) {
       assert.deepEqual([...(payload.amr as string[])].sort(), ['mfa', 'pwd', 'tap']);
       assert.equal(payload.acr, ACR_MFA);
       assert.equal(payload.sub, carol.id);
-      // Tokens never outlive the pass: it was issued for 60 minutes a moment ago.
-      assert.ok((tokens.expires_in ?? 0) <= 3600);
+      // Tokens never outlive the pass: it ends 15 minutes after issue, before the 60 minutes tokens otherwise get.
+      const passEnd = Math.floor(passEndsAt((await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(carol.id))!).getTime() / 1000);
+      assert.ok(typeof payload.exp === 'number' && payload.exp <= passEnd, `ID token exp ${payload.exp} <= pass end ${passEnd}`);
+      assert.ok(tokens.expires_in !== undefined && tokens.expires_in <= 15 * 60, `access token expires_in ${tokens.expires_in} <= 900`);
 
       const listed = (await graph.api(`/users/${carol.id}/authentication/temporaryAccessPassMethods`).get()) as { value: GraphTap[] };
       assert.equal(listed.value.length, 1);

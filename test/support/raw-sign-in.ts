@@ -11,6 +11,8 @@ export interface RawFlow {
   csrf: string;
   /** The HTML of the last page. */
   html: string;
+  /** The PKCE verifier of the authorization request (startRawFlow), for the code exchange. */
+  verifier?: string;
 }
 
 export interface RawResponse {
@@ -37,14 +39,21 @@ async function send(flow: Pick<RawFlow, 'cookies'>, url: string, init: RequestIn
   return { status: res.status, location: res.headers.get('location'), html: await res.text() };
 }
 
-function csrfOf(html: string): string {
+export function csrfOf(html: string): string {
   const m = /name="csrf" value="([^"]+)"/.exec(html);
   if (!m) throw new Error(`no csrf field in page: ${html.slice(0, 300)}`);
   return m[1]!;
 }
 
 /** Starts an authorization request and follows it to the sign-in page; returns the flow at the username step. */
-export async function startRawFlow(origins: string[], clientId: string, redirectUri: string, forwardedFor?: string): Promise<RawFlow> {
+export async function startRawFlow(
+  origins: string[],
+  clientId: string,
+  redirectUri: string,
+  forwardedFor?: string,
+  /** More (or other) authorization request parameters: scope, acr_values… */
+  params: Record<string, string> = {},
+): Promise<RawFlow> {
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
   const flow = { cookies: new Map<string, string>() };
@@ -56,13 +65,14 @@ export async function startRawFlow(origins: string[], clientId: string, redirect
     state: randomBytes(8).toString('hex'),
     code_challenge: challenge,
     code_challenge_method: 'S256',
+    ...params,
   });
   const start = await send(flow, `${origins[0]}/oauth2/v2.0/authorize?${query}`, { forwardedFor });
   if (start.status !== 303 && start.status !== 302) throw new Error(`authorize answered ${start.status}: ${start.html.slice(0, 300)}`);
   const path = new URL(start.location!, origins[0]).pathname;
   const uid = path.split('/').pop()!;
   const page = await send(flow, `${origins[0]}${path}`, { forwardedFor });
-  return { origins, cookies: flow.cookies, uid, csrf: csrfOf(page.html), html: page.html };
+  return { origins, cookies: flow.cookies, uid, csrf: csrfOf(page.html), html: page.html, verifier };
 }
 
 /** Posts one form of the sign-in (action + fields) to `origin`. */
@@ -86,4 +96,43 @@ export async function postPasskeyOptions(flow: RawFlow, origin: string, mode: st
     body: JSON.stringify({ csrf: flow.csrf, mode }),
   });
   return { status: res.status, body: await res.json() };
+}
+
+/** GETs `url` with the flow's cookies, without following redirects (an authorization request on an existing session). */
+export async function getWithCookies(flow: Pick<RawFlow, 'cookies'>, url: string): Promise<RawResponse> {
+  return send(flow, url);
+}
+
+/**
+ * Follows the redirects after the last sign-in step (the 303 it answered) back to the app, and returns the
+ * authorization code; throws with the error the app would get instead.
+ */
+export async function codeAfterSignIn(flow: RawFlow, last: RawResponse, redirectUri: string): Promise<string> {
+  let res = last;
+  for (let hops = 0; hops < 5 && res.location; hops++) {
+    const next = new URL(res.location, flow.origins[0]);
+    if (`${next.origin}${next.pathname}` === redirectUri) {
+      const code = next.searchParams.get('code');
+      if (!code) throw new Error(`no code: ${next.searchParams.get('error')}: ${next.searchParams.get('error_description')}`);
+      return code;
+    }
+    res = await send(flow, next.href);
+  }
+  throw new Error(`the sign-in did not return to ${redirectUri}: ${res.status} ${res.html.slice(0, 300)}`);
+}
+
+export interface TokenEndpointAnswer {
+  status: number;
+  body: { access_token?: string; refresh_token?: string; id_token?: string; error?: string; error_description?: string };
+}
+
+/** One POST to the token endpoint with client_secret_basic, the answer as is (callers assert on errors too). */
+export async function tokenRequest(origin: string, client: { clientId: string; secret: string }, form: Record<string, string>): Promise<TokenEndpointAnswer> {
+  const basic = Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.secret)}`).toString('base64');
+  const res = await fetch(`${origin}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
+    body: new URLSearchParams(form),
+  });
+  return { status: res.status, body: (await res.json()) as TokenEndpointAnswer['body'] };
 }

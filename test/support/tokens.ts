@@ -74,7 +74,18 @@ export async function createTestApp(deps: Deps, permissions: string[], displayNa
 export async function userToken(deps: Deps, userId: string, scopes: string[], options: MintOptions = {}): Promise<string> {
   return mintToken(
     deps,
-    { oid: userId, sub: userId, tid: deps.tenant.id, scp: scopes.join(' '), azp: 'a7d3c1e2-5b4f-4c6d-9e8f-0a1b2c3d4e5f', ver: '2.0', jti: randomUUID() },
+    {
+      oid: userId,
+      sub: userId,
+      tid: deps.tenant.id,
+      scp: scopes.join(' '),
+      azp: 'a7d3c1e2-5b4f-4c6d-9e8f-0a1b2c3d4e5f',
+      ver: '2.0',
+      jti: randomUUID(),
+      // A fresh multi-factor sign-in, as real user tokens record it: /me method changes require one (step-up).
+      amr: ['pwd', 'mfa'],
+      auth_time: Math.floor(deps.clock.now().getTime() / 1000),
+    },
     options,
   );
 }

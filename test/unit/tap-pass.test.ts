@@ -1,4 +1,4 @@
-// Unit tests for a pass's life with an injected clock: usability and its precedence, issue plans, token cap, audit properties, redemption checks.
+// Unit tests for a pass's life with an injected clock: usability and its precedence, issue plans, audit properties, redemption checks.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/domain/clock.js';
@@ -8,11 +8,9 @@ import {
   ONE_TIME_REGISTRATION_WINDOW_SECONDS,
   TAP_POLICY_REFUSAL_MESSAGE,
   auditModifiedProperties,
-  capTokenLifetimeSeconds,
   passEndsAt,
   planIssue,
   registrationDeadline,
-  tokenLifetimeCap,
   usability,
   usabilityContext,
 } from '../../src/domain/tap/pass.js';
@@ -206,20 +204,7 @@ describe('planIssue', () => {
   });
 });
 
-describe('token lifetime cap and registration window', () => {
-  it('tokens never outlive the pass as it stands at issuance', () => {
-    const p = pass({ lifetimeMinutes: 60 });
-    assert.deepEqual(tokenLifetimeCap(p, at(10 * MIN)), at(60 * MIN));
-    assert.deepEqual(tokenLifetimeCap(p, at(60 * MIN + 5)), at(60 * MIN + 5), 'never before now');
-  });
-  it('caps a requested ttl in whole seconds', () => {
-    const p = pass({ lifetimeMinutes: 60 });
-    assert.equal(capTokenLifetimeSeconds(3600, p, at(50 * MIN)), 600);
-    assert.equal(capTokenLifetimeSeconds(3600, p, at(50 * MIN + 500)), 599);
-    assert.equal(capTokenLifetimeSeconds(300, p, at(50 * MIN)), 300);
-    assert.equal(capTokenLifetimeSeconds(3600, p, at(60 * MIN)), 0);
-    assert.equal(capTokenLifetimeSeconds(3600, p, at(90 * MIN)), 0);
-  });
+describe('registration window', () => {
   it('a new method must be registered within 10 minutes of a one-time pass sign-in', () => {
     assert.equal(ONE_TIME_REGISTRATION_WINDOW_SECONDS, 600);
     assert.deepEqual(registrationDeadline(T0), at(10 * MIN));

@@ -164,21 +164,6 @@ export function planIssue(request: IssueRequest, policy: TapPolicy, now: Date): 
   return { ok: true, startAt: new Date(startAt), lifetimeMinutes: lifetime, isUsableOnce: once, length: policy.defaultLength };
 }
 
-/**
- * Latest instant a token from a sign-in with this pass may live to: the end of the pass as it stands
- * at issuance (Entra 2026: capped at the pass's expiry at issuance; expiry later does not revoke).
- * Never earlier than `now`, so a zero lifetime, not a negative one, results at the very end.
- */
-export function tokenLifetimeCap(pass: TapRecord, now: Date): Date {
-  return new Date(Math.max(passEndsAt(pass).getTime(), now.getTime()));
-}
-
-/** A token lifetime in whole seconds (oidc-provider's ttl unit) cut down to the pass's end. */
-export function capTokenLifetimeSeconds(requestedSeconds: number, pass: TapRecord, now: Date): number {
-  const remaining = Math.floor((tokenLifetimeCap(pass, now).getTime() - now.getTime()) / 1000);
-  return Math.max(0, Math.min(requestedSeconds, remaining));
-}
-
 /** Until when a new method may be registered after a one-time pass sign-in at `signedInAt`. */
 export function registrationDeadline(signedInAt: Date): Date {
   return new Date(signedInAt.getTime() + ONE_TIME_REGISTRATION_WINDOW_SECONDS * 1000);

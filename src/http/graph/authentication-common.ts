@@ -4,7 +4,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../domain/errors.js';
+import type { Deps } from '../../services/deps.js';
 import type { GuardedContext } from '../../services/guard.js';
+import { viewOf } from '../../services/temporary-access-passes.js';
+import { createTemporaryAccessPassesRepo } from '../../store/repos/temporary-access-passes.js';
+import { methodChangeGate } from '../../web/my-session.js';
 import { callerOf, contextOf, GRAPH_METADATA } from './common.js';
 
 const DELETE = 'microsoft.directory/users/authenticationMethods/delete';
@@ -60,3 +64,27 @@ export function selfContext(request: FastifyRequest, userId: string): GuardedCon
 
 /** `@odata.context` of a user's authentication collection (`segment`), e.g. `…#users('{id}')/authentication/methods`. */
 export const authenticationContext = (userId: string, segment: string) => `${GRAPH_METADATA}#users('${userId}')/authentication/${segment}`;
+
+/**
+ * The step-up rule of Security info, on Graph's `/me` method changes: the token's sign-in must be multi-factor and
+ * recent (GATEPASS_METHOD_CHANGE_WINDOW_MINUTES; 10 minutes after a one-time pass, as Entra). Otherwise a 403 telling
+ * the user to sign in again with MFA, recorded by `recordRefusal` as the other /me refusals are. Admin paths are not gated.
+ */
+export async function requireMeStepUp(deps: Deps, request: FastifyRequest, userId: string, recordRefusal: (refuse: () => never) => Promise<void>): Promise<void> {
+  const signIn = callerOf(request).signIn;
+  const stored = await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(userId);
+  const now = deps.clock.now();
+  const pass = stored ? await viewOf(deps.db, stored, now) : undefined;
+  const gate =
+    signIn?.authTime === undefined
+      ? ({ allowed: false, reason: 'notMultiFactor' } as const)
+      : methodChangeGate({ amr: signIn.amr, authTime: signIn.authTime }, pass, now.getTime(), deps.config.methodChangeWindowMinutes);
+  if (gate.allowed) return;
+  const message =
+    gate.reason === 'notMultiFactor'
+      ? 'Changing your sign-in methods requires a multi-factor sign-in. Sign in again with multi-factor authentication and retry with the new token.'
+      : 'Your multi-factor sign-in is too old to change sign-in methods. Sign in again with multi-factor authentication and retry with the new token.';
+  await recordRefusal(() => {
+    throw new AppError('forbidden', { message });
+  });
+}

@@ -20,7 +20,7 @@ import type { Deps } from '../../services/deps.js';
 import type { GuardedContext } from '../../services/guard.js';
 import { toGraphTap } from '../../services/temporary-access-passes.js';
 import { notFoundError } from '../../services/user-lookup.js';
-import { AnyQuery, authenticationContext, meOf, MeMethodParams, methodNotAllowed, MethodParams, refuseAllOptions, selfContext, UserParams, type Query } from './authentication-common.js';
+import { AnyQuery, authenticationContext, meOf, MeMethodParams, methodNotAllowed, MethodParams, refuseAllOptions, requireMeStepUp, selfContext, UserParams, type Query } from './authentication-common.js';
 import { callerOf, contextOf } from './common.js';
 
 /** Who acts and on whom: `/users/{id}` is an administrator's path, `/me` the user's own. */
@@ -45,7 +45,12 @@ async function meDeleteSubject(deps: Deps, request: FastifyRequest, kind: Method
       throw new AppError('meRequiresDelegated');
     });
   }
-  return meSubject(request);
+  const subject = meSubject(request);
+  // Step-up as on Security info: a recent multi-factor sign-in, else 403 (audited as the refused delete it is).
+  await requireMeStepUp(deps, request, subject.idOrUpn, async (refuse) => {
+    await audited(deps, contextOf(request), securityInfoEntry('deleted', 'User', kind, undefined, 'me'), async () => refuse());
+  });
+  return subject;
 }
 
 const contextFor = authenticationContext;

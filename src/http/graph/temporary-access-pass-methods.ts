@@ -11,10 +11,12 @@ import {
   getTemporaryAccessPass,
   issueTemporaryAccessPass,
   listTemporaryAccessPasses,
+  passEntry,
   toGraphTap,
   type TapView,
 } from '../../services/temporary-access-passes.js';
 import { findUserByIdOrUpn } from '../../services/user-lookup.js';
+import { audited } from '../../services/audited.js';
 import {
   AnyQuery,
   authenticationContext,
@@ -23,6 +25,7 @@ import {
   methodNotAllowed,
   MethodParams,
   refuseAllOptions,
+  requireMeStepUp,
   selfContext,
   UserParams,
   type Query,
@@ -118,6 +121,10 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
   });
   app.delete<{ Params: Static<typeof MeMethodParams> }>(`${me}/:methodId`, { schema: { params: MeMethodParams } }, async (request, reply) => {
     const userId = meOf(request);
+    // Step-up as on Security info; the refusal is recorded as the failed delete it is.
+    await requireMeStepUp(deps, request, userId, async (refuse) => {
+      await audited(deps, contextOf(request), passEntry('deleted', 'User', undefined, userId), async () => refuse());
+    });
     await deleteTemporaryAccessPass(deps, selfContext(request, userId), userId, request.params.methodId, 'User');
     return reply.code(204).send();
   });

@@ -9,6 +9,7 @@ import type { Principal } from '../../domain/authz/authorize.js';
 import { AppError } from '../../domain/errors.js';
 import { isGuid } from '../../domain/ids.js';
 import type { Deps } from '../../services/deps.js';
+import { passSignInStillHolds } from '../../services/tap-sessions.js';
 import { applicationAuthority, findTokenApplication, findTokenUser, listVerificationKeys } from '../../services/token-subjects.js';
 
 /** The audience of every token the Graph API accepts, as Entra issues them for Graph. */
@@ -17,6 +18,8 @@ export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
 export interface GraphCaller {
   principal: Principal;
   actor: Actor;
+  /** The sign-in behind a user token (amr, auth_time), for the /me step-up rule; absent on app tokens. */
+  signIn?: { amr: string[]; authTime: number | undefined };
 }
 
 type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
@@ -77,6 +80,12 @@ const stringClaim = (payload: JWTPayload, name: string): string | undefined => {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 };
 
+/** The sign-in a user token records (amr, auth_time, gp_tap); amr is empty on tokens minted without it. */
+export function signInOf(payload: JWTPayload): { amr: string[]; authTime: number | undefined; passId: string | undefined } {
+  const amr = Array.isArray(payload.amr) ? payload.amr.filter((v): v is string => typeof v === 'string') : [];
+  return { amr, authTime: typeof payload.auth_time === 'number' ? payload.auth_time : undefined, passId: stringClaim(payload, 'gp_tap') };
+}
+
 export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest) => Promise<GraphCaller> {
   const keys = new SigningKeyCache(deps);
   const getKey: JWTVerifyGetKey = async (header) => {
@@ -108,6 +117,18 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
     // Whole seconds, as iat is: revocation moves the instant past the current second (services/sessions.ts).
     if (typeof payload.iat !== 'number' || payload.iat < Math.floor(user.sessionsValidFrom.getTime() / 1000))
       throw invalid('Access token validation failure: the token was issued before the user\'s sessions were revoked.');
+    // The app the token was issued to must still exist: deleting it withdraws its users' tokens too (as appCaller).
+    const appId = stringClaim(payload, 'appid') ?? stringClaim(payload, 'azp');
+    if (!appId || !isGuid(appId) || !(await findTokenApplication(deps, appId.toLowerCase())))
+      throw invalid('Access token validation failure: the application the token was issued to no longer exists.');
+    // A token from a pass sign-in ends with that pass: deleted, replaced or ended, the token is refused.
+    const signIn = signInOf(payload);
+    if (signIn.amr.includes('tap')) {
+      const holds =
+        signIn.authTime !== undefined &&
+        (await passSignInStillHolds(deps.db, user.id, { amr: signIn.amr, authTime: signIn.authTime, passId: signIn.passId }, deps.clock.now()));
+      if (!holds) throw invalid('Access token validation failure: the Temporary Access Pass this token was signed in with was deleted, replaced or has ended. Sign in again.');
+    }
     const scopes = (stringClaim(payload, 'scp') ?? '').split(' ').filter(Boolean);
     const roles = found.roles;
     return {
@@ -118,6 +139,7 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
         roles: roles.map((r) => ({ roleTemplateId: r.roleDefinitionId, directoryScopeId: r.directoryScopeId })),
       },
       actor: userActor(user, ip),
+      signIn: { amr: signIn.amr, authTime: signIn.authTime },
     };
   }
 

@@ -99,6 +99,17 @@ export function createOidcPayloadsRepo(db: DbOrTx) {
       await db.deleteFrom('oidc_payloads').where('model', '=', model).where('id_hash', 'in', idHashes).execute();
     },
 
+    /**
+     * Revokes a whole grant in one statement: the Grant record and every record issued under it (codes, access and
+     * refresh tokens, of any model), as oidc-provider does on a reused code or refresh token.
+     */
+    async revokeGrant(grantIdHashes: string[]): Promise<void> {
+      await db
+        .deleteFrom('oidc_payloads')
+        .where((eb) => eb.or([eb('grant_id_hash', 'in', grantIdHashes), eb.and([eb('model', '=', 'Grant'), eb('id_hash', 'in', grantIdHashes)])]))
+        .execute();
+    },
+
     /** One statement: every record of this model belonging to the grant. */
     async deleteByGrant(model: string, grantIdHashes: string[]): Promise<void> {
       await db.deleteFrom('oidc_payloads').where('model', '=', model).where('grant_id_hash', 'in', grantIdHashes).execute();
