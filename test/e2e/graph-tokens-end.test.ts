@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { createApplication, deleteApplication } from '../../src/services/applications.js';
 import type { Deps } from '../../src/services/deps.js';
+import { sweepExpired } from '../../src/services/sweeper.js';
 import { deleteTemporaryAccessPass, issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
@@ -85,6 +86,23 @@ for (const dialect of dialects) {
       const refreshed = await tokenRequest(s.url, client, { grant_type: 'refresh_token', refresh_token: signedIn.refresh });
       assert.equal(refreshed.status, 400, JSON.stringify(refreshed.body));
       assert.equal(refreshed.body.error, 'invalid_grant');
+    });
+
+    it('deleting the pass leaves nothing of its sign-in in the store, even a grant only its browser session names', async () => {
+      // The app never redeemed its code, which expired and was swept: now only the provider session (through the
+      // grant ids inside its encrypted payload) leads to the grant that sign-in made.
+      const password = 'leftovers signs in with a pass, long phrase';
+      const user = await createPasswordUser(deps, `leftovers-${randomUUID().slice(0, 6)}`, password);
+      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { lifetimeInMinutes: 60, isUsableOnce: false });
+      const flow = await startRawFlow([s.url], (await webApp()).clientId, REDIRECT_URI, undefined, { scope: 'openid' });
+      await postStep(flow, s.url, 'username', { username: user.userPrincipalName });
+      await postStep(flow, s.url, 'password', { password });
+      await codeAfterSignIn(flow, await postStep(flow, s.url, 'tap', { tap: issued.temporaryAccessPass }), REDIRECT_URI);
+      await sweepExpired(deps.db, new Date(Date.now() + 5 * 60_000)); // codes live 60 s
+      const rowsOf = async () => (await deps.db.selectFrom('oidc_payloads').select(['model']).where('account_id', '=', user.id).execute()).map((r) => r.model).sort();
+      assert.deepEqual(await rowsOf(), ['Grant', 'Session'], 'the code was swept; the session and its grant remain');
+      await deleteTemporaryAccessPass(deps, cliContext(), user.id, issued.pass.id);
+      assert.deepEqual(await rowsOf(), [], 'no session or grant of the pass sign-in remains');
     });
 
     it('deleting the app ends the user tokens issued to it (401)', async () => {
