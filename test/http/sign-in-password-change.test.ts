@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { hash as argon2Hash } from '@node-rs/argon2';
+import { Keyring } from '../../src/crypto/keyring.js';
 import { ARGON2_PARAMS, createPasswordHasher } from '../../src/crypto/password-hasher.js';
 import type { Deps } from '../../src/services/deps.js';
 import { WRONG_CREDENTIALS_MESSAGE } from '../../src/services/sign-in.js';
@@ -20,6 +21,8 @@ import { cliContext, createPasswordUser, createWebApp, securityDefaults } from '
 const REDIRECT_URI = 'http://127.0.0.1/callback';
 const PASSWORD = 'correct horse battery staple';
 const unescapeHtml = (s: string) => s.replace(/&#39;|&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+// A key this server lists in GATEPASS_PREVIOUS_SECRET_KEYS, as during a key rotation.
+const RETIRED_KEY = randomBytes(32);
 const finished = (res: RawResponse) => (res.status === 302 || res.status === 303) && !!res.location;
 
 for (const dialect of dialects) {
@@ -29,7 +32,7 @@ for (const dialect of dialects) {
     let clientId: string;
 
     before(async () => {
-      s = await startTestServer(dialect);
+      s = await startTestServer(dialect, { GATEPASS_PREVIOUS_SECRET_KEYS: RETIRED_KEY.toString('base64url') });
       deps = s.runtime.deps;
       // Password alone completes a sign-in, as in the other raw sign-in tests: the factors after it are not the subject.
       await securityDefaults(deps, false);
@@ -128,6 +131,23 @@ for (const dialect of dialects) {
       assert.match(rehashed!, new RegExp(`^${deps.keyring.currentKeyId}\\$\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$`));
       assert.deepEqual(await deps.hasher.verify(rehashed, PASSWORD), { ok: true, needsRehash: false });
       assert.ok(finished((await signIn(user.userPrincipalName, PASSWORD)).res), 'the new hash still signs in');
+    });
+
+    it('rehashes a password peppered with a retired key under the current key at the next successful sign-in', async () => {
+      const user = await createPasswordUser(deps, 'rotated', PASSWORD);
+      const users = createUsersRepo(deps.db);
+      const retired = new Keyring(RETIRED_KEY);
+      assert.notEqual(retired.currentKeyId, deps.keyring.currentKeyId);
+      const oldHash = await createPasswordHasher(retired).hash(PASSWORD);
+      await users.updateUser(user.id, { passwordHash: oldHash });
+
+      assert.equal((await signIn(user.userPrincipalName, 'not the password at all')).res.status, 401);
+      assert.equal((await users.findUserById(user.id))?.passwordHash, oldHash, 'a failed sign-in does not rehash');
+
+      assert.ok(finished((await signIn(user.userPrincipalName, PASSWORD)).res));
+      const rehashed = (await users.findUserById(user.id))?.passwordHash;
+      assert.ok(rehashed?.startsWith(`${deps.keyring.currentKeyId}$`), 'stored under the current key id now');
+      assert.deepEqual(await deps.hasher.verify(rehashed, PASSWORD), { ok: true, needsRehash: false });
     });
   });
 }
