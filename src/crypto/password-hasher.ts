@@ -29,9 +29,16 @@ export interface PasswordHasher {
   readonly stats: { running: number; waiting: number };
 }
 
+/** The argon2 primitives the hasher calls; replaceable so tests can count the real work done, not calls to a wrapper. */
+export interface Argon2Primitives {
+  hash: typeof argonHash;
+  verify: typeof argonVerify;
+}
+
 export interface HasherOptions {
   concurrency?: number;
   queueLimit?: number;
+  argon2?: Argon2Primitives;
 }
 
 class BoundedQueue {
@@ -62,12 +69,13 @@ class BoundedQueue {
 
 export function createPasswordHasher(keyring: Keyring, options: HasherOptions = {}): PasswordHasher {
   const queue = new BoundedQueue(options.concurrency || availableParallelism(), options.queueLimit ?? 64);
+  const argon2 = options.argon2 ?? { hash: argonHash, verify: argonVerify };
   let dummy: Promise<string> | undefined;
   const phcOf = (secret: string, keyId: string) =>
-    argonHash(secret, { ...ARGON2_PARAMS, secret: keyring.pepper(keyId) });
+    argon2.hash(secret, { ...ARGON2_PARAMS, secret: keyring.pepper(keyId) });
   const refuseAfterEqualWork = async (secret: string): Promise<VerifyResult> => {
     dummy ??= phcOf('gatepass dummy secret', keyring.currentKeyId);
-    await argonVerify(await dummy, secret, { secret: keyring.pepper() });
+    await argon2.verify(await dummy, secret, { secret: keyring.pepper() });
     return { ok: false, needsRehash: false };
   };
   const currentParams = `m=${ARGON2_PARAMS.memoryCost},t=${ARGON2_PARAMS.timeCost},p=${ARGON2_PARAMS.parallelism}`;
@@ -78,7 +86,7 @@ export function createPasswordHasher(keyring: Keyring, options: HasherOptions = 
     const phc = stored.slice(sep + 1);
     // Made with a key this process no longer holds: spend the same work, then refuse.
     if (sep <= 0 || !keyring.hasKey(keyId)) return refuseAfterEqualWork(secret);
-    const ok = await argonVerify(phc, secret, { secret: keyring.pepper(keyId) });
+    const ok = await argon2.verify(phc, secret, { secret: keyring.pepper(keyId) });
     return { ok, needsRehash: ok && (keyId !== keyring.currentKeyId || !phc.includes(currentParams)) };
   };
 

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Keyring } from '../../src/crypto/keyring.js';
 import { ARGON2_PARAMS, createPasswordHasher } from '../../src/crypto/password-hasher.js';
 import { AppError } from '../../src/domain/errors.js';
+import { countedArgon2 } from '../support/argon2-spy.js';
 
 const keyA = randomBytes(32);
 const keyB = randomBytes(32);
@@ -37,6 +38,23 @@ describe('password hasher', () => {
   it('a missing hash still costs a verify and fails', async () => {
     const hasher = createPasswordHasher(new Keyring(keyA));
     assert.deepEqual(await hasher.verify(null, 'anything at all'), { ok: false, needsRehash: false });
+  });
+
+  it('spends one real argon2 verification for a missing hash and a retired key, as for a known hash', async () => {
+    const stored = await createPasswordHasher(new Keyring(keyA)).hash('a known secret');
+    const argon2 = countedArgon2();
+    // keyB's ring does not hold keyA: `stored` stands for a hash made with a key this process no longer has.
+    const hasher = createPasswordHasher(new Keyring(keyB), { argon2: argon2.primitives });
+    const known = await hasher.hash('a known secret');
+    const workFor = async (hash: string | null | undefined) => {
+      const before = argon2.verifies;
+      assert.equal((await hasher.verify(hash, 'a wrong secret')).ok, false);
+      return argon2.verifies - before;
+    };
+    assert.equal(await workFor(known), 1, 'a known hash: one verification');
+    assert.equal(await workFor(null), 1, 'no hash (unknown user): the same one verification');
+    assert.equal(await workFor(undefined), 1, 'no hash (user without a password): the same one verification');
+    assert.equal(await workFor(stored), 1, 'a hash under a retired key: the same one verification');
   });
 
   it('refuses work beyond the queue with a busy error that carries Retry-After, instead of piling up', async () => {
