@@ -16,11 +16,18 @@ export async function throttleState(deps: Deps, user: UserRecord): Promise<Throt
 }
 
 function factorLines(name: string, f: FactorThrottleState): string[] {
-  if (f.failures === 0 && f.addresses.length === 0) return [];
+  const familiar = f.familiarBrowsers;
+  if (f.failures === 0 && f.addresses.length === 0 && familiar.failures === 0) return [];
   const lines = [
-    `    ${name}: ${f.failures} recent failure(s), last ${f.lastFailureDateTime ?? '—'}` +
-      (f.retryAfterSeconds > 0 ? `; every address waits ${f.retryAfterSeconds} s` : ''),
+    `    ${name}: ${f.failures} recent failure(s) from unfamiliar browsers, last ${f.lastFailureDateTime ?? '—'}` +
+      (f.retryAfterSeconds > 0 ? `; they wait ${f.retryAfterSeconds} s` : '') +
+      (f.lockedOut ? ' (locked out: the user\'s own browsers are not affected)' : ''),
   ];
+  if (familiar.failures > 0)
+    lines.push(
+      `      from browsers where the user signed in before: ${familiar.failures} failure(s), last ${familiar.lastFailureDateTime ?? '—'}` +
+        (familiar.retryAfterSeconds > 0 ? `, waits ${familiar.retryAfterSeconds} s` : ''),
+    );
   for (const a of f.addresses)
     lines.push(`      from ${a.addressKey}: ${a.failures} failure(s), last ${a.lastFailureDateTime}${a.retryAfterSeconds > 0 ? `, waits ${a.retryAfterSeconds} s` : ''}`);
   return lines;

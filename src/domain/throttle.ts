@@ -87,6 +87,14 @@ function secondsToWait(failures: number, lastFailureAt: Date | null | undefined,
 }
 
 /**
+ * Locked out: the back-off of the user-wide count has reached its cap, so every further attempt waits the longest
+ * delay. Only attempts from browsers unfamiliar with the user reach this (familiar ones are counted apart).
+ */
+export function isLockedOut(failures: number, lastFailureAt: Date | null | undefined, now: Date): boolean {
+  return backoffDelay(currentFailures(failures, lastFailureAt, now, 'user'), 'user') >= THROTTLE_RULES.user.maxDelaySeconds;
+}
+
+/**
  * Whether another attempt may be checked now. Refused attempts are not counted as failures by the
  * caller (the credential is never checked), so waiting always ends.
  */

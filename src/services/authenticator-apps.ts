@@ -13,7 +13,7 @@ import type { UserRecord } from '../store/repos/users.js';
 import { audited } from './audited.js';
 import { securityInfoEntry } from './authentication-methods.js';
 import type { Deps, RequestContext } from './deps.js';
-import { attemptFailed, beginAttempt, giveBack, type ThrottleSubject } from './throttle.js';
+import { attemptFailed, beginAttempt, giveBack, isFamiliar, type ThrottleSubject } from './throttle.js';
 
 /** How long a registration shown on the page may be confirmed (the method-change window still applies on top). */
 export const PENDING_REGISTRATION_MINUTES = 10;
@@ -163,6 +163,8 @@ export interface VerifyCodeInput {
   userId: string | null;
   code: string;
   ipAddress: string | null;
+  /** The user a valid device cookie of this browser names (smart lock-out: a familiar browser is counted apart). */
+  familiarUserId?: string | null;
 }
 
 /**
@@ -172,7 +174,7 @@ export interface VerifyCodeInput {
  * not a guess.
  */
 export async function verifyAuthenticatorCode(deps: Deps, input: VerifyCodeInput): Promise<AuthenticatorCodeCheck> {
-  const start = await beginAttempt(deps, input.subject, input.ipAddress, 'otp');
+  const start = await beginAttempt(deps, input.subject, input.ipAddress, 'otp', isFamiliar(input));
   if (!start.allowed) return { ok: false, kind: 'throttled', retryAfterSeconds: start.retryAfterSeconds };
 
   const repo = createSoftwareOathMethodsRepo(deps.db);

@@ -26,7 +26,7 @@ import { createUsersRepo, type UserRecord } from '../store/repos/users.js';
 import { securityInfoEntry } from './authentication-methods.js';
 import { audited } from './audited.js';
 import type { Deps, RequestContext } from './deps.js';
-import { attemptFailed, beginAttempt, giveBack, userSubject } from './throttle.js';
+import { attemptFailed, beginAttempt, giveBack, isFamiliar, userSubject } from './throttle.js';
 
 /** Entra's creation options carry a fixed 5-minute challenge timeout (ENTRA-REFERENCE §3.4). */
 export const PASSKEY_CHALLENGE_TTL_MS = 5 * 60 * 1000;
@@ -238,7 +238,7 @@ export const isHardwareBound = (m: Pick<Fido2MethodRecord, 'attestationLevel'>) 
  */
 export async function verifyPasskeyAssertion(
   deps: Deps,
-  args: { uid: string; credential: unknown; boundUserId: string | null; ipAddress: string | null },
+  args: { uid: string; credential: unknown; boundUserId: string | null; ipAddress: string | null; familiarUserId?: string | null },
 ): Promise<PasskeyAssertion> {
   const parsed = parseCredential(args.credential, 'authentication');
   if (!parsed) return { ok: false, failure: 'malformed' };
@@ -257,7 +257,7 @@ export async function verifyPasskeyAssertion(
   if (args.boundUserId === null && !userHandle) return { ok: false, failure: 'otherUser', user, method };
   if (userHandle && (await createUsersRepo(deps.db).findUserByWebauthnHandle(userHandle))?.id !== user.id) return { ok: false, failure: 'otherUser', user, method };
 
-  const start = await beginAttempt(deps, userSubject(user.id), args.ipAddress, 'passkey');
+  const start = await beginAttempt(deps, userSubject(user.id), args.ipAddress, 'passkey', isFamiliar({ userId: user.id, familiarUserId: args.familiarUserId }));
   if (!start.allowed) return { ok: false, failure: 'throttled', user, method, retryAfterSeconds: start.retryAfterSeconds };
   let newCounter: number;
   try {

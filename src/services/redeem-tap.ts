@@ -9,7 +9,7 @@ import { createGroupsRepo } from '../store/repos/groups.js';
 import { createTemporaryAccessPassesRepo } from '../store/repos/temporary-access-passes.js';
 import type { Deps } from './deps.js';
 import { getTapPolicy } from './tap-policy.js';
-import { attemptFailed, beginAttempt, giveBack, type ThrottleSubject } from './throttle.js';
+import { attemptFailed, beginAttempt, giveBack, isFamiliar, type ThrottleSubject } from './throttle.js';
 
 export type TapRedemption =
   | { ok: true; pass: TapRecord }
@@ -22,10 +22,12 @@ export interface RedeemInput {
   userId: string | null;
   entered: string;
   ipAddress: string | null;
+  /** The user a valid device cookie of this browser names (smart lock-out: a familiar browser is counted apart). */
+  familiarUserId?: string | null;
 }
 
 export async function redeemTemporaryAccessPass(deps: Deps, input: RedeemInput): Promise<TapRedemption> {
-  const start = await beginAttempt(deps, input.subject, input.ipAddress, 'tap');
+  const start = await beginAttempt(deps, input.subject, input.ipAddress, 'tap', isFamiliar(input));
   if (!start.allowed) return { ok: false, kind: 'throttled', retryAfterSeconds: start.retryAfterSeconds };
 
   const passes = createTemporaryAccessPassesRepo(deps.db);

@@ -19,7 +19,7 @@ import { redeemTemporaryAccessPass } from './redeem-tap.js';
 import { applyNewPassword } from './self-service.js';
 import { loadSignInFacts, METHOD_LOG_NAMES } from './sign-in-facts.js';
 import { logSignIn, type SignInAttempt } from './sign-in-log.js';
-import { attemptFailed, beginAttempt, giveBack, resetAfterSignIn, userSubject, type ThrottleSubject } from './throttle.js';
+import { attemptFailed, beginAttempt, giveBack, isFamiliar, lockedOutOfFactor, resetAfterSignIn, userSubject, type ThrottledFactor, type ThrottleSubject } from './throttle.js';
 import { normalizeUpn } from './user-lookup.js';
 
 /** issue #2: an interaction's state lives at most 10 minutes. */
@@ -67,6 +67,11 @@ export const SIGN_IN_ERROR_CODES = {
   passkeyCounterRegressed: 90133,
   /** Gatepass: the passkey answer was malformed, or its challenge expired or was already used. */
   passkeyChallenge: 90134,
+  /**
+   * Gatepass: a throttled attempt from a browser unfamiliar with the user, whose user-wide count of failures has reached
+   * the lock-out (the longest back-off). Browsers where the user signed in before are counted apart and not affected.
+   */
+  lockedOut: 90140,
 } as const;
 
 const TAP_REFUSAL_CODES: Record<RedemptionRefusal, number> = {
@@ -93,6 +98,8 @@ export interface SignInRequest {
   app: { appId: string; displayName: string };
   /** The application asked for a multi-factor sign-in (acr_values), whatever the tenant's policies say. */
   requireMfa?: boolean;
+  /** The user this browser's device cookie names (smart lock-out: attempts from a familiar browser are counted apart). */
+  familiarUserId?: string | null;
 }
 
 export interface LoginDone {
@@ -198,24 +205,35 @@ function methodsUsed(facts: StoredFact[], failed?: { method: FactorMethod; detai
 
 type AttemptBase = Omit<SignInAttempt, 'errorCode' | 'failureReason' | 'methods'>;
 
+const THROTTLED_FACTOR_OF: Record<FactorMethod, ThrottledFactor> = { password: 'pw', tap: 'tap', totp: 'otp', passkey: 'passkey' };
+
+/** Whether this attempt for `userId` comes from a browser where that user signed in before. */
+const familiarFor = (req: SignInRequest, userId: string | null | undefined) => isFamiliar({ userId: userId ?? null, familiarUserId: req.familiarUserId });
+
 /**
  * A factor's attempt refused by its throttle, before anything was checked: what this interaction proved is dropped,
  * the refusal is logged, and the user is told how long to wait. `tried` names the failures, e.g. "wrong passwords";
- * the log may name them more precisely (`logged`).
+ * the log may name them more precisely (`logged`). A refusal of an unfamiliar browser at the lock-out is logged with
+ * its own code, so that an account under attack shows in the sign-in log.
  */
 async function throttledView(
   deps: Deps,
   req: SignInRequest,
-  uidHash: string,
+  state: Pick<SignInStateRecord, 'uidHash' | 'subject'>,
   base: AttemptBase,
   attempt: { method: FactorMethod; provedBefore: StoredFact[]; tried: string; logged?: string },
   wait: number,
 ): Promise<SignInView> {
-  await createSignInStatesRepo(deps.db).clearFacts(uidHash);
+  await createSignInStatesRepo(deps.db).clearFacts(state.uidHash);
+  const subject = base.user.id ? userSubject(base.user.id) : state.subject;
+  const lockedOut = !familiarFor(req, base.user.id) && subject !== null && (await lockedOutOfFactor(deps, subject, THROTTLED_FACTOR_OF[attempt.method]));
+  const tried = attempt.logged ?? attempt.tried;
   await logSignIn(deps, {
     ...base,
-    errorCode: SIGN_IN_ERROR_CODES.throttled,
-    failureReason: `Sign-in throttled after repeated ${attempt.logged ?? attempt.tried}; retry in ${wait} s.`,
+    errorCode: lockedOut ? SIGN_IN_ERROR_CODES.lockedOut : SIGN_IN_ERROR_CODES.throttled,
+    failureReason: lockedOut
+      ? `Locked out for unfamiliar browsers after repeated ${tried}; retry in ${wait} s. Browsers where the user signed in before are not affected.`
+      : `Sign-in throttled after repeated ${tried}; retry in ${wait} s.`,
     methods: methodsUsed(attempt.provedBefore, { method: attempt.method, detail: 'Throttled' }),
   });
   return refused(deps, req, 'Too many attempts', `Too many ${attempt.tried}. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`, SIGN_IN_ERROR_CODES.throttled, 429, wait);
@@ -301,7 +319,7 @@ async function advance(deps: Deps, req: SignInRequest, b: Bound, facts: StoredFa
     case 'changePassword':
       return { kind: 'changePassword', loginName, ...withNotice };
     case 'done': {
-      await resetAfterSignIn(deps, b.subject);
+      await resetAfterSignIn(deps, b.subject, familiarFor(req, user.id));
       await states.deleteState(state.uidHash);
       await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.success, failureReason: null, methods: methodsUsed(facts), requirement });
       return { kind: 'done', login: { accountId: user.id, amr: [...step.amr], acr: step.acr, ts: Math.floor(step.authTime.getTime() / 1000) } };
@@ -407,9 +425,9 @@ export async function submitPassword(deps: Deps, req: SignInRequest, password: u
   const base = attemptBase(req, user, loginName);
 
   // Counted before the hash; a refusal spends no hash at all.
-  const start = await beginAttempt(deps, subject, req.ipAddress, 'pw');
+  const start = await beginAttempt(deps, subject, req.ipAddress, 'pw', familiarFor(req, user?.id));
   if (!start.allowed)
-    return throttledView(deps, req, state.uidHash, base, { method: 'password', provedBefore: [], tried: 'wrong passwords' }, start.retryAfterSeconds);
+    return throttledView(deps, req, state, base, { method: 'password', provedBefore: [], tried: 'wrong passwords' }, start.retryAfterSeconds);
 
   let verified: { ok: boolean; needsRehash: boolean };
   try {
@@ -445,11 +463,11 @@ export async function submitTap(deps: Deps, req: SignInRequest, tap: unknown): P
   const states = createSignInStatesRepo(deps.db);
   const base = attemptBase(req, user, loginName);
 
-  const outcome = await redeemTemporaryAccessPass(deps, { subject, userId: user?.id ?? null, entered, ipAddress: req.ipAddress });
+  const outcome = await redeemTemporaryAccessPass(deps, { subject, userId: user?.id ?? null, entered, ipAddress: req.ipAddress, familiarUserId: req.familiarUserId ?? null });
   if (!outcome.ok) {
     switch (outcome.kind) {
       case 'throttled':
-        return throttledView(deps, req, state.uidHash, base, { method: 'tap', provedBefore: state.facts, tried: 'wrong Temporary Access Passes' }, outcome.retryAfterSeconds);
+        return throttledView(deps, req, state, base, { method: 'tap', provedBefore: state.facts, tried: 'wrong Temporary Access Passes' }, outcome.retryAfterSeconds);
       case 'wrong': {
         await states.clearFacts(state.uidHash);
         await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.tapWrong, failureReason: 'Invalid Temporary Access Pass.', methods: methodsUsed(state.facts, { method: 'tap' }) });
@@ -485,11 +503,11 @@ export async function submitOtp(deps: Deps, req: SignInRequest, otp: unknown): P
   if (code === undefined) return advance(deps, req, b, state.facts, 'Enter the 6-digit code shown in your authenticator app.');
   const base = attemptBase(req, user, loginName);
 
-  const outcome = await verifyAuthenticatorCode(deps, { subject, userId: user?.id ?? null, code, ipAddress: req.ipAddress });
+  const outcome = await verifyAuthenticatorCode(deps, { subject, userId: user?.id ?? null, code, ipAddress: req.ipAddress, familiarUserId: req.familiarUserId ?? null });
   if (!outcome.ok) {
     switch (outcome.kind) {
       case 'throttled':
-        return throttledView(deps, req, state.uidHash, base, { method: 'totp', provedBefore: state.facts, tried: 'wrong codes', logged: 'wrong verification codes' }, outcome.retryAfterSeconds);
+        return throttledView(deps, req, state, base, { method: 'totp', provedBefore: state.facts, tried: 'wrong codes', logged: 'wrong verification codes' }, outcome.retryAfterSeconds);
       case 'wrong':
         await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.otpWrong, failureReason: 'Invalid verification code.', methods: methodsUsed(state.facts, { method: 'totp', detail: 'Invalid verification code' }) });
         return advance(deps, req, b, state.facts, WRONG_OTP_MESSAGE);
@@ -571,7 +589,7 @@ async function passkeyFailure(
     : { ...attemptBase(req, undefined, loginName), user: { id: null, userPrincipalName: loginName || null, displayName: null } };
   if (outcome.failure === 'throttled') {
     const attempt = { method: 'passkey' as const, provedBefore: state.facts, tried: 'failed passkey sign-ins' };
-    return { view: await throttledView(deps, req, state.uidHash, base, attempt, outcome.retryAfterSeconds ?? 1), message: '' };
+    return { view: await throttledView(deps, req, state, base, attempt, outcome.retryAfterSeconds ?? 1), message: '' };
   }
   const f = PASSKEY_FAILURES[outcome.failure];
   await logSignIn(deps, { ...base, errorCode: f.code, failureReason: f.reason, methods: methodsUsed(state.facts, { method: 'passkey', detail: outcome.failure }) });
@@ -591,7 +609,7 @@ export async function submitPasskey(deps: Deps, req: SignInRequest, credential: 
   if (!b) return { kind: 'username' };
   const unasked = await refuseUnaskedFactor(deps, req, b, 'passkey');
   if (unasked || !b.user) return unasked ?? { kind: 'password', loginName: b.loginName };
-  const outcome = await verifyPasskeyAssertion(deps, { uid: req.uid, credential, boundUserId: b.user.id, ipAddress: req.ipAddress });
+  const outcome = await verifyPasskeyAssertion(deps, { uid: req.uid, credential, boundUserId: b.user.id, ipAddress: req.ipAddress, familiarUserId: req.familiarUserId ?? null });
   if (!outcome.ok) {
     const failed = await passkeyFailure(deps, req, state, outcome, b.loginName);
     if (failed.view) return failed.view;
@@ -618,7 +636,7 @@ export async function submitPasskeyDiscoverable(deps: Deps, req: SignInRequest, 
     const unasked = await refuseUnaskedFactor(deps, req, named, 'passkey');
     if (unasked) return unasked;
   }
-  const outcome = await verifyPasskeyAssertion(deps, { uid: req.uid, credential, boundUserId: null, ipAddress: req.ipAddress });
+  const outcome = await verifyPasskeyAssertion(deps, { uid: req.uid, credential, boundUserId: null, ipAddress: req.ipAddress, familiarUserId: req.familiarUserId ?? null });
   if (!outcome.ok) {
     const failed = await passkeyFailure(deps, req, state, outcome, state.loginName ?? '');
     return failed.view ?? { kind: 'username', error: failed.message };

@@ -1,10 +1,13 @@
 // Throttling of failed sign-in factors (passwords, Temporary Access Passes), counted per factor and shared by every
 // process through the store: an attempt is counted atomically BEFORE its hash is spent, given back when it succeeds
 // or is refused, and the counts reset only by a completed sign-in (a correct password does not reset the pass count).
+// Smart lock-out, as Entra's: attempts from a browser where the user signed in before (a familiar browser, known by its
+// signed device cookie) are counted apart from all others, so strangers who drive the user-wide count to its cap lock
+// out only unfamiliar browsers, never the user's own.
 
 import { userTarget } from '../domain/audit.js';
 import { throttleAddressKey } from '../domain/net-address.js';
-import { THROTTLE_RULES, decideAttempt, type ThrottleScope } from '../domain/throttle.js';
+import { THROTTLE_RULES, decideAttempt, isLockedOut, type ThrottleScope } from '../domain/throttle.js';
 import type { DbOrTx } from '../store/db.js';
 import { createFailureCountersRepo, type CounterValue } from '../store/repos/failure-counters.js';
 import { audited } from './audited.js';
@@ -20,8 +23,11 @@ export const userSubject = (userId: string): ThrottleSubject => `user:${userId}`
 export type ThrottledFactor = 'pw' | 'tap' | 'passkey' | 'otp';
 export const THROTTLED_FACTORS: readonly ThrottledFactor[] = ['pw', 'tap', 'passkey', 'otp'];
 
-const userKey = (subject: ThrottleSubject, factor: ThrottledFactor = 'pw') => `${factor}:user:${subject}`;
+const userKey = (subject: ThrottleSubject, factor: ThrottledFactor = 'pw', familiar = false) =>
+  familiar ? `${factor}:user-familiar:${subject}` : `${factor}:user:${subject}`;
 const pairPrefix = (subject: ThrottleSubject, factor: ThrottledFactor = 'pw') => `${factor}:pair:${subject}:`;
+/** A familiar browser's per-address counts sit under the pair prefix too, so listing and clearing find them. */
+const FAMILIAR_PAIR = 'familiar:';
 
 function addressKeyOf(ip: string | null | undefined): string {
   try {
@@ -30,6 +36,10 @@ function addressKeyOf(ip: string | null | undefined): string {
     return 'unknown';
   }
 }
+
+/** Whether the attempt comes from a browser familiar with the user it is for (a device cookie naming that user). */
+export const isFamiliar = (attempt: { userId: string | null; familiarUserId?: string | null | undefined }): boolean =>
+  attempt.userId !== null && attempt.familiarUserId === attempt.userId;
 
 export interface AttemptTicket {
   keys: string[];
@@ -51,15 +61,18 @@ export async function beginAttempt(
   subject: ThrottleSubject,
   ip: string | null | undefined,
   factor: ThrottledFactor = 'pw',
+  /** The attempt comes from a browser where this user signed in before (smart lock-out). */
+  familiar = false,
 ): Promise<AttemptStart> {
   const now = deps.clock.now();
-  const pairKey = `${pairPrefix(subject, factor)}${addressKeyOf(ip)}`;
+  const pairKey = `${pairPrefix(subject, factor)}${familiar ? FAMILIAR_PAIR : ''}${addressKeyOf(ip)}`;
+  const userCountKey = userKey(subject, factor, familiar);
   // Both counts in one transaction: every attempt locks the pair row, then the user row, in that order, so concurrent
   // attempts from one address take their two counts in the same order (none is refused by a user count inflated by
   // attempts that came after it) and cannot deadlock.
   const [pair, user] = await deps.db.transaction().execute(async (tx) => [
     await increment(tx, pairKey, 'pair', now),
-    await increment(tx, userKey(subject, factor), 'user', now),
+    await increment(tx, userCountKey, 'user', now),
   ]);
   const decision = decideAttempt({
     pairFailures: Math.max(0, pair.failures - 1),
@@ -68,7 +81,7 @@ export async function beginAttempt(
     userLastFailureAt: user.lastFailureAt,
     now,
   });
-  const ticket = { keys: [pairKey, userKey(subject, factor)] };
+  const ticket = { keys: [pairKey, userCountKey] };
   if (decision.allowed) return { allowed: true, ticket };
   await giveBack(deps, ticket);
   return { allowed: false, retryAfterSeconds: decision.retryAfterSeconds };
@@ -86,13 +99,22 @@ export async function giveBack(deps: Pick<Deps, 'db'>, ticket: AttemptTicket): P
   for (const key of ticket.keys) await repo.giveBack(key);
 }
 
-/** A completed sign-in: the user proved who they are, so their counters start afresh. */
-export async function resetAfterSignIn(deps: Pick<Deps, 'db'>, subject: ThrottleSubject): Promise<void> {
+/**
+ * A completed sign-in: the user proved who they are, so their counters start afresh. From a familiar browser only the
+ * familiar counts do: strangers locked out by the unfamiliar count stay locked out while the user signs in as usual.
+ */
+export async function resetAfterSignIn(deps: Pick<Deps, 'db'>, subject: ThrottleSubject, familiar = false): Promise<void> {
   // One statement for all the factors' counters (it was four): the same rows, one round trip.
   await createFailureCountersRepo(deps.db).deleteCountersAndPrefixes(
-    THROTTLED_FACTORS.map((f) => userKey(subject, f)),
-    THROTTLED_FACTORS.map((f) => pairPrefix(subject, f)),
+    THROTTLED_FACTORS.flatMap((f) => (familiar ? [userKey(subject, f, true)] : [userKey(subject, f), userKey(subject, f, true)])),
+    THROTTLED_FACTORS.map((f) => `${pairPrefix(subject, f)}${familiar ? FAMILIAR_PAIR : ''}`),
   );
+}
+
+/** Whether unfamiliar browsers are locked out of this factor for the subject (the user-wide back-off at its cap). */
+export async function lockedOutOfFactor(deps: Pick<Deps, 'db' | 'clock'>, subject: ThrottleSubject, factor: ThrottledFactor): Promise<boolean> {
+  const [total] = await createFailureCountersRepo(deps.db).listCountersWithPrefix(userKey(subject, factor));
+  return total !== undefined && isLockedOut(total.failures, total.lastFailureAt, deps.clock.now());
 }
 
 export interface FactorThrottleState {
@@ -101,6 +123,10 @@ export interface FactorThrottleState {
   /** Seconds before the next attempt from a fresh address is checked (0 = free to try). */
   retryAfterSeconds: number;
   addresses: { addressKey: string; failures: number; lastFailureDateTime: string; retryAfterSeconds: number }[];
+  /** Unfamiliar browsers wait the longest delay (the user-wide count is at its cap); familiar ones are unaffected. */
+  lockedOut: boolean;
+  /** Failures from browsers where the user signed in before, counted apart (smart lock-out). */
+  familiarBrowsers: { failures: number; lastFailureDateTime: string | null; retryAfterSeconds: number };
 }
 
 /** The password counters at the top level; each other factor's counters, kept apart, under its own name. */
@@ -123,11 +149,18 @@ function waitFor(scope: ThrottleScope, c: CounterValue | undefined, now: Date): 
 async function factorState(db: DbOrTx, subject: ThrottleSubject, factor: ThrottledFactor, now: Date): Promise<FactorThrottleState> {
   const repo = createFailureCountersRepo(db);
   const [total] = await repo.listCountersWithPrefix(userKey(subject, factor));
+  const [familiar] = await repo.listCountersWithPrefix(userKey(subject, factor, true));
   const pairs = await repo.listCountersWithPrefix(pairPrefix(subject, factor));
   return {
     failures: total?.failures ?? 0,
     lastFailureDateTime: total && total.failures > 0 ? total.lastFailureAt.toISOString() : null,
     retryAfterSeconds: waitFor('user', total, now),
+    lockedOut: total !== undefined && isLockedOut(total.failures, total.lastFailureAt, now),
+    familiarBrowsers: {
+      failures: familiar?.failures ?? 0,
+      lastFailureDateTime: familiar && familiar.failures > 0 ? familiar.lastFailureAt.toISOString() : null,
+      retryAfterSeconds: waitFor('user', familiar, now),
+    },
     addresses: pairs
       .filter((p) => p.failures > 0)
       .map((p) => ({

@@ -24,6 +24,7 @@ import {
   type SignInView,
 } from '../services/sign-in.js';
 import { findApplicationByClientId } from '../services/applications.js';
+import { DEVICE_COOKIE_DAYS, deviceCookieName, deviceCookieValue, userOfDeviceCookie } from './device-cookie.js';
 import { signInErrorPage } from './views/error-page.js';
 import { changePasswordPage, consentPage, otpPage, passkeyPage, passwordPage, tapPage, usernamePage, type FormContext } from './views/sign-in-pages.js';
 
@@ -62,6 +63,26 @@ function sessionGone(deps: Deps, request: FastifyRequest, reply: FastifyReply): 
 }
 
 export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: OidcHandle): void {
+  const https = deps.config.issuer.startsWith('https:');
+  const deviceCookie = deviceCookieName(https);
+
+  /**
+   * After a completed sign-in this browser becomes familiar to the user (smart lock-out). Added to the raw response's
+   * cookies: oidc-provider has set its own there, and Fastify's headers would replace them.
+   */
+  function rememberBrowser(reply: FastifyReply, userId: string): void {
+    const cookie = app.serializeCookie(deviceCookie, deviceCookieValue(deps.keyring, userId, deps.clock.now()), {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure: https,
+      maxAge: DEVICE_COOKIE_DAYS * 86_400,
+    });
+    const previous = reply.raw.getHeader('set-cookie');
+    const list = previous === undefined ? [] : Array.isArray(previous) ? previous : [String(previous)];
+    reply.raw.setHeader('set-cookie', [...list, cookie]);
+  }
+
   async function details(request: FastifyRequest, reply: FastifyReply): Promise<InteractionDetails | undefined> {
     try {
       const d = await oidc.interactionDetails(request.raw, reply.raw);
@@ -83,6 +104,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
       userAgent: typeof ua === 'string' ? ua : null,
       app: { appId: clientId, displayName: client?.displayName ?? clientId },
       requireMfa: String(d.params.acr_values ?? '').split(' ').includes(ACR_MFA),
+      familiarUserId: userOfDeviceCookie(deps.keyring, request.cookies[deviceCookie], deps.clock.now()) ?? null,
     };
   }
 
@@ -103,6 +125,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
         return sendHtml(reply, view.error ? 400 : 200, changePasswordPage(form, view.loginName, view));
       case 'done': {
         const url = await oidc.finishLogin(request.raw, reply.raw, view.login);
+        rememberBrowser(reply, view.login.accountId);
         return reply.header('cache-control', 'no-store').redirect(url, 303);
       }
       case 'refused': {
