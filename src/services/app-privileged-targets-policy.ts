@@ -6,11 +6,10 @@
 // restores Entra's behaviour. Stored in the store (read fresh on every request, so every process agrees at once) and
 // audited when changed.
 
-import { jsonValue } from '../domain/audit.js';
 import type { DbOrTx } from '../store/db.js';
 import { createPoliciesRepo } from '../store/repos/policies.js';
-import { audited } from './audited.js';
 import type { Deps, RequestContext } from './deps.js';
+import { setSwitchPolicy } from './switch-policy.js';
 
 export const APP_PRIVILEGED_TARGETS_POLICY_ID = 'applicationPermissionsReachPrivilegedUsers';
 
@@ -25,24 +24,5 @@ export async function getAppPrivilegedTargetsPolicy(db: DbOrTx): Promise<AppPriv
 }
 
 export async function setAppPrivilegedTargetsPolicy(deps: Deps, ctx: RequestContext, isEnabled: boolean): Promise<AppPrivilegedTargetsPolicy> {
-  const entry = (oldValue: boolean | undefined) => ({
-    activityDisplayName: 'Update policy',
-    category: 'Policy' as const,
-    loggedByService: 'Core Directory',
-    operationType: 'Update' as const,
-    targetResources: [
-      {
-        id: APP_PRIVILEGED_TARGETS_POLICY_ID,
-        displayName: 'Application permissions reach privileged users',
-        type: 'Policy' as const,
-        modifiedProperties: [{ displayName: 'IsEnabled', oldValue: oldValue === undefined ? null : jsonValue(oldValue), newValue: jsonValue(isEnabled) }],
-      },
-    ],
-  });
-  return audited(deps, ctx, () => entry(undefined), async (tx, record) => {
-    const before = await getAppPrivilegedTargetsPolicy(tx);
-    await createPoliciesRepo(tx).updatePolicy<AppPrivilegedTargetsPolicy>(APP_PRIVILEGED_TARGETS_POLICY_ID, { isEnabled }, deps.clock.now().getTime());
-    await record(entry(before.isEnabled));
-    return { isEnabled };
-  });
+  return setSwitchPolicy(deps, ctx, { policyId: APP_PRIVILEGED_TARGETS_POLICY_ID, auditTargetId: APP_PRIVILEGED_TARGETS_POLICY_ID, displayName: 'Application permissions reach privileged users', read: getAppPrivilegedTargetsPolicy }, isEnabled);
 }
