@@ -92,6 +92,14 @@ export class Keyring {
     return this.keys.map((k) => this.keyedHash(purpose, value, k.id));
   }
 
+  /** Whether `presented` is the keyed hash of `value` under any key still held; every candidate compared in constant time. */
+  matchesKeyedHash(purpose: KeyPurpose, value: string, presented: unknown): boolean {
+    if (typeof presented !== 'string') return false;
+    let match = false;
+    for (const expected of this.keyedHashCandidates(purpose, value)) match = secretsEqual(expected, presented) || match;
+    return match;
+  }
+
   /** AES-256-GCM; the output names the key and binds `context` as additional data. */
   encrypt(purpose: KeyPurpose, plaintext: string | Buffer, context = ''): string {
     const iv = randomBytes(12);

@@ -4,7 +4,6 @@
 
 import { randomBytes } from 'node:crypto';
 import { mySessionLifetime } from '../domain/my-session-lifetime.js';
-import { secretsEqual } from '../domain/secrets.js';
 import { passSignInHolds } from '../domain/tap/pass-sessions.js';
 import { createMySessionsRepo, type MySessionRow } from '../store/repos/my-sessions.js';
 import { createTemporaryAccessPassesRepo } from '../store/repos/temporary-access-passes.js';
@@ -31,10 +30,7 @@ export function csrfTokenOf(deps: Pick<Deps, 'keyring'>, token: string): string 
 
 /** Whether `presented` is the form token of the session `token` (under any key still held, in constant time). */
 export function isCsrfTokenOf(deps: Pick<Deps, 'keyring'>, token: string, presented: unknown): boolean {
-  if (typeof presented !== 'string') return false;
-  let ok = false;
-  for (const expected of deps.keyring.keyedHashCandidates('id-hash', `my-csrf:${token}`)) ok = secretsEqual(expected, presented) || ok;
-  return ok;
+  return deps.keyring.matchesKeyedHash('id-hash', `my-csrf:${token}`, presented);
 }
 
 /**

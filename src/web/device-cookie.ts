@@ -5,7 +5,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Keyring } from '../crypto/keyring.js';
 import { isGuid } from '../domain/ids.js';
-import { secretsEqual } from '../domain/secrets.js';
 
 /** How long a browser stays familiar without a sign-in (Entra keeps familiar locations about as long). */
 export const DEVICE_COOKIE_DAYS = 60;
@@ -28,8 +27,5 @@ export function userOfDeviceCookie(keyring: Keyring, value: unknown, now: Date):
   const issuedAt = Number(issued);
   if (!userId || !isGuid(userId) || !nonce || !Number.isSafeInteger(issuedAt) || mac.length === 0) return undefined;
   if (now.getTime() / 1000 - issuedAt > DEVICE_COOKIE_DAYS * 86_400) return undefined;
-  const presented = mac.join('.');
-  let valid = false;
-  for (const expected of keyring.keyedHashCandidates('id-hash', signed(userId, issuedAt, nonce))) valid = secretsEqual(expected, presented) || valid;
-  return valid ? userId.toLowerCase() : undefined;
+  return keyring.matchesKeyedHash('id-hash', signed(userId, issuedAt, nonce), mac.join('.')) ? userId.toLowerCase() : undefined;
 }
