@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test with node's test runner. node:test on Node 20 does not expand globs, so the files are listed here.
+# Runs every test with node's test runner. The files are listed here, so that the list never depends on the runner's
+# glob support.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Types first: tsx runs the code without checking them, so a type error would otherwise pass unnoticed.

@@ -1,5 +1,6 @@
 // Composition root: loadConfig → open store (migrate, bootstrap) → buildApp → listen; graceful shutdown.
 
+import './supported-runtime.js';
 import { ConfigError } from './config/load.js';
 import { KeyringError } from './crypto/keyring.js';
 import { isAppError } from './domain/errors.js';

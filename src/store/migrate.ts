@@ -3,7 +3,8 @@
 // processes starting together on an empty store neither break the migrations nor bootstrap twice.
 
 import SQLite from 'better-sqlite3';
-import { Migrator, sql, type Kysely, type MigrationResult } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { Migrator, type MigrationResult } from 'kysely/migration';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 import type { Db, Store } from './db.js';

@@ -1,7 +1,7 @@
 // Every migration, listed statically so they run the same under tsx and when built. Forward-only: never edit one
 // that has shipped; add the next number.
 
-import type { Migration, MigrationProvider } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as m0001 from './0001-init.js';
 import * as m0003 from './0003-sign-in.js';
 import * as m0004 from './0004-temporary-access-passes.js';
