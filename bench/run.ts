@@ -14,7 +14,10 @@ import { createApplication } from '../src/services/applications.js';
 import { setSecurityDefaults } from '../src/services/security-defaults.js';
 import { issueTemporaryAccessPass } from '../src/services/temporary-access-passes.js';
 import { createUser } from '../src/services/users.js';
-import { beginAuthenticatorAppRegistration, confirmAuthenticatorAppRegistration } from '../src/services/authenticator-apps.js';
+import {
+  beginAuthenticatorAppRegistration,
+  confirmAuthenticatorAppRegistration,
+} from '../src/services/authenticator-apps.js';
 import { systemClock } from '../src/domain/clock.js';
 import { userActor } from '../src/domain/audit.js';
 import * as OTPAuth from 'otpauth';
@@ -55,12 +58,22 @@ class Jar {
 }
 
 async function request(jar: Jar, url: string, init: RequestInit = {}): Promise<Response> {
-  const res = await fetch(url, { ...init, redirect: 'manual', headers: { cookie: jar.header(), ...(init.headers as Record<string, string>) } });
+  const res = await fetch(url, {
+    ...init,
+    redirect: 'manual',
+    headers: { cookie: jar.header(), ...(init.headers as Record<string, string>) },
+  });
   jar.take(res);
   return res;
 }
 
-async function signIn(origin: string, app: { appId: string; secret: string }, redirectUri: string, upn: string, flow: Flow): Promise<void> {
+async function signIn(
+  origin: string,
+  app: { appId: string; secret: string },
+  redirectUri: string,
+  upn: string,
+  flow: Flow,
+): Promise<void> {
   const jar = new Jar();
   const verifier = randomBytes(32).toString('base64url');
   const query = new URLSearchParams({
@@ -95,7 +108,8 @@ async function signIn(origin: string, app: { appId: string; secret: string }, re
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ csrf, action: step.action, ...step.fields }).toString(),
     });
-    if (last.status !== 200 && last.status !== 303) throw new Error(`${flow.name}: ${step.action} answered ${last.status}`);
+    if (last.status !== 200 && last.status !== 303)
+      throw new Error(`${flow.name}: ${step.action} answered ${last.status}`);
     if (last.status === 200) await last.arrayBuffer();
   }
   if (last?.status !== 303) throw new Error(`${flow.name}: the sign-in did not complete`);
@@ -107,7 +121,14 @@ async function signIn(origin: string, app: { appId: string; secret: string }, re
   const token = await fetch(`${origin}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: app.appId, client_secret: app.secret, code_verifier: verifier }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      client_id: app.appId,
+      client_secret: app.secret,
+      code_verifier: verifier,
+    }),
   });
   if (token.status !== 200) throw new Error(`${flow.name}: token endpoint answered ${token.status}`);
   await token.arrayBuffer();
@@ -128,7 +149,14 @@ function ask<T>(child: ChildProcess, message: object, reply: string): Promise<T>
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gatepass-bench-'));
   // The flood guard stays on (its cost is part of a sign-in), with room for a benchmark's pace from one address.
-  const env = { GATEPASS_REQUESTS_PER_MINUTE: '1000000', GATEPASS_DATA_DIR: dataDir, GATEPASS_SECRET_KEY: randomBytes(32).toString('base64url'), GATEPASS_LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1' };
+  const env = {
+    GATEPASS_REQUESTS_PER_MINUTE: '1000000',
+    GATEPASS_DATA_DIR: dataDir,
+    GATEPASS_SECRET_KEY: randomBytes(32).toString('base64url'),
+    GATEPASS_LOG_LEVEL: 'warn',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  };
   // Set-up runs a minute in the past: the code that confirms each authenticator app is of an earlier time step than the
   // codes the sign-ins send, which are therefore not replays.
   const runtime = await openRuntime({ config: loadConfig(env), clock: systemClock(-60) });
@@ -136,7 +164,11 @@ async function main(): Promise<void> {
   const ctx = { actor: { kind: 'cli' as const, osUser: 'bench' }, correlationId: 'bench', ipAddress: null };
   await setSecurityDefaults(deps, ctx, true);
   const redirectUri = 'http://127.0.0.1/bench-callback';
-  const { app, secret } = await createApplication(deps, ctx, { displayName: 'Bench', kind: 'web', redirectUris: [redirectUri] });
+  const { app, secret } = await createApplication(deps, ctx, {
+    displayName: 'Bench',
+    kind: 'web',
+    redirectUris: [redirectUri],
+  });
   const domain = deps.tenant.defaultDomain;
   const password = 'a long benchmark passphrase';
   await createUser(deps, ctx, { userPrincipalName: `solo@${domain}`, displayName: 'Pass only' });
@@ -146,10 +178,23 @@ async function main(): Promise<void> {
   const duo = (await issueTemporaryAccessPass(deps, ctx, `duo@${domain}`, multiUse)).temporaryAccessPass;
   const apps = new Map<string, OTPAuth.TOTP>();
   for (let i = 0; i < WARMUP + SIGN_INS; i++) {
-    const user = await createUser(deps, ctx, { userPrincipalName: `code${i}@${domain}`, displayName: `Password and code ${i}`, password });
+    const user = await createUser(deps, ctx, {
+      userPrincipalName: `code${i}@${domain}`,
+      displayName: `Password and code ${i}`,
+      password,
+    });
     const pending = beginAuthenticatorAppRegistration(deps, user);
-    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(pending.secretBase32), algorithm: 'SHA1', digits: 6, period: 30 });
-    await confirmAuthenticatorAppRegistration(deps, ctx, user, { token: pending.token, code: totp.generate({ timestamp: deps.clock.now().getTime() }), displayName: 'Bench' });
+    const totp = new OTPAuth.TOTP({
+      secret: OTPAuth.Secret.fromBase32(pending.secretBase32),
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+    });
+    await confirmAuthenticatorAppRegistration(deps, ctx, user, {
+      token: pending.token,
+      code: totp.generate({ timestamp: deps.clock.now().getTime() }),
+      displayName: 'Bench',
+    });
     apps.set(user.userPrincipalName, totp);
   }
   // A passkey held by a software authenticator (P-256, as platform authenticators use); its origin is the issuer.
@@ -161,12 +206,24 @@ async function main(): Promise<void> {
   await runtime.close();
 
   const flows: Flow[] = [
-    { name: 'pass alone', upn: () => `solo@${domain}`, verifies: 1, steps: (upn): Step[] => [{ action: 'username', fields: { username: upn } }, { action: 'tap', fields: { tap: solo } }] },
+    {
+      name: 'pass alone',
+      upn: () => `solo@${domain}`,
+      verifies: 1,
+      steps: (upn): Step[] => [
+        { action: 'username', fields: { username: upn } },
+        { action: 'tap', fields: { tap: solo } },
+      ],
+    },
     {
       name: 'password + pass',
       upn: () => `duo@${domain}`,
       verifies: 2,
-      steps: (upn): Step[] => [{ action: 'username', fields: { username: upn } }, { action: 'password', fields: { password } }, { action: 'tap', fields: { tap: duo } }],
+      steps: (upn): Step[] => [
+        { action: 'username', fields: { username: upn } },
+        { action: 'password', fields: { password } },
+        { action: 'tap', fields: { tap: duo } },
+      ],
     },
     {
       name: 'password + code',
@@ -184,26 +241,43 @@ async function main(): Promise<void> {
       upn: () => `key@${domain}`,
       verifies: 0,
       steps: (): StepSource[] => [
-        async (io) => ({ action: 'passkeyDiscoverable', fields: { credential: JSON.stringify(authenticator.get((await io.passkeyOptions('discoverable')) as never)) } }),
+        async (io) => ({
+          action: 'passkeyDiscoverable',
+          fields: { credential: JSON.stringify(authenticator.get((await io.passkeyOptions('discoverable')) as never)) },
+        }),
       ],
     },
   ];
 
-  const child = fork(path.join(import.meta.dirname, 'server.ts'), [], { env: { ...process.env, ...env }, execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gp-prof'] : [])] });
-  const ready = await new Promise<{ url: string }>((resolve) => child.once('message', (m) => resolve(m as { url: string })));
+  const child = fork(path.join(import.meta.dirname, 'server.ts'), [], {
+    env: { ...process.env, ...env },
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gp-prof'] : [])],
+  });
+  const ready = await new Promise<{ url: string }>((resolve) =>
+    child.once('message', (m) => resolve(m as { url: string })),
+  );
   const origin = ready.url;
   try {
     // argon2's cost drifts with the machine's load: it is measured right before and right after each flow, in the
     // server process itself, and the mean of the two is used for that flow.
-    const calibrate = async () => (await ask<{ microsPerVerify: number }>(child, { type: 'calibrate', rounds: 30 }, 'calibrated')).microsPerVerify;
+    const calibrate = async () =>
+      (await ask<{ microsPerVerify: number }>(child, { type: 'calibrate', rounds: 30 }, 'calibrated')).microsPerVerify;
     const rows = [];
     const calibrations: number[] = [];
     for (const flow of flows) {
-      for (let i = 0; i < WARMUP; i++) await signIn(origin, { appId: app.appId, secret: secret.secretText }, redirectUri, flow.upn(SIGN_INS + i), flow);
+      for (let i = 0; i < WARMUP; i++)
+        await signIn(
+          origin,
+          { appId: app.appId, secret: secret.secretText },
+          redirectUri,
+          flow.upn(SIGN_INS + i),
+          flow,
+        );
       const calibratedBefore = await calibrate();
       const before = (await ask<{ micros: number }>(child, { type: 'cpu' }, 'cpu')).micros;
       const started = process.hrtime.bigint();
-      for (let i = 0; i < SIGN_INS; i++) await signIn(origin, { appId: app.appId, secret: secret.secretText }, redirectUri, flow.upn(i), flow);
+      for (let i = 0; i < SIGN_INS; i++)
+        await signIn(origin, { appId: app.appId, secret: secret.secretText }, redirectUri, flow.upn(i), flow);
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       const total = (await ask<{ micros: number }>(child, { type: 'cpu' }, 'cpu')).micros - before;
       const microsPerVerify = (calibratedBefore + (await calibrate())) / 2;
@@ -224,11 +298,16 @@ async function main(): Promise<void> {
     const results = {
       measuredAt: new Date().toISOString(),
       machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version },
-      argon2: { ...ARGON2_PARAMS, cpuMsPerVerify: +(calibrations.reduce((a, b) => a + b, 0) / calibrations.length / 1000).toFixed(2) },
+      argon2: {
+        ...ARGON2_PARAMS,
+        cpuMsPerVerify: +(calibrations.reduce((a, b) => a + b, 0) / calibrations.length / 1000).toFixed(2),
+      },
       goal: 'argon2Share >= 0.85, i.e. under ~2 ms of other CPU per sign-in (passkey sign-ins have no hash: their CPU-ms is the figure)',
       signIn: rows,
     };
-    console.log(`argon2id m=${ARGON2_PARAMS.memoryCost} KiB t=${ARGON2_PARAMS.timeCost} p=${ARGON2_PARAMS.parallelism}: ${results.argon2.cpuMsPerVerify} CPU-ms per verify (measured in the server process)`);
+    console.log(
+      `argon2id m=${ARGON2_PARAMS.memoryCost} KiB t=${ARGON2_PARAMS.timeCost} p=${ARGON2_PARAMS.parallelism}: ${results.argon2.cpuMsPerVerify} CPU-ms per verify (measured in the server process)`,
+    );
     console.table(rows);
     mkdirSync(path.join(import.meta.dirname), { recursive: true });
     writeFileSync(path.join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -38,7 +38,8 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   const app = Fastify({
     loggerInstance: deps.log,
     // Fastify makes a child logger per request; made lazily, it costs nothing until something is logged.
-    childLoggerFactory: (logger, bindings, options) => lazyChildLogger(logger as Logger, bindings, options) as FastifyBaseLogger,
+    childLoggerFactory: (logger, bindings, options) =>
+      lazyChildLogger(logger as Logger, bindings, options) as FastifyBaseLogger,
     trustProxy: trustProxyOption(deps.config.trustProxy) as boolean,
     genReqId: () => randomUUID(),
     bodyLimit: 256 * 1024,
@@ -59,7 +60,12 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
 
   app.setErrorHandler((error, request, reply) => sendGraphError(reply, request, error, deps.clock.now()));
   app.setNotFoundHandler((request, reply) =>
-    sendGraphError(reply, request, new AppError('routeNotFound', { message: `Resource not found for the segment '${request.url.split('?')[0]}'.` }), deps.clock.now()),
+    sendGraphError(
+      reply,
+      request,
+      new AppError('routeNotFound', { message: `Resource not found for the segment '${request.url.split('?')[0]}'.` }),
+      deps.clock.now(),
+    ),
   );
 
   registerHealth(app, deps);

@@ -65,7 +65,10 @@ export type RequestLogger = Pick<Logger, 'level' | LevelName | 'silent' | 'child
  */
 class LazyChildLogger {
   private made: Logger | undefined;
-  constructor(private readonly parent: Logger, private readonly bindings: pino.Bindings) {}
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: pino.Bindings,
+  ) {}
 
   private real(): Logger {
     return (this.made ??= this.parent.child(this.bindings));
@@ -105,7 +108,11 @@ class LazyChildLogger {
   }
 }
 
-export function lazyChildLogger(parent: Logger, bindings: pino.Bindings, options: pino.ChildLoggerOptions = {}): RequestLogger {
+export function lazyChildLogger(
+  parent: Logger,
+  bindings: pino.Bindings,
+  options: pino.ChildLoggerOptions = {},
+): RequestLogger {
   // A per-route level or serializers change what the child writes: made at once, as Fastify would.
   if (Object.keys(options).length > 0) return parent.child(bindings, options);
   return new LazyChildLogger(parent, bindings) as unknown as RequestLogger;

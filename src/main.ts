@@ -12,7 +12,10 @@ async function main(): Promise<void> {
   const runtime = await openRuntime();
   const server = await startServer(runtime);
   const { deps } = runtime;
-  deps.log.info({ issuer: deps.config.issuer, dialect: deps.config.dialect, listening: server.url }, 'Gatepass is serving');
+  deps.log.info(
+    { issuer: deps.config.issuer, dialect: deps.config.dialect, listening: server.url },
+    'Gatepass is serving',
+  );
   await printFirstStartBanner(runtime);
   const shutdown = (signal: string) => {
     deps.log.info({ signal }, 'shutting down');

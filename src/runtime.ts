@@ -44,7 +44,10 @@ export interface RuntimeOptions {
  */
 async function issueFirstAdminPass(deps: Deps, userPrincipalName: string): Promise<FirstAdminPass> {
   const ctx = { actor: { kind: 'system' as const }, correlationId: randomUUID(), ipAddress: null };
-  const issued = await issueTemporaryAccessPass(deps, ctx, userPrincipalName, { lifetimeInMinutes: 60, isUsableOnce: true });
+  const issued = await issueTemporaryAccessPass(deps, ctx, userPrincipalName, {
+    lifetimeInMinutes: 60,
+    isUsableOnce: true,
+  });
   return { userPrincipalName, temporaryAccessPass: issued.temporaryAccessPass, endsAt: passEndsAt(issued.pass) };
 }
 
@@ -65,18 +68,23 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   const config = options.config ?? loadConfig();
   const log = options.log ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock(config.clockOffsetSeconds);
-  if (config.clockOffsetSeconds !== 0) log.warn({ offsetSeconds: config.clockOffsetSeconds }, 'ATTENTION: the server clock is shifted for testing');
+  if (config.clockOffsetSeconds !== 0)
+    log.warn({ offsetSeconds: config.clockOffsetSeconds }, 'ATTENTION: the server clock is shifted for testing');
   const { keyring, createdKeyFile } = loadKeyring(config);
   const store = openStore({
     dialect: config.dialect,
     location: config.databaseUrl ?? sqliteFileIn(config.dataDirAbsolute),
   });
   try {
-    const { bootstrap: firstStart, applied } = await migrateAndBootstrap(store, (db) => bootstrap(db, { keyring, clock, domains: config.domains }));
+    const { bootstrap: firstStart, applied } = await migrateAndBootstrap(store, (db) =>
+      bootstrap(db, { keyring, clock, domains: config.domains }),
+    );
     await refuseOrphanedPasskeys(store.db, config);
     const hasher = createPasswordHasher(keyring, { concurrency: config.hashConcurrency, queueLimit: config.hashQueue });
     const deps: Deps = { config, store, db: store.db, clock, keyring, hasher, log, tenant: firstStart.tenant };
-    const firstAdminPass = firstStart.createdAdmin ? await issueFirstAdminPass(deps, firstStart.createdAdmin.userPrincipalName) : undefined;
+    const firstAdminPass = firstStart.createdAdmin
+      ? await issueFirstAdminPass(deps, firstStart.createdAdmin.userPrincipalName)
+      : undefined;
     return { deps, firstStart, firstAdminPass, appliedMigrations: applied, createdKeyFile, close: () => store.close() };
   } catch (e) {
     await store.close();

@@ -23,7 +23,10 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 /** Where a client gets tokens: the per-tenant endpoint Microsoft's libraries use, and the plain one. */
 function tokenEndpoints(deps: Deps): { tenantTokenEndpoint: string; tokenEndpoint: string } {
   const issuer = deps.config.issuer;
-  return { tenantTokenEndpoint: `${issuer}/${deps.tenant.id}/oauth2/v2.0/token`, tokenEndpoint: `${issuer}/oauth2/v2.0/token` };
+  return {
+    tenantTokenEndpoint: `${issuer}/${deps.tenant.id}/oauth2/v2.0/token`,
+    tokenEndpoint: `${issuer}/oauth2/v2.0/token`,
+  };
 }
 
 /** Graph's passwordCredential as addPassword returns it: the only response that ever carries secretText. */
@@ -41,12 +44,21 @@ function toGraphPasswordCredential(secret: NewSecret, displayName: string | null
 
 function describeRoles(roles: AppRoleAssignment[]): string[] {
   if (roles.length === 0) return ['  Directory roles:         none'];
-  return roles.map((r, i) => `  ${i === 0 ? 'Directory roles:' : '                '}         ${r.roleDisplayName ?? r.roleTemplateId} (${r.directoryScopeId === '/' ? 'tenant-wide' : r.directoryScopeId})`);
+  return roles.map(
+    (r, i) =>
+      `  ${i === 0 ? 'Directory roles:' : '                '}         ${r.roleDisplayName ?? r.roleTemplateId} (${r.directoryScopeId === '/' ? 'tenant-wide' : r.directoryScopeId})`,
+  );
 }
 
 /** Graph's unifiedRoleAssignment shape for `--json`, the principal being the app's service principal. */
 function toGraphRoleAssignment(app: ApplicationRecord, r: AppRoleAssignment) {
-  return { id: r.id, principalId: app.servicePrincipalId, roleDefinitionId: r.roleTemplateId, directoryScopeId: r.directoryScopeId, roleDisplayName: r.roleDisplayName };
+  return {
+    id: r.id,
+    principalId: app.servicePrincipalId,
+    roleDefinitionId: r.roleTemplateId,
+    directoryScopeId: r.directoryScopeId,
+    roleDisplayName: r.roleDisplayName,
+  };
 }
 
 function describeApp(app: ApplicationRecord): string[] {
@@ -58,11 +70,14 @@ function describeApp(app: ApplicationRecord): string[] {
   ];
   if (app.permissions.length > 0) lines.push(`  Permissions:             ${app.permissions.join(', ')}`);
   if (app.redirectUris.length > 0) lines.push(`  Redirect URIs:           ${app.redirectUris.join(', ')}`);
-  if (app.kind === 'web') lines.push(`  Consent:                 ${app.requireConsent ? 'asked of each user' : 'not asked (first-party)'}`);
+  if (app.kind === 'web')
+    lines.push(`  Consent:                 ${app.requireConsent ? 'asked of each user' : 'not asked (first-party)'}`);
   lines.push(`  Created:                 ${app.createdAt.toISOString()}`);
   if (app.secrets.length === 0) lines.push('  Secrets:                 none');
   for (const s of app.secrets)
-    lines.push(`  Secret ${s.keyId}: ${s.hint}…, valid ${s.startAt.toISOString()} to ${s.endAt.toISOString()}${s.displayName ? ` (${s.displayName})` : ''}`);
+    lines.push(
+      `  Secret ${s.keyId}: ${s.hint}…, valid ${s.startAt.toISOString()} to ${s.endAt.toISOString()}${s.displayName ? ` (${s.displayName})` : ''}`,
+    );
   return lines;
 }
 
@@ -71,9 +86,15 @@ export function registerAppCommands(program: Command): void {
 
   app
     .command('create')
-    .description('Create a daemon app (--permission, client credentials) or a web app (--redirect-uri, code + PKCE); prints its secret once')
+    .description(
+      'Create a daemon app (--permission, client credentials) or a web app (--redirect-uri, code + PKCE); prints its secret once',
+    )
     .requiredOption('--name <name>', 'display name')
-    .option('--permission <permission>', 'Graph application permission, e.g. User.ReadWrite.All (repeatable): makes a daemon app', collect)
+    .option(
+      '--permission <permission>',
+      'Graph application permission, e.g. User.ReadWrite.All (repeatable): makes a daemon app',
+      collect,
+    )
     .option('--redirect-uri <url>', 'redirect URI, https or http://localhost (repeatable): makes a web app', collect)
     .option('--require-consent', 'web app: ask each user for consent (default: first-party, no consent)')
     .option('--secret-days <days>', 'lifetime of the client secret in days, 1 to 730 (default 180)')
@@ -82,11 +103,26 @@ export function registerAppCommands(program: Command): void {
         const permissions = (o.permission as string[] | undefined) ?? [];
         const redirectUris = (o.redirectUri as string[] | undefined) ?? [];
         if (permissions.length > 0 && redirectUris.length > 0)
-          throw new CliError('give either --permission (a daemon app) or --redirect-uri (a web app), not both', EXIT.usage, 'badArgument', 'permission');
+          throw new CliError(
+            'give either --permission (a daemon app) or --redirect-uri (a web app), not both',
+            EXIT.usage,
+            'badArgument',
+            'permission',
+          );
         if (permissions.length === 0 && redirectUris.length === 0)
-          throw new CliError('give --permission P (a daemon app) or --redirect-uri URL (a web app)', EXIT.usage, 'badArgument', 'permission');
+          throw new CliError(
+            'give --permission P (a daemon app) or --redirect-uri URL (a web app)',
+            EXIT.usage,
+            'badArgument',
+            'permission',
+          );
         if (o.requireConsent && permissions.length > 0)
-          throw new CliError('--require-consent applies to web apps only (a daemon app signs in no user)', EXIT.usage, 'badArgument', 'require-consent');
+          throw new CliError(
+            '--require-consent applies to web apps only (a daemon app signs in no user)',
+            EXIT.usage,
+            'badArgument',
+            'require-consent',
+          );
         const days = wholeNumber(o.secretDays, '--secret-days', 1, 730);
         const deps = await session.deps();
         const { app: created, secret } = await createApplication(deps, session.ctx, {
@@ -103,7 +139,12 @@ export function registerAppCommands(program: Command): void {
           c.keyId === secret.keyId ? toGraphPasswordCredential(secret, 'Created with the application') : c,
         );
         return {
-          json: { ...graph, passwordCredentials: credentials, gatepassTenantId: deps.tenant.id, gatepassTokenEndpoint: endpoints.tenantTokenEndpoint },
+          json: {
+            ...graph,
+            passwordCredentials: credentials,
+            gatepassTenantId: deps.tenant.id,
+            gatepassTokenEndpoint: endpoints.tenantTokenEndpoint,
+          },
           text: [
             `Application created: ${created.displayName} (${created.kind})`,
             `  Tenant id:      ${deps.tenant.id} (domain ${deps.tenant.defaultDomain})`,
@@ -128,8 +169,14 @@ export function registerAppCommands(program: Command): void {
       act(async (session) => {
         const apps = await listApplications(await session.deps());
         return {
-          json: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#applications', value: apps.map(toGraphApplication) },
-          text: apps.length === 0 ? 'No applications.' : apps.map((a) => `${a.appId}  ${a.kind.padEnd(7)}  ${a.displayName}`),
+          json: {
+            '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#applications',
+            value: apps.map(toGraphApplication),
+          },
+          text:
+            apps.length === 0
+              ? 'No applications.'
+              : apps.map((a) => `${a.appId}  ${a.kind.padEnd(7)}  ${a.displayName}`),
         };
       }),
     );
@@ -144,7 +191,10 @@ export function registerAppCommands(program: Command): void {
         const found = await getApplication(deps, key!);
         const roles = await listAppRoleAssignments(deps.db, found.servicePrincipalId);
         return {
-          json: { ...toGraphApplication(found), gatepassRoleAssignments: roles.map((r) => toGraphRoleAssignment(found, r)) },
+          json: {
+            ...toGraphApplication(found),
+            gatepassRoleAssignments: roles.map((r) => toGraphRoleAssignment(found, r)),
+          },
           text: [...describeApp(found), ...describeRoles(roles)],
         };
       }),
@@ -169,7 +219,9 @@ export function registerAppCommands(program: Command): void {
 
   const role = app
     .command('role')
-    .description("Directory roles of an application's service principal: what lets it act on privileged users (see app show)");
+    .description(
+      "Directory roles of an application's service principal: what lets it act on privileged users (see app show)",
+    );
   role
     .command('add')
     .description('Assign a built-in directory role to the app, tenant-wide (audited)')
@@ -180,14 +232,22 @@ export function registerAppCommands(program: Command): void {
         const deps = await session.deps();
         const { app: found, role: assigned } = await assignAppRole(deps, session.ctx, appKey!, roleKey!);
         return {
-          json: { appId: found.appId, principalId: found.servicePrincipalId, roleDefinitionId: assigned.templateId, directoryScopeId: '/', assigned: true },
+          json: {
+            appId: found.appId,
+            principalId: found.servicePrincipalId,
+            roleDefinitionId: assigned.templateId,
+            directoryScopeId: '/',
+            assigned: true,
+          },
           text: `${found.displayName} now holds ${assigned.displayName} (tenant-wide).`,
         };
       }),
     );
   role
     .command('remove')
-    .description('Remove a directory role from the app (audited); its next token request sees the change, its current tokens at once')
+    .description(
+      'Remove a directory role from the app (audited); its next token request sees the change, its current tokens at once',
+    )
     .argument('<app>', 'client id, object id or display name')
     .argument('<role>', 'role name or template id')
     .action(
@@ -195,7 +255,13 @@ export function registerAppCommands(program: Command): void {
         const deps = await session.deps();
         const { app: found, role: removed } = await removeAppRole(deps, session.ctx, appKey!, roleKey!);
         return {
-          json: { appId: found.appId, principalId: found.servicePrincipalId, roleDefinitionId: removed.templateId, directoryScopeId: '/', removed: true },
+          json: {
+            appId: found.appId,
+            principalId: found.servicePrincipalId,
+            roleDefinitionId: removed.templateId,
+            directoryScopeId: '/',
+            removed: true,
+          },
           text: `${found.displayName} no longer holds ${removed.displayName}.`,
         };
       }),

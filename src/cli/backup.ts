@@ -23,7 +23,8 @@ export function registerBackupCommand(program: Command): void {
             EXIT.usage,
             'notSupported',
           );
-        if (existsSync(target)) throw new CliError(`${target} already exists; choose a new file`, EXIT.usage, 'badArgument', 'file');
+        if (existsSync(target))
+          throw new CliError(`${target} already exists; choose a new file`, EXIT.usage, 'badArgument', 'file');
         // better-sqlite3's online backup API: page by page, consistent, without blocking writers for long.
         await store.sqlite.backup(target);
         const bytes = statSync(target).size;

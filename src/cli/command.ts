@@ -41,6 +41,11 @@ export function wholeNumber(value: unknown, option: string, min: number, max: nu
   if (value === undefined) return undefined;
   const text = String(value);
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max)
-    throw new CliError(`${option} must be a whole number between ${min} and ${max} (got ${JSON.stringify(text)})`, EXIT.usage, 'badArgument', option);
+    throw new CliError(
+      `${option} must be a whole number between ${min} and ${max} (got ${JSON.stringify(text)})`,
+      EXIT.usage,
+      'badArgument',
+      option,
+    );
   return Number(text);
 }

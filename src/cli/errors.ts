@@ -37,7 +37,9 @@ export class CliError extends Error {
 export interface ReportedError {
   exitCode: number;
   /** `{"error":{code,message,target?,innerError}}`, Graph's envelope. */
-  body: { error: { code: string; message: string; target?: string; details?: unknown; innerError: Record<string, string> } };
+  body: {
+    error: { code: string; message: string; target?: string; details?: unknown; innerError: Record<string, string> };
+  };
   line: string;
 }
 
@@ -73,7 +75,11 @@ export function reportError(e: unknown, correlationId: string, now: Date): Repor
     message = `the store is unreachable: ${(e as Error).message}`;
   }
   const line = `gatepass: ${message}${target ? ` (target: ${target})` : ''}`;
-  const innerError = { date: now.toISOString().slice(0, 19), 'request-id': correlationId, 'client-request-id': correlationId };
+  const innerError = {
+    date: now.toISOString().slice(0, 19),
+    'request-id': correlationId,
+    'client-request-id': correlationId,
+  };
   return {
     exitCode,
     line,
@@ -83,10 +89,14 @@ export function reportError(e: unknown, correlationId: string, now: Date): Repor
 
 function isListenError(e: unknown): boolean {
   const err = e as { code?: unknown; syscall?: unknown } | undefined;
-  return err?.syscall === 'listen' && (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL');
+  return (
+    err?.syscall === 'listen' && (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL')
+  );
 }
 
 function isConnectionError(e: unknown): boolean {
   const code = (e as { code?: unknown } | undefined)?.code;
-  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === '3D000' || code === '28P01';
+  return (
+    code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === '3D000' || code === '28P01'
+  );
 }

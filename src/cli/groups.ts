@@ -65,12 +65,19 @@ export function registerGroupCommands(program: Command): void {
         let skipToken: string | undefined;
         do {
           const want = Math.min(PAGE, top === undefined ? PAGE : top - groups.length);
-          const page = await listGroups(deps, { top: want, ...(filter === undefined ? {} : { filter }), ...(skipToken ? { skipToken } : {}) });
+          const page = await listGroups(deps, {
+            top: want,
+            ...(filter === undefined ? {} : { filter }),
+            ...(skipToken ? { skipToken } : {}),
+          });
           groups.push(...page.groups);
           skipToken = page.nextSkipToken;
         } while (skipToken && (top === undefined || groups.length < top));
         return {
-          json: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#groups', value: groups.map((g) => toGraphGroup(g)) },
+          json: {
+            '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#groups',
+            value: groups.map((g) => toGraphGroup(g)),
+          },
           text: groups.length === 0 ? 'No groups.' : groups.map((g) => `${g.id}  ${g.displayName}`),
         };
       }),
@@ -84,7 +91,10 @@ export function registerGroupCommands(program: Command): void {
       act(async (session, [key]) => {
         const { group: found, members } = await allMembers(await session.deps(), key!);
         return {
-          json: { ...toGraphGroup(found), members: members.map((m) => ({ '@odata.type': '#microsoft.graph.user', ...toGraphUser(m) })) },
+          json: {
+            ...toGraphGroup(found),
+            members: members.map((m) => ({ '@odata.type': '#microsoft.graph.user', ...toGraphUser(m) })),
+          },
           text: [
             found.displayName,
             `  Object id:   ${found.id}`,
@@ -97,7 +107,10 @@ export function registerGroupCommands(program: Command): void {
       }),
     );
 
-  for (const [name, adding] of [['add-member', true], ['remove-member', false]] as const) {
+  for (const [name, adding] of [
+    ['add-member', true],
+    ['remove-member', false],
+  ] as const) {
     group
       .command(name)
       .description(adding ? 'Add a user to a group' : 'Remove a user from a group')
@@ -125,7 +138,10 @@ export function registerGroupCommands(program: Command): void {
         const deps = await session.deps();
         const found = await getGroup(deps, key!).catch(() => undefined);
         await deleteGroup(deps, session.ctx, found?.id ?? key!);
-        return { json: { id: found?.id ?? null, displayName: found?.displayName ?? null, deleted: true }, text: `Deleted group ${found?.displayName ?? key}.` };
+        return {
+          json: { id: found?.id ?? null, displayName: found?.displayName ?? null, deleted: true },
+          text: `Deleted group ${found?.displayName ?? key}.`,
+        };
       }),
     );
 }

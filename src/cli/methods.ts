@@ -20,11 +20,23 @@ const when = (d: Date | null) => (d ? d.toISOString() : 'never');
 
 function lines(m: AuthenticationMethods): string[] {
   const out = [`Sign-in methods of ${m.user.userPrincipalName}:`];
-  out.push(m.password ? `  Password                last changed ${when(m.password.changedAt)}` : '  Password                none');
-  if (m.pass) out.push(`  Temporary Access Pass   ${m.pass.pass.id}  until ${passEndsAt(m.pass.pass).toISOString()}, ${m.pass.usability.methodUsabilityReason}`);
-  for (const a of m.apps) out.push(`  Authenticator app       ${a.id}  "${a.displayName}", added ${when(a.createdAt)}, last used ${when(a.lastUsedAt)}`);
+  out.push(
+    m.password
+      ? `  Password                last changed ${when(m.password.changedAt)}`
+      : '  Password                none',
+  );
+  if (m.pass)
+    out.push(
+      `  Temporary Access Pass   ${m.pass.pass.id}  until ${passEndsAt(m.pass.pass).toISOString()}, ${m.pass.usability.methodUsabilityReason}`,
+    );
+  for (const a of m.apps)
+    out.push(
+      `  Authenticator app       ${a.id}  "${a.displayName}", added ${when(a.createdAt)}, last used ${when(a.lastUsedAt)}`,
+    );
   for (const k of m.passkeys)
-    out.push(`  Passkey                 ${k.id}  "${k.displayName}", ${k.deviceType === 'multiDevice' ? 'synced' : 'device-bound'}, added ${when(k.createdAt)}, last used ${when(k.lastUsedAt)}`);
+    out.push(
+      `  Passkey                 ${k.id}  "${k.displayName}", ${k.deviceType === 'multiDevice' ? 'synced' : 'device-bound'}, added ${when(k.createdAt)}, last used ${when(k.lastUsedAt)}`,
+    );
   return out;
 }
 
@@ -46,7 +58,10 @@ export function registerMethodCommands(program: Command): void {
           ...m.passkeys.map(toGraphFido2),
         ];
         return {
-          json: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${m.user.id}')/authentication/methods`, value },
+          json: {
+            '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${m.user.id}')/authentication/methods`,
+            value,
+          },
           text: lines(m),
         };
       }),
@@ -61,7 +76,11 @@ export function registerMethodCommands(program: Command): void {
       act(async (session, [key, methodId]) => {
         const deps = await session.deps();
         const m = await listAuthenticationMethods(deps, session.ctx, key!);
-        const kind = m.apps.some((a) => a.id === methodId) ? 'softwareOath' : m.passkeys.some((k) => k.id === methodId) ? 'fido2' : undefined;
+        const kind = m.apps.some((a) => a.id === methodId)
+          ? 'softwareOath'
+          : m.passkeys.some((k) => k.id === methodId)
+            ? 'fido2'
+            : undefined;
         if (!kind)
           throw new AppError('notFound', {
             target: 'method-id',
@@ -69,7 +88,10 @@ export function registerMethodCommands(program: Command): void {
           });
         await deleteAuthenticationMethod(deps, session.ctx, m.user.id, kind, methodId!, 'Admin');
         const what = kind === 'fido2' ? 'passkey' : 'authenticator app';
-        return { json: { id: methodId, deleted: true }, text: `Deleted the ${what} ${methodId} of ${m.user.userPrincipalName}; it no longer signs in.` };
+        return {
+          json: { id: methodId, deleted: true },
+          text: `Deleted the ${what} ${methodId} of ${m.user.userPrincipalName}; it no longer signs in.`,
+        };
       }),
     );
 }

@@ -13,12 +13,27 @@ export async function readPasswordFromStdin(stdin: NodeJS.ReadableStream = proce
   for await (const chunk of stdin) {
     const b = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : (chunk as Buffer);
     size += b.length;
-    if (size > MAX_STDIN_BYTES) throw new CliError(`standard input holds more than ${MAX_STDIN_BYTES} bytes; expected one password`, EXIT.usage, 'badArgument', 'password');
+    if (size > MAX_STDIN_BYTES)
+      throw new CliError(
+        `standard input holds more than ${MAX_STDIN_BYTES} bytes; expected one password`,
+        EXIT.usage,
+        'badArgument',
+        'password',
+      );
     chunks.push(b);
   }
-  const text = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
-  if (text === '') throw new CliError('no password on standard input (--password-stdin)', EXIT.usage, 'badArgument', 'password');
-  if (/[\r\n]/.test(text)) throw new CliError('standard input holds more than one line; expected one password', EXIT.usage, 'badArgument', 'password');
+  const text = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+  if (text === '')
+    throw new CliError('no password on standard input (--password-stdin)', EXIT.usage, 'badArgument', 'password');
+  if (/[\r\n]/.test(text))
+    throw new CliError(
+      'standard input holds more than one line; expected one password',
+      EXIT.usage,
+      'badArgument',
+      'password',
+    );
   return text;
 }
 
@@ -51,7 +66,8 @@ function promptHidden(question: string): Promise<string> {
           return;
         }
         if (ch === '\u007f' || ch === '\b') chars = chars.slice(0, -1);
-        else if (ch === '\u0015') chars = []; // Ctrl-U clears the line
+        else if (ch === '\u0015')
+          chars = []; // Ctrl-U clears the line
         else if (ch >= ' ') chars.push(ch);
       }
     };
@@ -62,11 +78,17 @@ function promptHidden(question: string): Promise<string> {
 /** Asks twice on the terminal and insists the two agree. */
 export async function promptNewPassword(what: string): Promise<string> {
   if (!process.stdin.isTTY || !process.stderr.isTTY)
-    throw new CliError(`no terminal to prompt for ${what}: pipe it in with --password-stdin`, EXIT.usage, 'badArgument', 'password');
+    throw new CliError(
+      `no terminal to prompt for ${what}: pipe it in with --password-stdin`,
+      EXIT.usage,
+      'badArgument',
+      'password',
+    );
   const first = await promptHidden(`New password for ${what}: `);
   if (first === '') throw new CliError('no password entered', EXIT.usage, 'badArgument', 'password');
   const second = await promptHidden('Repeat it: ');
-  if (first !== second) throw new CliError('the two entries differ; nothing was changed', EXIT.usage, 'badArgument', 'password');
+  if (first !== second)
+    throw new CliError('the two entries differ; nothing was changed', EXIT.usage, 'badArgument', 'password');
   return first;
 }
 

@@ -4,10 +4,18 @@
 
 import type { Command } from 'commander';
 import { ALL_USERS, SIGN_IN_FLOW_PROPERTY, toGraphTapConfiguration, type TapPolicy } from '../domain/tap/policy.js';
-import { APP_PRIVILEGED_TARGETS_POLICY_ID, getAppPrivilegedTargetsPolicy, setAppPrivilegedTargetsPolicy } from '../services/app-privileged-targets-policy.js';
+import {
+  APP_PRIVILEGED_TARGETS_POLICY_ID,
+  getAppPrivilegedTargetsPolicy,
+  setAppPrivilegedTargetsPolicy,
+} from '../services/app-privileged-targets-policy.js';
 import type { Deps } from '../services/deps.js';
 import { getGroup } from '../services/groups.js';
-import { getSecurityDefaults, setSecurityDefaults, SECURITY_DEFAULTS_OBJECT_ID } from '../services/security-defaults.js';
+import {
+  getSecurityDefaults,
+  setSecurityDefaults,
+  SECURITY_DEFAULTS_OBJECT_ID,
+} from '../services/security-defaults.js';
 import { getTapPolicy, updateTapPolicy } from '../services/tap-policy.js';
 import { act, wholeNumber } from './command.js';
 import { CliError, EXIT } from './errors.js';
@@ -35,8 +43,15 @@ export function registerPolicyCommands(program: Command): void {
         const deps = await session.deps();
         let isEnabled: boolean;
         if (state === 'show') isEnabled = (await getSecurityDefaults(deps.db)).isEnabled;
-        else if (state === 'on' || state === 'off') isEnabled = (await setSecurityDefaults(deps, session.ctx, state === 'on')).isEnabled;
-        else throw new CliError(`state must be on, off or show (got ${JSON.stringify(state)})`, EXIT.usage, 'badArgument', 'state');
+        else if (state === 'on' || state === 'off')
+          isEnabled = (await setSecurityDefaults(deps, session.ctx, state === 'on')).isEnabled;
+        else
+          throw new CliError(
+            `state must be on, off or show (got ${JSON.stringify(state)})`,
+            EXIT.usage,
+            'badArgument',
+            'state',
+          );
         return {
           json: toGraphSecurityDefaults(isEnabled),
           text: isEnabled
@@ -47,19 +62,28 @@ export function registerPolicyCommands(program: Command): void {
     );
   policy
     .command('app-permissions-reach-privileged-users')
-    .description("Show or change whether an app's permission alone may change a privileged user's credentials (off by default; on = Entra's behaviour)")
+    .description(
+      "Show or change whether an app's permission alone may change a privileged user's credentials (off by default; on = Entra's behaviour)",
+    )
     .argument('[state]', 'on, off or show', 'show')
     .action(
       act(async (session, [state]) => {
         const deps = await session.deps();
         let isEnabled: boolean;
         if (state === 'show') isEnabled = (await getAppPrivilegedTargetsPolicy(deps.db)).isEnabled;
-        else if (state === 'on' || state === 'off') isEnabled = (await setAppPrivilegedTargetsPolicy(deps, session.ctx, state === 'on')).isEnabled;
-        else throw new CliError(`state must be on, off or show (got ${JSON.stringify(state)})`, EXIT.usage, 'badArgument', 'state');
+        else if (state === 'on' || state === 'off')
+          isEnabled = (await setAppPrivilegedTargetsPolicy(deps, session.ctx, state === 'on')).isEnabled;
+        else
+          throw new CliError(
+            `state must be on, off or show (got ${JSON.stringify(state)})`,
+            EXIT.usage,
+            'badArgument',
+            'state',
+          );
         return {
           json: { id: APP_PRIVILEGED_TARGETS_POLICY_ID, isEnabled },
           text: isEnabled
-            ? 'ON (Entra\'s behaviour): an app with UserAuthenticationMethod.ReadWrite.All changes the credentials of any user, Global Administrators included.'
+            ? "ON (Entra's behaviour): an app with UserAuthenticationMethod.ReadWrite.All changes the credentials of any user, Global Administrators included."
             : 'OFF: an app changes the credentials of a user holding a privileged role only if its service principal holds a role that may (gatepass app role add).',
         };
       }),
@@ -87,7 +111,7 @@ function describeTapPolicy(p: TapPolicy): string[] {
     `  One-time:   ${p.isUsableOnce ? 'every pass is one-time' : 'issuer chooses (multi-use by default)'}`,
     `  Includes:   ${p.includeTargets.map((t) => (t.id === ALL_USERS ? 'all users' : `group ${t.id}`)).join(', ') || 'nobody'}`,
     `  Excludes:   ${p.excludeTargets.map((t) => `group ${t.id}`).join(', ') || 'nobody'}`,
-    `  Sign-in:    ${p.signInFlow === 'tapFirst' ? 'pass asked right after the username (Entra\'s flow)' : 'password first, then the pass when a second factor is needed'}`,
+    `  Sign-in:    ${p.signInFlow === 'tapFirst' ? "pass asked right after the username (Entra's flow)" : 'password first, then the pass when a second factor is needed'}`,
   ];
 }
 
@@ -104,7 +128,9 @@ export function registerTapPolicyCommands(policy: Command): void {
     );
   tap
     .command('set')
-    .description('Change the Temporary Access Pass policy (only the options given; a change that breaks a rule is refused whole)')
+    .description(
+      'Change the Temporary Access Pass policy (only the options given; a change that breaks a rule is refused whole)',
+    )
     .option('--state <state>', 'enabled or disabled')
     .option('--default-lifetime <minutes>', 'default lifetime, 10 to 43200')
     .option('--min-lifetime <minutes>', 'minimum lifetime, 10 to 43200')
@@ -112,27 +138,45 @@ export function registerTapPolicyCommands(policy: Command): void {
     .option('--length <n>', 'characters in a new pass, 8 to 48')
     .option('--one-time', 'every pass is one-time')
     .option('--no-one-time', 'issuers may issue multi-use passes')
-    .option('--include <group>', 'a group (name or id) the policy applies to, or `all` (repeatable; replaces the list)', collect)
-    .option('--exclude <group>', 'a group (name or id) excluded from the policy (repeatable; replaces the list)', collect)
+    .option(
+      '--include <group>',
+      'a group (name or id) the policy applies to, or `all` (repeatable; replaces the list)',
+      collect,
+    )
+    .option(
+      '--exclude <group>',
+      'a group (name or id) excluded from the policy (repeatable; replaces the list)',
+      collect,
+    )
     .option('--no-exclude', 'exclude nobody')
-    .option('--sign-in-flow <flow>', 'passwordFirst (default) or tapFirst (Entra\'s: the pass right after the username)')
+    .option('--sign-in-flow <flow>', "passwordFirst (default) or tapFirst (Entra's: the pass right after the username)")
     .action(
       act(async (session, _args, o) => {
         const deps = await session.deps();
         const patch: Record<string, unknown> = {};
         const num = (v: unknown, name: string) => wholeNumber(v, name, 0, 1_000_000);
         if (o.state !== undefined) patch.state = o.state;
-        if (o.defaultLifetime !== undefined) patch.defaultLifetimeInMinutes = num(o.defaultLifetime, '--default-lifetime');
+        if (o.defaultLifetime !== undefined)
+          patch.defaultLifetimeInMinutes = num(o.defaultLifetime, '--default-lifetime');
         if (o.minLifetime !== undefined) patch.minimumLifetimeInMinutes = num(o.minLifetime, '--min-lifetime');
         if (o.maxLifetime !== undefined) patch.maximumLifetimeInMinutes = num(o.maxLifetime, '--max-lifetime');
         if (o.length !== undefined) patch.defaultLength = num(o.length, '--length');
         if (typeof o.oneTime === 'boolean') patch.isUsableOnce = o.oneTime;
         if (Array.isArray(o.include))
-          patch.includeTargets = (await targetIds(deps, o.include as string[], true)).map((id) => ({ targetType: 'group', id, isRegistrationRequired: false }));
+          patch.includeTargets = (await targetIds(deps, o.include as string[], true)).map((id) => ({
+            targetType: 'group',
+            id,
+            isRegistrationRequired: false,
+          }));
         if (o.exclude === false) patch.excludeTargets = [];
-        else if (Array.isArray(o.exclude)) patch.excludeTargets = (await targetIds(deps, o.exclude as string[], false)).map((id) => ({ targetType: 'group', id }));
+        else if (Array.isArray(o.exclude))
+          patch.excludeTargets = (await targetIds(deps, o.exclude as string[], false)).map((id) => ({
+            targetType: 'group',
+            id,
+          }));
         if (o.signInFlow !== undefined) patch[SIGN_IN_FLOW_PROPERTY] = o.signInFlow;
-        if (Object.keys(patch).length === 0) throw new CliError('nothing to change: give at least one option (see --help)', EXIT.usage, 'badArgument');
+        if (Object.keys(patch).length === 0)
+          throw new CliError('nothing to change: give at least one option (see --help)', EXIT.usage, 'badArgument');
         const after = await updateTapPolicy(deps, session.ctx, patch);
         return { json: toGraphTapConfiguration(after), text: describeTapPolicy(after) };
       }),

@@ -18,7 +18,9 @@ import { registerUserCommands } from './users.js';
 
 export function buildProgram(): Command {
   const program = new Command('gatepass')
-    .description('Gatepass administration: runs on the same store and settings as the server (GATEPASS_DATA_DIR or DATABASE_URL), also while it runs')
+    .description(
+      'Gatepass administration: runs on the same store and settings as the server (GATEPASS_DATA_DIR or DATABASE_URL), also while it runs',
+    )
     .option('--json', 'print exactly one JSON object on stdout (the Graph shape) and nothing else')
     .exitOverride();
   registerServeCommands(program);

@@ -16,7 +16,10 @@ async function serve(): Promise<void> {
     throw e;
   });
   const { deps } = runtime;
-  deps.log.info({ issuer: deps.config.issuer, dialect: deps.config.dialect, listening: server.url }, 'Gatepass is serving');
+  deps.log.info(
+    { issuer: deps.config.issuer, dialect: deps.config.dialect, listening: server.url },
+    'Gatepass is serving',
+  );
   await printFirstStartBanner(runtime);
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -34,7 +37,9 @@ export function registerServeCommands(program: Command): void {
 
   program
     .command('migrate')
-    .description('Apply pending migrations and the first-start setup, then exit (the server also does this at start-up)')
+    .description(
+      'Apply pending migrations and the first-start setup, then exit (the server also does this at start-up)',
+    )
     .action(
       act(async (session) => {
         const runtime = await session.open();
@@ -47,7 +52,9 @@ export function registerServeCommands(program: Command): void {
             createdAdmin: runtime.firstStart.createdAdmin?.userPrincipalName ?? null,
           },
           text: [
-            applied.length === 0 ? 'The store is up to date; no migration was pending.' : `Applied ${applied.length} migration(s): ${applied.join(', ')}`,
+            applied.length === 0
+              ? 'The store is up to date; no migration was pending.'
+              : `Applied ${applied.length} migration(s): ${applied.join(', ')}`,
             `Tenant ${tenant.id} (${runtime.deps.config.dialect}).`,
           ],
         };

@@ -30,11 +30,14 @@ export function registerTapCommands(program: Command): void {
 
   tap
     .command('create')
-    .description("Issue a Temporary Access Pass to a user (replacing theirs, if any) and print it once")
+    .description('Issue a Temporary Access Pass to a user (replacing theirs, if any) and print it once')
     .argument('<user>', 'userPrincipalName or object id')
     .option('--lifetime <minutes>', "lifetime in minutes, within the policy's range (default: the policy's default)")
-    .option('--one-time', 'the pass works for one sign-in only (default: the policy\'s setting)')
-    .option('--start <datetime>', 'activation time, ISO 8601 with a time zone, e.g. 2026-06-05T08:00:00Z (default: now)')
+    .option('--one-time', "the pass works for one sign-in only (default: the policy's setting)")
+    .option(
+      '--start <datetime>',
+      'activation time, ISO 8601 with a time zone, e.g. 2026-06-05T08:00:00Z (default: now)',
+    )
     .action(
       act(async (session, [key], o) => {
         const lifetime = wholeNumber(o.lifetime, '--lifetime', 1, 1_000_000);
@@ -56,7 +59,9 @@ export function registerTapCommands(program: Command): void {
             ...describePass(issued),
             `  Sign in at:  ${deps.config.issuer}/my/security-info`,
             ...(issued.replaced
-              ? [`This replaces the pass issued by ${issued.replaced.issuedBy.displayName} at ${issued.replaced.createdAt.toISOString()}; that one no longer works.`]
+              ? [
+                  `This replaces the pass issued by ${issued.replaced.issuedBy.displayName} at ${issued.replaced.createdAt.toISOString()}; that one no longer works.`,
+                ]
               : []),
           ],
         };
@@ -77,7 +82,10 @@ export function registerTapCommands(program: Command): void {
             '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${user.id}')/authentication/temporaryAccessPassMethods`,
             value: views.map((v) => toGraphTap(v)),
           },
-          text: views.length === 0 ? `${user.userPrincipalName} holds no Temporary Access Pass.` : [`${user.userPrincipalName}:`, ...views.flatMap(describePass)],
+          text:
+            views.length === 0
+              ? `${user.userPrincipalName} holds no Temporary Access Pass.`
+              : [`${user.userPrincipalName}:`, ...views.flatMap(describePass)],
         };
       }),
     );
@@ -91,9 +99,15 @@ export function registerTapCommands(program: Command): void {
         const deps = await session.deps();
         const user = await getUser(deps, key!);
         if ((await listTemporaryAccessPasses(deps, session.ctx, user.id)).length === 0)
-          throw new AppError('notFound', { target: 'user', message: `${user.userPrincipalName} holds no Temporary Access Pass.` });
+          throw new AppError('notFound', {
+            target: 'user',
+            message: `${user.userPrincipalName} holds no Temporary Access Pass.`,
+          });
         const removed = await deleteTemporaryAccessPass(deps, session.ctx, user.id);
-        return { json: { id: removed.id, deleted: true }, text: `Deleted the Temporary Access Pass of ${user.userPrincipalName} and ended the sessions it started.` };
+        return {
+          json: { id: removed.id, deleted: true },
+          text: `Deleted the Temporary Access Pass of ${user.userPrincipalName} and ended the sessions it started.`,
+        };
       }),
     );
 }

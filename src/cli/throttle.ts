@@ -21,7 +21,7 @@ function factorLines(name: string, f: FactorThrottleState): string[] {
   const lines = [
     `    ${name}: ${f.failures} recent failure(s) from unfamiliar browsers, last ${f.lastFailureDateTime ?? '—'}` +
       (f.retryAfterSeconds > 0 ? `; they wait ${f.retryAfterSeconds} s` : '') +
-      (f.lockedOut ? ' (locked out: the user\'s own browsers are not affected)' : ''),
+      (f.lockedOut ? " (locked out: the user's own browsers are not affected)" : ''),
   ];
   if (familiar.failures > 0)
     lines.push(
@@ -29,7 +29,9 @@ function factorLines(name: string, f: FactorThrottleState): string[] {
         (familiar.retryAfterSeconds > 0 ? `, waits ${familiar.retryAfterSeconds} s` : ''),
     );
   for (const a of f.addresses)
-    lines.push(`      from ${a.addressKey}: ${a.failures} failure(s), last ${a.lastFailureDateTime}${a.retryAfterSeconds > 0 ? `, waits ${a.retryAfterSeconds} s` : ''}`);
+    lines.push(
+      `      from ${a.addressKey}: ${a.failures} failure(s), last ${a.lastFailureDateTime}${a.retryAfterSeconds > 0 ? `, waits ${a.retryAfterSeconds} s` : ''}`,
+    );
   return lines;
 }
 

@@ -2,7 +2,17 @@
 
 import type { Command } from 'commander';
 import { toGraphUser } from '../services/graph-shapes.js';
-import { createUser, deleteUser, getUser, listUsers, resetPassword, setAccountEnabled, updateUser, type UserPatch, type UserRecord } from '../services/users.js';
+import {
+  createUser,
+  deleteUser,
+  getUser,
+  listUsers,
+  resetPassword,
+  setAccountEnabled,
+  updateUser,
+  type UserPatch,
+  type UserRecord,
+} from '../services/users.js';
 import { act, wholeNumber, type Options } from './command.js';
 import { CliError, EXIT } from './errors.js';
 import { obtainPassword } from './password-input.js';
@@ -56,7 +66,10 @@ export function registerUserCommands(program: Command): void {
     user
       .command('create')
       .description('Create a user, with a password from stdin or the prompt, or with none (--no-password)')
-      .requiredOption('--upn <userPrincipalName>', 'e.g. alice@contoso.test (its domain must be one of GATEPASS_DOMAINS)')
+      .requiredOption(
+        '--upn <userPrincipalName>',
+        'e.g. alice@contoso.test (its domain must be one of GATEPASS_DOMAINS)',
+      )
       .requiredOption('--display-name <name>', 'display name')
       .option('--password-stdin', 'read the password from standard input (one line)')
       .option('--no-password', 'create the user without a password (they onboard with a Temporary Access Pass)')
@@ -68,8 +81,20 @@ export function registerUserCommands(program: Command): void {
       const upn = String(o.upn);
       let password: string | undefined;
       if (o.password === false) {
-        if (o.passwordStdin) throw new CliError('--password-stdin and --no-password contradict each other', EXIT.usage, 'badArgument', 'password');
-        if (o.forceChangePassword) throw new CliError('--force-change-password needs a password', EXIT.usage, 'badArgument', 'force-change-password');
+        if (o.passwordStdin)
+          throw new CliError(
+            '--password-stdin and --no-password contradict each other',
+            EXIT.usage,
+            'badArgument',
+            'password',
+          );
+        if (o.forceChangePassword)
+          throw new CliError(
+            '--force-change-password needs a password',
+            EXIT.usage,
+            'badArgument',
+            'force-change-password',
+          );
       } else if (o.passwordStdin || (process.stdin.isTTY && process.stderr.isTTY)) {
         password = await obtainPassword(Boolean(o.passwordStdin), upn);
       } else {
@@ -87,7 +112,13 @@ export function registerUserCommands(program: Command): void {
         accountEnabled: !o.disabled,
         ...(password === undefined ? {} : { password, forceChangePasswordNextSignIn: Boolean(o.forceChangePassword) }),
       });
-      return { json: toGraphUser(created), text: [`Created user ${created.userPrincipalName} (${created.id}).`, ...(password ? [] : ['It has no password.'])] };
+      return {
+        json: toGraphUser(created),
+        text: [
+          `Created user ${created.userPrincipalName} (${created.id}).`,
+          ...(password ? [] : ['It has no password.']),
+        ],
+      };
     }),
   );
 
@@ -105,16 +136,26 @@ export function registerUserCommands(program: Command): void {
         let skipToken: string | undefined;
         do {
           const want = Math.min(PAGE, top === undefined ? PAGE : top - users.length);
-          const page = await listUsers(deps, { top: want, ...(filter === undefined ? {} : { filter }), ...(skipToken ? { skipToken } : {}) });
+          const page = await listUsers(deps, {
+            top: want,
+            ...(filter === undefined ? {} : { filter }),
+            ...(skipToken ? { skipToken } : {}),
+          });
           users.push(...page.users);
           skipToken = page.nextSkipToken;
         } while (skipToken && (top === undefined || users.length < top));
         return {
-          json: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users', value: users.map((u) => toGraphUser(u)) },
+          json: {
+            '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users',
+            value: users.map((u) => toGraphUser(u)),
+          },
           text:
             users.length === 0
               ? 'No users.'
-              : users.map((u) => `${u.id}  ${u.accountEnabled ? 'enabled ' : 'disabled'}  ${u.userPrincipalName}  ${u.displayName}`),
+              : users.map(
+                  (u) =>
+                    `${u.id}  ${u.accountEnabled ? 'enabled ' : 'disabled'}  ${u.userPrincipalName}  ${u.displayName}`,
+                ),
         };
       }),
     );
@@ -138,7 +179,7 @@ export function registerUserCommands(program: Command): void {
   profileOptions(
     user
       .command('update')
-      .description('Change a user\'s properties (only those given)')
+      .description("Change a user's properties (only those given)")
       .argument('<user>', 'userPrincipalName or object id')
       .option('--display-name <name>', 'display name')
       .option('--upn <userPrincipalName>', 'new userPrincipalName')
@@ -151,28 +192,37 @@ export function registerUserCommands(program: Command): void {
       if (typeof o.displayName === 'string') patch.displayName = o.displayName;
       if (typeof o.upn === 'string') patch.userPrincipalName = o.upn;
       if (typeof o.forceChangePassword === 'boolean') patch.forceChangePasswordNextSignIn = o.forceChangePassword;
-      if (Object.keys(patch).length === 0) throw new CliError('nothing to change: give at least one option (see --help)', EXIT.usage, 'badArgument');
+      if (Object.keys(patch).length === 0)
+        throw new CliError('nothing to change: give at least one option (see --help)', EXIT.usage, 'badArgument');
       const updated = await updateUser(await session.deps(), session.ctx, key!, patch);
       return { json: toGraphUser(updated), text: `Updated ${updated.userPrincipalName}.` };
     }),
   );
 
-  for (const [name, enabled] of [['disable', false], ['enable', true]] as const) {
+  for (const [name, enabled] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const) {
     user
       .command(name)
-      .description(enabled ? 'Enable a user\'s account' : 'Disable a user\'s account; their sessions and refresh tokens end at once')
+      .description(
+        enabled ? "Enable a user's account" : "Disable a user's account; their sessions and refresh tokens end at once",
+      )
       .argument('<user>', 'userPrincipalName or object id')
       .action(
         act(async (session, [key]) => {
           const changed = await setAccountEnabled(await session.deps(), session.ctx, key!, enabled);
-          return { json: toGraphUser(changed), text: `${enabled ? 'Enabled' : 'Disabled'} ${changed.userPrincipalName}.` };
+          return {
+            json: toGraphUser(changed),
+            text: `${enabled ? 'Enabled' : 'Disabled'} ${changed.userPrincipalName}.`,
+          };
         }),
       );
   }
 
   user
     .command('reset-password')
-    .description('Set a new password (from stdin or the prompt); the user\'s sessions end at once')
+    .description("Set a new password (from stdin or the prompt); the user's sessions end at once")
     .argument('<user>', 'userPrincipalName or object id')
     .option('--password-stdin', 'read the password from standard input (one line)')
     .option('--force-change-password', 'the user must change it at the next sign-in')
@@ -181,9 +231,14 @@ export function registerUserCommands(program: Command): void {
         const deps = await session.deps();
         const target = await getUser(deps, key!);
         const password = await obtainPassword(Boolean(o.passwordStdin), target.userPrincipalName);
-        await resetPassword(deps, session.ctx, target.id, password, { forceChangePasswordNextSignIn: Boolean(o.forceChangePassword) });
+        await resetPassword(deps, session.ctx, target.id, password, {
+          forceChangePasswordNextSignIn: Boolean(o.forceChangePassword),
+        });
         const after = await getUser(deps, target.id);
-        return { json: toGraphUser(after), text: `Password reset for ${after.userPrincipalName}; their sessions were ended.` };
+        return {
+          json: toGraphUser(after),
+          text: `Password reset for ${after.userPrincipalName}; their sessions were ended.`,
+        };
       }),
     );
 

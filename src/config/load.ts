@@ -32,7 +32,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDirAbsolute = path.resolve(config.dataDir);
   const dialect = config.databaseUrl ? 'postgres' : 'sqlite';
   if (dialect === 'postgres' && !config.secretKey && !config.secretKeyFile)
-    throw new ConfigError('GATEPASS_SECRET_KEY (or GATEPASS_SECRET_KEY_FILE) must be set when DATABASE_URL is set, so that every process shares it');
+    throw new ConfigError(
+      'GATEPASS_SECRET_KEY (or GATEPASS_SECRET_KEY_FILE) must be set when DATABASE_URL is set, so that every process shares it',
+    );
   const scheme = tls ? 'https' : 'http';
   const issuer = config.publicUrl ?? `${scheme}://localhost:${config.port}`;
   return Object.freeze({

@@ -35,9 +35,14 @@ function parseTrustProxy(raw: string | undefined): Parsed<TrustProxy> {
   if (raw === undefined || raw === '' || raw === 'false') return ok(false);
   if (/^\d+$/.test(raw)) {
     const hops = Number(raw);
-    return hops >= 1 && hops <= 10 ? ok({ hops }) : fail('must be a hop count between 1 and 10, or a list of addresses/CIDRs');
+    return hops >= 1 && hops <= 10
+      ? ok({ hops })
+      : fail('must be a hop count between 1 and 10, or a list of addresses/CIDRs');
   }
-  const cidrs = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const cidrs = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const c of cidrs) {
     const [addr, bits, extra] = c.split('/');
     const family = isIP(addr ?? '');
@@ -49,7 +54,10 @@ function parseTrustProxy(raw: string | undefined): Parsed<TrustProxy> {
 }
 
 function parseDomains(raw: string | undefined): Parsed<string[]> {
-  const list = (raw ?? 'gatepass.local').split(',').map((d) => d.trim().toLowerCase()).filter(Boolean);
+  const list = (raw ?? 'gatepass.local')
+    .split(',')
+    .map((d) => d.trim().toLowerCase())
+    .filter(Boolean);
   if (list.length === 0) return fail('must list at least one domain');
   for (const d of list) {
     if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(d))
@@ -67,7 +75,8 @@ function parseUrl(raw: string | undefined): Parsed<string | undefined> {
     return fail('must be an absolute http(s) URL such as https://id.example.com');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('must use http or https');
-  if (url.pathname !== '/' || url.search || url.hash) return fail('must be an origin without a path, query or fragment');
+  if (url.pathname !== '/' || url.search || url.hash)
+    return fail('must be an origin without a path, query or fragment');
   return ok(url.origin);
 }
 
@@ -87,18 +96,23 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 function parseLogLevel(raw: string | undefined): Parsed<LogLevel> {
   const v = (raw ?? 'info').toLowerCase();
-  return (LOG_LEVELS as readonly string[]).includes(v) ? ok(v as LogLevel) : fail(`must be one of ${LOG_LEVELS.join(', ')}`);
+  return (LOG_LEVELS as readonly string[]).includes(v)
+    ? ok(v as LogLevel)
+    : fail(`must be one of ${LOG_LEVELS.join(', ')}`);
 }
 
 function parseNodeEnv(raw: string | undefined): Parsed<'production' | 'development' | 'test'> {
   const v = raw ?? 'development';
-  return v === 'production' || v === 'development' || v === 'test' ? ok(v) : fail('must be production, development or test');
+  return v === 'production' || v === 'development' || v === 'test'
+    ? ok(v)
+    : fail('must be production, development or test');
 }
 
 function parseClockOffset(raw: string | undefined, env: NodeJS.ProcessEnv): Parsed<number> {
   const n = integer(-10 * 365 * 86400, 10 * 365 * 86400, 0)(raw);
   if (!n.ok) return n;
-  if (n.value !== 0 && env.NODE_ENV === 'production') return fail('is a testing aid and is refused when NODE_ENV=production');
+  if (n.value !== 0 && env.NODE_ENV === 'production')
+    return fail('is a testing aid and is refused when NODE_ENV=production');
   return n;
 }
 
@@ -106,13 +120,15 @@ export const settings = {
   port: { env: 'PORT', description: 'TCP port to listen on.', defaultText: '3000', parse: integer(0, 65535, 3000) },
   host: {
     env: 'HOST',
-    description: 'Interface to listen on. `localhost` serves this machine only; use `0.0.0.0` or `::` to serve the network.',
+    description:
+      'Interface to listen on. `localhost` serves this machine only; use `0.0.0.0` or `::` to serve the network.',
     defaultText: 'localhost',
     parse: (raw: string | undefined) => ok(raw || 'localhost'),
   },
   publicUrl: {
     env: 'GATEPASS_PUBLIC_URL',
-    description: 'External origin users and clients reach Gatepass at; it is the OIDC issuer. Must be https for Microsoft\'s client libraries.',
+    description:
+      "External origin users and clients reach Gatepass at; it is the OIDC issuer. Must be https for Microsoft's client libraries.",
     defaultText: 'http://localhost:$PORT (https:// when TLS is configured)',
     parse: parseUrl,
   },
@@ -124,36 +140,46 @@ export const settings = {
   },
   domains: {
     env: 'GATEPASS_DOMAINS',
-    description: 'Comma-separated verified domains of the tenant; the first is the default domain (`admin@<first domain>`).',
+    description:
+      'Comma-separated verified domains of the tenant; the first is the default domain (`admin@<first domain>`).',
     defaultText: 'gatepass.local',
     parse: parseDomains,
   },
   databaseUrl: {
     env: 'DATABASE_URL',
-    description: 'PostgreSQL connection URL. When set, PostgreSQL is used instead of SQLite and the secret key must be given.',
+    description:
+      'PostgreSQL connection URL. When set, PostgreSQL is used instead of SQLite and the secret key must be given.',
     parse: parseDatabaseUrl,
   },
   secretKey: {
     env: 'GATEPASS_SECRET_KEY',
-    description: 'Server key (32 random bytes, base64url or hex) from which every hashing and encryption key is derived. Required with DATABASE_URL.',
+    description:
+      'Server key (32 random bytes, base64url or hex) from which every hashing and encryption key is derived. Required with DATABASE_URL.',
     parse: optionalText,
   },
   secretKeyFile: {
     env: 'GATEPASS_SECRET_KEY_FILE',
-    description: 'File holding the server key. On SQLite it is created (mode 0600) on first start when no key is given.',
+    description:
+      'File holding the server key. On SQLite it is created (mode 0600) on first start when no key is given.',
     defaultText: '$GATEPASS_DATA_DIR/secret.key',
     parse: optionalText,
   },
   previousSecretKeys: {
     env: 'GATEPASS_PREVIOUS_SECRET_KEYS',
-    description: 'Comma-separated retired server keys still accepted for verifying and decrypting, during a key rotation.',
+    description:
+      'Comma-separated retired server keys still accepted for verifying and decrypting, during a key rotation.',
     parse: optionalText,
   },
-  tlsCert: { env: 'GATEPASS_TLS_CERT', description: 'PEM certificate file: Gatepass serves https itself.', parse: optionalText },
+  tlsCert: {
+    env: 'GATEPASS_TLS_CERT',
+    description: 'PEM certificate file: Gatepass serves https itself.',
+    parse: optionalText,
+  },
   tlsKey: { env: 'GATEPASS_TLS_KEY', description: 'PEM private key file for GATEPASS_TLS_CERT.', parse: optionalText },
   trustProxy: {
     env: 'GATEPASS_TRUST_PROXY',
-    description: 'Trust X-Forwarded-* from a TLS proxy: a hop count (e.g. `1`) or a comma-separated list of proxy addresses/CIDRs.',
+    description:
+      'Trust X-Forwarded-* from a TLS proxy: a hop count (e.g. `1`) or a comma-separated list of proxy addresses/CIDRs.',
     defaultText: 'off',
     parse: parseTrustProxy,
   },
@@ -195,25 +221,33 @@ export const settings = {
   },
   requestsPerMinute: {
     env: 'GATEPASS_REQUESTS_PER_MINUTE',
-    description: 'Flood guard: requests one client address may make per minute before getting 429 (sign-in attempts are throttled separately, per user, in the store).',
+    description:
+      'Flood guard: requests one client address may make per minute before getting 429 (sign-in attempts are throttled separately, per user, in the store).',
     defaultText: '1200',
     parse: integer(10, 10_000_000, 1200),
   },
   methodChangeWindowMinutes: {
     env: 'GATEPASS_METHOD_CHANGE_WINDOW_MINUTES',
-    description: 'Security info lets a session add or delete sign-in methods only this many minutes after a multi-factor sign-in; later, the user signs in again.',
+    description:
+      'Security info lets a session add or delete sign-in methods only this many minutes after a multi-factor sign-in; later, the user signs in again.',
     defaultText: '10',
     parse: integer(1, 1440, 10),
   },
   acceptRpIdChange: {
     env: 'GATEPASS_ACCEPT_RP_ID_CHANGE',
-    description: 'Set to `1` to start although registered passkeys belong to another host than GATEPASS_PUBLIC_URL\'s (they stop working).',
+    description:
+      "Set to `1` to start although registered passkeys belong to another host than GATEPASS_PUBLIC_URL's (they stop working).",
     defaultText: 'off',
     parse: (raw: string | undefined): Parsed<boolean> =>
       raw === undefined || raw === '' || raw === '0' ? ok(false) : raw === '1' ? ok(true) : fail('must be 1 or 0'),
   },
   logLevel: { env: 'GATEPASS_LOG_LEVEL', description: 'Log level.', defaultText: 'info', parse: parseLogLevel },
-  nodeEnv: { env: 'NODE_ENV', description: '`production` refuses testing aids.', defaultText: 'development', parse: parseNodeEnv },
+  nodeEnv: {
+    env: 'NODE_ENV',
+    description: '`production` refuses testing aids.',
+    defaultText: 'development',
+    parse: parseNodeEnv,
+  },
   clockOffsetSeconds: {
     env: 'GATEPASS_CLOCK_OFFSET_SECONDS',
     description: 'Testing aid: shifts the server clock by this many seconds. Refused when NODE_ENV=production.',

@@ -107,7 +107,13 @@ export class Keyring {
     cipher.setAAD(Buffer.from(context, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return ['v1', this.currentKeyId, iv.toString('base64url'), body.toString('base64url'), tag.toString('base64url')].join('.');
+    return [
+      'v1',
+      this.currentKeyId,
+      iv.toString('base64url'),
+      body.toString('base64url'),
+      tag.toString('base64url'),
+    ].join('.');
   }
 
   decrypt(purpose: KeyPurpose, sealed: string, context = ''): Buffer {

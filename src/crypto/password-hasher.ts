@@ -44,7 +44,10 @@ export interface HasherOptions {
 class BoundedQueue {
   running = 0;
   private readonly waiters: (() => void)[] = [];
-  constructor(private readonly concurrency: number, private readonly limit: number) {}
+  constructor(
+    private readonly concurrency: number,
+    private readonly limit: number,
+  ) {}
 
   get waiting(): number {
     return this.waiters.length;
@@ -61,7 +64,8 @@ class BoundedQueue {
       return await task();
     } finally {
       const next = this.waiters.shift();
-      if (next) next(); // the slot passes straight to the next waiter
+      if (next)
+        next(); // the slot passes straight to the next waiter
       else this.running--;
     }
   }

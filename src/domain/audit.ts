@@ -9,8 +9,17 @@ export type Actor =
   | { kind: 'anonymous'; ipAddress: string | null };
 
 /** A directory user acting for themselves or as an administrator, from `ipAddress`. */
-export function userActor(user: { id: string; userPrincipalName: string; displayName: string }, ipAddress: string | null): Extract<Actor, { kind: 'user' }> {
-  return { kind: 'user', id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, ipAddress };
+export function userActor(
+  user: { id: string; userPrincipalName: string; displayName: string },
+  ipAddress: string | null,
+): Extract<Actor, { kind: 'user' }> {
+  return {
+    kind: 'user',
+    id: user.id,
+    userPrincipalName: user.userPrincipalName,
+    displayName: user.displayName,
+    ipAddress,
+  };
 }
 
 export interface ModifiedProperty {
@@ -58,27 +67,78 @@ export interface AuditEvent extends Required<Omit<AuditEntry, 'resultReason'>> {
 }
 
 /** Graph's `auditActivityInitiator` for an actor. */
-export function initiatorOf(actor: Actor): { user: Record<string, unknown> | null; app: Record<string, unknown> | null } {
+export function initiatorOf(actor: Actor): {
+  user: Record<string, unknown> | null;
+  app: Record<string, unknown> | null;
+} {
   switch (actor.kind) {
     case 'user':
       return {
-        user: { id: actor.id, displayName: actor.displayName, userPrincipalName: actor.userPrincipalName, ipAddress: actor.ipAddress, userType: null, homeTenantId: null, homeTenantName: null },
+        user: {
+          id: actor.id,
+          displayName: actor.displayName,
+          userPrincipalName: actor.userPrincipalName,
+          ipAddress: actor.ipAddress,
+          userType: null,
+          homeTenantId: null,
+          homeTenantName: null,
+        },
         app: null,
       };
     case 'app':
-      return { user: null, app: { appId: actor.appId, displayName: actor.displayName, servicePrincipalId: actor.servicePrincipalId, servicePrincipalName: actor.displayName } };
+      return {
+        user: null,
+        app: {
+          appId: actor.appId,
+          displayName: actor.displayName,
+          servicePrincipalId: actor.servicePrincipalId,
+          servicePrincipalName: actor.displayName,
+        },
+      };
     case 'cli':
-      return { user: null, app: { appId: null, displayName: 'Gatepass CLI', servicePrincipalId: null, servicePrincipalName: `cli:${actor.osUser}` } };
+      return {
+        user: null,
+        app: {
+          appId: null,
+          displayName: 'Gatepass CLI',
+          servicePrincipalId: null,
+          servicePrincipalName: `cli:${actor.osUser}`,
+        },
+      };
     case 'system':
-      return { user: null, app: { appId: null, displayName: 'Gatepass', servicePrincipalId: null, servicePrincipalName: 'gatepass' } };
+      return {
+        user: null,
+        app: { appId: null, displayName: 'Gatepass', servicePrincipalId: null, servicePrincipalName: 'gatepass' },
+      };
     case 'anonymous':
-      return { user: { id: null, displayName: 'Unauthenticated caller', userPrincipalName: null, ipAddress: actor.ipAddress, userType: null, homeTenantId: null, homeTenantName: null }, app: null };
+      return {
+        user: {
+          id: null,
+          displayName: 'Unauthenticated caller',
+          userPrincipalName: null,
+          ipAddress: actor.ipAddress,
+          userType: null,
+          homeTenantId: null,
+          homeTenantName: null,
+        },
+        app: null,
+      };
   }
 }
 
 /** Graph encodes modified values as JSON strings, e.g. `"\"Alice\""`. */
 export const jsonValue = (v: unknown): string => JSON.stringify(v === undefined ? '' : v);
 
-export function userTarget(u: { id: string; displayName: string; userPrincipalName: string }, modifiedProperties: ModifiedProperty[] = []): TargetResource {
-  return { id: u.id, displayName: u.displayName, type: 'User', userPrincipalName: u.userPrincipalName, groupType: null, modifiedProperties };
+export function userTarget(
+  u: { id: string; displayName: string; userPrincipalName: string },
+  modifiedProperties: ModifiedProperty[] = [],
+): TargetResource {
+  return {
+    id: u.id,
+    displayName: u.displayName,
+    type: 'User',
+    userPrincipalName: u.userPrincipalName,
+    groupType: null,
+    modifiedProperties,
+  };
 }

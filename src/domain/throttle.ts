@@ -26,7 +26,9 @@ export const THROTTLE_RULES: Readonly<Record<ThrottleScope, ThrottleRule>> = Obj
   user: Object.freeze({ freeFailures: 20, baseDelaySeconds: 1, maxDelaySeconds: 5 * 60, resetAfterSeconds: 24 * 3600 }),
 });
 
-export type AttemptDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
+export type AttemptDecision =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly retryAfterSeconds: number };
 
 export interface AttemptFacts {
   readonly pairFailures: number;
@@ -66,7 +68,12 @@ export function failuresAfterAnotherFailure(
 }
 
 /** Failures that still count now: a stale counter is treated as zero even before the store resets it. */
-function currentFailures(failures: number, lastFailureAt: Date | null | undefined, now: Date, scope: ThrottleScope): number {
+function currentFailures(
+  failures: number,
+  lastFailureAt: Date | null | undefined,
+  now: Date,
+  scope: ThrottleScope,
+): number {
   assertCount(failures);
   if (failures === 0 || lastFailureAt == null) return failures;
   const elapsedMs = now.getTime() - lastFailureAt.getTime();
@@ -74,7 +81,12 @@ function currentFailures(failures: number, lastFailureAt: Date | null | undefine
 }
 
 /** Whole seconds still to wait in one scope (0 when free to try). */
-function secondsToWait(failures: number, lastFailureAt: Date | null | undefined, now: Date, scope: ThrottleScope): number {
+function secondsToWait(
+  failures: number,
+  lastFailureAt: Date | null | undefined,
+  now: Date,
+  scope: ThrottleScope,
+): number {
   const delaySeconds = backoffDelay(currentFailures(failures, lastFailureAt, now, scope), scope);
   if (delaySeconds === 0) return 0;
   // A counter without a time is inconsistent; fail closed with the full delay rather than open.
@@ -91,7 +103,9 @@ function secondsToWait(failures: number, lastFailureAt: Date | null | undefined,
  * delay. Only attempts from browsers unfamiliar with the user reach this (familiar ones are counted apart).
  */
 export function isLockedOut(failures: number, lastFailureAt: Date | null | undefined, now: Date): boolean {
-  return backoffDelay(currentFailures(failures, lastFailureAt, now, 'user'), 'user') >= THROTTLE_RULES.user.maxDelaySeconds;
+  return (
+    backoffDelay(currentFailures(failures, lastFailureAt, now, 'user'), 'user') >= THROTTLE_RULES.user.maxDelaySeconds
+  );
 }
 
 /**

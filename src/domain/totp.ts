@@ -63,8 +63,10 @@ export function timeStep(at: Date, periodSeconds = TOTP_PERIOD_SECONDS): number 
 
 /** RFC 4226 §5.3: HMAC-SHA1 of the 8-byte counter, dynamic truncation, the low `digits` decimal digits. */
 export function hotp(secret: Uint8Array, counter: number, digits = TOTP_DIGITS): string {
-  if (!Number.isSafeInteger(counter) || counter < 0) throw new RangeError(`counter must be a non-negative integer, got ${counter}`);
-  if (!Number.isInteger(digits) || digits < 6 || digits > 10) throw new RangeError(`digits must be 6 to 10, got ${digits}`);
+  if (!Number.isSafeInteger(counter) || counter < 0)
+    throw new RangeError(`counter must be a non-negative integer, got ${counter}`);
+  if (!Number.isInteger(digits) || digits < 6 || digits > 10)
+    throw new RangeError(`digits must be 6 to 10, got ${digits}`);
   const message = Buffer.alloc(8);
   message.writeBigUInt64BE(BigInt(counter));
   const mac = createHmac('sha1', secret).update(message).digest();

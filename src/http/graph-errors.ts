@@ -42,15 +42,26 @@ export function toAppError(error: unknown): AppError | undefined {
   const e = error as FastifyError;
   if (e.validation) {
     const target = validationTarget(e);
-    const where = e.validationContext === 'querystring' ? 'query option' : e.validationContext === 'params' ? 'path segment' : 'property';
+    const where =
+      e.validationContext === 'querystring'
+        ? 'query option'
+        : e.validationContext === 'params'
+          ? 'path segment'
+          : 'property';
     const detail = e.validation[0]?.message ?? 'is invalid';
-    return new AppError('invalidRequest', { target, message: target ? `Invalid value for ${where} '${target}': ${detail}.` : `Invalid request: ${detail}.` });
+    return new AppError('invalidRequest', {
+      target,
+      message: target ? `Invalid value for ${where} '${target}': ${detail}.` : `Invalid request: ${detail}.`,
+    });
   }
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('unsupportedMediaType', { target: 'content-type' });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError('invalidRequest', { target: 'body', message: 'The request body is empty; send a JSON object.' });
+      return new AppError('invalidRequest', {
+        target: 'body',
+        message: 'The request body is empty; send a JSON object.',
+      });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('invalidRequest', { target: 'body', message: 'The request body is not valid JSON.' });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -58,7 +69,10 @@ export function toAppError(error: unknown): AppError | undefined {
     case 'FST_ERR_BAD_URL':
       return new AppError('invalidRequest', { message: 'The request URL is malformed.' });
   }
-  if (e instanceof SyntaxError || (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500 && e.statusCode !== 429)) {
+  if (
+    e instanceof SyntaxError ||
+    (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500 && e.statusCode !== 429)
+  ) {
     return new AppError('invalidRequest', { message: 'The request is invalid.' });
   }
   if (e.statusCode === 429) return new AppError('tooManyRequests', { retryAfter: 60 });
@@ -70,11 +84,17 @@ export function sendGraphError(reply: FastifyReply, request: FastifyRequest, err
   if (!appError) {
     request.log.error({ err: error }, 'unhandled error');
     const fault = new AppError('internal');
-    return reply.code(500).type('application/json').send(graphErrorBody(fault, request, now));
+    return reply
+      .code(500)
+      .type('application/json')
+      .send(graphErrorBody(fault, request, now));
   }
   if (appError.status >= 500) request.log.error({ err: appError, cause: appError.cause }, appError.message);
   else request.log.info({ errorCode: appError.code, target: appError.target }, 'request refused');
   if (appError.retryAfter !== undefined) reply.header('retry-after', String(appError.retryAfter));
   if (appError.status === 401) reply.header('www-authenticate', 'Bearer realm="", error="invalid_token"');
-  return reply.code(appError.status).type('application/json').send(graphErrorBody(appError, request, now));
+  return reply
+    .code(appError.status)
+    .type('application/json')
+    .send(graphErrorBody(appError, request, now));
 }

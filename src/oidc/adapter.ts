@@ -15,7 +15,10 @@ class PayloadAdapter implements Adapter {
   // Made once: deps.db is the root handle, never a transaction, and a repo is a dozen closures to make.
   private readonly repo: ReturnType<typeof createOidcPayloadsRepo>;
 
-  constructor(private readonly model: string, private readonly deps: AdapterDeps) {
+  constructor(
+    private readonly model: string,
+    private readonly deps: AdapterDeps,
+  ) {
     this.repo = createOidcPayloadsRepo(deps.db);
   }
 
@@ -51,9 +54,13 @@ class PayloadAdapter implements Adapter {
     });
   }
 
-  private open(found: { idHash: string; sealed: string; consumedAt: number | null } | undefined): AdapterPayload | undefined {
+  private open(
+    found: { idHash: string; sealed: string; consumedAt: number | null } | undefined,
+  ): AdapterPayload | undefined {
     if (!found) return undefined;
-    const payload = JSON.parse(this.deps.keyring.decryptText('oidc-payload-encryption', found.sealed, `${this.model}:${found.idHash}`)) as AdapterPayload;
+    const payload = JSON.parse(
+      this.deps.keyring.decryptText('oidc-payload-encryption', found.sealed, `${this.model}:${found.idHash}`),
+    ) as AdapterPayload;
     return found.consumedAt === null ? payload : { ...payload, consumed: Math.floor(found.consumedAt / 1000) };
   }
 
@@ -78,7 +85,9 @@ class PayloadAdapter implements Adapter {
     if (await this.repo.consumePayload(this.model, this.hashes(id), this.now())) return;
     const record = await this.find(id);
     if (typeof record?.grantId === 'string') await this.repo.revokeGrant(this.hashes(record.grantId));
-    throw new errors.InvalidGrant(`${this.model === 'RefreshToken' ? 'refresh token' : 'authorization code'} already used`);
+    throw new errors.InvalidGrant(
+      `${this.model === 'RefreshToken' ? 'refresh token' : 'authorization code'} already used`,
+    );
   }
 
   async destroy(id: string): Promise<void> {
@@ -94,7 +103,10 @@ class PayloadAdapter implements Adapter {
 class ClientAdapter implements Adapter {
   private readonly apps: ReturnType<typeof createApplicationsRepo>;
 
-  constructor(deps: AdapterDeps, private readonly metadataOf: ClientMetadataOf) {
+  constructor(
+    deps: AdapterDeps,
+    private readonly metadataOf: ClientMetadataOf,
+  ) {
     this.apps = createApplicationsRepo(deps.db); // made once, as above
   }
 

@@ -46,7 +46,11 @@ export interface OidcHandle {
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'HEAD'] as const;
 
 export async function registerOidc(app: FastifyInstance, deps: Deps): Promise<OidcHandle> {
-  const provider = await createProvider(deps, { error: errorPage, logoutConfirm: logoutConfirmPage, loggedOut: loggedOutPage });
+  const provider = await createProvider(deps, {
+    error: errorPage,
+    logoutConfirm: logoutConfirmPage,
+    loggedOut: loggedOutPage,
+  });
   const callback = provider.callback();
 
   // Hijacked before Fastify reads the body, so oidc-provider reads the raw stream itself.
@@ -70,7 +74,8 @@ export async function registerOidc(app: FastifyInstance, deps: Deps): Promise<Oi
 
   return {
     provider,
-    interactionDetails: async (req, res) => (await provider.interactionDetails(req, res)) as unknown as InteractionDetails,
+    interactionDetails: async (req, res) =>
+      (await provider.interactionDetails(req, res)) as unknown as InteractionDetails,
     finishLogin: (req, res, login) =>
       provider.interactionResult(req, res, { login: { ...login, remember: true } }, { mergeWithLastSubmission: false }),
     finishConsent: async (req, res) => {
@@ -79,22 +84,36 @@ export async function registerOidc(app: FastifyInstance, deps: Deps): Promise<Oi
       const grant = details.grantId
         ? (await provider.Grant.find(details.grantId))!
         : new provider.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
-      const d = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+      const d = prompt.details as {
+        missingOIDCScope?: string[];
+        missingOIDCClaims?: string[];
+        missingResourceScopes?: Record<string, string[]>;
+      };
       if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(' '));
       if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
-      for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+      for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {}))
+        grant.addResourceScope(indicator, scopes.join(' '));
       const grantId = await grant.save();
       return provider.interactionResult(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     },
     abort: (req, res, error, description) =>
-      provider.interactionResult(req, res, { error, error_description: description }, { mergeWithLastSubmission: false }),
+      provider.interactionResult(
+        req,
+        res,
+        { error, error_description: description },
+        { mergeWithLastSubmission: false },
+      ),
     endBrowserSession: async (req, res) => {
       // Session.get reads and checks the signed session cookie; an unknown or missing one yields an unsaved session.
       const session = await provider.Session.get(provider.createContext(req, res));
       for (const clientId of Object.keys(session.authorizations ?? {})) {
         const { grantId, persistsLogout } = session.authorizationFor(clientId) ?? {};
         if (!grantId || persistsLogout) continue;
-        await Promise.all([provider.AccessToken, provider.RefreshToken, provider.AuthorizationCode].map((model) => model.revokeByGrantId(grantId)));
+        await Promise.all(
+          [provider.AccessToken, provider.RefreshToken, provider.AuthorizationCode].map((model) =>
+            model.revokeByGrantId(grantId),
+          ),
+        );
         await (await provider.Grant.find(grantId))?.destroy();
       }
       await session.destroy();

@@ -3,8 +3,21 @@
 // credentials (MICROSOFT-CLIENTS.md §1), delegated permissions (`scp`) for a signed-in user.
 
 import { randomBytes } from 'node:crypto';
-import Provider, { errors, interactionPolicy, type AdapterPayload, type Configuration, type JWKS, type KoaContextWithOIDC } from 'oidc-provider';
-import { delegatedPermissionsOf, graphScopeValues, readGraphScopes, type GraphScopeOptions, type RequestedGraphScopes } from '../domain/authz/graph-scopes.js';
+import Provider, {
+  errors,
+  interactionPolicy,
+  type AdapterPayload,
+  type Configuration,
+  type JWKS,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
+import {
+  delegatedPermissionsOf,
+  graphScopeValues,
+  readGraphScopes,
+  type GraphScopeOptions,
+  type RequestedGraphScopes,
+} from '../domain/authz/graph-scopes.js';
 import { APPLICATION_PERMISSION_NAMES } from '../domain/authz/permissions.js';
 import { ACR_MFA, ACR_PASSWORD } from '../domain/signin/factors.js';
 import { verifyClientSecret } from '../services/applications.js';
@@ -40,20 +53,29 @@ async function loadJwks(deps: Deps): Promise<JWKS> {
   const rows = await createKeysRepo(deps.db).listActiveSigningKeys();
   if (rows.length === 0) throw new Error('no signing key in the store (bootstrap did not run)');
   return {
-    keys: rows.map((r) => JSON.parse(deps.keyring.decryptText('secret-encryption', r.privateJwkSealed, `signing-key:${r.kid}`))),
+    keys: rows.map((r) =>
+      JSON.parse(deps.keyring.decryptText('secret-encryption', r.privateJwkSealed, `signing-key:${r.kid}`)),
+    ),
   };
 }
 
 async function loadCookieKeys(deps: Deps): Promise<string[]> {
   const sealed = await createKeysRepo(deps.db).findServerSecret(COOKIE_KEYS_SECRET);
   if (!sealed) throw new Error('no cookie keys in the store (bootstrap did not run)');
-  return JSON.parse(deps.keyring.decryptText('secret-encryption', sealed, `server-secret:${COOKIE_KEYS_SECRET}`)) as string[];
+  return JSON.parse(
+    deps.keyring.decryptText('secret-encryption', sealed, `server-secret:${COOKIE_KEYS_SECRET}`),
+  ) as string[];
 }
 
 /** Client metadata for an application. `placeholderSecret` is never compared (see compareClientSecret below). */
 function clientMetadataFor(issuer: string, placeholderSecret: string) {
   return (app: ApplicationMetadata): AdapterPayload => {
-    const common = { client_id: app.appId, client_name: app.displayName, gatepass_kind: app.kind, gatepass_require_consent: app.requireConsent };
+    const common = {
+      client_id: app.appId,
+      client_name: app.displayName,
+      gatepass_kind: app.kind,
+      gatepass_require_consent: app.requireConsent,
+    };
     if (app.kind === 'builtin')
       return {
         ...common,
@@ -63,8 +85,19 @@ function clientMetadataFor(issuer: string, placeholderSecret: string) {
         redirect_uris: [`${issuer}/my/callback`],
         post_logout_redirect_uris: [`${issuer}/my/signed-out`],
       };
-    const secret = { client_secret: placeholderSecret, client_secret_expires_at: 0, token_endpoint_auth_method: 'client_secret_basic' };
-    if (app.kind === 'daemon') return { ...common, ...secret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] } as AdapterPayload;
+    const secret = {
+      client_secret: placeholderSecret,
+      client_secret_expires_at: 0,
+      token_endpoint_auth_method: 'client_secret_basic',
+    };
+    if (app.kind === 'daemon')
+      return {
+        ...common,
+        ...secret,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+      } as AdapterPayload;
     return {
       ...common,
       ...secret,
@@ -80,7 +113,12 @@ const minutes = (m: number) => m * 60;
 
 /** The sign-in behind a token being issued: the code or refresh token it comes from carries amr and auth_time. */
 function signInBehind(ctx: KoaContextWithOIDC): { amr: string[]; authTime: number } | undefined {
-  const e = ctx.oidc?.entities as { AuthorizationCode?: { amr?: unknown; authTime?: unknown }; RefreshToken?: { amr?: unknown; authTime?: unknown } } | undefined;
+  const e = ctx.oidc?.entities as
+    | {
+        AuthorizationCode?: { amr?: unknown; authTime?: unknown };
+        RefreshToken?: { amr?: unknown; authTime?: unknown };
+      }
+    | undefined;
   const source = e?.AuthorizationCode ?? e?.RefreshToken;
   if (!source || !Array.isArray(source.amr) || typeof source.authTime !== 'number') return undefined;
   return { amr: source.amr.filter((v): v is string => typeof v === 'string'), authTime: source.authTime };
@@ -89,7 +127,9 @@ function signInBehind(ctx: KoaContextWithOIDC): { amr: string[]; authTime: numbe
 /** Whether the sign-in behind this token (or browser session) used a Temporary Access Pass. */
 function viaTap(ctx: KoaContextWithOIDC | undefined, token?: unknown): boolean {
   const own = token && typeof token === 'object' ? (token as { amr?: unknown }).amr : undefined;
-  const e = ctx?.oidc?.entities as { AuthorizationCode?: { amr?: unknown }; RefreshToken?: { amr?: unknown } } | undefined;
+  const e = ctx?.oidc?.entities as
+    | { AuthorizationCode?: { amr?: unknown }; RefreshToken?: { amr?: unknown } }
+    | undefined;
   const amr = own ?? e?.AuthorizationCode?.amr ?? e?.RefreshToken?.amr ?? ctx?.oidc?.session?.amr;
   return Array.isArray(amr) && amr.includes('tap');
 }
@@ -173,7 +213,10 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     conformIdTokenClaims: false,
     extraClientMetadata: { properties: ['gatepass_kind', 'gatepass_require_consent'] },
     pkce: { required: () => true },
-    interactions: { policy: interactionPolicyWithAcrStepUp(), url: (_ctx, interaction) => `/signin/${interaction.uid}` },
+    interactions: {
+      policy: interactionPolicyWithAcrStepUp(),
+      url: (_ctx, interaction) => `/signin/${interaction.uid}`,
+    },
     ttl: {
       AccessToken: capForPass(minutes(deps.config.accessTokenMinutes)),
       IdToken: capForPass(minutes(deps.config.accessTokenMinutes)),
@@ -203,7 +246,8 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
       // First-party apps (created by an administrator without --require-consent) are admin-consented: no consent
       // screen, every requested OIDC scope and delegated Graph permission is granted (the user's roles still bound
       // what a Graph permission reaches, in authorize).
-      const grant = existing ?? new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: ctx.oidc.session!.accountId! });
+      const grant =
+        existing ?? new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: ctx.oidc.session!.accountId! });
       grant.addOIDCScope([...ctx.oidc.requestParamOIDCScopes].join(' '));
       const claims = ctx.oidc.requestParamClaims;
       if (claims) grant.addOIDCClaims([...claims]);
@@ -215,7 +259,10 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => !('clientId' in token) || token.clientId === client.clientId },
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => !('clientId' in token) || token.clientId === client.clientId,
+      },
       revocation: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
@@ -307,7 +354,11 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = pages.error(out as { error: string; error_description?: string }, correlationOf(ctx), deps.clock.now());
+      ctx.body = pages.error(
+        out as { error: string; error_description?: string },
+        correlationOf(ctx),
+        deps.clock.now(),
+      );
     },
     discovery: { tenant_region_scope: null, cloud_instance_name: 'gatepass' },
   };
@@ -318,7 +369,10 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
   // Client secrets are stored as keyed hashes only, so oidc-provider's plain comparison cannot work. The
   // documented extension point is the Client model; we replace its compareClientSecret (called by
   // client_secret_basic/post authentication after the client was found) with our keyed-hash comparison.
-  provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientId: string }, actual: string) {
+  provider.Client.prototype.compareClientSecret = async function compareClientSecret(
+    this: { clientId: string },
+    actual: string,
+  ) {
     return verifyClientSecret(deps, this.clientId, actual);
   };
 

@@ -14,11 +14,14 @@ export function isKnownTenant(deps: Pick<Deps, 'tenant'>, segment: string): bool
 
 function refuseUnknownTenant(reply: FastifyReply, tenant: string) {
   // Entra: AADSTS90002
-  return reply.code(400).header('cache-control', 'no-store').send({
-    error: 'invalid_tenant',
-    error_description: `AADSTS90002: Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
-    error_codes: [90002],
-  });
+  return reply
+    .code(400)
+    .header('cache-control', 'no-store')
+    .send({
+      error: 'invalid_tenant',
+      error_description: `AADSTS90002: Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      error_codes: [90002],
+    });
 }
 
 export function registerTenantEndpoints(app: FastifyInstance, deps: Deps, handTo: HandTo): void {

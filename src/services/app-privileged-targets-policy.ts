@@ -23,6 +23,20 @@ export async function getAppPrivilegedTargetsPolicy(db: DbOrTx): Promise<AppPriv
   return { isEnabled: stored?.value.isEnabled === true };
 }
 
-export async function setAppPrivilegedTargetsPolicy(deps: Deps, ctx: RequestContext, isEnabled: boolean): Promise<AppPrivilegedTargetsPolicy> {
-  return setSwitchPolicy(deps, ctx, { policyId: APP_PRIVILEGED_TARGETS_POLICY_ID, auditTargetId: APP_PRIVILEGED_TARGETS_POLICY_ID, displayName: 'Application permissions reach privileged users', read: getAppPrivilegedTargetsPolicy }, isEnabled);
+export async function setAppPrivilegedTargetsPolicy(
+  deps: Deps,
+  ctx: RequestContext,
+  isEnabled: boolean,
+): Promise<AppPrivilegedTargetsPolicy> {
+  return setSwitchPolicy(
+    deps,
+    ctx,
+    {
+      policyId: APP_PRIVILEGED_TARGETS_POLICY_ID,
+      auditTargetId: APP_PRIVILEGED_TARGETS_POLICY_ID,
+      displayName: 'Application permissions reach privileged users',
+      read: getAppPrivilegedTargetsPolicy,
+    },
+    isEnabled,
+  );
 }

@@ -46,7 +46,12 @@ export async function listAppRoleAssignments(db: DbOrTx, servicePrincipalId: str
   }));
 }
 
-function entry(activity: 'Add member to role' | 'Remove member from role', roleKey: string, role?: RoleDefinition, app?: ApplicationRecord): AuditEntry {
+function entry(
+  activity: 'Add member to role' | 'Remove member from role',
+  roleKey: string,
+  role?: RoleDefinition,
+  app?: ApplicationRecord,
+): AuditEntry {
   const targets: TargetResource[] = [
     { id: role?.templateId ?? roleKey, displayName: role?.displayName ?? null, type: 'Role' },
     // Entra names the service principal as the member; ours is the app's servicePrincipalId.
@@ -62,37 +67,67 @@ function entry(activity: 'Add member to role' | 'Remove member from role', roleK
 }
 
 /** Assigns a built-in role, tenant-wide, to the app's service principal; assigning it twice is a 400 naming `role`. */
-export async function assignAppRole(deps: Deps, ctx: RequestContext, appKey: string, roleKey: string): Promise<{ app: ApplicationRecord; role: RoleDefinition }> {
+export async function assignAppRole(
+  deps: Deps,
+  ctx: RequestContext,
+  appKey: string,
+  roleKey: string,
+): Promise<{ app: ApplicationRecord; role: RoleDefinition }> {
   let known: { app?: ApplicationRecord; role?: RoleDefinition } = {};
-  return audited(deps, ctx, () => entry('Add member to role', roleKey, known.role, known.app), async (tx, record) => {
-    const role = roleOf(roleKey);
-    known = { role };
-    const app = await getApplication({ db: tx }, appKey);
-    known = { role, app };
-    const inserted = await createServicePrincipalRoleAssignmentsRepo(tx).insertRoleAssignmentIfAbsent({
-      id: newId(),
-      principalId: app.servicePrincipalId,
-      roleDefinitionId: role.templateId,
-      directoryScopeId: TENANT_SCOPE,
-      createdAt: deps.clock.now(),
-    });
-    ensure(inserted, 'invalidRequest', { target: 'role', message: `Application '${app.displayName}' already holds the role '${role.displayName}'.` });
-    await record(entry('Add member to role', roleKey, role, app));
-    return { app, role };
-  });
+  return audited(
+    deps,
+    ctx,
+    () => entry('Add member to role', roleKey, known.role, known.app),
+    async (tx, record) => {
+      const role = roleOf(roleKey);
+      known = { role };
+      const app = await getApplication({ db: tx }, appKey);
+      known = { role, app };
+      const inserted = await createServicePrincipalRoleAssignmentsRepo(tx).insertRoleAssignmentIfAbsent({
+        id: newId(),
+        principalId: app.servicePrincipalId,
+        roleDefinitionId: role.templateId,
+        directoryScopeId: TENANT_SCOPE,
+        createdAt: deps.clock.now(),
+      });
+      ensure(inserted, 'invalidRequest', {
+        target: 'role',
+        message: `Application '${app.displayName}' already holds the role '${role.displayName}'.`,
+      });
+      await record(entry('Add member to role', roleKey, role, app));
+      return { app, role };
+    },
+  );
 }
 
 /** Removes a tenant-wide assignment; removing one the app does not hold is a 404 naming `role`. */
-export async function removeAppRole(deps: Deps, ctx: RequestContext, appKey: string, roleKey: string): Promise<{ app: ApplicationRecord; role: RoleDefinition }> {
+export async function removeAppRole(
+  deps: Deps,
+  ctx: RequestContext,
+  appKey: string,
+  roleKey: string,
+): Promise<{ app: ApplicationRecord; role: RoleDefinition }> {
   let known: { app?: ApplicationRecord; role?: RoleDefinition } = {};
-  return audited(deps, ctx, () => entry('Remove member from role', roleKey, known.role, known.app), async (tx, record) => {
-    const role = roleOf(roleKey);
-    known = { role };
-    const app = await getApplication({ db: tx }, appKey);
-    known = { role, app };
-    const deleted = await createServicePrincipalRoleAssignmentsRepo(tx).deleteRoleAssignment(app.servicePrincipalId, role.templateId, TENANT_SCOPE);
-    ensure(deleted, 'notFound', { target: 'role', message: `Application '${app.displayName}' does not hold the role '${role.displayName}'.` });
-    await record(entry('Remove member from role', roleKey, role, app));
-    return { app, role };
-  });
+  return audited(
+    deps,
+    ctx,
+    () => entry('Remove member from role', roleKey, known.role, known.app),
+    async (tx, record) => {
+      const role = roleOf(roleKey);
+      known = { role };
+      const app = await getApplication({ db: tx }, appKey);
+      known = { role, app };
+      const deleted = await createServicePrincipalRoleAssignmentsRepo(tx).deleteRoleAssignment(
+        app.servicePrincipalId,
+        role.templateId,
+        TENANT_SCOPE,
+      );
+      ensure(deleted, 'notFound', {
+        target: 'role',
+        message: `Application '${app.displayName}' does not hold the role '${role.displayName}'.`,
+      });
+      await record(entry('Remove member from role', roleKey, role, app));
+      return { app, role };
+    },
+  );
 }

@@ -7,7 +7,12 @@ import { AppError, ensure } from '../domain/errors.js';
 import { isGuid, newId } from '../domain/ids.js';
 import { secretsEqual } from '../domain/secrets.js';
 import type { DbOrTx } from '../store/db.js';
-import { createApplicationsRepo, type ApplicationMetadata, type ApplicationRecord, type ApplicationSecretRecord } from '../store/repos/applications.js';
+import {
+  createApplicationsRepo,
+  type ApplicationMetadata,
+  type ApplicationRecord,
+  type ApplicationSecretRecord,
+} from '../store/repos/applications.js';
 import { audited } from './audited.js';
 import type { Deps, RequestContext } from './deps.js';
 
@@ -39,7 +44,10 @@ const MAX_SECRET_DAYS = 730;
 export const MY_APP_CLIENT_ID = 'a7d3c1e2-5b4f-4c6d-9e8f-0a1b2c3d4e5f';
 export const MY_APP_DISPLAY_NAME = 'Gatepass My Account';
 
-function appTarget(app: { id: string; displayName: string | null }, modified: TargetResource['modifiedProperties'] = []): TargetResource {
+function appTarget(
+  app: { id: string; displayName: string | null },
+  modified: TargetResource['modifiedProperties'] = [],
+): TargetResource {
   return { id: app.id, displayName: app.displayName, type: 'App', modifiedProperties: modified };
 }
 
@@ -62,8 +70,14 @@ function validateRedirectUri(uri: string, index: number): string {
 
 function validateInput(input: CreateApplicationInput): { permissions: string[]; redirectUris: string[] } {
   const name = typeof input.displayName === 'string' ? input.displayName.trim() : '';
-  ensure(name.length >= 1 && name.length <= 120, 'invalidRequest', { target: 'displayName', message: 'displayName must be 1 to 120 characters.' });
-  ensure(input.kind === 'daemon' || input.kind === 'web', 'invalidRequest', { target: 'kind', message: "kind must be 'daemon' or 'web'." });
+  ensure(name.length >= 1 && name.length <= 120, 'invalidRequest', {
+    target: 'displayName',
+    message: 'displayName must be 1 to 120 characters.',
+  });
+  ensure(input.kind === 'daemon' || input.kind === 'web', 'invalidRequest', {
+    target: 'kind',
+    message: "kind must be 'daemon' or 'web'.",
+  });
   const permissions = [...new Set(input.permissions ?? [])];
   for (const p of permissions)
     ensure(APPLICATION_PERMISSION_NAMES.includes(p), 'invalidRequest', {
@@ -74,8 +88,15 @@ function validateInput(input: CreateApplicationInput): { permissions: string[]; 
     });
   const redirectUris = (input.redirectUris ?? []).map(validateRedirectUri);
   if (input.kind === 'daemon')
-    ensure(permissions.length > 0, 'invalidRequest', { target: 'permissions', message: 'A daemon application needs at least one Graph application permission.' });
-  else ensure(redirectUris.length > 0, 'invalidRequest', { target: 'redirectUris', message: 'A web application needs at least one redirect URI.' });
+    ensure(permissions.length > 0, 'invalidRequest', {
+      target: 'permissions',
+      message: 'A daemon application needs at least one Graph application permission.',
+    });
+  else
+    ensure(redirectUris.length > 0, 'invalidRequest', {
+      target: 'redirectUris',
+      message: 'A web application needs at least one redirect URI.',
+    });
   return { permissions, redirectUris };
 }
 
@@ -88,14 +109,28 @@ function lifetimeDays(value: number | undefined, target: string): number {
   return days;
 }
 
-function makeSecret(deps: Deps, applicationId: string, days: number, displayName: string | null): { row: ApplicationSecretRecord; shown: NewSecret } {
+function makeSecret(
+  deps: Deps,
+  applicationId: string,
+  days: number,
+  displayName: string | null,
+): { row: ApplicationSecretRecord; shown: NewSecret } {
   const now = deps.clock.now();
   const secretText = randomBytes(32).toString('base64url'); // 256 random bits
   const end = new Date(now.getTime() + days * 86_400_000);
   const keyId = newId();
   const hint = secretText.slice(0, 3); // Entra shows the first three characters
   return {
-    row: { keyId, applicationId, secretHash: deps.keyring.keyedHash('client-secret-hash', secretText), hint, displayName, startAt: now, endAt: end, createdAt: now },
+    row: {
+      keyId,
+      applicationId,
+      secretHash: deps.keyring.keyedHash('client-secret-hash', secretText),
+      hint,
+      displayName,
+      startAt: now,
+      endAt: end,
+      createdAt: now,
+    },
     shown: { keyId, secretText, hint, startDateTime: now.toISOString(), endDateTime: end.toISOString() },
   };
 }
@@ -105,11 +140,15 @@ async function resolveApplication(db: DbOrTx, appIdOrName: string): Promise<Appl
   const repo = createApplicationsRepo(db);
   const key = String(appIdOrName ?? '').trim();
   if (isGuid(key)) {
-    const found = (await repo.findApplicationByAppId(key.toLowerCase())) ?? (await repo.findApplicationById(key.toLowerCase()));
+    const found =
+      (await repo.findApplicationByAppId(key.toLowerCase())) ?? (await repo.findApplicationById(key.toLowerCase()));
     if (found) return found;
   }
   const byName = await repo.findApplicationsByDisplayName(key);
-  ensure(byName.length <= 1, 'invalidRequest', { target: 'application', message: `Several applications are named '${key}'; use the appId.` });
+  ensure(byName.length <= 1, 'invalidRequest', {
+    target: 'application',
+    message: `Several applications are named '${key}'; use the appId.`,
+  });
   ensure(byName[0], 'notFound', { target: 'application', message: `Application '${key}' does not exist.` });
   return byName[0];
 }
@@ -119,8 +158,13 @@ export async function getApplication(deps: Pick<Deps, 'db'>, appIdOrName: string
 }
 
 /** By client id only (what oidc-provider and the sign-in pages know); undefined when there is none. */
-export async function findApplicationByClientId(deps: Pick<Deps, 'db'>, clientId: string): Promise<ApplicationMetadata | undefined> {
-  return isGuid(clientId) ? createApplicationsRepo(deps.db).findApplicationMetadataByAppId(clientId.toLowerCase()) : undefined;
+export async function findApplicationByClientId(
+  deps: Pick<Deps, 'db'>,
+  clientId: string,
+): Promise<ApplicationMetadata | undefined> {
+  return isGuid(clientId)
+    ? createApplicationsRepo(deps.db).findApplicationMetadataByAppId(clientId.toLowerCase())
+    : undefined;
 }
 
 export async function listApplications(deps: Pick<Deps, 'db'>): Promise<ApplicationRecord[]> {
@@ -137,7 +181,9 @@ export async function createApplication(
     category: 'ApplicationManagement',
     loggedByService: 'Core Directory',
     operationType: 'Add',
-    targetResources: [{ id: '00000000-0000-0000-0000-000000000000', displayName: String(input?.displayName ?? ''), type: 'App' }],
+    targetResources: [
+      { id: '00000000-0000-0000-0000-000000000000', displayName: String(input?.displayName ?? ''), type: 'App' },
+    ],
   };
   return audited(deps, ctx, refusal, async (tx, record) => {
     const { permissions, redirectUris } = validateInput(input);
@@ -165,12 +211,14 @@ export async function createApplication(
       category: 'ApplicationManagement',
       loggedByService: 'Core Directory',
       operationType: 'Add',
-      targetResources: [appTarget(app, [
-        { displayName: 'AppId', oldValue: null, newValue: JSON.stringify(app.appId) },
-        { displayName: 'Kind', oldValue: null, newValue: JSON.stringify(app.kind) },
-        { displayName: 'Permissions', oldValue: null, newValue: JSON.stringify(app.permissions) },
-        { displayName: 'RedirectUris', oldValue: null, newValue: JSON.stringify(app.redirectUris) },
-      ])],
+      targetResources: [
+        appTarget(app, [
+          { displayName: 'AppId', oldValue: null, newValue: JSON.stringify(app.appId) },
+          { displayName: 'Kind', oldValue: null, newValue: JSON.stringify(app.kind) },
+          { displayName: 'Permissions', oldValue: null, newValue: JSON.stringify(app.permissions) },
+          { displayName: 'RedirectUris', oldValue: null, newValue: JSON.stringify(app.redirectUris) },
+        ]),
+      ],
     });
     await record(secretEntry(app, 'Add', shown.keyId));
     return { app, secret: shown };
@@ -183,7 +231,15 @@ function secretEntry(app: { id: string; displayName: string | null }, op: 'Add' 
     category: 'ApplicationManagement',
     loggedByService: 'Core Directory',
     operationType: 'Update',
-    targetResources: [appTarget(app, [{ displayName: 'KeyDescription', oldValue: op === 'Delete' ? JSON.stringify(keyId) : null, newValue: op === 'Add' ? JSON.stringify(keyId) : null }])],
+    targetResources: [
+      appTarget(app, [
+        {
+          displayName: 'KeyDescription',
+          oldValue: op === 'Delete' ? JSON.stringify(keyId) : null,
+          newValue: op === 'Add' ? JSON.stringify(keyId) : null,
+        },
+      ]),
+    ],
     additionalDetails: [{ key: 'Action', value: op === 'Add' ? 'Secret added' : 'Secret removed' }],
   };
 }
@@ -198,7 +254,10 @@ export async function deleteApplication(deps: Deps, ctx: RequestContext, appIdOr
   };
   await audited(deps, ctx, refusal, async (tx, record) => {
     const app = await resolveApplication(tx, appIdOrName);
-    ensure(app.kind !== 'builtin', 'invalidRequest', { target: 'application', message: 'A built-in Gatepass application cannot be deleted.' });
+    ensure(app.kind !== 'builtin', 'invalidRequest', {
+      target: 'application',
+      message: 'A built-in Gatepass application cannot be deleted.',
+    });
     await createApplicationsRepo(tx).deleteApplication(app.id);
     // Its tokens die with it: oidc-provider refuses every token whose client no longer exists.
     await record({ ...refusal, targetResources: [appTarget(app)] });
@@ -211,36 +270,64 @@ export async function addApplicationSecret(
   appIdOrName: string,
   input: { displayName?: string; lifetimeDays?: number } = {},
 ): Promise<NewSecret> {
-  return audited(deps, ctx, () => secretEntry({ id: String(appIdOrName ?? ''), displayName: null }, 'Add', ''), async (tx, record) => {
-    const app = await resolveApplication(tx, appIdOrName);
-    ensure(app.kind !== 'builtin', 'invalidRequest', { target: 'application', message: 'A built-in Gatepass application has no secrets.' });
-    const days = lifetimeDays(input.lifetimeDays, 'lifetimeDays');
-    const name = input.displayName?.trim() || null;
-    ensure(name === null || name.length <= 120, 'invalidRequest', { target: 'displayName', message: 'displayName must be at most 120 characters.' });
-    const { row, shown } = makeSecret(deps, app.id, days, name);
-    const repo = createApplicationsRepo(tx);
-    await repo.insertSecret(row);
-    await repo.touchApplication(app.id, deps.clock.now());
-    await record(secretEntry(app, 'Add', shown.keyId));
-    return shown;
-  });
+  return audited(
+    deps,
+    ctx,
+    () => secretEntry({ id: String(appIdOrName ?? ''), displayName: null }, 'Add', ''),
+    async (tx, record) => {
+      const app = await resolveApplication(tx, appIdOrName);
+      ensure(app.kind !== 'builtin', 'invalidRequest', {
+        target: 'application',
+        message: 'A built-in Gatepass application has no secrets.',
+      });
+      const days = lifetimeDays(input.lifetimeDays, 'lifetimeDays');
+      const name = input.displayName?.trim() || null;
+      ensure(name === null || name.length <= 120, 'invalidRequest', {
+        target: 'displayName',
+        message: 'displayName must be at most 120 characters.',
+      });
+      const { row, shown } = makeSecret(deps, app.id, days, name);
+      const repo = createApplicationsRepo(tx);
+      await repo.insertSecret(row);
+      await repo.touchApplication(app.id, deps.clock.now());
+      await record(secretEntry(app, 'Add', shown.keyId));
+      return shown;
+    },
+  );
 }
 
-export async function removeApplicationSecret(deps: Deps, ctx: RequestContext, appIdOrName: string, keyId: string): Promise<void> {
-  await audited(deps, ctx, () => secretEntry({ id: String(appIdOrName ?? ''), displayName: null }, 'Delete', String(keyId ?? '')), async (tx, record) => {
-    const app = await resolveApplication(tx, appIdOrName);
-    const repo = createApplicationsRepo(tx);
-    ensure(await repo.deleteSecret(app.id, String(keyId ?? '').toLowerCase()), 'notFound', { target: 'keyId', message: `The application has no secret with keyId '${keyId}'.` });
-    await repo.touchApplication(app.id, deps.clock.now());
-    await record(secretEntry(app, 'Delete', keyId));
-  });
+export async function removeApplicationSecret(
+  deps: Deps,
+  ctx: RequestContext,
+  appIdOrName: string,
+  keyId: string,
+): Promise<void> {
+  await audited(
+    deps,
+    ctx,
+    () => secretEntry({ id: String(appIdOrName ?? ''), displayName: null }, 'Delete', String(keyId ?? '')),
+    async (tx, record) => {
+      const app = await resolveApplication(tx, appIdOrName);
+      const repo = createApplicationsRepo(tx);
+      ensure(await repo.deleteSecret(app.id, String(keyId ?? '').toLowerCase()), 'notFound', {
+        target: 'keyId',
+        message: `The application has no secret with keyId '${keyId}'.`,
+      });
+      await repo.touchApplication(app.id, deps.clock.now());
+      await record(secretEntry(app, 'Delete', keyId));
+    },
+  );
 }
 
 /**
  * Client authentication: true when `presented` matches one of the app's secrets valid now. Every stored hash is
  * compared in constant time (no early exit), under every key the keyring holds, so a rotation locks no app out.
  */
-export async function verifyClientSecret(deps: Pick<Deps, 'db' | 'keyring' | 'clock'>, appId: string, presented: string): Promise<boolean> {
+export async function verifyClientSecret(
+  deps: Pick<Deps, 'db' | 'keyring' | 'clock'>,
+  appId: string,
+  presented: string,
+): Promise<boolean> {
   if (typeof presented !== 'string' || presented.length === 0 || presented.length > 512) return false;
   const stored = await createApplicationsRepo(deps.db).listValidSecretHashes(appId, deps.clock.now());
   const candidates = deps.keyring.keyedHashCandidates('client-secret-hash', presented);

@@ -4,7 +4,12 @@
 import { AppError } from '../domain/errors.js';
 import { parseFilter, type FieldAllowList, type FilterNode } from '../domain/odata/filter.js';
 import { parseOrderBy } from '../domain/odata/query-options.js';
-import { createAuditQueryRepo, type AuditFilterKey, type LogCursor, type SignInFilterKey } from '../store/repos/audit-query.js';
+import {
+  createAuditQueryRepo,
+  type AuditFilterKey,
+  type LogCursor,
+  type SignInFilterKey,
+} from '../store/repos/audit-query.js';
 import type { DirectoryAuditJson } from '../store/repos/audit-events.js';
 import { createAuditEventsRepo } from '../store/repos/audit-events.js';
 import type { SignInRecord } from '../store/repos/sign-ins.js';
@@ -24,12 +29,21 @@ export const AUDIT_FILTER: FieldAllowList<AuditFilterKey> = {
   activityDateTime: { type: 'datetime', key: 'activityDateTime', operators: TIME_OPERATORS },
   activityDisplayName: { type: 'string', key: 'activityDisplayName', operators: ['eq', 'startswith'] },
   category: { type: 'string', key: 'category', operators: ['eq'] },
-  result: { type: 'enum', key: 'result', operators: ['eq'], enumValues: ['success', 'failure', 'timeout', 'unknownFutureValue'] },
+  result: {
+    type: 'enum',
+    key: 'result',
+    operators: ['eq'],
+    enumValues: ['success', 'failure', 'timeout', 'unknownFutureValue'],
+  },
   correlationId: { type: 'guid', key: 'correlationId', operators: ['eq'] },
   loggedByService: { type: 'string', key: 'loggedByService', operators: ['eq'] },
   operationType: { type: 'string', key: 'operationType', operators: ['eq'] },
   'initiatedBy/user/id': { type: 'guid', key: 'initiatedByUserId', operators: ['eq'] },
-  'initiatedBy/user/userPrincipalName': { type: 'string', key: 'initiatedByUserPrincipalName', operators: ['eq', 'startswith'] },
+  'initiatedBy/user/userPrincipalName': {
+    type: 'string',
+    key: 'initiatedByUserPrincipalName',
+    operators: ['eq', 'startswith'],
+  },
   'initiatedBy/app/appId': { type: 'guid', key: 'initiatedByAppId', operators: ['eq'] },
   targetResources: {
     type: 'collection',
@@ -75,7 +89,11 @@ function encodeToken(t: Token): string {
   return Buffer.from(JSON.stringify({ v: 1, o: t.o, t: t.time, id: t.id }), 'utf8').toString('base64url');
 }
 
-const badToken = () => new AppError('invalidQuery', { target: '$skiptoken', message: "Invalid value for query option '$skiptoken': it is not a token this service issued." });
+const badToken = () =>
+  new AppError('invalidQuery', {
+    target: '$skiptoken',
+    message: "Invalid value for query option '$skiptoken': it is not a token this service issued.",
+  });
 
 function decodeToken(text: string, direction: 'asc' | 'desc'): LogCursor {
   if (!/^[A-Za-z0-9_-]{1,1024}$/.test(text)) throw badToken();
@@ -87,16 +105,33 @@ function decodeToken(text: string, direction: 'asc' | 'desc'): LogCursor {
   }
   if (typeof parsed !== 'object' || parsed === null) throw badToken();
   const { v, o, t, id } = parsed as Record<string, unknown>;
-  if (v !== 1 || (o !== 'asc' && o !== 'desc') || typeof t !== 'number' || !Number.isSafeInteger(t) || typeof id !== 'string' || id.length === 0 || id.length > 300) throw badToken();
+  if (
+    v !== 1 ||
+    (o !== 'asc' && o !== 'desc') ||
+    typeof t !== 'number' ||
+    !Number.isSafeInteger(t) ||
+    typeof id !== 'string' ||
+    id.length === 0 ||
+    id.length > 300
+  )
+    throw badToken();
   // A token continues the listing it came from; under another order it would skip or repeat rows.
-  if (o !== direction) throw new AppError('invalidQuery', { target: '$skiptoken', message: "Invalid value for query option '$skiptoken': it belongs to a listing in the other $orderby direction." });
+  if (o !== direction)
+    throw new AppError('invalidQuery', {
+      target: '$skiptoken',
+      message: "Invalid value for query option '$skiptoken': it belongs to a listing in the other $orderby direction.",
+    });
   return { time: t, id };
 }
 
 function filterOf<K extends string>(text: string | undefined, allow: FieldAllowList<K>): FilterNode<K> | undefined {
   if (text === undefined) return undefined;
   const parsed = parseFilter(text, allow);
-  if (!parsed.ok) throw new AppError('invalidFilter', { target: '$filter', message: `Invalid filter clause: ${parsed.error.message}` });
+  if (!parsed.ok)
+    throw new AppError('invalidFilter', {
+      target: '$filter',
+      message: `Invalid filter clause: ${parsed.error.message}`,
+    });
   return parsed.value;
 }
 
@@ -104,12 +139,24 @@ function filterOf<K extends string>(text: string | undefined, allow: FieldAllowL
 function directionOf(text: string | undefined, property: string): 'asc' | 'desc' {
   if (text === undefined) return 'desc';
   const parsed = parseOrderBy(text, { [property]: 'time' });
-  if (!parsed.ok) throw new AppError('invalidQuery', { target: '$orderby', message: `Invalid value for query option '$orderby': ${parsed.error.message}` });
-  if (parsed.value.length !== 1) throw new AppError('invalidQuery', { target: '$orderby', message: `Invalid value for query option '$orderby': sort by ${property} only.` });
+  if (!parsed.ok)
+    throw new AppError('invalidQuery', {
+      target: '$orderby',
+      message: `Invalid value for query option '$orderby': ${parsed.error.message}`,
+    });
+  if (parsed.value.length !== 1)
+    throw new AppError('invalidQuery', {
+      target: '$orderby',
+      message: `Invalid value for query option '$orderby': sort by ${property} only.`,
+    });
   return parsed.value[0]!.direction;
 }
 
-export async function listDirectoryAudits(deps: Pick<Deps, 'db'>, ctx: GuardedContext, q: LogQuery): Promise<LogPage<DirectoryAuditJson>> {
+export async function listDirectoryAudits(
+  deps: Pick<Deps, 'db'>,
+  ctx: GuardedContext,
+  q: LogQuery,
+): Promise<LogPage<DirectoryAuditJson>> {
   check(ctx, AUDIT_READ, TENANT_TARGET);
   const limit = checkTop(q.top);
   const direction = directionOf(q.orderBy, 'activityDateTime');
@@ -123,14 +170,26 @@ export async function listDirectoryAudits(deps: Pick<Deps, 'db'>, ctx: GuardedCo
   };
 }
 
-export async function getDirectoryAudit(deps: Pick<Deps, 'db'>, ctx: GuardedContext, id: string): Promise<DirectoryAuditJson> {
+export async function getDirectoryAudit(
+  deps: Pick<Deps, 'db'>,
+  ctx: GuardedContext,
+  id: string,
+): Promise<DirectoryAuditJson> {
   check(ctx, AUDIT_READ, TENANT_TARGET);
   const found = await createAuditEventsRepo(deps.db).findAuditEvent(id);
-  if (!found) throw new AppError('notFound', { target: 'id', message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.` });
+  if (!found)
+    throw new AppError('notFound', {
+      target: 'id',
+      message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+    });
   return found;
 }
 
-export async function listSignIns(deps: Pick<Deps, 'db'>, ctx: GuardedContext, q: LogQuery): Promise<LogPage<SignInRecord>> {
+export async function listSignIns(
+  deps: Pick<Deps, 'db'>,
+  ctx: GuardedContext,
+  q: LogQuery,
+): Promise<LogPage<SignInRecord>> {
   check(ctx, SIGN_IN_READ, TENANT_TARGET);
   const limit = checkTop(q.top);
   const direction = directionOf(q.orderBy, 'createdDateTime');
@@ -138,12 +197,21 @@ export async function listSignIns(deps: Pick<Deps, 'db'>, ctx: GuardedContext, q
   const after = q.skipToken === undefined ? undefined : decodeToken(q.skipToken, direction);
   const { rows, more } = await createAuditQueryRepo(deps.db).listSignIns({ filter, direction, after, limit });
   const last = rows[rows.length - 1];
-  return { items: rows, ...(more && last ? { nextSkipToken: encodeToken({ o: direction, time: last.createdAt.getTime(), id: last.id }) } : {}) };
+  return {
+    items: rows,
+    ...(more && last
+      ? { nextSkipToken: encodeToken({ o: direction, time: last.createdAt.getTime(), id: last.id }) }
+      : {}),
+  };
 }
 
 export async function getSignIn(deps: Pick<Deps, 'db'>, ctx: GuardedContext, id: string): Promise<SignInRecord> {
   check(ctx, SIGN_IN_READ, TENANT_TARGET);
   const found = await createAuditQueryRepo(deps.db).findSignIn(id.toLowerCase());
-  if (!found) throw new AppError('notFound', { target: 'id', message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.` });
+  if (!found)
+    throw new AppError('notFound', {
+      target: 'id',
+      message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+    });
   return found;
 }

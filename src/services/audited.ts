@@ -10,7 +10,13 @@ import type { Deps, RequestContext } from './deps.js';
 
 export type RecordAudit = (entry: AuditEntry) => Promise<void>;
 
-export function auditEventOf(entry: AuditEntry, ctx: RequestContext, at: Date, result: 'success' | 'failure', reason: string): AuditEvent {
+export function auditEventOf(
+  entry: AuditEntry,
+  ctx: RequestContext,
+  at: Date,
+  result: 'success' | 'failure',
+  reason: string,
+): AuditEvent {
   return {
     id: newId(),
     activityDateTime: at,
@@ -27,8 +33,17 @@ export function auditEventOf(entry: AuditEntry, ctx: RequestContext, at: Date, r
   };
 }
 
-export async function recordAuditEvent(db: DbOrTx, deps: Pick<Deps, 'clock'>, ctx: RequestContext, entry: AuditEntry, result: 'success' | 'failure', reason?: string): Promise<void> {
-  await createAuditEventsRepo(db).insertAuditEvent(auditEventOf(entry, ctx, deps.clock.now(), result, reason ?? entry.resultReason ?? ''));
+export async function recordAuditEvent(
+  db: DbOrTx,
+  deps: Pick<Deps, 'clock'>,
+  ctx: RequestContext,
+  entry: AuditEntry,
+  result: 'success' | 'failure',
+  reason?: string,
+): Promise<void> {
+  await createAuditEventsRepo(db).insertAuditEvent(
+    auditEventOf(entry, ctx, deps.clock.now(), result, reason ?? entry.resultReason ?? ''),
+  );
 }
 
 /**
@@ -42,9 +57,9 @@ export async function audited<T>(
   work: (tx: Tx, record: RecordAudit) => Promise<T>,
 ): Promise<T> {
   try {
-    return await deps.db.transaction().execute((tx) =>
-      work(tx, (entry) => recordAuditEvent(tx, deps, ctx, entry, 'success')),
-    );
+    return await deps.db
+      .transaction()
+      .execute((tx) => work(tx, (entry) => recordAuditEvent(tx, deps, ctx, entry, 'success')));
   } catch (e) {
     if (isAppError(e)) {
       const entry = typeof onRefusal === 'function' ? await onRefusal() : onRefusal;

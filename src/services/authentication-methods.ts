@@ -93,7 +93,12 @@ export function securityInfoEntry(
 ): AuditEntry {
   const { reason, property } = METHOD_NAMES[kind];
   const empty = JSON.stringify('');
-  const values: [string, string][] = method ? [[`${property}.Id`, method.id], [`${property}.DisplayName`, method.displayName]] : [];
+  const values: [string, string][] = method
+    ? [
+        [`${property}.Id`, method.id],
+        [`${property}.DisplayName`, method.displayName],
+      ]
+    : [];
   const properties: ModifiedProperty[] = values.map(([displayName, value]) =>
     change === 'registered'
       ? { displayName, oldValue: empty, newValue: JSON.stringify(value) }
@@ -124,7 +129,11 @@ const methodKey = (id: string) => (isGuid(id) ? id.toLowerCase() : id);
  * Reads need `…/authenticationMethods/standard/restrictedRead` on the user; an unknown user is a 404 only for a
  * caller who could read a member's methods.
  */
-export async function listAuthenticationMethods(deps: Pick<Deps, 'db' | 'clock'>, ctx: GuardedContext, idOrUpn: string): Promise<AuthenticationMethods> {
+export async function listAuthenticationMethods(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  ctx: GuardedContext,
+  idOrUpn: string,
+): Promise<AuthenticationMethods> {
   const user = await findUserByIdOrUpn(deps.db, idOrUpn);
   if (!user) {
     checkBeforeNotFound(ctx, [READ], 'user', idOrUpn);
@@ -150,18 +159,33 @@ export async function listAuthenticationMethods(deps: Pick<Deps, 'db' | 'clock'>
  * `…/authenticationMethods/delete` on the user (the `/me` guard lets a user delete their own). An unknown user or
  * method is Graph's 404, and like a refusal it is audited. The next sign-in no longer offers the method.
  */
-export async function deleteAuthenticationMethod(deps: Pick<Deps, 'db' | 'clock'>, ctx: GuardedContext, idOrUpn: string, kind: MethodKind, methodId: string, who: Who): Promise<void> {
+export async function deleteAuthenticationMethod(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  ctx: GuardedContext,
+  idOrUpn: string,
+  kind: MethodKind,
+  methodId: string,
+  who: Who,
+): Promise<void> {
   let known: UserRecord | undefined;
-  await audited(deps, ctx, () => securityInfoEntry('deleted', who, kind, known, idOrUpn), async (tx, record) => {
-    const user = (known = await findUserByIdOrUpn(tx, idOrUpn));
-    if (!user) {
-      checkBeforeNotFound(ctx, [DELETE], 'user', idOrUpn);
-      throw notFoundError(idOrUpn);
-    }
-    check(ctx, DELETE, await userAuthzTarget(tx, user.id));
-    const id = methodKey(methodId);
-    const removed = kind === 'softwareOath' ? await createSoftwareOathMethodsRepo(tx).delete(user.id, id) : await createFido2MethodsRepo(tx).delete(user.id, id);
-    if (!removed) throw notFoundError(methodId);
-    await record(securityInfoEntry('deleted', who, kind, user, idOrUpn, removed));
-  });
+  await audited(
+    deps,
+    ctx,
+    () => securityInfoEntry('deleted', who, kind, known, idOrUpn),
+    async (tx, record) => {
+      const user = (known = await findUserByIdOrUpn(tx, idOrUpn));
+      if (!user) {
+        checkBeforeNotFound(ctx, [DELETE], 'user', idOrUpn);
+        throw notFoundError(idOrUpn);
+      }
+      check(ctx, DELETE, await userAuthzTarget(tx, user.id));
+      const id = methodKey(methodId);
+      const removed =
+        kind === 'softwareOath'
+          ? await createSoftwareOathMethodsRepo(tx).delete(user.id, id)
+          : await createFido2MethodsRepo(tx).delete(user.id, id);
+      if (!removed) throw notFoundError(methodId);
+      await record(securityInfoEntry('deleted', who, kind, user, idOrUpn, removed));
+    },
+  );
 }

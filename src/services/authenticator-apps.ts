@@ -23,14 +23,16 @@ export const MAX_AUTHENTICATOR_APP_NAME = 64;
 export const CODE_FORMAT_MESSAGE = 'Enter the 6-digit code shown in your authenticator app.';
 export const WRONG_REGISTRATION_CODE_MESSAGE =
   "That code is not correct. Check that you scanned this page's QR code (or typed its key), then enter the code the app shows now.";
-export const REGISTRATION_EXPIRED_MESSAGE = 'This setup has expired. Scan the new QR code and enter the code the app shows.';
+export const REGISTRATION_EXPIRED_MESSAGE =
+  'This setup has expired. Scan the new QR code and enter the code the app shows.';
 
 type AppOwner = Pick<UserRecord, 'id' | 'userPrincipalName' | 'displayName'>;
 
 /** Associated data of the stored secret: a ciphertext copied to another user's or method's row does not decrypt. */
 const storedSecretAad = (userId: string, methodId: string) => `totp:${userId}:${methodId}`;
 /** Associated data of the secret sealed in the form: this user, this purpose, this expiry (which cannot be moved). */
-const pendingAad = (userId: string, methodId: string, expiresAtMs: number) => `totp-registration:${userId}:${methodId}:${expiresAtMs}`;
+const pendingAad = (userId: string, methodId: string, expiresAtMs: number) =>
+  `totp-registration:${userId}:${methodId}:${expiresAtMs}`;
 
 export interface PendingAppRegistration {
   /** What the form carries: `{expiry}.{method id}.{sealed secret}`; it opens only for this user until it expires. */
@@ -43,7 +45,14 @@ export interface PendingAppRegistration {
   expiresAt: Date;
 }
 
-function pendingOf(deps: Pick<Deps, 'tenant'>, user: AppOwner, methodId: string, secret: Uint8Array, expiresAtMs: number, token: string): PendingAppRegistration {
+function pendingOf(
+  deps: Pick<Deps, 'tenant'>,
+  user: AppOwner,
+  methodId: string,
+  secret: Uint8Array,
+  expiresAtMs: number,
+  token: string,
+): PendingAppRegistration {
   return {
     token,
     methodId,
@@ -54,7 +63,10 @@ function pendingOf(deps: Pick<Deps, 'tenant'>, user: AppOwner, methodId: string,
 }
 
 /** A new secret for the registration page: 160 random bits (RFC 4226 §4), held only sealed in the page's form. */
-export function beginAuthenticatorAppRegistration(deps: Pick<Deps, 'keyring' | 'clock' | 'tenant'>, user: AppOwner): PendingAppRegistration {
+export function beginAuthenticatorAppRegistration(
+  deps: Pick<Deps, 'keyring' | 'clock' | 'tenant'>,
+  user: AppOwner,
+): PendingAppRegistration {
   const secret = randomBytes(TOTP_SECRET_BYTES);
   const methodId = newId();
   const expiresAtMs = deps.clock.now().getTime() + PENDING_REGISTRATION_MINUTES * 60_000;
@@ -62,7 +74,11 @@ export function beginAuthenticatorAppRegistration(deps: Pick<Deps, 'keyring' | '
   return pendingOf(deps, user, methodId, secret, expiresAtMs, `${expiresAtMs}.${methodId}.${sealed}`);
 }
 
-function unseal(deps: Pick<Deps, 'keyring' | 'clock' | 'tenant'>, user: AppOwner, token: unknown): { pending: PendingAppRegistration; secret: Buffer } | undefined {
+function unseal(
+  deps: Pick<Deps, 'keyring' | 'clock' | 'tenant'>,
+  user: AppOwner,
+  token: unknown,
+): { pending: PendingAppRegistration; secret: Buffer } | undefined {
   if (typeof token !== 'string' || token.length > 1000) return undefined;
   const m = /^(\d{1,15})\.([0-9a-f-]{36})\.(.+)$/.exec(token);
   if (!m) return undefined;
@@ -79,7 +95,11 @@ function unseal(deps: Pick<Deps, 'keyring' | 'clock' | 'tenant'>, user: AppOwner
 }
 
 /** The registration a form carried back, or undefined when it is malformed, expired, altered or another user's. */
-export function openAuthenticatorAppRegistration(deps: Pick<Deps, 'keyring' | 'clock' | 'tenant'>, user: AppOwner, token: unknown): PendingAppRegistration | undefined {
+export function openAuthenticatorAppRegistration(
+  deps: Pick<Deps, 'keyring' | 'clock' | 'tenant'>,
+  user: AppOwner,
+  token: unknown,
+): PendingAppRegistration | undefined {
   return unseal(deps, user, token)?.pending;
 }
 
@@ -87,7 +107,10 @@ export function openAuthenticatorAppRegistration(deps: Pick<Deps, 'keyring' | 'c
 export function parseAppName(entered: unknown): string {
   const name = typeof entered === 'string' ? entered.trim().replace(/\s+/g, ' ') : '';
   if (name.length === 0 || name.length > MAX_AUTHENTICATOR_APP_NAME || /\p{Cc}/u.test(name))
-    throw new AppError('badRequest', { target: 'displayName', message: `Enter a name for the app (at most ${MAX_AUTHENTICATOR_APP_NAME} characters).` });
+    throw new AppError('badRequest', {
+      target: 'displayName',
+      message: `Enter a name for the app (at most ${MAX_AUTHENTICATOR_APP_NAME} characters).`,
+    });
   return name;
 }
 
@@ -109,42 +132,63 @@ export interface ConfirmAppInput {
  * cannot then sign in. The method id comes from the sealed registration: the same form sent twice stores one app.
  * Refusals are AppErrors whose target names the field (`code`, `displayName`, `pending`).
  */
-export async function confirmAuthenticatorAppRegistration(deps: Deps, ctx: RequestContext, user: AppOwner, input: ConfirmAppInput): Promise<SoftwareOathMethodRecord> {
+export async function confirmAuthenticatorAppRegistration(
+  deps: Deps,
+  ctx: RequestContext,
+  user: AppOwner,
+  input: ConfirmAppInput,
+): Promise<SoftwareOathMethodRecord> {
   const displayName = parseAppName(input.displayName);
   const code = typeof input.code === 'string' ? normalizeCode(input.code) : undefined;
   if (code === undefined) throw new AppError('badRequest', { target: 'code', message: CODE_FORMAT_MESSAGE });
-  return audited(deps, ctx, () => registeredEntry(user), async (tx, record) => {
-    const opened = unseal(deps, user, input.token);
-    if (!opened) throw new AppError('badRequest', { target: 'pending', message: REGISTRATION_EXPIRED_MESSAGE });
-    const { pending, secret } = opened;
-    const now = deps.clock.now();
-    const step = matchStep(secret, code, now);
-    if (step === null) throw new AppError('badRequest', { target: 'code', message: WRONG_REGISTRATION_CODE_MESSAGE });
-    const method: SoftwareOathMethodRecord = {
-      id: pending.methodId,
-      userId: user.id,
-      secretCiphertext: deps.keyring.encrypt('secret-encryption', secret, storedSecretAad(user.id, pending.methodId)),
-      displayName,
-      createdAt: now,
-      // The confirming code's step is spent (acceptStep's rule from the start); last_used_at stays for sign-ins.
-      lastUsedStep: step,
-      lastUsedAt: null,
-    };
-    try {
-      await createSoftwareOathMethodsRepo(tx).insert(method);
-    } catch (e) {
-      if (isUniqueViolation(e)) throw new AppError('conflict', { target: 'pending', message: 'This authenticator app is already registered.' });
-      throw e;
-    }
-    await record(registeredEntry(user, method));
-    return method;
-  });
+  return audited(
+    deps,
+    ctx,
+    () => registeredEntry(user),
+    async (tx, record) => {
+      const opened = unseal(deps, user, input.token);
+      if (!opened) throw new AppError('badRequest', { target: 'pending', message: REGISTRATION_EXPIRED_MESSAGE });
+      const { pending, secret } = opened;
+      const now = deps.clock.now();
+      const step = matchStep(secret, code, now);
+      if (step === null) throw new AppError('badRequest', { target: 'code', message: WRONG_REGISTRATION_CODE_MESSAGE });
+      const method: SoftwareOathMethodRecord = {
+        id: pending.methodId,
+        userId: user.id,
+        secretCiphertext: deps.keyring.encrypt('secret-encryption', secret, storedSecretAad(user.id, pending.methodId)),
+        displayName,
+        createdAt: now,
+        // The confirming code's step is spent (acceptStep's rule from the start); last_used_at stays for sign-ins.
+        lastUsedStep: step,
+        lastUsedAt: null,
+      };
+      try {
+        await createSoftwareOathMethodsRepo(tx).insert(method);
+      } catch (e) {
+        if (isUniqueViolation(e))
+          throw new AppError('conflict', {
+            target: 'pending',
+            message: 'This authenticator app is already registered.',
+          });
+        throw e;
+      }
+      await record(registeredEntry(user, method));
+      return method;
+    },
+  );
 }
 
 /** The secret of a stored app, or undefined when its ciphertext does not open for this user and method. */
-export function openStoredSecret(deps: Pick<Deps, 'keyring'>, method: Pick<SoftwareOathMethodRecord, 'id' | 'userId' | 'secretCiphertext'>): Buffer | undefined {
+export function openStoredSecret(
+  deps: Pick<Deps, 'keyring'>,
+  method: Pick<SoftwareOathMethodRecord, 'id' | 'userId' | 'secretCiphertext'>,
+): Buffer | undefined {
   try {
-    return deps.keyring.decrypt('secret-encryption', method.secretCiphertext, storedSecretAad(method.userId, method.id));
+    return deps.keyring.decrypt(
+      'secret-encryption',
+      method.secretCiphertext,
+      storedSecretAad(method.userId, method.id),
+    );
   } catch {
     return undefined;
   }
@@ -184,7 +228,10 @@ export async function verifyAuthenticatorCode(deps: Deps, input: VerifyCodeInput
   for (const app of apps) {
     const secret = openStoredSecret(deps, app);
     if (!secret) {
-      deps.log.warn({ methodId: app.id, userId: app.userId }, 'an authenticator app secret does not decrypt (key retired, or the row was altered)');
+      deps.log.warn(
+        { methodId: app.id, userId: app.userId },
+        'an authenticator app secret does not decrypt (key retired, or the row was altered)',
+      );
       continue;
     }
     const step = matchStep(secret, input.code, now);

@@ -124,20 +124,36 @@ export async function bootstrap(db: Db, input: BootstrapInput): Promise<Bootstra
         createdAt: now,
       });
       const ctx = { actor: { kind: 'system' as const }, correlationId: newId(), ipAddress: null };
-      await recordAuditEvent(tx, input, ctx, {
-        activityDisplayName: 'Add user',
-        category: 'UserManagement',
-        loggedByService: 'Core Directory',
-        operationType: 'Add',
-        targetResources: [userTarget(admin)],
-      }, 'success', 'First start: Global Administrator created without a credential');
-      await recordAuditEvent(tx, input, ctx, {
-        activityDisplayName: 'Add member to role',
-        category: 'RoleManagement',
-        loggedByService: 'Core Directory',
-        operationType: 'Assign',
-        targetResources: [userTarget(admin), { id: GLOBAL_ADMINISTRATOR, displayName: 'Global Administrator', type: 'Role' }],
-      }, 'success');
+      await recordAuditEvent(
+        tx,
+        input,
+        ctx,
+        {
+          activityDisplayName: 'Add user',
+          category: 'UserManagement',
+          loggedByService: 'Core Directory',
+          operationType: 'Add',
+          targetResources: [userTarget(admin)],
+        },
+        'success',
+        'First start: Global Administrator created without a credential',
+      );
+      await recordAuditEvent(
+        tx,
+        input,
+        ctx,
+        {
+          activityDisplayName: 'Add member to role',
+          category: 'RoleManagement',
+          loggedByService: 'Core Directory',
+          operationType: 'Assign',
+          targetResources: [
+            userTarget(admin),
+            { id: GLOBAL_ADMINISTRATOR, displayName: 'Global Administrator', type: 'Role' },
+          ],
+        },
+        'success',
+      );
     });
     createdAdmin = { id: admin.id, userPrincipalName: upn };
   }

@@ -41,7 +41,11 @@ export const GROUP_PROPERTIES = [
 ] as const;
 export type GroupProperty = (typeof GROUP_PROPERTIES)[number];
 
-function pick<K extends string>(all: Record<K, unknown>, select: readonly string[] | undefined, order: readonly K[]): Record<string, unknown> {
+function pick<K extends string>(
+  all: Record<K, unknown>,
+  select: readonly string[] | undefined,
+  order: readonly K[],
+): Record<string, unknown> {
   const wanted = select && select.length > 0 ? new Set(select) : undefined;
   const out: Record<string, unknown> = {};
   for (const key of order) if (!wanted || wanted.has(key)) out[key] = all[key];

@@ -33,39 +33,65 @@ const MAIL_NICKNAME = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]{1,64}$/;
 
 export const groupAuthzTarget = (group: { id: string }): Target => ({ kind: 'group', id: group.id });
 
-function groupTarget(group: { id: string; displayName: string } | string, modifiedProperties: ModifiedProperty[] = []): TargetResource {
+function groupTarget(
+  group: { id: string; displayName: string } | string,
+  modifiedProperties: ModifiedProperty[] = [],
+): TargetResource {
   return typeof group === 'string'
     ? { id: group, displayName: null, type: 'Group', groupType: null, modifiedProperties }
     : { id: group.id, displayName: group.displayName, type: 'Group', groupType: 'securityGroup', modifiedProperties };
 }
 
-function groupEntry(activity: string, operationType: AuditEntry['operationType'], targets: TargetResource[]): AuditEntry {
-  return { activityDisplayName: activity, category: 'GroupManagement', loggedByService: SERVICE, operationType, targetResources: targets };
+function groupEntry(
+  activity: string,
+  operationType: AuditEntry['operationType'],
+  targets: TargetResource[],
+): AuditEntry {
+  return {
+    activityDisplayName: activity,
+    category: 'GroupManagement',
+    loggedByService: SERVICE,
+    operationType,
+    targetResources: targets,
+  };
 }
 
 function displayNameOf(value: string): string {
   const v = value.trim();
   if (v.length === 0 || v.length > 256)
-    throw new AppError('invalidRequest', { target: 'displayName', message: "Invalid value specified for property 'displayName' of resource 'Group': it must have 1 to 256 characters." });
+    throw new AppError('invalidRequest', {
+      target: 'displayName',
+      message:
+        "Invalid value specified for property 'displayName' of resource 'Group': it must have 1 to 256 characters.",
+    });
   return v;
 }
 
 function descriptionOf(value: string | null | undefined): string | null | undefined {
   if (value === undefined || value === null) return value;
   if (value.length > 1024)
-    throw new AppError('invalidRequest', { target: 'description', message: "Invalid value specified for property 'description' of resource 'Group': at most 1024 characters." });
+    throw new AppError('invalidRequest', {
+      target: 'description',
+      message: "Invalid value specified for property 'description' of resource 'Group': at most 1024 characters.",
+    });
   return value.trim() === '' ? null : value;
 }
 
 function mailNicknameOf(value: string): string {
   if (!MAIL_NICKNAME.test(value))
-    throw new AppError('invalidRequest', { target: 'mailNickname', message: "Invalid value specified for property 'mailNickname' of resource 'Group'." });
+    throw new AppError('invalidRequest', {
+      target: 'mailNickname',
+      message: "Invalid value specified for property 'mailNickname' of resource 'Group'.",
+    });
   return value;
 }
 
 /** A mail nickname derived from the display name when none was given (Graph requires one; scripts often reuse the name). */
 function nicknameFrom(displayName: string): string {
-  const derived = displayName.normalize('NFKD').replace(/[^A-Za-z0-9._-]/g, '').slice(0, 64);
+  const derived = displayName
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]/g, '')
+    .slice(0, 64);
   return derived || `group-${newId().slice(0, 8)}`;
 }
 
@@ -75,12 +101,19 @@ export async function findGroupByIdOrName(db: DbOrTx, idOrDisplayName: string): 
   if (isGuid(key)) return repo.findGroupById(key.toLowerCase());
   const matches = await repo.findGroupsByDisplayName(key, 2);
   if (matches.length > 1)
-    throw new AppError('invalidRequest', { target: 'group', message: `More than one group is named '${key}'; use the group's id.` });
+    throw new AppError('invalidRequest', {
+      target: 'group',
+      message: `More than one group is named '${key}'; use the group's id.`,
+    });
   return matches[0];
 }
 
 /** The group, or a 404 — after checking `action` when given, so a caller without the permission learns nothing. */
-async function loadGroup(db: DbOrTx, idOrDisplayName: string, guarded?: { ctx: GuardedContext; action: Action }): Promise<GroupRecord> {
+async function loadGroup(
+  db: DbOrTx,
+  idOrDisplayName: string,
+  guarded?: { ctx: GuardedContext; action: Action },
+): Promise<GroupRecord> {
   const group = await findGroupByIdOrName(db, idOrDisplayName);
   if (!group) {
     if (guarded) checkBeforeNotFound(guarded.ctx, [guarded.action], 'group', idOrDisplayName);
@@ -94,7 +127,10 @@ export async function getGroup(deps: Pick<Deps, 'db'>, idOrDisplayName: string):
   return loadGroup(deps.db, idOrDisplayName);
 }
 
-export async function listGroups(deps: Pick<Deps, 'db'>, query: ListQuery & { count?: boolean }): Promise<{ groups: GroupRecord[]; nextSkipToken?: string; count?: number }> {
+export async function listGroups(
+  deps: Pick<Deps, 'db'>,
+  query: ListQuery & { count?: boolean },
+): Promise<{ groups: GroupRecord[]; nextSkipToken?: string; count?: number }> {
   const page = listPageOf('groups', query);
   const repo = createGroupsRepo(deps.db);
   const rows = await repo.listGroups({ where: page.where, afterId: page.afterId, limit: page.limit + 1 });
@@ -116,76 +152,104 @@ export async function listGroupMembers(
   const group = await loadGroup(deps.db, groupIdOrName);
   const rows = await createGroupsRepo(deps.db).listMembers(group.id, { afterId, limit: limit + 1 });
   const members = rows.slice(0, limit);
-  return { group, members, ...(rows.length > limit ? { nextSkipToken: encodeSkipToken(members[members.length - 1]!.id) } : {}) };
+  return {
+    group,
+    members,
+    ...(rows.length > limit ? { nextSkipToken: encodeSkipToken(members[members.length - 1]!.id) } : {}),
+  };
 }
 
 export async function createGroup(deps: Deps, ctx: GuardedContext, input: CreateGroupInput): Promise<GroupRecord> {
-  return audited(deps, ctx, () => groupEntry('Add group', 'Add', [groupTarget({ id: '', displayName: input.displayName })]), async (tx, record) => {
-    check(ctx, `${GROUPS}/create`, TENANT_TARGET);
-    const displayName = displayNameOf(input.displayName);
-    const group: GroupRecord = {
-      id: newId(),
-      displayName,
-      description: descriptionOf(input.description) ?? null,
-      mailNickname: mailNicknameOf(input.mailNickname ?? nicknameFrom(displayName)),
-      securityEnabled: input.securityEnabled ?? true,
-      mailEnabled: input.mailEnabled ?? false,
-      createdAt: deps.clock.now(),
-    };
-    await createGroupsRepo(tx).insertGroup(group);
-    await record(
-      groupEntry('Add group', 'Add', [
-        groupTarget(group, [
-          { displayName: 'DisplayName', oldValue: null, newValue: jsonValue(group.displayName) },
-          { displayName: 'MailNickname', oldValue: null, newValue: jsonValue(group.mailNickname) },
-          { displayName: 'SecurityEnabled', oldValue: null, newValue: jsonValue(group.securityEnabled) },
-          { displayName: 'MailEnabled', oldValue: null, newValue: jsonValue(group.mailEnabled) },
+  return audited(
+    deps,
+    ctx,
+    () => groupEntry('Add group', 'Add', [groupTarget({ id: '', displayName: input.displayName })]),
+    async (tx, record) => {
+      check(ctx, `${GROUPS}/create`, TENANT_TARGET);
+      const displayName = displayNameOf(input.displayName);
+      const group: GroupRecord = {
+        id: newId(),
+        displayName,
+        description: descriptionOf(input.description) ?? null,
+        mailNickname: mailNicknameOf(input.mailNickname ?? nicknameFrom(displayName)),
+        securityEnabled: input.securityEnabled ?? true,
+        mailEnabled: input.mailEnabled ?? false,
+        createdAt: deps.clock.now(),
+      };
+      await createGroupsRepo(tx).insertGroup(group);
+      await record(
+        groupEntry('Add group', 'Add', [
+          groupTarget(group, [
+            { displayName: 'DisplayName', oldValue: null, newValue: jsonValue(group.displayName) },
+            { displayName: 'MailNickname', oldValue: null, newValue: jsonValue(group.mailNickname) },
+            { displayName: 'SecurityEnabled', oldValue: null, newValue: jsonValue(group.securityEnabled) },
+            { displayName: 'MailEnabled', oldValue: null, newValue: jsonValue(group.mailEnabled) },
+          ]),
         ]),
-      ]),
-    );
-    return group;
-  });
+      );
+      return group;
+    },
+  );
 }
 
-export async function updateGroup(deps: Deps, ctx: GuardedContext, groupIdOrName: string, patch: GroupPatch): Promise<GroupRecord> {
+export async function updateGroup(
+  deps: Deps,
+  ctx: GuardedContext,
+  groupIdOrName: string,
+  patch: GroupPatch,
+): Promise<GroupRecord> {
   let known: GroupRecord | undefined;
-  return audited(deps, ctx, () => groupEntry('Update group', 'Update', [groupTarget(known ?? groupIdOrName)]), async (tx, record) => {
-    const group = await loadGroup(tx, groupIdOrName, { ctx, action: `${GROUPS}/basic/update` });
-    known = group;
-    check(ctx, `${GROUPS}/basic/update`, groupAuthzTarget(group));
-    const changes: GroupChanges = {};
-    if (patch.displayName !== undefined) changes.displayName = displayNameOf(patch.displayName);
-    if (patch.description !== undefined) changes.description = descriptionOf(patch.description);
-    if (patch.mailNickname !== undefined) changes.mailNickname = mailNicknameOf(patch.mailNickname);
-    if (patch.securityEnabled !== undefined) changes.securityEnabled = patch.securityEnabled;
-    if (patch.mailEnabled !== undefined) changes.mailEnabled = patch.mailEnabled;
-    const repo = createGroupsRepo(tx);
-    await repo.updateGroup(group.id, changes);
-    const after = (await repo.findGroupById(group.id))!;
-    const names: [keyof GroupChanges, string][] = [
-      ['displayName', 'DisplayName'],
-      ['description', 'Description'],
-      ['mailNickname', 'MailNickname'],
-      ['securityEnabled', 'SecurityEnabled'],
-      ['mailEnabled', 'MailEnabled'],
-    ];
-    const modified = names
-      .filter(([key]) => changes[key] !== undefined && changes[key] !== group[key])
-      .map(([key, name]) => ({ displayName: name, oldValue: jsonValue(group[key]), newValue: jsonValue(changes[key]) }));
-    if (modified.length > 0) await record(groupEntry('Update group', 'Update', [groupTarget(after, modified)]));
-    return after;
-  });
+  return audited(
+    deps,
+    ctx,
+    () => groupEntry('Update group', 'Update', [groupTarget(known ?? groupIdOrName)]),
+    async (tx, record) => {
+      const group = await loadGroup(tx, groupIdOrName, { ctx, action: `${GROUPS}/basic/update` });
+      known = group;
+      check(ctx, `${GROUPS}/basic/update`, groupAuthzTarget(group));
+      const changes: GroupChanges = {};
+      if (patch.displayName !== undefined) changes.displayName = displayNameOf(patch.displayName);
+      if (patch.description !== undefined) changes.description = descriptionOf(patch.description);
+      if (patch.mailNickname !== undefined) changes.mailNickname = mailNicknameOf(patch.mailNickname);
+      if (patch.securityEnabled !== undefined) changes.securityEnabled = patch.securityEnabled;
+      if (patch.mailEnabled !== undefined) changes.mailEnabled = patch.mailEnabled;
+      const repo = createGroupsRepo(tx);
+      await repo.updateGroup(group.id, changes);
+      const after = (await repo.findGroupById(group.id))!;
+      const names: [keyof GroupChanges, string][] = [
+        ['displayName', 'DisplayName'],
+        ['description', 'Description'],
+        ['mailNickname', 'MailNickname'],
+        ['securityEnabled', 'SecurityEnabled'],
+        ['mailEnabled', 'MailEnabled'],
+      ];
+      const modified = names
+        .filter(([key]) => changes[key] !== undefined && changes[key] !== group[key])
+        .map(([key, name]) => ({
+          displayName: name,
+          oldValue: jsonValue(group[key]),
+          newValue: jsonValue(changes[key]),
+        }));
+      if (modified.length > 0) await record(groupEntry('Update group', 'Update', [groupTarget(after, modified)]));
+      return after;
+    },
+  );
 }
 
 export async function deleteGroup(deps: Deps, ctx: GuardedContext, groupIdOrName: string): Promise<void> {
   let known: GroupRecord | undefined;
-  await audited(deps, ctx, () => groupEntry('Delete group', 'Delete', [groupTarget(known ?? groupIdOrName)]), async (tx, record) => {
-    const group = await loadGroup(tx, groupIdOrName, { ctx, action: `${GROUPS}/delete` });
-    known = group;
-    check(ctx, `${GROUPS}/delete`, groupAuthzTarget(group));
-    await createGroupsRepo(tx).deleteGroup(group.id);
-    await record(groupEntry('Delete group', 'Delete', [groupTarget(group)]));
-  });
+  await audited(
+    deps,
+    ctx,
+    () => groupEntry('Delete group', 'Delete', [groupTarget(known ?? groupIdOrName)]),
+    async (tx, record) => {
+      const group = await loadGroup(tx, groupIdOrName, { ctx, action: `${GROUPS}/delete` });
+      known = group;
+      check(ctx, `${GROUPS}/delete`, groupAuthzTarget(group));
+      await createGroupsRepo(tx).deleteGroup(group.id);
+      await record(groupEntry('Delete group', 'Delete', [groupTarget(group)]));
+    },
+  );
 }
 
 function membershipTargets(user: UserRecord | string, group: GroupRecord | string): TargetResource[] {
@@ -196,11 +260,19 @@ function membershipTargets(user: UserRecord | string, group: GroupRecord | strin
           { displayName: 'Group.ObjectID', oldValue: null, newValue: jsonValue(group.id) },
           { displayName: 'Group.DisplayName', oldValue: null, newValue: jsonValue(group.displayName) },
         ];
-  const member: TargetResource = typeof user === 'string' ? { id: user, displayName: null, type: 'User', modifiedProperties: modified } : userTarget(user, modified);
+  const member: TargetResource =
+    typeof user === 'string'
+      ? { id: user, displayName: null, type: 'User', modifiedProperties: modified }
+      : userTarget(user, modified);
   return [member, groupTarget(group)];
 }
 
-export async function addGroupMember(deps: Deps, ctx: GuardedContext, groupIdOrName: string, userIdOrUpn: string): Promise<void> {
+export async function addGroupMember(
+  deps: Deps,
+  ctx: GuardedContext,
+  groupIdOrName: string,
+  userIdOrUpn: string,
+): Promise<void> {
   await addGroupMemberByReference(deps, ctx, groupIdOrName, () => userIdOrUpn);
 }
 
@@ -208,11 +280,17 @@ export async function addGroupMember(deps: Deps, ctx: GuardedContext, groupIdOrN
  * Adds the member that `memberOf()` names — e.g. parsed from Graph's `@odata.id` — after the group is found and
  * the permission checked, so a malformed reference is refused (and audited) like any other part of the use case.
  */
-export async function addGroupMemberByReference(deps: Deps, ctx: GuardedContext, groupIdOrName: string, memberOf: () => string): Promise<void> {
+export async function addGroupMemberByReference(
+  deps: Deps,
+  ctx: GuardedContext,
+  groupIdOrName: string,
+  memberOf: () => string,
+): Promise<void> {
   let group: GroupRecord | undefined;
   let user: UserRecord | undefined;
   let reference = '';
-  const entry = () => groupEntry('Add member to group', 'Assign', membershipTargets(user ?? reference, group ?? groupIdOrName));
+  const entry = () =>
+    groupEntry('Add member to group', 'Assign', membershipTargets(user ?? reference, group ?? groupIdOrName));
   await audited(deps, ctx, entry, async (tx, record) => {
     group = await loadGroup(tx, groupIdOrName, { ctx, action: `${GROUPS}/members/update` });
     check(ctx, `${GROUPS}/members/update`, groupAuthzTarget(group));
@@ -225,10 +303,16 @@ export async function addGroupMemberByReference(deps: Deps, ctx: GuardedContext,
   });
 }
 
-export async function removeGroupMember(deps: Deps, ctx: GuardedContext, groupIdOrName: string, userIdOrUpn: string): Promise<void> {
+export async function removeGroupMember(
+  deps: Deps,
+  ctx: GuardedContext,
+  groupIdOrName: string,
+  userIdOrUpn: string,
+): Promise<void> {
   let group: GroupRecord | undefined;
   let user: UserRecord | undefined;
-  const entry = () => groupEntry('Remove member from group', 'Unassign', membershipTargets(user ?? userIdOrUpn, group ?? groupIdOrName));
+  const entry = () =>
+    groupEntry('Remove member from group', 'Unassign', membershipTargets(user ?? userIdOrUpn, group ?? groupIdOrName));
   await audited(deps, ctx, entry, async (tx, record) => {
     group = await loadGroup(tx, groupIdOrName, { ctx, action: `${GROUPS}/members/update` });
     check(ctx, `${GROUPS}/members/update`, groupAuthzTarget(group));

@@ -31,6 +31,12 @@ export const TENANT_TARGET: Target = Object.freeze({ kind: 'tenant' });
  * Before answering "not found", make sure the caller may take the action at all (as on a member, the most
  * permissive case): a caller without the permission gets 403 either way, so a 404 tells them nothing.
  */
-export function checkBeforeNotFound(ctx: GuardedContext, actions: readonly Action[], kind: 'user' | 'group', key: string): void {
-  for (const action of actions) check(ctx, action, kind === 'user' ? { kind, id: key, isPrivileged: false } : { kind, id: key });
+export function checkBeforeNotFound(
+  ctx: GuardedContext,
+  actions: readonly Action[],
+  kind: 'user' | 'group',
+  key: string,
+): void {
+  for (const action of actions)
+    check(ctx, action, kind === 'user' ? { kind, id: key, isPrivileged: false } : { kind, id: key });
 }

@@ -21,7 +21,8 @@ export interface MySessionStart {
 }
 
 // Domain separation: the same keyring key hashes oidc-provider's ids; these inputs can never collide with them.
-const idHashes = (deps: Pick<Deps, 'keyring'>, token: string) => deps.keyring.keyedHashCandidates('id-hash', `my-session:${token}`);
+const idHashes = (deps: Pick<Deps, 'keyring'>, token: string) =>
+  deps.keyring.keyedHashCandidates('id-hash', `my-session:${token}`);
 
 /** The form token of a session: derived from its id, so it needs no storage and still checks after the row is gone. */
 export function csrfTokenOf(deps: Pick<Deps, 'keyring'>, token: string): string {
@@ -68,7 +69,12 @@ export async function resumeMySession(deps: Deps, token: string): Promise<MySess
   const now = deps.clock.now();
   const row = await repo.findSession(idHashes(deps, token), now);
   if (!row) return undefined;
-  const { idleExpiresAt } = mySessionLifetime(row.authTime, now, deps.config.sessionIdleMinutes, deps.config.sessionMaxMinutes);
+  const { idleExpiresAt } = mySessionLifetime(
+    row.authTime,
+    now,
+    deps.config.sessionIdleMinutes,
+    deps.config.sessionMaxMinutes,
+  );
   await repo.updateIdleExpiry(row.idHash, idleExpiresAt);
   return { ...row, idleExpiresAt };
 }

@@ -21,7 +21,11 @@ import {
 } from '@simplewebauthn/server';
 import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { createFido2MethodsRepo, createWebauthnChallengesRepo, type Fido2MethodRecord } from '../store/repos/fido2-methods.js';
+import {
+  createFido2MethodsRepo,
+  createWebauthnChallengesRepo,
+  type Fido2MethodRecord,
+} from '../store/repos/fido2-methods.js';
 import { createUsersRepo, type UserRecord } from '../store/repos/users.js';
 import { securityInfoEntry } from './authentication-methods.js';
 import { audited } from './audited.js';
@@ -33,7 +37,15 @@ export const PASSKEY_CHALLENGE_TTL_MS = 5 * 60 * 1000;
 export const PASSKEY_NAME_MAX_LENGTH = 200;
 const RP_NAME = 'Gatepass';
 /** WebAuthn's AuthenticatorTransport values: the browser reports them; anything else is not kept. */
-const KNOWN_TRANSPORTS: ReadonlySet<string> = new Set(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb']);
+const KNOWN_TRANSPORTS: ReadonlySet<string> = new Set([
+  'ble',
+  'cable',
+  'hybrid',
+  'internal',
+  'nfc',
+  'smart-card',
+  'usb',
+]);
 
 /** Which ceremony a challenge belongs to: the user registering, or one sign-in interaction (its uid). */
 export type ChallengeScope = { kind: 'registration'; userId: string } | { kind: 'signIn'; uid: string };
@@ -44,10 +56,14 @@ function challengeHash(deps: Pick<Deps, 'keyring'>, scope: ChallengeScope, chall
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isB64url = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 16384 && /^[A-Za-z0-9_-]+={0,2}$/.test(v);
+const isB64url = (v: unknown): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= 16384 && /^[A-Za-z0-9_-]+={0,2}$/.test(v);
 
 /** The JSON the browser posted, checked for the fields the verifiers read; undefined when it is not one. */
-function parseCredential(json: unknown, kind: 'registration' | 'authentication'): { response: Record<string, unknown>; challenge: string } | undefined {
+function parseCredential(
+  json: unknown,
+  kind: 'registration' | 'authentication',
+): { response: Record<string, unknown>; challenge: string } | undefined {
   if (typeof json !== 'string' || json.length === 0 || json.length > 65536) return undefined;
   let parsed: unknown;
   try {
@@ -55,11 +71,23 @@ function parseCredential(json: unknown, kind: 'registration' | 'authentication')
   } catch {
     return undefined;
   }
-  if (!isObject(parsed) || !isB64url(parsed.id) || !isB64url(parsed.rawId) || parsed.type !== 'public-key' || !isObject(parsed.response)) return undefined;
+  if (
+    !isObject(parsed) ||
+    !isB64url(parsed.id) ||
+    !isB64url(parsed.rawId) ||
+    parsed.type !== 'public-key' ||
+    !isObject(parsed.response)
+  )
+    return undefined;
   const r = parsed.response;
   if (!isB64url(r.clientDataJSON)) return undefined;
   if (kind === 'registration' && !isB64url(r.attestationObject)) return undefined;
-  if (kind === 'authentication' && (!isB64url(r.authenticatorData) || !isB64url(r.signature) || (r.userHandle !== undefined && r.userHandle !== null && !isB64url(r.userHandle))))
+  if (
+    kind === 'authentication' &&
+    (!isB64url(r.authenticatorData) ||
+      !isB64url(r.signature) ||
+      (r.userHandle !== undefined && r.userHandle !== null && !isB64url(r.userHandle)))
+  )
     return undefined;
   let clientData: unknown;
   try {
@@ -74,13 +102,19 @@ function parseCredential(json: unknown, kind: 'registration' | 'authentication')
 
 /** A WebAuthn user handle: 32 random bytes, made once per user. Never the UPN, so an authenticator learns nothing. */
 async function userHandleOf(deps: Pick<Deps, 'db'>, user: UserRecord): Promise<string> {
-  const handle = await createUsersRepo(deps.db).ensureWebauthnUserHandle(user.id, randomBytes(32).toString('base64url'));
+  const handle = await createUsersRepo(deps.db).ensureWebauthnUserHandle(
+    user.id,
+    randomBytes(32).toString('base64url'),
+  );
   if (!handle) throw new AppError('notFound', { target: 'user', message: 'The user no longer exists.' });
   return handle;
 }
 
 /** Options for navigator.credentials.create(): a discoverable credential, user verification required. */
-export async function passkeyRegistrationOptions(deps: Deps, user: UserRecord): Promise<PublicKeyCredentialCreationOptionsJSON> {
+export async function passkeyRegistrationOptions(
+  deps: Deps,
+  user: UserRecord,
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const handle = await userHandleOf(deps, user);
   const existing = await createFido2MethodsRepo(deps.db).listOfUser(user.id);
   const options = await generateRegistrationOptions({
@@ -107,9 +141,14 @@ export async function passkeyRegistrationOptions(deps: Deps, user: UserRecord): 
 /** The name a user gives a passkey: trimmed, 1 to 200 characters; empty means "Passkey". */
 export function passkeyName(value: unknown): string {
   const name = typeof value === 'string' ? value.trim() : '';
-  if (name.length > PASSKEY_NAME_MAX_LENGTH) throw new AppError('badRequest', { target: 'displayName', message: `The name can be at most ${PASSKEY_NAME_MAX_LENGTH} characters.` });
+  if (name.length > PASSKEY_NAME_MAX_LENGTH)
+    throw new AppError('badRequest', {
+      target: 'displayName',
+      message: `The name can be at most ${PASSKEY_NAME_MAX_LENGTH} characters.`,
+    });
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw new AppError('badRequest', { target: 'displayName', message: 'The name cannot contain control characters.' });
+  if (/[\u0000-\u001f\u007f]/.test(name))
+    throw new AppError('badRequest', { target: 'displayName', message: 'The name cannot contain control characters.' });
   return name.length === 0 ? 'Passkey' : name;
 }
 
@@ -119,13 +158,23 @@ const registrationRefused = (message: string) => new AppError('badRequest', { ta
  * Verifies the browser's answer to passkeyRegistrationOptions and stores the passkey with its relying party, counter,
  * backup state, AAGUID and transports, in one transaction with Entra's "User registered security info" entry.
  */
-export async function registerPasskey(deps: Deps, ctx: RequestContext, user: UserRecord, input: { credential: unknown; displayName: unknown }): Promise<Fido2MethodRecord> {
+export async function registerPasskey(
+  deps: Deps,
+  ctx: RequestContext,
+  user: UserRecord,
+  input: { credential: unknown; displayName: unknown },
+): Promise<Fido2MethodRecord> {
   const displayName = passkeyName(input.displayName);
   const parsed = parseCredential(input.credential, 'registration');
   if (!parsed) throw registrationRefused('The passkey answer is missing or not valid. Try again.');
   const now = deps.clock.now();
-  const challenge = await createWebauthnChallengesRepo(deps.db).consume(challengeHash(deps, { kind: 'registration', userId: user.id }, parsed.challenge), 'registration', now.getTime());
-  if (!challenge || challenge.userId !== user.id) throw registrationRefused('This passkey request expired or was already used. Start again.');
+  const challenge = await createWebauthnChallengesRepo(deps.db).consume(
+    challengeHash(deps, { kind: 'registration', userId: user.id }, parsed.challenge),
+    'registration',
+    now.getTime(),
+  );
+  if (!challenge || challenge.userId !== user.id)
+    throw registrationRefused('This passkey request expired or was already used. Start again.');
   let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
     verified = await verifyRegistrationResponse({
@@ -138,12 +187,15 @@ export async function registerPasskey(deps: Deps, ctx: RequestContext, user: Use
     });
   } catch (e) {
     deps.log.info({ err: e, userId: user.id }, 'passkey registration did not verify');
-    throw registrationRefused('The passkey could not be verified. Your device must confirm it is you (PIN, fingerprint or face). Try again.');
+    throw registrationRefused(
+      'The passkey could not be verified. Your device must confirm it is you (PIN, fingerprint or face). Try again.',
+    );
   }
   if (!verified.verified) throw registrationRefused('The passkey could not be verified. Try again.');
   const info = verified.registrationInfo;
   // The id the browser reports must be the one the authenticator attested (the library checks only the latter).
-  if (info.credential.id !== (parsed.response as { id: string }).id) throw registrationRefused('The passkey answer names another credential than the one created. Try again.');
+  if (info.credential.id !== (parsed.response as { id: string }).id)
+    throw registrationRefused('The passkey answer names another credential than the one created. Try again.');
   const method: Fido2MethodRecord = {
     id: newId(),
     userId: user.id,
@@ -161,39 +213,86 @@ export async function registerPasskey(deps: Deps, ctx: RequestContext, user: Use
     createdAt: now,
     lastUsedAt: null,
   };
-  return audited(deps, ctx, () => securityInfoEntry('registered', 'User', 'fido2', user, user.id), async (tx, record) => {
-    const repo = createFido2MethodsRepo(tx);
-    if (await repo.findByCredentialId(method.credentialId)) throw new AppError('conflict', { target: 'credential', message: 'This passkey is already registered.' });
-    await repo.insert(method);
-    await record(securityInfoEntry('registered', 'User', 'fido2', user, user.id, method));
-    return method;
-  });
+  return audited(
+    deps,
+    ctx,
+    () => securityInfoEntry('registered', 'User', 'fido2', user, user.id),
+    async (tx, record) => {
+      const repo = createFido2MethodsRepo(tx);
+      if (await repo.findByCredentialId(method.credentialId))
+        throw new AppError('conflict', { target: 'credential', message: 'This passkey is already registered.' });
+      await repo.insert(method);
+      await record(securityInfoEntry('registered', 'User', 'fido2', user, user.id, method));
+      return method;
+    },
+  );
 }
 
 /** One of the user's own passkeys, or undefined. */
-export async function findPasskeyOfUser(deps: Pick<Deps, 'db'>, user: UserRecord, id: string): Promise<Fido2MethodRecord | undefined> {
+export async function findPasskeyOfUser(
+  deps: Pick<Deps, 'db'>,
+  user: UserRecord,
+  id: string,
+): Promise<Fido2MethodRecord | undefined> {
   return createFido2MethodsRepo(deps.db).find(user.id, id);
 }
 
 /** Renames one of the user's passkeys (harmless: no method-change rights needed). */
 /** Renames one of the user's passkeys, audited as "User updated security info" with the old and new names. */
-export async function renamePasskey(deps: Deps, ctx: RequestContext, user: UserRecord, id: string, displayName: unknown): Promise<void> {
+export async function renamePasskey(
+  deps: Deps,
+  ctx: RequestContext,
+  user: UserRecord,
+  id: string,
+  displayName: unknown,
+): Promise<void> {
   const name = passkeyName(displayName);
   let before: Fido2MethodRecord | undefined;
-  await audited(deps, ctx, () => securityInfoEntry('updated', 'User', 'fido2', user, user.id, before && { id: before.id, displayName: name }, before?.displayName), async (tx, record) => {
-    const repo = createFido2MethodsRepo(tx);
-    before = await repo.find(user.id, id);
-    if (!before || !(await repo.rename(user.id, id, name))) throw new AppError('notFound', { target: 'id', message: 'No such passkey.' });
-    await record(securityInfoEntry('updated', 'User', 'fido2', user, user.id, { id: before.id, displayName: name }, before.displayName));
-  });
+  await audited(
+    deps,
+    ctx,
+    () =>
+      securityInfoEntry(
+        'updated',
+        'User',
+        'fido2',
+        user,
+        user.id,
+        before && { id: before.id, displayName: name },
+        before?.displayName,
+      ),
+    async (tx, record) => {
+      const repo = createFido2MethodsRepo(tx);
+      before = await repo.find(user.id, id);
+      if (!before || !(await repo.rename(user.id, id, name)))
+        throw new AppError('notFound', { target: 'id', message: 'No such passkey.' });
+      await record(
+        securityInfoEntry(
+          'updated',
+          'User',
+          'fido2',
+          user,
+          user.id,
+          { id: before.id, displayName: name },
+          before.displayName,
+        ),
+      );
+    },
+  );
 }
 
 /**
  * Options for navigator.credentials.get(). With a user (after the username) the user's passkeys of this relying
  * party are allowed; without one (the first page) none are listed and the authenticator offers its discoverable ones.
  */
-export async function passkeyAuthenticationOptions(deps: Deps, uid: string, userId: string | null): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const mine = userId ? (await createFido2MethodsRepo(deps.db).listOfUser(userId)).filter((c) => c.rpId === deps.config.rpId) : [];
+export async function passkeyAuthenticationOptions(
+  deps: Deps,
+  uid: string,
+  userId: string | null,
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const mine = userId
+    ? (await createFido2MethodsRepo(deps.db).listOfUser(userId)).filter((c) => c.rpId === deps.config.rpId)
+    : [];
   const options = await generateAuthenticationOptions({
     rpID: deps.config.rpId,
     userVerification: 'required',
@@ -238,27 +337,46 @@ export const isHardwareBound = (m: Pick<Fido2MethodRecord, 'attestationLevel'>) 
  */
 export async function verifyPasskeyAssertion(
   deps: Deps,
-  args: { uid: string; credential: unknown; boundUserId: string | null; ipAddress: string | null; familiarUserId?: string | null },
+  args: {
+    uid: string;
+    credential: unknown;
+    boundUserId: string | null;
+    ipAddress: string | null;
+    familiarUserId?: string | null;
+  },
 ): Promise<PasskeyAssertion> {
   const parsed = parseCredential(args.credential, 'authentication');
   if (!parsed) return { ok: false, failure: 'malformed' };
   const now = deps.clock.now();
-  const challenge = await createWebauthnChallengesRepo(deps.db).consume(challengeHash(deps, { kind: 'signIn', uid: args.uid }, parsed.challenge), 'authentication', now.getTime());
+  const challenge = await createWebauthnChallengesRepo(deps.db).consume(
+    challengeHash(deps, { kind: 'signIn', uid: args.uid }, parsed.challenge),
+    'authentication',
+    now.getTime(),
+  );
   if (!challenge || challenge.userId !== args.boundUserId) return { ok: false, failure: 'challenge' };
   const response = parsed.response as unknown as AuthenticationResponseJSON;
   const method = await createFido2MethodsRepo(deps.db).findByCredentialId(response.id);
   if (!method || method.rpId !== deps.config.rpId) return { ok: false, failure: 'unknownCredential' };
   const user = await createUsersRepo(deps.db).findUserById(method.userId);
   if (!user) return { ok: false, failure: 'unknownCredential' };
-  if (args.boundUserId !== null && method.userId !== args.boundUserId) return { ok: false, failure: 'otherUser', user, method };
+  if (args.boundUserId !== null && method.userId !== args.boundUserId)
+    return { ok: false, failure: 'otherUser', user, method };
   // The authenticator returns the user handle it stored at registration; for a discoverable sign-in it must name
   // the same user as the credential (WebAuthn §7.2 step 6), and when present it must match in any case.
   const userHandle = response.response.userHandle;
   if (args.boundUserId === null && !userHandle) return { ok: false, failure: 'otherUser', user, method };
-  if (userHandle && (await createUsersRepo(deps.db).findUserByWebauthnHandle(userHandle))?.id !== user.id) return { ok: false, failure: 'otherUser', user, method };
+  if (userHandle && (await createUsersRepo(deps.db).findUserByWebauthnHandle(userHandle))?.id !== user.id)
+    return { ok: false, failure: 'otherUser', user, method };
 
-  const start = await beginAttempt(deps, userSubject(user.id), args.ipAddress, 'passkey', isFamiliar({ userId: user.id, familiarUserId: args.familiarUserId }));
-  if (!start.allowed) return { ok: false, failure: 'throttled', user, method, retryAfterSeconds: start.retryAfterSeconds };
+  const start = await beginAttempt(
+    deps,
+    userSubject(user.id),
+    args.ipAddress,
+    'passkey',
+    isFamiliar({ userId: user.id, familiarUserId: args.familiarUserId }),
+  );
+  if (!start.allowed)
+    return { ok: false, failure: 'throttled', user, method, retryAfterSeconds: start.retryAfterSeconds };
   let newCounter: number;
   try {
     const verified = await verifyAuthenticationResponse({
@@ -267,7 +385,12 @@ export async function verifyPasskeyAssertion(
       expectedOrigin: deps.config.issuer,
       expectedRPID: deps.config.rpId,
       // The counter is checked below, atomically with the update (the library's own check would be a read-then-write).
-      credential: { id: method.credentialId, publicKey: new Uint8Array(Buffer.from(method.publicKey, 'base64url')), counter: 0, transports: method.transports },
+      credential: {
+        id: method.credentialId,
+        publicKey: new Uint8Array(Buffer.from(method.publicKey, 'base64url')),
+        counter: 0,
+        transports: method.transports,
+      },
       requireUserVerification: true,
     });
     if (!verified.verified || !verified.authenticationInfo.userVerified) throw new Error('not verified');
@@ -279,7 +402,10 @@ export async function verifyPasskeyAssertion(
   }
   if (!(await createFido2MethodsRepo(deps.db).recordUse(method.id, newCounter, now.getTime()))) {
     await attemptFailed(deps, start.ticket);
-    deps.log.warn({ userId: user.id, methodId: method.id, storedCounter: method.signCount, presentedCounter: newCounter }, 'passkey counter did not increase: possible cloned authenticator');
+    deps.log.warn(
+      { userId: user.id, methodId: method.id, storedCounter: method.signCount, presentedCounter: newCounter },
+      'passkey counter did not increase: possible cloned authenticator',
+    );
     return { ok: false, failure: 'counter', user, method };
   }
   await giveBack(deps, start.ticket);

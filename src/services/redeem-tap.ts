@@ -42,13 +42,18 @@ export async function redeemTemporaryAccessPass(deps: Deps, input: RedeemInput):
   if (!verified || !stored) {
     await attemptFailed(deps, start.ticket);
     // No pass at all (revoked, or replaced and removed): say so; it tells a guesser nothing about any secret.
-    return stored ? { ok: false, kind: 'wrong' } : { ok: false, kind: 'refused', reason: 'noPass', message: redemptionMessage('noPass') };
+    return stored
+      ? { ok: false, kind: 'wrong' }
+      : { ok: false, kind: 'refused', reason: 'noPass', message: redemptionMessage('noPass') };
   }
   // The holder knows the pass: whatever follows (even "already used") was not a guess.
   await giveBack(deps, start.ticket);
 
   const now = deps.clock.now();
-  const [policy, groups] = await Promise.all([getTapPolicy(deps.db), createGroupsRepo(deps.db).listGroupIdsOf(stored.userId)]);
+  const [policy, groups] = await Promise.all([
+    getTapPolicy(deps.db),
+    createGroupsRepo(deps.db).listGroupIdsOf(stored.userId),
+  ]);
   const redeemable = checkRedeemable(stored, usabilityContext(policy, new Set(groups), now));
   if (!redeemable.ok) return { ok: false, kind: 'refused', reason: redeemable.reason, message: redeemable.message };
   if (!(await passes.consumePass(stored.id, now.getTime()))) {

@@ -22,6 +22,20 @@ export async function getSecurityDefaults(db: DbOrTx): Promise<SecurityDefaults>
   return securityDefaultsOf(await createPoliciesRepo(db).findPolicy<SecurityDefaults>(SECURITY_DEFAULTS_POLICY_ID));
 }
 
-export async function setSecurityDefaults(deps: Deps, ctx: RequestContext, isEnabled: boolean): Promise<SecurityDefaults> {
-  return setSwitchPolicy(deps, ctx, { policyId: SECURITY_DEFAULTS_POLICY_ID, auditTargetId: SECURITY_DEFAULTS_OBJECT_ID, displayName: 'Security Defaults', read: getSecurityDefaults }, isEnabled);
+export async function setSecurityDefaults(
+  deps: Deps,
+  ctx: RequestContext,
+  isEnabled: boolean,
+): Promise<SecurityDefaults> {
+  return setSwitchPolicy(
+    deps,
+    ctx,
+    {
+      policyId: SECURITY_DEFAULTS_POLICY_ID,
+      auditTargetId: SECURITY_DEFAULTS_OBJECT_ID,
+      displayName: 'Security Defaults',
+      read: getSecurityDefaults,
+    },
+    isEnabled,
+  );
 }

@@ -9,7 +9,9 @@ import type { Deps, RequestContext } from './deps.js';
 import { revokeSignInSessions } from './sessions.js';
 import { attemptFailed, beginAttempt, giveBack, userSubject } from './throttle.js';
 
-export type NewPasswordOutcome = { ok: true } | { ok: false; field: 'newPassword' | 'confirmPassword'; message: string };
+export type NewPasswordOutcome =
+  | { ok: true }
+  | { ok: false; field: 'newPassword' | 'confirmPassword'; message: string };
 
 /**
  * Checks and stores a new password the user chose, with its audit entry ("Change password (self-service)"), in one
@@ -24,7 +26,8 @@ export async function applyNewPassword(
   reason: string,
 ): Promise<NewPasswordOutcome> {
   const pw = typeof newPassword === 'string' ? newPassword : '';
-  if (pw !== confirmPassword) return { ok: false, field: 'confirmPassword', message: 'The two passwords do not match.' };
+  if (pw !== confirmPassword)
+    return { ok: false, field: 'confirmPassword', message: 'The two passwords do not match.' };
   const checked = checkPassword(pw, { userPrincipalName: user.userPrincipalName });
   if (!checked.ok) return { ok: false, field: 'newPassword', message: checked.message };
   if ((await deps.hasher.verify(user.passwordHash, checked.normalized)).ok)
@@ -32,7 +35,12 @@ export async function applyNewPassword(
   const now = deps.clock.now();
   const hash = await deps.hasher.hash(checked.normalized);
   await deps.db.transaction().execute(async (tx) => {
-    await createUsersRepo(tx).updateUser(user.id, { passwordHash: hash, passwordChangedAt: now, forceChangePassword: false, updatedAt: now });
+    await createUsersRepo(tx).updateUser(user.id, {
+      passwordHash: hash,
+      passwordChangedAt: now,
+      forceChangePassword: false,
+      updatedAt: now,
+    });
     await recordAuditEvent(
       tx,
       deps,
@@ -64,13 +72,20 @@ export async function changeOwnPassword(
   input: { currentPassword: unknown; newPassword: unknown; confirmPassword: unknown },
 ): Promise<ChangePasswordOutcome> {
   const current = typeof input.currentPassword === 'string' ? input.currentPassword : '';
-  if (user.passwordHash === null) return { ok: false, field: 'currentPassword', message: 'Your account has no password to change.' };
-  if (current.length === 0 || current.length > 1024) return { ok: false, field: 'currentPassword', message: 'Enter your current password.' };
+  if (user.passwordHash === null)
+    return { ok: false, field: 'currentPassword', message: 'Your account has no password to change.' };
+  if (current.length === 0 || current.length > 1024)
+    return { ok: false, field: 'currentPassword', message: 'Enter your current password.' };
   // The same counters as the password step of a sign-in: this form must not be a way around them.
   const start = await beginAttempt(deps, userSubject(user.id), ctx.ipAddress, 'pw');
   if (!start.allowed) {
     const wait = start.retryAfterSeconds;
-    return { ok: false, field: 'currentPassword', message: `Too many wrong passwords. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`, retryAfterSeconds: wait };
+    return {
+      ok: false,
+      field: 'currentPassword',
+      message: `Too many wrong passwords. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`,
+      retryAfterSeconds: wait,
+    };
   }
   let verified: { ok: boolean };
   try {
@@ -84,7 +99,14 @@ export async function changeOwnPassword(
     return { ok: false, field: 'currentPassword', message: 'Your current password is incorrect.' };
   }
   await giveBack(deps, start.ticket);
-  return applyNewPassword(deps, ctx, user, input.newPassword, input.confirmPassword, 'User changed their password in Security info');
+  return applyNewPassword(
+    deps,
+    ctx,
+    user,
+    input.newPassword,
+    input.confirmPassword,
+    'User changed their password in Security info',
+  );
 }
 
 /** "Sign out everywhere": every session, refresh token and earlier access token of the user ends (this one too). */

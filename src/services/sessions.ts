@@ -15,7 +15,9 @@ import { findUserByIdOrUpn, notFoundError } from './user-lookup.js';
  * sessions_valid_from to `at`, so a JWT access token (which lives outside the store) issued before it is refused too.
  */
 export async function endUserSessions(tx: DbOrTx, userId: string, at: Date): Promise<number> {
-  const removed = (await createSessionsRepo(tx).deleteOidcPayloadsOfAccount(userId)) + (await createMySessionsRepo(tx).deleteSessionsOfUser(userId));
+  const removed =
+    (await createSessionsRepo(tx).deleteOidcPayloadsOfAccount(userId)) +
+    (await createMySessionsRepo(tx).deleteSessionsOfUser(userId));
   await createUsersRepo(tx).bumpSessionsValidFrom(userId, sessionsValidFromAfter(at));
   return removed;
 }
@@ -38,19 +40,32 @@ export async function revokeSignInSessions(deps: Deps, ctx: GuardedContext, idOr
     targetResources: [user ? userTarget(user) : { id: idOrUpn, displayName: null, type: 'User' as const }],
   });
   let known: { id: string; displayName: string; userPrincipalName: string } | undefined;
-  await audited(deps, ctx, () => entry(known), async (tx, record) => {
-    const user = await findUserByIdOrUpn(tx, idOrUpn);
-    if (!user) {
-      checkBeforeNotFound(ctx, ['microsoft.directory/users/invalidateAllRefreshTokens'], 'user', idOrUpn);
-      throw notFoundError(idOrUpn);
-    }
-    known = user;
-    check(ctx, 'microsoft.directory/users/invalidateAllRefreshTokens', await userAuthzTarget(tx, user.id));
-    const now = deps.clock.now();
-    await endUserSessions(tx, user.id, now);
-    await record({
-      ...entry(user),
-      targetResources: [userTarget(user, [{ displayName: 'StsRefreshTokensValidFrom', oldValue: JSON.stringify(user.sessionsValidFrom.toISOString()), newValue: JSON.stringify(sessionsValidFromAfter(now).toISOString()) }])],
-    });
-  });
+  await audited(
+    deps,
+    ctx,
+    () => entry(known),
+    async (tx, record) => {
+      const user = await findUserByIdOrUpn(tx, idOrUpn);
+      if (!user) {
+        checkBeforeNotFound(ctx, ['microsoft.directory/users/invalidateAllRefreshTokens'], 'user', idOrUpn);
+        throw notFoundError(idOrUpn);
+      }
+      known = user;
+      check(ctx, 'microsoft.directory/users/invalidateAllRefreshTokens', await userAuthzTarget(tx, user.id));
+      const now = deps.clock.now();
+      await endUserSessions(tx, user.id, now);
+      await record({
+        ...entry(user),
+        targetResources: [
+          userTarget(user, [
+            {
+              displayName: 'StsRefreshTokensValidFrom',
+              oldValue: JSON.stringify(user.sessionsValidFrom.toISOString()),
+              newValue: JSON.stringify(sessionsValidFromAfter(now).toISOString()),
+            },
+          ]),
+        ],
+      });
+    },
+  );
 }

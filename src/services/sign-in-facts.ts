@@ -24,7 +24,9 @@ export interface LoadedFacts {
 
 export function verifiedFactors(stored: StoredFact[]): VerifiedFactor[] {
   return stored.map((f) =>
-    f.method === 'passkey' ? { method: 'passkey', at: new Date(f.at), hardwareBound: f.hardwareBound === true } : { method: f.method, at: new Date(f.at) },
+    f.method === 'passkey'
+      ? { method: 'passkey', at: new Date(f.at), hardwareBound: f.hardwareBound === true }
+      : { method: f.method, at: new Date(f.at) },
   );
 }
 
@@ -37,7 +39,12 @@ export interface SignInChoices {
   stepUp?: boolean;
 }
 
-export async function loadSignInFacts(deps: Deps, user: UserRecord, stored: StoredFact[], choices: SignInChoices = {}): Promise<LoadedFacts> {
+export async function loadSignInFacts(
+  deps: Deps,
+  user: UserRecord,
+  stored: StoredFact[],
+  choices: SignInChoices = {},
+): Promise<LoadedFacts> {
   const { preferPassword = false, chosenMethod } = choices;
   const now = deps.clock.now();
   // Both policies in one statement: every step of every sign-in reads them afresh.
@@ -49,7 +56,9 @@ export async function loadSignInFacts(deps: Deps, user: UserRecord, stored: Stor
     // A passkey bound to another relying party (the public host changed) cannot be used here.
     createFido2MethodsRepo(deps.db).hasAnyForRp(user.id, deps.config.rpId),
   ]);
-  const securityDefaults = securityDefaultsOf(policies.get(SECURITY_DEFAULTS_POLICY_ID) as StoredPolicy<SecurityDefaults> | undefined);
+  const securityDefaults = securityDefaultsOf(
+    policies.get(SECURITY_DEFAULTS_POLICY_ID) as StoredPolicy<SecurityDefaults> | undefined,
+  );
   const policy = tapPolicyOf(policies.get(TAP_POLICY_ID) as StoredPolicy<TapPolicy> | undefined);
   const methods: AvailableMethod[] = [];
   if (pass) {
@@ -61,7 +70,12 @@ export async function loadSignInFacts(deps: Deps, user: UserRecord, stored: Stor
   return {
     securityDefaults: securityDefaults.isEnabled,
     facts: {
-      user: { id: user.id, accountEnabled: user.accountEnabled, hasPassword: user.passwordHash !== null, forceChangePassword: user.forceChangePassword },
+      user: {
+        id: user.id,
+        accountEnabled: user.accountEnabled,
+        hasPassword: user.passwordHash !== null,
+        forceChangePassword: user.forceChangePassword,
+      },
       verified: verifiedFactors(stored),
       methods,
       requirements: [
@@ -69,7 +83,10 @@ export async function loadSignInFacts(deps: Deps, user: UserRecord, stored: Stor
         ...(choices.stepUp ? [{ source: 'application', require: 'mfa' } as const] : []),
       ],
       // "Use your password instead" turns Entra's pass-first flow back into the password-first one for this sign-in.
-      settings: { tapFirst: policy.signInFlow === 'tapFirst' && !preferPassword, ...(chosenMethod ? { preferredMethod: chosenMethod } : {}) },
+      settings: {
+        tapFirst: policy.signInFlow === 'tapFirst' && !preferPassword,
+        ...(chosenMethod ? { preferredMethod: chosenMethod } : {}),
+      },
       now,
     },
   };

@@ -36,5 +36,8 @@ export async function logSignIn(deps: Pick<Deps, 'db' | 'clock' | 'log'>, a: Sig
     authenticationRequirement: a.requirement ?? 'singleFactorAuthentication',
     conditionalAccessStatus: 'notApplied',
   });
-  deps.log.info({ correlationId: a.correlationId, userId: a.user.id, appId: a.app.appId, errorCode: a.errorCode }, 'sign-in attempt');
+  deps.log.info(
+    { correlationId: a.correlationId, userId: a.user.id, appId: a.app.appId, errorCode: a.errorCode },
+    'sign-in attempt',
+  );
 }

@@ -19,7 +19,17 @@ import { redeemTemporaryAccessPass } from './redeem-tap.js';
 import { applyNewPassword } from './self-service.js';
 import { loadSignInFacts, METHOD_LOG_NAMES } from './sign-in-facts.js';
 import { logSignIn, type SignInAttempt } from './sign-in-log.js';
-import { attemptFailed, beginAttempt, giveBack, isFamiliar, lockedOutOfFactor, resetAfterSignIn, userSubject, type ThrottledFactor, type ThrottleSubject } from './throttle.js';
+import {
+  attemptFailed,
+  beginAttempt,
+  giveBack,
+  isFamiliar,
+  lockedOutOfFactor,
+  resetAfterSignIn,
+  userSubject,
+  type ThrottledFactor,
+  type ThrottleSubject,
+} from './throttle.js';
 import { normalizeUpn } from './user-lookup.js';
 
 /** issue #2: an interaction's state lives at most 10 minutes. */
@@ -179,12 +189,35 @@ async function loadState(deps: Deps, uid: string): Promise<SignInStateRecord> {
   return (await repo.findState(uidHash, now))!;
 }
 
-function refused(deps: Deps, req: SignInRequest, title: string, message: string, errorCode: number, status = 400, retryAfterSeconds?: number): SignInView {
-  return { kind: 'refused', status, title, message, errorCode, correlationId: req.correlationId, at: deps.clock.now(), retryAfterSeconds };
+function refused(
+  deps: Deps,
+  req: SignInRequest,
+  title: string,
+  message: string,
+  errorCode: number,
+  status = 400,
+  retryAfterSeconds?: number,
+): SignInView {
+  return {
+    kind: 'refused',
+    status,
+    title,
+    message,
+    errorCode,
+    correlationId: req.correlationId,
+    at: deps.clock.now(),
+    retryAfterSeconds,
+  };
 }
 
 const endedView = (deps: Deps, req: SignInRequest) =>
-  refused(deps, req, 'Sign-in ended', 'This sign-in has ended. Go back to the application and start again.', SIGN_IN_ERROR_CODES.interactionEnded);
+  refused(
+    deps,
+    req,
+    'Sign-in ended',
+    'This sign-in has ended. Go back to the application and start again.',
+    SIGN_IN_ERROR_CODES.interactionEnded,
+  );
 
 function attemptBase(req: SignInRequest, user: UserRecord | undefined, loginName: string): AttemptBase {
   return {
@@ -192,23 +225,36 @@ function attemptBase(req: SignInRequest, user: UserRecord | undefined, loginName
     ipAddress: req.ipAddress,
     userAgent: req.userAgent,
     app: req.app,
-    user: user ? { id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName } : { id: null, userPrincipalName: loginName, displayName: null },
+    user: user
+      ? { id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName }
+      : { id: null, userPrincipalName: loginName, displayName: null },
   };
 }
 
 /** The methods of this interaction for the sign-in log, in the order they were proved, then the one that failed. */
 function methodsUsed(facts: StoredFact[], failed?: { method: FactorMethod; detail?: string }): SignInMethodUse[] {
   const used: SignInMethodUse[] = facts.map((f) => ({ method: METHOD_LOG_NAMES[f.method], succeeded: true }));
-  if (failed) used.push({ method: METHOD_LOG_NAMES[failed.method], succeeded: false, ...(failed.detail ? { detail: failed.detail } : {}) });
+  if (failed)
+    used.push({
+      method: METHOD_LOG_NAMES[failed.method],
+      succeeded: false,
+      ...(failed.detail ? { detail: failed.detail } : {}),
+    });
   return used;
 }
 
 type AttemptBase = Omit<SignInAttempt, 'errorCode' | 'failureReason' | 'methods'>;
 
-const THROTTLED_FACTOR_OF: Record<FactorMethod, ThrottledFactor> = { password: 'pw', tap: 'tap', totp: 'otp', passkey: 'passkey' };
+const THROTTLED_FACTOR_OF: Record<FactorMethod, ThrottledFactor> = {
+  password: 'pw',
+  tap: 'tap',
+  totp: 'otp',
+  passkey: 'passkey',
+};
 
 /** Whether this attempt for `userId` comes from a browser where that user signed in before. */
-const familiarFor = (req: SignInRequest, userId: string | null | undefined) => isFamiliar({ userId: userId ?? null, familiarUserId: req.familiarUserId });
+const familiarFor = (req: SignInRequest, userId: string | null | undefined) =>
+  isFamiliar({ userId: userId ?? null, familiarUserId: req.familiarUserId });
 
 /**
  * A factor's attempt refused by its throttle, before anything was checked: what this interaction proved is dropped,
@@ -226,7 +272,10 @@ async function throttledView(
 ): Promise<SignInView> {
   await createSignInStatesRepo(deps.db).clearFacts(state.uidHash);
   const subject = base.user.id ? userSubject(base.user.id) : state.subject;
-  const lockedOut = !familiarFor(req, base.user.id) && subject !== null && (await lockedOutOfFactor(deps, subject, THROTTLED_FACTOR_OF[attempt.method]));
+  const lockedOut =
+    !familiarFor(req, base.user.id) &&
+    subject !== null &&
+    (await lockedOutOfFactor(deps, subject, THROTTLED_FACTOR_OF[attempt.method]));
   const tried = attempt.logged ?? attempt.tried;
   await logSignIn(deps, {
     ...base,
@@ -236,14 +285,38 @@ async function throttledView(
       : `Sign-in throttled after repeated ${tried}; retry in ${wait} s.`,
     methods: methodsUsed(attempt.provedBefore, { method: attempt.method, detail: 'Throttled' }),
   });
-  return refused(deps, req, 'Too many attempts', `Too many ${attempt.tried}. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`, SIGN_IN_ERROR_CODES.throttled, 429, wait);
+  return refused(
+    deps,
+    req,
+    'Too many attempts',
+    `Too many ${attempt.tried}. Wait ${wait} second${wait === 1 ? '' : 's'} and try again.`,
+    SIGN_IN_ERROR_CODES.throttled,
+    429,
+    wait,
+  );
 }
 
 /** A second account in an interaction already bound to another: facts must never carry over, so it ends here. */
-async function otherAccountView(deps: Deps, req: SignInRequest, uidHash: string, base: AttemptBase): Promise<SignInView> {
+async function otherAccountView(
+  deps: Deps,
+  req: SignInRequest,
+  uidHash: string,
+  base: AttemptBase,
+): Promise<SignInView> {
   await createSignInStatesRepo(deps.db).endState(uidHash);
-  await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.otherAccount, failureReason: 'The sign-in was started for another account in the same interaction.', methods: [] });
-  return refused(deps, req, 'Start again', 'This sign-in was started for another account. Go back to the application and start again.', SIGN_IN_ERROR_CODES.otherAccount);
+  await logSignIn(deps, {
+    ...base,
+    errorCode: SIGN_IN_ERROR_CODES.otherAccount,
+    failureReason: 'The sign-in was started for another account in the same interaction.',
+    methods: [],
+  });
+  return refused(
+    deps,
+    req,
+    'Start again',
+    'This sign-in was started for another account. Go back to the application and start again.',
+    SIGN_IN_ERROR_CODES.otherAccount,
+  );
 }
 
 interface Bound {
@@ -269,7 +342,9 @@ async function acceptedFactors(deps: Deps, req: SignInRequest, b: Bound): Promis
   const { user, state } = b;
   if (!user) return new Set(['password']);
   const loaded = await loadSignInFacts(deps, user, state.facts, choicesOf(state, req));
-  const methods = loaded.facts.methods.map((m): AvailableMethod => (m.kind === 'tap' ? { kind: 'tap', usable: true, reason: 'EnabledByPolicy' } : m));
+  const methods = loaded.facts.methods.map(
+    (m): AvailableMethod => (m.kind === 'tap' ? { kind: 'tap', usable: true, reason: 'EnabledByPolicy' } : m),
+  );
   const step = nextStep({ ...loaded.facts, methods });
   if (step.kind === 'ask') return new Set([step.method, ...step.alternatives]);
   return new Set(step.kind === 'refuse' && state.facts.length === 0 ? ['password'] : []);
@@ -280,7 +355,12 @@ async function acceptedFactors(deps: Deps, req: SignInRequest, b: Bound): Promis
  * no hash is spent, nothing proved is kept or dropped, and every user gets the same answer — the current step again,
  * with a notice. The sign-in log records it with its own code.
  */
-async function refuseUnaskedFactor(deps: Deps, req: SignInRequest, b: Bound, method: FactorMethod): Promise<SignInView | undefined> {
+async function refuseUnaskedFactor(
+  deps: Deps,
+  req: SignInRequest,
+  b: Bound,
+  method: FactorMethod,
+): Promise<SignInView | undefined> {
   if ((await acceptedFactors(deps, req, b)).has(method)) return undefined;
   await logSignIn(deps, {
     ...attemptBase(req, b.user, b.loginName),
@@ -295,14 +375,23 @@ async function refuseUnaskedFactor(deps: Deps, req: SignInRequest, b: Bound, met
  * Runs the pipeline on what this interaction has proved and turns its answer into a page. Before any factor is
  * proved, a refusal is shown as the password page: the username step must not reveal a user's state.
  */
-async function advance(deps: Deps, req: SignInRequest, b: Bound, facts: StoredFact[], notice?: string): Promise<SignInView> {
+async function advance(
+  deps: Deps,
+  req: SignInRequest,
+  b: Bound,
+  facts: StoredFact[],
+  notice?: string,
+): Promise<SignInView> {
   const { user, loginName, state } = b;
   if (!user) return { kind: 'password', loginName, ...(notice ? { error: notice } : {}) };
   const loaded = await loadSignInFacts(deps, user, facts, choicesOf(state, req));
   const step: SignInStep = nextStep(loaded.facts);
   const states = createSignInStatesRepo(deps.db);
   const base = attemptBase(req, user, loginName);
-  const requirement = loaded.securityDefaults || req.requireMfa === true ? ('multiFactorAuthentication' as const) : ('singleFactorAuthentication' as const);
+  const requirement =
+    loaded.securityDefaults || req.requireMfa === true
+      ? ('multiFactorAuthentication' as const)
+      : ('singleFactorAuthentication' as const);
   const withNotice = notice ? { error: notice } : {};
   switch (step.kind) {
     case 'ask': {
@@ -321,8 +410,22 @@ async function advance(deps: Deps, req: SignInRequest, b: Bound, facts: StoredFa
     case 'done': {
       await resetAfterSignIn(deps, b.subject, familiarFor(req, user.id));
       await states.deleteState(state.uidHash);
-      await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.success, failureReason: null, methods: methodsUsed(facts), requirement });
-      return { kind: 'done', login: { accountId: user.id, amr: [...step.amr], acr: step.acr, ts: Math.floor(step.authTime.getTime() / 1000) } };
+      await logSignIn(deps, {
+        ...base,
+        errorCode: SIGN_IN_ERROR_CODES.success,
+        failureReason: null,
+        methods: methodsUsed(facts),
+        requirement,
+      });
+      return {
+        kind: 'done',
+        login: {
+          accountId: user.id,
+          amr: [...step.amr],
+          acr: step.acr,
+          ts: Math.floor(step.authTime.getTime() / 1000),
+        },
+      };
     }
     case 'refuse': {
       if (facts.length === 0) {
@@ -335,7 +438,13 @@ async function advance(deps: Deps, req: SignInRequest, b: Bound, facts: StoredFa
       }
       await states.endState(state.uidHash);
       const code = REFUSAL_CODES[step.reason];
-      await logSignIn(deps, { ...base, errorCode: code, failureReason: step.message, methods: methodsUsed(facts), requirement });
+      await logSignIn(deps, {
+        ...base,
+        errorCode: code,
+        failureReason: step.message,
+        methods: methodsUsed(facts),
+        requirement,
+      });
       const title = step.reason === 'accountDisabled' ? 'Your account is disabled' : 'You cannot sign in yet';
       return refused(deps, req, title, step.message, code, 403);
     }
@@ -355,11 +464,18 @@ export async function submitUsername(deps: Deps, req: SignInRequest, username: u
   if (state.status === 'ended') return endedView(deps, req);
   const name = typeof username === 'string' ? normalizeUpn(username) : '';
   if (name.length < 3 || name.length > 256 || !/^[^\s@]+@[^\s@]+$/.test(name))
-    return { kind: 'username', error: 'Enter a valid email address or username, like alice@contoso.com.', username: typeof username === 'string' ? username.slice(0, 256) : '' };
+    return {
+      kind: 'username',
+      error: 'Enter a valid email address or username, like alice@contoso.com.',
+      username: typeof username === 'string' ? username.slice(0, 256) : '',
+    };
   const user = await createUsersRepo(deps.db).findUserByUpn(name);
-  const subject: ThrottleSubject = user ? userSubject(user.id) : `unknown:${deps.keyring.keyedHash('id-hash', `upn:${name}`)}`;
+  const subject: ThrottleSubject = user
+    ? userSubject(user.id)
+    : `unknown:${deps.keyring.keyedHash('id-hash', `upn:${name}`)}`;
   const repo = createSignInStatesRepo(deps.db);
-  if (!(await repo.bindSubject(state.uidHash, subject, user?.id ?? null, name))) return otherAccountView(deps, req, state.uidHash, attemptBase(req, user, name));
+  if (!(await repo.bindSubject(state.uidHash, subject, user?.id ?? null, name)))
+    return otherAccountView(deps, req, state.uidHash, attemptBase(req, user, name));
   const fresh = (await repo.findState(state.uidHash, deps.clock.now().getTime())) ?? state;
   // Users with a password (and unknown names) get the password page first; a pass comes first only for users
   // without a password or under Entra's pass-first flow.
@@ -406,8 +522,16 @@ export async function usePassword(deps: Deps, req: SignInRequest): Promise<SignI
   return advance(deps, req, { ...b, state: { ...state, preferPassword: true } }, state.facts);
 }
 
-async function recordFact(deps: Deps, b: Bound, method: FactorMethod, extra: Pick<StoredFact, 'hardwareBound'> = {}): Promise<StoredFact[] | undefined> {
-  const stored: StoredFact[] = [...b.state.facts.filter((f) => f.method !== method), { method, at: deps.clock.now().getTime(), ...extra }];
+async function recordFact(
+  deps: Deps,
+  b: Bound,
+  method: FactorMethod,
+  extra: Pick<StoredFact, 'hardwareBound'> = {},
+): Promise<StoredFact[] | undefined> {
+  const stored: StoredFact[] = [
+    ...b.state.facts.filter((f) => f.method !== method),
+    { method, at: deps.clock.now().getTime(), ...extra },
+  ];
   return (await createSignInStatesRepo(deps.db).recordFacts(b.state.uidHash, b.subject, stored)) ? stored : undefined;
 }
 
@@ -421,13 +545,21 @@ export async function submitPassword(deps: Deps, req: SignInRequest, password: u
   const secret = typeof password === 'string' ? password : '';
   const unasked = await refuseUnaskedFactor(deps, req, b, 'password');
   if (unasked) return unasked;
-  if (secret.length === 0 || secret.length > 1024) return { kind: 'password', loginName, error: 'Enter your password.' };
+  if (secret.length === 0 || secret.length > 1024)
+    return { kind: 'password', loginName, error: 'Enter your password.' };
   const base = attemptBase(req, user, loginName);
 
   // Counted before the hash; a refusal spends no hash at all.
   const start = await beginAttempt(deps, subject, req.ipAddress, 'pw', familiarFor(req, user?.id));
   if (!start.allowed)
-    return throttledView(deps, req, state, base, { method: 'password', provedBefore: [], tried: 'wrong passwords' }, start.retryAfterSeconds);
+    return throttledView(
+      deps,
+      req,
+      state,
+      base,
+      { method: 'password', provedBefore: [], tried: 'wrong passwords' },
+      start.retryAfterSeconds,
+    );
 
   let verified: { ok: boolean; needsRehash: boolean };
   try {
@@ -439,11 +571,17 @@ export async function submitPassword(deps: Deps, req: SignInRequest, password: u
   if (!verified.ok || !user) {
     await attemptFailed(deps, start.ticket);
     await states.clearFacts(state.uidHash);
-    await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.wrongCredentials, failureReason: 'Invalid username or password or Invalid on-premise username or password.', methods: methodsUsed([], { method: 'password' }) });
+    await logSignIn(deps, {
+      ...base,
+      errorCode: SIGN_IN_ERROR_CODES.wrongCredentials,
+      failureReason: 'Invalid username or password or Invalid on-premise username or password.',
+      methods: methodsUsed([], { method: 'password' }),
+    });
     return { kind: 'password', loginName, error: WRONG_CREDENTIALS_MESSAGE };
   }
   await giveBack(deps, start.ticket);
-  if (verified.needsRehash) await createUsersRepo(deps.db).updateUser(user.id, { passwordHash: await deps.hasher.hash(secret) });
+  if (verified.needsRehash)
+    await createUsersRepo(deps.db).updateUser(user.id, { passwordHash: await deps.hasher.hash(secret) });
 
   const facts = await recordFact(deps, b, 'password');
   return facts ? advance(deps, req, b, facts) : endedView(deps, req);
@@ -458,26 +596,51 @@ export async function submitTap(deps: Deps, req: SignInRequest, tap: unknown): P
   const unasked = await refuseUnaskedFactor(deps, req, b, 'tap');
   if (unasked) return unasked;
   const entered = typeof tap === 'string' ? tap : '';
-  const canUsePassword = user !== undefined && user.passwordHash !== null && !state.facts.some((f) => f.method === 'password');
-  if (entered.trim().length === 0 || entered.length > 200) return { kind: 'tap', loginName, canUsePassword, error: 'Enter your Temporary Access Pass.' };
+  const canUsePassword =
+    user !== undefined && user.passwordHash !== null && !state.facts.some((f) => f.method === 'password');
+  if (entered.trim().length === 0 || entered.length > 200)
+    return { kind: 'tap', loginName, canUsePassword, error: 'Enter your Temporary Access Pass.' };
   const states = createSignInStatesRepo(deps.db);
   const base = attemptBase(req, user, loginName);
 
-  const outcome = await redeemTemporaryAccessPass(deps, { subject, userId: user?.id ?? null, entered, ipAddress: req.ipAddress, familiarUserId: req.familiarUserId ?? null });
+  const outcome = await redeemTemporaryAccessPass(deps, {
+    subject,
+    userId: user?.id ?? null,
+    entered,
+    ipAddress: req.ipAddress,
+    familiarUserId: req.familiarUserId ?? null,
+  });
   if (!outcome.ok) {
     switch (outcome.kind) {
       case 'throttled':
-        return throttledView(deps, req, state, base, { method: 'tap', provedBefore: state.facts, tried: 'wrong Temporary Access Passes' }, outcome.retryAfterSeconds);
+        return throttledView(
+          deps,
+          req,
+          state,
+          base,
+          { method: 'tap', provedBefore: state.facts, tried: 'wrong Temporary Access Passes' },
+          outcome.retryAfterSeconds,
+        );
       case 'wrong': {
         await states.clearFacts(state.uidHash);
-        await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.tapWrong, failureReason: 'Invalid Temporary Access Pass.', methods: methodsUsed(state.facts, { method: 'tap' }) });
+        await logSignIn(deps, {
+          ...base,
+          errorCode: SIGN_IN_ERROR_CODES.tapWrong,
+          failureReason: 'Invalid Temporary Access Pass.',
+          methods: methodsUsed(state.facts, { method: 'tap' }),
+        });
         // Everything proved in this interaction is forgotten: the user starts again from the first factor.
         return advance(deps, req, { ...b, state: { ...state, facts: [] } }, [], WRONG_TAP_MESSAGE);
       }
       case 'refused': {
         await states.endState(state.uidHash);
         const code = TAP_REFUSAL_CODES[outcome.reason];
-        await logSignIn(deps, { ...base, errorCode: code, failureReason: outcome.message, methods: methodsUsed(state.facts, { method: 'tap', detail: outcome.reason }) });
+        await logSignIn(deps, {
+          ...base,
+          errorCode: code,
+          failureReason: outcome.message,
+          methods: methodsUsed(state.facts, { method: 'tap', detail: outcome.reason }),
+        });
         return refused(deps, req, TAP_REFUSAL_TITLES[outcome.reason], outcome.message, code, 403);
       }
     }
@@ -500,19 +663,43 @@ export async function submitOtp(deps: Deps, req: SignInRequest, otp: unknown): P
   const unasked = await refuseUnaskedFactor(deps, req, b, 'totp');
   if (unasked) return unasked;
   const code = typeof otp === 'string' && otp.length <= 20 ? normalizeCode(otp) : undefined;
-  if (code === undefined) return advance(deps, req, b, state.facts, 'Enter the 6-digit code shown in your authenticator app.');
+  if (code === undefined)
+    return advance(deps, req, b, state.facts, 'Enter the 6-digit code shown in your authenticator app.');
   const base = attemptBase(req, user, loginName);
 
-  const outcome = await verifyAuthenticatorCode(deps, { subject, userId: user?.id ?? null, code, ipAddress: req.ipAddress, familiarUserId: req.familiarUserId ?? null });
+  const outcome = await verifyAuthenticatorCode(deps, {
+    subject,
+    userId: user?.id ?? null,
+    code,
+    ipAddress: req.ipAddress,
+    familiarUserId: req.familiarUserId ?? null,
+  });
   if (!outcome.ok) {
     switch (outcome.kind) {
       case 'throttled':
-        return throttledView(deps, req, state, base, { method: 'totp', provedBefore: state.facts, tried: 'wrong codes', logged: 'wrong verification codes' }, outcome.retryAfterSeconds);
+        return throttledView(
+          deps,
+          req,
+          state,
+          base,
+          { method: 'totp', provedBefore: state.facts, tried: 'wrong codes', logged: 'wrong verification codes' },
+          outcome.retryAfterSeconds,
+        );
       case 'wrong':
-        await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.otpWrong, failureReason: 'Invalid verification code.', methods: methodsUsed(state.facts, { method: 'totp', detail: 'Invalid verification code' }) });
+        await logSignIn(deps, {
+          ...base,
+          errorCode: SIGN_IN_ERROR_CODES.otpWrong,
+          failureReason: 'Invalid verification code.',
+          methods: methodsUsed(state.facts, { method: 'totp', detail: 'Invalid verification code' }),
+        });
         return advance(deps, req, b, state.facts, WRONG_OTP_MESSAGE);
       case 'replayed':
-        await logSignIn(deps, { ...base, errorCode: SIGN_IN_ERROR_CODES.otpReplayed, failureReason: 'The verification code was already used.', methods: methodsUsed(state.facts, { method: 'totp', detail: 'Replayed' }) });
+        await logSignIn(deps, {
+          ...base,
+          errorCode: SIGN_IN_ERROR_CODES.otpReplayed,
+          failureReason: 'The verification code was already used.',
+          methods: methodsUsed(state.facts, { method: 'totp', detail: 'Replayed' }),
+        });
         return advance(deps, req, b, state.facts, OTP_REPLAYED_MESSAGE);
     }
   }
@@ -521,7 +708,10 @@ export async function submitOtp(deps: Deps, req: SignInRequest, otp: unknown): P
 }
 
 /** How each passkey failure is logged and told; the message never says more than the user needs to go on. */
-const PASSKEY_FAILURES: Record<Exclude<PasskeyFailure, 'throttled'>, { code: number; reason: string; message: string }> = {
+const PASSKEY_FAILURES: Record<
+  Exclude<PasskeyFailure, 'throttled'>,
+  { code: number; reason: string; message: string }
+> = {
   malformed: {
     code: SIGN_IN_ERROR_CODES.passkeyChallenge,
     reason: 'The passkey answer was not a WebAuthn assertion.',
@@ -545,7 +735,8 @@ const PASSKEY_FAILURES: Record<Exclude<PasskeyFailure, 'throttled'>, { code: num
   invalid: {
     code: SIGN_IN_ERROR_CODES.passkeyInvalid,
     reason: 'The passkey assertion did not verify (signature, origin, relying party or user verification).',
-    message: 'The passkey could not be verified. Your device must confirm it is you (PIN, fingerprint or face). Try again.',
+    message:
+      'The passkey could not be verified. Your device must confirm it is you (PIN, fingerprint or face). Try again.',
   },
   counter: {
     code: SIGN_IN_ERROR_CODES.passkeyCounterRegressed,
@@ -563,15 +754,27 @@ export type PasskeyOptionsAnswer =
  * (a name that matches nobody gets an empty list, like a user without passkeys). `discoverable`: the first page,
  * no credentials listed; the passkey itself names the user.
  */
-export async function passkeySignInOptions(deps: Deps, req: SignInRequest, mode: unknown): Promise<PasskeyOptionsAnswer> {
+export async function passkeySignInOptions(
+  deps: Deps,
+  req: SignInRequest,
+  mode: unknown,
+): Promise<PasskeyOptionsAnswer> {
   const state = await loadState(deps, req.uid);
-  if (state.status === 'ended') return { ok: false, status: 400, target: 'uid', message: 'This sign-in has ended. Go back to the application and start again.' };
+  if (state.status === 'ended')
+    return {
+      ok: false,
+      status: 400,
+      target: 'uid',
+      message: 'This sign-in has ended. Go back to the application and start again.',
+    };
   if (mode === 'discoverable') return { ok: true, options: await passkeyAuthenticationOptions(deps, req.uid, null) };
-  if (mode !== 'user') return { ok: false, status: 400, target: 'mode', message: 'mode must be "user" or "discoverable".' };
+  if (mode !== 'user')
+    return { ok: false, status: 400, target: 'mode', message: 'mode must be "user" or "discoverable".' };
   const b = await bound(deps, state);
   if (!b) return { ok: false, status: 409, target: 'mode', message: 'Enter your username first.' };
   // Only when this step asks for a passkey: otherwise the credential ids would tell who has passkeys.
-  if (!b.user || !(await acceptedFactors(deps, req, b)).has('passkey')) return { ok: false, status: 409, target: 'mode', message: NOT_ASKED_MESSAGE };
+  if (!b.user || !(await acceptedFactors(deps, req, b)).has('passkey'))
+    return { ok: false, status: 409, target: 'mode', message: NOT_ASKED_MESSAGE };
   return { ok: true, options: await passkeyAuthenticationOptions(deps, req.uid, b.user.id) };
 }
 
@@ -586,13 +789,21 @@ async function passkeyFailure(
   const user = outcome.user;
   const base: AttemptBase = user
     ? attemptBase(req, user, loginName || user.userPrincipalName)
-    : { ...attemptBase(req, undefined, loginName), user: { id: null, userPrincipalName: loginName || null, displayName: null } };
+    : {
+        ...attemptBase(req, undefined, loginName),
+        user: { id: null, userPrincipalName: loginName || null, displayName: null },
+      };
   if (outcome.failure === 'throttled') {
     const attempt = { method: 'passkey' as const, provedBefore: state.facts, tried: 'failed passkey sign-ins' };
     return { view: await throttledView(deps, req, state, base, attempt, outcome.retryAfterSeconds ?? 1), message: '' };
   }
   const f = PASSKEY_FAILURES[outcome.failure];
-  await logSignIn(deps, { ...base, errorCode: f.code, failureReason: f.reason, methods: methodsUsed(state.facts, { method: 'passkey', detail: outcome.failure }) });
+  await logSignIn(deps, {
+    ...base,
+    errorCode: f.code,
+    failureReason: f.reason,
+    methods: methodsUsed(state.facts, { method: 'passkey', detail: outcome.failure }),
+  });
   if (outcome.failure === 'counter') {
     // A possible clone: nothing more happens in this interaction.
     await states.endState(state.uidHash);
@@ -609,11 +820,18 @@ export async function submitPasskey(deps: Deps, req: SignInRequest, credential: 
   if (!b) return { kind: 'username' };
   const unasked = await refuseUnaskedFactor(deps, req, b, 'passkey');
   if (unasked || !b.user) return unasked ?? { kind: 'password', loginName: b.loginName };
-  const outcome = await verifyPasskeyAssertion(deps, { uid: req.uid, credential, boundUserId: b.user.id, ipAddress: req.ipAddress, familiarUserId: req.familiarUserId ?? null });
+  const outcome = await verifyPasskeyAssertion(deps, {
+    uid: req.uid,
+    credential,
+    boundUserId: b.user.id,
+    ipAddress: req.ipAddress,
+    familiarUserId: req.familiarUserId ?? null,
+  });
   if (!outcome.ok) {
     const failed = await passkeyFailure(deps, req, state, outcome, b.loginName);
     if (failed.view) return failed.view;
-    if (outcome.failure === 'malformed' || outcome.failure === 'challenge') return advance(deps, req, b, state.facts, failed.message);
+    if (outcome.failure === 'malformed' || outcome.failure === 'challenge')
+      return advance(deps, req, b, state.facts, failed.message);
     // Like a wrong pass: everything proved in this interaction is forgotten.
     await createSignInStatesRepo(deps.db).clearFacts(state.uidHash);
     return advance(deps, req, { ...b, state: { ...state, facts: [] } }, [], failed.message);
@@ -627,7 +845,11 @@ export async function submitPasskey(deps: Deps, req: SignInRequest, credential: 
  * its user handle must agree); the interaction is bound to that user, as the username step would, then the
  * pipeline goes on from the passkey (user verification makes it multi-factor by itself).
  */
-export async function submitPasskeyDiscoverable(deps: Deps, req: SignInRequest, credential: unknown): Promise<SignInView> {
+export async function submitPasskeyDiscoverable(
+  deps: Deps,
+  req: SignInRequest,
+  credential: unknown,
+): Promise<SignInView> {
   const state = await loadState(deps, req.uid);
   if (state.status === 'ended') return endedView(deps, req);
   // Offered on the first page only: once a name is given, the passkey must be what that step asks for.
@@ -636,7 +858,13 @@ export async function submitPasskeyDiscoverable(deps: Deps, req: SignInRequest, 
     const unasked = await refuseUnaskedFactor(deps, req, named, 'passkey');
     if (unasked) return unasked;
   }
-  const outcome = await verifyPasskeyAssertion(deps, { uid: req.uid, credential, boundUserId: null, ipAddress: req.ipAddress, familiarUserId: req.familiarUserId ?? null });
+  const outcome = await verifyPasskeyAssertion(deps, {
+    uid: req.uid,
+    credential,
+    boundUserId: null,
+    ipAddress: req.ipAddress,
+    familiarUserId: req.familiarUserId ?? null,
+  });
   if (!outcome.ok) {
     const failed = await passkeyFailure(deps, req, state, outcome, state.loginName ?? '');
     return failed.view ?? { kind: 'username', error: failed.message };
@@ -653,7 +881,12 @@ export async function submitPasskeyDiscoverable(deps: Deps, req: SignInRequest, 
 }
 
 /** The forced password change after an administrator's reset, once every required factor is proved. */
-export async function submitNewPassword(deps: Deps, req: SignInRequest, newPassword: unknown, confirmPassword: unknown): Promise<SignInView> {
+export async function submitNewPassword(
+  deps: Deps,
+  req: SignInRequest,
+  newPassword: unknown,
+  confirmPassword: unknown,
+): Promise<SignInView> {
   const state = await loadState(deps, req.uid);
   if (state.status === 'ended') return endedView(deps, req);
   const b = await bound(deps, state);
@@ -662,7 +895,14 @@ export async function submitNewPassword(deps: Deps, req: SignInRequest, newPassw
   const loaded = await loadSignInFacts(deps, user, state.facts, choicesOf(state, req));
   if (nextStep(loaded.facts).kind !== 'changePassword') return advance(deps, req, b, state.facts);
   const ctx = { actor: userActor(user, req.ipAddress), correlationId: req.correlationId, ipAddress: req.ipAddress };
-  const changed = await applyNewPassword(deps, ctx, user, newPassword, confirmPassword, 'User changed their password at sign-in, as an administrator required');
+  const changed = await applyNewPassword(
+    deps,
+    ctx,
+    user,
+    newPassword,
+    confirmPassword,
+    'User changed their password at sign-in, as an administrator required',
+  );
   if (!changed.ok) return { kind: 'changePassword', loginName, error: changed.message };
   const updated = (await createUsersRepo(deps.db).findUserById(user.id)) ?? user;
   return advance(deps, req, { ...b, user: updated }, state.facts);

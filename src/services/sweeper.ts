@@ -8,7 +8,11 @@ import type { Logger } from 'pino';
 
 export async function sweepExpired(db: Db, now: Date): Promise<number> {
   const ms = now.getTime();
-  const a = await db.deleteFrom('oidc_payloads').where('expires_at', 'is not', null).where('expires_at', '<', ms).executeTakeFirst();
+  const a = await db
+    .deleteFrom('oidc_payloads')
+    .where('expires_at', 'is not', null)
+    .where('expires_at', '<', ms)
+    .executeTakeFirst();
   const b = await db.deleteFrom('failure_counters').where('expires_at', '<', ms).executeTakeFirst();
   const c = await db.deleteFrom('webauthn_challenges').where('expires_at', '<', ms).executeTakeFirst();
   const d = await createMySessionsRepo(db).deleteExpiredSessions(now);

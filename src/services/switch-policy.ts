@@ -18,7 +18,12 @@ export interface SwitchPolicy {
 }
 
 /** Turns the switch on or off; the audit entry records the value before and after. */
-export async function setSwitchPolicy(deps: Deps, ctx: RequestContext, policy: SwitchPolicy, isEnabled: boolean): Promise<{ isEnabled: boolean }> {
+export async function setSwitchPolicy(
+  deps: Deps,
+  ctx: RequestContext,
+  policy: SwitchPolicy,
+  isEnabled: boolean,
+): Promise<{ isEnabled: boolean }> {
   const entry = (oldValue: boolean | undefined) => ({
     activityDisplayName: 'Update policy',
     category: 'Policy' as const,
@@ -29,14 +34,29 @@ export async function setSwitchPolicy(deps: Deps, ctx: RequestContext, policy: S
         id: policy.auditTargetId,
         displayName: policy.displayName,
         type: 'Policy' as const,
-        modifiedProperties: [{ displayName: 'IsEnabled', oldValue: oldValue === undefined ? null : jsonValue(oldValue), newValue: jsonValue(isEnabled) }],
+        modifiedProperties: [
+          {
+            displayName: 'IsEnabled',
+            oldValue: oldValue === undefined ? null : jsonValue(oldValue),
+            newValue: jsonValue(isEnabled),
+          },
+        ],
       },
     ],
   });
-  return audited(deps, ctx, () => entry(undefined), async (tx, record) => {
-    const before = await policy.read(tx);
-    await createPoliciesRepo(tx).updatePolicy<{ isEnabled: boolean }>(policy.policyId, { isEnabled }, deps.clock.now().getTime());
-    await record(entry(before.isEnabled));
-    return { isEnabled };
-  });
+  return audited(
+    deps,
+    ctx,
+    () => entry(undefined),
+    async (tx, record) => {
+      const before = await policy.read(tx);
+      await createPoliciesRepo(tx).updatePolicy<{ isEnabled: boolean }>(
+        policy.policyId,
+        { isEnabled },
+        deps.clock.now().getTime(),
+      );
+      await record(entry(before.isEnabled));
+      return { isEnabled };
+    },
+  );
 }

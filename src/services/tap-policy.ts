@@ -32,21 +32,34 @@ function policyEntry(modifiedProperties: { displayName: string; oldValue: string
     category: 'Policy',
     loggedByService: 'Authentication Methods',
     operationType: 'Update',
-    targetResources: [{ id: TAP_CONFIGURATION_ID, displayName: 'Temporary Access Pass', type: 'Policy', modifiedProperties }],
+    targetResources: [
+      { id: TAP_CONFIGURATION_ID, displayName: 'Temporary Access Pass', type: 'Policy', modifiedProperties },
+    ],
   };
 }
 
 /** Merges `patch` (Graph PATCH semantics) into the policy; a patch that breaks any rule is refused whole. */
 export async function updateTapPolicy(deps: Deps, ctx: GuardedContext, patch: unknown): Promise<TapPolicy> {
-  return audited(deps, ctx, () => policyEntry([]), async (tx, record) => {
-    check(ctx, 'microsoft.directory/userCredentialPolicies/basic/update', TENANT_TARGET);
-    const before = await getTapPolicy(tx);
-    const result = applyTapPolicyPatch(before, patch);
-    if (!result.ok) throw new AppError('badRequest', { target: result.error.target, message: result.error.message });
-    const after = result.policy;
-    await createPoliciesRepo(tx).updatePolicy(TAP_POLICY_ID, after, deps.clock.now().getTime());
-    const changed = (Object.keys(after) as (keyof TapPolicy)[]).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
-    await record(policyEntry(changed.map((k) => ({ displayName: k, oldValue: jsonValue(before[k]), newValue: jsonValue(after[k]) }))));
-    return after;
-  });
+  return audited(
+    deps,
+    ctx,
+    () => policyEntry([]),
+    async (tx, record) => {
+      check(ctx, 'microsoft.directory/userCredentialPolicies/basic/update', TENANT_TARGET);
+      const before = await getTapPolicy(tx);
+      const result = applyTapPolicyPatch(before, patch);
+      if (!result.ok) throw new AppError('badRequest', { target: result.error.target, message: result.error.message });
+      const after = result.policy;
+      await createPoliciesRepo(tx).updatePolicy(TAP_POLICY_ID, after, deps.clock.now().getTime());
+      const changed = (Object.keys(after) as (keyof TapPolicy)[]).filter(
+        (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+      );
+      await record(
+        policyEntry(
+          changed.map((k) => ({ displayName: k, oldValue: jsonValue(before[k]), newValue: jsonValue(after[k]) })),
+        ),
+      );
+      return after;
+    },
+  );
 }

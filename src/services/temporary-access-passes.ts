@@ -20,7 +20,11 @@ import {
 import { isTapEnabledFor, type TapPolicy } from '../domain/tap/policy.js';
 import type { DbOrTx } from '../store/db.js';
 import { createGroupsRepo } from '../store/repos/groups.js';
-import { createTemporaryAccessPassesRepo, type IssuerSnapshot, type StoredPass } from '../store/repos/temporary-access-passes.js';
+import {
+  createTemporaryAccessPassesRepo,
+  type IssuerSnapshot,
+  type StoredPass,
+} from '../store/repos/temporary-access-passes.js';
 import type { UserRecord } from '../store/repos/users.js';
 import { audited, type RecordAudit } from './audited.js';
 import type { Deps, RequestContext } from './deps.js';
@@ -82,7 +86,13 @@ type Who = 'Admin' | 'User';
 type Change = 'registered' | 'deleted';
 
 /** Entra's audit entry for a pass added or removed, by an administrator or by the user themselves (ENTRA-REFERENCE §7.1). */
-export function passEntry(change: Change, who: Who, user: Pick<UserRecord, 'id' | 'displayName' | 'userPrincipalName'> | undefined, key: string, pass?: TapRecord): AuditEntry {
+export function passEntry(
+  change: Change,
+  who: Who,
+  user: Pick<UserRecord, 'id' | 'displayName' | 'userPrincipalName'> | undefined,
+  key: string,
+  pass?: TapRecord,
+): AuditEntry {
   const reasons: Record<Who, string> = {
     Admin: `Admin ${change} temporary access pass method for user`,
     User: `User ${change} temporary access pass method`,
@@ -118,10 +128,20 @@ interface IssueChecks {
 }
 
 /** Every refusal of Entra's create endpoint, in its order: who, for whom, the policy, then the request itself. */
-async function checkIssue(db: DbOrTx, ctx: GuardedContext, idOrUpn: string, request: IssueRequest, now: Date): Promise<IssueChecks> {
+async function checkIssue(
+  db: DbOrTx,
+  ctx: GuardedContext,
+  idOrUpn: string,
+  request: IssueRequest,
+  now: Date,
+): Promise<IssueChecks> {
   const user = await getUserByIdOrUpn(db, idOrUpn);
   check(ctx, CREATE, await userAuthzTarget(db, user.id));
-  if (isExternalGuest(user)) throw new AppError('badRequest', { target: 'user', message: 'Temporary Access Pass cannot be added to an external guest user.' });
+  if (isExternalGuest(user))
+    throw new AppError('badRequest', {
+      target: 'user',
+      message: 'Temporary Access Pass cannot be added to an external guest user.',
+    });
   const { policy, groups } = await policyContextFor(db, user.id);
   if (!isTapEnabledFor(policy, groups)) throw new AppError('badRequest', { message: TAP_POLICY_REFUSAL_MESSAGE });
   const plan = planIssue(request, policy, now);
@@ -133,7 +153,12 @@ async function checkIssue(db: DbOrTx, ctx: GuardedContext, idOrUpn: string, requ
  * Issues a pass to a user, replacing the one they hold (recorded as a delete and a create). Concurrent issues for
  * one user queue on the user's row lock, so each replaces the previous one and exactly one pass remains.
  */
-export async function issueTemporaryAccessPass(deps: Deps, ctx: GuardedContext, idOrUpn: string, request: IssueRequest): Promise<IssuedPass> {
+export async function issueTemporaryAccessPass(
+  deps: Deps,
+  ctx: GuardedContext,
+  idOrUpn: string,
+  request: IssueRequest,
+): Promise<IssuedPass> {
   let known: UserRecord | undefined;
   const refusal = () => passEntry('registered', 'Admin', known, idOrUpn);
   // A refusal is decided (and audited) before any argon2id work is spent on it.
@@ -177,30 +202,51 @@ export async function issueTemporaryAccessPass(deps: Deps, ctx: GuardedContext, 
 }
 
 /** The user's pass (zero or one), for admins (`/users/{id}`) and for the user themselves (`self`, `/me`). */
-export async function listTemporaryAccessPasses(deps: Pick<Deps, 'db' | 'clock'>, ctx: GuardedContext, idOrUpn: string): Promise<TapView[]> {
+export async function listTemporaryAccessPasses(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  ctx: GuardedContext,
+  idOrUpn: string,
+): Promise<TapView[]> {
   const user = await getUserByIdOrUpn(deps.db, idOrUpn);
   check(ctx, READ, await userAuthzTarget(deps.db, user.id));
   const pass = await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(user.id);
   return pass ? [await viewOf(deps.db, pass, deps.clock.now())] : [];
 }
 
-export async function getTemporaryAccessPass(deps: Pick<Deps, 'db' | 'clock'>, ctx: GuardedContext, idOrUpn: string, id: string): Promise<TapView> {
+export async function getTemporaryAccessPass(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  ctx: GuardedContext,
+  idOrUpn: string,
+  id: string,
+): Promise<TapView> {
   const [view] = (await listTemporaryAccessPasses(deps, ctx, idOrUpn)).filter((v) => v.pass.id === id.toLowerCase());
   if (!view) throw notFoundError(id);
   return view;
 }
 
 /** Revokes a pass at once and ends the sessions and refresh tokens it started. `id` undefined: whatever pass the user holds. */
-export async function deleteTemporaryAccessPass(deps: Deps, ctx: GuardedContext, idOrUpn: string, id?: string, who: Who = 'Admin'): Promise<TapRecord> {
+export async function deleteTemporaryAccessPass(
+  deps: Deps,
+  ctx: GuardedContext,
+  idOrUpn: string,
+  id?: string,
+  who: Who = 'Admin',
+): Promise<TapRecord> {
   let known: UserRecord | undefined;
-  return audited(deps, ctx, () => passEntry('deleted', who, known, idOrUpn), async (tx, record: RecordAudit) => {
-    const user = (known = await getUserByIdOrUpn(tx, idOrUpn));
-    check(ctx, DELETE, await userAuthzTarget(tx, user.id));
-    const repo = createTemporaryAccessPassesRepo(tx);
-    const removed = id === undefined ? await repo.deletePassOfUser(user.id) : await repo.deletePass(id.toLowerCase(), user.id);
-    if (!removed) throw notFoundError(id ?? idOrUpn);
-    await endSessionsStartedWithPass(tx, deps.keyring, user.id);
-    await record(passEntry('deleted', who, user, idOrUpn, removed));
-    return removed;
-  });
+  return audited(
+    deps,
+    ctx,
+    () => passEntry('deleted', who, known, idOrUpn),
+    async (tx, record: RecordAudit) => {
+      const user = (known = await getUserByIdOrUpn(tx, idOrUpn));
+      check(ctx, DELETE, await userAuthzTarget(tx, user.id));
+      const repo = createTemporaryAccessPassesRepo(tx);
+      const removed =
+        id === undefined ? await repo.deletePassOfUser(user.id) : await repo.deletePass(id.toLowerCase(), user.id);
+      if (!removed) throw notFoundError(id ?? idOrUpn);
+      await endSessionsStartedWithPass(tx, deps.keyring, user.id);
+      await record(passEntry('deleted', who, user, idOrUpn, removed));
+      return removed;
+    },
+  );
 }

@@ -49,7 +49,12 @@ export type AttemptStart = { allowed: true; ticket: AttemptTicket } | { allowed:
 
 async function increment(db: DbOrTx, key: string, scope: ThrottleScope, now: Date): Promise<CounterValue> {
   const resetMs = THROTTLE_RULES[scope].resetAfterSeconds * 1000;
-  return createFailureCountersRepo(db).incrementAttempt(key, now.getTime(), now.getTime() - resetMs, now.getTime() + resetMs);
+  return createFailureCountersRepo(db).incrementAttempt(
+    key,
+    now.getTime(),
+    now.getTime() - resetMs,
+    now.getTime() + resetMs,
+  );
 }
 
 /**
@@ -70,10 +75,9 @@ export async function beginAttempt(
   // Both counts in one transaction: every attempt locks the pair row, then the user row, in that order, so concurrent
   // attempts from one address take their two counts in the same order (none is refused by a user count inflated by
   // attempts that came after it) and cannot deadlock.
-  const [pair, user] = await deps.db.transaction().execute(async (tx) => [
-    await increment(tx, pairKey, 'pair', now),
-    await increment(tx, userCountKey, 'user', now),
-  ]);
+  const [pair, user] = await deps.db
+    .transaction()
+    .execute(async (tx) => [await increment(tx, pairKey, 'pair', now), await increment(tx, userCountKey, 'user', now)]);
   const decision = decideAttempt({
     pairFailures: Math.max(0, pair.failures - 1),
     pairLastFailureAt: pair.lastFailureAt,
@@ -103,16 +107,26 @@ export async function giveBack(deps: Pick<Deps, 'db'>, ticket: AttemptTicket): P
  * A completed sign-in: the user proved who they are, so their counters start afresh. From a familiar browser only the
  * familiar counts do: strangers locked out by the unfamiliar count stay locked out while the user signs in as usual.
  */
-export async function resetAfterSignIn(deps: Pick<Deps, 'db'>, subject: ThrottleSubject, familiar = false): Promise<void> {
+export async function resetAfterSignIn(
+  deps: Pick<Deps, 'db'>,
+  subject: ThrottleSubject,
+  familiar = false,
+): Promise<void> {
   // One statement for all the factors' counters (it was four): the same rows, one round trip.
   await createFailureCountersRepo(deps.db).deleteCountersAndPrefixes(
-    THROTTLED_FACTORS.flatMap((f) => (familiar ? [userKey(subject, f, true)] : [userKey(subject, f), userKey(subject, f, true)])),
+    THROTTLED_FACTORS.flatMap((f) =>
+      familiar ? [userKey(subject, f, true)] : [userKey(subject, f), userKey(subject, f, true)],
+    ),
     THROTTLED_FACTORS.map((f) => `${pairPrefix(subject, f)}${familiar ? FAMILIAR_PAIR : ''}`),
   );
 }
 
 /** Whether unfamiliar browsers are locked out of this factor for the subject (the user-wide back-off at its cap). */
-export async function lockedOutOfFactor(deps: Pick<Deps, 'db' | 'clock'>, subject: ThrottleSubject, factor: ThrottledFactor): Promise<boolean> {
+export async function lockedOutOfFactor(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  subject: ThrottleSubject,
+  factor: ThrottledFactor,
+): Promise<boolean> {
   const [total] = await createFailureCountersRepo(deps.db).listCountersWithPrefix(userKey(subject, factor));
   return total !== undefined && isLockedOut(total.failures, total.lastFailureAt, deps.clock.now());
 }
@@ -139,14 +153,32 @@ export interface ThrottleState extends FactorThrottleState {
 
 function waitFor(scope: ThrottleScope, c: CounterValue | undefined, now: Date): number {
   if (!c) return 0;
-  const facts = scope === 'pair'
-    ? { pairFailures: c.failures, pairLastFailureAt: c.lastFailureAt, userFailures: 0, userLastFailureAt: undefined, now }
-    : { pairFailures: 0, pairLastFailureAt: undefined, userFailures: c.failures, userLastFailureAt: c.lastFailureAt, now };
+  const facts =
+    scope === 'pair'
+      ? {
+          pairFailures: c.failures,
+          pairLastFailureAt: c.lastFailureAt,
+          userFailures: 0,
+          userLastFailureAt: undefined,
+          now,
+        }
+      : {
+          pairFailures: 0,
+          pairLastFailureAt: undefined,
+          userFailures: c.failures,
+          userLastFailureAt: c.lastFailureAt,
+          now,
+        };
   const d = decideAttempt(facts);
   return d.allowed ? 0 : d.retryAfterSeconds;
 }
 
-async function factorState(db: DbOrTx, subject: ThrottleSubject, factor: ThrottledFactor, now: Date): Promise<FactorThrottleState> {
+async function factorState(
+  db: DbOrTx,
+  subject: ThrottleSubject,
+  factor: ThrottledFactor,
+  now: Date,
+): Promise<FactorThrottleState> {
   const repo = createFailureCountersRepo(db);
   const [total] = await repo.listCountersWithPrefix(userKey(subject, factor));
   const [familiar] = await repo.listCountersWithPrefix(userKey(subject, factor, true));
@@ -196,11 +228,16 @@ export async function clearThrottle(deps: Deps, ctx: GuardedContext, userIdOrUpn
     targetResources: [user ? userTarget(user) : { id: userIdOrUpn, displayName: null, type: 'User' as const }],
   });
   let known: { id: string; displayName: string; userPrincipalName: string } | undefined;
-  await audited(deps, ctx, () => entry(known), async (tx, record) => {
-    const user = await getUserByIdOrUpn(tx, userIdOrUpn);
-    known = user;
-    check(ctx, 'microsoft.directory/users/password/update', await userAuthzTarget(tx, user.id));
-    await resetAfterSignIn({ db: tx }, userSubject(user.id));
-    await record(entry(user));
-  });
+  await audited(
+    deps,
+    ctx,
+    () => entry(known),
+    async (tx, record) => {
+      const user = await getUserByIdOrUpn(tx, userIdOrUpn);
+      known = user;
+      check(ctx, 'microsoft.directory/users/password/update', await userAuthzTarget(tx, user.id));
+      await resetAfterSignIn({ db: tx }, userSubject(user.id));
+      await record(entry(user));
+    },
+  );
 }

@@ -22,7 +22,10 @@ export async function listVerificationKeys(deps: Pick<Deps, 'db'>): Promise<Veri
   return rows.map((r) => ({ kid: r.kid, alg: r.alg, publicJwk: r.publicJwk }));
 }
 
-export async function findTokenApplication(deps: Pick<Deps, 'db'>, appId: string): Promise<ApplicationRecord | undefined> {
+export async function findTokenApplication(
+  deps: Pick<Deps, 'db'>,
+  appId: string,
+): Promise<ApplicationRecord | undefined> {
   return createApplicationsRepo(deps.db).findApplicationByAppId(appId);
 }
 
@@ -44,7 +47,10 @@ export async function applicationAuthority(
   };
 }
 
-export async function findTokenUser(deps: Pick<Deps, 'db'>, userId: string): Promise<{ user: UserRecord; roles: RoleAssignmentRecord[] } | undefined> {
+export async function findTokenUser(
+  deps: Pick<Deps, 'db'>,
+  userId: string,
+): Promise<{ user: UserRecord; roles: RoleAssignmentRecord[] } | undefined> {
   const user = await createUsersRepo(deps.db).findUserById(userId);
   if (!user) return undefined;
   return { user, roles: await createRoleAssignmentsRepo(deps.db).listRoleAssignmentsOf(user.id) };

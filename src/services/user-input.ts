@@ -7,7 +7,8 @@ import type { Deps } from './deps.js';
 import { normalizeUpn } from './user-lookup.js';
 
 // Entra's rule for the local part: letters, digits and ' . - _ ! # ^ ~, no leading, trailing or double dot.
-const UPN = /^[a-z0-9'_!#^~-]+(?:\.[a-z0-9'_!#^~-]+)*@([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$/;
+const UPN =
+  /^[a-z0-9'_!#^~-]+(?:\.[a-z0-9'_!#^~-]+)*@([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$/;
 const MAIL_NICKNAME = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]{1,64}$/;
 const MAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -22,14 +23,18 @@ export function validUpn(deps: Pick<Deps, 'tenant'>, raw: string): string {
       message: `Invalid value specified for property 'userPrincipalName' of resource 'User'.`,
     });
   const domain = match[1]!;
-  if (!deps.tenant.domains.some((d) => d.name.toLowerCase() === domain)) throw new AppError('domainNotVerified', { target: 'userPrincipalName' });
+  if (!deps.tenant.domains.some((d) => d.name.toLowerCase() === domain))
+    throw new AppError('domainNotVerified', { target: 'userPrincipalName' });
   return upn;
 }
 
 export function text(value: string, target: string, max: number): string {
   const v = value.trim();
   if (v.length === 0 || v.length > max)
-    throw new AppError('invalidRequest', { target, message: `Invalid value specified for property '${target}' of resource 'User': it must have 1 to ${max} characters.` });
+    throw new AppError('invalidRequest', {
+      target,
+      message: `Invalid value specified for property '${target}' of resource 'User': it must have 1 to ${max} characters.`,
+    });
   return v;
 }
 
@@ -40,19 +45,31 @@ export function optionalText(value: string | null | undefined, target: string, m
 
 export function validMail(value: string | null | undefined): string | null | undefined {
   const v = optionalText(value, 'mail', 254);
-  if (v && !MAIL.test(v)) throw new AppError('invalidRequest', { target: 'mail', message: `Invalid value specified for property 'mail' of resource 'User'.` });
+  if (v && !MAIL.test(v))
+    throw new AppError('invalidRequest', {
+      target: 'mail',
+      message: `Invalid value specified for property 'mail' of resource 'User'.`,
+    });
   return v;
 }
 
 export function validMailNickname(value: string): string {
   const v = value.trim();
-  if (!MAIL_NICKNAME.test(v)) throw new AppError('invalidRequest', { target: 'mailNickname', message: `Invalid value specified for property 'mailNickname' of resource 'User'.` });
+  if (!MAIL_NICKNAME.test(v))
+    throw new AppError('invalidRequest', {
+      target: 'mailNickname',
+      message: `Invalid value specified for property 'mailNickname' of resource 'User'.`,
+    });
   return v;
 }
 
 /** NIST checks, then the normalised form to hash. The message says why; the value is never echoed. */
 export function acceptablePassword(password: string, userPrincipalName: string): string {
   const result = checkPassword(password, { userPrincipalName });
-  if (!result.ok) throw new AppError('passwordPolicy', { target: 'passwordProfile.password', message: `${result.message} (${result.reason})` });
+  if (!result.ok)
+    throw new AppError('passwordPolicy', {
+      target: 'passwordProfile.password',
+      message: `${result.message} (${result.reason})`,
+    });
   return result.normalized;
 }

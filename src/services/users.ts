@@ -62,13 +62,22 @@ const change = (displayName: string, oldValue: unknown, newValue: unknown): Modi
 
 type UserRef = { id: string; displayName: string; userPrincipalName: string };
 
-function userEntry(activity: string, operationType: AuditEntry['operationType'], user: UserRef | string, modified: ModifiedProperty[] = []): AuditEntry {
+function userEntry(
+  activity: string,
+  operationType: AuditEntry['operationType'],
+  user: UserRef | string,
+  modified: ModifiedProperty[] = [],
+): AuditEntry {
   return {
     activityDisplayName: activity,
     category: 'UserManagement',
     loggedByService: SERVICE,
     operationType,
-    targetResources: [typeof user === 'string' ? { id: user, displayName: null, type: 'User', modifiedProperties: modified } : userTarget(user, modified)],
+    targetResources: [
+      typeof user === 'string'
+        ? { id: user, displayName: null, type: 'User', modifiedProperties: modified }
+        : userTarget(user, modified),
+    ],
   };
 }
 
@@ -78,7 +87,8 @@ function userEntry(activity: string, operationType: AuditEntry['operationType'],
  */
 async function ensureGlobalAdministratorRemains(tx: Tx, wasHolder: boolean): Promise<void> {
   if (!wasHolder) return;
-  if ((await createRoleAssignmentsRepo(tx).countEnabledHoldersOf(GLOBAL_ADMINISTRATOR)) === 0) throw new AppError('lastGlobalAdmin', { target: 'id' });
+  if ((await createRoleAssignmentsRepo(tx).countEnabledHoldersOf(GLOBAL_ADMINISTRATOR)) === 0)
+    throw new AppError('lastGlobalAdmin', { target: 'id' });
 }
 
 /** Locks the Global Administrators (PostgreSQL) and tells whether `userId` is one, before the change. */
@@ -92,7 +102,10 @@ export async function getUser(deps: Pick<Deps, 'db'>, idOrUpn: string): Promise<
   return getUserByIdOrUpn(deps.db, idOrUpn);
 }
 
-export async function listUsers(deps: Pick<Deps, 'db'>, query: ListQuery & { count?: boolean }): Promise<{ users: UserRecord[]; nextSkipToken?: string; count?: number }> {
+export async function listUsers(
+  deps: Pick<Deps, 'db'>,
+  query: ListQuery & { count?: boolean },
+): Promise<{ users: UserRecord[]; nextSkipToken?: string; count?: number }> {
   const page = listPageOf('users', query);
   const repo = createUsersRepo(deps.db);
   const rows = await repo.listUsers({ where: page.where, afterId: page.afterId, limit: page.limit + 1 });
@@ -104,15 +117,24 @@ export async function listUsers(deps: Pick<Deps, 'db'>, query: ListQuery & { cou
 }
 
 export async function createUser(deps: Deps, ctx: GuardedContext, input: CreateUserInput): Promise<UserRecord> {
-  const refusal = () => userEntry('Add user', 'Add', { id: '', displayName: input.displayName, userPrincipalName: input.userPrincipalName });
+  const refusal = () =>
+    userEntry('Add user', 'Add', {
+      id: '',
+      displayName: input.displayName,
+      userPrincipalName: input.userPrincipalName,
+    });
   // Validation and the permission check come before hashing (seconds of CPU under load), and are audited when refused.
   const prepared = await audited(deps, ctx, refusal, async (tx) => {
     check(ctx, `${USERS}/create`, TENANT_TARGET);
     const userPrincipalName = validUpn(deps, input.userPrincipalName);
     const displayName = text(input.displayName, 'displayName', 256);
-    const mailNickname = validMailNickname(input.mailNickname ?? userPrincipalName.slice(0, userPrincipalName.lastIndexOf('@')));
-    const normalizedPassword = input.password === undefined ? undefined : acceptablePassword(input.password, userPrincipalName);
-    if (await createUsersRepo(tx).findUserByUpn(userPrincipalName)) throw new AppError('upnTaken', { target: 'userPrincipalName' });
+    const mailNickname = validMailNickname(
+      input.mailNickname ?? userPrincipalName.slice(0, userPrincipalName.lastIndexOf('@')),
+    );
+    const normalizedPassword =
+      input.password === undefined ? undefined : acceptablePassword(input.password, userPrincipalName);
+    if (await createUsersRepo(tx).findUserByUpn(userPrincipalName))
+      throw new AppError('upnTaken', { target: 'userPrincipalName' });
     return {
       userPrincipalName,
       displayName,
@@ -124,7 +146,8 @@ export async function createUser(deps: Deps, ctx: GuardedContext, input: CreateU
       mail: validMail(input.mail) ?? null,
     };
   });
-  const passwordHash = prepared.normalizedPassword === undefined ? null : await deps.hasher.hash(prepared.normalizedPassword);
+  const passwordHash =
+    prepared.normalizedPassword === undefined ? null : await deps.hasher.hash(prepared.normalizedPassword);
   const now = deps.clock.now();
   const user: UserRecord = {
     id: newId(),
@@ -178,7 +201,8 @@ function actionsOfPatch(patch: UserPatch): Action[] {
   if (basic.some((k) => patch[k] !== undefined)) actions.add(`${USERS}/basic/update`);
   if (patch.userPrincipalName !== undefined) actions.add(`${USERS}/userPrincipalName/update`);
   if (patch.accountEnabled !== undefined) actions.add(patch.accountEnabled ? `${USERS}/enable` : `${USERS}/disable`);
-  if (patch.password !== undefined || patch.forceChangePasswordNextSignIn !== undefined) actions.add(`${USERS}/password/update`);
+  if (patch.password !== undefined || patch.forceChangePasswordNextSignIn !== undefined)
+    actions.add(`${USERS}/password/update`);
   return [...actions];
 }
 
@@ -224,12 +248,21 @@ function modifiedOf(before: UserRecord, changes: UserChanges): ModifiedProperty[
     ['userPrincipalName', 'UserPrincipalName'],
     ['accountEnabled', 'AccountEnabled'],
   ];
-  return names.filter(([key]) => changes[key] !== undefined && changes[key] !== before[key]).map(([key, name]) => change(name, before[key], changes[key]));
+  return names
+    .filter(([key]) => changes[key] !== undefined && changes[key] !== before[key])
+    .map(([key, name]) => change(name, before[key], changes[key]));
 }
 
-export async function updateUser(deps: Deps, ctx: GuardedContext, idOrUpn: string, patch: UserPatch): Promise<UserRecord> {
+export async function updateUser(
+  deps: Deps,
+  ctx: GuardedContext,
+  idOrUpn: string,
+  patch: UserPatch,
+): Promise<UserRecord> {
   let known: UserRecord | undefined;
-  const onlyPassword = patch.password !== undefined && Object.keys(patch).every((k) => k === 'password' || k === 'forceChangePasswordNextSignIn');
+  const onlyPassword =
+    patch.password !== undefined &&
+    Object.keys(patch).every((k) => k === 'password' || k === 'forceChangePasswordNextSignIn');
   const refusal = () => userEntry(onlyPassword ? 'Reset user password' : 'Update user', 'Update', known ?? idOrUpn);
   const prepared = await audited(deps, ctx, refusal, async (tx) => {
     const user = await findUserByIdOrUpn(tx, idOrUpn);
@@ -243,11 +276,13 @@ export async function updateUser(deps: Deps, ctx: GuardedContext, idOrUpn: strin
     for (const action of plan.actions) check(ctx, action, target);
     return plan;
   });
-  const passwordHash = prepared.normalizedPassword === undefined ? undefined : await deps.hasher.hash(prepared.normalizedPassword);
+  const passwordHash =
+    prepared.normalizedPassword === undefined ? undefined : await deps.hasher.hash(prepared.normalizedPassword);
   return audited(deps, ctx, refusal, async (tx, record) => {
     const user = await findUserByIdOrUpn(tx, idOrUpn);
     if (!user) throw notFoundError(idOrUpn);
-    const wasGlobalAdmin = prepared.changes.accountEnabled === false && (await lockGlobalAdministrators(deps, tx, user.id));
+    const wasGlobalAdmin =
+      prepared.changes.accountEnabled === false && (await lockGlobalAdministrators(deps, tx, user.id));
     const target = await userAuthzTarget(tx, user.id);
     for (const action of prepared.actions) check(ctx, action, target);
     const now = deps.clock.now();
@@ -279,49 +314,67 @@ export async function resetPassword(
   password: string,
   options: { forceChangePasswordNextSignIn?: boolean } = {},
 ): Promise<void> {
-  await updateUser(deps, ctx, idOrUpn, { password, forceChangePasswordNextSignIn: options.forceChangePasswordNextSignIn ?? false });
+  await updateUser(deps, ctx, idOrUpn, {
+    password,
+    forceChangePasswordNextSignIn: options.forceChangePasswordNextSignIn ?? false,
+  });
 }
 
-export async function setAccountEnabled(deps: Deps, ctx: GuardedContext, idOrUpn: string, enabled: boolean): Promise<UserRecord> {
+export async function setAccountEnabled(
+  deps: Deps,
+  ctx: GuardedContext,
+  idOrUpn: string,
+  enabled: boolean,
+): Promise<UserRecord> {
   const activity = enabled ? 'Enable account' : 'Disable account';
   let known: UserRecord | undefined;
-  return audited(deps, ctx, () => userEntry(activity, 'Update', known ?? idOrUpn), async (tx, record) => {
-    const user = await findUserByIdOrUpn(tx, idOrUpn);
-    if (!user) {
-      checkBeforeNotFound(ctx, [enabled ? `${USERS}/enable` : `${USERS}/disable`], 'user', idOrUpn);
-      throw notFoundError(idOrUpn);
-    }
-    known = user;
-    const wasGlobalAdmin = !enabled && (await lockGlobalAdministrators(deps, tx, user.id));
-    check(ctx, enabled ? `${USERS}/enable` : `${USERS}/disable`, await userAuthzTarget(tx, user.id));
-    const now = deps.clock.now();
-    const repo = createUsersRepo(tx);
-    await repo.updateUser(user.id, { accountEnabled: enabled, updatedAt: now });
-    if (!enabled && user.accountEnabled) {
-      await ensureGlobalAdministratorRemains(tx, wasGlobalAdmin);
-      await endUserSessions(tx, user.id, now);
-    }
-    const after = (await repo.findUserById(user.id))!;
-    await record(userEntry(activity, 'Update', after, [change('AccountEnabled', user.accountEnabled, enabled)]));
-    return after;
-  });
+  return audited(
+    deps,
+    ctx,
+    () => userEntry(activity, 'Update', known ?? idOrUpn),
+    async (tx, record) => {
+      const user = await findUserByIdOrUpn(tx, idOrUpn);
+      if (!user) {
+        checkBeforeNotFound(ctx, [enabled ? `${USERS}/enable` : `${USERS}/disable`], 'user', idOrUpn);
+        throw notFoundError(idOrUpn);
+      }
+      known = user;
+      const wasGlobalAdmin = !enabled && (await lockGlobalAdministrators(deps, tx, user.id));
+      check(ctx, enabled ? `${USERS}/enable` : `${USERS}/disable`, await userAuthzTarget(tx, user.id));
+      const now = deps.clock.now();
+      const repo = createUsersRepo(tx);
+      await repo.updateUser(user.id, { accountEnabled: enabled, updatedAt: now });
+      if (!enabled && user.accountEnabled) {
+        await ensureGlobalAdministratorRemains(tx, wasGlobalAdmin);
+        await endUserSessions(tx, user.id, now);
+      }
+      const after = (await repo.findUserById(user.id))!;
+      await record(userEntry(activity, 'Update', after, [change('AccountEnabled', user.accountEnabled, enabled)]));
+      return after;
+    },
+  );
 }
 
 export async function deleteUser(deps: Deps, ctx: GuardedContext, idOrUpn: string): Promise<void> {
   let known: UserRecord | undefined;
-  await audited(deps, ctx, () => userEntry('Delete user', 'Delete', known ?? idOrUpn), async (tx, record) => {
-    const user = await findUserByIdOrUpn(tx, idOrUpn);
-    if (!user) {
-      checkBeforeNotFound(ctx, [`${USERS}/delete`], 'user', idOrUpn);
-      throw notFoundError(idOrUpn);
-    }
-    known = user;
-    check(ctx, `${USERS}/delete`, await userAuthzTarget(tx, user.id));
-    const wasGlobalAdmin = await lockGlobalAdministrators(deps, tx, user.id);
-    // Sessions first: the oidc_payloads rows are not tied to the user by a foreign key.
-    await endUserSessions(tx, user.id, deps.clock.now());
-    await createUsersRepo(tx).deleteUser(user.id);
-    if (user.accountEnabled) await ensureGlobalAdministratorRemains(tx, wasGlobalAdmin);
-    await record(userEntry('Delete user', 'Delete', user));
-  });
+  await audited(
+    deps,
+    ctx,
+    () => userEntry('Delete user', 'Delete', known ?? idOrUpn),
+    async (tx, record) => {
+      const user = await findUserByIdOrUpn(tx, idOrUpn);
+      if (!user) {
+        checkBeforeNotFound(ctx, [`${USERS}/delete`], 'user', idOrUpn);
+        throw notFoundError(idOrUpn);
+      }
+      known = user;
+      check(ctx, `${USERS}/delete`, await userAuthzTarget(tx, user.id));
+      const wasGlobalAdmin = await lockGlobalAdministrators(deps, tx, user.id);
+      // Sessions first: the oidc_payloads rows are not tied to the user by a foreign key.
+      await endUserSessions(tx, user.id, deps.clock.now());
+      await createUsersRepo(tx).deleteUser(user.id);
+      if (user.accountEnabled) await ensureGlobalAdministratorRemains(tx, wasGlobalAdmin);
+      await record(userEntry('Delete user', 'Delete', user));
+    },
+  );
 }

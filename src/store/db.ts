@@ -32,7 +32,9 @@ export interface Store {
 // pg returns int8 (our millisecond timestamps) as strings by default; they fit a JS number exactly.
 const pgTypes = {
   getTypeParser: ((oid: number, format?: string) =>
-    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    oid === 20
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 export function sqliteFileIn(dataDir: string): string {
@@ -83,7 +85,9 @@ export function openStore(options: StoreOptions): Store {
 /** True for a unique-constraint violation on either dialect. */
 export function isUniqueViolation(e: unknown): boolean {
   const err = e as { code?: string } | undefined;
-  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  return (
+    err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
 }
 
 export function isForeignKeyViolation(e: unknown): boolean {

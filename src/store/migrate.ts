@@ -26,7 +26,10 @@ async function runMigrations(db: Kysely<Database>): Promise<MigrateOutcome> {
 }
 
 /** Migrates the store and runs `bootstrap` while holding the store-wide lock. */
-export async function migrateAndBootstrap<T>(store: Store, bootstrap: (db: Db) => Promise<T>): Promise<MigrateOutcome & { bootstrap: T }> {
+export async function migrateAndBootstrap<T>(
+  store: Store,
+  bootstrap: (db: Db) => Promise<T>,
+): Promise<MigrateOutcome & { bootstrap: T }> {
   if (store.dialect === 'postgres') {
     return store.db.connection().execute(async (conn) => {
       await sql`select pg_advisory_lock(${sql.lit(PG_LOCK_KEY)})`.execute(conn);

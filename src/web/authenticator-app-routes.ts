@@ -20,7 +20,14 @@ export const AUTHENTICATOR_APP_PATH = '/my/security-info/authenticator-app';
 type Body = { csrf?: unknown; pending?: unknown; code?: unknown; displayName?: unknown };
 
 export function registerAuthenticatorAppRoutes(app: FastifyInstance, deps: Deps, my: MySessions): void {
-  async function show(reply: FastifyReply, status: number, signed: SignedIn, pending: PendingAppRegistration, displayName: string, error?: AuthenticatorAppPageView['error']) {
+  async function show(
+    reply: FastifyReply,
+    status: number,
+    signed: SignedIn,
+    pending: PendingAppRegistration,
+    displayName: string,
+    error?: AuthenticatorAppPageView['error'],
+  ) {
     const qrDataUrl = await QRCode.toDataURL(pending.uri, { errorCorrectionLevel: 'M', margin: 2, width: 200 });
     return sendPage(
       reply,
@@ -42,7 +49,13 @@ export function registerAuthenticatorAppRoutes(app: FastifyInstance, deps: Deps,
   app.get(AUTHENTICATOR_APP_PATH, async (request, reply) => {
     const signed = await my.requireMethodChange(request, reply, AUTHENTICATOR_APP_PATH);
     if (!signed) return reply;
-    return show(reply, 200, signed, beginAuthenticatorAppRegistration(deps, signed.user), DEFAULT_AUTHENTICATOR_APP_NAME);
+    return show(
+      reply,
+      200,
+      signed,
+      beginAuthenticatorAppRegistration(deps, signed.user),
+      DEFAULT_AUTHENTICATOR_APP_NAME,
+    );
   });
 
   app.post<{ Body: Body }>(AUTHENTICATOR_APP_PATH, async (request, reply) => {
@@ -51,15 +64,23 @@ export function registerAuthenticatorAppRoutes(app: FastifyInstance, deps: Deps,
     const signed = await my.requireMethodChange(request, reply, AUTHENTICATOR_APP_PATH, body.csrf ?? null);
     if (!signed) return reply;
     try {
-      await confirmAuthenticatorAppRegistration(deps, signed.ctx, signed.user, { token: body.pending, code: body.code, displayName: body.displayName });
+      await confirmAuthenticatorAppRegistration(deps, signed.ctx, signed.user, {
+        token: body.pending,
+        code: body.code,
+        displayName: body.displayName,
+      });
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
       // The same form sent again after it succeeded: the app is registered, nothing more to do.
       if (e.code === 'conflict') return reply.header('cache-control', 'no-store').redirect('/my/security-info', 303);
-      const typedName = typeof body.displayName === 'string' ? body.displayName.slice(0, 200) : DEFAULT_AUTHENTICATOR_APP_NAME;
+      const typedName =
+        typeof body.displayName === 'string' ? body.displayName.slice(0, 200) : DEFAULT_AUTHENTICATOR_APP_NAME;
       const pending = openAuthenticatorAppRegistration(deps, signed.user, body.pending);
       // An expired or altered setup starts afresh with a new key; otherwise the same QR code, so the app set up stays valid.
-      if (!pending || e.target === 'pending') return show(reply, 400, signed, beginAuthenticatorAppRegistration(deps, signed.user), typedName, { message: e.message });
+      if (!pending || e.target === 'pending')
+        return show(reply, 400, signed, beginAuthenticatorAppRegistration(deps, signed.user), typedName, {
+          message: e.message,
+        });
       const field = e.target === 'code' || e.target === 'displayName' ? e.target : undefined;
       return show(reply, 400, signed, pending, typedName, { message: e.message, ...(field ? { field } : {}) });
     }

@@ -27,5 +27,7 @@ export function userOfDeviceCookie(keyring: Keyring, value: unknown, now: Date):
   const issuedAt = Number(issued);
   if (!userId || !isGuid(userId) || !nonce || !Number.isSafeInteger(issuedAt) || mac.length === 0) return undefined;
   if (now.getTime() / 1000 - issuedAt > DEVICE_COOKIE_DAYS * 86_400) return undefined;
-  return keyring.matchesKeyedHash('id-hash', signed(userId, issuedAt, nonce), mac.join('.')) ? userId.toLowerCase() : undefined;
+  return keyring.matchesKeyedHash('id-hash', signed(userId, issuedAt, nonce), mac.join('.'))
+    ? userId.toLowerCase()
+    : undefined;
 }

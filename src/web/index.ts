@@ -21,20 +21,34 @@ export async function registerWeb(app: FastifyInstance, deps: Deps, oidc: OidcHa
         useDefaults: false,
         directives: PAGE_CSP_DIRECTIVES,
       },
-      strictTransportSecurity: deps.config.issuer.startsWith('https:') ? { maxAge: 15552000, includeSubDomains: false } : false,
+      strictTransportSecurity: deps.config.issuer.startsWith('https:')
+        ? { maxAge: 15552000, includeSubDomains: false }
+        : false,
     });
 
     web.setErrorHandler((error, request, reply) => {
       const appError = isAppError(error) ? error : undefined;
       if (!appError || appError.status >= 500) request.log.error({ err: error }, 'web page error');
       if (appError?.retryAfter !== undefined) reply.header('retry-after', String(appError.retryAfter));
-      const status = appError?.status ?? ((error as { statusCode?: number }).statusCode && (error as { statusCode: number }).statusCode < 500 ? (error as { statusCode: number }).statusCode : 500);
-      const message = appError?.message ?? (status < 500 ? 'The request is invalid.' : 'Something went wrong on our side. Try again in a moment.');
+      const status =
+        appError?.status ??
+        ((error as { statusCode?: number }).statusCode && (error as { statusCode: number }).statusCode < 500
+          ? (error as { statusCode: number }).statusCode
+          : 500);
+      const message =
+        appError?.message ??
+        (status < 500 ? 'The request is invalid.' : 'Something went wrong on our side. Try again in a moment.');
       return reply
         .code(status)
         .header('cache-control', 'no-store')
         .type('text/html; charset=utf-8')
-        .send(signInErrorPage(status === 503 ? 'Busy' : 'Something went wrong', message, { code: appError?.graphCode ?? 'server_error', correlationId: request.id, at: deps.clock.now() }));
+        .send(
+          signInErrorPage(status === 503 ? 'Busy' : 'Something went wrong', message, {
+            code: appError?.graphCode ?? 'server_error',
+            correlationId: request.id,
+            at: deps.clock.now(),
+          }),
+        );
     });
 
     web.get('/assets/gatepass.css', async (_request, reply) =>

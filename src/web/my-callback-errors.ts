@@ -32,5 +32,7 @@ export interface CallbackErrorText {
 
 export function callbackErrorText(error: string): CallbackErrorText {
   const known = Object.hasOwn(MESSAGES, error) ? MESSAGES[error] : undefined;
-  return known !== undefined ? { code: error, message: `${known} Open /my to try again.` } : { code: 'unknown_error', message: `${GENERIC} Open /my to try again.` };
+  return known !== undefined
+    ? { code: error, message: `${known} Open /my to try again.` }
+    : { code: 'unknown_error', message: `${GENERIC} Open /my to try again.` };
 }

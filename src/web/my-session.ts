@@ -10,7 +10,14 @@ import { registrationDeadline } from '../domain/tap/pass.js';
 import { passSignInHolds } from '../domain/tap/pass-sessions.js';
 import { MY_APP_CLIENT_ID } from '../services/applications.js';
 import type { Deps, RequestContext } from '../services/deps.js';
-import { csrfTokenOf, endMySession, isCsrfTokenOf, resumeMySession, startMySession, type MySessionStart } from '../services/my-sessions.js';
+import {
+  csrfTokenOf,
+  endMySession,
+  isCsrfTokenOf,
+  resumeMySession,
+  startMySession,
+  type MySessionStart,
+} from '../services/my-sessions.js';
 import { listTemporaryAccessPasses, type TapView } from '../services/temporary-access-passes.js';
 import { findUserByIdOrUpn } from '../services/user-lookup.js';
 import type { UserRecord } from '../services/users.js';
@@ -60,7 +67,10 @@ export function isRecentMfa(s: Pick<MySession, 'amr' | 'authTime'>, nowMs: numbe
  * Until when this session may register new sign-in methods after a one-time pass sign-in: Entra allows 10 minutes.
  * Otherwise undefined (the method-change window alone applies).
  */
-export function methodRegistrationDeadline(s: Pick<MySession, 'amr' | 'authTime'>, pass: TapView | undefined): Date | undefined {
+export function methodRegistrationDeadline(
+  s: Pick<MySession, 'amr' | 'authTime'>,
+  pass: TapView | undefined,
+): Date | undefined {
   const usedOneTime = s.amr.includes('tap') && pass?.pass.isUsableOnce === true;
   return usedOneTime ? registrationDeadline(new Date(s.authTime * 1000)) : undefined;
 }
@@ -71,7 +81,12 @@ export type MethodChangeGate =
   | { allowed: false; reason: 'notMultiFactor' | 'stale' };
 
 /** Who may add or delete a method: a session whose multi-factor sign-in (a pass counts) is at most `windowMinutes` old. */
-export function methodChangeGate(s: Pick<MySession, 'amr' | 'authTime'>, pass: TapView | undefined, nowMs: number, windowMinutes: number): MethodChangeGate {
+export function methodChangeGate(
+  s: Pick<MySession, 'amr' | 'authTime'>,
+  pass: TapView | undefined,
+  nowMs: number,
+  windowMinutes: number,
+): MethodChangeGate {
   if (!s.amr.includes('mfa')) return { allowed: false, reason: 'notMultiFactor' };
   const windowEnd = (s.authTime + windowMinutes * 60) * 1000;
   const deadline = methodRegistrationDeadline(s, pass)?.getTime() ?? Infinity;
@@ -89,7 +104,12 @@ export interface MySessions {
    * For pages and forms that add or delete methods: signed in, the form's CSRF token when `csrf` is given, and the
    * method-change gate. Otherwise it answers (sign-in redirect, 403, or the "sign in again" page) and returns undefined.
    */
-  requireMethodChange(request: FastifyRequest, reply: FastifyReply, returnTo: string, csrf?: unknown): Promise<SignedIn | undefined>;
+  requireMethodChange(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    returnTo: string,
+    csrf?: unknown,
+  ): Promise<SignedIn | undefined>;
   validCsrf(signed: SignedIn, presented: unknown): boolean;
   /** Answers 403 for a form not sent from our page. */
   refuseCsrf(reply: FastifyReply): FastifyReply;
@@ -157,7 +177,13 @@ export function createMySessions(deps: Deps): MySessions {
     if (!token) return undefined;
     const row = await resumeMySession(deps, token);
     if (!row) return undefined;
-    const session: MySession = { sub: row.userId, amr: row.amr, authTime: row.authTime, ...(row.passId ? { passId: row.passId } : {}), csrf: csrfTokenOf(deps, token) };
+    const session: MySession = {
+      sub: row.userId,
+      amr: row.amr,
+      authTime: row.authTime,
+      ...(row.passId ? { passId: row.passId } : {}),
+      csrf: csrfTokenOf(deps, token),
+    };
     const user = await findUserByIdOrUpn(deps.db, row.userId);
     const ctx = user && contextOf(user, request);
     const [pass] = user && ctx ? await listTemporaryAccessPasses(deps, ctx, user.id) : [];
@@ -179,7 +205,13 @@ export function createMySessions(deps: Deps): MySessions {
   const current = (request: FastifyRequest) => resume(request, undefined);
 
   function startSignIn(reply: FastifyReply, returnTo = '/my', stepUp = false): FastifyReply {
-    const tx: Transaction = { state: b64url(randomBytes(16)), nonce: b64url(randomBytes(16)), verifier: b64url(randomBytes(32)), exp: deps.clock.now().getTime() + 600_000, returnTo };
+    const tx: Transaction = {
+      state: b64url(randomBytes(16)),
+      nonce: b64url(randomBytes(16)),
+      verifier: b64url(randomBytes(32)),
+      exp: deps.clock.now().getTime() + 600_000,
+      returnTo,
+    };
     const url = new URL(`${issuer}/oauth2/v2.0/authorize`);
     const params: Record<string, string> = {
       client_id: MY_APP_CLIENT_ID,
@@ -201,7 +233,14 @@ export function createMySessions(deps: Deps): MySessions {
   const validCsrf = (signed: SignedIn, presented: unknown) => signed.isOwnCsrf(presented);
   const refuseCsrf = (reply: FastifyReply) => {
     reply.request.log.warn({ reason: 'csrf' }, '/my form refused: missing or wrong form token');
-    return sendPage(reply, 403, layout('Request refused', '<p role="alert">The form was not sent from your security info page. Go back and try again.</p>'));
+    return sendPage(
+      reply,
+      403,
+      layout(
+        'Request refused',
+        '<p role="alert">The form was not sent from your security info page. Go back and try again.</p>',
+      ),
+    );
   };
 
   return {
@@ -225,9 +264,23 @@ export function createMySessions(deps: Deps): MySessions {
         refuseCsrf(reply);
         return undefined;
       }
-      const gate = methodChangeGate(signed.session, signed.pass, deps.clock.now().getTime(), deps.config.methodChangeWindowMinutes);
+      const gate = methodChangeGate(
+        signed.session,
+        signed.pass,
+        deps.clock.now().getTime(),
+        deps.config.methodChangeWindowMinutes,
+      );
       if (!gate.allowed) {
-        sendPage(reply, 403, reauthenticatePage({ reason: gate.reason, returnTo, csrf: signed.session.csrf, windowMinutes: deps.config.methodChangeWindowMinutes }));
+        sendPage(
+          reply,
+          403,
+          reauthenticatePage({
+            reason: gate.reason,
+            returnTo,
+            csrf: signed.session.csrf,
+            windowMinutes: deps.config.methodChangeWindowMinutes,
+          }),
+        );
         return undefined;
       }
       return signed;

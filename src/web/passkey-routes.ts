@@ -35,7 +35,9 @@ const ADD_PATH = '/my/security-info/passkey';
 
 export function registerPasskeyRoutes(app: FastifyInstance, deps: Deps, my: MySessions): void {
   const assets = loadAssets();
-  app.get('/assets/webauthn/simplewebauthn-browser.js', async (_request, reply) => sendScript(reply, assets.browserBundle));
+  app.get('/assets/webauthn/simplewebauthn-browser.js', async (_request, reply) =>
+    sendScript(reply, assets.browserBundle),
+  );
   app.get('/assets/webauthn/passkey.js', async (_request, reply) => sendScript(reply, assets.passkeyScript));
 
   const windowMinutes = deps.config.methodChangeWindowMinutes;
@@ -44,26 +46,62 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: Deps, my: MySe
     const signed = await my.requireMethodChange(request, reply, ADD_PATH);
     if (!signed) return reply;
     const gate = methodChangeGate(signed.session, signed.pass, deps.clock.now().getTime(), windowMinutes);
-    return sendPage(reply, 200, addPasskeyPage({ csrf: signed.session.csrf, until: gate.allowed ? gate.until : undefined }));
+    return sendPage(
+      reply,
+      200,
+      addPasskeyPage({ csrf: signed.session.csrf, until: gate.allowed ? gate.until : undefined }),
+    );
   });
 
   // JSON for passkey.js: the same gate as the page, answered as JSON rather than pages.
   app.post<{ Body: { csrf?: unknown } }>(`${ADD_PATH}/options`, async (request, reply) => {
     const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { csrf?: unknown };
     const signed = await my.current(request);
-    if (!signed) return jsonError(reply, 401, 'unauthenticated', 'session', 'You are signed out. Reload the page to sign in again.');
-    if (!my.validCsrf(signed, body.csrf)) return jsonError(reply, 403, 'invalid_csrf_token', 'csrf', 'The request was not sent from your security info page. Reload it and try again.');
+    if (!signed)
+      return jsonError(
+        reply,
+        401,
+        'unauthenticated',
+        'session',
+        'You are signed out. Reload the page to sign in again.',
+      );
+    if (!my.validCsrf(signed, body.csrf))
+      return jsonError(
+        reply,
+        403,
+        'invalid_csrf_token',
+        'csrf',
+        'The request was not sent from your security info page. Reload it and try again.',
+      );
     const gate = methodChangeGate(signed.session, signed.pass, deps.clock.now().getTime(), windowMinutes);
-    if (!gate.allowed) return jsonError(reply, 403, 'reauthentication_required', 'session', 'To add a passkey, sign in again with a second factor: reload the page.');
-    return reply.code(200).header('cache-control', 'no-store').send(await passkeyRegistrationOptions(deps, signed.user));
+    if (!gate.allowed)
+      return jsonError(
+        reply,
+        403,
+        'reauthentication_required',
+        'session',
+        'To add a passkey, sign in again with a second factor: reload the page.',
+      );
+    return reply
+      .code(200)
+      .header('cache-control', 'no-store')
+      .send(await passkeyRegistrationOptions(deps, signed.user));
   });
 
   app.post<{ Body: AddBody }>(ADD_PATH, async (request, reply) => {
     const body = (request.body ?? {}) as AddBody;
-    const signed = await my.requireMethodChange(request, reply, ADD_PATH, typeof body.csrf === 'string' ? body.csrf : '');
+    const signed = await my.requireMethodChange(
+      request,
+      reply,
+      ADD_PATH,
+      typeof body.csrf === 'string' ? body.csrf : '',
+    );
     if (!signed) return reply;
     try {
-      await registerPasskey(deps, signed.ctx, signed.user, { credential: body.credential, displayName: body.displayName });
+      await registerPasskey(deps, signed.ctx, signed.user, {
+        credential: body.credential,
+        displayName: body.displayName,
+      });
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
       const gate = methodChangeGate(signed.session, signed.pass, deps.clock.now().getTime(), windowMinutes);
@@ -88,7 +126,11 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: Deps, my: MySe
     if (!signed) return reply;
     const method = await findPasskeyOfUser(deps, signed.user, request.params.id);
     if (!method) return notFound(reply, request.id);
-    return sendPage(reply, 200, renamePasskeyPage({ csrf: signed.session.csrf, id: method.id, displayName: method.displayName }));
+    return sendPage(
+      reply,
+      200,
+      renamePasskeyPage({ csrf: signed.session.csrf, id: method.id, displayName: method.displayName }),
+    );
   });
 
   app.post<{ Params: { id: string }; Body: RenameBody }>(`${ADD_PATH}/:id/rename`, async (request, reply) => {
@@ -102,12 +144,24 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: Deps, my: MySe
       if (!isAppError(e) || e.status >= 500) throw e;
       if (e.status === 404) return notFound(reply, request.id);
       const name = typeof body.displayName === 'string' ? body.displayName.slice(0, 200) : '';
-      return sendPage(reply, e.status, renamePasskeyPage({ csrf: signed.session.csrf, id: request.params.id, displayName: name, error: e.message }));
+      return sendPage(
+        reply,
+        e.status,
+        renamePasskeyPage({ csrf: signed.session.csrf, id: request.params.id, displayName: name, error: e.message }),
+      );
     }
     return reply.header('cache-control', 'no-store').redirect('/my/security-info', 303);
   });
 
   function notFound(reply: FastifyReply, correlationId: string) {
-    return sendPage(reply, 404, signInErrorPage('Passkey not found', 'You have no passkey with this id. It may have been deleted.', { code: 'Request_ResourceNotFound', correlationId, at: deps.clock.now() }));
+    return sendPage(
+      reply,
+      404,
+      signInErrorPage('Passkey not found', 'You have no passkey with this id. It may have been deleted.', {
+        code: 'Request_ResourceNotFound',
+        correlationId,
+        at: deps.clock.now(),
+      }),
+    );
   }
 }

@@ -5,11 +5,21 @@
 import type { FastifyInstance } from 'fastify';
 import { canCompleteMultiFactor } from '../domain/signin/factors.js';
 import type { FactorMethod } from '../domain/signin/types.js';
-import { deleteAuthenticationMethod, listAuthenticationMethods, type AuthenticationMethods } from '../services/authentication-methods.js';
+import {
+  deleteAuthenticationMethod,
+  listAuthenticationMethods,
+  type AuthenticationMethods,
+} from '../services/authentication-methods.js';
 import type { Deps } from '../services/deps.js';
 import { changeOwnPassword, signOutEverywhere } from '../services/self-service.js';
 import { deleteTemporaryAccessPass } from '../services/temporary-access-passes.js';
-import { methodChangeGate, methodRegistrationDeadline, sendPage, type MySessions, type SignedIn } from './my-session.js';
+import {
+  methodChangeGate,
+  methodRegistrationDeadline,
+  sendPage,
+  type MySessions,
+  type SignedIn,
+} from './my-session.js';
 import { changePasswordPage, confirmDeletePage, securityInfoPage, type DeletableMethod } from './views/my-pages.js';
 
 type DeleteKind = 'temporaryAccessPass' | 'authenticatorApp' | 'passkey';
@@ -84,7 +94,12 @@ export function registerSecurityInfoRoutes(app: FastifyInstance, deps: Deps, my:
   });
 
   app.post<DeleteParams & { Body: { csrf?: string } }>('/my/security-info/:kind/:id/delete', async (request, reply) => {
-    const signed = await my.requireMethodChange(request, reply, '/my/security-info', (request.body as { csrf?: string } | undefined)?.csrf ?? '');
+    const signed = await my.requireMethodChange(
+      request,
+      reply,
+      '/my/security-info',
+      (request.body as { csrf?: string } | undefined)?.csrf ?? '',
+    );
     if (!signed) return reply;
     const kind = deleteKindOf(request.params.kind);
     const method = kind && findDeletable(await methodsOf(signed), kind, request.params.id);
@@ -92,7 +107,15 @@ export function registerSecurityInfoRoutes(app: FastifyInstance, deps: Deps, my:
       if (method.kind === 'temporaryAccessPass')
         // Entra lets users delete their own pass; it ends the sessions the pass started, this one too.
         await deleteTemporaryAccessPass(deps, signed.ctx, signed.user.id, method.id, 'User');
-      else await deleteAuthenticationMethod(deps, signed.ctx, signed.user.id, method.kind === 'passkey' ? 'fido2' : 'softwareOath', method.id, 'User');
+      else
+        await deleteAuthenticationMethod(
+          deps,
+          signed.ctx,
+          signed.user.id,
+          method.kind === 'passkey' ? 'fido2' : 'softwareOath',
+          method.id,
+          'User',
+        );
     }
     return reply.header('cache-control', 'no-store').redirect('/my/security-info', 303);
   });
@@ -100,7 +123,11 @@ export function registerSecurityInfoRoutes(app: FastifyInstance, deps: Deps, my:
   app.get('/my/security-info/password', async (request, reply) => {
     const signed = await my.requireSignedIn(request, reply, '/my/security-info/password');
     if (!signed) return reply;
-    return sendPage(reply, 200, changePasswordPage({ csrf: signed.session.csrf, hasPassword: signed.user.passwordHash !== null }));
+    return sendPage(
+      reply,
+      200,
+      changePasswordPage({ csrf: signed.session.csrf, hasPassword: signed.user.passwordHash !== null }),
+    );
   });
 
   app.post<{ Body: Record<string, unknown> }>('/my/security-info/password', async (request, reply) => {
@@ -108,11 +135,23 @@ export function registerSecurityInfoRoutes(app: FastifyInstance, deps: Deps, my:
     if (!signed) return my.startSignIn(reply, '/my/security-info/password');
     const body = (request.body ?? {}) as Record<string, unknown>;
     if (!my.validCsrf(signed, body.csrf)) return my.refuseCsrf(reply);
-    const outcome = await changeOwnPassword(deps, signed.ctx, signed.user, { currentPassword: body.currentPassword, newPassword: body.newPassword, confirmPassword: body.confirmPassword });
+    const outcome = await changeOwnPassword(deps, signed.ctx, signed.user, {
+      currentPassword: body.currentPassword,
+      newPassword: body.newPassword,
+      confirmPassword: body.confirmPassword,
+    });
     if (!outcome.ok) {
       if ('retryAfterSeconds' in outcome) reply.header('retry-after', String(outcome.retryAfterSeconds));
       const status = 'retryAfterSeconds' in outcome ? 429 : 400;
-      return sendPage(reply, status, changePasswordPage({ csrf: signed.session.csrf, hasPassword: true, error: { field: outcome.field, message: outcome.message } }));
+      return sendPage(
+        reply,
+        status,
+        changePasswordPage({
+          csrf: signed.session.csrf,
+          hasPassword: true,
+          error: { field: outcome.field, message: outcome.message },
+        }),
+      );
     }
     return reply.header('cache-control', 'no-store').redirect('/my/security-info?changed=password', 303);
   });

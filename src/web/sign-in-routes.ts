@@ -26,7 +26,16 @@ import {
 import { findApplicationByClientId } from '../services/applications.js';
 import { DEVICE_COOKIE_DAYS, deviceCookieName, deviceCookieValue, userOfDeviceCookie } from './device-cookie.js';
 import { signInErrorPage } from './views/error-page.js';
-import { changePasswordPage, consentPage, otpPage, passkeyPage, passwordPage, tapPage, usernamePage, type FormContext } from './views/sign-in-pages.js';
+import {
+  changePasswordPage,
+  consentPage,
+  otpPage,
+  passkeyPage,
+  passwordPage,
+  tapPage,
+  usernamePage,
+  type FormContext,
+} from './views/sign-in-pages.js';
 
 type Params = { Params: { uid: string } };
 type Body = {
@@ -103,12 +112,20 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
       ipAddress: request.ip ?? null,
       userAgent: typeof ua === 'string' ? ua : null,
       app: { appId: clientId, displayName: client?.displayName ?? clientId },
-      requireMfa: String(d.params.acr_values ?? '').split(' ').includes(ACR_MFA),
+      requireMfa: String(d.params.acr_values ?? '')
+        .split(' ')
+        .includes(ACR_MFA),
       familiarUserId: userOfDeviceCookie(deps.keyring, request.cookies[deviceCookie], deps.clock.now()) ?? null,
     };
   }
 
-  async function render(request: FastifyRequest<Params>, reply: FastifyReply, d: InteractionDetails, req: SignInRequest, view: SignInView) {
+  async function render(
+    request: FastifyRequest<Params>,
+    reply: FastifyReply,
+    d: InteractionDetails,
+    req: SignInRequest,
+    view: SignInView,
+  ) {
     const form: FormContext = { uid: d.uid, csrf: csrfTokenFor(deps, d.uid), clientName: req.app.displayName };
     switch (view.kind) {
       case 'username':
@@ -130,7 +147,15 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
       }
       case 'refused': {
         if (view.retryAfterSeconds !== undefined) reply.header('retry-after', String(view.retryAfterSeconds));
-        return sendHtml(reply, view.status, signInErrorPage(view.title, view.message, { code: view.errorCode, correlationId: view.correlationId, at: view.at }));
+        return sendHtml(
+          reply,
+          view.status,
+          signInErrorPage(view.title, view.message, {
+            code: view.errorCode,
+            correlationId: view.correlationId,
+            at: view.at,
+          }),
+        );
       }
     }
   }
@@ -141,35 +166,69 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
     const req = await requestOf(request, d);
     if (d.prompt.name === 'consent') {
       // The OpenID scopes and the Graph permissions the app asks for (delegated: it acts as this user).
-      const resourceScopes = Object.values((d.prompt.details.missingResourceScopes as Record<string, string[]> | undefined) ?? {}).flat();
+      const resourceScopes = Object.values(
+        (d.prompt.details.missingResourceScopes as Record<string, string[]> | undefined) ?? {},
+      ).flat();
       const missing = [...((d.prompt.details.missingOIDCScope as string[] | undefined) ?? []), ...resourceScopes];
-      return sendHtml(reply, 200, consentPage({ uid: d.uid, csrf: csrfTokenFor(deps, d.uid), clientName: req.app.displayName }, missing));
+      return sendHtml(
+        reply,
+        200,
+        consentPage({ uid: d.uid, csrf: csrfTokenFor(deps, d.uid), clientName: req.app.displayName }, missing),
+      );
     }
     return render(request, reply, d, req, await currentView(deps, req));
   });
 
   // WebAuthn request options for the passkey forms (JSON; the same interaction cookie and CSRF token as the forms).
-  app.post<Params & { Body: { csrf?: unknown; mode?: unknown } }>('/signin/:uid/passkey/options', async (request, reply) => {
-    reply.header('cache-control', 'no-store');
-    const d = await details(request, reply);
-    if (!d) return reply.code(400).send({ error: 'interaction_ended', target: 'uid', message: 'This sign-in page has expired or was opened in another browser. Go back to the application and start again.' });
-    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { csrf?: unknown; mode?: unknown };
-    if (!isValidCsrf(deps, d.uid, body.csrf)) return reply.code(403).send({ error: 'invalid_csrf_token', target: 'csrf', message: 'The request was not sent from this sign-in page. Reload it and try again.' });
-    const answer = await passkeySignInOptions(deps, await requestOf(request, d), body.mode);
-    if (!answer.ok) return reply.code(answer.status).send({ error: 'invalid_request', target: answer.target, message: answer.message });
-    return reply.code(200).send(answer.options);
-  });
+  app.post<Params & { Body: { csrf?: unknown; mode?: unknown } }>(
+    '/signin/:uid/passkey/options',
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const d = await details(request, reply);
+      if (!d)
+        return reply
+          .code(400)
+          .send({
+            error: 'interaction_ended',
+            target: 'uid',
+            message:
+              'This sign-in page has expired or was opened in another browser. Go back to the application and start again.',
+          });
+      const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as {
+        csrf?: unknown;
+        mode?: unknown;
+      };
+      if (!isValidCsrf(deps, d.uid, body.csrf))
+        return reply
+          .code(403)
+          .send({
+            error: 'invalid_csrf_token',
+            target: 'csrf',
+            message: 'The request was not sent from this sign-in page. Reload it and try again.',
+          });
+      const answer = await passkeySignInOptions(deps, await requestOf(request, d), body.mode);
+      if (!answer.ok)
+        return reply
+          .code(answer.status)
+          .send({ error: 'invalid_request', target: answer.target, message: answer.message });
+      return reply.code(200).send(answer.options);
+    },
+  );
 
   app.post<Params & { Body: Body }>('/signin/:uid', async (request, reply) => {
     const d = await details(request, reply);
     if (!d) return sessionGone(deps, request, reply);
     const body = (request.body ?? {}) as Body;
     if (!isValidCsrf(deps, d.uid, body.csrf))
-      return sendHtml(reply, 403, signInErrorPage('Request refused', 'The form was not sent from this sign-in page. Go back and try again.', {
-        code: 'invalid_csrf_token',
-        correlationId: request.id,
-        at: deps.clock.now(),
-      }));
+      return sendHtml(
+        reply,
+        403,
+        signInErrorPage('Request refused', 'The form was not sent from this sign-in page. Go back and try again.', {
+          code: 'invalid_csrf_token',
+          correlationId: request.id,
+          at: deps.clock.now(),
+        }),
+      );
     const req = await requestOf(request, d);
     switch (body.action) {
       case 'username':
@@ -187,16 +246,23 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
       case 'usePassword':
         return render(request, reply, d, req, await usePassword(deps, req));
       case 'newPassword':
-        return render(request, reply, d, req, await submitNewPassword(deps, req, body.newPassword, body.confirmPassword));
+        return render(
+          request,
+          reply,
+          d,
+          req,
+          await submitNewPassword(deps, req, body.newPassword, body.confirmPassword),
+        );
       case 'restart':
         return render(request, reply, d, req, await restart(deps, req));
       case 'choose':
         return render(request, reply, d, req, await chooseMethod(deps, req, body.method));
       case 'consent': {
         if (d.prompt.name !== 'consent') return sessionGone(deps, request, reply);
-        const url = body.decision === 'accept'
-          ? await oidc.finishConsent(request.raw, reply.raw)
-          : await oidc.abort(request.raw, reply.raw, 'access_denied', 'The user declined to consent.');
+        const url =
+          body.decision === 'accept'
+            ? await oidc.finishConsent(request.raw, reply.raw)
+            : await oidc.abort(request.raw, reply.raw, 'access_denied', 'The user declined to consent.');
         return reply.header('cache-control', 'no-store').redirect(url, 303);
       }
       default:

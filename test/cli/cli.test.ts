@@ -43,7 +43,11 @@ for (const dialect of dialects) {
     });
 
     it('creates a user with --password-stdin and prints exactly one Graph user object with --json', async () => {
-      const r = await gatepass(env, ['user', 'create', '--upn', 'Alice@Contoso.test', '--display-name', 'Alice', '--password-stdin', '--json'], `${PASSWORD}\n`);
+      const r = await gatepass(
+        env,
+        ['user', 'create', '--upn', 'Alice@Contoso.test', '--display-name', 'Alice', '--password-stdin', '--json'],
+        `${PASSWORD}\n`,
+      );
       assert.equal(r.code, 0, r.stderr);
       const user = oneJsonObject(r.stdout);
       assert.equal(user.userPrincipalName, 'alice@contoso.test');
@@ -54,10 +58,21 @@ for (const dialect of dialects) {
       // Stored as argon2id, not in clear.
       const rt = await openRuntime({ config: loadConfig(env) });
       try {
-        const row = await rt.deps.db.selectFrom('users').select('password_hash').where('user_principal_name', '=', 'alice@contoso.test').executeTakeFirstOrThrow();
+        const row = await rt.deps.db
+          .selectFrom('users')
+          .select('password_hash')
+          .where('user_principal_name', '=', 'alice@contoso.test')
+          .executeTakeFirstOrThrow();
         assert.match(String(row.password_hash), /argon2id/);
-        const audit = await rt.deps.db.selectFrom('audit_events').select(['initiated_by', 'activity_display_name']).where('activity_display_name', '=', 'Add user').execute();
-        assert.ok(audit.some((a) => a.initiated_by.includes(`"servicePrincipalName":"cli:${osUserName()}"`)), 'the CLI (with the OS user) is the audited actor');
+        const audit = await rt.deps.db
+          .selectFrom('audit_events')
+          .select(['initiated_by', 'activity_display_name'])
+          .where('activity_display_name', '=', 'Add user')
+          .execute();
+        assert.ok(
+          audit.some((a) => a.initiated_by.includes(`"servicePrincipalName":"cli:${osUserName()}"`)),
+          'the CLI (with the OS user) is the audited actor',
+        );
       } finally {
         await rt.close();
       }
@@ -66,10 +81,15 @@ for (const dialect of dialects) {
     it('lists, shows and disables users; errors are one stderr line and a Graph error object with --json', async () => {
       const list = await gatepass(env, ['--json', 'user', 'list']);
       assert.equal(list.code, 0, list.stderr);
-      const upns = (oneJsonObject(list.stdout).value as { userPrincipalName: string }[]).map((u) => u.userPrincipalName).sort();
+      const upns = (oneJsonObject(list.stdout).value as { userPrincipalName: string }[])
+        .map((u) => u.userPrincipalName)
+        .sort();
       assert.deepEqual(upns, ['admin@contoso.test', 'alice@contoso.test']);
       const filtered = await gatepass(env, ['user', 'list', '--json', '--filter', "startswith(displayName,'Al')"]);
-      assert.deepEqual((oneJsonObject(filtered.stdout).value as { displayName: string }[]).map((u) => u.displayName), ['Alice']);
+      assert.deepEqual(
+        (oneJsonObject(filtered.stdout).value as { displayName: string }[]).map((u) => u.displayName),
+        ['Alice'],
+      );
 
       const disabled = await gatepass(env, ['user', 'disable', 'alice@contoso.test', '--json']);
       assert.equal(disabled.code, 0, disabled.stderr);
@@ -80,7 +100,11 @@ for (const dialect of dialects) {
 
       const missing = await gatepass(env, ['--json', 'user', 'show', 'nobody@contoso.test']);
       assert.equal(missing.code, 1);
-      const err = oneJsonObject(missing.stdout).error as { code: string; message: string; innerError: Record<string, string> };
+      const err = oneJsonObject(missing.stdout).error as {
+        code: string;
+        message: string;
+        innerError: Record<string, string>;
+      };
       assert.equal(err.code, 'Request_ResourceNotFound');
       assert.ok(err.innerError['request-id']);
       assert.equal(missing.stderr.trim().split('\n').length, 1);
@@ -88,7 +112,15 @@ for (const dialect of dialects) {
     });
 
     it('creates a daemon app whose secret is printed once and works; app show never shows it', async () => {
-      const r = await gatepass(env, ['app', 'create', '--name', 'Automation', '--permission', 'User.ReadWrite.All', '--json']);
+      const r = await gatepass(env, [
+        'app',
+        'create',
+        '--name',
+        'Automation',
+        '--permission',
+        'User.ReadWrite.All',
+        '--json',
+      ]);
       assert.equal(r.code, 0, r.stderr);
       const app = oneJsonObject(r.stdout);
       const creds = app.passwordCredentials as { keyId: string; secretText: string | null; endDateTime: string }[];
@@ -110,14 +142,30 @@ for (const dialect of dialects) {
 
       const rt = await openRuntime({ config: loadConfig(env) });
       try {
-        assert.equal(await verifyClientSecret(rt.deps, String(app.appId), secret), true, 'the printed secret authenticates the app');
+        assert.equal(
+          await verifyClientSecret(rt.deps, String(app.appId), secret),
+          true,
+          'the printed secret authenticates the app',
+        );
         const stored = await rt.deps.db.selectFrom('application_secrets').select('secret_hash').execute();
-        assert.ok(stored.every((s) => !s.secret_hash.includes(secret)), 'stored only as a keyed hash');
+        assert.ok(
+          stored.every((s) => !s.secret_hash.includes(secret)),
+          'stored only as a keyed hash',
+        );
       } finally {
         await rt.close();
       }
 
-      const both = await gatepass(env, ['app', 'create', '--name', 'Bad', '--permission', 'User.Read.All', '--redirect-uri', 'https://app.example/cb']);
+      const both = await gatepass(env, [
+        'app',
+        'create',
+        '--name',
+        'Bad',
+        '--permission',
+        'User.Read.All',
+        '--redirect-uri',
+        'https://app.example/cb',
+      ]);
       assert.equal(both.code, 2);
       const unknown = await gatepass(env, ['app', 'create', '--name', 'Bad', '--permission', 'Made.Up']);
       assert.equal(unknown.code, 1);
@@ -137,8 +185,13 @@ for (const dialect of dialects) {
       assert.match(r.stderr, /key is NOT in the backup/);
       const copy = new SQLite(file, { readonly: true });
       try {
-        const upns = copy.prepare('select user_principal_name as upn from users order by upn').all() as { upn: string }[];
-        assert.deepEqual(upns.map((u) => u.upn), ['admin@contoso.test', 'alice@contoso.test']);
+        const upns = copy.prepare('select user_principal_name as upn from users order by upn').all() as {
+          upn: string;
+        }[];
+        assert.deepEqual(
+          upns.map((u) => u.upn),
+          ['admin@contoso.test', 'alice@contoso.test'],
+        );
       } finally {
         copy.close();
       }
@@ -152,21 +205,50 @@ for (const dialect of dialects) {
       let appId = '';
       let keyId = '';
       try {
-        const alice = (await rt.deps.db.selectFrom('users').select('id').where('user_principal_name', '=', 'alice@contoso.test').executeTakeFirstOrThrow()).id;
+        const alice = (
+          await rt.deps.db
+            .selectFrom('users')
+            .select('id')
+            .where('user_principal_name', '=', 'alice@contoso.test')
+            .executeTakeFirstOrThrow()
+        ).id;
         appId = randomUUID();
         keyId = randomUUID();
         const now = new Date();
-        await createSoftwareOathMethodsRepo(rt.deps.db).insert({ id: appId, userId: alice, secretCiphertext: rt.deps.keyring.encrypt('secret-encryption', secret, `totp:${alice}:${appId}`), displayName: 'Phone', createdAt: now, lastUsedStep: null, lastUsedAt: null });
+        await createSoftwareOathMethodsRepo(rt.deps.db).insert({
+          id: appId,
+          userId: alice,
+          secretCiphertext: rt.deps.keyring.encrypt('secret-encryption', secret, `totp:${alice}:${appId}`),
+          displayName: 'Phone',
+          createdAt: now,
+          lastUsedStep: null,
+          lastUsedAt: null,
+        });
         await createFido2MethodsRepo(rt.deps.db).insert({
-          id: keyId, userId: alice, credentialId: randomUUID(), publicKey: 'pk', signCount: 0, displayName: 'Laptop', aaguid: '00000000-0000-0000-0000-000000000000',
-          transports: [], deviceType: 'singleDevice', backedUp: false, attestationLevel: 'notAttested', rpId: 'localhost', createdAt: now, lastUsedAt: null,
+          id: keyId,
+          userId: alice,
+          credentialId: randomUUID(),
+          publicKey: 'pk',
+          signCount: 0,
+          displayName: 'Laptop',
+          aaguid: '00000000-0000-0000-0000-000000000000',
+          transports: [],
+          deviceType: 'singleDevice',
+          backedUp: false,
+          attestationLevel: 'notAttested',
+          rpId: 'localhost',
+          createdAt: now,
+          lastUsedAt: null,
         });
       } finally {
         await rt.close();
       }
       const listed = await gatepass(env, ['method', 'list', 'alice@contoso.test', '--json']);
       assert.equal(listed.code, 0, listed.stderr);
-      const types = (oneJsonObject(listed.stdout).value as { '@odata.type': string; id: string }[]).map((m) => [m['@odata.type'], m.id]);
+      const types = (oneJsonObject(listed.stdout).value as { '@odata.type': string; id: string }[]).map((m) => [
+        m['@odata.type'],
+        m.id,
+      ]);
       assert.deepEqual(types, [
         ['#microsoft.graph.passwordAuthenticationMethod', '28c10230-6103-485e-b985-444c60001490'],
         ['#microsoft.graph.softwareOathAuthenticationMethod', appId],
@@ -188,8 +270,15 @@ for (const dialect of dialects) {
       assert.equal((after.value as unknown[]).length, 1, 'only the password is left');
       const check = await openRuntime({ config: loadConfig(env) });
       try {
-        const rows = await check.deps.db.selectFrom('audit_events').select(['activity_display_name', 'result']).where('activity_display_name', '=', 'Admin deleted security info').execute();
-        assert.deepEqual(rows.map((r) => r.result), ['success', 'success']);
+        const rows = await check.deps.db
+          .selectFrom('audit_events')
+          .select(['activity_display_name', 'result'])
+          .where('activity_display_name', '=', 'Admin deleted security info')
+          .execute();
+        assert.deepEqual(
+          rows.map((r) => r.result),
+          ['success', 'success'],
+        );
       } finally {
         await check.close();
       }
@@ -220,21 +309,38 @@ describe('gatepass CLI safety and errors', () => {
     const help = await gatepass(env, ['user', 'create', '--help']);
     assert.doesNotMatch(help.stdout, /--password </);
     const list = await gatepass(env, ['user', 'list', '--json']);
-    assert.ok(!(oneJsonObject(list.stdout).value as { userPrincipalName: string }[]).some((u) => u.userPrincipalName === 'eve@contoso.test'));
+    assert.ok(
+      !(oneJsonObject(list.stdout).value as { userPrincipalName: string }[]).some(
+        (u) => u.userPrincipalName === 'eve@contoso.test',
+      ),
+    );
   });
 
   it('without a terminal, user create needs --password-stdin or --no-password; reset-password needs --password-stdin', async () => {
     const r = await gatepass(env, ['user', 'create', '--upn', 'bob@contoso.test', '--display-name', 'Bob']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--password-stdin/);
-    const none = await gatepass(env, ['user', 'create', '--upn', 'bob@contoso.test', '--display-name', 'Bob', '--no-password', '--json']);
+    const none = await gatepass(env, [
+      'user',
+      'create',
+      '--upn',
+      'bob@contoso.test',
+      '--display-name',
+      'Bob',
+      '--no-password',
+      '--json',
+    ]);
     assert.equal(none.code, 0, none.stderr);
     const reset = await gatepass(env, ['user', 'reset-password', 'bob@contoso.test']);
     assert.equal(reset.code, 2);
     const weak = await gatepass(env, ['user', 'reset-password', 'bob@contoso.test', '--password-stdin'], 'password\n');
     assert.equal(weak.code, 1);
     assert.match(weak.stderr, /password/i);
-    const good = await gatepass(env, ['user', 'reset-password', 'bob@contoso.test', '--password-stdin', '--json'], PASSWORD);
+    const good = await gatepass(
+      env,
+      ['user', 'reset-password', 'bob@contoso.test', '--password-stdin', '--json'],
+      PASSWORD,
+    );
     assert.equal(good.code, 0, good.stderr);
     assert.equal(oneJsonObject(good.stdout).userPrincipalName, 'bob@contoso.test');
   });
@@ -247,7 +353,10 @@ describe('gatepass CLI safety and errors', () => {
     const twice = await gatepass(env, ['group', 'add-member', 'Site A', 'admin@contoso.test']);
     assert.equal(twice.code, 1);
     const shown = oneJsonObject((await gatepass(env, ['group', 'show', 'Site A', '--json'])).stdout);
-    assert.deepEqual((shown.members as { userPrincipalName: string }[]).map((m) => m.userPrincipalName), ['admin@contoso.test']);
+    assert.deepEqual(
+      (shown.members as { userPrincipalName: string }[]).map((m) => m.userPrincipalName),
+      ['admin@contoso.test'],
+    );
     assert.equal((await gatepass(env, ['group', 'remove-member', 'Site A', 'admin@contoso.test'])).code, 0);
     assert.equal((await gatepass(env, ['group', 'delete', 'Site A'])).code, 0);
     const list = oneJsonObject((await gatepass(env, ['group', 'list', '--json'])).stdout);
@@ -257,7 +366,11 @@ describe('gatepass CLI safety and errors', () => {
   it('user show reports the sign-in throttle and user unlock clears it', async () => {
     const rt = await openRuntime({ config: loadConfig(env) });
     try {
-      const admin = await rt.deps.db.selectFrom('users').select('id').where('user_principal_name', '=', 'admin@contoso.test').executeTakeFirstOrThrow();
+      const admin = await rt.deps.db
+        .selectFrom('users')
+        .select('id')
+        .where('user_principal_name', '=', 'admin@contoso.test')
+        .executeTakeFirstOrThrow();
       for (let i = 0; i < 3; i++) {
         const start = await beginAttempt(rt.deps, userSubject(admin.id), '203.0.113.7');
         assert.ok(start.allowed);
@@ -293,8 +406,15 @@ describe('gatepass CLI safety and errors', () => {
     }
     const shown = await gatepass(env, ['tap', 'show', 'admin@contoso.test', '--json']);
     assert.ok(!shown.stdout.includes(pass));
-    const value = oneJsonObject(shown.stdout).value as { id: string; temporaryAccessPass: unknown; isUsable: boolean }[];
-    assert.deepEqual(value.map((v) => [v.id, v.temporaryAccessPass, v.isUsable]), [[issued.id, null, true]]);
+    const value = oneJsonObject(shown.stdout).value as {
+      id: string;
+      temporaryAccessPass: unknown;
+      isUsable: boolean;
+    }[];
+    assert.deepEqual(
+      value.map((v) => [v.id, v.temporaryAccessPass, v.isUsable]),
+      [[issued.id, null, true]],
+    );
 
     const second = await gatepass(env, ['tap', 'create', 'admin@contoso.test', '--one-time']);
     assert.equal(second.code, 0, second.stderr);
@@ -314,15 +434,37 @@ describe('gatepass CLI safety and errors', () => {
     const shown = oneJsonObject((await gatepass(env, ['policy', 'tap', 'show', '--json'])).stdout);
     assert.equal(shown.state, 'enabled');
     assert.equal(shown.defaultLifetimeInMinutes, 60);
-    const set = await gatepass(env, ['policy', 'tap', 'set', '--max-lifetime', '240', '--length', '12', '--one-time', '--json']);
+    const set = await gatepass(env, [
+      'policy',
+      'tap',
+      'set',
+      '--max-lifetime',
+      '240',
+      '--length',
+      '12',
+      '--one-time',
+      '--json',
+    ]);
     assert.equal(set.code, 0, set.stderr);
     const after = oneJsonObject(set.stdout);
-    assert.deepEqual([after.maximumLifetimeInMinutes, after.defaultLength, after.isUsableOnce, after.defaultLifetimeInMinutes], [240, 12, true, 60]);
+    assert.deepEqual(
+      [after.maximumLifetimeInMinutes, after.defaultLength, after.isUsableOnce, after.defaultLifetimeInMinutes],
+      [240, 12, true, 60],
+    );
     const bad = await gatepass(env, ['policy', 'tap', 'set', '--default-lifetime', '300']);
     assert.equal(bad.code, 1, 'default above the maximum');
     const unchanged = oneJsonObject((await gatepass(env, ['policy', 'tap', 'show', '--json'])).stdout);
     assert.equal(unchanged.defaultLifetimeInMinutes, 60);
-    const restored = await gatepass(env, ['policy', 'tap', 'set', '--max-lifetime', '480', '--length', '8', '--no-one-time']);
+    const restored = await gatepass(env, [
+      'policy',
+      'tap',
+      'set',
+      '--max-lifetime',
+      '480',
+      '--length',
+      '8',
+      '--no-one-time',
+    ]);
     assert.equal(restored.code, 0, restored.stderr);
   });
 
@@ -338,7 +480,10 @@ describe('gatepass CLI safety and errors', () => {
   });
 
   it('app secrets: add prints a new secret once, remove deletes it', async () => {
-    const created = oneJsonObject((await gatepass(env, ['app', 'create', '--name', 'Web', '--redirect-uri', 'https://app.example/cb', '--json'])).stdout);
+    const created = oneJsonObject(
+      (await gatepass(env, ['app', 'create', '--name', 'Web', '--redirect-uri', 'https://app.example/cb', '--json']))
+        .stdout,
+    );
     const added = await gatepass(env, ['app', 'secret', 'add', String(created.appId), '--days', '30', '--json']);
     assert.equal(added.code, 0, added.stderr);
     const cred = oneJsonObject(added.stdout);
@@ -353,29 +498,65 @@ describe('gatepass CLI safety and errors', () => {
   });
 
   it('app role add/remove give an app a directory role (shown by app show); policy app-permissions-reach-privileged-users toggles', async () => {
-    const created = oneJsonObject((await gatepass(env, ['app', 'create', '--name', 'Tap issuer', '--permission', 'UserAuthenticationMethod.ReadWrite.All', '--json'])).stdout);
+    const created = oneJsonObject(
+      (
+        await gatepass(env, [
+          'app',
+          'create',
+          '--name',
+          'Tap issuer',
+          '--permission',
+          'UserAuthenticationMethod.ReadWrite.All',
+          '--json',
+        ])
+      ).stdout,
+    );
     const none = await gatepass(env, ['app', 'show', 'Tap issuer']);
     assert.match(none.stdout, /Directory roles:\s+none/);
-    const added = await gatepass(env, ['app', 'role', 'add', 'Tap issuer', 'privileged authentication administrator', '--json']);
+    const added = await gatepass(env, [
+      'app',
+      'role',
+      'add',
+      'Tap issuer',
+      'privileged authentication administrator',
+      '--json',
+    ]);
     assert.equal(added.code, 0, added.stderr);
     assert.equal(oneJsonObject(added.stdout).roleDefinitionId, '7be44c8a-adaf-4e2a-84d6-ab2649e08a13');
     const shown = oneJsonObject((await gatepass(env, ['app', 'show', String(created.appId), '--json'])).stdout);
-    assert.deepEqual((shown.gatepassRoleAssignments as { roleDisplayName: string; directoryScopeId: string }[]).map((r) => [r.roleDisplayName, r.directoryScopeId]), [
-      ['Privileged Authentication Administrator', '/'],
-    ]);
-    assert.match((await gatepass(env, ['app', 'show', 'Tap issuer'])).stdout, /Directory roles:\s+Privileged Authentication Administrator \(tenant-wide\)/);
+    assert.deepEqual(
+      (shown.gatepassRoleAssignments as { roleDisplayName: string; directoryScopeId: string }[]).map((r) => [
+        r.roleDisplayName,
+        r.directoryScopeId,
+      ]),
+      [['Privileged Authentication Administrator', '/']],
+    );
+    assert.match(
+      (await gatepass(env, ['app', 'show', 'Tap issuer'])).stdout,
+      /Directory roles:\s+Privileged Authentication Administrator \(tenant-wide\)/,
+    );
     const twice = await gatepass(env, ['app', 'role', 'add', 'Tap issuer', 'Privileged Authentication Administrator']);
     assert.equal(twice.code, 1);
     assert.match(twice.stderr, /already holds/);
     const unknown = await gatepass(env, ['app', 'role', 'add', 'Tap issuer', 'Tea Maker']);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /not a built-in directory role.*Global Administrator/);
-    assert.equal((await gatepass(env, ['app', 'role', 'remove', 'Tap issuer', '7be44c8a-adaf-4e2a-84d6-ab2649e08a13'])).code, 0);
+    assert.equal(
+      (await gatepass(env, ['app', 'role', 'remove', 'Tap issuer', '7be44c8a-adaf-4e2a-84d6-ab2649e08a13'])).code,
+      0,
+    );
     assert.match((await gatepass(env, ['app', 'show', 'Tap issuer'])).stdout, /Directory roles:\s+none/);
-    assert.equal((await gatepass(env, ['app', 'role', 'remove', 'Tap issuer', 'Privileged Authentication Administrator'])).code, 1);
+    assert.equal(
+      (await gatepass(env, ['app', 'role', 'remove', 'Tap issuer', 'Privileged Authentication Administrator'])).code,
+      1,
+    );
 
     const setting = ['policy', 'app-permissions-reach-privileged-users'];
-    assert.equal(oneJsonObject((await gatepass(env, [...setting, '--json'])).stdout).isEnabled, false, 'off by default');
+    assert.equal(
+      oneJsonObject((await gatepass(env, [...setting, '--json'])).stdout).isEnabled,
+      false,
+      'off by default',
+    );
     assert.match((await gatepass(env, [...setting, 'on'])).stdout, /^ON/);
     assert.equal(oneJsonObject((await gatepass(env, [...setting, 'show', '--json'])).stdout).isEnabled, true);
     assert.match((await gatepass(env, [...setting, 'off'])).stdout, /^OFF/);
@@ -406,11 +587,24 @@ describe('gatepass CLI beside a running server', () => {
     const server = await startTestServer('sqlite');
     after(() => server.close());
     const env = { ...server.database.env };
-    const created = await gatepass(env, ['user', 'create', '--upn', 'carol@gatepass.local', '--display-name', 'Carol', '--no-password', '--json']);
+    const created = await gatepass(env, [
+      'user',
+      'create',
+      '--upn',
+      'carol@gatepass.local',
+      '--display-name',
+      'Carol',
+      '--no-password',
+      '--json',
+    ]);
     assert.equal(created.code, 0, created.stderr);
     const id = String(oneJsonObject(created.stdout).id);
     // The server's own connection sees the CLI's committed write at once.
-    const seen = await server.runtime.deps.db.selectFrom('users').select('user_principal_name').where('id', '=', id).executeTakeFirst();
+    const seen = await server.runtime.deps.db
+      .selectFrom('users')
+      .select('user_principal_name')
+      .where('id', '=', id)
+      .executeTakeFirst();
     assert.equal(seen?.user_principal_name, 'carol@gatepass.local');
     const ready = await fetch(`${server.url}/readyz`);
     assert.equal(ready.status, 200);

@@ -35,8 +35,11 @@ describe('CLI reference', () => {
 
   it('has no option that takes a password or secret value', () => {
     for (const { cmd } of all)
+      // --password-stdin and --no-password are flags; --secret-days takes a number, not a secret.
       for (const option of cmd.options)
-        // --password-stdin and --no-password are flags; --secret-days takes a number, not a secret.
-        assert.ok(!/^--(.+-)?(password|secret)$/i.test(option.long ?? '') || !(option.required || option.optional), `${option.long} must not take a value`);
+        assert.ok(
+          !/^--(.+-)?(password|secret)$/i.test(option.long ?? '') || !(option.required || option.optional),
+          `${option.long} must not take a value`,
+        );
   });
 });

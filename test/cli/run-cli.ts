@@ -17,13 +17,21 @@ export interface CliResult {
 function cleanEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env))
-    if (!k.startsWith('GATEPASS_') && !['DATABASE_URL', 'PORT', 'HOST', 'NODE_ENV', 'NODE_OPTIONS', 'NODE_TEST_CONTEXT'].includes(k)) env[k] = v;
+    if (
+      !k.startsWith('GATEPASS_') &&
+      !['DATABASE_URL', 'PORT', 'HOST', 'NODE_ENV', 'NODE_OPTIONS', 'NODE_TEST_CONTEXT'].includes(k)
+    )
+      env[k] = v;
   return env;
 }
 
 export function gatepass(env: Record<string, string>, args: string[], stdin?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: repoRoot, env: { ...cleanEnv(), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: repoRoot,
+      env: { ...cleanEnv(), ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -37,6 +45,7 @@ export function gatepass(env: Record<string, string>, args: string[], stdin?: st
 /** Parses stdout as exactly one JSON object (not an array, nothing before or after it). */
 export function oneJsonObject(stdout: string): Record<string, unknown> {
   const parsed: unknown = JSON.parse(stdout);
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`stdout is not one JSON object: ${stdout}`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`stdout is not one JSON object: ${stdout}`);
   return parsed as Record<string, unknown>;
 }

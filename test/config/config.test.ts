@@ -90,7 +90,10 @@ describe('configuration', () => {
     assert.equal(c.logLevel, 'debug');
     assert.equal(c.clockOffsetSeconds, -3600);
     assert.deepEqual(loadConfig({ GATEPASS_TRUST_PROXY: '2' }).trustProxy, { hops: 2 });
-    assert.equal(loadConfig({ GATEPASS_TLS_CERT: 'c', GATEPASS_TLS_KEY: 'k', PORT: '3443' }).issuer, 'https://localhost:3443');
+    assert.equal(
+      loadConfig({ GATEPASS_TLS_CERT: 'c', GATEPASS_TLS_KEY: 'k', PORT: '3443' }).issuer,
+      'https://localhost:3443',
+    );
   });
 
   const bad: [string, NodeJS.ProcessEnv][] = [
@@ -129,9 +132,12 @@ describe('configuration', () => {
   });
 
   it('keeps the README configuration table in sync with the schema', async () => {
-    const { stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/config-table.ts', '--check'], { cwd: root });
+    const { stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/config-table.ts', '--check'], {
+      cwd: root,
+    });
     assert.equal(stderr, '');
     const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
-    for (const s of Object.values(settings)) assert.ok(readme.includes(`| \`${s.env}\` |`), `${s.env} is in the README table`);
+    for (const s of Object.values(settings))
+      assert.ok(readme.includes(`| \`${s.env}\` |`), `${s.env} is in the README table`);
   });
 });

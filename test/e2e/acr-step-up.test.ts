@@ -10,7 +10,15 @@ import { ACR_MFA } from '../../src/domain/signin/factors.js';
 import type { Deps } from '../../src/services/deps.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { dialects } from '../support/databases.js';
-import { codeAfterSignIn, csrfOf, getWithCookies, postStep, startRawFlow, tokenRequest, type RawFlow } from '../support/raw-sign-in.js';
+import {
+  codeAfterSignIn,
+  csrfOf,
+  getWithCookies,
+  postStep,
+  startRawFlow,
+  tokenRequest,
+  type RawFlow,
+} from '../support/raw-sign-in.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createPasswordUser, createWebApp, securityDefaults } from '../support/sign-in-fixtures.js';
 
@@ -31,7 +39,10 @@ for (const dialect of dialects) {
 
     it('a password-only session asked for the mfa acr shows the sign-in again and ends with amr mfa', async () => {
       const user = await createPasswordUser(deps, 'stepper', PASSWORD);
-      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { lifetimeInMinutes: 60, isUsableOnce: false });
+      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, {
+        lifetimeInMinutes: 60,
+        isUsableOnce: false,
+      });
       const { app, secret } = await createWebApp(deps, REDIRECT_URI);
       const client = { clientId: app.appId, secret: secret!.secretText };
 
@@ -58,7 +69,14 @@ for (const dialect of dialects) {
       assert.equal(to.searchParams.get('code'), null, 'no code from the weaker session');
       assert.match(to.pathname, /^\/signin\//, `the sign-in page again, not ${answer.location}`);
       const page = await getWithCookies(first, to.href);
-      const again: RawFlow = { origins: [s.url], cookies: first.cookies, uid: to.pathname.split('/').pop()!, csrf: csrfOf(page.html), html: page.html, verifier };
+      const again: RawFlow = {
+        origins: [s.url],
+        cookies: first.cookies,
+        uid: to.pathname.split('/').pop()!,
+        csrf: csrfOf(page.html),
+        html: page.html,
+        verifier,
+      };
 
       // 3. The user signs in again; the pipeline asks for a second factor (the pass) after the password.
       let last = await postStep(again, s.url, 'username', { username: user.userPrincipalName });
@@ -66,7 +84,12 @@ for (const dialect of dialects) {
       assert.match(again.html, /Temporary Access Pass/, 'a second factor is asked for');
       last = await postStep(again, s.url, 'tap', { tap: issued.temporaryAccessPass });
       const code = await codeAfterSignIn(again, last, REDIRECT_URI);
-      const tokens = await tokenRequest(s.url, client, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier });
+      const tokens = await tokenRequest(s.url, client, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      });
       assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
       const idToken = decodeJwt(tokens.body.id_token!);
       assert.ok(Array.isArray(idToken.amr) && idToken.amr.includes('mfa'), JSON.stringify(idToken.amr));

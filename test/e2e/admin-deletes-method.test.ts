@@ -7,7 +7,10 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { graphJsClient } from '../support/graph-js-client.js';
 import * as OTPAuth from 'otpauth';
 import { ManualClock } from '../../src/domain/clock.js';
-import { beginAuthenticatorAppRegistration, confirmAuthenticatorAppRegistration } from '../../src/services/authenticator-apps.js';
+import {
+  beginAuthenticatorAppRegistration,
+  confirmAuthenticatorAppRegistration,
+} from '../../src/services/authenticator-apps.js';
 import type { Deps } from '../../src/services/deps.js';
 import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
 import { dialects } from '../support/databases.js';
@@ -48,9 +51,18 @@ for (const dialect of dialects) {
       const password = 'correct horse battery staple';
       const user = await createPasswordUser(deps, 'mona', password);
       const pending = beginAuthenticatorAppRegistration(deps, user);
-      const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(pending.secretBase32), digits: 6, period: 30, algorithm: 'SHA1' });
+      const totp = new OTPAuth.TOTP({
+        secret: OTPAuth.Secret.fromBase32(pending.secretBase32),
+        digits: 6,
+        period: 30,
+        algorithm: 'SHA1',
+      });
       const codeNow = () => totp.generate({ timestamp: clock.now().getTime() });
-      const app = await confirmAuthenticatorAppRegistration(deps, cliContext(), user, { token: pending.token, code: codeNow(), displayName: 'Phone' });
+      const app = await confirmAuthenticatorAppRegistration(deps, cliContext(), user, {
+        token: pending.token,
+        code: codeNow(),
+        displayName: 'Phone',
+      });
 
       clock.advance(30);
       const before = await signInWithPassword(user.userPrincipalName, password);

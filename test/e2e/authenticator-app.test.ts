@@ -18,10 +18,22 @@ import type { Deps } from '../../src/services/deps.js';
 import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
-import { type CodeFlow, enterUsername as username, enterPassword as password, finishCodeFlow, startCodeFlow } from '../support/browser-sign-in.js';
+import {
+  type CodeFlow,
+  enterUsername as username,
+  enterPassword as password,
+  finishCodeFlow,
+  startCodeFlow,
+} from '../support/browser-sign-in.js';
 import { auditRows } from '../support/graph-http.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
-import { createDaemonApp, createPasswordUser, createWebApp, launchChromium, securityDefaults } from '../support/sign-in-fixtures.js';
+import {
+  createDaemonApp,
+  createPasswordUser,
+  createWebApp,
+  launchChromium,
+  securityDefaults,
+} from '../support/sign-in-fixtures.js';
 
 /** Real time plus an offset the test moves: the server's clock (oidc-provider and the browser keep real time). */
 class MovableClock implements Clock {
@@ -63,10 +75,20 @@ for (const dialect of dialects) {
       browser = await launchChromium();
       redirectUri = `${s.url}/rp-callback`;
       const web = await createWebApp(deps, redirectUri);
-      rp = await client.discovery(new URL(s.url), web.app.appId, web.secret.secretText, undefined, { execute: [client.allowInsecureRequests] });
-      const daemon = await createDaemonApp(deps, ['User.Read.All', 'UserAuthenticationMethod.ReadWrite.All', 'AuditLog.Read.All']);
-      const automation = await client.discovery(new URL(s.url), daemon.app.appId, daemon.secret.secretText, undefined, { execute: [client.allowInsecureRequests] });
-      const { access_token } = await client.clientCredentialsGrant(automation, { scope: 'https://graph.microsoft.com/.default' });
+      rp = await client.discovery(new URL(s.url), web.app.appId, web.secret.secretText, undefined, {
+        execute: [client.allowInsecureRequests],
+      });
+      const daemon = await createDaemonApp(deps, [
+        'User.Read.All',
+        'UserAuthenticationMethod.ReadWrite.All',
+        'AuditLog.Read.All',
+      ]);
+      const automation = await client.discovery(new URL(s.url), daemon.app.appId, daemon.secret.secretText, undefined, {
+        execute: [client.allowInsecureRequests],
+      });
+      const { access_token } = await client.clientCredentialsGrant(automation, {
+        scope: 'https://graph.microsoft.com/.default',
+      });
       graph = graphJsClient(s.url, access_token);
       nora = await createPasswordUser(deps, 'nora', noraPassword);
       clock.nextStep();
@@ -79,7 +101,9 @@ for (const dialect of dialects) {
 
     /** What an authenticator app holding `key` shows now (on the server's clock). */
     const appCode = (key: string) =>
-      new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(key), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: clock.now().getTime() });
+      new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(key), algorithm: 'SHA1', digits: 6, period: 30 }).generate({
+        timestamp: clock.now().getTime(),
+      });
 
     async function fresh(): Promise<{ context: BrowserContext; page: Page }> {
       const context = await browser.newContext();
@@ -88,7 +112,8 @@ for (const dialect of dialects) {
 
     const startFlow = (page: Page) => startCodeFlow(page, rp, redirectUri, 'openid profile');
 
-    const finish = async (page: Page, flow: CodeFlow) => (await finishCodeFlow(page, rp, redirectUri, s.url, flow)).payload;
+    const finish = async (page: Page, flow: CodeFlow) =>
+      (await finishCodeFlow(page, rp, redirectUri, s.url, flow)).payload;
 
     async function code(page: Page, value: string) {
       assert.equal(await page.locator('h1').innerText(), 'Enter code');
@@ -97,7 +122,9 @@ for (const dialect of dialects) {
     }
 
     it('password + pass → Security info → registers an authenticator app from the key on the page', async () => {
-      const issued = (await graph.api(`/users/${nora.id}/authentication/temporaryAccessPassMethods`).post({ isUsableOnce: true })) as GraphTap;
+      const issued = (await graph
+        .api(`/users/${nora.id}/authentication/temporaryAccessPassMethods`)
+        .post({ isUsableOnce: true })) as GraphTap;
       const { context, page } = await fresh();
       await page.goto(`${s.url}/my`);
       await username(page, nora.userPrincipalName);
@@ -109,7 +136,10 @@ for (const dialect of dialects) {
       await page.getByRole('link', { name: 'Authenticator app' }).click();
       await page.waitForURL((u) => u.pathname === '/my/security-info/authenticator-app');
       assert.equal(await page.locator('h1').innerText(), 'Set up your authenticator app');
-      assert.ok(await page.getByRole('img', { name: /QR code/ }).isVisible(), 'the QR code is shown with its text alternative');
+      assert.ok(
+        await page.getByRole('img', { name: /QR code/ }).isVisible(),
+        'the QR code is shown with its text alternative',
+      );
       const shown = await page.locator('#authenticator-secret').innerText();
       assert.match(shown, /^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
       noraKey = shown.replace(/ /g, '');
@@ -129,10 +159,19 @@ for (const dialect of dialects) {
       assert.equal(app?.displayName, "Nora's phone");
       assert.match(await page.locator(`#method-app-${app!.id}`).innerText(), /Nora's phone/);
 
-      const row = await deps.db.selectFrom('software_oath_methods').selectAll().where('user_id', '=', nora.id).executeTakeFirstOrThrow();
+      const row = await deps.db
+        .selectFrom('software_oath_methods')
+        .selectAll()
+        .where('user_id', '=', nora.id)
+        .executeTakeFirstOrThrow();
       assert.ok(!JSON.stringify(row).includes(noraKey), 'the key is not in clear in the database');
-      const registered = (await auditRows(deps, { activity: 'User registered security info' })).filter((r) => r.targets[0]?.id === nora.id && r.result === 'success');
-      assert.deepEqual(registered.map((r) => r.reason), ['User registered Software Oath Token method']);
+      const registered = (await auditRows(deps, { activity: 'User registered security info' })).filter(
+        (r) => r.targets[0]?.id === nora.id && r.result === 'success',
+      );
+      assert.deepEqual(
+        registered.map((r) => r.reason),
+        ['User registered Software Oath Token method'],
+      );
 
       // Sign out of /my and of the provider session.
       await page.goto(`${s.url}/my`);
@@ -158,7 +197,11 @@ for (const dialect of dialects) {
       assert.equal(payload.acr, ACR_MFA);
 
       const logs = (await graph.api('/auditLogs/signIns').filter(`userId eq '${nora.id}'`).get()) as {
-        value: { status: { errorCode: number }; authenticationMethodsUsed: string[]; authenticationDetails: { authenticationMethod: string; succeeded: boolean }[] }[];
+        value: {
+          status: { errorCode: number };
+          authenticationMethodsUsed: string[];
+          authenticationDetails: { authenticationMethod: string; succeeded: boolean }[];
+        }[];
       };
       const ok = logs.value.filter((l) => l.status.errorCode === 0);
       assert.deepEqual(ok[0]?.authenticationMethodsUsed, ['Password', 'OATH verification code']);
@@ -183,13 +226,18 @@ for (const dialect of dialects) {
       await username(page, nora.userPrincipalName);
       await password(page, noraPassword);
       await code(page, used);
-      assert.match(await page.getByRole('alert').innerText(), /That code was already used\. Wait until your authenticator app shows a new code/);
+      assert.match(
+        await page.getByRole('alert').innerText(),
+        /That code was already used\. Wait until your authenticator app shows a new code/,
+      );
       assert.equal(await page.locator('#otp').getAttribute('aria-invalid'), 'true');
 
       await code(page, String((Number(used) + 500_000) % 1_000_000).padStart(6, '0'));
       assert.match(await page.getByRole('alert').innerText(), /That code is not correct/);
 
-      const logs = (await graph.api('/auditLogs/signIns').filter(`userId eq '${nora.id}'`).get()) as { value: { status: { errorCode: number; failureReason: string } }[] };
+      const logs = (await graph.api('/auditLogs/signIns').filter(`userId eq '${nora.id}'`).get()) as {
+        value: { status: { errorCode: number; failureReason: string } }[];
+      };
       const codes = logs.value.map((l) => l.status.errorCode);
       assert.ok(codes.includes(90121), 'the replay is in the sign-in log');
       assert.ok(codes.includes(90120), 'the wrong code is in the sign-in log');
@@ -216,7 +264,10 @@ for (const dialect of dialects) {
       const response = await page.goto(`${s.url}/my/security-info/authenticator-app`);
       assert.equal(response?.status(), 403);
       assert.equal(await page.locator('h1').innerText(), 'Sign in again');
-      assert.match(await page.locator('#reauthenticate-reason').innerText(), new RegExp(`in the last ${deps.config.methodChangeWindowMinutes} minutes`));
+      assert.match(
+        await page.locator('#reauthenticate-reason').innerText(),
+        new RegExp(`in the last ${deps.config.methodChangeWindowMinutes} minutes`),
+      );
       assert.equal(await page.locator('#authenticator-secret').count(), 0);
 
       clock.nextStep();

@@ -47,7 +47,8 @@ interface App {
   secret: string;
 }
 
-const basic = (app: App) => `Basic ${Buffer.from(`${encodeURIComponent(app.clientId)}:${encodeURIComponent(app.secret)}`).toString('base64')}`;
+const basic = (app: App) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(app.clientId)}:${encodeURIComponent(app.secret)}`).toString('base64')}`;
 const statusOf = (status: number) => (e: { statusCode?: number }) => {
   assert.equal(e.statusCode, status);
   return true;
@@ -70,12 +71,20 @@ for (const dialect of dialects) {
       const password = `${name} has a long unusual passphrase`;
       const user = await createPasswordUser(deps, name, password);
       // Multi-use, so one person can sign in several times with different scopes.
-      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { lifetimeInMinutes: 60, isUsableOnce: false });
+      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, {
+        lifetimeInMinutes: 60,
+        isUsableOnce: false,
+      });
       return { user, password, pass: issued.temporaryAccessPass, passId: issued.pass.id };
     }
 
     async function webApp(requireConsent = false): Promise<App> {
-      const { app, secret } = await createApplication(deps, cliContext(), { displayName: `Delegated ${randomUUID().slice(0, 6)}`, kind: 'web', redirectUris: [REDIRECT_URI], requireConsent });
+      const { app, secret } = await createApplication(deps, cliContext(), {
+        displayName: `Delegated ${randomUUID().slice(0, 6)}`,
+        kind: 'web',
+        redirectUris: [REDIRECT_URI],
+        requireConsent,
+      });
       return { clientId: app.appId, secret: secret!.secretText };
     }
 
@@ -92,7 +101,15 @@ for (const dialect of dialects) {
     }
 
     function authorizeUrl(app: App, scope: string, challenge: string, state: string): string {
-      const query = new URLSearchParams({ client_id: app.clientId, redirect_uri: REDIRECT_URI, response_type: 'code', scope, state, code_challenge: challenge, code_challenge_method: 'S256' });
+      const query = new URLSearchParams({
+        client_id: app.clientId,
+        redirect_uri: REDIRECT_URI,
+        response_type: 'code',
+        scope,
+        state,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      });
       return `${s.url}/oauth2/v2.0/authorize?${query}`;
     }
 
@@ -110,10 +127,20 @@ for (const dialect of dialects) {
       const state = randomBytes(8).toString('hex');
       const cookies = new Map<string, string>();
       const start = await get({ cookies }, authorizeUrl(app, scope, challenge, state));
-      assert.equal(start.status, 303, `authorize answered ${start.status}: ${start.location ?? start.html.slice(0, 200)}`);
+      assert.equal(
+        start.status,
+        303,
+        `authorize answered ${start.status}: ${start.location ?? start.html.slice(0, 200)}`,
+      );
       const pagePath = new URL(start.location!, s.url).pathname;
       const page = await get({ cookies }, `${s.url}${pagePath}`);
-      const flow: RawFlow = { origins: [s.url], cookies, uid: pagePath.split('/').pop()!, csrf: /name="csrf" value="([^"]+)"/.exec(page.html)![1]!, html: page.html };
+      const flow: RawFlow = {
+        origins: [s.url],
+        cookies,
+        uid: pagePath.split('/').pop()!,
+        csrf: /name="csrf" value="([^"]+)"/.exec(page.html)![1]!,
+        html: page.html,
+      };
       await postStep(flow, s.url, 'username', { username: who.user.userPrincipalName });
       await postStep(flow, s.url, 'password', { password: who.password });
       assert.match(flow.html, /Enter Temporary Access Pass/, 'security defaults: the password is followed by the pass');
@@ -126,8 +153,15 @@ for (const dialect of dialects) {
         const consent = await get(flow, `${s.url}${consentPath}`);
         assert.match(consent.html, /Permissions requested/);
         // The user sees every Graph permission the app would act with on their behalf.
-        for (const name of scope.split(' ').filter((x) => x.includes('/')).map((x) => x.split('/').pop()!))
-          assert.match(consent.html, new RegExp(`<li>[^<]*\\b${name.replace(/\./g, '\\.')}</li>`), `the consent page lists ${name}`);
+        for (const name of scope
+          .split(' ')
+          .filter((x) => x.includes('/'))
+          .map((x) => x.split('/').pop()!))
+          assert.match(
+            consent.html,
+            new RegExp(`<li>[^<]*\\b${name.replace(/\./g, '\\.')}</li>`),
+            `the consent page lists ${name}`,
+          );
         flow.uid = consentPath.split('/').pop()!;
         flow.csrf = /name="csrf" value="([^"]+)"/.exec(consent.html)![1]!;
         step = await postStep(flow, s.url, 'consent', { decision: 'accept' });
@@ -138,7 +172,12 @@ for (const dialect of dialects) {
       assert.equal(back.searchParams.get('state'), state);
       const code = back.searchParams.get('code');
       assert.ok(code, `a code, not ${back.searchParams.get('error')}: ${back.searchParams.get('error_description')}`);
-      const tokens = await token(app, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier });
+      const tokens = await token(app, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      });
       return { ...tokens, claims: decodeJwt(tokens.access_token) };
     }
 
@@ -158,7 +197,9 @@ for (const dialect of dialects) {
     }
 
     const typesOf = async (client: Client, path: string) =>
-      ((await client.api(path).get()) as { value: { '@odata.type': string }[] }).value.map((m) => m['@odata.type']).sort();
+      ((await client.api(path).get()) as { value: { '@odata.type': string }[] }).value
+        .map((m) => m['@odata.type'])
+        .sort();
 
     before(async () => {
       s = await startTestServer(dialect);
@@ -173,7 +214,13 @@ for (const dialect of dialects) {
       otto = await person('otto');
       rita = await person('rita');
       const assign = (who: Person, roleDefinitionId: string) =>
-        createRoleAssignmentsRepo(deps.db).insertRoleAssignmentIfAbsent({ id: randomUUID(), principalId: who.user.id, roleDefinitionId, directoryScopeId: '/', createdAt: deps.clock.now() });
+        createRoleAssignmentsRepo(deps.db).insertRoleAssignmentIfAbsent({
+          id: randomUUID(),
+          principalId: who.user.id,
+          roleDefinitionId,
+          directoryScopeId: '/',
+          createdAt: deps.clock.now(),
+        });
       await assign(adam, ROLE_TEMPLATE_IDS.authenticationAdministrator);
       await assign(pia, ROLE_TEMPLATE_IDS.privilegedAuthenticationAdministrator);
       await assign(otto, ROLE_TEMPLATE_IDS.globalAdministrator);
@@ -182,7 +229,11 @@ for (const dialect of dialects) {
 
     it('issues a Graph token with scp for UserAuthenticationMethod.ReadWrite; /me/authentication/methods lists password and pass', async () => {
       const tokens = await signIn(maya, `openid profile offline_access ${RW}`);
-      const { payload, protectedHeader } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(`${s.url}/discovery/v2.0/keys`)), { issuer: s.url, audience: GRAPH });
+      const { payload, protectedHeader } = await jwtVerify(
+        tokens.access_token,
+        createRemoteJWKSet(new URL(`${s.url}/discovery/v2.0/keys`)),
+        { issuer: s.url, audience: GRAPH },
+      );
       assert.equal(protectedHeader.typ, 'JWT');
       assert.equal(payload.scp, 'UserAuthenticationMethod.ReadWrite');
       assert.equal(payload.oid, maya.user.id);
@@ -196,8 +247,13 @@ for (const dialect of dialects) {
         '#microsoft.graph.passwordAuthenticationMethod',
         '#microsoft.graph.temporaryAccessPassAuthenticationMethod',
       ]);
-      const passes = (await client.api('/me/authentication/temporaryAccessPassMethods').get()) as { value: { id: string }[] };
-      assert.deepEqual(passes.value.map((p) => p.id), [maya.passId]);
+      const passes = (await client.api('/me/authentication/temporaryAccessPassMethods').get()) as {
+        value: { id: string }[];
+      };
+      assert.deepEqual(
+        passes.value.map((p) => p.id),
+        [maya.passId],
+      );
 
       // A refreshed token keeps the granted scopes.
       assert.ok(tokens.refresh_token, 'offline_access: a refresh token');
@@ -221,15 +277,31 @@ for (const dialect of dialects) {
       const readOnly = await signIn(maya, `openid ${GRAPH}/UserAuthenticationMethod.Read`);
       assert.equal(readOnly.claims.scp, 'UserAuthenticationMethod.Read');
       const reader = graph(readOnly.access_token);
-      assert.equal((await reader.api('/me/authentication/methods').get()).value.length, 2, 'Read lists the own methods');
-      await assert.rejects(reader.api(`/me/authentication/temporaryAccessPassMethods/${maya.passId}`).delete(), statusOf(403));
-      assert.ok(await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(maya.user.id), 'the refused delete left the pass');
+      assert.equal(
+        (await reader.api('/me/authentication/methods').get()).value.length,
+        2,
+        'Read lists the own methods',
+      );
+      await assert.rejects(
+        reader.api(`/me/authentication/temporaryAccessPassMethods/${maya.passId}`).delete(),
+        statusOf(403),
+      );
+      assert.ok(
+        await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(maya.user.id),
+        'the refused delete left the pass',
+      );
 
       const readWrite = await signIn(maya, `openid ${RW}`);
       const writer = graph(readWrite.access_token);
       await assert.rejects(writer.api(`/users/${noah.user.id}/authentication/methods`).get(), statusOf(403));
-      await assert.rejects(writer.api(`/users/${noah.user.id}/authentication/temporaryAccessPassMethods/${noah.passId}`).delete(), statusOf(403));
-      await assert.rejects(reader.api(`/users/${noah.user.userPrincipalName}/authentication/methods`).get(), statusOf(403));
+      await assert.rejects(
+        writer.api(`/users/${noah.user.id}/authentication/temporaryAccessPassMethods/${noah.passId}`).delete(),
+        statusOf(403),
+      );
+      await assert.rejects(
+        reader.api(`/users/${noah.user.userPrincipalName}/authentication/methods`).get(),
+        statusOf(403),
+      );
 
       await writer.api(`/me/authentication/temporaryAccessPassMethods/${maya.passId}`).delete();
       assert.equal(await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(maya.user.id), undefined);
@@ -250,16 +322,28 @@ for (const dialect of dialects) {
       assert.equal(plain.claims.scp, 'UserAuthenticationMethod.ReadWrite.All');
       const noRole = graph(plain.access_token);
       await assert.rejects(noRole.api(`/users/${noah.user.id}/authentication/methods`).get(), statusOf(403));
-      await assert.rejects(noRole.api(`/users/${noah.user.id}/authentication/temporaryAccessPassMethods/${noah.passId}`).delete(), statusOf(403));
-      assert.ok(await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(noah.user.id), "noah's pass is still there");
-      assert.equal((await noRole.api('/me/authentication/methods').get()).value.length, 2, 'the same scope still reads her own methods');
+      await assert.rejects(
+        noRole.api(`/users/${noah.user.id}/authentication/temporaryAccessPassMethods/${noah.passId}`).delete(),
+        statusOf(403),
+      );
+      assert.ok(
+        await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(noah.user.id),
+        "noah's pass is still there",
+      );
+      assert.equal(
+        (await noRole.api('/me/authentication/methods').get()).value.length,
+        2,
+        'the same scope still reads her own methods',
+      );
 
       const admin = graph((await signIn(adam, `openid ${RW_ALL}`)).access_token);
       assert.deepEqual(await typesOf(admin, `/users/${noah.user.id}/authentication/methods`), [
         '#microsoft.graph.passwordAuthenticationMethod',
         '#microsoft.graph.temporaryAccessPassAuthenticationMethod',
       ]);
-      await admin.api(`/users/${noah.user.userPrincipalName}/authentication/temporaryAccessPassMethods/${noah.passId}`).delete();
+      await admin
+        .api(`/users/${noah.user.userPrincipalName}/authentication/temporaryAccessPassMethods/${noah.passId}`)
+        .delete();
       assert.equal(await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(noah.user.id), undefined);
     });
 
@@ -267,11 +351,27 @@ for (const dialect of dialects) {
       // Only the not-on-self rule can refuse here: the scope covers the action, and the role reaches every user,
       // privileged ones included (she is privileged herself) — as the request on another administrator shows.
       const admin = graph((await signIn(pia, `openid ${RW_ALL}`)).access_token);
-      await assert.rejects(admin.api(`/users/${pia.user.id}/authentication/temporaryAccessPassMethods/${pia.passId}`).delete(), statusOf(403));
-      await assert.rejects(admin.api(`/users/${pia.user.id}/authentication/temporaryAccessPassMethods`).post({ lifetimeInMinutes: 60 }), statusOf(403));
-      assert.equal((await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(pia.user.id))?.id, pia.passId, 'her pass is untouched');
-      const issued = (await admin.api(`/users/${otto.user.id}/authentication/temporaryAccessPassMethods`).post({ lifetimeInMinutes: 60 })) as { id: string };
-      assert.equal((await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(otto.user.id))?.id, issued.id, 'another administrator: allowed');
+      await assert.rejects(
+        admin.api(`/users/${pia.user.id}/authentication/temporaryAccessPassMethods/${pia.passId}`).delete(),
+        statusOf(403),
+      );
+      await assert.rejects(
+        admin.api(`/users/${pia.user.id}/authentication/temporaryAccessPassMethods`).post({ lifetimeInMinutes: 60 }),
+        statusOf(403),
+      );
+      assert.equal(
+        (await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(pia.user.id))?.id,
+        pia.passId,
+        'her pass is untouched',
+      );
+      const issued = (await admin
+        .api(`/users/${otto.user.id}/authentication/temporaryAccessPassMethods`)
+        .post({ lifetimeInMinutes: 60 })) as { id: string };
+      assert.equal(
+        (await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(otto.user.id))?.id,
+        issued.id,
+        'another administrator: allowed',
+      );
     });
 
     it("a password reset through Graph ends the user's delegated access token and refresh token at once", async () => {
@@ -280,10 +380,21 @@ for (const dialect of dialects) {
       const before = graph(tokens.access_token);
       assert.equal((await before.api('/me/authentication/methods').get()).value.length, 2);
       // The helpdesk app: User.ReadWrite.All with User Administrator on its service principal, as Entra requires.
-      const { app: helpdesk, secret } = await createApplication(deps, cliContext(), { displayName: 'Helpdesk automation', kind: 'daemon', permissions: ['User.ReadWrite.All'] });
+      const { app: helpdesk, secret } = await createApplication(deps, cliContext(), {
+        displayName: 'Helpdesk automation',
+        kind: 'daemon',
+        permissions: ['User.ReadWrite.All'],
+      });
       await assignAppRole(deps, cliContext(), helpdesk.appId, 'User Administrator');
-      const appTokens = await token({ clientId: helpdesk.appId, secret: secret!.secretText }, { grant_type: 'client_credentials', scope: `${GRAPH}/.default` });
-      await graph(appTokens.access_token).api(`/users/${rita.user.id}`).patch({ passwordProfile: { password: 'rita chose a brand new passphrase', forceChangePasswordNextSignIn: false } });
+      const appTokens = await token(
+        { clientId: helpdesk.appId, secret: secret!.secretText },
+        { grant_type: 'client_credentials', scope: `${GRAPH}/.default` },
+      );
+      await graph(appTokens.access_token)
+        .api(`/users/${rita.user.id}`)
+        .patch({
+          passwordProfile: { password: 'rita chose a brand new passphrase', forceChangePasswordNextSignIn: false },
+        });
 
       await assert.rejects(before.api('/me/authentication/methods').get(), statusOf(401));
       const refreshed = await fetch(`${s.url}/oauth2/v2.0/token`, {
@@ -305,11 +416,27 @@ for (const dialect of dialects) {
 
     it('refuses unknown Graph scopes, other resources and .default mixed with names at the authorization request', async () => {
       const cases: [string, string, RegExp][] = [
-        [`openid ${GRAPH}/UserAuthenticationMethod.Delete`, 'invalid_scope', /'https:\/\/graph\.microsoft\.com\/UserAuthenticationMethod\.Delete' that doesn't exist/],
-        ['openid Mail.Read', 'invalid_scope', /'Mail\.Read' that doesn't exist on the resource https:\/\/graph\.microsoft\.com/],
+        [
+          `openid ${GRAPH}/UserAuthenticationMethod.Delete`,
+          'invalid_scope',
+          /'https:\/\/graph\.microsoft\.com\/UserAuthenticationMethod\.Delete' that doesn't exist/,
+        ],
+        [
+          'openid Mail.Read',
+          'invalid_scope',
+          /'Mail\.Read' that doesn't exist on the resource https:\/\/graph\.microsoft\.com/,
+        ],
         ['openid user.read', 'invalid_scope', /did you mean 'User\.Read'/],
-        [`openid ${GRAPH}/.default ${RW}`, 'invalid_scope', /cannot be combined with 'https:\/\/graph\.microsoft\.com\/\.default'/],
-        ['openid api://other-api/Files.Read', 'invalid_target', /resource principal named api:\/\/other-api was not found/],
+        [
+          `openid ${GRAPH}/.default ${RW}`,
+          'invalid_scope',
+          /cannot be combined with 'https:\/\/graph\.microsoft\.com\/\.default'/,
+        ],
+        [
+          'openid api://other-api/Files.Read',
+          'invalid_target',
+          /resource principal named api:\/\/other-api was not found/,
+        ],
       ];
       for (const [scope, error, description] of cases) {
         const res = await authorize(firstParty, scope);
@@ -323,16 +450,33 @@ for (const dialect of dialects) {
 
     it('never gives an application a self-only delegated name, and client credentials take .default only', async () => {
       await assert.rejects(
-        createApplication(deps, cliContext(), { displayName: 'Daemon with User.Read', kind: 'daemon', permissions: ['User.Read.All', 'User.Read'] }),
-        (e: { status?: number; target?: string; message?: string }) => e.status === 400 && e.target === 'permissions' && /'User\.Read' is a delegated permission.*'User\.Read\.All'/.test(e.message ?? ''),
+        createApplication(deps, cliContext(), {
+          displayName: 'Daemon with User.Read',
+          kind: 'daemon',
+          permissions: ['User.Read.All', 'User.Read'],
+        }),
+        (e: { status?: number; target?: string; message?: string }) =>
+          e.status === 400 &&
+          e.target === 'permissions' &&
+          /'User\.Read' is a delegated permission.*'User\.Read\.All'/.test(e.message ?? ''),
       );
-      const { app, secret } = await createApplication(deps, cliContext(), { displayName: 'Daemon', kind: 'daemon', permissions: ['User.Read.All'] });
-      const tokens = await token({ clientId: app.appId, secret: secret!.secretText }, { grant_type: 'client_credentials', scope: `${GRAPH}/.default` });
+      const { app, secret } = await createApplication(deps, cliContext(), {
+        displayName: 'Daemon',
+        kind: 'daemon',
+        permissions: ['User.Read.All'],
+      });
+      const tokens = await token(
+        { clientId: app.appId, secret: secret!.secretText },
+        { grant_type: 'client_credentials', scope: `${GRAPH}/.default` },
+      );
       assert.deepEqual(decodeJwt(tokens.access_token).roles, ['User.Read.All']);
       // Named permissions are for delegated flows; client credentials take .default only (AADSTS1002012).
       const res = await fetch(`${s.url}/oauth2/v2.0/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic({ clientId: app.appId, secret: secret!.secretText }) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: basic({ clientId: app.appId, secret: secret!.secretText }),
+        },
         body: new URLSearchParams({ grant_type: 'client_credentials', scope: `${GRAPH}/User.Read.All` }),
       });
       assert.equal(res.status, 400);

@@ -39,15 +39,24 @@ for (const dialect of dialects) {
       await postStep(flow, s.url, 'username', { username: user.userPrincipalName });
       const last = await postStep(flow, s.url, 'password', { password: PASSWORD });
       const code = await codeAfterSignIn(flow, last, REDIRECT_URI);
-      const tokens = await tokenRequest(s.url, { clientId: app.appId, secret: secret!.secretText }, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: flow.verifier! });
+      const tokens = await tokenRequest(
+        s.url,
+        { clientId: app.appId, secret: secret!.secretText },
+        { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: flow.verifier! },
+      );
       assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
       const token = tokens.body.access_token!;
       for (const segment of ['softwareOathMethods', 'fido2Methods', 'temporaryAccessPassMethods']) {
         const refused = await graphFetch(s.url, 'DELETE', `/me/authentication/${segment}/${randomUUID()}`, token);
         assertFetchedGraphError(refused, 403, 'Authorization_RequestDenied');
-        assert.match(refused.body.error!.message, /requires a multi-factor sign-in\. Sign in again with multi-factor authentication/);
+        assert.match(
+          refused.body.error!.message,
+          /requires a multi-factor sign-in\. Sign in again with multi-factor authentication/,
+        );
       }
-      const refusals = (await auditRows(deps)).filter((r) => r.result === 'failure' && r.reason.includes('multi-factor'));
+      const refusals = (await auditRows(deps)).filter(
+        (r) => r.result === 'failure' && r.reason.includes('multi-factor'),
+      );
       assert.equal(refusals.length, 3, 'each refusal is recorded');
       // Reading stays allowed: only changes are gated.
       assert.equal((await graphFetch(s.url, 'GET', '/me/authentication/methods', token)).status, 200);
@@ -55,26 +64,58 @@ for (const dialect of dialects) {
 
     it('a multi-factor token may delete within the window; once the sign-in is older, even a refreshed token gets 403', async () => {
       const user = await createPasswordUser(deps, 'stale', PASSWORD);
-      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { lifetimeInMinutes: 60, isUsableOnce: false });
+      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, {
+        lifetimeInMinutes: 60,
+        isUsableOnce: false,
+      });
       const { app, secret } = await createWebApp(deps, REDIRECT_URI);
       const client = { clientId: app.appId, secret: secret!.secretText };
       // acr_values asks for MFA (security defaults are off here): password, then the pass.
-      const flow = await startRawFlow([s.url], app.appId, REDIRECT_URI, undefined, { scope: `${SCOPE} offline_access`, acr_values: ACR_MFA });
+      const flow = await startRawFlow([s.url], app.appId, REDIRECT_URI, undefined, {
+        scope: `${SCOPE} offline_access`,
+        acr_values: ACR_MFA,
+      });
       await postStep(flow, s.url, 'username', { username: user.userPrincipalName });
       await postStep(flow, s.url, 'password', { password: PASSWORD });
       const last = await postStep(flow, s.url, 'tap', { tap: issued.temporaryAccessPass });
       const code = await codeAfterSignIn(flow, last, REDIRECT_URI);
-      const tokens = await tokenRequest(s.url, client, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: flow.verifier! });
+      const tokens = await tokenRequest(s.url, client, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: flow.verifier!,
+      });
       assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
       // Fresh: the gate lets it through (the made-up id is then simply not found).
-      assert.equal((await graphFetch(s.url, 'DELETE', `/me/authentication/softwareOathMethods/${randomUUID()}`, tokens.body.access_token!)).status, 404);
+      assert.equal(
+        (
+          await graphFetch(
+            s.url,
+            'DELETE',
+            `/me/authentication/softwareOathMethods/${randomUUID()}`,
+            tokens.body.access_token!,
+          )
+        ).status,
+        404,
+      );
 
       clock.advance(11 * 60); // past the 10-minute window, well within the pass's hour
-      const refreshed = await tokenRequest(s.url, client, { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token! });
+      const refreshed = await tokenRequest(s.url, client, {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.body.refresh_token!,
+      });
       assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
-      const stale = await graphFetch(s.url, 'DELETE', `/me/authentication/softwareOathMethods/${randomUUID()}`, refreshed.body.access_token!);
+      const stale = await graphFetch(
+        s.url,
+        'DELETE',
+        `/me/authentication/softwareOathMethods/${randomUUID()}`,
+        refreshed.body.access_token!,
+      );
       assertFetchedGraphError(stale, 403, 'Authorization_RequestDenied');
-      assert.match(stale.body.error!.message, /too old to change sign-in methods\. Sign in again with multi-factor authentication/);
+      assert.match(
+        stale.body.error!.message,
+        /too old to change sign-in methods\. Sign in again with multi-factor authentication/,
+      );
     });
   });
 }

@@ -28,7 +28,11 @@ describe('Microsoft SDKs over https (SQLite)', () => {
   const tls = makeSelfSignedCertificate();
   let server: TestServer;
   before(async () => {
-    server = await startTestServer('sqlite', { GATEPASS_TLS_CERT: tls.cert, GATEPASS_TLS_KEY: tls.key, GATEPASS_DOMAINS: 'contoso.test' });
+    server = await startTestServer('sqlite', {
+      GATEPASS_TLS_CERT: tls.cert,
+      GATEPASS_TLS_KEY: tls.key,
+      GATEPASS_DOMAINS: 'contoso.test',
+    });
   });
   after(async () => {
     await server?.close();
@@ -50,7 +54,16 @@ describe('Microsoft SDKs over https (SQLite)', () => {
       });
       const { stdout } = await run(
         process.execPath,
-        ['--import', 'tsx', 'test/support/sdk-client.ts', server.url, tenantOf(server), app.appId, secret.secretText, 'contoso.test'],
+        [
+          '--import',
+          'tsx',
+          'test/support/sdk-client.ts',
+          server.url,
+          tenantOf(server),
+          app.appId,
+          secret.secretText,
+          'contoso.test',
+        ],
         { env: { ...process.env, NODE_EXTRA_CA_CERTS: tls.cert }, timeout: 60_000 },
       );
       const out = JSON.parse(stdout) as SdkOutcome;
@@ -63,8 +76,15 @@ describe('Microsoft SDKs over https (SQLite)', () => {
       assert.equal(out.byId, 'sdk-ana@contoso.test');
       assert.equal(out.byUpn, out.createdIds[1]);
       assert.equal(out.createdDateTimeIsDate, true);
-      assert.deepEqual(out.pages.flat().sort(), ['sdk-ana@contoso.test', 'sdk-ben@contoso.test', 'sdk-cai@contoso.test']);
-      assert.deepEqual(out.pages.map((p) => p.length), [2, 1]);
+      assert.deepEqual(out.pages.flat().sort(), [
+        'sdk-ana@contoso.test',
+        'sdk-ben@contoso.test',
+        'sdk-cai@contoso.test',
+      ]);
+      assert.deepEqual(
+        out.pages.map((p) => p.length),
+        [2, 1],
+      );
       assert.equal(out.renamed, 'SDK Cai Renamed');
       assert.deepEqual(out.afterDelete, { status: 404, code: 'Request_ResourceNotFound' });
       // Leave the directory as found, so the second run creates the same UPNs.

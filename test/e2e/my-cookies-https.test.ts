@@ -42,7 +42,9 @@ for (const dialect of dialects) {
         const page = await context.newPage();
         const setCookies: string[] = [];
         page.on('response', async (res) => {
-          if (new URL(res.url()).pathname.startsWith('/my')) for (const h of await res.headersArray()) if (h.name.toLowerCase() === 'set-cookie') setCookies.push(h.value);
+          if (new URL(res.url()).pathname.startsWith('/my'))
+            for (const h of await res.headersArray())
+              if (h.name.toLowerCase() === 'set-cookie') setCookies.push(h.value);
         });
         await page.goto(`${s.url}/my`);
         const during = await context.cookies(s.url);
@@ -57,7 +59,10 @@ for (const dialect of dialects) {
         const cookies = await context.cookies(s.url);
         const session = cookies.find((c) => c.name === '__Host-gp-my');
         assert.ok(session, `the session cookie is kept by the browser: ${cookies.map((c) => c.name).join(', ')}`);
-        assert.deepEqual([session.secure, session.httpOnly, session.path, session.sameSite, session.domain], [true, true, '/', 'Lax', '127.0.0.1']);
+        assert.deepEqual(
+          [session.secure, session.httpOnly, session.path, session.sameSite, session.domain],
+          [true, true, '/', 'Lax', '127.0.0.1'],
+        );
         assert.ok(!cookies.some((c) => c.name === 'gp-my' || c.name === 'gp-my-tx'), 'no unprefixed cookie');
         // As sent: no Domain attribute (host-only), Secure, and the value is an id the store knows only by its hash.
         const sent = setCookies.find((c) => c.startsWith('__Host-gp-my='));
@@ -65,13 +70,20 @@ for (const dialect of dialects) {
         assert.match(sent, /; Secure/i);
         assert.doesNotMatch(sent, /; Domain=/i);
         assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 1);
-        assert.equal(await createMySessionsRepo(deps.db).findSession([session.value], deps.clock.now()), undefined, 'the cookie value is not the stored key');
+        assert.equal(
+          await createMySessionsRepo(deps.db).findSession([session.value], deps.clock.now()),
+          undefined,
+          'the cookie value is not the stored key',
+        );
 
         // Sign out over https: one click ends the /my session and the provider's (its __Host- cookie is signed).
         await page.goto(`${s.url}/my`);
         await page.getByRole('button', { name: 'Sign out' }).click();
         await page.waitForURL((u) => u.pathname === '/my/signed-out');
-        assert.ok(!(await context.cookies(s.url)).some((c) => c.name === '__Host-gp-my'), 'the session cookie is cleared');
+        assert.ok(
+          !(await context.cookies(s.url)).some((c) => c.name === '__Host-gp-my'),
+          'the session cookie is cleared',
+        );
         assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 0);
         await page.goto(`${s.url}/my`);
         assert.ok(await page.getByLabel('Email or username').isVisible(), 'the next sign-in asks for the user again');

@@ -14,9 +14,19 @@ import { createKeysRepo } from '../../src/store/repos/keys.js';
 import { dialects } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
-import { beginAuthenticatorAppRegistration, confirmAuthenticatorAppRegistration } from '../../src/services/authenticator-apps.js';
+import {
+  beginAuthenticatorAppRegistration,
+  confirmAuthenticatorAppRegistration,
+} from '../../src/services/authenticator-apps.js';
 import * as OTPAuth from 'otpauth';
-import { cliContext, createDaemonApp, createPasswordUser, createWebApp, launchChromium, securityDefaults } from '../support/sign-in-fixtures.js';
+import {
+  cliContext,
+  createDaemonApp,
+  createPasswordUser,
+  createWebApp,
+  launchChromium,
+  securityDefaults,
+} from '../support/sign-in-fixtures.js';
 
 const PASSWORD = 'stolen-db-should-not-reveal-this-9';
 
@@ -31,7 +41,9 @@ async function dumpDatabase(s: TestServer): Promise<string> {
   const conn = new pg.Client({ connectionString: s.database.databaseUrl });
   await conn.connect();
   try {
-    const tables = await conn.query<{ tablename: string }>("select tablename from pg_tables where schemaname = 'public'");
+    const tables = await conn.query<{ tablename: string }>(
+      "select tablename from pg_tables where schemaname = 'public'",
+    );
     const out: string[] = [];
     for (const { tablename } of tables.rows) {
       const rows = await conn.query<{ t: string }>(`select row_to_json(x)::text as t from "${tablename}" x`);
@@ -74,7 +86,12 @@ for (const dialect of dialects) {
       const cc = await fetch(`${s.url}/oauth2/v2.0/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default', client_id: daemon.app.appId, client_secret: daemon.secret.secretText }),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          scope: 'https://graph.microsoft.com/.default',
+          client_id: daemon.app.appId,
+          client_secret: daemon.secret.secretText,
+        }),
       });
       assert.equal(cc.status, 200);
       remember('app access token', ((await cc.json()) as { access_token: string }).access_token);
@@ -83,22 +100,36 @@ for (const dialect of dialects) {
       const redirectUri = `${s.url}/test-callback`;
       const web = await createWebApp(deps, redirectUri);
       remember('web client secret', web.secret.secretText);
-      const config = await client.discovery(new URL(s.url), web.app.appId, web.secret.secretText, undefined, { execute: [client.allowInsecureRequests] });
+      const config = await client.discovery(new URL(s.url), web.app.appId, web.secret.secretText, undefined, {
+        execute: [client.allowInsecureRequests],
+      });
       const context = await browser.newContext();
       const page = await context.newPage();
       const verifier = client.randomPKCECodeVerifier();
       remember('PKCE verifier', verifier);
       const state = client.randomState();
-      await page.goto(client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid profile offline_access', state, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }).href);
+      await page.goto(
+        client.buildAuthorizationUrl(config, {
+          redirect_uri: redirectUri,
+          scope: 'openid profile offline_access',
+          state,
+          code_challenge: await client.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+        }).href,
+      );
       await page.getByLabel('Email or username').fill(alice.userPrincipalName);
       await page.getByRole('button', { name: 'Next' }).click();
-      for (const c of await context.cookies(`${s.url}${new URL(page.url()).pathname}`)) remember(`cookie ${c.name}`, c.value);
+      for (const c of await context.cookies(`${s.url}${new URL(page.url()).pathname}`))
+        remember(`cookie ${c.name}`, c.value);
       await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL((u) => u.href.startsWith(redirectUri));
       const callback = new URL(page.url());
       remember('authorization code', callback.searchParams.get('code') ?? undefined);
-      const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+      const tokens = await client.authorizationCodeGrant(config, callback, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+      });
       remember('refresh token', tokens.refresh_token);
       remember('access token', tokens.access_token);
       remember('id token', tokens.id_token);
@@ -123,7 +154,14 @@ for (const dialect of dialects) {
       const tapContext = await browser.newContext();
       const tapPage = await tapContext.newPage();
       const tapVerifier = client.randomPKCECodeVerifier();
-      await tapPage.goto(client.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid offline_access', code_challenge: await client.calculatePKCECodeChallenge(tapVerifier), code_challenge_method: 'S256' }).href);
+      await tapPage.goto(
+        client.buildAuthorizationUrl(config, {
+          redirect_uri: redirectUri,
+          scope: 'openid offline_access',
+          code_challenge: await client.calculatePKCECodeChallenge(tapVerifier),
+          code_challenge_method: 'S256',
+        }).href,
+      );
       await tapPage.getByLabel('Email or username').fill(alice.userPrincipalName);
       await tapPage.getByRole('button', { name: 'Next' }).click();
       await tapPage.getByLabel('Password', { exact: true }).fill(PASSWORD);
@@ -131,7 +169,9 @@ for (const dialect of dialects) {
       await tapPage.getByLabel('Temporary Access Pass', { exact: true }).fill(issued.temporaryAccessPass);
       await tapPage.getByRole('button', { name: 'Sign in' }).click();
       await tapPage.waitForURL((u) => u.href.startsWith(redirectUri));
-      const tapTokens = await client.authorizationCodeGrant(config, new URL(tapPage.url()), { pkceCodeVerifier: tapVerifier });
+      const tapTokens = await client.authorizationCodeGrant(config, new URL(tapPage.url()), {
+        pkceCodeVerifier: tapVerifier,
+      });
       assert.ok((tapTokens.claims()?.amr as string[]).includes('tap'));
       remember('pass sign-in refresh token', tapTokens.refresh_token);
       for (const c of await tapContext.cookies(s.url)) remember(`cookie ${c.name}`, c.value);
@@ -139,9 +179,18 @@ for (const dialect of dialects) {
 
       // An authenticator app's secret, in every form a thief could use (base32 as typed, hex, base64).
       const pending = beginAuthenticatorAppRegistration(deps, alice);
-      const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(pending.secretBase32), algorithm: 'SHA1', digits: 6, period: 30 });
+      const totp = new OTPAuth.TOTP({
+        secret: OTPAuth.Secret.fromBase32(pending.secretBase32),
+        algorithm: 'SHA1',
+        digits: 6,
+        period: 30,
+      });
       const userCtx = { ...cliContext(), actor: userActor(alice, null) };
-      await confirmAuthenticatorAppRegistration(deps, userCtx, alice, { token: pending.token, code: totp.generate(), displayName: 'Phone' });
+      await confirmAuthenticatorAppRegistration(deps, userCtx, alice, {
+        token: pending.token,
+        code: totp.generate(),
+        displayName: 'Phone',
+      });
       const raw = Buffer.from(totp.secret.bytes);
       remember('TOTP secret (base32)', pending.secretBase32);
       remember('TOTP secret (hex)', raw.toString('hex'));
@@ -151,10 +200,18 @@ for (const dialect of dialects) {
       // Key material: the private signing key's `d` and the cookie keys.
       const keys = createKeysRepo(deps.db);
       for (const row of await keys.listActiveSigningKeys()) {
-        const jwk = JSON.parse(deps.keyring.decryptText('secret-encryption', row.privateJwkSealed, `signing-key:${row.kid}`)) as Record<string, string>;
+        const jwk = JSON.parse(
+          deps.keyring.decryptText('secret-encryption', row.privateJwkSealed, `signing-key:${row.kid}`),
+        ) as Record<string, string>;
         for (const part of ['d', 'p', 'q', 'dp', 'dq', 'qi']) remember(`signing key ${part}`, jwk[part]);
       }
-      const cookieKeys = JSON.parse(deps.keyring.decryptText('secret-encryption', (await keys.findServerSecret(COOKIE_KEYS_SECRET))!, `server-secret:${COOKIE_KEYS_SECRET}`)) as string[];
+      const cookieKeys = JSON.parse(
+        deps.keyring.decryptText(
+          'secret-encryption',
+          (await keys.findServerSecret(COOKIE_KEYS_SECRET))!,
+          `server-secret:${COOKIE_KEYS_SECRET}`,
+        ),
+      ) as string[];
       cookieKeys.forEach((k) => remember('cookie key', k));
 
       const dump = await dumpDatabase(s);

@@ -14,7 +14,13 @@ import { dialects } from '../support/databases.js';
 import { enterPassword, enterUsername, startCodeFlow } from '../support/browser-sign-in.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { createApplication } from '../../src/services/applications.js';
-import { cliContext, createPasswordUser, createWebApp, launchChromium, securityDefaults } from '../support/sign-in-fixtures.js';
+import {
+  cliContext,
+  createPasswordUser,
+  createWebApp,
+  launchChromium,
+  securityDefaults,
+} from '../support/sign-in-fixtures.js';
 
 const ALICE_PASSWORD = 'correct horse battery staple 1';
 const BOB_PASSWORD = 'another long passphrase 2';
@@ -37,7 +43,9 @@ for (const dialect of dialects) {
       bob = await createPasswordUser(deps, 'bob', BOB_PASSWORD);
       redirectUri = `${s.url}/test-callback`;
       const { app, secret } = await createWebApp(deps, redirectUri);
-      config = await client.discovery(new URL(s.url), app.appId, secret.secretText, undefined, { execute: [client.allowInsecureRequests] });
+      config = await client.discovery(new URL(s.url), app.appId, secret.secretText, undefined, {
+        execute: [client.allowInsecureRequests],
+      });
     });
 
     after(async () => {
@@ -45,7 +53,8 @@ for (const dialect of dialects) {
       await s?.close();
     });
 
-    const startFlow = (page: Page, scope = 'openid profile offline_access') => startCodeFlow(page, config, redirectUri, scope);
+    const startFlow = (page: Page, scope = 'openid profile offline_access') =>
+      startCodeFlow(page, config, redirectUri, scope);
 
     async function enterCredentials(page: Page, upn: string, password: string) {
       await enterUsername(page, upn);
@@ -56,7 +65,10 @@ for (const dialect of dialects) {
       const { verifier, state } = await startFlow(page);
       await enterCredentials(page, upn, password);
       await page.waitForURL((u) => u.href.startsWith(redirectUri));
-      return client.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: verifier, expectedState: state });
+      return client.authorizationCodeGrant(config, new URL(page.url()), {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+      });
     }
 
     it('signs in with a password (security defaults off): ID token verified, claims as Entra', async () => {
@@ -67,7 +79,10 @@ for (const dialect of dialects) {
       await context.close();
 
       const jwks = createRemoteJWKSet(new URL(`${s.url}/discovery/v2.0/keys`));
-      const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, jwks, { issuer: s.url, audience: config.clientMetadata().client_id });
+      const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, jwks, {
+        issuer: s.url,
+        audience: config.clientMetadata().client_id,
+      });
       assert.equal(protectedHeader.alg, 'RS256');
       assert.equal(payload.sub, alice.id);
       assert.equal(payload.oid, alice.id);
@@ -82,7 +97,9 @@ for (const dialect of dialects) {
       const info = await client.fetchUserInfo(config, tokens.access_token, alice.id);
       assert.equal(info.preferred_username, alice.userPrincipalName);
 
-      const rows = (await createSignInsRepo(deps.db).listRecentSignIns(20)).filter((r) => r.userId === alice.id && r.errorCode === 0);
+      const rows = (await createSignInsRepo(deps.db).listRecentSignIns(20)).filter(
+        (r) => r.userId === alice.id && r.errorCode === 0,
+      );
       assert.ok(rows.length >= 1, 'the successful sign-in is in the sign-in log');
       assert.deepEqual(rows[0]!.methods, [{ method: 'Password', succeeded: true }]);
     });
@@ -90,17 +107,33 @@ for (const dialect of dialects) {
     it('asks for consent for an app created with requireConsent, then issues the code', async () => {
       await securityDefaults(deps, false);
       const consentRedirect = `${s.url}/consent-callback`;
-      const { app, secret } = await createApplication(deps, cliContext(), { displayName: 'Third-party app', kind: 'web', redirectUris: [consentRedirect], requireConsent: true });
-      const thirdParty = await client.discovery(new URL(s.url), app.appId, secret.secretText, undefined, { execute: [client.allowInsecureRequests] });
+      const { app, secret } = await createApplication(deps, cliContext(), {
+        displayName: 'Third-party app',
+        kind: 'web',
+        redirectUris: [consentRedirect],
+        requireConsent: true,
+      });
+      const thirdParty = await client.discovery(new URL(s.url), app.appId, secret.secretText, undefined, {
+        execute: [client.allowInsecureRequests],
+      });
       const context = await browser.newContext();
       const page = await context.newPage();
       const verifier = client.randomPKCECodeVerifier();
-      await page.goto(client.buildAuthorizationUrl(thirdParty, { redirect_uri: consentRedirect, scope: 'openid profile', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }).href);
+      await page.goto(
+        client.buildAuthorizationUrl(thirdParty, {
+          redirect_uri: consentRedirect,
+          scope: 'openid profile',
+          code_challenge: await client.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+        }).href,
+      );
       await enterCredentials(page, alice.userPrincipalName, ALICE_PASSWORD);
       assert.equal(await page.locator('h1').innerText(), 'Permissions requested');
       await page.getByRole('button', { name: 'Accept' }).click();
       await page.waitForURL((u) => u.href.startsWith(consentRedirect));
-      const tokens = await client.authorizationCodeGrant(thirdParty, new URL(page.url()), { pkceCodeVerifier: verifier });
+      const tokens = await client.authorizationCodeGrant(thirdParty, new URL(page.url()), {
+        pkceCodeVerifier: verifier,
+      });
       assert.equal(tokens.claims()?.sub, alice.id);
       await context.close();
     });
@@ -113,9 +146,15 @@ for (const dialect of dialects) {
       const first = tokens.refresh_token!;
       const next = await client.refreshTokenGrant(config, first);
       assert.ok(next.refresh_token && next.refresh_token !== first, 'a new refresh token replaces the old one');
-      await assert.rejects(client.refreshTokenGrant(config, first), (e: Error & { error?: string }) => e.error === 'invalid_grant');
+      await assert.rejects(
+        client.refreshTokenGrant(config, first),
+        (e: Error & { error?: string }) => e.error === 'invalid_grant',
+      );
       // Reuse detection: the whole grant is gone, so the newest token is refused too.
-      await assert.rejects(client.refreshTokenGrant(config, next.refresh_token!), (e: Error & { error?: string }) => e.error === 'invalid_grant');
+      await assert.rejects(
+        client.refreshTokenGrant(config, next.refresh_token!),
+        (e: Error & { error?: string }) => e.error === 'invalid_grant',
+      );
     });
 
     it("refuses a disabled user's refresh token", async () => {
@@ -126,7 +165,10 @@ for (const dialect of dialects) {
       const ok = await client.refreshTokenGrant(config, tokens.refresh_token!);
       await createUsersRepo(deps.db).updateUser(bob.id, { accountEnabled: false });
       try {
-        await assert.rejects(client.refreshTokenGrant(config, ok.refresh_token!), (e: Error & { error?: string }) => e.error === 'invalid_grant');
+        await assert.rejects(
+          client.refreshTokenGrant(config, ok.refresh_token!),
+          (e: Error & { error?: string }) => e.error === 'invalid_grant',
+        );
       } finally {
         await createUsersRepo(deps.db).updateUser(bob.id, { accountEnabled: true });
       }
@@ -138,9 +180,15 @@ for (const dialect of dialects) {
       const context = await browser.newContext();
       const page = await context.newPage();
       const tokens = await signIn(page, alice.userPrincipalName, ALICE_PASSWORD);
-      const logout = client.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: `${s.url}/` });
+      const logout = client.buildEndSessionUrl(config, {
+        id_token_hint: tokens.id_token!,
+        post_logout_redirect_uri: `${s.url}/`,
+      });
       assert.ok(logout.pathname.endsWith('/oauth2/v2.0/logout'));
-      assert.ok((await context.cookies(s.url)).some((c) => c.name === 'gp-session'), 'signed in: a session cookie is set');
+      assert.ok(
+        (await context.cookies(s.url)).some((c) => c.name === 'gp-session'),
+        'signed in: a session cookie is set',
+      );
       await page.goto(logout.href);
       await page.getByRole('button', { name: 'Yes, sign me out' }).click();
       await page.waitForURL(`${s.url}/`);
@@ -185,14 +233,20 @@ for (const dialect of dialects) {
       const csrf = await page.locator('form:has(#password) input[name=csrf]').getAttribute('value');
       const target = new URL(action!, s.url).href;
 
-      const swap = await page.request.post(target, { form: { csrf: csrf!, action: 'username', username: bob.userPrincipalName }, maxRedirects: 0 });
+      const swap = await page.request.post(target, {
+        form: { csrf: csrf!, action: 'username', username: bob.userPrincipalName },
+        maxRedirects: 0,
+      });
       assert.equal(swap.status(), 400);
       assert.match(await swap.text(), /started for another account/);
       const logged = (await createSignInsRepo(deps.db).listRecentSignIns(10)).find((r) => r.errorCode === 90100);
       assert.equal(logged?.userId, bob.id);
 
       // The interaction has ended: even the right password for either user no longer does anything.
-      const after = await page.request.post(target, { form: { csrf: csrf!, action: 'password', password: BOB_PASSWORD }, maxRedirects: 0 });
+      const after = await page.request.post(target, {
+        form: { csrf: csrf!, action: 'password', password: BOB_PASSWORD },
+        maxRedirects: 0,
+      });
       assert.equal(after.status(), 400);
       assert.match(await after.text(), /This sign-in has ended/);
 
@@ -205,10 +259,16 @@ for (const dialect of dialects) {
       await page.getByLabel('Password', { exact: true }).fill(ALICE_PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.locator('#correlation-id').waitFor();
-      const bobAfterAlice = await page.request.post(action2, { form: { csrf: csrf2, action: 'username', username: bob.userPrincipalName }, maxRedirects: 0 });
+      const bobAfterAlice = await page.request.post(action2, {
+        form: { csrf: csrf2, action: 'username', username: bob.userPrincipalName },
+        maxRedirects: 0,
+      });
       assert.equal(bobAfterAlice.status(), 400);
       assert.match(await bobAfterAlice.text(), /This sign-in has ended/);
-      const bobPassword = await page.request.post(action2, { form: { csrf: csrf2, action: 'password', password: BOB_PASSWORD }, maxRedirects: 0 });
+      const bobPassword = await page.request.post(action2, {
+        form: { csrf: csrf2, action: 'password', password: BOB_PASSWORD },
+        maxRedirects: 0,
+      });
       assert.equal(bobPassword.status(), 400, 'no login for bob either');
       await context.close();
     });

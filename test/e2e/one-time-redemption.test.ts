@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Deps } from '../../src/services/deps.js';
 import { dialects } from '../support/databases.js';
-import { codeAfterSignIn, postStep, startRawFlow, tokenRequest, type TokenEndpointAnswer } from '../support/raw-sign-in.js';
+import {
+  codeAfterSignIn,
+  postStep,
+  startRawFlow,
+  tokenRequest,
+  type TokenEndpointAnswer,
+} from '../support/raw-sign-in.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { createPasswordUser, createWebApp, securityDefaults } from '../support/sign-in-fixtures.js';
 
@@ -31,8 +37,14 @@ for (const dialect of dialects) {
     }
 
     const redeem = (code: string, verifier: string) =>
-      tokenRequest(s.url, client, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier });
-    const refresh = (refreshToken: string) => tokenRequest(s.url, client, { grant_type: 'refresh_token', refresh_token: refreshToken });
+      tokenRequest(s.url, client, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      });
+    const refresh = (refreshToken: string) =>
+      tokenRequest(s.url, client, { grant_type: 'refresh_token', refresh_token: refreshToken });
 
     function exactlyOneWinner(answers: TokenEndpointAnswer[]): TokenEndpointAnswer {
       const winners = answers.filter((a) => a.status === 200);
@@ -62,7 +74,7 @@ for (const dialect of dialects) {
       const won = exactlyOneWinner(answers);
       assert.ok(won.body.refresh_token);
       const afterwards = await refresh(won.body.refresh_token!);
-      assert.equal(afterwards.status, 400, 'the winner\'s refresh token went with the revoked grant');
+      assert.equal(afterwards.status, 400, "the winner's refresh token went with the revoked grant");
       assert.equal(afterwards.body.error, 'invalid_grant');
     });
 

@@ -18,10 +18,22 @@ import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
 import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
-import { type CodeFlow, enterUsername as username, enterPassword as password, finishCodeFlow, startCodeFlow } from '../support/browser-sign-in.js';
+import {
+  type CodeFlow,
+  enterUsername as username,
+  enterPassword as password,
+  finishCodeFlow,
+  startCodeFlow,
+} from '../support/browser-sign-in.js';
 import { auditRows } from '../support/graph-http.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
-import { cliContext, createDaemonApp, createPasswordUser, createWebApp, launchChromium } from '../support/sign-in-fixtures.js';
+import {
+  cliContext,
+  createDaemonApp,
+  createPasswordUser,
+  createWebApp,
+  launchChromium,
+} from '../support/sign-in-fixtures.js';
 
 interface VirtualCredential {
   credentialId: string;
@@ -33,18 +45,28 @@ interface VirtualCredential {
 }
 
 /** One tab with a platform authenticator that verifies the user (as a PIN or fingerprint would). */
-async function withAuthenticator(context: BrowserContext): Promise<{ page: Page; cdp: CDPSession; authenticatorId: string }> {
+async function withAuthenticator(
+  context: BrowserContext,
+): Promise<{ page: Page; cdp: CDPSession; authenticatorId: string }> {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable', { enableUI: false });
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   });
   return { page, cdp, authenticatorId };
 }
 
 async function credentialsOf(cdp: CDPSession, authenticatorId: string): Promise<VirtualCredential[]> {
-  return ((await cdp.send('WebAuthn.getCredentials', { authenticatorId })) as { credentials: VirtualCredential[] }).credentials;
+  return ((await cdp.send('WebAuthn.getCredentials', { authenticatorId })) as { credentials: VirtualCredential[] })
+    .credentials;
 }
 
 for (const dialect of dialects) {
@@ -68,7 +90,9 @@ for (const dialect of dialects) {
       browser = await launchChromium();
       redirectUri = `${origin}/rp-callback`;
       const web = await createWebApp(deps, redirectUri);
-      rp = await client.discovery(new URL(origin), web.app.appId, web.secret.secretText, undefined, { execute: [client.allowInsecureRequests] });
+      rp = await client.discovery(new URL(origin), web.app.appId, web.secret.secretText, undefined, {
+        execute: [client.allowInsecureRequests],
+      });
       pat = await createPasswordUser(deps, 'pat', patPassword);
       const context = await browser.newContext();
       mine = { context, ...(await withAuthenticator(context)) };
@@ -81,7 +105,8 @@ for (const dialect of dialects) {
 
     const startFlow = (page: Page) => startCodeFlow(page, rp, redirectUri, 'openid profile');
 
-    const finish = async (page: Page, flow: CodeFlow) => (await finishCodeFlow(page, rp, redirectUri, origin, flow)).payload;
+    const finish = async (page: Page, flow: CodeFlow) =>
+      (await finishCodeFlow(page, rp, redirectUri, origin, flow)).payload;
 
     async function signOutOfMy(page: Page) {
       await page.goto(`${origin}/my`);
@@ -90,7 +115,8 @@ for (const dialect of dialects) {
       await page.waitForURL((u) => u.pathname === '/my/signed-out');
     }
 
-    const lastSignIn = async (userId: string) => (await createSignInsRepo(deps.db).listRecentSignIns(50)).find((r) => r.userId === userId);
+    const lastSignIn = async (userId: string) =>
+      (await createSignInsRepo(deps.db).listRecentSignIns(50)).find((r) => r.userId === userId);
 
     it('password + pass → Security info → registers a passkey (random user handle, rpID, counter, audit)', async () => {
       const { page, cdp, authenticatorId } = mine;
@@ -136,7 +162,9 @@ for (const dialect of dialects) {
       assert.equal((await createUsersRepo(deps.db).findUserByWebauthnHandle(handle.toString('base64url')))?.id, pat.id);
       assert.equal(passkey!.signCount, held.signCount);
 
-      const registered = (await auditRows(deps, { activity: 'User registered security info' })).filter((r) => r.reason === 'User registered Fido2 Authentication Method');
+      const registered = (await auditRows(deps, { activity: 'User registered security info' })).filter(
+        (r) => r.reason === 'User registered Fido2 Authentication Method',
+      );
       assert.equal(registered.length, 1);
       assert.equal(registered[0]!.result, 'success');
       assert.equal(registered[0]!.targets[0]!.id, pat.id);
@@ -165,7 +193,10 @@ for (const dialect of dialects) {
       assert.equal(payload.acr, ACR_MFA);
       const log = await lastSignIn(pat.id);
       assert.equal(log?.errorCode, 0);
-      assert.deepEqual(log?.methods.map((m) => m.method), ['Passkey']);
+      assert.deepEqual(
+        log?.methods.map((m) => m.method),
+        ['Passkey'],
+      );
       assert.ok((await createFido2MethodsRepo(deps.db).listOfUser(pat.id))[0]!.lastUsedAt, 'the use is recorded');
     });
 
@@ -182,7 +213,10 @@ for (const dialect of dialects) {
       const payload = await finish(mine.page, flow);
       assert.deepEqual(payload.amr, ['pwd', 'swk', 'mfa']);
       const log = await lastSignIn(pat.id);
-      assert.deepEqual(log?.methods.map((m) => m.method), ['Password', 'Passkey']);
+      assert.deepEqual(
+        log?.methods.map((m) => m.method),
+        ['Password', 'Passkey'],
+      );
     });
 
     it('a cloned authenticator (an older counter) is refused and logged; the real one keeps working', async () => {
@@ -194,7 +228,10 @@ for (const dialect of dialects) {
       // The clone: the same key in another browser's authenticator, with a counter from an earlier copy.
       const other = await browser.newContext();
       const clone = await withAuthenticator(other);
-      await clone.cdp.send('WebAuthn.addCredential', { authenticatorId: clone.authenticatorId, credential: { ...held!, signCount: 0 } });
+      await clone.cdp.send('WebAuthn.addCredential', {
+        authenticatorId: clone.authenticatorId,
+        credential: { ...held!, signCount: 0 },
+      });
       const flow = await startFlow(clone.page);
       await clone.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
       // The form posts once the authenticator answered: wait for the page it leads to.
@@ -204,8 +241,15 @@ for (const dialect of dialects) {
       await other.close();
       const log = await lastSignIn(pat.id);
       assert.equal(log?.errorCode, 90133);
-      assert.deepEqual(log?.methods.map((m) => [m.method, m.succeeded]), [['Passkey', false]]);
-      assert.equal((await createFido2MethodsRepo(deps.db).listOfUser(pat.id))[0]!.signCount, before.signCount, 'the stored counter did not go back');
+      assert.deepEqual(
+        log?.methods.map((m) => [m.method, m.succeeded]),
+        [['Passkey', false]],
+      );
+      assert.equal(
+        (await createFido2MethodsRepo(deps.db).listOfUser(pat.id))[0]!.signCount,
+        before.signCount,
+        'the stored counter did not go back',
+      );
       void flow;
 
       // The genuine authenticator is ahead of the stored counter: it still signs in.
@@ -232,11 +276,18 @@ for (const dialect of dialects) {
       assert.equal(tooEarly.status(), 409, 'no username yet');
       const ok = await options({ csrf, mode: 'discoverable' });
       assert.equal(ok.status(), 200);
-      const body = (await ok.json()) as { challenge: string; rpId: string; userVerification: string; allowCredentials?: unknown };
+      const body = (await ok.json()) as {
+        challenge: string;
+        rpId: string;
+        userVerification: string;
+        allowCredentials?: unknown;
+      };
       assert.equal(body.rpId, 'localhost');
       assert.equal(body.userVerification, 'required');
       assert.equal(body.allowCredentials, undefined);
-      const otherInteraction = await context.request.post(`${origin}/signin/not-this-one/passkey/options`, { data: { csrf, mode: 'discoverable' } });
+      const otherInteraction = await context.request.post(`${origin}/signin/not-this-one/passkey/options`, {
+        data: { csrf, mode: 'discoverable' },
+      });
       assert.equal(otherInteraction.status(), 400);
 
       const signedOut = await page.request.post(`${origin}/my/security-info/passkey/options`, { data: { csrf: 'x' } });
@@ -249,18 +300,28 @@ for (const dialect of dialects) {
       await mine.page.goto(`${origin}/my/security-info/passkey`);
       await username(mine.page, pat.userPrincipalName);
       await password(mine.page, patPassword);
-      assert.equal(await mine.page.locator('h1').innerText(), 'Enter Temporary Access Pass', 'a live pass is asked before the passkey');
+      assert.equal(
+        await mine.page.locator('h1').innerText(),
+        'Enter Temporary Access Pass',
+        'a live pass is asked before the passkey',
+      );
       await mine.page.getByLabel('Temporary Access Pass', { exact: true }).fill(issued.temporaryAccessPass);
       await mine.page.getByRole('button', { name: 'Sign in' }).click();
       await mine.page.waitForURL((u) => u.pathname === '/my/security-info/passkey');
       const myCsrf = await mine.page.locator('#passkey-form input[name="csrf"]').getAttribute('value');
-      const wrongCsrf = await mine.page.request.post(`${origin}/my/security-info/passkey/options`, { data: { csrf: 'x' } });
+      const wrongCsrf = await mine.page.request.post(`${origin}/my/security-info/passkey/options`, {
+        data: { csrf: 'x' },
+      });
       assert.equal(wrongCsrf.status(), 403);
       assert.equal((await wrongCsrf.json()).target, 'csrf');
-      const forged = await mine.page.request.post(`${origin}/my/security-info/passkey`, { form: { csrf: myCsrf!, displayName: 'Forged', credential: '{"id":"x"}' } });
+      const forged = await mine.page.request.post(`${origin}/my/security-info/passkey`, {
+        form: { csrf: myCsrf!, displayName: 'Forged', credential: '{"id":"x"}' },
+      });
       assert.equal(forged.status(), 400);
       assert.match(await forged.text(), /passkey answer is missing or not valid/);
-      const longName = await mine.page.request.post(`${origin}/my/security-info/passkey`, { form: { csrf: myCsrf!, displayName: 'n'.repeat(201), credential: '' } });
+      const longName = await mine.page.request.post(`${origin}/my/security-info/passkey`, {
+        form: { csrf: myCsrf!, displayName: 'n'.repeat(201), credential: '' },
+      });
       assert.equal(longName.status(), 400);
       assert.match(await longName.text(), /at most 200 characters/);
       assert.equal((await createFido2MethodsRepo(deps.db).listOfUser(pat.id)).length, 1);
@@ -268,10 +329,21 @@ for (const dialect of dialects) {
 
     it('a passkey an administrator deleted through Graph stops working at the next sign-in', async () => {
       const daemon = await createDaemonApp(deps, ['UserAuthenticationMethod.ReadWrite.All']);
-      const automation = await client.discovery(new URL(origin), daemon.app.appId, daemon.secret.secretText, undefined, { execute: [client.allowInsecureRequests] });
-      const { access_token } = await client.clientCredentialsGrant(automation, { scope: 'https://graph.microsoft.com/.default' });
+      const automation = await client.discovery(
+        new URL(origin),
+        daemon.app.appId,
+        daemon.secret.secretText,
+        undefined,
+        { execute: [client.allowInsecureRequests] },
+      );
+      const { access_token } = await client.clientCredentialsGrant(automation, {
+        scope: 'https://graph.microsoft.com/.default',
+      });
       const [passkey] = await createFido2MethodsRepo(deps.db).listOfUser(pat.id);
-      const res = await fetch(`${origin}/v1.0/users/${pat.id}/authentication/fido2Methods/${passkey!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${access_token}` } });
+      const res = await fetch(`${origin}/v1.0/users/${pat.id}/authentication/fido2Methods/${passkey!.id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${access_token}` },
+      });
       assert.equal(res.status, 204);
 
       await mine.context.clearCookies();
@@ -282,7 +354,10 @@ for (const dialect of dialects) {
       assert.equal(await mine.page.locator('h1').innerText(), 'Sign in', 'back on the first page');
       const log = (await createSignInsRepo(deps.db).listRecentSignIns(50)).find((r) => r.errorCode === 90131);
       assert.equal(log?.userId, null, 'nobody is named by an unknown passkey');
-      assert.deepEqual(log?.methods.map((m) => [m.method, m.succeeded]), [['Passkey', false]]);
+      assert.deepEqual(
+        log?.methods.map((m) => [m.method, m.succeeded]),
+        [['Passkey', false]],
+      );
     });
   });
 }

@@ -31,7 +31,13 @@ for (const dialect of dialects) {
     after(async () => s?.close());
 
     it('an authorization request without code_challenge goes back to the app with invalid_request, no sign-in page', async () => {
-      const query = new URLSearchParams({ client_id: client.clientId, redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid', state: 'st' });
+      const query = new URLSearchParams({
+        client_id: client.clientId,
+        redirect_uri: REDIRECT_URI,
+        response_type: 'code',
+        scope: 'openid',
+        state: 'st',
+      });
       const res = await getWithCookies({ cookies: new Map() }, `${s.url}/oauth2/v2.0/authorize?${query}`);
       const back = new URL(res.location ?? 'http://invalid/');
       assert.equal(`${back.origin}${back.pathname}`, REDIRECT_URI, `back at the app: ${res.status} ${res.location}`);
@@ -42,12 +48,19 @@ for (const dialect of dialects) {
     it('a code is refused without its code_verifier or with another one, and redeemed with its own', async () => {
       const flow = await startRawFlow([s.url], client.clientId, REDIRECT_URI);
       await postStep(flow, s.url, 'username', { username: upn });
-      const code = await codeAfterSignIn(flow, await postStep(flow, s.url, 'password', { password: PASSWORD }), REDIRECT_URI);
+      const code = await codeAfterSignIn(
+        flow,
+        await postStep(flow, s.url, 'password', { password: PASSWORD }),
+        REDIRECT_URI,
+      );
       const form = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI };
       const without = await tokenRequest(s.url, client, form);
       assert.equal(without.status, 400, JSON.stringify(without.body));
       assert.equal(without.body.error, 'invalid_grant');
-      const wrong = await tokenRequest(s.url, client, { ...form, code_verifier: randomBytes(32).toString('base64url') });
+      const wrong = await tokenRequest(s.url, client, {
+        ...form,
+        code_verifier: randomBytes(32).toString('base64url'),
+      });
       assert.equal(wrong.status, 400, JSON.stringify(wrong.body));
       assert.equal(wrong.body.error, 'invalid_grant');
       assert.equal(wrong.body.access_token, undefined);
@@ -56,8 +69,17 @@ for (const dialect of dialects) {
     it('with its own code_verifier a fresh code is redeemed', async () => {
       const flow = await startRawFlow([s.url], client.clientId, REDIRECT_URI);
       await postStep(flow, s.url, 'username', { username: upn });
-      const code = await codeAfterSignIn(flow, await postStep(flow, s.url, 'password', { password: PASSWORD }), REDIRECT_URI);
-      const ok = await tokenRequest(s.url, client, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: flow.verifier! });
+      const code = await codeAfterSignIn(
+        flow,
+        await postStep(flow, s.url, 'password', { password: PASSWORD }),
+        REDIRECT_URI,
+      );
+      const ok = await tokenRequest(s.url, client, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT_URI,
+        code_verifier: flow.verifier!,
+      });
       assert.equal(ok.status, 200, JSON.stringify(ok.body));
     });
   });

@@ -54,7 +54,9 @@ for (const dialect of dialects) {
     async function signedIn(user: UserRecord): Promise<Page> {
       const { cookie } = await openMySession(deps, user.id, ['pwd', 'otp', 'mfa'], Math.floor(Date.now() / 1000));
       const context = await browser.newContext();
-      await context.addCookies([{ name: MY_SESSION_COOKIE, value: cookie, url: s.url, httpOnly: true, sameSite: 'Lax' }]);
+      await context.addCookies([
+        { name: MY_SESSION_COOKIE, value: cookie, url: s.url, httpOnly: true, sameSite: 'Lax' },
+      ]);
       return context.newPage();
     }
 
@@ -63,13 +65,29 @@ for (const dialect of dialects) {
       await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: false });
       const appId = newId();
       await createSoftwareOathMethodsRepo(deps.db).insert({
-        id: appId, userId: user.id, secretCiphertext: deps.keyring.encrypt('secret-encryption', randomBytes(20), `totp:${user.id}:${appId}`),
-        displayName: 'Work phone', createdAt: new Date(), lastUsedStep: null, lastUsedAt: null,
+        id: appId,
+        userId: user.id,
+        secretCiphertext: deps.keyring.encrypt('secret-encryption', randomBytes(20), `totp:${user.id}:${appId}`),
+        displayName: 'Work phone',
+        createdAt: new Date(),
+        lastUsedStep: null,
+        lastUsedAt: null,
       });
       await createFido2MethodsRepo(deps.db).insert({
-        id: newId(), userId: user.id, credentialId: randomBytes(32).toString('base64url'), publicKey: randomBytes(77).toString('base64url'), signCount: 0,
-        displayName: 'Laptop', aaguid: '00000000-0000-0000-0000-000000000000', transports: ['internal'], deviceType: 'multiDevice', backedUp: true,
-        attestationLevel: 'notAttested', rpId: deps.config.rpId, createdAt: new Date(), lastUsedAt: null,
+        id: newId(),
+        userId: user.id,
+        credentialId: randomBytes(32).toString('base64url'),
+        publicKey: randomBytes(77).toString('base64url'),
+        signCount: 0,
+        displayName: 'Laptop',
+        aaguid: '00000000-0000-0000-0000-000000000000',
+        transports: ['internal'],
+        deviceType: 'multiDevice',
+        backedUp: true,
+        attestationLevel: 'notAttested',
+        rpId: deps.config.rpId,
+        createdAt: new Date(),
+        lastUsedAt: null,
       });
       const page = await signedIn(user);
       await page.goto(`${s.url}/my/security-info`);
@@ -78,8 +96,11 @@ for (const dialect of dialects) {
       assert.equal(await page.getByRole('list', { name: 'Add sign-in method' }).count(), 1);
 
       // Every link and button has a name that says what it does to which method.
-      const unnamed = await page.evaluate(() =>
-        [...document.querySelectorAll('a, button, input:not([type=hidden])')].filter((el) => !(el.getAttribute('aria-label') ?? el.textContent ?? '').trim() && !el.id).length,
+      const unnamed = await page.evaluate(
+        () =>
+          [...document.querySelectorAll('a, button, input:not([type=hidden])')].filter(
+            (el) => !(el.getAttribute('aria-label') ?? el.textContent ?? '').trim() && !el.id,
+          ).length,
       );
       assert.equal(unnamed, 0);
 

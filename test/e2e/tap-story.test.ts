@@ -19,9 +19,22 @@ import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
 import { createTemporaryAccessPassesRepo } from '../../src/store/repos/temporary-access-passes.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
-import { type CodeFlow, enterUsername as username, enterPassword as password, enterPass as pass, finishCodeFlow, startCodeFlow } from '../support/browser-sign-in.js';
+import {
+  type CodeFlow,
+  enterUsername as username,
+  enterPassword as password,
+  enterPass as pass,
+  finishCodeFlow,
+  startCodeFlow,
+} from '../support/browser-sign-in.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
-import { cliContext, createDaemonApp, createPasswordUser, createWebApp, launchChromium } from '../support/sign-in-fixtures.js';
+import {
+  cliContext,
+  createDaemonApp,
+  createPasswordUser,
+  createWebApp,
+  launchChromium,
+} from '../support/sign-in-fixtures.js';
 
 interface GraphTap {
   id: string;
@@ -48,10 +61,16 @@ for (const dialect of dialects) {
       browser = await launchChromium();
       redirectUri = `${s.url}/rp-callback`;
       const web = await createWebApp(deps, redirectUri);
-      rp = await client.discovery(new URL(s.url), web.app.appId, web.secret.secretText, undefined, { execute: [client.allowInsecureRequests] });
+      rp = await client.discovery(new URL(s.url), web.app.appId, web.secret.secretText, undefined, {
+        execute: [client.allowInsecureRequests],
+      });
       const daemon = await createDaemonApp(deps, ['User.ReadWrite.All', 'UserAuthenticationMethod.ReadWrite.All']);
-      const automation = await client.discovery(new URL(s.url), daemon.app.appId, daemon.secret.secretText, undefined, { execute: [client.allowInsecureRequests] });
-      const { access_token } = await client.clientCredentialsGrant(automation, { scope: 'https://graph.microsoft.com/.default' });
+      const automation = await client.discovery(new URL(s.url), daemon.app.appId, daemon.secret.secretText, undefined, {
+        execute: [client.allowInsecureRequests],
+      });
+      const { access_token } = await client.clientCredentialsGrant(automation, {
+        scope: 'https://graph.microsoft.com/.default',
+      });
       graph = graphJsClient(s.url, access_token);
       carol = await createPasswordUser(deps, 'carol', 'carol has a long passphrase');
     });
@@ -61,7 +80,8 @@ for (const dialect of dialects) {
       await s?.close();
     });
 
-    const issue = (upn: string, body: object) => graph.api(`/users/${upn}/authentication/temporaryAccessPassMethods`).post(body) as Promise<GraphTap>;
+    const issue = (upn: string, body: object) =>
+      graph.api(`/users/${upn}/authentication/temporaryAccessPassMethods`).post(body) as Promise<GraphTap>;
 
     const startFlow = (page: Page) => startCodeFlow(page, rp, redirectUri, 'openid profile offline_access');
 
@@ -84,7 +104,11 @@ for (const dialect of dialects) {
       const { context, page } = await fresh();
       const flow = await startFlow(page);
       await username(page, carol.userPrincipalName);
-      assert.equal(await page.locator('h1').innerText(), 'Enter password', 'a user with a password is asked for it first');
+      assert.equal(
+        await page.locator('h1').innerText(),
+        'Enter password',
+        'a user with a password is asked for it first',
+      );
       await password(page, 'carol has a long passphrase');
       assert.equal(await page.locator('h1').innerText(), 'Enter Temporary Access Pass');
       await pass(page, issued.temporaryAccessPass!);
@@ -94,19 +118,38 @@ for (const dialect of dialects) {
       assert.equal(payload.acr, ACR_MFA);
       assert.equal(payload.sub, carol.id);
       // Tokens never outlive the pass: it ends 15 minutes after issue, before the 60 minutes tokens otherwise get.
-      const passEnd = Math.floor(passEndsAt((await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(carol.id))!).getTime() / 1000);
-      assert.ok(typeof payload.exp === 'number' && payload.exp <= passEnd, `ID token exp ${payload.exp} <= pass end ${passEnd}`);
-      assert.ok(tokens.expires_in !== undefined && tokens.expires_in <= 15 * 60, `access token expires_in ${tokens.expires_in} <= 900`);
+      const passEnd = Math.floor(
+        passEndsAt((await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(carol.id))!).getTime() / 1000,
+      );
+      assert.ok(
+        typeof payload.exp === 'number' && payload.exp <= passEnd,
+        `ID token exp ${payload.exp} <= pass end ${passEnd}`,
+      );
+      assert.ok(
+        tokens.expires_in !== undefined && tokens.expires_in <= 15 * 60,
+        `access token expires_in ${tokens.expires_in} <= 900`,
+      );
 
-      const listed = (await graph.api(`/users/${carol.id}/authentication/temporaryAccessPassMethods`).get()) as { value: GraphTap[] };
+      const listed = (await graph.api(`/users/${carol.id}/authentication/temporaryAccessPassMethods`).get()) as {
+        value: GraphTap[];
+      };
       assert.equal(listed.value.length, 1);
       assert.equal(listed.value[0]!.temporaryAccessPass, null, 'no GET shows the pass again');
       assert.equal(listed.value[0]!.methodUsabilityReason, 'OneTimeUsed');
-      const one = (await graph.api(`/users/${encodeURIComponent(carol.userPrincipalName)}/authentication/temporaryAccessPassMethods/${issued.id}`).get()) as GraphTap;
+      const one = (await graph
+        .api(
+          `/users/${encodeURIComponent(carol.userPrincipalName)}/authentication/temporaryAccessPassMethods/${issued.id}`,
+        )
+        .get()) as GraphTap;
       assert.equal(one.temporaryAccessPass, null);
 
-      const log = (await createSignInsRepo(deps.db).listRecentSignIns(50)).find((r) => r.userId === carol.id && r.errorCode === 0);
-      assert.deepEqual(log?.methods.map((m) => m.method), ['Password', 'Temporary Access Pass']);
+      const log = (await createSignInsRepo(deps.db).listRecentSignIns(50)).find(
+        (r) => r.userId === carol.id && r.errorCode === 0,
+      );
+      assert.deepEqual(
+        log?.methods.map((m) => m.method),
+        ['Password', 'Temporary Access Pass'],
+      );
     });
 
     it('refuses a used one-time pass, a wrong pass and a wrong password, each with its own message', async () => {
@@ -131,7 +174,9 @@ for (const dialect of dialects) {
       // The exact refusal for this case: the used pass named, then why the sign-in cannot go on. (The wrong-password
       // text also says "ask your helpdesk", so a looser match would pass on a refused password too.)
       assert.ok(
-        (await page.locator('body').innerText()).includes(`${TAP_UNUSABLE_MESSAGES.OneTimeUsed} ${REFUSAL_MESSAGES.mfaRequiredNoMethod}`),
+        (await page.locator('body').innerText()).includes(
+          `${TAP_UNUSABLE_MESSAGES.OneTimeUsed} ${REFUSAL_MESSAGES.mfaRequiredNoMethod}`,
+        ),
         'the used one-time pass is named in the refusal',
       );
       await context.close();
@@ -197,7 +242,7 @@ for (const dialect of dialects) {
       void flow;
     });
 
-    it("Entra's flow: the pass right after the username, with \"Use your password instead\"; the pass alone signs in", async () => {
+    it('Entra\'s flow: the pass right after the username, with "Use your password instead"; the pass alone signs in', async () => {
       await updateTapPolicy(deps, cliContext(), { gatepassSignInFlow: 'tapFirst' });
       try {
         const dave = await createPasswordUser(deps, 'dave', 'dave has a long passphrase');
@@ -224,7 +269,10 @@ for (const dialect of dialects) {
     });
 
     it('a user without a password onboards with the pass alone and lands on /my/security-info', async () => {
-      const erin = await createUser(deps, cliContext(), { userPrincipalName: `erin@${deps.tenant.defaultDomain}`, displayName: 'Erin' });
+      const erin = await createUser(deps, cliContext(), {
+        userPrincipalName: `erin@${deps.tenant.defaultDomain}`,
+        displayName: 'Erin',
+      });
       const issued = await issue(erin.userPrincipalName, { isUsableOnce: true });
       const { context, page } = await fresh();
       await page.goto(`${s.url}/my`);
@@ -237,7 +285,11 @@ for (const dialect of dialects) {
       assert.match(await page.locator('body').innerText(), /signed in with a Temporary Access Pass/);
       // A one-time pass: Entra's 10 minutes to register a method are shown.
       assert.match(await page.locator('#registration-window').innerText(), /before \S+ \(your pass was one-time\)/);
-      assert.doesNotMatch(await page.content(), new RegExp(issued.temporaryAccessPass!), 'the page never shows the pass');
+      assert.doesNotMatch(
+        await page.content(),
+        new RegExp(issued.temporaryAccessPass!),
+        'the page never shows the pass',
+      );
       await context.close();
     });
 
@@ -259,7 +311,11 @@ for (const dialect of dialects) {
       await page.getByRole('button', { name: 'Delete' }).click();
       // Security info, its session gone, sends the browser back to a new sign-in.
       await page.waitForURL((u) => u.pathname.startsWith('/signin/'));
-      assert.equal(await page.locator('h1').innerText(), 'Sign in', 'the session that began with the pass ended with it');
+      assert.equal(
+        await page.locator('h1').innerText(),
+        'Sign in',
+        'the session that began with the pass ended with it',
+      );
       await context.close();
     });
   });

@@ -39,7 +39,15 @@ async function waitReady(origin: string): Promise<void> {
 
 function spawnServer(env: Record<string, string>, port: number, publicUrl: string): ServerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', GATEPASS_PUBLIC_URL: publicUrl, GATEPASS_TRUST_PROXY: '1', GATEPASS_LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      GATEPASS_PUBLIC_URL: publicUrl,
+      GATEPASS_TRUST_PROXY: '1',
+      GATEPASS_LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const proc: ServerProcess = { child, origin: `http://127.0.0.1:${port}`, stdout: [], stderr: [] };
@@ -79,9 +87,16 @@ describe('Temporary Access Pass across two server processes on one PostgreSQL', 
 
   it('lets exactly one of 50 concurrent redemptions of a one-time pass sign in', async () => {
     const { deps } = runtime;
-    const user = await createUser(deps, cliContext(), { userPrincipalName: `nina@${deps.tenant.defaultDomain}`, displayName: 'Nina' });
+    const user = await createUser(deps, cliContext(), {
+      userPrincipalName: `nina@${deps.tenant.defaultDomain}`,
+      displayName: 'Nina',
+    });
     const redirectUri = 'http://127.0.0.1/callback';
-    const { app } = await createApplication(deps, cliContext(), { displayName: 'Race app', kind: 'web', redirectUris: [redirectUri] });
+    const { app } = await createApplication(deps, cliContext(), {
+      displayName: 'Race app',
+      kind: 'web',
+      redirectUris: [redirectUri],
+    });
     const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: true });
     secrets.push(issued.temporaryAccessPass);
     const origins = servers.map((s) => s.origin);
@@ -91,17 +106,30 @@ describe('Temporary Access Pass across two server processes on one PostgreSQL', 
     const flows = await Promise.all(
       Array.from({ length: 50 }, async (_, i) => {
         const flow = await startRawFlow([origins[i % 2]!], app.appId, redirectUri, address(i));
-        const page = await postStep(flow, origins[i % 2]!, 'username', { username: user.userPrincipalName }, address(i));
+        const page = await postStep(
+          flow,
+          origins[i % 2]!,
+          'username',
+          { username: user.userPrincipalName },
+          address(i),
+        );
         assert.match(page.html, /Enter Temporary Access Pass/);
         return flow;
       }),
     );
     // The pass itself is posted to the other process than the one that started the interaction.
-    const results = await Promise.all(flows.map((flow, i) => postStep(flow, origins[(i + 1) % 2]!, 'tap', { tap: issued.temporaryAccessPass }, address(i))));
+    const results = await Promise.all(
+      flows.map((flow, i) =>
+        postStep(flow, origins[(i + 1) % 2]!, 'tap', { tap: issued.temporaryAccessPass }, address(i)),
+      ),
+    );
     const wins = results.filter((r) => r.status === 303);
     assert.equal(wins.length, 1, `exactly one redemption wins (statuses: ${results.map((r) => r.status).join(',')})`);
     assert.match(wins[0]!.location ?? '', /\/oauth2\/v2\.0\/authorize\//);
-    assert.deepEqual(results.filter((r) => r.status >= 500), []);
+    assert.deepEqual(
+      results.filter((r) => r.status >= 500),
+      [],
+    );
     const used = results.filter((r) => r.status === 403 && /already been used/.test(r.html));
     const throttled = results.filter((r) => r.status === 429);
     assert.equal(1 + used.length + throttled.length, 50, 'every other attempt was refused as used or throttled');
@@ -114,13 +142,26 @@ describe('Temporary Access Pass across two server processes on one PostgreSQL', 
 
   it('keeps exactly one pass when 20 Graph creates for one user race over both processes', async () => {
     const { deps } = runtime;
-    const user = await createUser(deps, cliContext(), { userPrincipalName: `omar@${deps.tenant.defaultDomain}`, displayName: 'Omar', password: 'omar has a long passphrase' });
+    const user = await createUser(deps, cliContext(), {
+      userPrincipalName: `omar@${deps.tenant.defaultDomain}`,
+      displayName: 'Omar',
+      password: 'omar has a long passphrase',
+    });
     secrets.push('omar has a long passphrase');
-    const { app, secret } = await createApplication(deps, cliContext(), { displayName: 'Issuer', kind: 'daemon', permissions: ['UserAuthenticationMethod.ReadWrite.All'] });
+    const { app, secret } = await createApplication(deps, cliContext(), {
+      displayName: 'Issuer',
+      kind: 'daemon',
+      permissions: ['UserAuthenticationMethod.ReadWrite.All'],
+    });
     const tokenRes = await fetch(`${servers[0]!.origin}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: app.appId, client_secret: secret.secretText, scope: 'https://graph.microsoft.com/.default' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: app.appId,
+        client_secret: secret.secretText,
+        scope: 'https://graph.microsoft.com/.default',
+      }),
     });
     const { access_token } = (await tokenRes.json()) as { access_token: string };
     const responses = await Promise.all(
@@ -135,7 +176,11 @@ describe('Temporary Access Pass across two server processes on one PostgreSQL', 
     const statuses = responses.map((r) => r.status);
     assert.deepEqual(statuses, Array(20).fill(201), 'every create succeeds, each replacing the previous pass');
     for (const r of responses) secrets.push(((await r.json()) as { temporaryAccessPass: string }).temporaryAccessPass);
-    const passes = await deps.db.selectFrom('temporary_access_passes').selectAll().where('user_id', '=', user.id).execute();
+    const passes = await deps.db
+      .selectFrom('temporary_access_passes')
+      .selectAll()
+      .where('user_id', '=', user.id)
+      .execute();
     assert.equal(passes.length, 1);
     const audit = await deps.db
       .selectFrom('audit_events')
@@ -156,7 +201,9 @@ describe('Temporary Access Pass across two server processes on one PostgreSQL', 
     const client = new pg.Client({ connectionString: database.databaseUrl });
     await client.connect();
     try {
-      const tables = await client.query<{ tablename: string }>("select tablename from pg_tables where schemaname = 'public'");
+      const tables = await client.query<{ tablename: string }>(
+        "select tablename from pg_tables where schemaname = 'public'",
+      );
       let dump = '';
       for (const { tablename } of tables.rows) {
         const rows = await client.query(`select * from "${tablename}"`);
@@ -170,6 +217,10 @@ describe('Temporary Access Pass across two server processes on one PostgreSQL', 
     const logs = servers.map((s) => s.stdout.join('')).join('\n');
     assert.ok(logs.includes('"msg":"request completed"'), 'the structured log was captured');
     for (const secret of all) assert.ok(!logs.includes(secret), 'a pass or password is in a server log');
-    assert.equal(servers.filter((s) => /Temporary Access Pass: /.test(s.stderr.join(''))).length, 1, 'exactly one process ran the first start');
+    assert.equal(
+      servers.filter((s) => /Temporary Access Pass: /.test(s.stderr.join(''))).length,
+      1,
+      'exactly one process ran the first start',
+    );
   });
 });

@@ -40,17 +40,29 @@ for (const dialect of dialects) {
       globalAdmin = await createPasswordUser(deps, 'gina', 'gina has a long unusual passphrase');
       member = await createPasswordUser(deps, 'mel', 'mel has a long unusual passphrase');
       await createRoleAssignmentsRepo(deps.db).insertRoleAssignmentIfAbsent({
-        id: randomUUID(), principalId: globalAdmin.id, roleDefinitionId: ROLE_TEMPLATE_IDS.globalAdministrator, directoryScopeId: '/', createdAt: new Date(),
+        id: randomUUID(),
+        principalId: globalAdmin.id,
+        roleDefinitionId: ROLE_TEMPLATE_IDS.globalAdministrator,
+        directoryScopeId: '/',
+        createdAt: new Date(),
       });
     });
     after(() => t.close());
 
     const issuePass = (user: UserRecord) =>
-      graphRequest(t.server.app, 'POST', `/v1.0/users/${user.id}/authentication/temporaryAccessPassMethods`, { token: app.token, body: {} });
+      graphRequest(t.server.app, 'POST', `/v1.0/users/${user.id}/authentication/temporaryAccessPassMethods`, {
+        token: app.token,
+        body: {},
+      });
     const resetPassword = (user: UserRecord) =>
-      graphRequest(t.server.app, 'PATCH', `/v1.0/users/${user.id}`, { token: app.token, body: { passwordProfile: { password: `fresh long passphrase ${randomUUID()}` } } });
+      graphRequest(t.server.app, 'PATCH', `/v1.0/users/${user.id}`, {
+        token: app.token,
+        body: { passwordProfile: { password: `fresh long passphrase ${randomUUID()}` } },
+      });
     const passOf = (user: UserRecord) => createTemporaryAccessPassesRepo(deps.db).findPassOfUser(user.id);
-    const passwordOf = async (user: UserRecord) => (await deps.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()).password_hash;
+    const passwordOf = async (user: UserRecord) =>
+      (await deps.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow())
+        .password_hash;
 
     async function assertAuditedRefusal(res: GraphResponse, activity: string, targetId: string): Promise<void> {
       const rows = await auditRows(deps, { correlationId: String(res.headers['request-id']) });
@@ -72,7 +84,12 @@ for (const dialect of dialects) {
 
     it("nor deletes a Global Administrator's pass", async () => {
       const issued = await issueTemporaryAccessPass(deps, cliContext(), globalAdmin.id, { lifetimeInMinutes: 60 });
-      const refused = await graphRequest(t.server.app, 'DELETE', `/v1.0/users/${globalAdmin.id}/authentication/temporaryAccessPassMethods/${issued.pass.id}`, { token: app.token });
+      const refused = await graphRequest(
+        t.server.app,
+        'DELETE',
+        `/v1.0/users/${globalAdmin.id}/authentication/temporaryAccessPassMethods/${issued.pass.id}`,
+        { token: app.token },
+      );
       assert.match(assertGraphError(refused, 403, 'Authorization_RequestDenied').message, PRIVILEGED);
       await assertAuditedRefusal(refused, 'Admin deleted security info', globalAdmin.id);
       assert.equal((await passOf(globalAdmin))?.id, issued.pass.id);
@@ -82,7 +99,10 @@ for (const dialect of dialects) {
     it("resets no one's password without a role; User Administrator reaches members only; Privileged Authentication Administrator reaches the Global Administrator", async () => {
       const before = { member: await passwordOf(member), admin: await passwordOf(globalAdmin) };
       const noRole = await resetPassword(member);
-      assert.match(assertGraphError(noRole, 403, 'Authorization_RequestDenied').message, /directory role on the application's service principal/);
+      assert.match(
+        assertGraphError(noRole, 403, 'Authorization_RequestDenied').message,
+        /directory role on the application's service principal/,
+      );
       await assertAuditedRefusal(noRole, 'Reset user password', member.id);
       assert.equal(await passwordOf(member), before.member);
 
@@ -128,7 +148,9 @@ for (const dialect of dialects) {
       const [changed] = await auditRows(deps, { correlationId: on.correlationId });
       assert.equal(changed?.activity, 'Update policy');
       assert.equal(changed?.result, 'success');
-      assert.deepEqual(changed?.targets[0]?.modifiedProperties, [{ displayName: 'IsEnabled', oldValue: 'false', newValue: 'true' }]);
+      assert.deepEqual(changed?.targets[0]?.modifiedProperties, [
+        { displayName: 'IsEnabled', oldValue: 'false', newValue: 'true' },
+      ]);
     });
 
     it('assigning and removing a role is audited as Entra records it (Add / Remove member to role)', async () => {
@@ -136,12 +158,24 @@ for (const dialect of dialects) {
       await assignAppRole(deps, ctx, app.appId, 'Global Administrator');
       const [added] = await auditRows(deps, { correlationId: ctx.correlationId });
       assert.equal(added?.activity, 'Add member to role');
-      assert.deepEqual(added?.targets.map((x) => [x.type, x.id]), [['Role', ROLE_TEMPLATE_IDS.globalAdministrator], ['App', app.servicePrincipalId]]);
+      assert.deepEqual(
+        added?.targets.map((x) => [x.type, x.id]),
+        [
+          ['Role', ROLE_TEMPLATE_IDS.globalAdministrator],
+          ['App', app.servicePrincipalId],
+        ],
+      );
       const removal = { ...cliContext(), correlationId: randomUUID() };
       await removeAppRole(deps, removal, app.appId, 'Global Administrator');
-      assert.equal((await auditRows(deps, { correlationId: removal.correlationId }))[0]?.activity, 'Remove member from role');
+      assert.equal(
+        (await auditRows(deps, { correlationId: removal.correlationId }))[0]?.activity,
+        'Remove member from role',
+      );
       const again = { ...cliContext(), correlationId: randomUUID() };
-      await assert.rejects(removeAppRole(deps, again, app.appId, 'Global Administrator'), (e: { status?: number; target?: string }) => e.status === 404 && e.target === 'role');
+      await assert.rejects(
+        removeAppRole(deps, again, app.appId, 'Global Administrator'),
+        (e: { status?: number; target?: string }) => e.status === 404 && e.target === 'role',
+      );
       assert.equal((await auditRows(deps, { correlationId: again.correlationId }))[0]?.result, 'failure');
     });
 
@@ -149,7 +183,11 @@ for (const dialect of dialects) {
       const doomed = await createTestApp(deps, ['User.Read.All'], 'Doomed');
       await assignAppRole(deps, cliContext(), doomed.appId, 'Global Reader');
       await deps.db.deleteFrom('applications').where('app_id', '=', doomed.appId).execute();
-      const left = await deps.db.selectFrom('service_principal_role_assignments').select('id').where('principal_id', '=', doomed.servicePrincipalId).execute();
+      const left = await deps.db
+        .selectFrom('service_principal_role_assignments')
+        .select('id')
+        .where('principal_id', '=', doomed.servicePrincipalId)
+        .execute();
       assert.deepEqual(left, []);
     });
   });

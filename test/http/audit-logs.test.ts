@@ -57,8 +57,20 @@ for (const dialect of dialects) {
       t = await startTestServer(dialect, { GATEPASS_DOMAINS: 'contoso.test' });
       deps = t.runtime.deps;
       reader = (await createTestApp(deps, ['AuditLog.Read.All'])).token;
-      const user: Actor = { kind: 'user', id: userId, userPrincipalName: 'auditor@contoso.test', displayName: 'Auditor', ipAddress: '192.0.2.1' };
-      const app: Actor = { kind: 'app', appId, displayName: 'Audit app', servicePrincipalId: newId(), ipAddress: '192.0.2.2' };
+      const user: Actor = {
+        kind: 'user',
+        id: userId,
+        userPrincipalName: 'auditor@contoso.test',
+        displayName: 'Auditor',
+        ipAddress: '192.0.2.1',
+      };
+      const app: Actor = {
+        kind: 'app',
+        appId,
+        displayName: 'Audit app',
+        servicePrincipalId: newId(),
+        ipAddress: '192.0.2.2',
+      };
       const repo = createAuditEventsRepo(deps.db);
       // Seven events; 3 and 4 share one instant, so paging must break the tie on id.
       const times = [0, 1, 2, 3, 3, 4, 5].map((s) => T0 + s * 1000);
@@ -80,7 +92,10 @@ for (const dialect of dialects) {
           initiatedBy: i < 3 ? user : app,
           targetResources:
             i === 2 || i === 5
-              ? [{ id: newId(), displayName: 'first', type: 'Other' }, { id: targetX, displayName: 'Target X', type: 'User' }]
+              ? [
+                  { id: newId(), displayName: 'first', type: 'Other' },
+                  { id: targetX, displayName: 'Target X', type: 'User' },
+                ]
               : [{ id: newId(), displayName: `t${i}`, type: 'Other' }],
           additionalDetails: [],
         });
@@ -88,7 +103,7 @@ for (const dialect of dialects) {
     });
     after(() => t.close());
 
-    it('lists newest first by default in Graph\'s shape; $orderby asc reverses; the lower-case alias and GET by id work', async () => {
+    it("lists newest first by default in Graph's shape; $orderby asc reverses; the lower-case alias and GET by id work", async () => {
       const res = await get(q("loggedByService eq 'Audit Test'"));
       assert.equal(res.status, 200, res.raw);
       assert.equal(res.body['@odata.context'], 'https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits');
@@ -97,17 +112,38 @@ for (const dialect of dialects) {
       assert.deepEqual(desc.slice(0, 2), [ids[6], ids[5]]);
       assert.deepEqual(new Set(desc.slice(2, 4)), new Set([ids[3], ids[4]]));
       const first = res.body.value![0]!;
-      for (const key of ['id', 'activityDateTime', 'activityDisplayName', 'category', 'correlationId', 'loggedByService', 'operationType', 'result', 'resultReason', 'initiatedBy', 'targetResources', 'additionalDetails'])
+      for (const key of [
+        'id',
+        'activityDateTime',
+        'activityDisplayName',
+        'category',
+        'correlationId',
+        'loggedByService',
+        'operationType',
+        'result',
+        'resultReason',
+        'initiatedBy',
+        'targetResources',
+        'additionalDetails',
+      ])
         assert.ok(key in first, key);
       assert.equal(first.activityDateTime, new Date(T0 + 5000).toISOString());
       const asc = idsOf(await get(q("loggedByService eq 'Audit Test'", '&$orderby=activityDateTime%20asc')));
       assert.deepEqual(asc, [...desc].reverse());
-      assert.deepEqual(idsOf(await get(`/v1.0/auditLogs/directoryaudits?$filter=${encodeURIComponent("loggedByService eq 'Audit Test'")}`)), desc);
+      assert.deepEqual(
+        idsOf(
+          await get(`/v1.0/auditLogs/directoryaudits?$filter=${encodeURIComponent("loggedByService eq 'Audit Test'")}`),
+        ),
+        desc,
+      );
 
       const one = await get(`${AUDITS}/${encodeURIComponent(ids[2]!)}`);
       assert.equal(one.status, 200, one.raw);
       assert.equal(one.body.id, ids[2]);
-      assert.equal(one.body['@odata.context'], 'https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits/$entity');
+      assert.equal(
+        one.body['@odata.context'],
+        'https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits/$entity',
+      );
       assertGraphError(await get(`${AUDITS}/nope`), 404, 'Request_ResourceNotFound');
     });
 
@@ -137,7 +173,10 @@ for (const dialect of dialects) {
         [`initiatedBy/user/userPrincipalName eq 'AUDITOR@contoso.test'`, [ids[2]!, ids[1]!, ids[0]!]],
         [`startswith(initiatedBy/user/userPrincipalName, 'audit')`, [ids[2]!, ids[1]!, ids[0]!]],
         [`initiatedBy/app/appId eq '${appId}' and category eq 'Policy'`, [ids[6]!, ids[5]!, ids[4]!]],
-        [`activityDateTime ge ${new Date(T0 + 4000).toISOString()} and activityDateTime le ${new Date(T0 + 5000).toISOString()}`, [ids[6]!, ids[5]!]],
+        [
+          `activityDateTime ge ${new Date(T0 + 4000).toISOString()} and activityDateTime le ${new Date(T0 + 5000).toISOString()}`,
+          [ids[6]!, ids[5]!],
+        ],
         [`activityDateTime gt ${new Date(T0 + 4000).toISOString()} and loggedByService eq 'Audit Test'`, [ids[6]!]],
         [`activityDateTime lt ${new Date(T0 + 1000).toISOString()} and loggedByService eq 'Audit Test'`, [ids[0]!]],
         [`activityDateTime eq ${new Date(T0 + 1000).toISOString()}`, [ids[1]!]],
@@ -151,14 +190,17 @@ for (const dialect of dialects) {
         const res = await get(q(filter));
         assert.equal(res.status, 200, `${filter}: ${res.raw}`);
         const got = idsOf(res);
-        if (filter.startsWith('initiatedBy/user/id') || filter.includes('userPrincipalName')) assert.deepEqual(new Set(got), new Set(expected), filter);
+        if (filter.startsWith('initiatedBy/user/id') || filter.includes('userPrincipalName'))
+          assert.deepEqual(new Set(got), new Set(expected), filter);
         else assert.deepEqual(got, expected, filter);
       }
     });
 
     it('refuses bad options with a 400 naming the option, never a 500; needs AuditLog.Read.All', async () => {
       // A token taken in the default (newest first) order, replayed under the other order.
-      const skip = new URL(String((await get(q("loggedByService eq 'Audit Test'", '&$top=2'))).body['@odata.nextLink'])).searchParams.get('$skiptoken')!;
+      const skip = new URL(
+        String((await get(q("loggedByService eq 'Audit Test'", '&$top=2'))).body['@odata.nextLink']),
+      ).searchParams.get('$skiptoken')!;
       for (const [url, target] of [
         [q('nonsense eq 1'), '$filter'],
         [q("category eq 'x' and"), '$filter'],
@@ -193,19 +235,27 @@ for (const dialect of dialects) {
     it('a real pass creation is found by target and by initiating app, with the pass in no row', async () => {
       const issuer = await createTestApp(deps, ['UserAuthenticationMethod.ReadWrite.All']);
       const user = await createPasswordUser(deps, 'logged', 'Correct-Horse-Battery-Staple-9');
-      const created = await graphRequest(t.server.app, 'POST', `/v1.0/users/${user.id}/authentication/temporaryAccessPassMethods`, { token: issuer.token, body: {} });
+      const created = await graphRequest(
+        t.server.app,
+        'POST',
+        `/v1.0/users/${user.id}/authentication/temporaryAccessPassMethods`,
+        { token: issuer.token, body: {} },
+      );
       assert.equal(created.status, 201, created.raw);
       const pass = String(created.body.temporaryAccessPass);
-      const res = await get(q(`targetResources/any(t: t/id eq '${user.id}') and initiatedBy/app/appId eq '${issuer.appId}'`));
+      const res = await get(
+        q(`targetResources/any(t: t/id eq '${user.id}') and initiatedBy/app/appId eq '${issuer.appId}'`),
+      );
       assert.equal(res.status, 200, res.raw);
-      assert.deepEqual(res.body.value?.map((v) => [v.activityDisplayName, v.category, v.loggedByService, v.result]), [
-        ['Admin registered security info', 'UserManagement', 'Authentication Methods', 'success'],
-      ]);
+      assert.deepEqual(
+        res.body.value?.map((v) => [v.activityDisplayName, v.category, v.loggedByService, v.result]),
+        [['Admin registered security info', 'UserManagement', 'Authentication Methods', 'success']],
+      );
       const everything = await get(`${AUDITS}?$top=999`);
       assert.ok(!everything.raw.includes(pass), 'the pass is in no audit row');
     });
 
-    it('sign-ins: newest first, Graph\'s signIn shape, filters, paging, single read', async () => {
+    it("sign-ins: newest first, Graph's signIn shape, filters, paging, single read", async () => {
       const repo = createSignInsRepo(deps.db);
       const signIns = [0, 1, 2].map((i) => ({
         id: newId(),
@@ -233,15 +283,40 @@ for (const dialect of dialects) {
       assert.equal(res.body['@odata.context'], 'https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns');
       assert.deepEqual(idsOf(res), [signIns[2]!.id, signIns[1]!.id, signIns[0]!.id]);
       const failed = res.body.value![1]!;
-      assert.deepEqual(failed.status, { errorCode: 50126, failureReason: 'Invalid username or password.', additionalDetails: null });
+      assert.deepEqual(failed.status, {
+        errorCode: 50126,
+        failureReason: 'Invalid username or password.',
+        additionalDetails: null,
+      });
       assert.equal(failed.createdDateTime, new Date(T0 + 60_000).toISOString());
 
-      const byCorrelation = await get(`${SIGN_INS}?$filter=${encodeURIComponent(`correlationId eq '${signIns[1]!.correlationId}'`)}`);
+      const byCorrelation = await get(
+        `${SIGN_INS}?$filter=${encodeURIComponent(`correlationId eq '${signIns[1]!.correlationId}'`)}`,
+      );
       assert.deepEqual(idsOf(byCorrelation), [signIns[1]!.id]);
-      assert.deepEqual(idsOf(await get(`${SIGN_INS}?$filter=${encodeURIComponent('status/errorCode eq 50126')}`)), [signIns[1]!.id]);
-      assert.deepEqual(idsOf(await get(`${SIGN_INS}?$filter=${encodeURIComponent("startswith(userPrincipalName, 'SIGNER')")}`)), [signIns[1]!.id, signIns[0]!.id]);
-      assert.deepEqual(idsOf(await get(`${SIGN_INS}?$filter=${encodeURIComponent(`userId eq '${signIns[0]!.userId}' or ipAddress eq '198.51.100.3'`)}`)), [signIns[2]!.id, signIns[0]!.id]);
-      assert.deepEqual(idsOf(await get(`${SIGN_INS}?$filter=${encodeURIComponent(`appId eq ${signIns[2]!.appId} and createdDateTime ge ${new Date(T0).toISOString()}`)}`)), [signIns[2]!.id]);
+      assert.deepEqual(idsOf(await get(`${SIGN_INS}?$filter=${encodeURIComponent('status/errorCode eq 50126')}`)), [
+        signIns[1]!.id,
+      ]);
+      assert.deepEqual(
+        idsOf(await get(`${SIGN_INS}?$filter=${encodeURIComponent("startswith(userPrincipalName, 'SIGNER')")}`)),
+        [signIns[1]!.id, signIns[0]!.id],
+      );
+      assert.deepEqual(
+        idsOf(
+          await get(
+            `${SIGN_INS}?$filter=${encodeURIComponent(`userId eq '${signIns[0]!.userId}' or ipAddress eq '198.51.100.3'`)}`,
+          ),
+        ),
+        [signIns[2]!.id, signIns[0]!.id],
+      );
+      assert.deepEqual(
+        idsOf(
+          await get(
+            `${SIGN_INS}?$filter=${encodeURIComponent(`appId eq ${signIns[2]!.appId} and createdDateTime ge ${new Date(T0).toISOString()}`)}`,
+          ),
+        ),
+        [signIns[2]!.id],
+      );
 
       const paged = await allPages(`${SIGN_INS}?$top=1`);
       assert.deepEqual(paged.ids, [signIns[2]!.id, signIns[1]!.id, signIns[0]!.id]);

@@ -4,7 +4,12 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AllowedHostsValidator, apiClientProxifier, BaseBearerTokenAuthenticationProvider, type RequestInformation } from '@microsoft/kiota-abstractions';
+import {
+  AllowedHostsValidator,
+  apiClientProxifier,
+  BaseBearerTokenAuthenticationProvider,
+  type RequestInformation,
+} from '@microsoft/kiota-abstractions';
 import { GraphRequestAdapter } from '@microsoft/msgraph-sdk';
 import {
   createAuthenticationMethodConfigurationFromDiscriminatorValue,
@@ -41,7 +46,8 @@ for (const dialect of dialects) {
     });
     after(() => t.close());
 
-    const patch = (body: unknown, token = policyWriter, path = CONFIG) => graphRequest(t.server.app, 'PATCH', path, { token, body });
+    const patch = (body: unknown, token = policyWriter, path = CONFIG) =>
+      graphRequest(t.server.app, 'PATCH', path, { token, body });
 
     it('GET the parent policy: Graph shape with the TAP configuration typed, Entra defaults, enabled from the first start', async () => {
       const res = await graphRequest(t.server.app, 'GET', POLICY, { token: policyReader });
@@ -74,15 +80,35 @@ for (const dialect of dialects) {
 
     it('GET the configuration by id, case-insensitively; other ids 404; query options 400', async () => {
       for (const id of ['TemporaryAccessPass', 'temporaryAccessPass', 'TEMPORARYACCESSPASS']) {
-        const res = await graphRequest(t.server.app, 'GET', `${POLICY}/authenticationMethodConfigurations/${id}`, { token: policyReader });
+        const res = await graphRequest(t.server.app, 'GET', `${POLICY}/authenticationMethodConfigurations/${id}`, {
+          token: policyReader,
+        });
         assert.equal(res.status, 200, res.raw);
-        assert.equal(res.body['@odata.context'], 'https://graph.microsoft.com/v1.0/$metadata#authenticationMethodConfigurations/$entity');
+        assert.equal(
+          res.body['@odata.context'],
+          'https://graph.microsoft.com/v1.0/$metadata#authenticationMethodConfigurations/$entity',
+        );
         assert.equal(res.body['@odata.type'], TYPE);
         assert.equal(res.body.id, 'TemporaryAccessPass');
-        assert.match(String(res.body['includeTargets@odata.context']), /^https:\/\/graph\.microsoft\.com\/v1\.0\/\$metadata#policies\/authenticationMethodsPolicy/);
+        assert.match(
+          String(res.body['includeTargets@odata.context']),
+          /^https:\/\/graph\.microsoft\.com\/v1\.0\/\$metadata#policies\/authenticationMethodsPolicy/,
+        );
       }
-      assertGraphError(await graphRequest(t.server.app, 'GET', `${POLICY}/authenticationMethodConfigurations/Fido2`, { token: policyReader }), 404, 'Request_ResourceNotFound', 'id');
-      assertGraphError(await graphRequest(t.server.app, 'GET', `${CONFIG}?$select=state`, { token: policyReader }), 400, 'BadRequest', '$select');
+      assertGraphError(
+        await graphRequest(t.server.app, 'GET', `${POLICY}/authenticationMethodConfigurations/Fido2`, {
+          token: policyReader,
+        }),
+        404,
+        'Request_ResourceNotFound',
+        'id',
+      );
+      assertGraphError(
+        await graphRequest(t.server.app, 'GET', `${CONFIG}?$select=state`, { token: policyReader }),
+        400,
+        'BadRequest',
+        '$select',
+      );
     });
 
     it('PATCH merges (204): absent properties keep their values; @odata.type and a GET round trip are accepted; audited', async () => {
@@ -95,12 +121,23 @@ for (const dialect of dialects) {
       const audit = await auditRows(deps, { correlationId: String(res.headers['request-id']) });
       assert.equal(audit.length, 1);
       assert.equal(audit[0]?.result, 'success');
-      assert.deepEqual(audit[0]?.targets[0]?.modifiedProperties, [{ displayName: 'isUsableOnce', oldValue: 'false', newValue: 'true' }]);
+      assert.deepEqual(audit[0]?.targets[0]?.modifiedProperties, [
+        { displayName: 'isUsableOnce', oldValue: 'false', newValue: 'true' },
+      ]);
 
-      res = await patch({ minimumLifetimeInMinutes: 10, defaultLifetimeInMinutes: 30, maximumLifetimeInMinutes: 43200, defaultLength: 48, isUsableOnce: false });
+      res = await patch({
+        minimumLifetimeInMinutes: 10,
+        defaultLifetimeInMinutes: 30,
+        maximumLifetimeInMinutes: 43200,
+        defaultLength: 48,
+        isUsableOnce: false,
+      });
       assert.equal(res.status, 204, res.raw);
       p = await getTapPolicy(deps.db);
-      assert.deepEqual([p.minimumLifetimeInMinutes, p.defaultLifetimeInMinutes, p.maximumLifetimeInMinutes, p.defaultLength], [10, 30, 43200, 48]);
+      assert.deepEqual(
+        [p.minimumLifetimeInMinutes, p.defaultLifetimeInMinutes, p.maximumLifetimeInMinutes, p.defaultLength],
+        [10, 30, 43200, 48],
+      );
 
       const got = await graphRequest(t.server.app, 'GET', CONFIG, { token: policyWriter });
       res = await patch(got.body);
@@ -114,8 +151,14 @@ for (const dialect of dialects) {
         [{ defaultLength: 49 }, 'defaultLength'],
         [{ minimumLifetimeInMinutes: 9 }, 'minimumLifetimeInMinutes'],
         [{ maximumLifetimeInMinutes: 43201 }, 'maximumLifetimeInMinutes'],
-        [{ defaultLifetimeInMinutes: 60, minimumLifetimeInMinutes: 120, maximumLifetimeInMinutes: 480 }, 'defaultLifetimeInMinutes'],
-        [{ minimumLifetimeInMinutes: 500, maximumLifetimeInMinutes: 480, defaultLifetimeInMinutes: 480 }, 'minimumLifetimeInMinutes'],
+        [
+          { defaultLifetimeInMinutes: 60, minimumLifetimeInMinutes: 120, maximumLifetimeInMinutes: 480 },
+          'defaultLifetimeInMinutes',
+        ],
+        [
+          { minimumLifetimeInMinutes: 500, maximumLifetimeInMinutes: 480, defaultLifetimeInMinutes: 480 },
+          'minimumLifetimeInMinutes',
+        ],
         [{ state: 'on', defaultLength: 12 }, 'state'],
         [{ isUsableOnce: true, colour: 'blue' }, 'colour'],
         [{ '@odata.type': '#microsoft.graph.fido2AuthenticationMethodConfiguration' }, '@odata.type'],
@@ -125,12 +168,16 @@ for (const dialect of dialects) {
         const res = await patch(body);
         assertGraphError(res, 400, 'badRequest', target);
         const audit = await auditRows(deps, { correlationId: String(res.headers['request-id']) });
-        assert.deepEqual(audit.map((a) => a.result), ['failure'], `refusal of ${JSON.stringify(body)} audited`);
+        assert.deepEqual(
+          audit.map((a) => a.result),
+          ['failure'],
+          `refusal of ${JSON.stringify(body)} audited`,
+        );
         assert.deepEqual(await getTapPolicy(deps.db), before, `nothing of ${JSON.stringify(body)} applied`);
       }
     });
 
-    it('DELETE resets to Entra\'s defaults but keeps state (204)', async () => {
+    it("DELETE resets to Entra's defaults but keeps state (204)", async () => {
       assert.equal((await patch({ state: 'disabled', defaultLength: 20, isUsableOnce: true })).status, 204);
       const res = await graphRequest(t.server.app, 'DELETE', CONFIG, { token: policyWriter });
       assert.equal(res.status, 204, res.raw);
@@ -138,7 +185,10 @@ for (const dialect of dialects) {
       assert.equal(p.state, 'disabled', 'a reset does not re-enable passes');
       assert.equal(p.defaultLength, 8);
       assert.equal(p.isUsableOnce, false);
-      assert.deepEqual([p.minimumLifetimeInMinutes, p.defaultLifetimeInMinutes, p.maximumLifetimeInMinutes], [60, 60, 480]);
+      assert.deepEqual(
+        [p.minimumLifetimeInMinutes, p.defaultLifetimeInMinutes, p.maximumLifetimeInMinutes],
+        [60, 60, 480],
+      );
       assert.equal((await patch({ state: 'enabled' })).status, 204);
     });
 
@@ -146,12 +196,31 @@ for (const dialect of dialects) {
       for (const token of [methodsWriter, policyReader]) {
         const res = await patch({ defaultLength: 10 }, token);
         assertGraphError(res, 403, 'Authorization_RequestDenied');
-        assert.deepEqual((await auditRows(deps, { correlationId: String(res.headers['request-id']) })).map((a) => a.result), ['failure']);
-        assertGraphError(await graphRequest(t.server.app, 'DELETE', CONFIG, { token }), 403, 'Authorization_RequestDenied');
+        assert.deepEqual(
+          (await auditRows(deps, { correlationId: String(res.headers['request-id']) })).map((a) => a.result),
+          ['failure'],
+        );
+        assertGraphError(
+          await graphRequest(t.server.app, 'DELETE', CONFIG, { token }),
+          403,
+          'Authorization_RequestDenied',
+        );
       }
-      assertGraphError(await graphRequest(t.server.app, 'GET', CONFIG, { token: methodsWriter }), 403, 'Authorization_RequestDenied');
-      assertGraphError(await graphRequest(t.server.app, 'GET', POLICY, { token: methodsWriter }), 403, 'Authorization_RequestDenied');
-      assertGraphError(await graphRequest(t.server.app, 'PATCH', CONFIG, { body: { defaultLength: 10 } }), 401, 'InvalidAuthenticationToken');
+      assertGraphError(
+        await graphRequest(t.server.app, 'GET', CONFIG, { token: methodsWriter }),
+        403,
+        'Authorization_RequestDenied',
+      );
+      assertGraphError(
+        await graphRequest(t.server.app, 'GET', POLICY, { token: methodsWriter }),
+        403,
+        'Authorization_RequestDenied',
+      );
+      assertGraphError(
+        await graphRequest(t.server.app, 'PATCH', CONFIG, { body: { defaultLength: 10 } }),
+        401,
+        'InvalidAuthenticationToken',
+      );
       assert.equal((await getTapPolicy(deps.db)).defaultLength, 8);
 
       // Delegated: a plain user with the scope but no role may not; the Authentication Policy Administrator may.
@@ -160,7 +229,13 @@ for (const dialect of dialects) {
       assertGraphError(await patch({ defaultLength: 10 }, plain), 403, 'Authorization_RequestDenied');
       await deps.db
         .insertInto('role_assignments')
-        .values({ id: crypto.randomUUID(), principal_id: user.id, role_definition_id: '0526716b-113d-4c15-b2c8-68e3c22b9f80', directory_scope_id: '/', created_at: Date.now() })
+        .values({
+          id: crypto.randomUUID(),
+          principal_id: user.id,
+          role_definition_id: '0526716b-113d-4c15-b2c8-68e3c22b9f80',
+          directory_scope_id: '/',
+          created_at: Date.now(),
+        })
         .execute();
       const apa = await userToken(deps, user.id, ['Policy.ReadWrite.AuthenticationMethod']);
       const res = await patch({ defaultLength: 10 }, apa);
@@ -175,16 +250,33 @@ for (const dialect of dialects) {
       });
       const adapter = new GraphRequestAdapter(auth);
       adapter.baseUrl = `${t.url}/v1.0`;
-      const uriTemplate = '{+baseurl}/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{authenticationMethodConfiguration%2Did}{?%24expand,%24select}';
-      const m = { uriTemplate, responseBodyContentType: 'application/json', errorMappings: { XXX: createODataErrorFromDiscriminatorValue }, adapterMethodName: 'send', responseBodyFactory: createAuthenticationMethodConfigurationFromDiscriminatorValue };
+      const uriTemplate =
+        '{+baseurl}/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/{authenticationMethodConfiguration%2Did}{?%24expand,%24select}';
+      const m = {
+        uriTemplate,
+        responseBodyContentType: 'application/json',
+        errorMappings: { XXX: createODataErrorFromDiscriminatorValue },
+        adapterMethodName: 'send',
+        responseBodyFactory: createAuthenticationMethodConfigurationFromDiscriminatorValue,
+      };
       const tapConfig = apiClientProxifier<{
         get(): Promise<TemporaryAccessPassAuthenticationMethodConfiguration | undefined>;
         patch(body: TemporaryAccessPassAuthenticationMethodConfiguration): Promise<unknown>;
         toGetRequestInformation(): RequestInformation;
-      }>(adapter, { baseurl: adapter.baseUrl, 'authenticationMethodConfiguration%2Did': 'TemporaryAccessPass' }, undefined, {
-        get: m,
-        patch: { ...m, requestBodyContentType: 'application/json', requestInformationContentSetMethod: 'setContentFromParsable', requestBodySerializer: serializeTemporaryAccessPassAuthenticationMethodConfiguration },
-      } as never);
+      }>(
+        adapter,
+        { baseurl: adapter.baseUrl, 'authenticationMethodConfiguration%2Did': 'TemporaryAccessPass' },
+        undefined,
+        {
+          get: m,
+          patch: {
+            ...m,
+            requestBodyContentType: 'application/json',
+            requestInformationContentSetMethod: 'setContentFromParsable',
+            requestBodySerializer: serializeTemporaryAccessPassAuthenticationMethodConfiguration,
+          },
+        } as never,
+      );
       const got = await tapConfig.get();
       assert.equal(got?.odataType, TYPE);
       assert.equal(got?.defaultLength, 10);

@@ -10,7 +10,10 @@ import { newId } from '../../src/domain/ids.js';
 import type { Deps } from '../../src/services/deps.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { createFido2MethodsRepo, type Fido2MethodRecord } from '../../src/store/repos/fido2-methods.js';
-import { createSoftwareOathMethodsRepo, type SoftwareOathMethodRecord } from '../../src/store/repos/software-oath-methods.js';
+import {
+  createSoftwareOathMethodsRepo,
+  type SoftwareOathMethodRecord,
+} from '../../src/store/repos/software-oath-methods.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { assertFetchedGraphError, auditRows, graphFetch, type FetchedGraphResponse } from '../support/graph-http.js';
@@ -37,7 +40,8 @@ for (const dialect of dialects) {
     let reader: string;
     let weak: string;
 
-    const call = (method: string, path: string, token: string | undefined, body?: unknown): Promise<Res> => graphFetch(s.url, method, path, token, body);
+    const call = (method: string, path: string, token: string | undefined, body?: unknown): Promise<Res> =>
+      graphFetch(s.url, method, path, token, body);
 
     const assertError = assertFetchedGraphError;
 
@@ -127,9 +131,19 @@ for (const dialect of dialects) {
       const alice = await insertUser('alice', { password: true });
       const issued = await issueTemporaryAccessPass(deps, cliContext(), alice.id, {});
       const app = await addApp(alice, new Date(deps.clock.now().getTime() - 60_000));
-      const key = await addPasskey(alice, { displayName: 'YubiKey 5', aaguid: 'cb69481e-8ff7-4039-93ec-0a2729a154a8', attestationLevel: 'attested', transports: ['usb', 'nfc'] });
+      const key = await addPasskey(alice, {
+        displayName: 'YubiKey 5',
+        aaguid: 'cb69481e-8ff7-4039-93ec-0a2729a154a8',
+        attestationLevel: 'attested',
+        transports: ['usb', 'nfc'],
+      });
       // Registered a second later: the lists are ordered by registration time.
-      const synced = await addPasskey(alice, { displayName: 'Phone', deviceType: 'multiDevice', backedUp: true, createdAt: new Date(key.createdAt.getTime() + 1000) });
+      const synced = await addPasskey(alice, {
+        displayName: 'Phone',
+        deviceType: 'multiDevice',
+        backedUp: true,
+        createdAt: new Date(key.createdAt.getTime() + 1000),
+      });
 
       const methods = await call('GET', '/users/alice%40contoso.test/authentication/methods', reader);
       assert.equal(methods.status, 200, methods.raw);
@@ -145,9 +159,19 @@ for (const dialect of dialects) {
         ],
       );
       const [password, tap, oath, fido2, fido2Synced] = methods.body.value!;
-      assert.deepEqual(password, { '@odata.type': TYPES.password, id: PASSWORD_ID, password: null, createdDateTime: alice.passwordChangedAt!.toISOString() });
+      assert.deepEqual(password, {
+        '@odata.type': TYPES.password,
+        id: PASSWORD_ID,
+        password: null,
+        createdDateTime: alice.passwordChangedAt!.toISOString(),
+      });
       assert.equal(tap!.temporaryAccessPass, null);
-      assert.deepEqual(oath, { '@odata.type': TYPES.oath, id: app.id, createdDateTime: app.createdAt.toISOString(), secretKey: null });
+      assert.deepEqual(oath, {
+        '@odata.type': TYPES.oath,
+        id: app.id,
+        createdDateTime: app.createdAt.toISOString(),
+        secretKey: null,
+      });
       assert.deepEqual(fido2, {
         '@odata.type': TYPES.fido2,
         id: key.id,
@@ -162,7 +186,10 @@ for (const dialect of dialects) {
       assert.equal(fido2Synced!.passkeyType, 'synced');
       assert.equal(fido2Synced!.attestationLevel, 'notAttested');
       assert.ok(!methods.raw.includes(key.credentialId), 'the fido2 id is not the credential id, which is not shown');
-      assert.ok(!methods.raw.includes(app.secretCiphertext) && !methods.raw.includes('JBSWY3DPEHPK3PXP'), 'no secret, sealed or not');
+      assert.ok(
+        !methods.raw.includes(app.secretCiphertext) && !methods.raw.includes('JBSWY3DPEHPK3PXP'),
+        'no secret, sealed or not',
+      );
 
       const apps = await call('GET', `/users/${alice.id}/authentication/softwareOathMethods`, reader);
       assert.equal(apps.status, 200, apps.raw);
@@ -174,22 +201,47 @@ for (const dialect of dialects) {
       const passwords = await call('GET', `/users/${alice.id}/authentication/passwordMethods`, reader);
       assert.deepEqual(passwords.body.value, [password]);
 
-      const oneApp = await call('GET', `/users/${alice.id}/authentication/softwareOathMethods/${app.id.toUpperCase()}`, reader);
+      const oneApp = await call(
+        'GET',
+        `/users/${alice.id}/authentication/softwareOathMethods/${app.id.toUpperCase()}`,
+        reader,
+      );
       assert.equal(oneApp.status, 200, oneApp.raw);
-      assert.deepEqual(oneApp.body, { '@odata.context': `${METADATA}#users('${alice.id}')/authentication/softwareOathMethods/$entity`, ...oath });
+      assert.deepEqual(oneApp.body, {
+        '@odata.context': `${METADATA}#users('${alice.id}')/authentication/softwareOathMethods/$entity`,
+        ...oath,
+      });
       const oneKey = await call('GET', `/users/${alice.id}/authentication/fido2Methods/${synced.id}`, reader);
-      assert.deepEqual(oneKey.body, { '@odata.context': `${METADATA}#users('${alice.id}')/authentication/fido2Methods/$entity`, ...fido2Synced });
+      assert.deepEqual(oneKey.body, {
+        '@odata.context': `${METADATA}#users('${alice.id}')/authentication/fido2Methods/$entity`,
+        ...fido2Synced,
+      });
       const onePassword = await call('GET', `/users/${alice.id}/authentication/passwordMethods/${PASSWORD_ID}`, reader);
-      assert.deepEqual(onePassword.body, { '@odata.context': `${METADATA}#users('${alice.id}')/authentication/passwordMethods/$entity`, ...password });
+      assert.deepEqual(onePassword.body, {
+        '@odata.context': `${METADATA}#users('${alice.id}')/authentication/passwordMethods/$entity`,
+        ...password,
+      });
 
       // Graph's "Get authenticationMethod": any item of the mixed list by its id, typed.
       for (const item of [password, tap, oath, fido2]) {
         const one = await call('GET', `/users/${alice.id}/authentication/methods/${String(item!.id)}`, reader);
         assert.equal(one.status, 200, one.raw);
-        assert.deepEqual(one.body, { '@odata.context': `${METADATA}#users('${alice.id}')/authentication/methods/$entity`, ...item });
+        assert.deepEqual(one.body, {
+          '@odata.context': `${METADATA}#users('${alice.id}')/authentication/methods/$entity`,
+          ...item,
+        });
       }
-      assertError(await call('GET', `/users/${alice.id}/authentication/methods/${newId()}`, reader), 404, 'Request_ResourceNotFound');
-      assertError(await call('GET', `/users/${alice.id}/authentication/methods/${key.id}?$select=id`, reader), 400, 'BadRequest', '$select');
+      assertError(
+        await call('GET', `/users/${alice.id}/authentication/methods/${newId()}`, reader),
+        404,
+        'Request_ResourceNotFound',
+      );
+      assertError(
+        await call('GET', `/users/${alice.id}/authentication/methods/${key.id}?$select=id`, reader),
+        400,
+        'BadRequest',
+        '$select',
+      );
     });
 
     it('a passwordless user with nothing registered has empty lists and no password method', async () => {
@@ -199,7 +251,11 @@ for (const dialect of dialects) {
         assert.equal(res.status, 200, res.raw);
         assert.deepEqual(res.body.value, [], segment);
       }
-      assertError(await call('GET', `/users/${bo.id}/authentication/passwordMethods/${PASSWORD_ID}`, reader), 404, 'Request_ResourceNotFound');
+      assertError(
+        await call('GET', `/users/${bo.id}/authentication/passwordMethods/${PASSWORD_ID}`, reader),
+        404,
+        'Request_ResourceNotFound',
+      );
     });
 
     it('an admin app with UserAuthenticationMethod.ReadWrite.All deletes an authenticator app and a passkey: 204, gone, audited in Entra’s shape', async () => {
@@ -208,7 +264,11 @@ for (const dialect of dialects) {
       const key = await addPasskey(cy, { displayName: 'Red key' });
       const kept = await addPasskey(cy);
 
-      const delApp = await call('DELETE', `/users/cy@contoso.test/authentication/softwareOathMethods/${app.id}`, writer);
+      const delApp = await call(
+        'DELETE',
+        `/users/cy@contoso.test/authentication/softwareOathMethods/${app.id}`,
+        writer,
+      );
       assert.equal(delApp.status, 204, delApp.raw);
       assert.equal(delApp.raw, '');
       assert.deepEqual(await appsOf(cy), []);
@@ -222,12 +282,19 @@ for (const dialect of dialects) {
         { id: appRow!.targets[0]!.id, type: appRow!.targets[0]!.type, displayName: appRow!.targets[0]!.displayName },
         { id: cy.id, type: 'User', displayName: 'User cy' },
       );
-      assert.deepEqual(appRow!.targets[0]!.modifiedProperties?.find((p) => p.displayName === 'SoftwareOathToken.Id'), {
-        displayName: 'SoftwareOathToken.Id',
-        oldValue: JSON.stringify(app.id),
-        newValue: JSON.stringify(''),
-      });
-      const stored = await deps.db.selectFrom('audit_events').selectAll().where('correlation_id', '=', delApp.headers.get('request-id')!).executeTakeFirstOrThrow();
+      assert.deepEqual(
+        appRow!.targets[0]!.modifiedProperties?.find((p) => p.displayName === 'SoftwareOathToken.Id'),
+        {
+          displayName: 'SoftwareOathToken.Id',
+          oldValue: JSON.stringify(app.id),
+          newValue: JSON.stringify(''),
+        },
+      );
+      const stored = await deps.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('correlation_id', '=', delApp.headers.get('request-id')!)
+        .executeTakeFirstOrThrow();
       assert.equal(stored.category, 'UserManagement');
       assert.equal(stored.logged_by_service, 'Authentication Methods');
       assert.equal(stored.operation_type, 'Delete');
@@ -235,15 +302,30 @@ for (const dialect of dialects) {
 
       const delKey = await call('DELETE', `/users/${cy.id}/authentication/fido2Methods/${key.id}`, writer);
       assert.equal(delKey.status, 204, delKey.raw);
-      assert.deepEqual((await passkeysOf(cy)).map((p) => p.id), [kept.id]);
+      assert.deepEqual(
+        (await passkeysOf(cy)).map((p) => p.id),
+        [kept.id],
+      );
       const [keyRow] = await auditRows(deps, { correlationId: delKey.headers.get('request-id')! });
       assert.equal(keyRow!.activity, 'Admin deleted security info');
       assert.equal(keyRow!.reason, 'Admin deleted Fido2 Authentication Method for user');
-      assert.ok(keyRow!.targets[0]!.modifiedProperties?.some((p) => p.displayName === 'Fido2.Id' && p.oldValue === JSON.stringify(key.id)));
+      assert.ok(
+        keyRow!.targets[0]!.modifiedProperties?.some(
+          (p) => p.displayName === 'Fido2.Id' && p.oldValue === JSON.stringify(key.id),
+        ),
+      );
 
       const listed = await call('GET', `/users/${cy.id}/authentication/methods`, reader);
-      assert.deepEqual(listed.body.value?.map((m) => m.id), [PASSWORD_ID, kept.id]);
-      assertError(await call('GET', `/users/${cy.id}/authentication/fido2Methods/${key.id}`, reader), 404, 'Request_ResourceNotFound', 'id');
+      assert.deepEqual(
+        listed.body.value?.map((m) => m.id),
+        [PASSWORD_ID, kept.id],
+      );
+      assertError(
+        await call('GET', `/users/${cy.id}/authentication/fido2Methods/${key.id}`, reader),
+        404,
+        'Request_ResourceNotFound',
+        'id',
+      );
       const again = await call('DELETE', `/users/${cy.id}/authentication/fido2Methods/${key.id}`, writer);
       assertError(again, 404, 'Request_ResourceNotFound', 'id');
       await assertAuditedFailure(again, 'Admin deleted security info', cy.id);
@@ -267,10 +349,22 @@ for (const dialect of dialects) {
       assert.equal((await appsOf(di)).length, 1);
       assert.equal((await passkeysOf(di)).length, 1);
 
-      assertError(await call('GET', `/users/${di.id}/authentication/methods`, weak), 403, 'Authorization_RequestDenied');
-      assertError(await call('GET', `/users/${di.id}/authentication/fido2Methods/${key.id}`, weak), 403, 'Authorization_RequestDenied');
+      assertError(
+        await call('GET', `/users/${di.id}/authentication/methods`, weak),
+        403,
+        'Authorization_RequestDenied',
+      );
+      assertError(
+        await call('GET', `/users/${di.id}/authentication/fido2Methods/${key.id}`, weak),
+        403,
+        'Authorization_RequestDenied',
+      );
       // Without the permission an unknown user is a 403 too, so a 404 tells nothing about who exists.
-      assertError(await call('GET', `/users/${newId()}/authentication/methods`, weak), 403, 'Authorization_RequestDenied');
+      assertError(
+        await call('GET', `/users/${newId()}/authentication/methods`, weak),
+        403,
+        'Authorization_RequestDenied',
+      );
       const unknownUser = await call('DELETE', `/users/${newId()}/authentication/fido2Methods/${key.id}`, reader);
       assertError(unknownUser, 403, 'Authorization_RequestDenied');
     });
@@ -280,18 +374,52 @@ for (const dialect of dialects) {
       const fay = await insertUser('fay');
       const fays = await addPasskey(fay);
       const faysApp = await addApp(fay);
-      assertError(await call('GET', `/users/${newId()}/authentication/methods`, reader), 404, 'Request_ResourceNotFound', 'id');
-      assertError(await call('GET', `/users/nobody@contoso.test/authentication/softwareOathMethods`, reader), 404, 'Request_ResourceNotFound', 'id');
-      assertError(await call('GET', `/users/${ed.id}/authentication/softwareOathMethods/${newId()}`, reader), 404, 'Request_ResourceNotFound', 'id');
-      assertError(await call('GET', `/users/${ed.id}/authentication/fido2Methods/${fays.id}`, reader), 404, 'Request_ResourceNotFound', 'id');
-      assertError(await call('GET', `/users/${ed.id}/authentication/passwordMethods/${newId()}`, reader), 404, 'Request_ResourceNotFound', 'id');
-      const unknownUser = await call('DELETE', `/users/${newId()}/authentication/softwareOathMethods/${faysApp.id}`, writer);
+      assertError(
+        await call('GET', `/users/${newId()}/authentication/methods`, reader),
+        404,
+        'Request_ResourceNotFound',
+        'id',
+      );
+      assertError(
+        await call('GET', `/users/nobody@contoso.test/authentication/softwareOathMethods`, reader),
+        404,
+        'Request_ResourceNotFound',
+        'id',
+      );
+      assertError(
+        await call('GET', `/users/${ed.id}/authentication/softwareOathMethods/${newId()}`, reader),
+        404,
+        'Request_ResourceNotFound',
+        'id',
+      );
+      assertError(
+        await call('GET', `/users/${ed.id}/authentication/fido2Methods/${fays.id}`, reader),
+        404,
+        'Request_ResourceNotFound',
+        'id',
+      );
+      assertError(
+        await call('GET', `/users/${ed.id}/authentication/passwordMethods/${newId()}`, reader),
+        404,
+        'Request_ResourceNotFound',
+        'id',
+      );
+      const unknownUser = await call(
+        'DELETE',
+        `/users/${newId()}/authentication/softwareOathMethods/${faysApp.id}`,
+        writer,
+      );
       assertError(unknownUser, 404, 'Request_ResourceNotFound', 'id');
       await assertAuditedFailure(unknownUser, 'Admin deleted security info');
       const crossed = await call('DELETE', `/users/${ed.id}/authentication/softwareOathMethods/${faysApp.id}`, writer);
       assertError(crossed, 404, 'Request_ResourceNotFound', 'id');
       await assertAuditedFailure(crossed, 'Admin deleted security info', ed.id);
-      assertError(await call('DELETE', `/users/${ed.id}/authentication/fido2Methods/not-a-method`, writer), 404, 'Request_ResourceNotFound', 'id');
+      assertError(
+        await call('DELETE', `/users/${ed.id}/authentication/fido2Methods/not-a-method`, writer),
+        404,
+        'Request_ResourceNotFound',
+        'id',
+      );
       assert.equal((await passkeysOf(fay)).length, 1);
       assert.equal((await appsOf(fay)).length, 1);
     });
@@ -307,12 +435,26 @@ for (const dialect of dialects) {
       const methods = await call('GET', '/me/authentication/methods', readToken);
       assert.equal(methods.status, 200, methods.raw);
       assert.equal(methods.body['@odata.context'], `${METADATA}#users('${gil.id}')/authentication/methods`);
-      assert.deepEqual(methods.body.value?.map((m) => m['@odata.type']), [TYPES.password, TYPES.oath, TYPES.fido2]);
-      assert.deepEqual((await call('GET', '/me/authentication/fido2Methods', readToken)).body.value?.map((m) => [m.id, m.passkeyType]), [[key.id, 'synced']]);
+      assert.deepEqual(
+        methods.body.value?.map((m) => m['@odata.type']),
+        [TYPES.password, TYPES.oath, TYPES.fido2],
+      );
+      assert.deepEqual(
+        (await call('GET', '/me/authentication/fido2Methods', readToken)).body.value?.map((m) => [m.id, m.passkeyType]),
+        [[key.id, 'synced']],
+      );
       assert.equal((await call('GET', `/me/authentication/softwareOathMethods/${app.id}`, readToken)).body.id, app.id);
       assert.equal((await call('GET', `/me/authentication/passwordMethods/${PASSWORD_ID}`, readToken)).status, 200);
-      assertError(await call('GET', `/me/authentication/fido2Methods/${othersKey.id}`, readToken), 404, 'Request_ResourceNotFound');
-      assertError(await call('GET', `/users/${other.id}/authentication/methods`, readToken), 403, 'Authorization_RequestDenied');
+      assertError(
+        await call('GET', `/me/authentication/fido2Methods/${othersKey.id}`, readToken),
+        404,
+        'Request_ResourceNotFound',
+      );
+      assertError(
+        await call('GET', `/users/${other.id}/authentication/methods`, readToken),
+        403,
+        'Authorization_RequestDenied',
+      );
 
       const noWrite = await call('DELETE', `/me/authentication/fido2Methods/${key.id}`, readToken);
       assertError(noWrite, 403, 'Authorization_RequestDenied');
@@ -323,16 +465,26 @@ for (const dialect of dialects) {
       const del = await call('DELETE', `/me/authentication/fido2Methods/${key.id}`, writeToken);
       assert.equal(del.status, 204, del.raw);
       const rows = await auditRows(deps, { correlationId: del.headers.get('request-id')! });
-      assert.deepEqual(rows.map((r) => [r.activity, r.result, r.reason]), [['User deleted security info', 'success', 'User deleted Fido2 Authentication Method']]);
+      assert.deepEqual(
+        rows.map((r) => [r.activity, r.result, r.reason]),
+        [['User deleted security info', 'success', 'User deleted Fido2 Authentication Method']],
+      );
       assert.equal(rows[0]!.initiatedBy.user?.id, gil.id);
       assert.equal((await passkeysOf(gil)).length, 0);
       const delApp = await call('DELETE', `/me/authentication/softwareOathMethods/${app.id}`, writeToken);
       assert.equal(delApp.status, 204, delApp.raw);
-      assert.equal((await auditRows(deps, { correlationId: delApp.headers.get('request-id')! }))[0]?.reason, 'User deleted Software Oath Token method');
+      assert.equal(
+        (await auditRows(deps, { correlationId: delApp.headers.get('request-id')! }))[0]?.reason,
+        'User deleted Software Oath Token method',
+      );
       const othersDel = await call('DELETE', `/me/authentication/fido2Methods/${othersKey.id}`, writeToken);
       assertError(othersDel, 404, 'Request_ResourceNotFound');
       assert.equal((await passkeysOf(other)).length, 1, 'another user’s passkey is out of reach of /me');
-      assertError(await call('DELETE', `/users/${other.id}/authentication/fido2Methods/${othersKey.id}`, writeToken), 403, 'Authorization_RequestDenied');
+      assertError(
+        await call('DELETE', `/users/${other.id}/authentication/fido2Methods/${othersKey.id}`, writeToken),
+        403,
+        'Authorization_RequestDenied',
+      );
 
       const appMe = await call('GET', '/me/authentication/methods', writer);
       assertError(appMe, 400, 'BadRequest');
@@ -350,10 +502,20 @@ for (const dialect of dialects) {
       const base = `/users/${ivy.id}/authentication`;
       assertError(await call('GET', `${base}/methods?$select=id`, reader), 400, 'BadRequest', '$select');
       assertError(await call('GET', `${base}/softwareOathMethods?$top=1`, reader), 400, 'BadRequest', '$top');
-      assertError(await call('GET', `${base}/fido2Methods/${key.id}?$select=displayName`, reader), 400, 'BadRequest', '$select');
+      assertError(
+        await call('GET', `${base}/fido2Methods/${key.id}?$select=displayName`, reader),
+        400,
+        'BadRequest',
+        '$select',
+      );
       assertError(await call('GET', `${base}/passwordMethods?$filter=id eq 'x'`, reader), 400, 'BadRequest', '$filter');
       const meToken = await userToken(deps, ivy.id, ['UserAuthenticationMethod.Read']);
-      assertError(await call('GET', '/me/authentication/fido2Methods?$count=true', meToken), 400, 'BadRequest', '$count');
+      assertError(
+        await call('GET', '/me/authentication/fido2Methods?$count=true', meToken),
+        400,
+        'BadRequest',
+        '$count',
+      );
 
       const refusals: [string, string, string][] = [
         ['POST', `${base}/methods`, 'GET'],
@@ -380,21 +542,36 @@ for (const dialect of dialects) {
       const app = await addApp(jo);
       const key = await addPasskey(jo, { displayName: 'Blue key' });
       const client = graphJsClient(s.url, writer);
-      const listed = (await client.api('/users/jo@contoso.test/authentication/fido2Methods').get()) as { value: Record<string, unknown>[] };
-      assert.deepEqual(listed.value.map((m) => [m.id, m.displayName]), [[key.id, 'Blue key']]);
+      const listed = (await client.api('/users/jo@contoso.test/authentication/fido2Methods').get()) as {
+        value: Record<string, unknown>[];
+      };
+      assert.deepEqual(
+        listed.value.map((m) => [m.id, m.displayName]),
+        [[key.id, 'Blue key']],
+      );
       await client.api(`/users/jo@contoso.test/authentication/fido2Methods/${key.id}`).delete();
       await client.api(`/users/jo@contoso.test/authentication/softwareOathMethods/${app.id}`).delete();
-      const after = (await client.api('/users/jo@contoso.test/authentication/methods').get()) as { value: Record<string, unknown>[] };
-      assert.deepEqual(after.value.map((m) => m['@odata.type']), [TYPES.password]);
+      const after = (await client.api('/users/jo@contoso.test/authentication/methods').get()) as {
+        value: Record<string, unknown>[];
+      };
+      assert.deepEqual(
+        after.value.map((m) => m['@odata.type']),
+        [TYPES.password],
+      );
       assert.deepEqual(await passkeysOf(jo), []);
       assert.deepEqual(await appsOf(jo), []);
-      await assert.rejects(client.api(`/users/jo@contoso.test/authentication/fido2Methods/${key.id}`).delete(), (e: { statusCode?: number; code?: string }) => {
-        assert.equal(e.statusCode, 404);
-        assert.equal(e.code, 'Request_ResourceNotFound');
-        return true;
-      });
+      await assert.rejects(
+        client.api(`/users/jo@contoso.test/authentication/fido2Methods/${key.id}`).delete(),
+        (e: { statusCode?: number; code?: string }) => {
+          assert.equal(e.statusCode, 404);
+          assert.equal(e.code, 'Request_ResourceNotFound');
+          return true;
+        },
+      );
       const audit = await auditRows(deps, { activity: 'Admin deleted security info' });
-      const jos = audit.filter((r) => r.targets[0]?.id === jo.id).map((r) => [r.result, r.result === 'success' ? r.reason : 'refused']);
+      const jos = audit
+        .filter((r) => r.targets[0]?.id === jo.id)
+        .map((r) => [r.result, r.result === 'success' ? r.reason : 'refused']);
       assert.deepEqual(jos.sort(), [
         ['failure', 'refused'],
         ['success', 'Admin deleted Fido2 Authentication Method for user'],

@@ -17,11 +17,21 @@ import { createPasswordUser } from '../support/sign-in-fixtures.js';
 
 const PATH = '/my/security-info/authenticator-app';
 
-const field = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? assert.fail(`no ${name} field`);
-const keyOf = (html: string) => (/id="authenticator-secret">([A-Z2-7 ]+)</.exec(html)?.[1] ?? assert.fail('no key on the page')).replace(/ /g, '');
+const field = (html: string, name: string) =>
+  new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? assert.fail(`no ${name} field`);
+const keyOf = (html: string) =>
+  (/id="authenticator-secret">([A-Z2-7 ]+)</.exec(html)?.[1] ?? assert.fail('no key on the page')).replace(/ /g, '');
 const codeFor = (key: string, at: Date) =>
-  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(key), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: at.getTime() });
-const decode = (s: string) => s.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(key), algorithm: 'SHA1', digits: 6, period: 30 }).generate({
+    timestamp: at.getTime(),
+  });
+const decode = (s: string) =>
+  s
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 
 for (const dialect of dialects) {
   describe(`Security info › authenticator app (${dialect})`, () => {
@@ -37,13 +47,24 @@ for (const dialect of dialects) {
 
     async function user(local: string): Promise<UserRecord> {
       const u = await createPasswordUser(deps, local, 'correct horse battery staple');
-      await createUsersRepo(deps.db).updateUser(u.id, { sessionsValidFrom: new Date(clock.now().getTime() - 3_600_000) });
+      await createUsersRepo(deps.db).updateUser(u.id, {
+        sessionsValidFrom: new Date(clock.now().getTime() - 3_600_000),
+      });
       return (await createUsersRepo(deps.db).findUserById(u.id))!;
     }
 
     /** A browser holding a /my session as the callback stores it. */
-    async function sessionFor(u: UserRecord, amr: string[], signedInSecondsAgo = 0): Promise<{ browser: Browser; csrf: string }> {
-      const { cookie, csrf } = await openMySession(deps, u.id, amr, Math.floor(clock.now().getTime() / 1000) - signedInSecondsAgo);
+    async function sessionFor(
+      u: UserRecord,
+      amr: string[],
+      signedInSecondsAgo = 0,
+    ): Promise<{ browser: Browser; csrf: string }> {
+      const { cookie, csrf } = await openMySession(
+        deps,
+        u.id,
+        amr,
+        Math.floor(clock.now().getTime() / 1000) - signedInSecondsAgo,
+      );
       const browser = new Browser(s.url);
       browser.cookies.set(MY_SESSION_COOKIE, cookie);
       return { browser, csrf };
@@ -57,10 +78,19 @@ for (const dialect of dialects) {
       const page = await browser.go(PATH);
       assert.equal(page.status, 200);
       assert.equal(page.headers.get('cache-control'), 'no-store');
-      assert.match(page.html, /<img id="authenticator-qr" src="data:image\/png;base64,[A-Za-z0-9+/=]+" width="200" height="200" alt="QR code[^"]+">/);
+      assert.match(
+        page.html,
+        /<img id="authenticator-qr" src="data:image\/png;base64,[A-Za-z0-9+/=]+" width="200" height="200" alt="QR code[^"]+">/,
+      );
       assert.match(page.html, /id="authenticator-secret">([A-Z2-7]{4} ){7}[A-Z2-7]{4}</);
-      assert.match(page.html, /<label for="code">Code<\/label>[\s\S]*?<input type="text" id="code" name="code"[^>]*autocomplete="one-time-code"/);
-      assert.match(page.html, /<label for="displayName">Name<\/label>[\s\S]*?id="displayName" name="displayName"[^>]*value="Authenticator app"/);
+      assert.match(
+        page.html,
+        /<label for="code">Code<\/label>[\s\S]*?<input type="text" id="code" name="code"[^>]*autocomplete="one-time-code"/,
+      );
+      assert.match(
+        page.html,
+        /<label for="displayName">Name<\/label>[\s\S]*?id="displayName" name="displayName"[^>]*value="Authenticator app"/,
+      );
       assert.equal(field(page.html, 'csrf'), csrf);
       const pending = decode(field(page.html, 'pending'));
       assert.ok(!pending.includes(keyOf(page.html)), 'the form carries the key only sealed');
@@ -81,8 +111,14 @@ for (const dialect of dialects) {
 
       const refused = await browser.go(PATH, { csrf, pending, code: wrong, displayName: 'Work phone' });
       assert.equal(refused.status, 400);
-      assert.match(refused.html, /<div class="error-summary" role="alert" id="error-summary"><p>That code is not correct[^<]*<a href="#code">Fix it<\/a>/);
-      assert.match(refused.html, /id="code" name="code"[^>]*autofocus aria-invalid="true" aria-describedby="error-summary code-hint"/);
+      assert.match(
+        refused.html,
+        /<div class="error-summary" role="alert" id="error-summary"><p>That code is not correct[^<]*<a href="#code">Fix it<\/a>/,
+      );
+      assert.match(
+        refused.html,
+        /id="code" name="code"[^>]*autofocus aria-invalid="true" aria-describedby="error-summary code-hint"/,
+      );
       assert.equal(keyOf(refused.html), key, 'the same key: the app the user set up stays right');
       assert.match(refused.html, /value="Work phone"/);
       assert.equal((await apps(u)).length, 0);
@@ -99,7 +135,10 @@ for (const dialect of dialects) {
       assert.equal(saved.status, 303);
       assert.equal(saved.location, '/my/security-info');
       const stored = await apps(u);
-      assert.deepEqual(stored.map((a) => a.displayName), ['Work phone']);
+      assert.deepEqual(
+        stored.map((a) => a.displayName),
+        ['Work phone'],
+      );
 
       // The same form again (a double submit): nothing more is stored, the user lands on Security info.
       const again = await browser.go(PATH, { csrf, pending, code: right, displayName: 'Work phone' });
@@ -134,7 +173,12 @@ for (const dialect of dialects) {
       const page = await before.go(PATH);
       clock.advance(11 * 60);
       const { browser, csrf } = await sessionFor(u, ['pwd', 'otp', 'mfa']);
-      const late = await browser.go(PATH, { csrf, pending: decode(field(page.html, 'pending')), code: codeFor(keyOf(page.html), clock.now()), displayName: 'x' });
+      const late = await browser.go(PATH, {
+        csrf,
+        pending: decode(field(page.html, 'pending')),
+        code: codeFor(keyOf(page.html), clock.now()),
+        displayName: 'x',
+      });
       assert.equal(late.status, 400);
       assert.match(late.html, /role="alert"[^>]*><p>This setup has expired/);
       assert.notEqual(keyOf(late.html), keyOf(page.html));
@@ -145,7 +189,11 @@ for (const dialect of dialects) {
       const u = await user('farid');
       const fresh = await sessionFor(u, ['pwd', 'otp', 'mfa']);
       const page = await fresh.browser.go(PATH);
-      const form = { pending: decode(field(page.html, 'pending')), code: codeFor(keyOf(page.html), clock.now()), displayName: 'x' };
+      const form = {
+        pending: decode(field(page.html, 'pending')),
+        code: codeFor(keyOf(page.html), clock.now()),
+        displayName: 'x',
+      };
 
       const pwdOnly = await sessionFor(u, ['pwd']);
       const shown = await pwdOnly.browser.go(PATH);
@@ -158,7 +206,10 @@ for (const dialect of dialects) {
       const stale = await sessionFor(u, ['pwd', 'otp', 'mfa'], window + 1);
       const staleShown = await stale.browser.go(PATH);
       assert.equal(staleShown.status, 403);
-      assert.match(staleShown.html, new RegExp(`id="reauthenticate-reason">[^<]*in the last ${deps.config.methodChangeWindowMinutes} minutes`));
+      assert.match(
+        staleShown.html,
+        new RegExp(`id="reauthenticate-reason">[^<]*in the last ${deps.config.methodChangeWindowMinutes} minutes`),
+      );
       assert.equal((await stale.browser.go(PATH, { ...form, csrf: stale.csrf })).status, 403);
       assert.equal((await apps(u)).length, 0, 'nothing was stored by the refused forms');
     });

@@ -30,9 +30,14 @@ for (const dialect of dialects) {
     });
     after(async () => s?.close());
 
-    const basic = (id: string, pw: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(pw)}`).toString('base64')}`;
+    const basic = (id: string, pw: string) =>
+      `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(pw)}`).toString('base64')}`;
 
-    async function token(body: Record<string, string>, headers: Record<string, string> = {}, path = '/oauth2/v2.0/token') {
+    async function token(
+      body: Record<string, string>,
+      headers: Record<string, string> = {},
+      path = '/oauth2/v2.0/token',
+    ) {
       const res = await fetch(`${s.url}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -43,12 +48,18 @@ for (const dialect of dialects) {
 
     async function verifyGraphToken(accessToken: string) {
       const jwks = createRemoteJWKSet(new URL(`${s.url}/discovery/v2.0/keys`));
-      const { payload } = await jwtVerify(accessToken, jwks, { issuer: s.url, audience: 'https://graph.microsoft.com' });
+      const { payload } = await jwtVerify(accessToken, jwks, {
+        issuer: s.url,
+        audience: 'https://graph.microsoft.com',
+      });
       return payload;
     }
 
     it('issues a Graph JWT with roles for client_secret_basic and scope https://graph.microsoft.com/.default', async () => {
-      const r = await token({ grant_type: 'client_credentials', scope: GRAPH_DEFAULT }, { authorization: basic(clientId, secret) });
+      const r = await token(
+        { grant_type: 'client_credentials', scope: GRAPH_DEFAULT },
+        { authorization: basic(clientId, secret) },
+      );
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.equal(r.body.token_type, 'Bearer');
       assert.equal(r.body.scope, GRAPH_DEFAULT);
@@ -58,7 +69,10 @@ for (const dialect of dialects) {
       assert.equal(header.typ, 'JWT');
       assert.equal(header.alg, 'RS256');
       const payload = await verifyGraphToken(at);
-      assert.deepEqual([...(payload.roles as string[])].sort(), ['User.Read.All', 'UserAuthenticationMethod.ReadWrite.All']);
+      assert.deepEqual([...(payload.roles as string[])].sort(), [
+        'User.Read.All',
+        'UserAuthenticationMethod.ReadWrite.All',
+      ]);
       assert.equal(payload.tid, deps.tenant.id);
       assert.equal(payload.appid, clientId);
       assert.equal(payload.azp, clientId);
@@ -68,7 +82,12 @@ for (const dialect of dialects) {
     });
 
     it('accepts client_secret_post and the <issuer>/.default scope', async () => {
-      const r = await token({ grant_type: 'client_credentials', scope: `${s.url}/.default`, client_id: clientId, client_secret: secret });
+      const r = await token({
+        grant_type: 'client_credentials',
+        scope: `${s.url}/.default`,
+        client_id: clientId,
+        client_secret: secret,
+      });
       assert.equal(r.status, 200, JSON.stringify(r.body));
       const payload = await verifyGraphToken(String(r.body.access_token));
       assert.ok((payload.roles as string[]).includes('User.Read.All'));
@@ -76,7 +95,11 @@ for (const dialect of dialects) {
 
     it('refuses a missing or non-.default scope with invalid_scope', async () => {
       for (const scope of [undefined, 'User.Read.All', 'openid']) {
-        const body: Record<string, string> = { grant_type: 'client_credentials', client_id: clientId, client_secret: secret };
+        const body: Record<string, string> = {
+          grant_type: 'client_credentials',
+          client_id: clientId,
+          client_secret: secret,
+        };
         if (scope) body.scope = scope;
         const r = await token(body);
         assert.equal(r.status, 400, `scope ${scope}`);
@@ -85,18 +108,39 @@ for (const dialect of dialects) {
     });
 
     it('refuses a wrong, unknown or removed secret with 401 invalid_client', async () => {
-      const wrong = await token({ grant_type: 'client_credentials', scope: GRAPH_DEFAULT }, { authorization: basic(clientId, `${secret}x`) });
+      const wrong = await token(
+        { grant_type: 'client_credentials', scope: GRAPH_DEFAULT },
+        { authorization: basic(clientId, `${secret}x`) },
+      );
       assert.equal(wrong.status, 401);
       assert.equal(wrong.body.error, 'invalid_client');
-      const unknown = await token({ grant_type: 'client_credentials', scope: GRAPH_DEFAULT, client_id: '00000000-0000-0000-0000-000000000001', client_secret: secret });
+      const unknown = await token({
+        grant_type: 'client_credentials',
+        scope: GRAPH_DEFAULT,
+        client_id: '00000000-0000-0000-0000-000000000001',
+        client_secret: secret,
+      });
       assert.equal(unknown.status, 401);
       assert.equal(unknown.body.error, 'invalid_client');
 
-      const extra = await addApplicationSecret(deps, cliContext(), clientId, { displayName: 'rotation', lifetimeDays: 30 });
-      const ok = await token({ grant_type: 'client_credentials', scope: GRAPH_DEFAULT, client_id: clientId, client_secret: extra.secretText });
+      const extra = await addApplicationSecret(deps, cliContext(), clientId, {
+        displayName: 'rotation',
+        lifetimeDays: 30,
+      });
+      const ok = await token({
+        grant_type: 'client_credentials',
+        scope: GRAPH_DEFAULT,
+        client_id: clientId,
+        client_secret: extra.secretText,
+      });
       assert.equal(ok.status, 200);
       await removeApplicationSecret(deps, cliContext(), clientId, extra.keyId);
-      const removed = await token({ grant_type: 'client_credentials', scope: GRAPH_DEFAULT, client_id: clientId, client_secret: extra.secretText });
+      const removed = await token({
+        grant_type: 'client_credentials',
+        scope: GRAPH_DEFAULT,
+        client_id: clientId,
+        client_secret: extra.secretText,
+      });
       assert.equal(removed.status, 401);
       assert.equal(removed.body.error, 'invalid_client');
     });
@@ -109,19 +153,40 @@ for (const dialect of dialects) {
         assert.equal(doc.issuer, s.url);
         assert.equal(doc.token_endpoint, `${s.url}/${tenant.toLowerCase()}/oauth2/v2.0/token`);
         assert.equal(doc.jwks_uri, `${s.url}/discovery/v2.0/keys`);
-        const r = await token({ grant_type: 'client_credentials', scope: GRAPH_DEFAULT, client_id: clientId, client_secret: secret, 'client-request-id': 'x', 'x-client-SKU': 'msal.js.node' }, {}, `/${tenant}/oauth2/v2.0/token`);
+        const r = await token(
+          {
+            grant_type: 'client_credentials',
+            scope: GRAPH_DEFAULT,
+            client_id: clientId,
+            client_secret: secret,
+            'client-request-id': 'x',
+            'x-client-SKU': 'msal.js.node',
+          },
+          {},
+          `/${tenant}/oauth2/v2.0/token`,
+        );
         assert.equal(r.status, 200, JSON.stringify(r.body));
       }
       const bad = await fetch(`${s.url}/contoso.example/v2.0/.well-known/openid-configuration`);
       assert.equal(bad.status, 400);
       assert.equal(((await bad.json()) as { error: string }).error, 'invalid_tenant');
-      const badToken = await token({ grant_type: 'client_credentials', scope: GRAPH_DEFAULT, client_id: clientId, client_secret: secret }, {}, '/common/oauth2/v2.0/token');
+      const badToken = await token(
+        { grant_type: 'client_credentials', scope: GRAPH_DEFAULT, client_id: clientId, client_secret: secret },
+        {},
+        '/common/oauth2/v2.0/token',
+      );
       assert.equal(badToken.status, 400);
       assert.equal(badToken.body.error, 'invalid_tenant');
     });
 
     it('refuses a resource other than Graph with invalid_target', async () => {
-      const r = await token({ grant_type: 'client_credentials', scope: GRAPH_DEFAULT, resource: 'https://example.com', client_id: clientId, client_secret: secret });
+      const r = await token({
+        grant_type: 'client_credentials',
+        scope: GRAPH_DEFAULT,
+        resource: 'https://example.com',
+        client_id: clientId,
+        client_secret: secret,
+      });
       assert.equal(r.status, 400);
       assert.equal(r.body.error, 'invalid_target');
     });

@@ -28,7 +28,11 @@ for (const dialect of dialects) {
     const clock = new ManualClock(new Date());
 
     before(async () => {
-      s = await startTestServer(dialect, { GATEPASS_SESSION_IDLE_MINUTES: String(IDLE_MINUTES), GATEPASS_SESSION_MAX_MINUTES: String(MAX_MINUTES) }, clock);
+      s = await startTestServer(
+        dialect,
+        { GATEPASS_SESSION_IDLE_MINUTES: String(IDLE_MINUTES), GATEPASS_SESSION_MAX_MINUTES: String(MAX_MINUTES) },
+        clock,
+      );
       deps = s.runtime.deps;
     });
     after(async () => s.close());
@@ -36,7 +40,10 @@ for (const dialect of dialects) {
     /** A user holding a multi-use pass of `lifetimeInMinutes`, and the pass's text. */
     async function passUser(local: string, lifetimeInMinutes = 480): Promise<{ user: UserRecord; pass: string }> {
       const user = await createPasswordUser(deps, local, PASSWORD);
-      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: false, lifetimeInMinutes });
+      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, {
+        isUsableOnce: false,
+        lifetimeInMinutes,
+      });
       return { user, pass: issued.temporaryAccessPass };
     }
 
@@ -62,12 +69,20 @@ for (const dialect of dialects) {
       const who = await passUser('sol');
       const { browser, csrf } = await signedIn(who);
       const thief = browser.copy();
-      assert.equal((await thief.go('/my/security-info')).status, 200, 'a copy of the cookies opens the session while it lives');
+      assert.equal(
+        (await thief.go('/my/security-info')).status,
+        200,
+        'a copy of the cookies opens the session while it lives',
+      );
       assert.equal(await rowsOf(who.user), 1);
 
       const out = await browser.go('/my/signout', { csrf });
       assert.equal(out.status, 303);
-      assert.equal(out.location, '/my/signed-out', 'straight to the signed-out page: no "Do you want to sign out?" step');
+      assert.equal(
+        out.location,
+        '/my/signed-out',
+        'straight to the signed-out page: no "Do you want to sign out?" step',
+      );
       const done = await browser.follow(out);
       assert.equal(done.status, 200);
       assert.match(done.html, /You have signed out/);
@@ -133,14 +148,20 @@ for (const dialect of dialects) {
       const wrongState = await passUser('stan');
       const browser = new Browser(s.url);
       // A second /my in the same browser (another tab) starts another transaction; the first one's answer is refused.
-      const refused = await signInToMyWithPass(browser, wrongState.user.userPrincipalName, wrongState.pass, { password: PASSWORD, beforeCallback: () => browser.go('/my') });
+      const refused = await signInToMyWithPass(browser, wrongState.user.userPrincipalName, wrongState.pass, {
+        password: PASSWORD,
+        beforeCallback: () => browser.go('/my'),
+      });
       assert.equal(refused.status, 400);
       assert.match(refused.html, /does not belong to this browser or has expired/);
       assert.equal(await rowsOf(wrongState.user), 0, 'no session');
 
       const late = await passUser('lara');
       const slow = new Browser(s.url);
-      const expired = await signInToMyWithPass(slow, late.user.userPrincipalName, late.pass, { password: PASSWORD, beforeCallback: () => clock.advance(601) });
+      const expired = await signInToMyWithPass(slow, late.user.userPrincipalName, late.pass, {
+        password: PASSWORD,
+        beforeCallback: () => clock.advance(601),
+      });
       assert.equal(expired.status, 400, 'a transaction lives 10 minutes');
       assert.match(expired.html, /does not belong to this browser or has expired/);
       assert.equal(await rowsOf(late.user), 0);
@@ -153,7 +174,12 @@ for (const dialect of dialects) {
           // The same transaction (state, verifier) with another nonce: the ID token's nonce no longer matches.
           const sealed = decodeURIComponent(forged.cookies.get(TX_COOKIE)!);
           const tx = JSON.parse(deps.keyring.decryptText('secret-encryption', sealed, 'my-tx')) as { nonce: string };
-          forged.cookies.set(TX_COOKIE, encodeURIComponent(deps.keyring.encrypt('secret-encryption', JSON.stringify({ ...tx, nonce: 'another-nonce' }), 'my-tx')));
+          forged.cookies.set(
+            TX_COOKIE,
+            encodeURIComponent(
+              deps.keyring.encrypt('secret-encryption', JSON.stringify({ ...tx, nonce: 'another-nonce' }), 'my-tx'),
+            ),
+          );
         },
       });
       assert.equal(wrongNonce.status, 400);
@@ -172,10 +198,16 @@ for (const dialect of dialects) {
           ['temporarily_unavailable', /The sign-in service is busy\./],
           ['<b>made_up</b>', /The sign-in did not complete\./],
         ] as const) {
-          const page = await new Browser(s.url).go(`/my/callback?${new URLSearchParams({ error, error_description: description, state: 'x' })}`);
+          const page = await new Browser(s.url).go(
+            `/my/callback?${new URLSearchParams({ error, error_description: description, state: 'x' })}`,
+          );
           assert.equal(page.status, 400);
           assert.match(page.html, expected);
-          assert.doesNotMatch(page.html, /alert\(|onerror|&lt;script|<script|555 0100|read out your password/, 'nothing of the description, escaped or not');
+          assert.doesNotMatch(
+            page.html,
+            /alert\(|onerror|&lt;script|<script|555 0100|read out your password/,
+            'nothing of the description, escaped or not',
+          );
           assert.doesNotMatch(page.html, /made_up/, 'an unknown code is not repeated either');
         }
       }
@@ -184,8 +216,24 @@ for (const dialect of dialects) {
     it('returnTo: only plain /my paths survive, from "Sign in again" and in the callback', async () => {
       const who = await passUser('ruth');
       const { browser, csrf } = await signedIn(who);
-      const hostile = ['https://evil.example/my', '//evil.example', '/\\evil.example', '/my/../../evil', '/my%2f%2fevil.example', '/%2F%2Fevil.example', '/my//evil.example', '/my?x=//evil', ' /my', '/mystery'];
-      const returnToOf = (b: Browser) => (JSON.parse(deps.keyring.decryptText('secret-encryption', decodeURIComponent(b.cookies.get(TX_COOKIE)!), 'my-tx')) as { returnTo?: string }).returnTo;
+      const hostile = [
+        'https://evil.example/my',
+        '//evil.example',
+        '/\\evil.example',
+        '/my/../../evil',
+        '/my%2f%2fevil.example',
+        '/%2F%2Fevil.example',
+        '/my//evil.example',
+        '/my?x=//evil',
+        ' /my',
+        '/mystery',
+      ];
+      const returnToOf = (b: Browser) =>
+        (
+          JSON.parse(
+            deps.keyring.decryptText('secret-encryption', decodeURIComponent(b.cookies.get(TX_COOKIE)!), 'my-tx'),
+          ) as { returnTo?: string }
+        ).returnTo;
       for (const returnTo of hostile) {
         const start = await browser.go('/my/reauthenticate', { csrf, returnTo });
         assert.equal(start.status, 303, returnTo);
@@ -200,8 +248,15 @@ for (const dialect of dialects) {
         const landed = await signInToMyWithPass(fresh, who.user.userPrincipalName, who.pass, {
           password: PASSWORD,
           beforeCallback: () => {
-            const tx = JSON.parse(deps.keyring.decryptText('secret-encryption', decodeURIComponent(fresh.cookies.get(TX_COOKIE)!), 'my-tx')) as object;
-            fresh.cookies.set(TX_COOKIE, encodeURIComponent(deps.keyring.encrypt('secret-encryption', JSON.stringify({ ...tx, returnTo }), 'my-tx')));
+            const tx = JSON.parse(
+              deps.keyring.decryptText('secret-encryption', decodeURIComponent(fresh.cookies.get(TX_COOKIE)!), 'my-tx'),
+            ) as object;
+            fresh.cookies.set(
+              TX_COOKIE,
+              encodeURIComponent(
+                deps.keyring.encrypt('secret-encryption', JSON.stringify({ ...tx, returnTo }), 'my-tx'),
+              ),
+            );
           },
         });
         assert.equal(landed.path, '/my/security-info', `${returnTo}: back on our own page`);

@@ -6,7 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import { dialects } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 
-const SECURITY_HEADERS = ['content-security-policy', 'x-frame-options', 'x-content-type-options', 'referrer-policy'] as const;
+const SECURITY_HEADERS = [
+  'content-security-policy',
+  'x-frame-options',
+  'x-content-type-options',
+  'referrer-policy',
+] as const;
 
 for (const dialect of dialects) {
   describe(`oidc-provider's pages have our security headers (${dialect})`, () => {

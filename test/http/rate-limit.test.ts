@@ -23,7 +23,9 @@ for (const dialect of dialects) {
     const logLines: Record<string, unknown>[] = [];
 
     before(async () => {
-      const log = createLogger('info', { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
+      const log = createLogger('info', {
+        write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>),
+      });
       t = await startTestServer(dialect, { GATEPASS_REQUESTS_PER_MINUTE: String(LIMIT) }, undefined, { log });
       deps = t.runtime.deps;
       app = await createTestApp(deps, ['User.ReadWrite.All']);
@@ -35,15 +37,37 @@ for (const dialect of dialects) {
         const res = await graphRequest(t.server.app, 'GET', '/v1.0/organization', { token: app.token });
         assert.equal(res.status, 200, `request ${i + 1}: ${res.raw}`);
       }
-      const flooded = await graphRequest(t.server.app, 'POST', '/v1.0/users', { token: app.token, body: { displayName: 'Flood', userPrincipalName: 'flood@contoso.test' } });
+      const flooded = await graphRequest(t.server.app, 'POST', '/v1.0/users', {
+        token: app.token,
+        body: { displayName: 'Flood', userPrincipalName: 'flood@contoso.test' },
+      });
       const error = assertGraphError(flooded, 429, 'TooManyRequests');
       assert.match(error.message, /Too many requests/);
       assert.match(String(flooded.headers['retry-after']), /^\d+$/);
-      assert.equal((await auditRows(deps, { correlationId: error.innerError['request-id'] })).length, 0, 'load shedding is not audited');
-      assert.equal(logLines.filter((l) => l.event === 'graph.unauthenticated_refusal').length, 0, 'nor logged as an unauthenticated refusal');
-      assert.equal(await deps.db.selectFrom('users').select('id').where('user_principal_name', '=', 'flood@contoso.test').executeTakeFirst(), undefined);
+      assert.equal(
+        (await auditRows(deps, { correlationId: error.innerError['request-id'] })).length,
+        0,
+        'load shedding is not audited',
+      );
+      assert.equal(
+        logLines.filter((l) => l.event === 'graph.unauthenticated_refusal').length,
+        0,
+        'nor logged as an unauthenticated refusal',
+      );
+      assert.equal(
+        await deps.db
+          .selectFrom('users')
+          .select('id')
+          .where('user_principal_name', '=', 'flood@contoso.test')
+          .executeTakeFirst(),
+        undefined,
+      );
       // Still refused for the rest of the minute, and the probes stay reachable.
-      assertGraphError(await graphRequest(t.server.app, 'GET', '/v1.0/organization', { token: app.token }), 429, 'TooManyRequests');
+      assertGraphError(
+        await graphRequest(t.server.app, 'GET', '/v1.0/organization', { token: app.token }),
+        429,
+        'TooManyRequests',
+      );
       assert.equal((await t.server.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
     });
   });

@@ -22,17 +22,24 @@ for (const dialect of dialects) {
     });
     after(() => t.close());
 
-    it('GET returns Entra\'s object, on by default; $select narrows it', async () => {
+    it("GET returns Entra's object, on by default; $select narrows it", async () => {
       const reader = await createTestApp(deps, ['Policy.Read.All']);
       const res = await graphRequest(t.server.app, 'GET', PATH, { token: reader.token });
       assert.equal(res.status, 200, res.raw);
-      assert.equal(res.body['@odata.context'], 'https://graph.microsoft.com/v1.0/$metadata#policies/identitySecurityDefaultsEnforcementPolicy');
+      assert.equal(
+        res.body['@odata.context'],
+        'https://graph.microsoft.com/v1.0/$metadata#policies/identitySecurityDefaultsEnforcementPolicy',
+      );
       assert.equal(res.body.id, '00000000-0000-0000-0000-000000000005');
       assert.equal(res.body.displayName, 'Security Defaults');
       assert.match(String(res.body.description), /^Security defaults is a set of basic identity security mechanisms/);
       assert.equal(res.body.isEnabled, true);
       const selected = await graphRequest(t.server.app, 'GET', `${PATH}?$select=isEnabled`, { token: reader.token });
-      assert.deepEqual(selected.body, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#policies/identitySecurityDefaultsEnforcementPolicy(isEnabled)', isEnabled: true });
+      assert.deepEqual(selected.body, {
+        '@odata.context':
+          'https://graph.microsoft.com/v1.0/$metadata#policies/identitySecurityDefaultsEnforcementPolicy(isEnabled)',
+        isEnabled: true,
+      });
     });
 
     it('PATCH with Policy.ReadWrite.SecurityDefaults → 204, stored, audited as "Update policy" with IsEnabled old/new', async () => {
@@ -45,17 +52,28 @@ for (const dialect of dialects) {
       assert.equal(audit.length, 1);
       assert.equal(audit[0]?.activity, 'Update policy');
       assert.equal(audit[0]?.result, 'success');
-      assert.deepEqual(audit[0]?.targets[0]?.modifiedProperties, [{ displayName: 'IsEnabled', oldValue: 'true', newValue: 'false' }]);
-      const back = await graphRequest(t.server.app, 'PATCH', PATH, { token: writer.token, body: { '@odata.type': '#microsoft.graph.identitySecurityDefaultsEnforcementPolicy', isEnabled: true } });
+      assert.deepEqual(audit[0]?.targets[0]?.modifiedProperties, [
+        { displayName: 'IsEnabled', oldValue: 'true', newValue: 'false' },
+      ]);
+      const back = await graphRequest(t.server.app, 'PATCH', PATH, {
+        token: writer.token,
+        body: { '@odata.type': '#microsoft.graph.identitySecurityDefaultsEnforcementPolicy', isEnabled: true },
+      });
       assert.equal(back.status, 204, back.raw);
       assert.equal((await getSecurityDefaults(deps.db)).isEnabled, true);
     });
 
-    it('Policy.ReadWrite.ConditionalAccess may write it too, as Graph\'s reference lists', async () => {
+    it("Policy.ReadWrite.ConditionalAccess may write it too, as Graph's reference lists", async () => {
       const ca = await createTestApp(deps, ['Policy.ReadWrite.ConditionalAccess']);
-      assert.equal((await graphRequest(t.server.app, 'PATCH', PATH, { token: ca.token, body: { isEnabled: false } })).status, 204);
+      assert.equal(
+        (await graphRequest(t.server.app, 'PATCH', PATH, { token: ca.token, body: { isEnabled: false } })).status,
+        204,
+      );
       assert.equal((await graphRequest(t.server.app, 'GET', PATH, { token: ca.token })).body.isEnabled, false);
-      assert.equal((await graphRequest(t.server.app, 'PATCH', PATH, { token: ca.token, body: { isEnabled: true } })).status, 204);
+      assert.equal(
+        (await graphRequest(t.server.app, 'PATCH', PATH, { token: ca.token, body: { isEnabled: true } })).status,
+        204,
+      );
       assert.equal((await getSecurityDefaults(deps.db)).isEnabled, true);
     });
 
@@ -70,24 +88,56 @@ for (const dialect of dialects) {
     });
 
     it('a delegated Global Administrator may toggle it; a user without a role may not', async () => {
-      const admin = await deps.db.selectFrom('users').select('id').where('user_principal_name', '=', 'admin@contoso.test').executeTakeFirstOrThrow();
+      const admin = await deps.db
+        .selectFrom('users')
+        .select('id')
+        .where('user_principal_name', '=', 'admin@contoso.test')
+        .executeTakeFirstOrThrow();
       const token = await userToken(deps, admin.id, ['Policy.ReadWrite.SecurityDefaults']);
-      assert.equal((await graphRequest(t.server.app, 'PATCH', PATH, { token, body: { isEnabled: false } })).status, 204);
+      assert.equal(
+        (await graphRequest(t.server.app, 'PATCH', PATH, { token, body: { isEnabled: false } })).status,
+        204,
+      );
       assert.equal((await getSecurityDefaults(deps.db)).isEnabled, false);
       assert.equal((await graphRequest(t.server.app, 'PATCH', PATH, { token, body: { isEnabled: true } })).status, 204);
 
       const app = await createTestApp(deps, ['User.ReadWrite.All']);
-      const created = await graphRequest(t.server.app, 'POST', '/v1.0/users', { token: app.token, body: { displayName: 'Plain', userPrincipalName: 'plain@contoso.test' } });
+      const created = await graphRequest(t.server.app, 'POST', '/v1.0/users', {
+        token: app.token,
+        body: { displayName: 'Plain', userPrincipalName: 'plain@contoso.test' },
+      });
       const plain = await userToken(deps, String(created.body.id), ['Policy.ReadWrite.SecurityDefaults']);
-      assertGraphError(await graphRequest(t.server.app, 'PATCH', PATH, { token: plain, body: { isEnabled: false } }), 403, 'Authorization_RequestDenied');
+      assertGraphError(
+        await graphRequest(t.server.app, 'PATCH', PATH, { token: plain, body: { isEnabled: false } }),
+        403,
+        'Authorization_RequestDenied',
+      );
       assert.equal((await getSecurityDefaults(deps.db)).isEnabled, true);
     });
 
     it('a body that is not {isEnabled: boolean} is a 400 naming the field', async () => {
       const writer = await createTestApp(deps, ['Policy.ReadWrite.SecurityDefaults']);
-      assertGraphError(await graphRequest(t.server.app, 'PATCH', PATH, { token: writer.token, body: { isEnabled: 'no' } }), 400, 'Request_BadRequest', 'isEnabled');
-      assertGraphError(await graphRequest(t.server.app, 'PATCH', PATH, { token: writer.token, body: {} }), 400, 'Request_BadRequest', 'isEnabled');
-      assertGraphError(await graphRequest(t.server.app, 'PATCH', PATH, { token: writer.token, body: { isEnabled: true, displayName: 'x' } }), 400, 'Request_BadRequest', 'displayName');
+      assertGraphError(
+        await graphRequest(t.server.app, 'PATCH', PATH, { token: writer.token, body: { isEnabled: 'no' } }),
+        400,
+        'Request_BadRequest',
+        'isEnabled',
+      );
+      assertGraphError(
+        await graphRequest(t.server.app, 'PATCH', PATH, { token: writer.token, body: {} }),
+        400,
+        'Request_BadRequest',
+        'isEnabled',
+      );
+      assertGraphError(
+        await graphRequest(t.server.app, 'PATCH', PATH, {
+          token: writer.token,
+          body: { isEnabled: true, displayName: 'x' },
+        }),
+        400,
+        'Request_BadRequest',
+        'displayName',
+      );
       assert.equal((await getSecurityDefaults(deps.db)).isEnabled, true);
     });
   });

@@ -42,7 +42,9 @@ for (const dialect of dialects) {
     /** A user whose sessions date from an hour ago are still valid (fixtures void those before their creation). */
     async function userSince(local: string): Promise<UserRecord> {
       const user = await createPasswordUser(deps, local, 'correct horse battery staple');
-      await createUsersRepo(deps.db).updateUser(user.id, { sessionsValidFrom: new Date(clock.now().getTime() - 3_600_000) });
+      await createUsersRepo(deps.db).updateUser(user.id, {
+        sessionsValidFrom: new Date(clock.now().getTime() - 3_600_000),
+      });
       return (await createUsersRepo(deps.db).findUserById(user.id))!;
     }
 
@@ -99,7 +101,10 @@ for (const dialect of dialects) {
       assert.match(page.html, /id="method-password"[\s\S]*?Last changed <time datetime=/);
       assert.match(page.html, /id="method-tap"[\s\S]*?one-time[\s\S]*?id="tap-status">usable</);
       assert.match(page.html, new RegExp(`id="method-app-${appId}"[\\s\\S]*?Phone app[\\s\\S]*?last used never`));
-      assert.match(page.html, new RegExp(`id="method-passkey-${keyId}"[\\s\\S]*?Laptop &lt;b&gt;key&lt;/b&gt;[\\s\\S]*?synced`));
+      assert.match(
+        page.html,
+        new RegExp(`id="method-passkey-${keyId}"[\\s\\S]*?Laptop &lt;b&gt;key&lt;/b&gt;[\\s\\S]*?synced`),
+      );
       assert.match(page.html, /href="\/my\/security-info\/authenticator-app"/);
       assert.match(page.html, /href="\/my\/security-info\/passkey"/);
       assert.match(page.html, /You can add or delete methods until/);
@@ -128,9 +133,13 @@ for (const dialect of dialects) {
     it('a multi-factor session may change methods only within the window (10 minutes by default)', async () => {
       const user = await userSince('stella');
       const appId = await addApp(user);
-      const fresh = await (await sessionFor(user, ['pwd', 'otp', 'mfa'], 9 * 60 + 50)).go(`/my/security-info/authenticatorApp/${appId}/delete`);
+      const fresh = await (await sessionFor(user, ['pwd', 'otp', 'mfa'], 9 * 60 + 50)).go(
+        `/my/security-info/authenticatorApp/${appId}/delete`,
+      );
       assert.equal(fresh.status, 200);
-      const stale = await (await sessionFor(user, ['pwd', 'otp', 'mfa'], 10 * 60 + 1)).go(`/my/security-info/authenticatorApp/${appId}/delete`);
+      const stale = await (await sessionFor(user, ['pwd', 'otp', 'mfa'], 10 * 60 + 1)).go(
+        `/my/security-info/authenticatorApp/${appId}/delete`,
+      );
       assert.equal(stale.status, 403);
       assert.match(stale.html, /signed in with a second factor in the last 10 minutes/);
     });
@@ -145,14 +154,18 @@ for (const dialect of dialects) {
         const browser = await sessionFor(user, ['pwd']);
         const refused = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`);
         assert.equal(refused.status, 403);
-        const start = await browser.go('/my/reauthenticate', { csrf: csrfOf(refused.html), returnTo: '/my/security-info' });
+        const start = await browser.go('/my/reauthenticate', {
+          csrf: csrfOf(refused.html),
+          returnTo: '/my/security-info',
+        });
         assert.equal(start.status, 303);
         const authorize = new URL(start.location!);
         assert.equal(authorize.searchParams.get('prompt'), 'login');
         assert.equal(authorize.searchParams.get('acr_values'), 'urn:gatepass:acr:mfa');
         const usernamePage = await browser.follow(start);
         const uid = usernamePage.path.split('/').pop()!;
-        const post = (action: string, fields: Record<string, string>) => browser.go(`/signin/${uid}`, { csrf: csrfOf(usernamePage.html), action, ...fields });
+        const post = (action: string, fields: Record<string, string>) =>
+          browser.go(`/signin/${uid}`, { csrf: csrfOf(usernamePage.html), action, ...fields });
         await post('username', { username: user.userPrincipalName });
         const afterPassword = await post('password', { password });
         // Security defaults are off, yet the application asked for multi-factor: the pass is required.
@@ -182,7 +195,9 @@ for (const dialect of dialects) {
       assert.equal(forged.status, 403);
       assert.equal((await createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id)).length, 1);
 
-      const done = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`, { csrf: csrfOf(confirm.html) });
+      const done = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`, {
+        csrf: csrfOf(confirm.html),
+      });
       assert.equal(done.status, 303);
       assert.equal(done.location, '/my/security-info');
       assert.equal((await createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id)).length, 0);
@@ -207,22 +222,45 @@ for (const dialect of dialects) {
       assert.equal(form.status, 200);
       assert.match(form.html, /<label for="currentPassword">Current password<\/label>/);
       const csrf = csrfOf(form.html);
-      const wrong = await browser.go('/my/security-info/password', { csrf, currentPassword: 'wrong password here', newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' });
+      const wrong = await browser.go('/my/security-info/password', {
+        csrf,
+        currentPassword: 'wrong password here',
+        newPassword: 'a brand new passphrase',
+        confirmPassword: 'a brand new passphrase',
+      });
       assert.equal(wrong.status, 400);
       assert.match(wrong.html, /Your current password is incorrect/);
-      const mismatch = await browser.go('/my/security-info/password', { csrf, currentPassword: 'correct horse battery staple', newPassword: 'a brand new passphrase', confirmPassword: 'another one' });
+      const mismatch = await browser.go('/my/security-info/password', {
+        csrf,
+        currentPassword: 'correct horse battery staple',
+        newPassword: 'a brand new passphrase',
+        confirmPassword: 'another one',
+      });
       assert.equal(mismatch.status, 400);
       assert.match(mismatch.html, /do not match/);
-      const ok = await browser.go('/my/security-info/password', { csrf, currentPassword: 'correct horse battery staple', newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' });
+      const ok = await browser.go('/my/security-info/password', {
+        csrf,
+        currentPassword: 'correct horse battery staple',
+        newPassword: 'a brand new passphrase',
+        confirmPassword: 'a brand new passphrase',
+      });
       assert.equal(ok.status, 303);
       const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
       assert.ok((await deps.hasher.verify(stored.passwordHash, 'a brand new passphrase')).ok);
-      const audit = (await auditRows(deps, { activity: 'Change password (self-service)' })).filter((r) => r.targets[0]?.id === user.id);
+      const audit = (await auditRows(deps, { activity: 'Change password (self-service)' })).filter(
+        (r) => r.targets[0]?.id === user.id,
+      );
       assert.equal(audit.length, 1);
     });
 
     /** Signs in to the web app `app` in `browser` with the user's pass (raw HTTP) and redeems the code. */
-    async function signInToApp(browser: Browser, app: { appId: string; secret: string }, upn: string, password: string, pass: string): Promise<{ access_token: string; refresh_token: string }> {
+    async function signInToApp(
+      browser: Browser,
+      app: { appId: string; secret: string },
+      upn: string,
+      password: string,
+      pass: string,
+    ): Promise<{ access_token: string; refresh_token: string }> {
       const verifier = randomBytes(32).toString('base64url');
       const query = new URLSearchParams({
         client_id: app.appId,
@@ -237,32 +275,56 @@ for (const dialect of dialects) {
       await browser.go(`/signin/${uid}`, { csrf, action: 'username', username: upn });
       await browser.go(`/signin/${uid}`, { csrf, action: 'password', password });
       const back = await browser.follow(await browser.go(`/signin/${uid}`, { csrf, action: 'tap', tap: pass }));
-      const code = new URL(back.location ?? assert.fail(`no redirect to the app: ${back.status}`)).searchParams.get('code') ?? assert.fail(`no code: ${back.location}`);
-      const tokens = await appToken(app, { grant_type: 'authorization_code', code, redirect_uri: APP_REDIRECT_URI, code_verifier: verifier });
+      const code =
+        new URL(back.location ?? assert.fail(`no redirect to the app: ${back.status}`)).searchParams.get('code') ??
+        assert.fail(`no code: ${back.location}`);
+      const tokens = await appToken(app, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: APP_REDIRECT_URI,
+        code_verifier: verifier,
+      });
       assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
       return tokens.body as { access_token: string; refresh_token: string };
     }
 
-    async function appToken(app: { appId: string; secret: string }, form: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+    async function appToken(
+      app: { appId: string; secret: string },
+      form: Record<string, string>,
+    ): Promise<{ status: number; body: Record<string, unknown> }> {
       const res = await fetch(`${s.url}/oauth2/v2.0/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${app.appId}:${app.secret}`).toString('base64')}` },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${app.appId}:${app.secret}`).toString('base64')}`,
+        },
         body: new URLSearchParams(form).toString(),
       });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     }
 
-    const myMethods = (accessToken: string) => fetch(`${s.url}/v1.0/me/authentication/methods`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const myMethods = (accessToken: string) =>
+      fetch(`${s.url}/v1.0/me/authentication/methods`, { headers: { authorization: `Bearer ${accessToken}` } });
 
     it('"Sign out everywhere" ends this session and its copies, the app\'s access and refresh tokens, and every token issued before it', async () => {
       // oidc-provider stamps tokens with the real time; the store's clock is set to it so the two agree.
       clock.set(new Date());
       const user = await createPasswordUser(deps, 'eve', 'correct horse battery staple');
       const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: false });
-      const created = await createApplication(deps, cliContext(), { displayName: 'Eve app', kind: 'web', redirectUris: [APP_REDIRECT_URI] });
+      const created = await createApplication(deps, cliContext(), {
+        displayName: 'Eve app',
+        kind: 'web',
+        redirectUris: [APP_REDIRECT_URI],
+      });
       const app = { appId: created.app.appId, secret: created.secret!.secretText };
       const browser = new Browser(s.url);
-      const tokens = await signInToApp(browser, app, user.userPrincipalName, 'correct horse battery staple', issued.temporaryAccessPass);
+      const tokens = await signInToApp(
+        browser,
+        app,
+        user.userPrincipalName,
+        'correct horse battery staple',
+        issued.temporaryAccessPass,
+      );
       assert.equal((await myMethods(tokens.access_token)).status, 200, 'the bearer works before');
       // The same browser opens /my through the provider session: a real /my session, and a copy of its cookies.
       const list = await browser.follow(await browser.go('/my/security-info'));
@@ -275,8 +337,15 @@ for (const dialect of dialects) {
       assert.equal(out.status, 303);
       assert.equal(out.location, '/my/signed-out?everywhere=1');
       const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
-      assert.ok(stored.sessionsValidFrom.getTime() > user.sessionsValidFrom.getTime(), 'earlier sessions and tokens are void');
-      assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 0, 'the /my session rows are gone');
+      assert.ok(
+        stored.sessionsValidFrom.getTime() > user.sessionsValidFrom.getTime(),
+        'earlier sessions and tokens are void',
+      );
+      assert.equal(
+        await createMySessionsRepo(deps.db).countSessionsOfUser(user.id),
+        0,
+        'the /my session rows are gone',
+      );
       // Even the cookies kept by an attacker who copied them are dead now, the provider's session included.
       const again = await copy.go('/my/security-info');
       assert.equal(again.status, 303);
@@ -288,7 +357,12 @@ for (const dialect of dialects) {
       const refreshed = await appToken(app, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
       assert.equal(refreshed.status, 400, 'the refresh token is refused');
       assert.equal(refreshed.body.error, 'invalid_grant');
-      assert.equal((await auditRows(deps, { activity: 'Invalidate all refresh tokens for user' })).filter((r) => r.targets[0]?.id === user.id).length, 1);
+      assert.equal(
+        (await auditRows(deps, { activity: 'Invalidate all refresh tokens for user' })).filter(
+          (r) => r.targets[0]?.id === user.id,
+        ).length,
+        1,
+      );
     });
 
     it('wrong current passwords in "Change password" are counted with the sign-in\'s and throttled (429, Retry-After), the right one included', async () => {
@@ -296,7 +370,13 @@ for (const dialect of dialects) {
       const user = await createPasswordUser(deps, 'theo', password);
       const browser = await sessionFor(user, ['pwd']);
       const csrf = csrfOf((await browser.go('/my/security-info/password')).html);
-      const change = (currentPassword: string) => browser.go('/my/security-info/password', { csrf, currentPassword, newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' });
+      const change = (currentPassword: string) =>
+        browser.go('/my/security-info/password', {
+          csrf,
+          currentPassword,
+          newPassword: 'a brand new passphrase',
+          confirmPassword: 'a brand new passphrase',
+        });
       // The free failures, then one more that is still checked and starts the back-off (the clock does not move).
       for (let i = 1; i <= THROTTLE_RULES.pair.freeFailures + 1; i += 1) {
         const wrong = await change(`wrong password ${i}`);
@@ -336,10 +416,18 @@ for (const dialect of dialects) {
       const user = await createPasswordUser(deps, 'cass', password);
       const { browser, otherCsrf } = await twoSessions(user);
       for (const [label, token] of forgeries(otherCsrf)) {
-        const res = await browser.go('/my/security-info/password', { ...token, currentPassword: password, newPassword: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' });
+        const res = await browser.go('/my/security-info/password', {
+          ...token,
+          currentPassword: password,
+          newPassword: 'a brand new passphrase',
+          confirmPassword: 'a brand new passphrase',
+        });
         assert.equal(res.status, 403, label);
         const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
-        assert.ok((await deps.hasher.verify(stored.passwordHash, password)).ok, `${label}: the password did not change`);
+        assert.ok(
+          (await deps.hasher.verify(stored.passwordHash, password)).ok,
+          `${label}: the password did not change`,
+        );
       }
     });
 
@@ -351,22 +439,34 @@ for (const dialect of dialects) {
         assert.equal(res.status, 403, label);
         const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
         assert.equal(stored.sessionsValidFrom.getTime(), user.sessionsValidFrom.getTime(), `${label}: nothing revoked`);
-        assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 2, `${label}: both sessions remain`);
+        assert.equal(
+          await createMySessionsRepo(deps.db).countSessionsOfUser(user.id),
+          2,
+          `${label}: both sessions remain`,
+        );
         assert.equal((await browser.go('/my/security-info')).status, 200);
       }
     });
 
-    it('CSRF: renaming a passkey refuses a form without its session\'s token (403) and renames nothing', async () => {
+    it("CSRF: renaming a passkey refuses a form without its session's token (403) and renames nothing", async () => {
       const user = await createPasswordUser(deps, 'pia', 'correct horse battery staple');
       const keyId = await addPasskey(user, 'Laptop');
       const { browser, csrf, otherCsrf } = await twoSessions(user);
-      const nameOf = async () => (await createFido2MethodsRepo(deps.db).listOfUser(user.id)).find((k) => k.id === keyId)?.displayName;
+      const nameOf = async () =>
+        (await createFido2MethodsRepo(deps.db).listOfUser(user.id)).find((k) => k.id === keyId)?.displayName;
       for (const [label, token] of forgeries(otherCsrf)) {
-        const res = await browser.go(`/my/security-info/passkey/${keyId}/rename`, { ...token, displayName: 'Renamed by a forgery' });
+        const res = await browser.go(`/my/security-info/passkey/${keyId}/rename`, {
+          ...token,
+          displayName: 'Renamed by a forgery',
+        });
         assert.equal(res.status, 403, label);
         assert.equal(await nameOf(), 'Laptop', `${label}: the name did not change`);
       }
-      assert.equal((await browser.go(`/my/security-info/passkey/${keyId}/rename`, { csrf, displayName: 'Work laptop' })).status, 303, 'the real form renames');
+      assert.equal(
+        (await browser.go(`/my/security-info/passkey/${keyId}/rename`, { csrf, displayName: 'Work laptop' })).status,
+        303,
+        'the real form renames',
+      );
       assert.equal(await nameOf(), 'Work laptop');
     });
 
@@ -389,7 +489,11 @@ for (const dialect of dialects) {
       for (const [label, token] of forgeries(otherCsrf)) {
         const res = await browser.go('/my/signout', token);
         assert.equal(res.status, 403, label);
-        assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 2, `${label}: both sessions remain`);
+        assert.equal(
+          await createMySessionsRepo(deps.db).countSessionsOfUser(user.id),
+          2,
+          `${label}: both sessions remain`,
+        );
         assert.equal((await browser.go('/my/security-info')).status, 200, `${label}: still signed in`);
       }
       const real = await browser.go('/my/signout', { csrf });

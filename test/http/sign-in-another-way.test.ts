@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import * as OTPAuth from 'otpauth';
 import { userActor } from '../../src/domain/audit.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { beginAuthenticatorAppRegistration, confirmAuthenticatorAppRegistration } from '../../src/services/authenticator-apps.js';
+import {
+  beginAuthenticatorAppRegistration,
+  confirmAuthenticatorAppRegistration,
+} from '../../src/services/authenticator-apps.js';
 import type { Deps } from '../../src/services/deps.js';
 import { passkeyRegistrationOptions, registerPasskey } from '../../src/services/passkeys.js';
 import { dialects } from '../support/databases.js';
@@ -19,7 +22,8 @@ import { SoftAuthenticator } from '../support/soft-authenticator.js';
 const REDIRECT_URI = 'http://127.0.0.1/callback';
 const PASSWORD = 'correct horse battery staple';
 const title = (html: string) => /<h1 id="page-title">([^<]*)<\/h1>/.exec(html)?.[1];
-const otherWays = (html: string) => [...html.matchAll(/<button type="submit" name="method" value="([a-z]+)"/g)].map((m) => m[1]);
+const otherWays = (html: string) =>
+  [...html.matchAll(/<button type="submit" name="method" value="([a-z]+)"/g)].map((m) => m[1]);
 
 for (const dialect of dialects) {
   describe(`Sign in another way (${dialect})`, () => {
@@ -40,8 +44,17 @@ for (const dialect of dialects) {
       const user = await createPasswordUser(deps, 'wanda', PASSWORD);
       const ctx = { ...cliContext(), actor: userActor(user, null) };
       const pending = beginAuthenticatorAppRegistration(deps, user);
-      const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(pending.secretBase32), algorithm: 'SHA1', digits: 6, period: 30 });
-      await confirmAuthenticatorAppRegistration(deps, ctx, user, { token: pending.token, code: totp.generate({ timestamp: clock.now().getTime() }), displayName: 'Phone' });
+      const totp = new OTPAuth.TOTP({
+        secret: OTPAuth.Secret.fromBase32(pending.secretBase32),
+        algorithm: 'SHA1',
+        digits: 6,
+        period: 30,
+      });
+      await confirmAuthenticatorAppRegistration(deps, ctx, user, {
+        token: pending.token,
+        code: totp.generate({ timestamp: clock.now().getTime() }),
+        displayName: 'Phone',
+      });
       const authenticator = new SoftAuthenticator({ origin: deps.config.issuer });
       const credential = authenticator.create((await passkeyRegistrationOptions(deps, user)) as never);
       await registerPasskey(deps, ctx, user, { credential: JSON.stringify(credential), displayName: 'Laptop' });
@@ -71,11 +84,21 @@ for (const dialect of dialects) {
       const done = await postStep(flow, s.url, 'passkey', { credential: JSON.stringify(assertion) });
       assert.equal(done.status, 303, done.html.slice(0, 300));
 
-      const [logged] = await deps.db.selectFrom('sign_ins').selectAll().where('user_id', '=', user.id).orderBy('created_at', 'desc').limit(1).execute();
+      const [logged] = await deps.db
+        .selectFrom('sign_ins')
+        .selectAll()
+        .where('user_id', '=', user.id)
+        .orderBy('created_at', 'desc')
+        .limit(1)
+        .execute();
       assert.ok(logged);
       assert.equal(logged.error_code, 0);
       assert.match(JSON.stringify(logged), /Password[\s\S]*Passkey/);
-      assert.doesNotMatch(JSON.stringify(logged), /OATH verification code/, 'the method switched away from was not used');
+      assert.doesNotMatch(
+        JSON.stringify(logged),
+        /OATH verification code/,
+        'the method switched away from was not used',
+      );
     });
   });
 }

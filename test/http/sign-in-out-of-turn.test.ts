@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import * as OTPAuth from 'otpauth';
 import { userActor } from '../../src/domain/audit.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { beginAuthenticatorAppRegistration, confirmAuthenticatorAppRegistration } from '../../src/services/authenticator-apps.js';
+import {
+  beginAuthenticatorAppRegistration,
+  confirmAuthenticatorAppRegistration,
+} from '../../src/services/authenticator-apps.js';
 import type { Deps } from '../../src/services/deps.js';
 import { passkeyRegistrationOptions, registerPasskey } from '../../src/services/passkeys.js';
 import { NOT_ASKED_MESSAGE } from '../../src/services/sign-in.js';
@@ -43,11 +46,24 @@ for (const dialect of dialects) {
       const user = await createPasswordUser(deps, 'holder', PASSWORD);
       const ctx = { ...cliContext(), actor: userActor(user, null) };
       const pending = beginAuthenticatorAppRegistration(deps, user);
-      const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(pending.secretBase32), algorithm: 'SHA1', digits: 6, period: 30 });
-      await confirmAuthenticatorAppRegistration(deps, ctx, user, { token: pending.token, code: totp.generate({ timestamp: clock.now().getTime() }), displayName: 'Phone' });
+      const totp = new OTPAuth.TOTP({
+        secret: OTPAuth.Secret.fromBase32(pending.secretBase32),
+        algorithm: 'SHA1',
+        digits: 6,
+        period: 30,
+      });
+      await confirmAuthenticatorAppRegistration(deps, ctx, user, {
+        token: pending.token,
+        code: totp.generate({ timestamp: clock.now().getTime() }),
+        displayName: 'Phone',
+      });
       const authenticator = new SoftAuthenticator({ origin: deps.config.issuer });
-      await registerPasskey(deps, ctx, user, { credential: JSON.stringify(authenticator.create((await passkeyRegistrationOptions(deps, user)) as never)), displayName: 'Laptop' });
-      const pass = (await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: false })).temporaryAccessPass;
+      await registerPasskey(deps, ctx, user, {
+        credential: JSON.stringify(authenticator.create((await passkeyRegistrationOptions(deps, user)) as never)),
+        displayName: 'Laptop',
+      });
+      const pass = (await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: false }))
+        .temporaryAccessPass;
       holder = { user, pass, authenticator, code: () => totp.generate({ timestamp: clock.now().getTime() }) };
     });
     after(async () => s.close());
@@ -56,7 +72,11 @@ for (const dialect of dialects) {
     async function afterUsername(name: string): Promise<RawFlow> {
       const flow = await startRawFlow([s.url], clientId, REDIRECT_URI);
       await postStep(flow, s.url, 'username', { username: name });
-      assert.equal(title(flow.html), 'Enter password', 'every user with a password, and every unknown name, gets the password page first');
+      assert.equal(
+        title(flow.html),
+        'Enter password',
+        'every user with a password, and every unknown name, gets the password page first',
+      );
       return flow;
     }
 
@@ -81,30 +101,43 @@ for (const dialect of dialects) {
         const res = await postStep(flow, s.url, action, fields(name));
         answers.push({ who, answer: normalised(flow, name, res), res });
       }
-      for (const other of answers.slice(1)) assert.deepEqual(other.answer, answers[0]!.answer, `${other.who} is answered as ${answers[0]!.who}`);
+      for (const other of answers.slice(1))
+        assert.deepEqual(other.answer, answers[0]!.answer, `${other.who} is answered as ${answers[0]!.who}`);
       return answers[0]!;
     }
 
     const loggedCodes = async (upn: string) =>
-      (await deps.db.selectFrom('sign_ins').select(['error_code']).where('user_principal_name', '=', upn).execute()).map((r) => Number(r.error_code));
+      (
+        await deps.db.selectFrom('sign_ins').select(['error_code']).where('user_principal_name', '=', upn).execute()
+      ).map((r) => Number(r.error_code));
 
     it('a pass right after the username is refused, the right one included, with one answer for every user', async () => {
-      for (const pass of [(name: string) => (name === holder.user.userPrincipalName ? holder.pass : 'WRONGPAS'), () => 'WRONGPAS']) {
+      for (const pass of [
+        (name: string) => (name === holder.user.userPrincipalName ? holder.pass : 'WRONGPAS'),
+        () => 'WRONGPAS',
+      ]) {
         const first = await sameAnswerForAll('tap', (name) => ({ tap: pass(name) }));
         assert.equal(first.res.status, 401);
         assert.equal(title(first.res.html), 'Enter password', 'the password is still asked for');
         assert.ok(first.res.html.includes(escaped(NOT_ASKED_MESSAGE)), first.res.html.slice(0, 400));
       }
-      assert.ok((await loggedCodes(holder.user.userPrincipalName)).includes(90102), 'the refusal is in the sign-in log with its own code');
+      assert.ok(
+        (await loggedCodes(holder.user.userPrincipalName)).includes(90102),
+        'the refusal is in the sign-in log with its own code',
+      );
       assert.ok((await loggedCodes(unknownName)).includes(90102));
     });
 
-    it('a code, a passkey and the first page\'s passkey right after the username are refused alike', async () => {
-      const otp = await sameAnswerForAll('otp', (name) => ({ otp: name === holder.user.userPrincipalName ? holder.code() : '123456' }));
+    it("a code, a passkey and the first page's passkey right after the username are refused alike", async () => {
+      const otp = await sameAnswerForAll('otp', (name) => ({
+        otp: name === holder.user.userPrincipalName ? holder.code() : '123456',
+      }));
       assert.equal(title(otp.res.html), 'Enter password');
       assert.ok(otp.res.html.includes(escaped(NOT_ASKED_MESSAGE)));
       for (const action of ['passkey', 'passkeyDiscoverable']) {
-        const passkey = await sameAnswerForAll(action, () => ({ credential: '{"id":"x","rawId":"x","type":"public-key","response":{}}' }));
+        const passkey = await sameAnswerForAll(action, () => ({
+          credential: '{"id":"x","rawId":"x","type":"public-key","response":{}}',
+        }));
         assert.equal(passkey.res.status, 401, action);
         assert.equal(title(passkey.res.html), 'Enter password', action);
       }
@@ -146,7 +179,10 @@ for (const dialect of dialects) {
         .orderBy('created_at', 'desc')
         .limit(1)
         .execute();
-      assert.deepEqual((JSON.parse(String(logged!.methods)) as { method: string }[]).map((m) => m.method), ['Password', 'Temporary Access Pass']);
+      assert.deepEqual(
+        (JSON.parse(String(logged!.methods)) as { method: string }[]).map((m) => m.method),
+        ['Password', 'Temporary Access Pass'],
+      );
     });
   });
 }

@@ -35,7 +35,10 @@ for (const dialect of dialects) {
       assert.equal(res.status, 303);
       const location = res.headers.get('location')!;
       assert.match(location, /^\/signin\/[\w-]+$/);
-      const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      const cookie = res.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
       return { path: location, cookie };
     }
 
@@ -53,7 +56,10 @@ for (const dialect of dialects) {
       assert.match(html, /<input type="email" id="username" name="username"/);
       assert.match(html, /name="csrf" value="[\w-]{20,}"/);
       // Only our own script files (the "Sign in with a passkey" button), never inline script.
-      assert.ok([...html.matchAll(/<script\b[^>]*>/gi)].every((m) => /src="\/assets\/webauthn\/[\w.-]+\.js"/.test(m[0])), 'only /assets script files');
+      assert.ok(
+        [...html.matchAll(/<script\b[^>]*>/gi)].every((m) => /src="\/assets\/webauthn\/[\w.-]+\.js"/.test(m[0])),
+        'only /assets script files',
+      );
       assert.ok(!/<script[^>]*>[^<]+<\/script>/i.test(html), 'no inline script');
     });
 

@@ -20,7 +20,11 @@ import { cliContext, createPasswordUser, createWebApp, securityDefaults } from '
 
 const REDIRECT_URI = 'http://127.0.0.1/callback';
 const PASSWORD = 'correct horse battery staple';
-const unescapeHtml = (s: string) => s.replace(/&#39;|&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+const unescapeHtml = (s: string) =>
+  s
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 // A key this server lists in GATEPASS_PREVIOUS_SECRET_KEYS, as during a key rotation.
 const RETIRED_KEY = randomBytes(32);
 const finished = (res: RawResponse) => (res.status === 302 || res.status === 303) && !!res.location;
@@ -65,7 +69,11 @@ for (const dialect of dialects) {
         };
         const knownWork = await workFor(known.userPrincipalName);
         assert.equal(knownWork, 1, 'a known user: one real argon2 verification');
-        assert.equal(await workFor(`nobody-${randomBytes(4).toString('hex')}@${deps.tenant.defaultDomain}`), knownWork, 'unknown user');
+        assert.equal(
+          await workFor(`nobody-${randomBytes(4).toString('hex')}@${deps.tenant.defaultDomain}`),
+          knownWork,
+          'unknown user',
+        );
         assert.equal(await workFor(noPassword.userPrincipalName), knownWork, 'user without a password');
       } finally {
         deps.hasher = realHasher;
@@ -85,12 +93,25 @@ for (const dialect of dialects) {
       const weak = await postStep(flow, s.url, 'newPassword', { newPassword: 'short', confirmPassword: 'short' });
       assert.ok(!finished(weak));
       assert.ok(unescapeHtml(weak.html).includes('Your password must be at least'), weak.html.slice(0, 600));
-      const mismatched = await postStep(flow, s.url, 'newPassword', { newPassword: 'a fresh passphrase of mine', confirmPassword: 'a fresh passphrase of yours' });
+      const mismatched = await postStep(flow, s.url, 'newPassword', {
+        newPassword: 'a fresh passphrase of mine',
+        confirmPassword: 'a fresh passphrase of yours',
+      });
       assert.ok(!finished(mismatched));
-      assert.ok(unescapeHtml(mismatched.html).includes('The two passwords do not match.'), mismatched.html.slice(0, 600));
-      assert.equal((await createUsersRepo(deps.db).findUserById(user.id))?.forceChangePassword, true, 'nothing changed by the refusals');
+      assert.ok(
+        unescapeHtml(mismatched.html).includes('The two passwords do not match.'),
+        mismatched.html.slice(0, 600),
+      );
+      assert.equal(
+        (await createUsersRepo(deps.db).findUserById(user.id))?.forceChangePassword,
+        true,
+        'nothing changed by the refusals',
+      );
 
-      const good = await postStep(flow, s.url, 'newPassword', { newPassword: 'a fresh passphrase of mine', confirmPassword: 'a fresh passphrase of mine' });
+      const good = await postStep(flow, s.url, 'newPassword', {
+        newPassword: 'a fresh passphrase of mine',
+        confirmPassword: 'a fresh passphrase of mine',
+      });
       assert.ok(finished(good), `the sign-in completes: ${good.status} ${good.html.slice(0, 300)}`);
       const stored = await createUsersRepo(deps.db).findUserById(user.id);
       assert.equal(stored?.forceChangePassword, false);

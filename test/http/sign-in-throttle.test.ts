@@ -41,7 +41,11 @@ for (const dialect of dialects) {
     const throttleOf = async (token: string) => {
       const res = await graphRequest(t.server.app, 'GET', `/v1.0/users/${alice.id}/signInThrottle`, { token });
       assert.equal(res.status, 200, res.raw);
-      return res.body as Record<string, unknown> & { failures: number; addresses: unknown; temporaryAccessPass: { addresses: unknown } };
+      return res.body as Record<string, unknown> & {
+        failures: number;
+        addresses: unknown;
+        temporaryAccessPass: { addresses: unknown };
+      };
     };
 
     it('an app with only User.Read.All sees the counts, not where the failures came from', async () => {
@@ -63,7 +67,13 @@ for (const dialect of dialects) {
     it('delegated: the AuditLog.Read.All scope with a role that reads users but not sign-ins shows no addresses; Security Reader does', async () => {
       const token = await userToken(deps, reader.id, ['User.Read.All', 'AuditLog.Read.All']);
       const assign = (roleDefinitionId: string) =>
-        createRoleAssignmentsRepo(deps.db).insertRoleAssignmentIfAbsent({ id: randomUUID(), principalId: reader.id, roleDefinitionId, directoryScopeId: '/', createdAt: new Date() });
+        createRoleAssignmentsRepo(deps.db).insertRoleAssignmentIfAbsent({
+          id: randomUUID(),
+          principalId: reader.id,
+          roleDefinitionId,
+          directoryScopeId: '/',
+          createdAt: new Date(),
+        });
       await assign(ROLE_TEMPLATE_IDS.helpdeskAdministrator);
       const helpdesk = await throttleOf(token);
       assert.equal(helpdesk.failures, 1);
@@ -74,12 +84,18 @@ for (const dialect of dialects) {
 
     it('clearing the counters is password administration: an app needs a directory role on its service principal for it too', async () => {
       const app = await createTestApp(deps, ['User.ReadWrite.All']);
-      const refused = await graphRequest(t.server.app, 'DELETE', `/v1.0/users/${alice.id}/signInThrottle`, { token: app.token });
+      const refused = await graphRequest(t.server.app, 'DELETE', `/v1.0/users/${alice.id}/signInThrottle`, {
+        token: app.token,
+      });
       assert.equal(refused.status, 403, refused.raw);
       assert.match(String(refused.body.error?.message), /clearing their sign-in failures.*directory role/);
       assert.equal((await throttleOf(app.token)).failures, 1, 'nothing cleared');
       await assignAppRole(deps, cliContext(), app.appId, 'Helpdesk Administrator');
-      assert.equal((await graphRequest(t.server.app, 'DELETE', `/v1.0/users/${alice.id}/signInThrottle`, { token: app.token })).status, 204);
+      assert.equal(
+        (await graphRequest(t.server.app, 'DELETE', `/v1.0/users/${alice.id}/signInThrottle`, { token: app.token }))
+          .status,
+        204,
+      );
       assert.equal((await throttleOf(app.token)).failures, 0);
     });
   });

@@ -40,7 +40,12 @@ for (const dialect of dialects) {
     after(async () => s.close());
 
     /** One sign-in with `password` from `address`, with `deviceCookie` (a familiar browser) or none. */
-    async function signIn(user: UserRecord, password: string, address: string, deviceCookie?: string): Promise<{ res: RawResponse; deviceCookie?: string }> {
+    async function signIn(
+      user: UserRecord,
+      password: string,
+      address: string,
+      deviceCookie?: string,
+    ): Promise<{ res: RawResponse; deviceCookie?: string }> {
       const flow = await startRawFlow([s.url], clientId, REDIRECT_URI, address);
       if (deviceCookie !== undefined) flow.cookies.set(DEVICE_COOKIE, deviceCookie);
       await postStep(flow, s.url, 'username', { username: user.userPrincipalName }, address);
@@ -49,13 +54,16 @@ for (const dialect of dialects) {
     }
 
     const codesLogged = async () =>
-      (await deps.db.selectFrom('sign_ins').select(['error_code']).where('user_id', '=', victim.id).execute()).map((r) => Number(r.error_code));
+      (await deps.db.selectFrom('sign_ins').select(['error_code']).where('user_id', '=', victim.id).execute()).map(
+        (r) => Number(r.error_code),
+      );
 
     it('strangers lock out unfamiliar browsers only; the victim signs in from a familiar one', async () => {
       const familiar = await signIn(victim, PASSWORD, VICTIM_ADDRESS);
       assert.equal(familiar.res.status, 303, 'the victim signs in once');
       const cookie = familiar.deviceCookie ?? assert.fail('a completed sign-in makes the browser familiar');
-      const otherCookie = (await signIn(other, PASSWORD, VICTIM_ADDRESS)).deviceCookie ?? assert.fail('a cookie for the other user');
+      const otherCookie =
+        (await signIn(other, PASSWORD, VICTIM_ADDRESS)).deviceCookie ?? assert.fail('a cookie for the other user');
 
       // 30 wrong passwords, one every five minutes, from three IPv6 /64s in turn: no attempt is ever throttled.
       for (let i = 0; i < 30; i++) {
@@ -75,14 +83,22 @@ for (const dialect of dialects) {
       assert.equal(state.familiarBrowsers.failures, 0);
 
       // A cookie of another user, or a tampered one, is no familiar browser.
-      assert.equal((await signIn(victim, PASSWORD, VICTIM_ADDRESS, otherCookie)).res.status, 429, "another user's cookie");
+      assert.equal(
+        (await signIn(victim, PASSWORD, VICTIM_ADDRESS, otherCookie)).res.status,
+        429,
+        "another user's cookie",
+      );
       const tampered = `${cookie.slice(0, -1)}${cookie.endsWith('A') ? 'B' : 'A'}`;
       assert.equal((await signIn(victim, PASSWORD, VICTIM_ADDRESS, tampered)).res.status, 429, 'a tampered cookie');
 
       // The victim's own browser signs in at once, and that does not unlock the strangers.
       const back = await signIn(victim, PASSWORD, VICTIM_ADDRESS, cookie);
       assert.equal(back.res.status, 303, back.res.html.slice(0, 300));
-      assert.equal((await signIn(victim, PASSWORD, VICTIM_ADDRESS)).res.status, 429, 'an unfamiliar browser still waits');
+      assert.equal(
+        (await signIn(victim, PASSWORD, VICTIM_ADDRESS)).res.status,
+        429,
+        'an unfamiliar browser still waits',
+      );
       assert.equal((await getThrottleState(deps, victim.id)).lockedOut, true);
     });
 
@@ -91,11 +107,12 @@ for (const dialect of dialects) {
       const cookie = (await signIn(user, PASSWORD, VICTIM_ADDRESS)).deviceCookie!;
       const statuses: number[] = [];
       // From one address, the per-address count throttles a stolen cookie after its free failures.
-      for (let i = 0; i < 7; i++) statuses.push((await signIn(user, 'a guess at the password', VICTIM_ADDRESS, cookie)).res.status);
+      for (let i = 0; i < 7; i++)
+        statuses.push((await signIn(user, 'a guess at the password', VICTIM_ADDRESS, cookie)).res.status);
       assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 429]);
       const state = await getThrottleState(deps, user.id);
       assert.equal(state.familiarBrowsers.failures, 6);
-      assert.equal(state.failures, 0, 'the strangers\' count is untouched');
+      assert.equal(state.failures, 0, "the strangers' count is untouched");
     });
   });
 }

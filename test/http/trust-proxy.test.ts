@@ -11,12 +11,22 @@ async function addressSeen(env: Record<string, string>, forwardedFor: string): P
   const t = await openTestRuntime('sqlite', env);
   after(() => t.close());
   const lines: Record<string, unknown>[] = [];
-  const log = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const log = createLogger('info', {
+    write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>),
+  });
   const app = await buildApp({ ...t.runtime.deps, log });
   after(() => app.close());
-  const res = await app.inject({ method: 'POST', url: '/v1.0/users', headers: { 'x-forwarded-for': forwardedFor, 'content-type': 'application/json' }, payload: '{}', remoteAddress: '10.9.8.7' });
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1.0/users',
+    headers: { 'x-forwarded-for': forwardedFor, 'content-type': 'application/json' },
+    payload: '{}',
+    remoteAddress: '10.9.8.7',
+  });
   assert.equal(res.statusCode, 401);
-  const refusal = lines.find((l) => l.event === 'graph.unauthenticated_refusal' && l.reqId === res.headers['request-id']);
+  const refusal = lines.find(
+    (l) => l.event === 'graph.unauthenticated_refusal' && l.reqId === res.headers['request-id'],
+  );
   assert.ok(refusal, 'the refusal is in the server log');
   return refusal.ip as string | null;
 }

@@ -43,11 +43,18 @@ for (const dialect of dialects) {
         [{ displayName: 'w', kind: 'web', redirectUris: ['http://app.example.com/cb'] }, 'redirectUris[0]', /https/],
         [{ displayName: 'w', kind: 'web', redirectUris: ['not a url'] }, 'redirectUris[0]', /absolute URL/],
         [{ displayName: '', kind: 'web', redirectUris: ['https://app.example.com/cb'] }, 'displayName', /displayName/],
-        [{ displayName: 'd', kind: 'daemon', permissions: ['User.Read.All'], secretLifetimeDays: 5000 }, 'secretLifetimeDays', /between 1 and 730/],
+        [
+          { displayName: 'd', kind: 'daemon', permissions: ['User.Read.All'], secretLifetimeDays: 5000 },
+          'secretLifetimeDays',
+          /between 1 and 730/,
+        ],
       ];
       for (const [input, target, message] of cases) {
         const ctx = cliContext();
-        await assert.rejects(createApplication(deps, ctx, input), (e: Refusal) => e.status === 400 && e.target === target && message.test(e.message));
+        await assert.rejects(
+          createApplication(deps, ctx, input),
+          (e: Refusal) => e.status === 400 && e.target === target && message.test(e.message),
+        );
         const events = await createAuditEventsRepo(deps.db).listRecentAuditEvents(100);
         const refusal = events.find((e) => e.correlationId === ctx.correlationId);
         assert.equal(refusal?.result, 'failure');
@@ -57,7 +64,11 @@ for (const dialect of dialects) {
 
     it('creates a daemon app with a secret shown once and stored as a keyed hash', async () => {
       const ctx = cliContext();
-      const { app, secret } = await createApplication(deps, ctx, { displayName: 'Provisioning', kind: 'daemon', permissions: ['User.ReadWrite.All', 'User.ReadWrite.All'] });
+      const { app, secret } = await createApplication(deps, ctx, {
+        displayName: 'Provisioning',
+        kind: 'daemon',
+        permissions: ['User.ReadWrite.All', 'User.ReadWrite.All'],
+      });
       assert.deepEqual(app.permissions, ['User.ReadWrite.All']);
       assert.match(secret.secretText, /^[A-Za-z0-9_-]{43}$/, '256 random bits, base64url');
       assert.equal(secret.hint, secret.secretText.slice(0, 3));
@@ -68,19 +79,33 @@ for (const dialect of dialects) {
       assert.ok(!(await verifyClientSecret(deps, app.appId, secret.secretText.slice(0, -1))));
       const graph = toGraphApplication(await getApplication(deps, app.appId));
       assert.equal((graph.passwordCredentials as { secretText: null }[])[0]!.secretText, null);
-      const events = (await createAuditEventsRepo(deps.db).listRecentAuditEvents(100)).filter((e) => e.correlationId === ctx.correlationId);
-      assert.deepEqual(events.map((e) => e.activityDisplayName).sort(), ['Add application', 'Update application – Certificates and secrets management']);
-      assert.ok(events.every((e) => e.category === 'ApplicationManagement' && !JSON.stringify(e).includes(secret.secretText)));
+      const events = (await createAuditEventsRepo(deps.db).listRecentAuditEvents(100)).filter(
+        (e) => e.correlationId === ctx.correlationId,
+      );
+      assert.deepEqual(events.map((e) => e.activityDisplayName).sort(), [
+        'Add application',
+        'Update application – Certificates and secrets management',
+      ]);
+      assert.ok(
+        events.every((e) => e.category === 'ApplicationManagement' && !JSON.stringify(e).includes(secret.secretText)),
+      );
     });
 
     it('refuses an expired secret; adds and removes secrets; deletes by name', async () => {
-      const { app } = await createApplication(deps, cliContext(), { displayName: 'Short lived', kind: 'web', redirectUris: ['http://localhost:8080/cb'] });
+      const { app } = await createApplication(deps, cliContext(), {
+        displayName: 'Short lived',
+        kind: 'web',
+        redirectUris: ['http://localhost:8080/cb'],
+      });
       const extra = await addApplicationSecret(deps, cliContext(), 'Short lived', { lifetimeDays: 1 });
       assert.ok(await verifyClientSecret(deps, app.appId, extra.secretText));
       clock.advance(86_400 + 1);
       assert.ok(!(await verifyClientSecret(deps, app.appId, extra.secretText)), 'expired');
       await removeApplicationSecret(deps, cliContext(), app.appId, extra.keyId);
-      await assert.rejects(removeApplicationSecret(deps, cliContext(), app.appId, extra.keyId), (e: Refusal) => e.code === 'notFound' && e.target === 'keyId');
+      await assert.rejects(
+        removeApplicationSecret(deps, cliContext(), app.appId, extra.keyId),
+        (e: Refusal) => e.code === 'notFound' && e.target === 'keyId',
+      );
       await deleteApplication(deps, cliContext(), 'Short lived');
       await assert.rejects(getApplication(deps, app.appId), (e: Refusal) => e.code === 'notFound');
     });

@@ -19,7 +19,13 @@ import {
   type PendingAppRegistration,
 } from '../../src/services/authenticator-apps.js';
 import type { Deps, RequestContext } from '../../src/services/deps.js';
-import { submitOtp, submitPassword, submitUsername, type SignInRequest, type SignInView } from '../../src/services/sign-in.js';
+import {
+  submitOtp,
+  submitPassword,
+  submitUsername,
+  type SignInRequest,
+  type SignInView,
+} from '../../src/services/sign-in.js';
 import { getThrottleState, userSubject } from '../../src/services/throttle.js';
 import { createAuditEventsRepo } from '../../src/store/repos/audit-events.js';
 import { createFailureCountersRepo } from '../../src/store/repos/failure-counters.js';
@@ -34,14 +40,25 @@ const PASSWORD = 'a perfectly fine passphrase';
 const STEP_MS = 30_000;
 
 const selfContext = (user: UserRecord): RequestContext => ({
-  actor: { kind: 'user', id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, ipAddress: '203.0.113.9' },
+  actor: {
+    kind: 'user',
+    id: user.id,
+    userPrincipalName: user.userPrincipalName,
+    displayName: user.displayName,
+    ipAddress: '203.0.113.9',
+  },
   correlationId: randomUUID(),
   ipAddress: '203.0.113.9',
 });
 
 /** The code an app that scanned `pending` shows at `at` (otpauth, not our implementation). */
 function codeAt(secretBase32: string, at: number): string {
-  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secretBase32), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: at });
+  return new OTPAuth.TOTP({
+    secret: OTPAuth.Secret.fromBase32(secretBase32),
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+  }).generate({ timestamp: at });
 }
 
 async function refusal(p: Promise<unknown>): Promise<{ target: string | undefined; status: number; message: string }> {
@@ -105,12 +122,24 @@ for (const dialect of dialects) {
         assert.match(pending.secretBase32, /^[A-Z2-7]{32}$/, '160 bits of key');
         assert.ok(!pending.token.includes(pending.secretBase32), 'the form carries the key only sealed');
         const other = await createPasswordUser(deps, 'mallory', PASSWORD);
-        assert.equal(openAuthenticatorAppRegistration(deps, other, pending.token), undefined, "another user's session cannot open it");
+        assert.equal(
+          openAuthenticatorAppRegistration(deps, other, pending.token),
+          undefined,
+          "another user's session cannot open it",
+        );
         const [exp, ...rest] = pending.token.split('.');
-        assert.equal(openAuthenticatorAppRegistration(deps, user, [String(Number(exp) + 3_600_000), ...rest].join('.')), undefined, 'a moved expiry breaks the seal');
+        assert.equal(
+          openAuthenticatorAppRegistration(deps, user, [String(Number(exp) + 3_600_000), ...rest].join('.')),
+          undefined,
+          'a moved expiry breaks the seal',
+        );
         assert.equal(openAuthenticatorAppRegistration(deps, user, 'garbage'), undefined);
         clock.advance(10 * 60);
-        assert.equal(openAuthenticatorAppRegistration(deps, user, pending.token), undefined, 'expired after 10 minutes');
+        assert.equal(
+          openAuthenticatorAppRegistration(deps, user, pending.token),
+          undefined,
+          'expired after 10 minutes',
+        );
         clock.advance(-10 * 60);
       });
 
@@ -118,18 +147,70 @@ for (const dialect of dialects) {
         const ctx = selfContext(user);
         const right = codeAt(pending.secretBase32, clock.now().getTime());
         const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, '0');
-        const r = await refusal(confirmAuthenticatorAppRegistration(deps, ctx, user, { token: pending.token, code: wrong, displayName: 'Phone' }));
+        const r = await refusal(
+          confirmAuthenticatorAppRegistration(deps, ctx, user, {
+            token: pending.token,
+            code: wrong,
+            displayName: 'Phone',
+          }),
+        );
         assert.deepEqual([r.status, r.target], [400, 'code']);
         assert.match(r.message, /code is not correct/);
         assert.equal((await createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id)).length, 0);
-        const audit = (await createAuditEventsRepo(deps.db).listRecentAuditEvents(20)).find((e) => e.correlationId === ctx.correlationId);
+        const audit = (await createAuditEventsRepo(deps.db).listRecentAuditEvents(20)).find(
+          (e) => e.correlationId === ctx.correlationId,
+        );
         assert.equal(audit?.result, 'failure');
         assert.equal(audit?.activityDisplayName, 'User registered security info');
 
-        assert.equal((await refusal(confirmAuthenticatorAppRegistration(deps, ctx, user, { token: pending.token, code: '12345', displayName: 'Phone' }))).target, 'code');
-        assert.equal((await refusal(confirmAuthenticatorAppRegistration(deps, ctx, user, { token: pending.token, code: right, displayName: '  ' }))).target, 'displayName');
-        assert.equal((await refusal(confirmAuthenticatorAppRegistration(deps, ctx, user, { token: pending.token, code: right, displayName: 'x'.repeat(65) }))).target, 'displayName');
-        assert.equal((await refusal(confirmAuthenticatorAppRegistration(deps, ctx, user, { token: 'nope', code: right, displayName: 'Phone' }))).target, 'pending');
+        assert.equal(
+          (
+            await refusal(
+              confirmAuthenticatorAppRegistration(deps, ctx, user, {
+                token: pending.token,
+                code: '12345',
+                displayName: 'Phone',
+              }),
+            )
+          ).target,
+          'code',
+        );
+        assert.equal(
+          (
+            await refusal(
+              confirmAuthenticatorAppRegistration(deps, ctx, user, {
+                token: pending.token,
+                code: right,
+                displayName: '  ',
+              }),
+            )
+          ).target,
+          'displayName',
+        );
+        assert.equal(
+          (
+            await refusal(
+              confirmAuthenticatorAppRegistration(deps, ctx, user, {
+                token: pending.token,
+                code: right,
+                displayName: 'x'.repeat(65),
+              }),
+            )
+          ).target,
+          'displayName',
+        );
+        assert.equal(
+          (
+            await refusal(
+              confirmAuthenticatorAppRegistration(deps, ctx, user, {
+                token: 'nope',
+                code: right,
+                displayName: 'Phone',
+              }),
+            )
+          ).target,
+          'pending',
+        );
       });
 
       it('a right code stores the app once, its secret only encrypted and bound to user and method, with the audit entry', async () => {
@@ -137,11 +218,19 @@ for (const dialect of dialects) {
         const code = codeAt(pending.secretBase32, clock.now().getTime());
         // The same form sent ten times at once (double clicks, a replayed request): one app.
         const results = await Promise.allSettled(
-          Array.from({ length: 10 }, () => confirmAuthenticatorAppRegistration(deps, ctx, user, { token: pending.token, code, displayName: ' My  phone ' })),
+          Array.from({ length: 10 }, () =>
+            confirmAuthenticatorAppRegistration(deps, ctx, user, {
+              token: pending.token,
+              code,
+              displayName: ' My  phone ',
+            }),
+          ),
         );
         const stored = results.filter((r) => r.status === 'fulfilled');
         assert.equal(stored.length, 1);
-        for (const r of results) if (r.status === 'rejected') assert.ok(isAppError(r.reason) && r.reason.status === 409, String(r.status === 'rejected' && r.reason));
+        for (const r of results)
+          if (r.status === 'rejected')
+            assert.ok(isAppError(r.reason) && r.reason.status === 409, String(r.status === 'rejected' && r.reason));
         const apps = await createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id);
         assert.equal(apps.length, 1);
         const app = apps[0]!;
@@ -149,17 +238,37 @@ for (const dialect of dialects) {
         assert.equal(app.displayName, 'My phone');
 
         // The raw row: no form of the secret in clear.
-        const row = await deps.db.selectFrom('software_oath_methods').selectAll().where('id', '=', app.id).executeTakeFirstOrThrow();
+        const row = await deps.db
+          .selectFrom('software_oath_methods')
+          .selectAll()
+          .where('id', '=', app.id)
+          .executeTakeFirstOrThrow();
         const raw = Buffer.from(OTPAuth.Secret.fromBase32(pending.secretBase32).bytes);
         const rowText = JSON.stringify(row);
-        for (const form of [pending.secretBase32, pending.secretBase32.toLowerCase(), raw.toString('hex'), raw.toString('base64'), raw.toString('base64url')])
+        for (const form of [
+          pending.secretBase32,
+          pending.secretBase32.toLowerCase(),
+          raw.toString('hex'),
+          raw.toString('base64'),
+          raw.toString('base64url'),
+        ])
           assert.ok(!rowText.includes(form), `the row does not hold the secret as ${form.slice(0, 6)}…`);
         assert.deepEqual(openStoredSecret(deps, app), raw);
         const other = await createPasswordUser(deps, 'oscar', PASSWORD);
-        assert.equal(openStoredSecret(deps, { ...app, userId: other.id }), undefined, "not decryptable as another user's");
-        assert.equal(openStoredSecret(deps, { ...app, id: randomUUID() }), undefined, 'not decryptable as another method');
+        assert.equal(
+          openStoredSecret(deps, { ...app, userId: other.id }),
+          undefined,
+          "not decryptable as another user's",
+        );
+        assert.equal(
+          openStoredSecret(deps, { ...app, id: randomUUID() }),
+          undefined,
+          'not decryptable as another method',
+        );
 
-        const audit = (await createAuditEventsRepo(deps.db).listRecentAuditEvents(50)).filter((e) => e.correlationId === ctx.correlationId);
+        const audit = (await createAuditEventsRepo(deps.db).listRecentAuditEvents(50)).filter(
+          (e) => e.correlationId === ctx.correlationId,
+        );
         const success = audit.filter((e) => e.result === 'success');
         assert.equal(success.length, 1);
         assert.equal(success[0]!.activityDisplayName, 'User registered security info');
@@ -172,14 +281,25 @@ for (const dialect of dialects) {
 
       it('the code that confirmed the app cannot then sign in: its step is spent', async () => {
         const code = codeAt(pending.secretBase32, clock.now().getTime());
-        const out = await verifyAuthenticatorCode(deps, { subject: userSubject(user.id), userId: user.id, code, ipAddress: '203.0.113.7' });
+        const out = await verifyAuthenticatorCode(deps, {
+          subject: userSubject(user.id),
+          userId: user.id,
+          code,
+          ipAddress: '203.0.113.7',
+        });
         assert.deepEqual(out, { ok: false, kind: 'replayed' });
       });
     });
 
     it('accepts a code of step − 1 and of step + 1, refuses ±2, and never a step at or before the last accepted one', async () => {
       const { user, key } = await userWithApp('wanda');
-      const verify = (code: string) => verifyAuthenticatorCode(deps, { subject: userSubject(user.id), userId: user.id, code, ipAddress: '203.0.113.7' });
+      const verify = (code: string) =>
+        verifyAuthenticatorCode(deps, {
+          subject: userSubject(user.id),
+          userId: user.id,
+          code,
+          ipAddress: '203.0.113.7',
+        });
       clock.advance(300);
       const now = clock.now().getTime();
       assert.deepEqual(await verify(codeAt(key, now - 2 * STEP_MS)), { ok: false, kind: 'wrong' });
@@ -197,9 +317,18 @@ for (const dialect of dialects) {
     it('tries every app of the user', async () => {
       const { user } = await userWithApp('xena');
       const second = beginAuthenticatorAppRegistration(deps, user);
-      await confirmAuthenticatorAppRegistration(deps, selfContext(user), user, { token: second.token, code: codeAt(second.secretBase32, clock.now().getTime()), displayName: 'Tablet' });
+      await confirmAuthenticatorAppRegistration(deps, selfContext(user), user, {
+        token: second.token,
+        code: codeAt(second.secretBase32, clock.now().getTime()),
+        displayName: 'Tablet',
+      });
       clock.advance(60);
-      const out = await verifyAuthenticatorCode(deps, { subject: userSubject(user.id), userId: user.id, code: codeAt(second.secretBase32, clock.now().getTime()), ipAddress: null });
+      const out = await verifyAuthenticatorCode(deps, {
+        subject: userSubject(user.id),
+        userId: user.id,
+        code: codeAt(second.secretBase32, clock.now().getTime()),
+        ipAddress: null,
+      });
       assert.equal(out.ok && out.methodId, second.methodId);
     });
 
@@ -221,7 +350,13 @@ for (const dialect of dialects) {
       const logs = (await createSignInsRepo(deps.db).listRecentSignIns(100)).filter((r) => r.userId === user.id);
       const ok = logs.filter((r) => r.errorCode === 0);
       assert.equal(ok.length, 1);
-      assert.deepEqual(ok[0]!.methods.map((m) => [m.method, m.succeeded]), [['Password', true], ['OATH verification code', true]]);
+      assert.deepEqual(
+        ok[0]!.methods.map((m) => [m.method, m.succeeded]),
+        [
+          ['Password', true],
+          ['OATH verification code', true],
+        ],
+      );
       assert.equal(logs.filter((r) => r.errorCode === 90121).length, 9);
     });
 
@@ -232,11 +367,19 @@ for (const dialect of dialects) {
       const right = codeAt(key, clock.now().getTime());
       const view = await submitOtp(deps, req, String((Number(right) + 500_000) % 1_000_000).padStart(6, '0'));
       assert.equal(view.kind, 'otp');
-      assert.match(view.kind === 'otp' ? view.error ?? '' : '', /code is not correct/);
-      const [row] = (await createSignInsRepo(deps.db).findSignInsByCorrelationId(req.correlationId)).filter((r) => r.errorCode === 90120);
-      assert.deepEqual(row?.methods.map((m) => [m.method, m.succeeded]), [['Password', true], ['OATH verification code', false]]);
+      assert.match(view.kind === 'otp' ? (view.error ?? '') : '', /code is not correct/);
+      const [row] = (await createSignInsRepo(deps.db).findSignInsByCorrelationId(req.correlationId)).filter(
+        (r) => r.errorCode === 90120,
+      );
+      assert.deepEqual(
+        row?.methods.map((m) => [m.method, m.succeeded]),
+        [
+          ['Password', true],
+          ['OATH verification code', false],
+        ],
+      );
       const malformed = await submitOtp(deps, req, '12 34');
-      assert.match(malformed.kind === 'otp' ? malformed.error ?? '' : '', /6-digit code/);
+      assert.match(malformed.kind === 'otp' ? (malformed.error ?? '') : '', /6-digit code/);
       const done = await submitOtp(deps, req, `${right.slice(0, 3)} ${right.slice(3)}`);
       assert.equal(done.kind, 'done', 'the password was kept: the right code completes the sign-in');
     });
@@ -249,15 +392,26 @@ for (const dialect of dialects) {
       const code = codeAt(key, clock.now().getTime());
       const view = await submitOtp(deps, req, code);
       assert.equal(view.kind, 'password');
-      assert.equal((await createFailureCountersRepo(deps.db).listCountersWithPrefix(`otp:`)).filter((c) => c.key.includes(user.id)).length, 0);
-      const out = await verifyAuthenticatorCode(deps, { subject: userSubject(user.id), userId: user.id, code, ipAddress: null });
+      assert.equal(
+        (await createFailureCountersRepo(deps.db).listCountersWithPrefix(`otp:`)).filter((c) => c.key.includes(user.id))
+          .length,
+        0,
+      );
+      const out = await verifyAuthenticatorCode(deps, {
+        subject: userSubject(user.id),
+        userId: user.id,
+        code,
+        ipAddress: null,
+      });
       assert.equal(out.ok, true, 'the code was not spent by the early submission');
     });
 
     it('wrong codes are counted under their own factor in the store, not reset by a right password, and throttle the right code', async () => {
       const { user, key } = await userWithApp('quinn');
       clock.advance(60);
-      const otpCounter = async () => (await createFailureCountersRepo(deps.db).listCountersWithPrefix(`otp:user:${userSubject(user.id)}`))[0]?.failures ?? 0;
+      const otpCounter = async () =>
+        (await createFailureCountersRepo(deps.db).listCountersWithPrefix(`otp:user:${userSubject(user.id)}`))[0]
+          ?.failures ?? 0;
       const allowed = THROTTLE_RULES.pair.freeFailures + 1;
       const wrong = String((Number(codeAt(key, clock.now().getTime())) + 1) % 1_000_000).padStart(6, '0');
       // One interaction per attempt: each begins with the right password, which must not reset the code count.
@@ -268,7 +422,11 @@ for (const dialect of dialects) {
       assert.equal(await otpCounter(), allowed);
       const state = await getThrottleState(deps, user.id);
       assert.equal(state.failures, 0, 'the password counter is apart, and right passwords were given back');
-      assert.equal(state.authenticatorApp.failures, allowed, 'Graph signInThrottle and `gatepass user show` report the code counter');
+      assert.equal(
+        state.authenticatorApp.failures,
+        allowed,
+        'Graph signInThrottle and `gatepass user show` report the code counter',
+      );
       assert.equal(state.temporaryAccessPass.failures + state.passkey.failures, 0);
       const blocked = await submitOtp(deps, await atCodePage(user), codeAt(key, clock.now().getTime()));
       assert.equal(blocked.kind, 'refused');

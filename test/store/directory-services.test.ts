@@ -15,26 +15,49 @@ import {
   setAccountEnabled,
   updateUser,
 } from '../../src/services/users.js';
-import { addGroupMember, createGroup, deleteGroup, getGroup, listGroupMembers, listGroups, removeGroupMember } from '../../src/services/groups.js';
+import {
+  addGroupMember,
+  createGroup,
+  deleteGroup,
+  getGroup,
+  listGroupMembers,
+  listGroups,
+  removeGroupMember,
+} from '../../src/services/groups.js';
 import { toGraphUser } from '../../src/services/graph-shapes.js';
 import { isAppError } from '../../src/domain/errors.js';
 import { randomUUID } from 'node:crypto';
 import { GLOBAL_ADMINISTRATOR } from '../../src/domain/roles.js';
 import { createRoleAssignmentsRepo } from '../../src/store/repos/role-assignments.js';
 
-const ctx: RequestContext = { actor: { kind: 'cli', osUser: 'tester' }, correlationId: '11111111-1111-4111-8111-111111111111', ipAddress: null };
+const ctx: RequestContext = {
+  actor: { kind: 'cli', osUser: 'tester' },
+  correlationId: '11111111-1111-4111-8111-111111111111',
+  ipAddress: null,
+};
 
 async function insertFakeOidcRows(t: TestRuntime, accountId: string | null, n: number, tag: string): Promise<void> {
   const models = ['Session', 'AccessToken', 'RefreshToken', 'AuthorizationCode', 'Grant', 'Interaction'];
   for (let i = 0; i < n; i++)
     await t.runtime.deps.db
       .insertInto('oidc_payloads')
-      .values({ model: models[i % models.length]!, id_hash: `${tag}-${i}`, payload: 'sealed', grant_id_hash: null, uid_hash: null, user_code_hash: null, account_id: accountId, expires_at: null, consumed_at: null })
+      .values({
+        model: models[i % models.length]!,
+        id_hash: `${tag}-${i}`,
+        payload: 'sealed',
+        grant_id_hash: null,
+        uid_hash: null,
+        user_code_hash: null,
+        account_id: accountId,
+        expires_at: null,
+        consumed_at: null,
+      })
       .execute();
 }
 
 const oidcRowsOf = async (t: TestRuntime, accountId: string) =>
-  (await t.runtime.deps.db.selectFrom('oidc_payloads').select('id_hash').where('account_id', '=', accountId).execute()).length;
+  (await t.runtime.deps.db.selectFrom('oidc_payloads').select('id_hash').where('account_id', '=', accountId).execute())
+    .length;
 
 const rejects = (code: string, target?: string) => (e: unknown) => {
   assert.ok(isAppError(e), `expected an AppError, got ${String(e)}`);
@@ -53,7 +76,11 @@ for (const dialect of dialects) {
 
     it('creates users with a normalised UPN, finds them by id or UPN, never shows a hash', async () => {
       const deps = t.runtime.deps;
-      const alice = await createUser(deps, ctx, { userPrincipalName: '  Alice@Contoso.TEST ', displayName: 'Alice', password: 'correct horse battery' });
+      const alice = await createUser(deps, ctx, {
+        userPrincipalName: '  Alice@Contoso.TEST ',
+        displayName: 'Alice',
+        password: 'correct horse battery',
+      });
       assert.equal(alice.userPrincipalName, 'alice@contoso.test');
       assert.equal(alice.mailNickname, 'alice');
       assert.match(alice.passwordHash ?? '', /\$argon2id\$/);
@@ -62,11 +89,24 @@ for (const dialect of dialects) {
       const json = JSON.stringify(toGraphUser(alice));
       assert.doesNotMatch(json, /argon2|passwordHash/);
       assert.deepEqual(Object.keys(toGraphUser(alice, ['displayName', 'id'])), ['id', 'displayName']);
-      await assert.rejects(createUser(deps, ctx, { userPrincipalName: 'alice@contoso.test', displayName: 'Again' }), rejects('upnTaken', 'userPrincipalName'));
-      await assert.rejects(createUser(deps, ctx, { userPrincipalName: 'bob@elsewhere.test', displayName: 'Bob' }), rejects('domainNotVerified', 'userPrincipalName'));
-      await assert.rejects(createUser(deps, ctx, { userPrincipalName: 'bob@contoso.test', displayName: 'Bob', password: 'password' }), rejects('passwordPolicy', 'passwordProfile.password'));
+      await assert.rejects(
+        createUser(deps, ctx, { userPrincipalName: 'alice@contoso.test', displayName: 'Again' }),
+        rejects('upnTaken', 'userPrincipalName'),
+      );
+      await assert.rejects(
+        createUser(deps, ctx, { userPrincipalName: 'bob@elsewhere.test', displayName: 'Bob' }),
+        rejects('domainNotVerified', 'userPrincipalName'),
+      );
+      await assert.rejects(
+        createUser(deps, ctx, { userPrincipalName: 'bob@contoso.test', displayName: 'Bob', password: 'password' }),
+        rejects('passwordPolicy', 'passwordProfile.password'),
+      );
       await assert.rejects(getUser(deps, 'nobody@contoso.test'), rejects('notFound'));
-      const failures = await deps.db.selectFrom('audit_events').select(['activity_display_name', 'result']).where('result', '=', 'failure').execute();
+      const failures = await deps.db
+        .selectFrom('audit_events')
+        .select(['activity_display_name', 'result'])
+        .where('result', '=', 'failure')
+        .execute();
       assert.ok(failures.length >= 3 && failures.every((f) => f.activity_display_name === 'Add user'));
     });
 
@@ -83,7 +123,11 @@ for (const dialect of dialects) {
       assert.equal(await oidcRowsOf(t, carol.id), 0);
       assert.equal(await oidcRowsOf(t, dave.id), 3);
       assert.ok(disabled.sessionsValidFrom.getTime() >= before);
-      const audit = await deps.db.selectFrom('audit_events').selectAll().where('activity_display_name', '=', 'Disable account').execute();
+      const audit = await deps.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('activity_display_name', '=', 'Disable account')
+        .execute();
       assert.equal(audit.length, 1);
       assert.match(audit[0]!.target_resources, /AccountEnabled/);
 
@@ -103,7 +147,11 @@ for (const dialect of dialects) {
 
     it('PATCH-style updates merge and refuse to disable or delete the last Global Administrator', async () => {
       const deps = t.runtime.deps;
-      const erin = await createUser(deps, ctx, { userPrincipalName: 'erin@contoso.test', displayName: 'Erin', jobTitle: 'Engineer' });
+      const erin = await createUser(deps, ctx, {
+        userPrincipalName: 'erin@contoso.test',
+        displayName: 'Erin',
+        jobTitle: 'Engineer',
+      });
       const updated = await updateUser(deps, ctx, erin.id, { displayName: 'Erin E.' });
       assert.equal(updated.displayName, 'Erin E.');
       assert.equal(updated.jobTitle, 'Engineer');
@@ -118,9 +166,22 @@ for (const dialect of dialects) {
       const deps = t.runtime.deps;
       const admin = await getUser(deps, 'admin@contoso.test');
       const second = await createUser(deps, ctx, { userPrincipalName: 'ga2@contoso.test', displayName: 'Second GA' });
-      await createRoleAssignmentsRepo(deps.db).insertRoleAssignmentIfAbsent({ id: randomUUID(), principalId: second.id, roleDefinitionId: GLOBAL_ADMINISTRATOR, directoryScopeId: '/', createdAt: new Date() });
-      const results = await Promise.allSettled([setAccountEnabled(deps, ctx, admin.id, false), setAccountEnabled(deps, ctx, second.id, false)]);
-      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, JSON.stringify(results.map((r) => r.status)));
+      await createRoleAssignmentsRepo(deps.db).insertRoleAssignmentIfAbsent({
+        id: randomUUID(),
+        principalId: second.id,
+        roleDefinitionId: GLOBAL_ADMINISTRATOR,
+        directoryScopeId: '/',
+        createdAt: new Date(),
+      });
+      const results = await Promise.allSettled([
+        setAccountEnabled(deps, ctx, admin.id, false),
+        setAccountEnabled(deps, ctx, second.id, false),
+      ]);
+      assert.equal(
+        results.filter((r) => r.status === 'fulfilled').length,
+        1,
+        JSON.stringify(results.map((r) => r.status)),
+      );
       const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
       assert.ok(rejects('lastGlobalAdmin')(refused.reason));
       assert.equal(await createRoleAssignmentsRepo(deps.db).countEnabledHoldersOf(GLOBAL_ADMINISTRATOR), 1);
@@ -131,17 +192,31 @@ for (const dialect of dialects) {
 
     it('lists users in keyset pages and filters through the allow-list', async () => {
       const deps = t.runtime.deps;
-      for (let i = 0; i < 5; i++) await createUser(deps, ctx, { userPrincipalName: `page${i}@fabrikam.test`, displayName: `Page ${i}` });
+      for (let i = 0; i < 5; i++)
+        await createUser(deps, ctx, { userPrincipalName: `page${i}@fabrikam.test`, displayName: `Page ${i}` });
       const seen: string[] = [];
       let token: string | undefined;
       do {
-        const page = await listUsers(deps, { filter: "startswith(userPrincipalName,'PAGE')", top: 2, skipToken: token });
+        const page = await listUsers(deps, {
+          filter: "startswith(userPrincipalName,'PAGE')",
+          top: 2,
+          skipToken: token,
+        });
         seen.push(...page.users.map((u) => u.userPrincipalName));
         token = page.nextSkipToken;
       } while (token);
-      assert.deepEqual(seen.sort(), ['page0@fabrikam.test', 'page1@fabrikam.test', 'page2@fabrikam.test', 'page3@fabrikam.test', 'page4@fabrikam.test']);
+      assert.deepEqual(seen.sort(), [
+        'page0@fabrikam.test',
+        'page1@fabrikam.test',
+        'page2@fabrikam.test',
+        'page3@fabrikam.test',
+        'page4@fabrikam.test',
+      ]);
       const exact = await listUsers(deps, { filter: "displayName eq 'page 3'", count: true });
-      assert.deepEqual(exact.users.map((u) => u.userPrincipalName), ['page3@fabrikam.test']);
+      assert.deepEqual(
+        exact.users.map((u) => u.userPrincipalName),
+        ['page3@fabrikam.test'],
+      );
       assert.equal(exact.count, 1);
       const literal = await listUsers(deps, { filter: "startswith(displayName,'Pag_')" });
       assert.equal(literal.users.length, 0, '_ is matched literally, not as a wildcard');
@@ -158,7 +233,10 @@ for (const dialect of dialects) {
       await addGroupMember(deps, ctx, 'Site A', 'alice@contoso.test');
       await assert.rejects(addGroupMember(deps, ctx, group.id, 'alice@contoso.test'), rejects('memberAlreadyExists'));
       const members = await listGroupMembers(deps, group.id);
-      assert.deepEqual(members.members.map((m) => m.userPrincipalName), ['alice@contoso.test']);
+      assert.deepEqual(
+        members.members.map((m) => m.userPrincipalName),
+        ['alice@contoso.test'],
+      );
       await createGroup(deps, ctx, { displayName: 'site a' });
       await assert.rejects(getGroup(deps, 'Site A'), rejects('invalidRequest', 'group'));
       await removeGroupMember(deps, ctx, group.id, 'alice@contoso.test');

@@ -33,7 +33,10 @@ describe('server key file', () => {
   });
 
   it('is required on PostgreSQL', () => {
-    assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1/x' }), /GATEPASS_SECRET_KEY.*must be set when DATABASE_URL/);
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1/x' }),
+      /GATEPASS_SECRET_KEY.*must be set when DATABASE_URL/,
+    );
   });
 });
 
@@ -47,22 +50,47 @@ for (const dialect of dialects) {
       const { db } = runtime.deps;
       const now = Date.now();
       const payload = (id: string, expires: number | null) => ({
-        model: 'Session', id_hash: id, payload: 'sealed', grant_id_hash: null, uid_hash: null, user_code_hash: null,
-        account_id: null, expires_at: expires, consumed_at: null,
+        model: 'Session',
+        id_hash: id,
+        payload: 'sealed',
+        grant_id_hash: null,
+        uid_hash: null,
+        user_code_hash: null,
+        account_id: null,
+        expires_at: expires,
+        consumed_at: null,
       });
-      await db.insertInto('oidc_payloads').values([payload('old', now - 1000), payload('live', now + 60_000), payload('forever', null)]).execute();
-      await db.insertInto('failure_counters').values([
-        { key: 'old', failures: 3, last_failure_at: now - 5000, expires_at: now - 1 },
-        { key: 'live', failures: 3, last_failure_at: now, expires_at: now + 60_000 },
-      ]).execute();
-      await db.insertInto('webauthn_challenges').values([
-        { challenge_hash: 'old', purpose: 'authentication', user_id: null, expires_at: now - 1 },
-        { challenge_hash: 'live', purpose: 'registration', user_id: null, expires_at: now + 60_000 },
-      ]).execute();
+      await db
+        .insertInto('oidc_payloads')
+        .values([payload('old', now - 1000), payload('live', now + 60_000), payload('forever', null)])
+        .execute();
+      await db
+        .insertInto('failure_counters')
+        .values([
+          { key: 'old', failures: 3, last_failure_at: now - 5000, expires_at: now - 1 },
+          { key: 'live', failures: 3, last_failure_at: now, expires_at: now + 60_000 },
+        ])
+        .execute();
+      await db
+        .insertInto('webauthn_challenges')
+        .values([
+          { challenge_hash: 'old', purpose: 'authentication', user_id: null, expires_at: now - 1 },
+          { challenge_hash: 'live', purpose: 'registration', user_id: null, expires_at: now + 60_000 },
+        ])
+        .execute();
       assert.equal(await sweepExpired(db, new Date(now)), 3);
-      assert.deepEqual((await db.selectFrom('webauthn_challenges').select('challenge_hash').execute()).map((r) => r.challenge_hash), ['live']);
-      assert.deepEqual((await db.selectFrom('oidc_payloads').select('id_hash').orderBy('id_hash').execute()).map((r) => r.id_hash), ['forever', 'live']);
-      assert.deepEqual((await db.selectFrom('failure_counters').select('key').execute()).map((r) => r.key), ['live']);
+      assert.deepEqual(
+        (await db.selectFrom('webauthn_challenges').select('challenge_hash').execute()).map((r) => r.challenge_hash),
+        ['live'],
+      );
+      assert.deepEqual(
+        (await db.selectFrom('oidc_payloads').select('id_hash').orderBy('id_hash').execute()).map((r) => r.id_hash),
+        ['forever', 'live'],
+      );
+      assert.deepEqual(
+        (await db.selectFrom('failure_counters').select('key').execute()).map((r) => r.key),
+        ['live'],
+      );
     });
   });
 }

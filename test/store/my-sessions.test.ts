@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/domain/clock.js';
 import { mySessionLifetime } from '../../src/domain/my-session-lifetime.js';
 import type { Deps } from '../../src/services/deps.js';
-import { csrfTokenOf, endMySession, isCsrfTokenOf, resumeMySession, startMySession } from '../../src/services/my-sessions.js';
+import {
+  csrfTokenOf,
+  endMySession,
+  isCsrfTokenOf,
+  resumeMySession,
+  startMySession,
+} from '../../src/services/my-sessions.js';
 import { revokeSignInSessions } from '../../src/services/sessions.js';
 import { sweepExpired } from '../../src/services/sweeper.js';
 import { resetPassword, setAccountEnabled } from '../../src/services/users.js';
@@ -34,7 +40,11 @@ for (const dialect of dialects) {
     const clock = new ManualClock(new Date());
 
     before(async () => {
-      t = await openTestRuntime(dialect, { GATEPASS_SESSION_IDLE_MINUTES: '30', GATEPASS_SESSION_MAX_MINUTES: '120' }, clock);
+      t = await openTestRuntime(
+        dialect,
+        { GATEPASS_SESSION_IDLE_MINUTES: '30', GATEPASS_SESSION_MAX_MINUTES: '120' },
+        clock,
+      );
       deps = t.runtime.deps;
     });
     after(async () => t.close());
@@ -43,7 +53,11 @@ for (const dialect of dialects) {
 
     it('stores only a keyed hash of the id; resumes, renews and ends by the id; the form token belongs to its session', async () => {
       const user = await createPasswordUser(deps, 'hugo', 'correct horse battery staple');
-      const { token, row } = await startMySession(deps, { userId: user.id, amr: ['pwd', 'otp', 'mfa'], authTime: nowSeconds() });
+      const { token, row } = await startMySession(deps, {
+        userId: user.id,
+        amr: ['pwd', 'otp', 'mfa'],
+        authTime: nowSeconds(),
+      });
       assert.match(token, /^[A-Za-z0-9_-]{43}$/, '256 random bits');
       const stored = await deps.db.selectFrom('my_sessions').selectAll().where('user_id', '=', user.id).execute();
       assert.equal(stored.length, 1);
@@ -78,7 +92,11 @@ for (const dialect of dialects) {
       assert.equal(await resumeMySession(deps, idle.token), undefined, 'idle for 100 minutes');
       clock.advance(21 * 60);
       assert.equal(await resumeMySession(deps, busy.token), undefined, 'past the absolute 120 minutes');
-      assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 2, 'expired rows stay until swept');
+      assert.equal(
+        await createMySessionsRepo(deps.db).countSessionsOfUser(user.id),
+        2,
+        'expired rows stay until swept',
+      );
       await sweepExpired(deps.db, clock.now());
       assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 0, 'swept');
     });
@@ -96,8 +114,16 @@ for (const dialect of dialects) {
         await startMySession(deps, { userId: user.id, amr: ['pwd'], authTime: nowSeconds() });
         await startMySession(deps, { userId: bystander.id, amr: ['pwd'], authTime: nowSeconds() });
         await act(user.id);
-        assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(user.id), 0, `${label}: the user's rows are gone`);
-        assert.equal(await createMySessionsRepo(deps.db).countSessionsOfUser(bystander.id), 1, `${label}: another user's stays`);
+        assert.equal(
+          await createMySessionsRepo(deps.db).countSessionsOfUser(user.id),
+          0,
+          `${label}: the user's rows are gone`,
+        );
+        assert.equal(
+          await createMySessionsRepo(deps.db).countSessionsOfUser(bystander.id),
+          1,
+          `${label}: another user's stays`,
+        );
       }
     });
   });

@@ -57,9 +57,26 @@ for (const dialect of dialects) {
     });
 
     it('keeps no raw id, grant id, uid, user code or payload value in the table', async () => {
-      const secrets = { id: token(), grantId: token(), uid: token(), userCode: 'ABCD-EFGH', marker: `marker-${token()}` };
+      const secrets = {
+        id: token(),
+        grantId: token(),
+        uid: token(),
+        userCode: 'ABCD-EFGH',
+        marker: `marker-${token()}`,
+      };
       const adapter = factory()('DeviceCode');
-      await adapter.upsert(secrets.id, { jti: secrets.id, grantId: secrets.grantId, uid: secrets.uid, userCode: secrets.userCode, accountId: 'user-3', nonce: secrets.marker }, 600);
+      await adapter.upsert(
+        secrets.id,
+        {
+          jti: secrets.id,
+          grantId: secrets.grantId,
+          uid: secrets.uid,
+          userCode: secrets.userCode,
+          accountId: 'user-3',
+          nonce: secrets.marker,
+        },
+        600,
+      );
       assert.equal((await adapter.findByUserCode(secrets.userCode))?.nonce, secrets.marker);
       const rows = await deps.db.selectFrom('oidc_payloads').selectAll().execute();
       const dump = JSON.stringify(rows);
@@ -74,8 +91,16 @@ for (const dialect of dialects) {
       const [x, y] = [token(), token()];
       await adapter.upsert(x, { jti: x, kind: 'AccessToken' }, 600);
       await adapter.upsert(y, { jti: y, kind: 'AccessToken' }, 600);
-      const rowX = await deps.db.selectFrom('oidc_payloads').select('payload').where('id_hash', '=', deps.keyring.keyedHash('id-hash', x)).executeTakeFirstOrThrow();
-      await deps.db.updateTable('oidc_payloads').set({ payload: rowX.payload }).where('id_hash', '=', deps.keyring.keyedHash('id-hash', y)).execute();
+      const rowX = await deps.db
+        .selectFrom('oidc_payloads')
+        .select('payload')
+        .where('id_hash', '=', deps.keyring.keyedHash('id-hash', x))
+        .executeTakeFirstOrThrow();
+      await deps.db
+        .updateTable('oidc_payloads')
+        .set({ payload: rowX.payload })
+        .where('id_hash', '=', deps.keyring.keyedHash('id-hash', y))
+        .execute();
       // The AES-GCM tag check fails on the moved ciphertext (its AAD names row x), not some other error.
       await assert.rejects(adapter.find(y), /unable to authenticate data/);
     });

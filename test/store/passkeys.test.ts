@@ -82,17 +82,30 @@ for (const dialect of dialects) {
       const user = await createPasswordUser(deps, `${name}-${randomUUID().slice(0, 8)}`, 'a long enough passphrase');
       const authenticator = new SoftAuthenticator({ origin, synced });
       const options = await passkeyRegistrationOptions(deps, user);
-      const method = await registerPasskey(deps, userContext(user), user, { credential: JSON.stringify(authenticator.create(options, counterStep)), displayName: name });
+      const method = await registerPasskey(deps, userContext(user), user, {
+        credential: JSON.stringify(authenticator.create(options, counterStep)),
+        displayName: name,
+      });
       return { user, authenticator, credential: authenticator.credentials[0]!, method };
     }
 
     /** One sign-in interaction's assertion, after the username (bound) or from the first page (null). */
-    async function signIn(authenticator: SoftAuthenticator, boundUserId: string | null, pick?: SoftCredential, edit?: (json: Record<string, unknown>) => void) {
+    async function signIn(
+      authenticator: SoftAuthenticator,
+      boundUserId: string | null,
+      pick?: SoftCredential,
+      edit?: (json: Record<string, unknown>) => void,
+    ) {
       const uid = randomUUID();
       const options = await passkeyAuthenticationOptions(deps, uid, boundUserId);
       const answer = authenticator.get(options, pick);
       edit?.(answer);
-      return verifyPasskeyAssertion(deps, { uid, credential: JSON.stringify(answer), boundUserId, ipAddress: '198.51.100.4' });
+      return verifyPasskeyAssertion(deps, {
+        uid,
+        credential: JSON.stringify(answer),
+        boundUserId,
+        ipAddress: '198.51.100.4',
+      });
     }
 
     const stored = async (m: Fido2MethodRecord) => (await createFido2MethodsRepo(deps.db).find(m.userId, m.id))!;
@@ -104,7 +117,10 @@ for (const dialect of dialects) {
       assert.equal(first.user.name, user.userPrincipalName);
       const handle = Buffer.from(first.user.id, 'base64url');
       assert.equal(handle.length, 32);
-      assert.ok(!handle.toString('latin1').includes(user.userPrincipalName.split('@')[0]!), 'the handle is not the UPN');
+      assert.ok(
+        !handle.toString('latin1').includes(user.userPrincipalName.split('@')[0]!),
+        'the handle is not the UPN',
+      );
       assert.equal(first.authenticatorSelection?.residentKey, 'required');
       assert.equal(first.authenticatorSelection?.userVerification, 'required');
       assert.equal(first.attestation, 'none');
@@ -112,7 +128,10 @@ for (const dialect of dialects) {
       assert.equal(first.timeout, 5 * 60 * 1000);
 
       const authenticator = new SoftAuthenticator({ origin, synced: false });
-      const method = await registerPasskey(deps, userContext(user), user, { credential: JSON.stringify(authenticator.create(first)), displayName: '  Work laptop ' });
+      const method = await registerPasskey(deps, userContext(user), user, {
+        credential: JSON.stringify(authenticator.create(first)),
+        displayName: '  Work laptop ',
+      });
       assert.equal(method.displayName, 'Work laptop');
       assert.equal(method.rpId, 'login.contoso.test');
       assert.equal(method.signCount, 0);
@@ -125,10 +144,15 @@ for (const dialect of dialects) {
 
       const second = await passkeyRegistrationOptions(deps, user);
       assert.equal(second.user.id, first.user.id, 'one handle per user, kept');
-      assert.deepEqual(second.excludeCredentials?.map((c) => c.id), [method.credentialId]);
+      assert.deepEqual(
+        second.excludeCredentials?.map((c) => c.id),
+        [method.credentialId],
+      );
       // A browser refuses the excluded authenticator; a client that ignores the list is refused by the store.
       assert.throws(() => authenticator.create(second), /InvalidStateError/);
-      const audit = (await auditRows(deps, { activity: 'User registered security info' })).filter((r) => r.targets[0]?.id === user.id);
+      const audit = (await auditRows(deps, { activity: 'User registered security info' })).filter(
+        (r) => r.targets[0]?.id === user.id,
+      );
       assert.equal(audit.length, 1);
       assert.equal(audit[0]!.reason, 'User registered Fido2 Authentication Method');
       assert.equal(audit[0]!.result, 'success');
@@ -142,50 +166,124 @@ for (const dialect of dialects) {
       const created = authenticator.create({ ...options, excludeCredentials: [] }) as { id: string; rawId: string };
       const sameId = { ...created, id: method.credentialId, rawId: method.credentialId };
       // Its attestation names the new credential id: the reported id must be the attested one.
-      await rejectsWith(registerPasskey(deps, userContext(user), user, { credential: JSON.stringify(sameId), displayName: 'x' }), 400, 'credential');
+      await rejectsWith(
+        registerPasskey(deps, userContext(user), user, { credential: JSON.stringify(sameId), displayName: 'x' }),
+        400,
+        'credential',
+      );
       assert.equal((await createFido2MethodsRepo(deps.db).listOfUser(user.id)).length, 1);
       // A credential id already registered (here to someone else) is refused whoever presents it: 409, audited.
-      const taken = new SoftAuthenticator({ origin }).create(await passkeyRegistrationOptions(deps, user)) as { id: string };
+      const taken = new SoftAuthenticator({ origin }).create(await passkeyRegistrationOptions(deps, user)) as {
+        id: string;
+      };
       const holder = await createPasswordUser(deps, `hal-${randomUUID().slice(0, 8)}`, 'a long enough passphrase');
-      await createFido2MethodsRepo(deps.db).insert({ ...method, id: newId(), userId: holder.id, credentialId: taken.id });
-      await rejectsWith(registerPasskey(deps, userContext(user), user, { credential: JSON.stringify(taken), displayName: 'x' }), 409, 'credential');
-      const refusals = (await auditRows(deps, { activity: 'User registered security info' })).filter((r) => r.targets[0]?.id === user.id && r.result === 'failure');
+      await createFido2MethodsRepo(deps.db).insert({
+        ...method,
+        id: newId(),
+        userId: holder.id,
+        credentialId: taken.id,
+      });
+      await rejectsWith(
+        registerPasskey(deps, userContext(user), user, { credential: JSON.stringify(taken), displayName: 'x' }),
+        409,
+        'credential',
+      );
+      const refusals = (await auditRows(deps, { activity: 'User registered security info' })).filter(
+        (r) => r.targets[0]?.id === user.id && r.result === 'failure',
+      );
       assert.equal(refusals.length, 1);
       assert.equal(refusals[0]!.reason, 'This passkey is already registered.');
 
       const fresh = await passkeyRegistrationOptions(deps, user);
       const answer = JSON.stringify(new SoftAuthenticator({ origin }).create(fresh));
       await registerPasskey(deps, userContext(user), user, { credential: answer, displayName: 'Phone' });
-      await rejectsWith(registerPasskey(deps, userContext(user), user, { credential: answer, displayName: 'Phone' }), 400, 'credential');
-      assert.equal((await createFido2MethodsRepo(deps.db).listOfUser(user.id)).length, 2, 'the replayed answer stored nothing');
+      await rejectsWith(
+        registerPasskey(deps, userContext(user), user, { credential: answer, displayName: 'Phone' }),
+        400,
+        'credential',
+      );
+      assert.equal(
+        (await createFido2MethodsRepo(deps.db).listOfUser(user.id)).length,
+        2,
+        'the replayed answer stored nothing',
+      );
 
       // A challenge issued to one user does not register a passkey for another.
       const other = await createPasswordUser(deps, `olga-${randomUUID().slice(0, 8)}`, 'a long enough passphrase');
       const forIvy = await passkeyRegistrationOptions(deps, user);
-      await rejectsWith(registerPasskey(deps, userContext(other), other, { credential: JSON.stringify(new SoftAuthenticator({ origin }).create(forIvy)), displayName: 'x' }), 400, 'credential');
+      await rejectsWith(
+        registerPasskey(deps, userContext(other), other, {
+          credential: JSON.stringify(new SoftAuthenticator({ origin }).create(forIvy)),
+          displayName: 'x',
+        }),
+        400,
+        'credential',
+      );
 
       // Expired after 5 minutes.
       const late = await passkeyRegistrationOptions(deps, user);
       clock.advance(5 * 60 + 1);
-      await rejectsWith(registerPasskey(deps, userContext(user), user, { credential: JSON.stringify(new SoftAuthenticator({ origin }).create(late)), displayName: 'x' }), 400, 'credential');
+      await rejectsWith(
+        registerPasskey(deps, userContext(user), user, {
+          credential: JSON.stringify(new SoftAuthenticator({ origin }).create(late)),
+          displayName: 'x',
+        }),
+        400,
+        'credential',
+      );
     });
 
     it('registration requires user verification, our origin, and a valid name; malformed answers are 400 naming the field', async () => {
       const user = await createPasswordUser(deps, `uma-${randomUUID().slice(0, 8)}`, 'a long enough passphrase');
       const noUv = new SoftAuthenticator({ origin, userVerified: false });
-      await rejectsWith(registerPasskey(deps, userContext(user), user, { credential: JSON.stringify(noUv.create(await passkeyRegistrationOptions(deps, user))), displayName: 'x' }), 400, 'credential');
+      await rejectsWith(
+        registerPasskey(deps, userContext(user), user, {
+          credential: JSON.stringify(noUv.create(await passkeyRegistrationOptions(deps, user))),
+          displayName: 'x',
+        }),
+        400,
+        'credential',
+      );
       const elsewhere = new SoftAuthenticator({ origin: 'https://evil.example' });
-      await rejectsWith(registerPasskey(deps, userContext(user), user, { credential: JSON.stringify(elsewhere.create(await passkeyRegistrationOptions(deps, user))), displayName: 'x' }), 400, 'credential');
+      await rejectsWith(
+        registerPasskey(deps, userContext(user), user, {
+          credential: JSON.stringify(elsewhere.create(await passkeyRegistrationOptions(deps, user))),
+          displayName: 'x',
+        }),
+        400,
+        'credential',
+      );
       const ok = JSON.stringify(new SoftAuthenticator({ origin }).create(await passkeyRegistrationOptions(deps, user)));
-      await rejectsWith(registerPasskey(deps, userContext(user), user, { credential: ok, displayName: 'n'.repeat(201) }), 400, 'displayName');
-      for (const bad of [undefined, '', 'not json', '{}', JSON.stringify({ id: 'a', rawId: 'a', type: 'public-key', response: {} })])
-        await rejectsWith(registerPasskey(deps, userContext(user), user, { credential: bad, displayName: 'x' }), 400, 'credential');
+      await rejectsWith(
+        registerPasskey(deps, userContext(user), user, { credential: ok, displayName: 'n'.repeat(201) }),
+        400,
+        'displayName',
+      );
+      for (const bad of [
+        undefined,
+        '',
+        'not json',
+        '{}',
+        JSON.stringify({ id: 'a', rawId: 'a', type: 'public-key', response: {} }),
+      ])
+        await rejectsWith(
+          registerPasskey(deps, userContext(user), user, { credential: bad, displayName: 'x' }),
+          400,
+          'credential',
+        );
       assert.equal((await createFido2MethodsRepo(deps.db).listOfUser(user.id)).length, 0);
       const odd = JSON.parse(ok) as { response: { transports: string[] } };
       odd.response.transports = ['internal', 'usb', '<script>', 'x'.repeat(500)];
-      const method = await registerPasskey(deps, userContext(user), user, { credential: JSON.stringify(odd), displayName: '' });
+      const method = await registerPasskey(deps, userContext(user), user, {
+        credential: JSON.stringify(odd),
+        displayName: '',
+      });
       assert.equal(method.displayName, 'Passkey', 'an empty name gets a default');
-      assert.deepEqual((await stored(method)).transports, ['internal', 'usb'], 'only WebAuthn transport names are kept');
+      assert.deepEqual(
+        (await stored(method)).transports,
+        ['internal', 'usb'],
+        'only WebAuthn transport names are kept',
+      );
       await renamePasskey(deps, userContext(user), user, method.id, 'Kitchen tablet');
       assert.equal((await stored(method)).displayName, 'Kitchen tablet');
       await rejectsWith(renamePasskey(deps, userContext(user), user, method.id, 'x'.repeat(201)), 400, 'displayName');
@@ -194,14 +292,27 @@ for (const dialect of dialects) {
       const renames = await auditRows(deps, { activity: 'User updated security info' });
       const mine = renames.find((r) => r.targets[0]?.id === user.id && r.result === 'success');
       assert.equal(mine?.reason, 'User updated Fido2 Authentication Method');
-      assert.deepEqual(mine?.targets[0]?.modifiedProperties?.find((p) => p.displayName === 'Fido2.DisplayName'), { displayName: 'Fido2.DisplayName', oldValue: JSON.stringify('Passkey'), newValue: JSON.stringify('Kitchen tablet') });
-      assert.ok(renames.some((r) => r.result === 'failure' && r.targets[0]?.id === stranger.id), 'a refused rename is audited too');
+      assert.deepEqual(
+        mine?.targets[0]?.modifiedProperties?.find((p) => p.displayName === 'Fido2.DisplayName'),
+        {
+          displayName: 'Fido2.DisplayName',
+          oldValue: JSON.stringify('Passkey'),
+          newValue: JSON.stringify('Kitchen tablet'),
+        },
+      );
+      assert.ok(
+        renames.some((r) => r.result === 'failure' && r.targets[0]?.id === stranger.id),
+        'a refused rename is audited too',
+      );
     });
 
     it('sign-in options: the bound user’s passkeys are allowed; from the first page none are listed', async () => {
       const { user, method } = await userWithPasskey('ada');
       const bound = await passkeyAuthenticationOptions(deps, randomUUID(), user.id);
-      assert.deepEqual(bound.allowCredentials?.map((c) => c.id), [method.credentialId]);
+      assert.deepEqual(
+        bound.allowCredentials?.map((c) => c.id),
+        [method.credentialId],
+      );
       assert.equal(bound.userVerification, 'required');
       assert.equal(bound.rpId, 'login.contoso.test');
       const discoverable = await passkeyAuthenticationOptions(deps, randomUUID(), null);
@@ -213,21 +324,61 @@ for (const dialect of dialects) {
       const uid = randomUUID();
       const options = await passkeyAuthenticationOptions(deps, uid, user.id);
       const answer = JSON.stringify(authenticator.get(options));
-      const elsewhere = await verifyPasskeyAssertion(deps, { uid: randomUUID(), credential: answer, boundUserId: user.id, ipAddress: null });
+      const elsewhere = await verifyPasskeyAssertion(deps, {
+        uid: randomUUID(),
+        credential: answer,
+        boundUserId: user.id,
+        ipAddress: null,
+      });
       assert.equal(failureOf(elsewhere), 'challenge', 'another interaction cannot use it');
-      const unbound = await verifyPasskeyAssertion(deps, { uid, credential: answer, boundUserId: null, ipAddress: null });
-      assert.equal(failureOf(unbound), 'challenge', 'issued for a user: not usable as a discoverable sign-in (and now spent)');
+      const unbound = await verifyPasskeyAssertion(deps, {
+        uid,
+        credential: answer,
+        boundUserId: null,
+        ipAddress: null,
+      });
+      assert.equal(
+        failureOf(unbound),
+        'challenge',
+        'issued for a user: not usable as a discoverable sign-in (and now spent)',
+      );
 
       const uid2 = randomUUID();
       const second = JSON.stringify(authenticator.get(await passkeyAuthenticationOptions(deps, uid2, user.id)));
-      assert.equal(failureOf(await verifyPasskeyAssertion(deps, { uid: uid2, credential: second, boundUserId: user.id, ipAddress: null })), 'ok');
-      assert.equal(failureOf(await verifyPasskeyAssertion(deps, { uid: uid2, credential: second, boundUserId: user.id, ipAddress: null })), 'challenge', 'single use');
+      assert.equal(
+        failureOf(
+          await verifyPasskeyAssertion(deps, { uid: uid2, credential: second, boundUserId: user.id, ipAddress: null }),
+        ),
+        'ok',
+      );
+      assert.equal(
+        failureOf(
+          await verifyPasskeyAssertion(deps, { uid: uid2, credential: second, boundUserId: user.id, ipAddress: null }),
+        ),
+        'challenge',
+        'single use',
+      );
 
       const uid3 = randomUUID();
       const late = JSON.stringify(authenticator.get(await passkeyAuthenticationOptions(deps, uid3, user.id)));
       clock.advance(5 * 60 + 1);
-      assert.equal(failureOf(await verifyPasskeyAssertion(deps, { uid: uid3, credential: late, boundUserId: user.id, ipAddress: null })), 'challenge');
-      assert.equal(failureOf(await verifyPasskeyAssertion(deps, { uid: uid3, credential: '{"id":1}', boundUserId: user.id, ipAddress: null })), 'malformed');
+      assert.equal(
+        failureOf(
+          await verifyPasskeyAssertion(deps, { uid: uid3, credential: late, boundUserId: user.id, ipAddress: null }),
+        ),
+        'challenge',
+      );
+      assert.equal(
+        failureOf(
+          await verifyPasskeyAssertion(deps, {
+            uid: uid3,
+            credential: '{"id":1}',
+            boundUserId: user.id,
+            ipAddress: null,
+          }),
+        ),
+        'malformed',
+      );
     });
 
     it('the counter must increase: a cloned authenticator replaying an older or equal counter is refused, the stored counter never goes back', async () => {
@@ -242,11 +393,19 @@ for (const dialect of dialects) {
       for (const older of [6, 3, 0]) {
         // A copy of the key whose counter lags behind the genuine one (6 = the value the genuine one just used).
         credential.signCount = older === 6 ? 5 : older;
-        assert.equal(failureOf(await signIn(authenticator, user.id)), 'counter', `counter ${credential.signCount - 1} after 5`);
+        assert.equal(
+          failureOf(await signIn(authenticator, user.id)),
+          'counter',
+          `counter ${credential.signCount - 1} after 5`,
+        );
       }
       assert.equal((await stored(method)).signCount, 5);
       credential.signCount = 9;
-      assert.equal(failureOf(await signIn(authenticator, user.id)), 'ok', 'the genuine authenticator, ahead, still works');
+      assert.equal(
+        failureOf(await signIn(authenticator, user.id)),
+        'ok',
+        'the genuine authenticator, ahead, still works',
+      );
       assert.equal((await stored(method)).signCount, 9);
     });
 
@@ -254,16 +413,24 @@ for (const dialect of dialects) {
       const { user, authenticator, method } = await userWithPasskey('sia', 0, true);
       assert.equal(method.deviceType, 'multiDevice');
       assert.equal(method.backedUp, true);
-      for (let i = 0; i < 3; i += 1) assert.equal(failureOf(await signIn(authenticator, i % 2 === 0 ? user.id : null)), 'ok');
+      for (let i = 0; i < 3; i += 1)
+        assert.equal(failureOf(await signIn(authenticator, i % 2 === 0 ? user.id : null)), 'ok');
       assert.equal((await stored(method)).signCount, 0);
 
       const repo = createFido2MethodsRepo(deps.db);
       const counting = await userWithPasskey('cal');
       assert.equal(await repo.recordUse(counting.method.id, 0, clock.now().getTime()), true, 'still 0: accepted');
       assert.equal(await repo.recordUse(counting.method.id, 4, clock.now().getTime()), true);
-      assert.equal(await repo.recordUse(counting.method.id, 0, clock.now().getTime()), false, 'non-zero then 0: refused');
+      assert.equal(
+        await repo.recordUse(counting.method.id, 0, clock.now().getTime()),
+        false,
+        'non-zero then 0: refused',
+      );
       // Two uses racing with the same counter: exactly one wins.
-      const raced = await Promise.all([repo.recordUse(counting.method.id, 7, 1), repo.recordUse(counting.method.id, 7, 2)]);
+      const raced = await Promise.all([
+        repo.recordUse(counting.method.id, 7, 1),
+        repo.recordUse(counting.method.id, 7, 2),
+      ]);
       assert.deepEqual(raced.sort(), [false, true]);
     });
 
@@ -298,13 +465,21 @@ for (const dialect of dialects) {
 
     it('a passkey registered for another relying party is not usable here', async () => {
       const { user, authenticator, method } = await userWithPasskey('finn');
-      await deps.db.updateTable('fido2_methods').set({ rp_id: 'old.contoso.test' }).where('id', '=', method.id).execute();
+      await deps.db
+        .updateTable('fido2_methods')
+        .set({ rp_id: 'old.contoso.test' })
+        .where('id', '=', method.id)
+        .execute();
       try {
         assert.equal(failureOf(await signIn(authenticator, user.id)), 'unknownCredential');
         const options = await passkeyAuthenticationOptions(deps, randomUUID(), user.id);
         assert.deepEqual(options.allowCredentials, []);
       } finally {
-        await deps.db.updateTable('fido2_methods').set({ rp_id: 'login.contoso.test' }).where('id', '=', method.id).execute();
+        await deps.db
+          .updateTable('fido2_methods')
+          .set({ rp_id: 'login.contoso.test' })
+          .where('id', '=', method.id)
+          .execute();
       }
     });
 
@@ -313,7 +488,8 @@ for (const dialect of dialects) {
       const noUv = new SoftAuthenticator({ origin, userVerified: false });
       noUv.credentials.push(credential);
       const free = THROTTLE_RULES.pair.freeFailures;
-      for (let i = 0; i <= free; i += 1) assert.equal(failureOf(await signIn(noUv, user.id)), 'invalid', `failure ${i + 1}`);
+      for (let i = 0; i <= free; i += 1)
+        assert.equal(failureOf(await signIn(noUv, user.id)), 'invalid', `failure ${i + 1}`);
       const refused = await signIn(noUv, user.id);
       assert.equal(failureOf(refused), 'throttled');
       assert.ok(!refused.ok && (refused.retryAfterSeconds ?? 0) > 0);
@@ -346,18 +522,27 @@ for (const dialect of dialects) {
     async function withPasskey(name: string) {
       const user = await createPasswordUser(deps, `${name}-${randomUUID().slice(0, 8)}`, PASSWORD);
       const authenticator = new SoftAuthenticator({ origin, synced: false });
-      await registerPasskey(deps, userContext(user), user, { credential: JSON.stringify(authenticator.create(await passkeyRegistrationOptions(deps, user))), displayName: name });
+      await registerPasskey(deps, userContext(user), user, {
+        credential: JSON.stringify(authenticator.create(await passkeyRegistrationOptions(deps, user))),
+        displayName: name,
+      });
       return { user, authenticator };
     }
 
-    async function answer(req: SignInRequest, mode: 'user' | 'discoverable', authenticator: SoftAuthenticator): Promise<string> {
+    async function answer(
+      req: SignInRequest,
+      mode: 'user' | 'discoverable',
+      authenticator: SoftAuthenticator,
+    ): Promise<string> {
       const options = await passkeySignInOptions(deps, req, mode);
       assert.ok(options.ok, 'options');
       return JSON.stringify(authenticator.get(options.options));
     }
 
-    const logOf = async (correlationId: string) => (await createSignInsRepo(deps.db).listRecentSignIns(200)).find((r) => r.correlationId === correlationId);
-    const done = (v: SignInView) => (v.kind === 'done' ? v.login : assert.fail(`expected done, got ${v.kind}: ${JSON.stringify(v)}`));
+    const logOf = async (correlationId: string) =>
+      (await createSignInsRepo(deps.db).listRecentSignIns(200)).find((r) => r.correlationId === correlationId);
+    const done = (v: SignInView) =>
+      v.kind === 'done' ? v.login : assert.fail(`expected done, got ${v.kind}: ${JSON.stringify(v)}`);
 
     it('after the password, the passkey step completes a multi-factor sign-in; the log names Password and Passkey', async () => {
       const { user, authenticator } = await withPasskey('pia');
@@ -368,7 +553,10 @@ for (const dialect of dialects) {
       const login = done(await submitPasskey(deps, req, await answer(req, 'user', authenticator)));
       assert.deepEqual(login.amr, ['pwd', 'swk', 'mfa']);
       assert.equal(login.accountId, user.id);
-      assert.deepEqual((await logOf(req.correlationId))?.methods.map((m) => m.method), ['Password', 'Passkey']);
+      assert.deepEqual(
+        (await logOf(req.correlationId))?.methods.map((m) => m.method),
+        ['Password', 'Passkey'],
+      );
     });
 
     it('a passkey that does not verify forgets the password too; a malformed answer keeps the step', async () => {
@@ -384,7 +572,9 @@ for (const dialect of dialects) {
       const failed = await submitPasskey(deps, req, await answer(req, 'user', noUv));
       assert.equal(failed.kind, 'password', 'back to the first factor');
       assert.ok(failed.kind === 'password' && /could not be verified/.test(failed.error ?? ''));
-      const log = (await createSignInsRepo(deps.db).listRecentSignIns(200)).filter((r) => r.correlationId === req.correlationId).map((r) => r.errorCode);
+      const log = (await createSignInsRepo(deps.db).listRecentSignIns(200))
+        .filter((r) => r.correlationId === req.correlationId)
+        .map((r) => r.errorCode);
       assert.deepEqual(log.sort(), [90130, 90134]);
     });
 
@@ -397,7 +587,10 @@ for (const dialect of dialects) {
       const log = await logOf(req.correlationId);
       assert.equal(log?.userId, user.id);
       assert.equal(log?.errorCode, 0);
-      assert.deepEqual(log?.methods.map((m) => m.method), ['Passkey']);
+      assert.deepEqual(
+        log?.methods.map((m) => m.method),
+        ['Passkey'],
+      );
 
       // An interaction already bound to another account is not taken over by a passkey: once a name is given, the
       // first page's passkey is a factor out of turn (the password is asked for), refused before it is checked.
@@ -405,7 +598,12 @@ for (const dialect of dialects) {
       const bound = request();
       await submitUsername(deps, bound, other.user.userPrincipalName);
       const refused = await submitPasskeyDiscoverable(deps, bound, await answer(bound, 'discoverable', authenticator));
-      assert.ok(refused.kind === 'password' && refused.loginName === other.user.userPrincipalName && refused.error === NOT_ASKED_MESSAGE, JSON.stringify(refused));
+      assert.ok(
+        refused.kind === 'password' &&
+          refused.loginName === other.user.userPrincipalName &&
+          refused.error === NOT_ASKED_MESSAGE,
+        JSON.stringify(refused),
+      );
       assert.equal((await logOf(bound.correlationId))?.errorCode, 90102);
 
       // A passkey nobody registered: back on the first page, nobody named in the log.
@@ -440,7 +638,9 @@ for (const dialect of dialects) {
       const database = await createTestDatabase(dialect);
       try {
         const base = { PORT: '0', HOST: '127.0.0.1', ...database.env };
-        const first = await openRuntime({ config: loadConfig({ ...base, GATEPASS_PUBLIC_URL: 'https://login.contoso.test' }) });
+        const first = await openRuntime({
+          config: loadConfig({ ...base, GATEPASS_PUBLIC_URL: 'https://login.contoso.test' }),
+        });
         const user = await createPasswordUser(first.deps, 'rp', 'a long enough passphrase');
         await createFido2MethodsRepo(first.deps.db).insert({
           id: newId(),
@@ -464,9 +664,17 @@ for (const dialect of dialects) {
           openRuntime({ config: loadConfig({ ...base, GATEPASS_PUBLIC_URL: 'https://sso.contoso.test' }) }),
           /host is sso\.contoso\.test, but passkeys are registered for login\.contoso\.test.*GATEPASS_ACCEPT_RP_ID_CHANGE=1/s,
         );
-        const same = await openRuntime({ config: loadConfig({ ...base, GATEPASS_PUBLIC_URL: 'https://login.contoso.test:8443' }) });
+        const same = await openRuntime({
+          config: loadConfig({ ...base, GATEPASS_PUBLIC_URL: 'https://login.contoso.test:8443' }),
+        });
         await same.close();
-        const accepted = await openRuntime({ config: loadConfig({ ...base, GATEPASS_PUBLIC_URL: 'https://sso.contoso.test', GATEPASS_ACCEPT_RP_ID_CHANGE: '1' }) });
+        const accepted = await openRuntime({
+          config: loadConfig({
+            ...base,
+            GATEPASS_PUBLIC_URL: 'https://sso.contoso.test',
+            GATEPASS_ACCEPT_RP_ID_CHANGE: '1',
+          }),
+        });
         await accepted.close();
       } finally {
         await database.drop();

@@ -25,18 +25,29 @@ for (const dialect of dialects) {
     });
     after(async () => t?.close());
 
-    const request = (): SignInRequest => ({ uid: randomUUID(), correlationId: randomUUID(), ipAddress: '203.0.113.9', userAgent: 'test', app: { appId: 'a', displayName: 'App' } });
+    const request = (): SignInRequest => ({
+      uid: randomUUID(),
+      correlationId: randomUUID(),
+      ipAddress: '203.0.113.9',
+      userAgent: 'test',
+      app: { appId: 'a', displayName: 'App' },
+    });
 
     it('a passwordless user with a pass not yet valid gets the pass page, then the start time once the pass is verified', async () => {
-      const user = await createUser(deps, cliContext(), { userPrincipalName: `fay@${deps.tenant.defaultDomain}`, displayName: 'Fay' });
+      const user = await createUser(deps, cliContext(), {
+        userPrincipalName: `fay@${deps.tenant.defaultDomain}`,
+        displayName: 'Fay',
+      });
       const start = new Date(clock.now().getTime() + 2 * 3600_000);
-      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { startDateTime: start.toISOString() });
+      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, {
+        startDateTime: start.toISOString(),
+      });
       const req = request();
       const page = await submitUsername(deps, req, user.userPrincipalName);
       assert.equal(page.kind, 'tap');
       const wrong = await submitTap(deps, req, 'XXXXXXXX');
       assert.equal(wrong.kind, 'tap', 'a wrong pass learns nothing about the real one');
-      assert.match(wrong.kind === 'tap' ? wrong.error ?? '' : '', /not correct/);
+      assert.match(wrong.kind === 'tap' ? (wrong.error ?? '') : '', /not correct/);
       const early = await submitTap(deps, req, issued.temporaryAccessPass);
       assert.equal(early.kind, 'refused');
       assert.equal(early.kind === 'refused' && early.errorCode, 90112);
@@ -51,7 +62,10 @@ for (const dialect of dialects) {
     });
 
     it('an expired pass: its own message for a passwordless user, and a note after the password for a user with one', async () => {
-      const user = await createUser(deps, cliContext(), { userPrincipalName: `gus@${deps.tenant.defaultDomain}`, displayName: 'Gus' });
+      const user = await createUser(deps, cliContext(), {
+        userPrincipalName: `gus@${deps.tenant.defaultDomain}`,
+        displayName: 'Gus',
+      });
       const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { lifetimeInMinutes: 60 });
       const withPassword = await createPasswordUser(deps, 'hal', 'hal has a long passphrase');
       await issueTemporaryAccessPass(deps, cliContext(), withPassword.id, { lifetimeInMinutes: 60 });
@@ -64,7 +78,11 @@ for (const dialect of dialects) {
       assert.match(expired.kind === 'refused' ? expired.message : '', /has expired\. Ask your helpdesk/);
 
       const req2 = request();
-      assert.equal((await submitUsername(deps, req2, withPassword.userPrincipalName)).kind, 'password', 'nothing is revealed before the password');
+      assert.equal(
+        (await submitUsername(deps, req2, withPassword.userPrincipalName)).kind,
+        'password',
+        'nothing is revealed before the password',
+      );
       const refused = await submitPassword(deps, req2, 'hal has a long passphrase');
       assert.equal(refused.kind, 'refused');
       assert.match(refused.kind === 'refused' ? refused.message : '', /expired/i);

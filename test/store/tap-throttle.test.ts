@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { THROTTLE_RULES } from '../../src/domain/throttle.js';
 import type { Deps } from '../../src/services/deps.js';
-import { submitPassword, submitTap, submitUsername, type SignInRequest, type SignInView } from '../../src/services/sign-in.js';
+import {
+  submitPassword,
+  submitTap,
+  submitUsername,
+  type SignInRequest,
+  type SignInView,
+} from '../../src/services/sign-in.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { getThrottleState } from '../../src/services/throttle.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
@@ -60,7 +66,9 @@ for (const dialect of dialects) {
       const results = await Promise.all(requests.map((req) => submitTap(deps, req, 'WRONGPAS')));
       // Each attempt spent one verify on the (right) password first.
       const passVerifies = hasher.verifies - 30;
-      const wrong = results.filter((r) => r.kind === 'password' && r.error?.includes('Temporary Access Pass is not correct'));
+      const wrong = results.filter(
+        (r) => r.kind === 'password' && r.error?.includes('Temporary Access Pass is not correct'),
+      );
       const throttled = results.filter((r) => r.kind === 'refused' && r.errorCode === 50053);
       assert.equal(wrong.length, allowed);
       assert.equal(throttled.length, 30 - allowed);
@@ -75,7 +83,11 @@ for (const dialect of dialects) {
       const blocked = await passAttempt(pass);
       assert.equal(blocked.kind, 'refused');
       assert.equal(blocked.kind === 'refused' && blocked.errorCode, 50053);
-      assert.equal((await getThrottleState(deps, paul.id)).temporaryAccessPass.failures, before, 'the correct passwords reset nothing');
+      assert.equal(
+        (await getThrottleState(deps, paul.id)).temporaryAccessPass.failures,
+        before,
+        'the correct passwords reset nothing',
+      );
     });
 
     let waiting: SignInRequest;

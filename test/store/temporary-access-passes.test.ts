@@ -61,12 +61,23 @@ for (const dialect of dialects) {
       assert.equal(second.replaced?.id, first.pass.id);
       assert.equal(second.replaced?.issuedBy.displayName, 'helpdesk (gatepass CLI)');
       assert.equal((await listTemporaryAccessPasses(deps, cli, user.id)).length, 1);
-      const audit = await deps.db.selectFrom('audit_events').select(['activity_display_name', 'result', 'target_resources'])
-        .where('correlation_id', '=', 'tap-test').where('activity_display_name', 'like', 'Admin%').execute();
+      const audit = await deps.db
+        .selectFrom('audit_events')
+        .select(['activity_display_name', 'result', 'target_resources'])
+        .where('correlation_id', '=', 'tap-test')
+        .where('activity_display_name', 'like', 'Admin%')
+        .execute();
       const names = audit.map((a) => `${a.activity_display_name}:${a.result}`).sort();
-      assert.deepEqual(names, ['Admin deleted security info:success', 'Admin registered security info:success', 'Admin registered security info:success']);
+      assert.deepEqual(names, [
+        'Admin deleted security info:success',
+        'Admin registered security info:success',
+        'Admin registered security info:success',
+      ]);
       for (const a of audit) {
-        assert.ok(!a.target_resources.includes(first.temporaryAccessPass) && !a.target_resources.includes(second.temporaryAccessPass));
+        assert.ok(
+          !a.target_resources.includes(first.temporaryAccessPass) &&
+            !a.target_resources.includes(second.temporaryAccessPass),
+        );
       }
     });
 
@@ -90,25 +101,41 @@ for (const dialect of dialects) {
       await updateTapPolicy(deps, cli, { state: 'disabled' });
       await assert.rejects(issueTemporaryAccessPass(deps, cli, user.id, {}), /Converged UserCredentialPolicy/);
       const group = await createGroup(deps, cli, { displayName: 'TAP pilots' });
-      await updateTapPolicy(deps, cli, { state: 'enabled', includeTargets: [{ targetType: 'group', id: group.id, isRegistrationRequired: false }] });
+      await updateTapPolicy(deps, cli, {
+        state: 'enabled',
+        includeTargets: [{ targetType: 'group', id: group.id, isRegistrationRequired: false }],
+      });
       await assert.rejects(issueTemporaryAccessPass(deps, cli, user.id, {}), /Converged UserCredentialPolicy/);
       await addGroupMember(deps, cli, group.id, user.id);
       await issueTemporaryAccessPass(deps, cli, user.id, {});
       await updateTapPolicy(deps, cli, { excludeTargets: [{ targetType: 'group', id: group.id }] });
       await assert.rejects(issueTemporaryAccessPass(deps, cli, user.id, {}), /Converged UserCredentialPolicy/);
-      await updateTapPolicy(deps, cli, { includeTargets: [{ targetType: 'group', id: 'all_users', isRegistrationRequired: false }], excludeTargets: [] });
-      const failures = await deps.db.selectFrom('audit_events').select('result_reason')
-        .where('activity_display_name', '=', 'Admin registered security info').where('result', '=', 'failure').execute();
+      await updateTapPolicy(deps, cli, {
+        includeTargets: [{ targetType: 'group', id: 'all_users', isRegistrationRequired: false }],
+        excludeTargets: [],
+      });
+      const failures = await deps.db
+        .selectFrom('audit_events')
+        .select('result_reason')
+        .where('activity_display_name', '=', 'Admin registered security info')
+        .where('result', '=', 'failure')
+        .execute();
       assert.ok(failures.length >= refusals.length + 3, `refusals audited (${failures.length})`);
       await assert.rejects(issueTemporaryAccessPass(deps, cli, 'nobody@contoso.test', {}), /does not exist/);
     });
 
     it('keeps exactly one pass when 20 issues for one user race, and never fails with a fault', async () => {
       const user = await createUser(deps, cli, { userPrincipalName: 'kim@contoso.test', displayName: 'Kim' });
-      const results = await Promise.allSettled(Array.from({ length: 20 }, () => issueTemporaryAccessPass(deps, cli, user.id, {})));
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, () => issueTemporaryAccessPass(deps, cli, user.id, {})),
+      );
       const faults = results.filter((r) => r.status === 'rejected' && !isAppError(r.reason));
       assert.deepEqual(faults, []);
-      const rows = await deps.db.selectFrom('temporary_access_passes').selectAll().where('user_id', '=', user.id).execute();
+      const rows = await deps.db
+        .selectFrom('temporary_access_passes')
+        .selectAll()
+        .where('user_id', '=', user.id)
+        .execute();
       assert.equal(rows.length, 1);
     });
 
@@ -124,7 +151,11 @@ for (const dialect of dialects) {
       const replacement = await issueTemporaryAccessPass(deps, cli, user.id, { isUsableOnce: true });
       assert.equal(await repo.consumePass(issued.pass.id, now), false, 'a replaced pass can never be redeemed');
       clock.advance(61 * 60);
-      assert.equal(await repo.consumePass(replacement.pass.id, clock.now().getTime()), false, 'an expired pass cannot be consumed');
+      assert.equal(
+        await repo.consumePass(replacement.pass.id, clock.now().getTime()),
+        false,
+        'an expired pass cannot be consumed',
+      );
       const [expired] = await listTemporaryAccessPasses(deps, cli, user.id);
       assert.equal(expired!.usability.methodUsabilityReason, 'Expired');
     });
@@ -133,16 +164,39 @@ for (const dialect of dialects) {
       const user = await createUser(deps, cli, { userPrincipalName: 'max@contoso.test', displayName: 'Max' });
       const issued = await issueTemporaryAccessPass(deps, cli, user.id, {});
       const row = (id: string, via: number, grant: string | null, model = 'Session') => ({
-        model, id_hash: id, payload: 'sealed', grant_id_hash: grant, uid_hash: null, user_code_hash: null,
-        account_id: user.id, expires_at: null, consumed_at: null, via_tap: via,
+        model,
+        id_hash: id,
+        payload: 'sealed',
+        grant_id_hash: grant,
+        uid_hash: null,
+        user_code_hash: null,
+        account_id: user.id,
+        expires_at: null,
+        consumed_at: null,
+        via_tap: via,
       });
-      await deps.db.insertInto('oidc_payloads').values([
-        row('tap-session', 1, null), row('tap-refresh', 1, 'g1', 'RefreshToken'), { ...row('tap-access', 0, 'g1', 'AccessToken'), account_id: user.id },
-        row('g1', 0, null, 'Grant'), row('pwd-session', 0, null), row('pwd-refresh', 0, 'g2', 'RefreshToken'),
-      ]).execute();
+      await deps.db
+        .insertInto('oidc_payloads')
+        .values([
+          row('tap-session', 1, null),
+          row('tap-refresh', 1, 'g1', 'RefreshToken'),
+          { ...row('tap-access', 0, 'g1', 'AccessToken'), account_id: user.id },
+          row('g1', 0, null, 'Grant'),
+          row('pwd-session', 0, null),
+          row('pwd-refresh', 0, 'g2', 'RefreshToken'),
+        ])
+        .execute();
       await deleteTemporaryAccessPass(deps, cli, user.id, issued.pass.id);
-      const left = await deps.db.selectFrom('oidc_payloads').select('id_hash').where('account_id', '=', user.id).orderBy('id_hash').execute();
-      assert.deepEqual(left.map((r) => r.id_hash), ['pwd-refresh', 'pwd-session']);
+      const left = await deps.db
+        .selectFrom('oidc_payloads')
+        .select('id_hash')
+        .where('account_id', '=', user.id)
+        .orderBy('id_hash')
+        .execute();
+      assert.deepEqual(
+        left.map((r) => r.id_hash),
+        ['pwd-refresh', 'pwd-session'],
+      );
       assert.equal((await listTemporaryAccessPasses(deps, cli, user.id)).length, 0);
       await assert.rejects(deleteTemporaryAccessPass(deps, cli, user.id, issued.pass.id), /does not exist/);
     });

@@ -91,7 +91,10 @@ for (const dialect of dialects) {
       const unlock = events.find((e) => e.correlationId === ctx.correlationId);
       assert.equal(unlock?.activityDisplayName, 'Unlock user sign-in');
       assert.equal(unlock?.result, 'success');
-      await assert.rejects(clearThrottle(deps, cliContext(), 'nobody@gatepass.local'), (e: Error & { code?: string }) => e.code === 'notFound');
+      await assert.rejects(
+        clearThrottle(deps, cliContext(), 'nobody@gatepass.local'),
+        (e: Error & { code?: string }) => e.code === 'notFound',
+      );
     });
 
     it('an unknown name is counted and throttled alike (timing tells nothing), and answers like a wrong password', async () => {
@@ -103,8 +106,15 @@ for (const dialect of dialects) {
           return submitPassword(deps, req, 'guess');
         }),
       );
-      assert.equal(results.filter((v) => v.kind === 'password' && v.error).length, THROTTLE_RULES.pair.freeFailures + 1);
-      assert.equal(hasher.verifies, THROTTLE_RULES.pair.freeFailures + 1, 'a dummy hash is spent for each checked attempt');
+      assert.equal(
+        results.filter((v) => v.kind === 'password' && v.error).length,
+        THROTTLE_RULES.pair.freeFailures + 1,
+      );
+      assert.equal(
+        hasher.verifies,
+        THROTTLE_RULES.pair.freeFailures + 1,
+        'a dummy hash is spent for each checked attempt',
+      );
     });
   });
 }

@@ -11,7 +11,12 @@ export interface CodeFlow {
 }
 
 /** Sends `page` to the authorization endpoint, as the relying party `rp` would. */
-export async function startCodeFlow(page: Page, rp: client.Configuration, redirectUri: string, scope: string): Promise<CodeFlow> {
+export async function startCodeFlow(
+  page: Page,
+  rp: client.Configuration,
+  redirectUri: string,
+  scope: string,
+): Promise<CodeFlow> {
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const url = client.buildAuthorizationUrl(rp, {
@@ -34,7 +39,10 @@ export async function finishCodeFlow(
   flow: CodeFlow,
 ): Promise<{ tokens: client.TokenEndpointResponse; payload: JWTPayload }> {
   await page.waitForURL((u) => u.href.startsWith(redirectUri));
-  const tokens = await client.authorizationCodeGrant(rp, new URL(page.url()), { pkceCodeVerifier: flow.verifier, expectedState: flow.state });
+  const tokens = await client.authorizationCodeGrant(rp, new URL(page.url()), {
+    pkceCodeVerifier: flow.verifier,
+    expectedState: flow.state,
+  });
   const jwks = createRemoteJWKSet(new URL(`${issuer}/discovery/v2.0/keys`));
   const { payload } = await jwtVerify(tokens.id_token!, jwks, { issuer, audience: rp.clientMetadata().client_id });
   return { tokens, payload };

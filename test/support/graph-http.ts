@@ -25,7 +25,10 @@ export async function graphRequest(
   url: string,
   options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<GraphResponse> {
-  const headers: Record<string, string> = { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers };
+  const headers: Record<string, string> = {
+    ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    ...options.headers,
+  };
   let payload: string | undefined;
   if (options.rawBody !== undefined) payload = options.rawBody;
   else if (options.body !== undefined) {
@@ -48,15 +51,28 @@ export async function graphRequest(
 export interface FetchedGraphResponse {
   status: number;
   headers: Headers;
-  body: Record<string, unknown> & { value?: Record<string, unknown>[]; error?: { code: string; message: string; target?: string } };
+  body: Record<string, unknown> & {
+    value?: Record<string, unknown>[];
+    error?: { code: string; message: string; target?: string };
+  };
   raw: string;
 }
 
 /** One Graph call to `${origin}/v1.0${path}` with an optional bearer token and JSON body; a non-JSON answer reads as {}. */
-export async function graphFetch(origin: string, method: string, path: string, token: string | undefined, body?: unknown): Promise<FetchedGraphResponse> {
+export async function graphFetch(
+  origin: string,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+): Promise<FetchedGraphResponse> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${origin}/v1.0${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${origin}/v1.0${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const raw = await res.text();
   let parsed: FetchedGraphResponse['body'] = {};
   try {
@@ -68,7 +84,12 @@ export async function graphFetch(origin: string, method: string, path: string, t
 }
 
 /** The status, Graph error code and (when given) target of a fetched refusal. */
-export function assertFetchedGraphError(res: FetchedGraphResponse, status: number, code: string, target?: string): void {
+export function assertFetchedGraphError(
+  res: FetchedGraphResponse,
+  status: number,
+  code: string,
+  target?: string,
+): void {
   assert.equal(res.status, status, res.raw);
   assert.equal(res.body.error?.code, code, res.raw);
   if (target !== undefined) assert.equal(res.body.error?.target, target, res.raw);
@@ -95,11 +116,19 @@ export interface AuditRow {
   result: string;
   reason: string;
   correlationId: string;
-  targets: { id: string; displayName: string | null; type: string; modifiedProperties?: { displayName: string; oldValue: string | null; newValue: string | null }[] }[];
+  targets: {
+    id: string;
+    displayName: string | null;
+    type: string;
+    modifiedProperties?: { displayName: string; oldValue: string | null; newValue: string | null }[];
+  }[];
   initiatedBy: { user: Record<string, unknown> | null; app: Record<string, unknown> | null };
 }
 
-export async function auditRows(deps: Deps, filter: { activity?: string; correlationId?: string } = {}): Promise<AuditRow[]> {
+export async function auditRows(
+  deps: Deps,
+  filter: { activity?: string; correlationId?: string } = {},
+): Promise<AuditRow[]> {
   let q = deps.db.selectFrom('audit_events').selectAll().orderBy('activity_date_time').orderBy('id');
   if (filter.activity) q = q.where('activity_display_name', '=', filter.activity);
   if (filter.correlationId) q = q.where('correlation_id', '=', filter.correlationId);

@@ -9,7 +9,10 @@ export function graphJsClient(origin: string, token: string): Client {
   const auth: Middleware = {
     async execute(ctx: Context) {
       ctx.options ??= {};
-      ctx.options.headers = { ...((ctx.options.headers as Record<string, string> | undefined) ?? {}), Authorization: `Bearer ${token}` };
+      ctx.options.headers = {
+        ...((ctx.options.headers as Record<string, string> | undefined) ?? {}),
+        Authorization: `Bearer ${token}`,
+      };
       return http.execute(ctx);
     },
   };

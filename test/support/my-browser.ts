@@ -19,17 +19,26 @@ export class Browser {
     const url = new URL(path, this.origin);
     const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
     const init: RequestInit = { redirect: 'manual', headers };
-    if (form) Object.assign(init, { method: 'POST', body: new URLSearchParams(form).toString() }), (headers['content-type'] = 'application/x-www-form-urlencoded');
+    if (form)
+      Object.assign(init, { method: 'POST', body: new URLSearchParams(form).toString() }),
+        (headers['content-type'] = 'application/x-www-form-urlencoded');
     const res = await fetch(url, init);
     const setCookies = res.headers.getSetCookie();
     for (const line of setCookies) {
       const [pair] = line.split(';');
       const eq = pair!.indexOf('=');
       const value = pair!.slice(eq + 1);
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '') this.cookies.delete(pair!.slice(0, eq).trim());
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '')
+        this.cookies.delete(pair!.slice(0, eq).trim());
       else this.cookies.set(pair!.slice(0, eq).trim(), value);
     }
-    return { status: res.status, location: res.headers.get('location'), html: await res.text(), setCookies, headers: res.headers };
+    return {
+      status: res.status,
+      location: res.headers.get('location'),
+      html: await res.text(),
+      setCookies,
+      headers: res.headers,
+    };
   }
 
   /** Follows redirects on this server; stops at the first page (or a redirect elsewhere). */
@@ -54,13 +63,17 @@ export class Browser {
   }
 }
 
-export const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? assert.fail(`no csrf in ${html.slice(0, 200)}`);
+export const csrfOf = (html: string) =>
+  /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? assert.fail(`no csrf in ${html.slice(0, 200)}`);
 
 /**
  * Opens `path` (a /my page, or an authorization request URL) and follows the sign-in it asks for, stopping at the
  * first sign-in page (its uid and form token).
  */
-export async function startMySignIn(browser: Browser, path = '/my'): Promise<{ uid: string; csrf: string; page: Page & { path: string } }> {
+export async function startMySignIn(
+  browser: Browser,
+  path = '/my',
+): Promise<{ uid: string; csrf: string; page: Page & { path: string } }> {
   const page = await browser.follow(await browser.go(path));
   assert.match(page.path, /^\/signin\//, `a sign-in page, not ${page.path}: ${page.html.slice(0, 200)}`);
   return { uid: page.path.split('/').pop()!.split('?')[0]!, csrf: csrfOf(page.html), page };
@@ -78,17 +91,28 @@ export async function signInToMyWithPass(
   options: { beforeCallback?: () => void | Promise<unknown>; path?: string; password?: string } = {},
 ): Promise<Page & { path: string }> {
   const { uid, csrf } = await startMySignIn(browser, options.path);
-  const post = (action: string, fields: Record<string, string>) => browser.go(`/signin/${uid}`, { csrf, action, ...fields });
+  const post = (action: string, fields: Record<string, string>) =>
+    browser.go(`/signin/${uid}`, { csrf, action, ...fields });
   const afterName = await post('username', { username: upn });
   // Password first for a user who has one (the default flow); the pass is asked for next.
   if (/<h1 id="page-title">Enter password<\/h1>/.test(afterName.html)) {
-    const afterPassword = await post('password', { password: options.password ?? assert.fail(`${upn} has a password: pass it in options.password`) });
-    assert.match(afterPassword.html, /<h1 id="page-title">Enter Temporary Access Pass<\/h1>/, afterPassword.html.slice(0, 300));
+    const afterPassword = await post('password', {
+      password: options.password ?? assert.fail(`${upn} has a password: pass it in options.password`),
+    });
+    assert.match(
+      afterPassword.html,
+      /<h1 id="page-title">Enter Temporary Access Pass<\/h1>/,
+      afterPassword.html.slice(0, 300),
+    );
   }
   let step = await post('tap', { tap: pass });
   assert.equal(step.status, 303, `the pass completes the sign-in: ${step.html.slice(0, 300)}`);
   // Up to the provider's redirect to /my/callback, then the callback itself.
-  for (let hops = 0; step.location && !new URL(step.location, 'http://x').pathname.startsWith('/my/callback'); hops += 1) {
+  for (
+    let hops = 0;
+    step.location && !new URL(step.location, 'http://x').pathname.startsWith('/my/callback');
+    hops += 1
+  ) {
     assert.ok(hops < 10, 'too many redirects before the callback');
     step = await browser.go(step.location);
   }

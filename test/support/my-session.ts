@@ -6,7 +6,13 @@ import { csrfTokenOf, startMySession } from '../../src/services/my-sessions.js';
 
 export const MY_SESSION_COOKIE = 'gp-my';
 
-export async function openMySession(deps: Deps, userId: string, amr: string[], authTime: number, passId?: string): Promise<{ cookie: string; csrf: string }> {
+export async function openMySession(
+  deps: Deps,
+  userId: string,
+  amr: string[],
+  authTime: number,
+  passId?: string,
+): Promise<{ cookie: string; csrf: string }> {
   const { token } = await startMySession(deps, { userId, amr, authTime, ...(passId ? { passId } : {}) });
   return { cookie: token, csrf: csrfTokenOf(deps, token) };
 }

@@ -31,8 +31,15 @@ function remember(flow: Pick<RawFlow, 'cookies'>, res: Response): void {
 
 const cookieHeader = (flow: Pick<RawFlow, 'cookies'>) => [...flow.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 
-async function send(flow: Pick<RawFlow, 'cookies'>, url: string, init: RequestInit & { forwardedFor?: string } = {}): Promise<RawResponse> {
-  const headers: Record<string, string> = { cookie: cookieHeader(flow), ...(init.headers as Record<string, string> | undefined) };
+async function send(
+  flow: Pick<RawFlow, 'cookies'>,
+  url: string,
+  init: RequestInit & { forwardedFor?: string } = {},
+): Promise<RawResponse> {
+  const headers: Record<string, string> = {
+    cookie: cookieHeader(flow),
+    ...(init.headers as Record<string, string> | undefined),
+  };
   if (init.forwardedFor) headers['x-forwarded-for'] = init.forwardedFor;
   const res = await fetch(url, { ...init, headers, redirect: 'manual' });
   remember(flow, res);
@@ -68,7 +75,8 @@ export async function startRawFlow(
     ...params,
   });
   const start = await send(flow, `${origins[0]}/oauth2/v2.0/authorize?${query}`, { forwardedFor });
-  if (start.status !== 303 && start.status !== 302) throw new Error(`authorize answered ${start.status}: ${start.html.slice(0, 300)}`);
+  if (start.status !== 303 && start.status !== 302)
+    throw new Error(`authorize answered ${start.status}: ${start.html.slice(0, 300)}`);
   const path = new URL(start.location!, origins[0]).pathname;
   const uid = path.split('/').pop()!;
   const page = await send(flow, `${origins[0]}${path}`, { forwardedFor });
@@ -76,7 +84,13 @@ export async function startRawFlow(
 }
 
 /** Posts one form of the sign-in (action + fields) to `origin`. */
-export async function postStep(flow: RawFlow, origin: string, action: string, fields: Record<string, string>, forwardedFor?: string): Promise<RawResponse> {
+export async function postStep(
+  flow: RawFlow,
+  origin: string,
+  action: string,
+  fields: Record<string, string>,
+  forwardedFor?: string,
+): Promise<RawResponse> {
   const body = new URLSearchParams({ csrf: flow.csrf, action, ...fields }).toString();
   const res = await send(flow, `${origin}/signin/${flow.uid}`, {
     method: 'POST',
@@ -89,7 +103,11 @@ export async function postStep(flow: RawFlow, origin: string, action: string, fi
 }
 
 /** Asks the sign-in's WebAuthn options endpoint (JSON, same cookies and form token as the pages). */
-export async function postPasskeyOptions(flow: RawFlow, origin: string, mode: string): Promise<{ status: number; body: unknown }> {
+export async function postPasskeyOptions(
+  flow: RawFlow,
+  origin: string,
+  mode: string,
+): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${origin}/signin/${flow.uid}/passkey/options`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie: cookieHeader(flow) },
@@ -113,7 +131,8 @@ export async function codeAfterSignIn(flow: RawFlow, last: RawResponse, redirect
     const next = new URL(res.location, flow.origins[0]);
     if (`${next.origin}${next.pathname}` === redirectUri) {
       const code = next.searchParams.get('code');
-      if (!code) throw new Error(`no code: ${next.searchParams.get('error')}: ${next.searchParams.get('error_description')}`);
+      if (!code)
+        throw new Error(`no code: ${next.searchParams.get('error')}: ${next.searchParams.get('error_description')}`);
       return code;
     }
     res = await send(flow, next.href);
@@ -123,12 +142,24 @@ export async function codeAfterSignIn(flow: RawFlow, last: RawResponse, redirect
 
 export interface TokenEndpointAnswer {
   status: number;
-  body: { access_token?: string; refresh_token?: string; id_token?: string; error?: string; error_description?: string };
+  body: {
+    access_token?: string;
+    refresh_token?: string;
+    id_token?: string;
+    error?: string;
+    error_description?: string;
+  };
 }
 
 /** One POST to the token endpoint with client_secret_basic, the answer as is (callers assert on errors too). */
-export async function tokenRequest(origin: string, client: { clientId: string; secret: string }, form: Record<string, string>): Promise<TokenEndpointAnswer> {
-  const basic = Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.secret)}`).toString('base64');
+export async function tokenRequest(
+  origin: string,
+  client: { clientId: string; secret: string },
+  form: Record<string, string>,
+): Promise<TokenEndpointAnswer> {
+  const basic = Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.secret)}`).toString(
+    'base64',
+  );
   const res = await fetch(`${origin}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },

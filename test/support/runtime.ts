@@ -14,7 +14,11 @@ export interface TestRuntime {
   close(): Promise<void>;
 }
 
-export async function openTestRuntime(dialect: Dialect, env: Record<string, string> = {}, clock?: Clock): Promise<TestRuntime> {
+export async function openTestRuntime(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+  clock?: Clock,
+): Promise<TestRuntime> {
   const database = await createTestDatabase(dialect);
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ...database.env, ...env });
   const runtime = await openRuntime({ config, clock });
@@ -54,12 +58,23 @@ export function freePort(): Promise<number> {
 }
 
 /** A listening server on 127.0.0.1 with an ephemeral port; the issuer is that address. */
-export async function startTestServer(dialect: Dialect, env: Record<string, string> = {}, clock?: Clock, options: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+  clock?: Clock,
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const database = await createTestDatabase(dialect);
   const port = await freePort();
   const scheme = env.GATEPASS_TLS_CERT ? 'https' : 'http';
   const publicUrl = `${scheme}://${options.publicHost ?? '127.0.0.1'}:${port}`;
-  const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', GATEPASS_PUBLIC_URL: publicUrl, ...database.env, ...env });
+  const config = loadConfig({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    GATEPASS_PUBLIC_URL: publicUrl,
+    ...database.env,
+    ...env,
+  });
   const runtime = await openRuntime({ config, clock, log: options.log });
   const server = await startServer(runtime);
   return {

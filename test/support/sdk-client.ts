@@ -7,12 +7,26 @@ import { AzureIdentityAuthenticationProvider } from '@microsoft/kiota-authentica
 import { createGraphServiceClient, GraphRequestAdapter } from '@microsoft/msgraph-sdk';
 import '@microsoft/msgraph-sdk-users';
 
-const [origin, tenant, clientId, clientSecret, domain] = process.argv.slice(2) as [string, string, string, string, string];
-const credential = new ClientSecretCredential(tenant, clientId, clientSecret, { authorityHost: origin, disableInstanceDiscovery: true });
+const [origin, tenant, clientId, clientSecret, domain] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
+const credential = new ClientSecretCredential(tenant, clientId, clientSecret, {
+  authorityHost: origin,
+  disableInstanceDiscovery: true,
+});
 const { token } = await credential.getToken('https://graph.microsoft.com/.default');
 const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
 
-const auth = new AzureIdentityAuthenticationProvider(credential, ['https://graph.microsoft.com/.default'], undefined, new Set([new URL(origin).hostname]));
+const auth = new AzureIdentityAuthenticationProvider(
+  credential,
+  ['https://graph.microsoft.com/.default'],
+  undefined,
+  new Set([new URL(origin).hostname]),
+);
 const adapter = new GraphRequestAdapter(auth);
 adapter.baseUrl = `${origin}/v1.0`;
 const graph = createGraphServiceClient(adapter);

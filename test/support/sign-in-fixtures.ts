@@ -18,7 +18,11 @@ export const signInRequest = (ip = '203.0.113.7'): SignInRequest => ({
   app: { appId: 'test-app', displayName: 'Test app' },
 });
 
-export const cliContext = (): RequestContext => ({ actor: { kind: 'cli', osUser: 'test' }, correlationId: newId(), ipAddress: null });
+export const cliContext = (): RequestContext => ({
+  actor: { kind: 'cli', osUser: 'test' },
+  correlationId: newId(),
+  ipAddress: null,
+});
 
 /** A directory user with a password (no forced change), inserted through the repository. */
 export async function createPasswordUser(deps: Deps, upnLocal: string, password: string): Promise<UserRecord> {
@@ -46,10 +50,17 @@ export async function createPasswordUser(deps: Deps, upnLocal: string, password:
 }
 
 export async function createWebApp(deps: Deps, redirectUri: string) {
-  return createApplication(deps, cliContext(), { displayName: 'Test web app', kind: 'web', redirectUris: [redirectUri] });
+  return createApplication(deps, cliContext(), {
+    displayName: 'Test web app',
+    kind: 'web',
+    redirectUris: [redirectUri],
+  });
 }
 
-export async function createDaemonApp(deps: Deps, permissions = ['User.Read.All', 'UserAuthenticationMethod.ReadWrite.All']) {
+export async function createDaemonApp(
+  deps: Deps,
+  permissions = ['User.Read.All', 'UserAuthenticationMethod.ReadWrite.All'],
+) {
   return createApplication(deps, cliContext(), { displayName: 'Test daemon', kind: 'daemon', permissions });
 }
 
@@ -58,6 +69,15 @@ export const securityDefaults = (deps: Deps, on: boolean) => setSecurityDefaults
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }

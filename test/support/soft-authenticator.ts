@@ -18,7 +18,8 @@ function cbor(value: unknown): Buffer {
   if (typeof value === 'number') return value >= 0 ? head(0, value) : head(1, -1 - value);
   if (typeof value === 'string') return Buffer.concat([head(3, Buffer.byteLength(value)), Buffer.from(value)]);
   if (Buffer.isBuffer(value)) return Buffer.concat([head(2, value.length), value]);
-  if (value instanceof Map) return Buffer.concat([head(5, value.size), ...[...value].flatMap(([k, v]) => [cbor(k), cbor(v)])]);
+  if (value instanceof Map)
+    return Buffer.concat([head(5, value.size), ...[...value].flatMap(([k, v]) => [cbor(k), cbor(v)])]);
   throw new Error(`cbor: unsupported value ${String(value)}`);
 }
 
@@ -80,22 +81,56 @@ export class SoftAuthenticator {
   create(options: CreationOptionsJSON, counterStep = 1): Record<string, unknown> {
     const rpId = options.rp.id ?? new URL(this.options.origin).hostname;
     const excluded = new Set((options.excludeCredentials ?? []).map((c) => c.id));
-    if (this.credentials.some((c) => c.rpId === rpId && excluded.has(b64url(c.id)))) throw new Error('InvalidStateError: the authenticator already holds one of excludeCredentials');
+    if (this.credentials.some((c) => c.rpId === rpId && excluded.has(b64url(c.id))))
+      throw new Error('InvalidStateError: the authenticator already holds one of excludeCredentials');
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' });
-    const cose = cbor(new Map<number, unknown>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(jwk.x!, 'base64url')], [-3, Buffer.from(jwk.y!, 'base64url')]]));
+    const cose = cbor(
+      new Map<number, unknown>([
+        [1, 2],
+        [3, -7],
+        [-1, 1],
+        [-2, Buffer.from(jwk.x!, 'base64url')],
+        [-3, Buffer.from(jwk.y!, 'base64url')],
+      ]),
+    );
     const id = randomBytes(32);
-    const credential: SoftCredential = { id, privateKey, userHandle: options.user.id, rpId, signCount: counterStep === 0 ? 0 : 1, counterStep };
+    const credential: SoftCredential = {
+      id,
+      privateKey,
+      userHandle: options.user.id,
+      rpId,
+      signCount: counterStep === 0 ? 0 : 1,
+      counterStep,
+    };
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(id.length);
-    const authData = Buffer.concat([sha256(rpId), Buffer.from([this.flags(FLAG_AT)]), counterBytes(0), Buffer.alloc(16), idLength, id, cose]);
-    const attestationObject = cbor(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
+    const authData = Buffer.concat([
+      sha256(rpId),
+      Buffer.from([this.flags(FLAG_AT)]),
+      counterBytes(0),
+      Buffer.alloc(16),
+      idLength,
+      id,
+      cose,
+    ]);
+    const attestationObject = cbor(
+      new Map<string, unknown>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', authData],
+      ]),
+    );
     this.credentials.push(credential);
     return {
       id: b64url(id),
       rawId: b64url(id),
       type: 'public-key',
-      response: { clientDataJSON: b64url(this.clientData('webauthn.create', options.challenge)), attestationObject: b64url(attestationObject), transports: ['internal'] },
+      response: {
+        clientDataJSON: b64url(this.clientData('webauthn.create', options.challenge)),
+        attestationObject: b64url(attestationObject),
+        transports: ['internal'],
+      },
       clientExtensionResults: {},
       authenticatorAttachment: 'platform',
     };
@@ -106,7 +141,11 @@ export class SoftAuthenticator {
     const rpId = options.rpId ?? new URL(this.options.origin).hostname;
     const allowed = new Set((options.allowCredentials ?? []).map((c) => c.id));
     const credential =
-      pick ?? this.credentials.find((c) => c.rpId === rpId && (allowed.size === 0 || allowed.has(b64url(c.id)))) ?? (() => { throw new Error('NotAllowedError: no credential for this request'); })();
+      pick ??
+      this.credentials.find((c) => c.rpId === rpId && (allowed.size === 0 || allowed.has(b64url(c.id)))) ??
+      (() => {
+        throw new Error('NotAllowedError: no credential for this request');
+      })();
     const authData = Buffer.concat([sha256(rpId), Buffer.from([this.flags(0)]), counterBytes(credential.signCount)]);
     credential.signCount += credential.counterStep;
     const clientDataJSON = this.clientData('webauthn.get', options.challenge);
@@ -115,7 +154,12 @@ export class SoftAuthenticator {
       id: b64url(credential.id),
       rawId: b64url(credential.id),
       type: 'public-key',
-      response: { clientDataJSON: b64url(clientDataJSON), authenticatorData: b64url(authData), signature: b64url(signature), userHandle: credential.userHandle },
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        authenticatorData: b64url(authData),
+        signature: b64url(signature),
+        userHandle: credential.userHandle,
+      },
       clientExtensionResults: {},
       authenticatorAttachment: 'platform',
     };

@@ -9,10 +9,14 @@ import { createKeysRepo } from '../../src/store/repos/keys.js';
 
 export const GRAPH = 'https://graph.microsoft.com';
 
-export async function activeSigningKey(deps: Deps): Promise<{ kid: string; key: Awaited<ReturnType<typeof importJWK>> }> {
+export async function activeSigningKey(
+  deps: Deps,
+): Promise<{ kid: string; key: Awaited<ReturnType<typeof importJWK>> }> {
   const [row] = await createKeysRepo(deps.db).listActiveSigningKeys();
   if (!row) throw new Error('no active signing key');
-  const jwk = JSON.parse(deps.keyring.decryptText('secret-encryption', row.privateJwkSealed, `signing-key:${row.kid}`)) as Record<string, unknown>;
+  const jwk = JSON.parse(
+    deps.keyring.decryptText('secret-encryption', row.privateJwkSealed, `signing-key:${row.kid}`),
+  ) as Record<string, unknown>;
   return { kid: row.kid, key: await importJWK(jwk, 'RS256') };
 }
 
@@ -42,12 +46,20 @@ export interface TestApp {
 }
 
 /** A daemon application holding `permissions`, registered through the applications service, with a fresh token. */
-export async function createTestApp(deps: Deps, permissions: string[], displayName = `test app ${randomUUID().slice(0, 8)}`): Promise<TestApp> {
-  const { app } = await createApplication(deps, { actor: { kind: 'cli', osUser: 'test' }, correlationId: randomUUID(), ipAddress: null }, {
-    displayName,
-    kind: 'daemon',
-    permissions,
-  });
+export async function createTestApp(
+  deps: Deps,
+  permissions: string[],
+  displayName = `test app ${randomUUID().slice(0, 8)}`,
+): Promise<TestApp> {
+  const { app } = await createApplication(
+    deps,
+    { actor: { kind: 'cli', osUser: 'test' }, correlationId: randomUUID(), ipAddress: null },
+    {
+      displayName,
+      kind: 'daemon',
+      permissions,
+    },
+  );
   const mint = (claims: JWTPayload = {}, options: MintOptions = {}) =>
     mintToken(
       deps,
@@ -71,7 +83,12 @@ export async function createTestApp(deps: Deps, permissions: string[], displayNa
 }
 
 /** A delegated token for a signed-in user with the given Graph scopes (`scp`). */
-export async function userToken(deps: Deps, userId: string, scopes: string[], options: MintOptions = {}): Promise<string> {
+export async function userToken(
+  deps: Deps,
+  userId: string,
+  scopes: string[],
+  options: MintOptions = {},
+): Promise<string> {
   return mintToken(
     deps,
     {

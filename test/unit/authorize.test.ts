@@ -29,11 +29,29 @@ const ALLOWED = { allowed: true };
 const denied = (reason: string) => ({ allowed: false, reason });
 
 const app = (...permissions: string[]): Principal => ({ kind: 'app', appId: 'app-1', permissions });
-const user = (roles: RoleAssignment[], scopes: string[] = ALL_SCOPES, userId = 'me'): Principal => ({ kind: 'user', userId, roles, scopes });
+const user = (roles: RoleAssignment[], scopes: string[] = ALL_SCOPES, userId = 'me'): Principal => ({
+  kind: 'user',
+  userId,
+  roles,
+  scopes,
+});
 const tenantWide = (roleTemplateId: string): RoleAssignment => ({ roleTemplateId, directoryScopeId: '/' });
-const inUnit = (roleTemplateId: string, unit: string): RoleAssignment => ({ roleTemplateId, directoryScopeId: `/administrativeUnits/${unit}` });
-const member = (id = 'bob', administrativeUnitIds: string[] = []): Target => ({ kind: 'user', id, isPrivileged: false, administrativeUnitIds });
-const admin = (id = 'carol', administrativeUnitIds: string[] = []): Target => ({ kind: 'user', id, isPrivileged: true, administrativeUnitIds });
+const inUnit = (roleTemplateId: string, unit: string): RoleAssignment => ({
+  roleTemplateId,
+  directoryScopeId: `/administrativeUnits/${unit}`,
+});
+const member = (id = 'bob', administrativeUnitIds: string[] = []): Target => ({
+  kind: 'user',
+  id,
+  isPrivileged: false,
+  administrativeUnitIds,
+});
+const admin = (id = 'carol', administrativeUnitIds: string[] = []): Target => ({
+  kind: 'user',
+  id,
+  isPrivileged: true,
+  administrativeUnitIds,
+});
 const me: Target = { kind: 'user', id: 'me', isPrivileged: true };
 const tenant: Target = { kind: 'tenant' };
 
@@ -45,17 +63,27 @@ describe('app principals', () => {
     assert.deepEqual(authorize(app('User.Read.All'), `${D}/users/create`, tenant), denied('permissionMissing'));
   });
   it('ignores unknown permission names and delegated-only self scopes', () => {
-    assert.deepEqual(authorize(app('User.Read.Everything'), `${D}/users/standard/read`, member()), denied('permissionMissing'));
+    assert.deepEqual(
+      authorize(app('User.Read.Everything'), `${D}/users/standard/read`, member()),
+      denied('permissionMissing'),
+    );
     assert.deepEqual(authorize(app('User.Read'), `${D}/users/standard/read`, member()), denied('permissionMissing'));
     assert.deepEqual(authorize(app(), `${D}/users/standard/read`, member()), denied('permissionMissing'));
   });
   it('permission names are exact (case matters, as in Graph tokens)', () => {
-    assert.deepEqual(authorize(app('user.read.all'), `${D}/users/standard/read`, member()), denied('permissionMissing'));
+    assert.deepEqual(
+      authorize(app('user.read.all'), `${D}/users/standard/read`, member()),
+      denied('permissionMissing'),
+    );
   });
-  it('UserAuthenticationMethod.ReadWrite.All changes members\' credentials, but not a privileged user\'s (Gatepass default)', () => {
+  it("UserAuthenticationMethod.ReadWrite.All changes members' credentials, but not a privileged user's (Gatepass default)", () => {
     const a = app('UserAuthenticationMethod.ReadWrite.All');
     assert.deepEqual(authorize(a, TAP_CREATE, member()), ALLOWED);
-    for (const action of [TAP_CREATE, `${D}/users/authenticationMethods/delete`, `${D}/users/authenticationMethods/basic/update`] as const) {
+    for (const action of [
+      TAP_CREATE,
+      `${D}/users/authenticationMethods/delete`,
+      `${D}/users/authenticationMethods/basic/update`,
+    ] as const) {
       assert.deepEqual(authorize(a, action, admin()), denied('privilegedTarget'), action);
       // Unknown privilege counts as privileged.
       assert.deepEqual(authorize(a, action, { kind: 'user', id: 'x' }), denied('privilegedTarget'), action);
@@ -63,34 +91,78 @@ describe('app principals', () => {
     // Reading is not a change: the permission reads everyone's methods, as in Entra.
     assert.deepEqual(authorize(a, `${D}/users/authenticationMethods/standard/read`, admin()), ALLOWED);
   });
-  it('a privileged user is in reach with a service-principal role that may act on them, or when the tenant restores Entra\'s behaviour', () => {
-    const withRole = (roleTemplateId: string): Principal => ({ kind: 'app', appId: 'app-1', permissions: ['UserAuthenticationMethod.ReadWrite.All'], roles: [tenantWide(roleTemplateId)] });
+  it("a privileged user is in reach with a service-principal role that may act on them, or when the tenant restores Entra's behaviour", () => {
+    const withRole = (roleTemplateId: string): Principal => ({
+      kind: 'app',
+      appId: 'app-1',
+      permissions: ['UserAuthenticationMethod.ReadWrite.All'],
+      roles: [tenantWide(roleTemplateId)],
+    });
     assert.deepEqual(authorize(withRole(R.privilegedAuthenticationAdministrator), TAP_CREATE, admin()), ALLOWED);
     assert.deepEqual(authorize(withRole(R.globalAdministrator), TAP_CREATE, admin()), ALLOWED);
     // Authentication Administrator acts on members only (ENTRA-REFERENCE §5.4).
-    assert.deepEqual(authorize(withRole(R.authenticationAdministrator), TAP_CREATE, admin()), denied('privilegedTarget'));
+    assert.deepEqual(
+      authorize(withRole(R.authenticationAdministrator), TAP_CREATE, admin()),
+      denied('privilegedTarget'),
+    );
     // A role never replaces the permission.
-    assert.deepEqual(authorize({ kind: 'app', appId: 'app-1', permissions: [], roles: [tenantWide(R.globalAdministrator)] }, TAP_CREATE, member()), denied('permissionMissing'));
-    const entraLike: Principal = { kind: 'app', appId: 'app-1', permissions: ['UserAuthenticationMethod.ReadWrite.All'], permissionsReachPrivilegedUsers: true };
+    assert.deepEqual(
+      authorize(
+        { kind: 'app', appId: 'app-1', permissions: [], roles: [tenantWide(R.globalAdministrator)] },
+        TAP_CREATE,
+        member(),
+      ),
+      denied('permissionMissing'),
+    );
+    const entraLike: Principal = {
+      kind: 'app',
+      appId: 'app-1',
+      permissions: ['UserAuthenticationMethod.ReadWrite.All'],
+      permissionsReachPrivilegedUsers: true,
+    };
     assert.deepEqual(authorize(entraLike, TAP_CREATE, admin()), ALLOWED);
   });
   it('User.ReadWrite.All resets a password only with a service-principal role that may act on the user (Entra: at least User Administrator)', () => {
     const PASSWORD: Action = `${D}/users/password/update`;
-    const withRoles = (...ids: string[]): Principal => ({ kind: 'app', appId: 'app-1', permissions: ['User.ReadWrite.All'], roles: ids.map(tenantWide) });
+    const withRoles = (...ids: string[]): Principal => ({
+      kind: 'app',
+      appId: 'app-1',
+      permissions: ['User.ReadWrite.All'],
+      roles: ids.map(tenantWide),
+    });
     assert.deepEqual(authorize(withRoles(), PASSWORD, member()), denied('roleMissing'));
     assert.deepEqual(authorize(withRoles(R.userAdministrator), PASSWORD, member()), ALLOWED);
     assert.deepEqual(authorize(withRoles(R.userAdministrator), PASSWORD, admin()), denied('privilegedTarget'));
     assert.deepEqual(authorize(withRoles(R.privilegedAuthenticationAdministrator), PASSWORD, admin()), ALLOWED);
     // The tenant setting is about authentication methods: Entra itself requires the role for passwords.
-    assert.deepEqual(authorize({ ...withRoles(), permissionsReachPrivilegedUsers: true } as Principal, PASSWORD, member()), denied('roleMissing'));
+    assert.deepEqual(
+      authorize({ ...withRoles(), permissionsReachPrivilegedUsers: true } as Principal, PASSWORD, member()),
+      denied('roleMissing'),
+    );
     // Other writes of User.ReadWrite.All need no role.
     assert.deepEqual(authorize(withRoles(), `${D}/users/basic/update`, admin()), ALLOWED);
   });
   it("Entra's sensitive actions on a privileged user need a service-principal role that may act on them (Graph: delete user, app-only)", () => {
     const plain = app('User.ReadWrite.All');
-    const globalAdmin: Principal = { kind: 'app', appId: 'app-1', permissions: ['User.ReadWrite.All'], roles: [tenantWide(R.globalAdministrator)] };
-    const userAdmin: Principal = { kind: 'app', appId: 'app-1', permissions: ['User.ReadWrite.All'], roles: [tenantWide(R.userAdministrator)] };
-    for (const action of [`${D}/users/delete`, `${D}/users/disable`, `${D}/users/enable`, `${D}/users/userPrincipalName/update`, `${D}/users/invalidateAllRefreshTokens`] as const) {
+    const globalAdmin: Principal = {
+      kind: 'app',
+      appId: 'app-1',
+      permissions: ['User.ReadWrite.All'],
+      roles: [tenantWide(R.globalAdministrator)],
+    };
+    const userAdmin: Principal = {
+      kind: 'app',
+      appId: 'app-1',
+      permissions: ['User.ReadWrite.All'],
+      roles: [tenantWide(R.userAdministrator)],
+    };
+    for (const action of [
+      `${D}/users/delete`,
+      `${D}/users/disable`,
+      `${D}/users/enable`,
+      `${D}/users/userPrincipalName/update`,
+      `${D}/users/invalidateAllRefreshTokens`,
+    ] as const) {
       assert.deepEqual(authorize(plain, action, member()), ALLOWED, action);
       assert.deepEqual(authorize(plain, action, admin()), denied('privilegedTarget'), action);
       assert.deepEqual(authorize(userAdmin, action, admin()), denied('privilegedTarget'), action);
@@ -98,8 +170,18 @@ describe('app principals', () => {
     }
   });
   it('standard/read implies restrictedRead but not the reverse', () => {
-    assert.deepEqual(authorize(app('UserAuthenticationMethod.Read.All'), `${D}/users/authenticationMethods/standard/restrictedRead`, member()), ALLOWED);
-    assert.deepEqual(authorize(app('UserAuthenticationMethod.Read.All'), TAP_CREATE, member()), denied('permissionMissing'));
+    assert.deepEqual(
+      authorize(
+        app('UserAuthenticationMethod.Read.All'),
+        `${D}/users/authenticationMethods/standard/restrictedRead`,
+        member(),
+      ),
+      ALLOWED,
+    );
+    assert.deepEqual(
+      authorize(app('UserAuthenticationMethod.Read.All'), TAP_CREATE, member()),
+      denied('permissionMissing'),
+    );
   });
   it('Directory.ReadWrite.All may create users but not delete them or reset passwords', () => {
     const a = app('Directory.ReadWrite.All');
@@ -113,7 +195,10 @@ describe('app principals', () => {
     assert.deepEqual(authorize(app('Policy.ReadWrite.SecurityDefaults'), action, tenant), ALLOWED);
     assert.deepEqual(authorize(app('Policy.ReadWrite.ConditionalAccess'), action, tenant), ALLOWED);
     assert.deepEqual(authorize(app('Policy.Read.All'), action, tenant), denied('permissionMissing'));
-    assert.deepEqual(authorize(app('Policy.ReadWrite.AuthenticationMethod'), action, tenant), denied('permissionMissing'));
+    assert.deepEqual(
+      authorize(app('Policy.ReadWrite.AuthenticationMethod'), action, tenant),
+      denied('permissionMissing'),
+    );
   });
 });
 
@@ -245,10 +330,16 @@ describe('delegated: users without roles', () => {
     assert.deepEqual(authorize(plain, TAP_CREATE, member()), denied('roleMissing'));
   });
   it('a .All scope alone grants nothing on others without a role', () => {
-    assert.deepEqual(authorize(user([], ['User.Read.All']), `${D}/users/standard/read`, member()), denied('roleMissing'));
+    assert.deepEqual(
+      authorize(user([], ['User.Read.All']), `${D}/users/standard/read`, member()),
+      denied('roleMissing'),
+    );
   });
   it('unknown role ids and unsupported directory scopes grant nothing', () => {
-    assert.deepEqual(authorize(user([tenantWide('00000000-0000-0000-0000-000000000000')]), TAP_CREATE, member()), denied('roleMissing'));
+    assert.deepEqual(
+      authorize(user([tenantWide('00000000-0000-0000-0000-000000000000')]), TAP_CREATE, member()),
+      denied('roleMissing'),
+    );
     const oddScope: RoleAssignment = { roleTemplateId: R.globalAdministrator, directoryScopeId: '/bob' };
     assert.deepEqual(authorize(user([oddScope]), TAP_CREATE, member('bob')), denied('outOfScope'));
   });
@@ -268,10 +359,16 @@ describe('custom roles', () => {
     assert.deepEqual(authorize(issuer, TAP_CREATE, member('bob', ['site-a']), options), ALLOWED);
     assert.deepEqual(authorize(issuer, TAP_CREATE, member('bob', ['site-b']), options), denied('outOfScope'));
     assert.deepEqual(authorize(issuer, TAP_CREATE, admin('carol', ['site-a']), options), denied('privilegedTarget'));
-    assert.deepEqual(authorize(issuer, `${D}/users/authenticationMethods/delete`, member('bob', ['site-a']), options), denied('roleMissing'));
+    assert.deepEqual(
+      authorize(issuer, `${D}/users/authenticationMethods/delete`, member('bob', ['site-a']), options),
+      denied('roleMissing'),
+    );
   });
   it('are unknown without the definitions', () => {
-    assert.deepEqual(authorize(user([inUnit(tier1.templateId, 'site-a')]), TAP_CREATE, member('bob', ['site-a'])), denied('roleMissing'));
+    assert.deepEqual(
+      authorize(user([inUnit(tier1.templateId, 'site-a')]), TAP_CREATE, member('bob', ['site-a'])),
+      denied('roleMissing'),
+    );
   });
 });
 
@@ -312,7 +409,9 @@ describe('helpers', () => {
   it('permissionsGranting lists the Graph permissions for an action', () => {
     assert.deepEqual(permissionsGranting(TAP_CREATE), ['UserAuthenticationMethod.ReadWrite.All']);
     assert.deepEqual(permissionsGranting(`${D}/users/disable`).sort(), [
-      'Directory.ReadWrite.All', 'User.EnableDisableAccount.All', 'User.ReadWrite.All',
+      'Directory.ReadWrite.All',
+      'User.EnableDisableAccount.All',
+      'User.ReadWrite.All',
     ]);
   });
 });

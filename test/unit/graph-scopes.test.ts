@@ -10,25 +10,44 @@ import {
   readGraphScopes,
   type GraphScopeOptions,
 } from '../../src/domain/authz/graph-scopes.js';
-import { APPLICATION_PERMISSION_NAMES, DELEGATED_PERMISSION_NAMES, GRAPH_PERMISSIONS } from '../../src/domain/authz/permissions.js';
+import {
+  APPLICATION_PERMISSION_NAMES,
+  DELEGATED_PERMISSION_NAMES,
+  GRAPH_PERMISSIONS,
+} from '../../src/domain/authz/permissions.js';
 
 const G = 'https://graph.microsoft.com';
 const ISSUER = 'https://login.contoso.test';
-const options: GraphScopeOptions = { oidcScopes: new Set(['openid', 'profile', 'email', 'offline_access']), graphAliases: [ISSUER] };
+const options: GraphScopeOptions = {
+  oidcScopes: new Set(['openid', 'profile', 'email', 'offline_access']),
+  graphAliases: [ISSUER],
+};
 
 describe('readGraphScopes', () => {
   it('keeps the Graph values as requested, in order, once each; OIDC scopes are not Graph', () => {
-    assert.deepEqual(readGraphScopes(`openid profile offline_access ${G}/User.Read UserAuthenticationMethod.ReadWrite ${G}/User.Read`, options), {
-      ok: true,
-      graph: { values: [`${G}/User.Read`, 'UserAuthenticationMethod.ReadWrite'], isDefault: false },
-    });
+    assert.deepEqual(
+      readGraphScopes(
+        `openid profile offline_access ${G}/User.Read UserAuthenticationMethod.ReadWrite ${G}/User.Read`,
+        options,
+      ),
+      {
+        ok: true,
+        graph: { values: [`${G}/User.Read`, 'UserAuthenticationMethod.ReadWrite'], isDefault: false },
+      },
+    );
     assert.deepEqual(readGraphScopes('openid profile', options), { ok: true, graph: { values: [], isDefault: false } });
     assert.deepEqual(readGraphScopes(undefined, options), { ok: true, graph: { values: [], isDefault: false } });
   });
 
   it('reads .default under Graph and under the aliases', () => {
-    assert.deepEqual(readGraphScopes(`${G}/.default`, options), { ok: true, graph: { values: [`${G}/.default`], isDefault: true } });
-    assert.deepEqual(readGraphScopes(`openid ${ISSUER}/.default`, options), { ok: true, graph: { values: [`${ISSUER}/.default`], isDefault: true } });
+    assert.deepEqual(readGraphScopes(`${G}/.default`, options), {
+      ok: true,
+      graph: { values: [`${G}/.default`], isDefault: true },
+    });
+    assert.deepEqual(readGraphScopes(`openid ${ISSUER}/.default`, options), {
+      ok: true,
+      graph: { values: [`${ISSUER}/.default`], isDefault: true },
+    });
   });
 
   it('refuses a name Graph does not have, naming it, with a hint when only the case differs', () => {
@@ -46,7 +65,11 @@ describe('readGraphScopes', () => {
 
   it('refuses another resource and .default mixed with named permissions', () => {
     const other = readGraphScopes('openid api://payroll/Read', options);
-    assert.ok(!other.ok && other.problem.kind === 'unknownResource' && /api:\/\/payroll was not found/.test(other.problem.message));
+    assert.ok(
+      !other.ok &&
+        other.problem.kind === 'unknownResource' &&
+        /api:\/\/payroll was not found/.test(other.problem.message),
+    );
     const mixed = readGraphScopes(`${G}/.default User.Read`, options);
     assert.ok(!mixed.ok && mixed.problem.kind === 'defaultCombined' && mixed.problem.scope === 'User.Read');
   });
@@ -66,10 +89,10 @@ describe('graphScopeValues', () => {
 
 describe('delegatedPermissionsOf', () => {
   it('gives permission names without the resource, .default expanded, each once', () => {
-    assert.deepEqual(delegatedPermissionsOf([`${G}/UserAuthenticationMethod.ReadWrite`, 'User.Read', `${G}/User.Read`], options), [
-      'UserAuthenticationMethod.ReadWrite',
-      'User.Read',
-    ]);
+    assert.deepEqual(
+      delegatedPermissionsOf([`${G}/UserAuthenticationMethod.ReadWrite`, 'User.Read', `${G}/User.Read`], options),
+      ['UserAuthenticationMethod.ReadWrite', 'User.Read'],
+    );
     assert.deepEqual(delegatedPermissionsOf([`${G}/.default`], options), [...DEFAULT_DELEGATED_PERMISSIONS]);
     assert.deepEqual(delegatedPermissionsOf(['', 'openid'], options), []);
   });

@@ -40,15 +40,26 @@ describe('keyring', () => {
     assert.doesNotMatch(sealed, /private key/);
     assert.equal(old.decryptText('secret-encryption', sealed, 'signing-key:k1'), 'private key');
     // Each refusal is the AES-GCM tag check failing, not some other error (unknown key id, malformed ciphertext).
-    assert.throws(() => old.decryptText('secret-encryption', sealed, 'signing-key:k2'), /unable to authenticate data/, 'context is authenticated');
-    assert.throws(() => old.decryptText('oidc-payload-encryption', sealed, 'signing-key:k1'), /unable to authenticate data/, 'purpose is part of the key');
+    assert.throws(
+      () => old.decryptText('secret-encryption', sealed, 'signing-key:k2'),
+      /unable to authenticate data/,
+      'context is authenticated',
+    );
+    assert.throws(
+      () => old.decryptText('oidc-payload-encryption', sealed, 'signing-key:k1'),
+      /unable to authenticate data/,
+      'purpose is part of the key',
+    );
     const rotated = new Keyring(keyB, [keyA]);
     assert.equal(rotated.decryptText('secret-encryption', sealed, 'signing-key:k1'), 'private key');
     assert.throws(() => new Keyring(keyB).decryptText('secret-encryption', sealed, 'signing-key:k1'), /unknown key id/);
     // Change a whole character of the ciphertext body (the tag's last character also carries padding bits).
     const parts = sealed.split('.');
     parts[3] = (parts[3]![0] === 'A' ? 'B' : 'A') + parts[3]!.slice(1);
-    assert.throws(() => old.decryptText('secret-encryption', parts.join('.'), 'signing-key:k1'), /unable to authenticate data/);
+    assert.throws(
+      () => old.decryptText('secret-encryption', parts.join('.'), 'signing-key:k1'),
+      /unable to authenticate data/,
+    );
   });
 
   it('check values identify a key without revealing it', () => {

@@ -13,11 +13,20 @@ const passView = (isUsableOnce: boolean) => ({ pass: { isUsableOnce } }) as unkn
 
 describe('methodChangeGate', () => {
   it('refuses a session without multi-factor, however fresh', () => {
-    assert.deepEqual(methodChangeGate({ amr: ['pwd'], authTime }, undefined, at(0), 10), { allowed: false, reason: 'notMultiFactor' });
+    assert.deepEqual(methodChangeGate({ amr: ['pwd'], authTime }, undefined, at(0), 10), {
+      allowed: false,
+      reason: 'notMultiFactor',
+    });
   });
   it('allows a multi-factor session until the window ends, then asks to sign in again', () => {
-    assert.deepEqual(methodChangeGate({ amr: ['pwd', 'otp', 'mfa'], authTime }, undefined, at(599), 10), { allowed: true, until: new Date(at(600)) });
-    assert.deepEqual(methodChangeGate({ amr: ['pwd', 'otp', 'mfa'], authTime }, undefined, at(600), 10), { allowed: false, reason: 'stale' });
+    assert.deepEqual(methodChangeGate({ amr: ['pwd', 'otp', 'mfa'], authTime }, undefined, at(599), 10), {
+      allowed: true,
+      until: new Date(at(600)),
+    });
+    assert.deepEqual(methodChangeGate({ amr: ['pwd', 'otp', 'mfa'], authTime }, undefined, at(600), 10), {
+      allowed: false,
+      reason: 'stale',
+    });
   });
   it('takes the configured window', () => {
     assert.equal(methodChangeGate({ amr: ['swk', 'mfa'], authTime }, undefined, at(25 * 60), 30).allowed, true);

@@ -106,7 +106,10 @@ describe('nextStep: account state', () => {
     assert.doesNotMatch(r.message, /Temporary Access Pass/);
   });
   it('a disabled user without a password is refused at once', () => {
-    assert.equal(refusal(step({ user: { accountEnabled: false, hasPassword: false }, methods: [usableTap] })).reason, 'accountDisabled');
+    assert.equal(
+      refusal(step({ user: { accountEnabled: false, hasPassword: false }, methods: [usableTap] })).reason,
+      'accountDisabled',
+    );
   });
   it('no password and no method: refused with noUsableMethod', () => {
     const r = refusal(step({ user: { hasPassword: false } }));
@@ -117,7 +120,9 @@ describe('nextStep: account state', () => {
     assert.equal(refusal(step({ user: { hasPassword: false }, methods: [totp] })).reason, 'noUsableMethod');
   });
   it('no password and a used one-time pass: noUsableMethod that names the cause', () => {
-    const r = refusal(step({ user: { hasPassword: false }, methods: [{ kind: 'tap', usable: false, reason: 'OneTimeUsed' }] }));
+    const r = refusal(
+      step({ user: { hasPassword: false }, methods: [{ kind: 'tap', usable: false, reason: 'OneTimeUsed' }] }),
+    );
     assert.equal(r.reason, 'noUsableMethod');
     assert.match(r.message, /already been used/);
   });
@@ -128,7 +133,9 @@ describe('nextStep: Temporary Access Pass', () => {
     assert.deepEqual(step({ user: { hasPassword: false }, methods: [usableTap] }), askFor('tap'));
   });
   it('the pass alone satisfies security defaults (it is MFA)', () => {
-    const d = done(step({ user: { hasPassword: false }, methods: [usableTap], verified: [tapFactor()], requirements: DEFAULTS_ON }));
+    const d = done(
+      step({ user: { hasPassword: false }, methods: [usableTap], verified: [tapFactor()], requirements: DEFAULTS_ON }),
+    );
     assert.deepEqual(d.amr, ['tap', 'mfa']);
     assert.equal(d.acr, ACR_MFA);
   });
@@ -151,7 +158,10 @@ describe('nextStep: Temporary Access Pass', () => {
     assert.deepEqual(step({ tapFirst: true, methods: [expiredTap] }), askFor('password'));
   });
   it('pass-first: choosing the password instead still needs the pass for MFA', () => {
-    assert.deepEqual(step({ tapFirst: true, methods: [usableTap], verified: [pwd()], requirements: DEFAULTS_ON }), askFor('tap'));
+    assert.deepEqual(
+      step({ tapFirst: true, methods: [usableTap], verified: [pwd()], requirements: DEFAULTS_ON }),
+      askFor('tap'),
+    );
   });
 });
 
@@ -169,19 +179,43 @@ describe('nextStep: other second factors', () => {
     assert.deepEqual(step({ methods: [totp], verified: [totpFactor()] }), askFor('password'));
   });
   it('a passkey alone is multi-factor: hwk or swk', () => {
-    const hw = done(step({ user: { hasPassword: false }, methods: [passkey], verified: [{ method: 'passkey', at: ago(1), hardwareBound: true }], requirements: DEFAULTS_ON }));
+    const hw = done(
+      step({
+        user: { hasPassword: false },
+        methods: [passkey],
+        verified: [{ method: 'passkey', at: ago(1), hardwareBound: true }],
+        requirements: DEFAULTS_ON,
+      }),
+    );
     assert.deepEqual(hw.amr, ['hwk', 'mfa']);
-    const sw = done(step({ methods: [passkey], verified: [{ method: 'passkey', at: ago(1), hardwareBound: false }], requirements: DEFAULTS_ON }));
+    const sw = done(
+      step({
+        methods: [passkey],
+        verified: [{ method: 'passkey', at: ago(1), hardwareBound: false }],
+        requirements: DEFAULTS_ON,
+      }),
+    );
     assert.deepEqual(sw.amr, ['swk', 'mfa']);
   });
   it('"Sign in another way" puts the chosen method first and keeps the others as alternatives', () => {
-    const s = step({ methods: [totp, passkey, usableTap], verified: [pwd()], requirements: DEFAULTS_ON, preferredMethod: 'totp' });
+    const s = step({
+      methods: [totp, passkey, usableTap],
+      verified: [pwd()],
+      requirements: DEFAULTS_ON,
+      preferredMethod: 'totp',
+    });
     assert.deepEqual(s, askFor('totp', ['tap', 'passkey']));
   });
   it('a chosen method that would not do changes nothing', () => {
     // TOTP cannot open a sign-in, and a user without a passkey cannot be asked for one.
-    assert.deepEqual(step({ user: { hasPassword: false }, methods: [totp, usableTap], preferredMethod: 'totp' }), askFor('tap'));
-    assert.deepEqual(step({ methods: [totp], verified: [pwd()], requirements: DEFAULTS_ON, preferredMethod: 'passkey' }), askFor('totp'));
+    assert.deepEqual(
+      step({ user: { hasPassword: false }, methods: [totp, usableTap], preferredMethod: 'totp' }),
+      askFor('tap'),
+    );
+    assert.deepEqual(
+      step({ methods: [totp], verified: [pwd()], requirements: DEFAULTS_ON, preferredMethod: 'passkey' }),
+      askFor('totp'),
+    );
   });
   it('a passwordless user with a passkey is asked for it', () => {
     assert.deepEqual(step({ user: { hasPassword: false }, methods: [passkey, totp] }), askFor('passkey'));
@@ -189,10 +223,20 @@ describe('nextStep: other second factors', () => {
 });
 
 describe('nextStep: Conditional Access requirements', () => {
-  const phishingResistant: AuthenticationStrength = { id: 's1', displayName: 'Phishing-resistant', combinations: [['passkey']] };
-  const pwdPlusTotp: AuthenticationStrength = { id: 's2', displayName: 'Password + app', combinations: [['password', 'totp']] };
-  const ca = (policyId: string, require: Extract<PolicyRequirement, { source: 'conditionalAccess' }>['require']): PolicyRequirement =>
-    ({ source: 'conditionalAccess', policyId, require });
+  const phishingResistant: AuthenticationStrength = {
+    id: 's1',
+    displayName: 'Phishing-resistant',
+    combinations: [['passkey']],
+  };
+  const pwdPlusTotp: AuthenticationStrength = {
+    id: 's2',
+    displayName: 'Password + app',
+    combinations: [['password', 'totp']],
+  };
+  const ca = (
+    policyId: string,
+    require: Extract<PolicyRequirement, { source: 'conditionalAccess' }>['require'],
+  ): PolicyRequirement => ({ source: 'conditionalAccess', policyId, require });
 
   it('block: refused after the first factor, naming the policy', () => {
     assert.deepEqual(step({ requirements: [ca('p-block', 'block')] }), askFor('password'));
@@ -201,7 +245,13 @@ describe('nextStep: Conditional Access requirements', () => {
     assert.equal(r.policyId, 'p-block');
   });
   it('block wins over requirements that are already met', () => {
-    const r = refusal(step({ requirements: [ca('p-mfa', 'mfa'), ca('p-block', 'block')], verified: [tapFactor()], methods: [usableTap] }));
+    const r = refusal(
+      step({
+        requirements: [ca('p-mfa', 'mfa'), ca('p-block', 'block')],
+        verified: [tapFactor()],
+        methods: [usableTap],
+      }),
+    );
     assert.equal(r.reason, 'blockedByPolicy');
   });
   it('mfa from CA behaves like security defaults and names the policy when unmet', () => {
@@ -215,7 +265,9 @@ describe('nextStep: Conditional Access requirements', () => {
     assert.deepEqual(step({ requirements, methods: [passkey, usableTap], verified: [tapFactor()] }), askFor('passkey'));
   });
   it('strength the user cannot meet: strengthRequiredNoMethod with the policy id', () => {
-    const r = refusal(step({ requirements: [ca('p-strong', { strength: phishingResistant })], methods: [totp], verified: [pwd()] }));
+    const r = refusal(
+      step({ requirements: [ca('p-strong', { strength: phishingResistant })], methods: [totp], verified: [pwd()] }),
+    );
     assert.equal(r.reason, 'strengthRequiredNoMethod');
     assert.equal(r.policyId, 'p-strong');
   });
@@ -224,7 +276,12 @@ describe('nextStep: Conditional Access requirements', () => {
     const base = { requirements, methods: [usableTap, totp] };
     assert.deepEqual(step({ ...base, verified: [tapFactor()] }), askFor('password'));
     assert.deepEqual(step({ ...base, verified: [tapFactor(), pwd()] }), askFor('totp'));
-    assert.deepEqual(done(step({ ...base, verified: [tapFactor(), pwd(), totpFactor()] })).amr, ['tap', 'pwd', 'otp', 'mfa']);
+    assert.deepEqual(done(step({ ...base, verified: [tapFactor(), pwd(), totpFactor()] })).amr, [
+      'tap',
+      'pwd',
+      'otp',
+      'mfa',
+    ]);
   });
 });
 
@@ -235,7 +292,9 @@ describe('nextStep: password change and freshness', () => {
     assert.equal(r.reason, 'mfaRequiredNoMethod');
   });
   it('a sign-in that did not use the password is not forced to change it', () => {
-    const d = done(step({ user: { forceChangePassword: true }, methods: [usableTap], tapFirst: true, verified: [tapFactor()] }));
+    const d = done(
+      step({ user: { forceChangePassword: true }, methods: [usableTap], tapFirst: true, verified: [tapFactor()] }),
+    );
     assert.deepEqual(d.amr, ['tap', 'mfa']);
   });
   it('factors older than the limit stop counting; exactly at the limit they count', () => {
@@ -261,10 +320,18 @@ describe('nextStep: password change and freshness', () => {
 
 describe('pipeline shape', () => {
   it('reads as a list of named steps', () => {
-    assert.deepEqual(SIGN_IN_CHECKS.map((c) => c.name), [
-      'askPasswordFirst', 'checkAccountEnabled', 'checkNotBlocked', 'askFirstFactor',
-      'meetRequirements', 'askPasswordChange', 'complete',
-    ]);
+    assert.deepEqual(
+      SIGN_IN_CHECKS.map((c) => c.name),
+      [
+        'askPasswordFirst',
+        'checkAccountEnabled',
+        'checkNotBlocked',
+        'askFirstFactor',
+        'meetRequirements',
+        'askPasswordChange',
+        'complete',
+      ],
+    );
   });
 });
 
@@ -274,9 +341,16 @@ describe('policy sources and helpers', () => {
     assert.deepEqual(securityDefaultsRequirements(false), []);
   });
   it('isRequirementMet: empty combinations never match, block never met', () => {
-    const empty: PolicyRequirement = { source: 'conditionalAccess', policyId: 'p', require: { strength: { id: 'x', displayName: 'x', combinations: [[]] } } };
+    const empty: PolicyRequirement = {
+      source: 'conditionalAccess',
+      policyId: 'p',
+      require: { strength: { id: 'x', displayName: 'x', combinations: [[]] } },
+    };
     assert.equal(isRequirementMet(empty, new Set(['password'])), false);
-    assert.equal(isRequirementMet({ source: 'conditionalAccess', policyId: 'p', require: 'block' }, new Set(['passkey'])), false);
+    assert.equal(
+      isRequirementMet({ source: 'conditionalAccess', policyId: 'p', require: 'block' }, new Set(['passkey'])),
+      false,
+    );
   });
   it('isMultiFactor', () => {
     assert.equal(isMultiFactor([]), false);

@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import { MAX_ORDERBY_ITEMS, parseOrderBy, parseSelect, parseTop } from '../../src/domain/odata/query-options.js';
 import type { ParseResult } from '../../src/domain/odata/errors.js';
 
-const sortable = { createdDateTime: 'created_at', displayName: 'display_name', 'status/errorCode': 'error_code' } as const;
+const sortable = {
+  createdDateTime: 'created_at',
+  displayName: 'display_name',
+  'status/errorCode': 'error_code',
+} as const;
 const selectable = ['id', 'displayName', 'userPrincipalName', 'accountEnabled'] as const;
 
 function value<T>(result: ParseResult<T>): T {
@@ -47,7 +51,7 @@ describe('parseOrderBy', () => {
     assert.match(error(parseOrderBy('displayName, DisplayName desc', sortable)).message, /appears twice/);
     assert.match(error(parseOrderBy('', sortable)).message, /empty item/);
     assert.match(error(parseOrderBy('displayName,', sortable)).message, /empty item/);
-    assert.match(error(parseOrderBy("displayName; drop table x", sortable)).message, /is not a property/);
+    assert.match(error(parseOrderBy('displayName; drop table x', sortable)).message, /is not a property/);
     assert.match(error(parseOrderBy('displayName desc asc', sortable)).message, /is not a property/);
     assert.match(error(parseOrderBy('__proto__', sortable)).message, /'__proto__' is not supported/);
   });

@@ -8,7 +8,15 @@ const T0 = new Date('2026-06-05T08:00:00.000Z');
 const MIN = 60_000;
 const at = (ms: number): Date => new Date(T0.getTime() + ms);
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
-const PASS: TapRecord = { id: 'p1', userId: 'u1', createdAt: T0, startAt: T0, lifetimeMinutes: 60, isUsableOnce: false, usedAt: null };
+const PASS: TapRecord = {
+  id: 'p1',
+  userId: 'u1',
+  createdAt: T0,
+  startAt: T0,
+  lifetimeMinutes: 60,
+  isUsableOnce: false,
+  usedAt: null,
+};
 const withPass = { amr: ['pwd', 'tap', 'mfa'], authTime: seconds(at(5 * MIN)), passId: 'p1' };
 
 describe('passSignInHolds', () => {

@@ -119,7 +119,9 @@ describe('checkPassword result', () => {
     assert.equal(reasonOf('abcdefgh\ud83d\ude00'), 'ok');
   });
   it('every refusal carries a message', () => {
-    const refused = ['', 'q'.repeat(300), 'password', 'alice.smith', 'abcdefgh\ud800'].map((pw) => checkPassword(pw, ctx));
+    const refused = ['', 'q'.repeat(300), 'password', 'alice.smith', 'abcdefgh\ud800'].map((pw) =>
+      checkPassword(pw, ctx),
+    );
     for (const result of refused) {
       assert.equal(result.ok, false);
       if (!result.ok) assert.ok(result.message.length > 10);

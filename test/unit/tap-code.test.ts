@@ -59,7 +59,11 @@ describe('ALPHABET', () => {
   });
   it('has no 0/O/o, 1/l/I/i, and only one side of 2/Z, 5/S, 8/B', () => {
     for (const c of '0Oo1lIi') assert.ok(!ALPHABET.includes(c), c);
-    for (const [digit, letters] of [['2', 'Zz'], ['5', 'Ss'], ['8', 'Bb']] as const) {
+    for (const [digit, letters] of [
+      ['2', 'Zz'],
+      ['5', 'Ss'],
+      ['8', 'Bb'],
+    ] as const) {
       assert.ok(!(ALPHABET.includes(digit) && [...letters].some((l) => ALPHABET.includes(l))), digit);
     }
   });
@@ -85,7 +89,10 @@ describe('generatePass', () => {
     for (const length of [8, 48]) {
       const pass = generatePass(length, (n) => new Uint8Array(randomBytes(n)));
       assert.equal(pass.length, length);
-      assert.ok([...pass].every((c) => ALPHABET.includes(c)), pass);
+      assert.ok(
+        [...pass].every((c) => ALPHABET.includes(c)),
+        pass,
+      );
     }
   });
   it('refuses lengths outside 8..48 and non-integers', () => {
@@ -96,7 +103,10 @@ describe('generatePass', () => {
   it('skips bytes at or above the cutoff (the rejection path)', () => {
     const { source } = scriptedBytes([240, 0, 255, 1, 241, 39, 40, 79, 80, 239, 250, 119, 120]);
     // 0→'2', 1→'3', 39→'t', 40→'2', 79→'t', 80→'2', 239→'t' (239 % 40 = 39), 119→'t' — 240, 255, 241, 250 skipped.
-    assert.equal(generatePass(8, source), `${ALPHABET[0]}${ALPHABET[1]}${ALPHABET[39]}${ALPHABET[0]}${ALPHABET[39]}${ALPHABET[0]}${ALPHABET[39]}${ALPHABET[39]}`);
+    assert.equal(
+      generatePass(8, source),
+      `${ALPHABET[0]}${ALPHABET[1]}${ALPHABET[39]}${ALPHABET[0]}${ALPHABET[39]}${ALPHABET[0]}${ALPHABET[39]}${ALPHABET[39]}`,
+    );
   });
   it('asks again when a batch was not enough', () => {
     const { source, asked } = scriptedBytes([...Array(20).fill(255), 0, 1, 2, 3, 4, 5, 6, 7]);
@@ -122,7 +132,10 @@ describe('generatePass', () => {
       else counts.set(first, (counts.get(first) ?? 0) + 1);
     }
     assert.equal(counts.size, 40);
-    assert.ok([...counts.values()].every((n) => n === 6), JSON.stringify([...counts]));
+    assert.ok(
+      [...counts.values()].every((n) => n === 6),
+      JSON.stringify([...counts]),
+    );
   });
   it('is uniform over 100,000 characters (χ² with 39 degrees of freedom below the p = 0.001 value)', () => {
     const source = seededBytes(0x5eed);
@@ -155,7 +168,17 @@ describe('formatPassForDisplay', () => {
 
 describe('normalizeEnteredPass', () => {
   it('removes the separators and surrounding whitespace a user may type or paste', () => {
-    for (const typed of [' ACDE FGHJ ', 'ACDE-FGHJ', 'ACDE\tFGHJ\n', 'ACDE\u00a0FGHJ', 'ACDE\u200bFGHJ', 'ACDE\u2013FGHJ', 'ACDE \u2014 FGHJ', 'AC DE FG HJ', 'ACDE\u3000FGHJ']) {
+    for (const typed of [
+      ' ACDE FGHJ ',
+      'ACDE-FGHJ',
+      'ACDE\tFGHJ\n',
+      'ACDE\u00a0FGHJ',
+      'ACDE\u200bFGHJ',
+      'ACDE\u2013FGHJ',
+      'ACDE \u2014 FGHJ',
+      'AC DE FG HJ',
+      'ACDE\u3000FGHJ',
+    ]) {
       assert.equal(normalizeEnteredPass(typed), 'ACDEFGHJ', JSON.stringify(typed));
     }
   });

@@ -23,11 +23,25 @@ const MIN = 60_000;
 const at = (ms: number): Date => new Date(T0.getTime() + ms);
 
 function pass(overrides: Partial<TapRecord> = {}): TapRecord {
-  return { id: 'bdaede67-61e0-4349-9347-d2d6afd84009', userId: 'u1', createdAt: T0, startAt: T0, lifetimeMinutes: 60, isUsableOnce: false, usedAt: null, ...overrides };
+  return {
+    id: 'bdaede67-61e0-4349-9347-d2d6afd84009',
+    userId: 'u1',
+    createdAt: T0,
+    startAt: T0,
+    lifetimeMinutes: 60,
+    isUsableOnce: false,
+    usedAt: null,
+    ...overrides,
+  };
 }
 
-const enabled = (now: Date, extra: Partial<UsabilityContext> = {}): UsabilityContext => ({ policyEnabledForUser: true, now, ...extra });
-const reasonAt = (p: TapRecord, now: Date, extra: Partial<UsabilityContext> = {}) => usability(p, enabled(now, extra)).methodUsabilityReason;
+const enabled = (now: Date, extra: Partial<UsabilityContext> = {}): UsabilityContext => ({
+  policyEnabledForUser: true,
+  now,
+  ...extra,
+});
+const reasonAt = (p: TapRecord, now: Date, extra: Partial<UsabilityContext> = {}) =>
+  usability(p, enabled(now, extra)).methodUsabilityReason;
 
 function policy(patch: Record<string, unknown>): TapPolicy {
   const result = applyTapPolicyPatch(DEFAULT_TAP_POLICY, patch);
@@ -73,12 +87,18 @@ describe('usability with an injected clock', () => {
     assert.equal(reasonAt(p, at(43200 * MIN)), 'Expired');
   });
   it('a used one-time pass is OneTimeUsed; a multi-use pass stays usable after use', () => {
-    assert.deepEqual(usability(pass({ isUsableOnce: true, usedAt: at(MIN) }), enabled(at(2 * MIN))), { isUsable: false, methodUsabilityReason: 'OneTimeUsed' });
+    assert.deepEqual(usability(pass({ isUsableOnce: true, usedAt: at(MIN) }), enabled(at(2 * MIN))), {
+      isUsable: false,
+      methodUsabilityReason: 'OneTimeUsed',
+    });
     assert.equal(reasonAt(pass({ isUsableOnce: true }), at(MIN)), 'EnabledByPolicy');
     assert.equal(reasonAt(pass({ isUsableOnce: false, usedAt: at(MIN) }), at(2 * MIN)), 'EnabledByPolicy');
   });
   it('policy disabled or user not targeted → DisabledByPolicy', () => {
-    assert.deepEqual(usability(pass(), { policyEnabledForUser: false, now: at(MIN) }), { isUsable: false, methodUsabilityReason: 'DisabledByPolicy' });
+    assert.deepEqual(usability(pass(), { policyEnabledForUser: false, now: at(MIN) }), {
+      isUsable: false,
+      methodUsabilityReason: 'DisabledByPolicy',
+    });
   });
   it('a multi-use pass under a policy that now demands one-time passes → DisabledByPolicy; a one-time pass is fine', () => {
     assert.equal(reasonAt(pass({ isUsableOnce: false }), at(MIN), { policyIsUsableOnce: true }), 'DisabledByPolicy');
@@ -90,11 +110,20 @@ describe('usability with an injected clock', () => {
 describe('usability precedence: DisabledByPolicy > OneTimeUsed > Expired > NotYetValid', () => {
   const usedExpired = pass({ isUsableOnce: true, usedAt: at(MIN) });
   it('disabled beats used and expired', () => {
-    assert.equal(usability(usedExpired, { policyEnabledForUser: false, now: at(120 * MIN) }).methodUsabilityReason, 'DisabledByPolicy');
+    assert.equal(
+      usability(usedExpired, { policyEnabledForUser: false, now: at(120 * MIN) }).methodUsabilityReason,
+      'DisabledByPolicy',
+    );
   });
   it('disabled beats expired, and not yet valid', () => {
-    assert.equal(usability(pass(), { policyEnabledForUser: false, now: at(120 * MIN) }).methodUsabilityReason, 'DisabledByPolicy');
-    assert.equal(usability(pass({ startAt: at(MIN) }), { policyEnabledForUser: false, now: T0 }).methodUsabilityReason, 'DisabledByPolicy');
+    assert.equal(
+      usability(pass(), { policyEnabledForUser: false, now: at(120 * MIN) }).methodUsabilityReason,
+      'DisabledByPolicy',
+    );
+    assert.equal(
+      usability(pass({ startAt: at(MIN) }), { policyEnabledForUser: false, now: T0 }).methodUsabilityReason,
+      'DisabledByPolicy',
+    );
   });
   it('used beats expired', () => {
     assert.equal(reasonAt(usedExpired, at(120 * MIN)), 'OneTimeUsed');
@@ -106,7 +135,11 @@ describe('usability precedence: DisabledByPolicy > OneTimeUsed > Expired > NotYe
 
 describe('usabilityContext', () => {
   it('derives enabled-for-user and the one-time demand from the policy', () => {
-    assert.deepEqual(usabilityContext(DEFAULT_TAP_POLICY, new Set(), T0), { policyEnabledForUser: true, policyIsUsableOnce: false, now: T0 });
+    assert.deepEqual(usabilityContext(DEFAULT_TAP_POLICY, new Set(), T0), {
+      policyEnabledForUser: true,
+      policyIsUsableOnce: false,
+      now: T0,
+    });
     assert.equal(usabilityContext(policy({ state: 'disabled' }), new Set(), T0).policyEnabledForUser, false);
     const g = '11111111-1111-4111-8111-111111111111';
     const excluded = policy({ excludeTargets: [{ targetType: 'group', id: g }] });
@@ -120,7 +153,13 @@ function planned(plan: IssuePlan) {
   return plan;
 }
 
-function refused(request: IssueRequest, target: string, reason: string, pol: TapPolicy = DEFAULT_TAP_POLICY, now: Date = T0): string {
+function refused(
+  request: IssueRequest,
+  target: string,
+  reason: string,
+  pol: TapPolicy = DEFAULT_TAP_POLICY,
+  now: Date = T0,
+): string {
   const plan = planIssue(request, pol, now);
   assert.equal(plan.ok, false, `expected ${JSON.stringify(request)} to be refused`);
   if (plan.ok) throw new Error('unreachable');
@@ -134,7 +173,9 @@ describe('planIssue', () => {
     assert.deepEqual(plan, { ok: true, startAt: T0, lifetimeMinutes: 60, isUsableOnce: false, length: 8 });
   });
   it('JSON nulls count as absent', () => {
-    const plan = planned(planIssue({ startDateTime: null, lifetimeInMinutes: null, isUsableOnce: null }, DEFAULT_TAP_POLICY, T0));
+    const plan = planned(
+      planIssue({ startDateTime: null, lifetimeInMinutes: null, isUsableOnce: null }, DEFAULT_TAP_POLICY, T0),
+    );
     assert.deepEqual([plan.startAt, plan.lifetimeMinutes, plan.isUsableOnce], [T0, 60, false]);
   });
   it("uses the policy's default lifetime and length", () => {
@@ -152,34 +193,72 @@ describe('planIssue', () => {
     const widest = policy({ minimumLifetimeInMinutes: 10, maximumLifetimeInMinutes: 43200 });
     assert.equal(planned(planIssue({ lifetimeInMinutes: 10 }, widest, T0)).lifetimeMinutes, 10);
     assert.equal(planned(planIssue({ lifetimeInMinutes: 43200 }, widest, T0)).lifetimeMinutes, 43200);
-    assert.equal(refused({ lifetimeInMinutes: 9 }, 'lifetimeInMinutes', 'lifetimeOutOfRange', widest), 'Invalid LifetimeInMinutes specified. The valid range between 10 and 43200.');
+    assert.equal(
+      refused({ lifetimeInMinutes: 9 }, 'lifetimeInMinutes', 'lifetimeOutOfRange', widest),
+      'Invalid LifetimeInMinutes specified. The valid range between 10 and 43200.',
+    );
     refused({ lifetimeInMinutes: 43201 }, 'lifetimeInMinutes', 'lifetimeOutOfRange', widest);
   });
   it('lifetime: non-integers and other types are refused on the same target', () => {
-    for (const bad of [60.5, '60', true, Number.NaN, [60], {}]) refused({ lifetimeInMinutes: bad }, 'lifetimeInMinutes', 'lifetimeOutOfRange');
+    for (const bad of [60.5, '60', true, Number.NaN, [60], {}])
+      refused({ lifetimeInMinutes: bad }, 'lifetimeInMinutes', 'lifetimeOutOfRange');
   });
   it('start in the future is kept, to the millisecond', () => {
-    assert.deepEqual(planned(planIssue({ startDateTime: '2026-06-06T09:30:00.123Z' }, DEFAULT_TAP_POLICY, T0)).startAt, new Date('2026-06-06T09:30:00.123Z'));
+    assert.deepEqual(
+      planned(planIssue({ startDateTime: '2026-06-06T09:30:00.123Z' }, DEFAULT_TAP_POLICY, T0)).startAt,
+      new Date('2026-06-06T09:30:00.123Z'),
+    );
   });
   it("start accepts Graph's 7 fractional digits and numeric offsets", () => {
-    assert.deepEqual(planned(planIssue({ startDateTime: '2026-06-05T16:21:09.7651739Z' }, DEFAULT_TAP_POLICY, T0)).startAt, new Date('2026-06-05T16:21:09.765Z'));
-    assert.deepEqual(planned(planIssue({ startDateTime: '2026-06-05T12:00:00+02:00' }, DEFAULT_TAP_POLICY, T0)).startAt, new Date('2026-06-05T10:00:00Z'));
+    assert.deepEqual(
+      planned(planIssue({ startDateTime: '2026-06-05T16:21:09.7651739Z' }, DEFAULT_TAP_POLICY, T0)).startAt,
+      new Date('2026-06-05T16:21:09.765Z'),
+    );
+    assert.deepEqual(
+      planned(planIssue({ startDateTime: '2026-06-05T12:00:00+02:00' }, DEFAULT_TAP_POLICY, T0)).startAt,
+      new Date('2026-06-05T10:00:00Z'),
+    );
   });
   it('start up to 5 minutes in the past means now; further back is refused', () => {
-    assert.deepEqual(planned(planIssue({ startDateTime: at(-5 * MIN).toISOString() }, DEFAULT_TAP_POLICY, T0)).startAt, T0);
+    assert.deepEqual(
+      planned(planIssue({ startDateTime: at(-5 * MIN).toISOString() }, DEFAULT_TAP_POLICY, T0)).startAt,
+      T0,
+    );
     assert.deepEqual(planned(planIssue({ startDateTime: at(-1).toISOString() }, DEFAULT_TAP_POLICY, T0)).startAt, T0);
     assert.deepEqual(planned(planIssue({ startDateTime: T0.toISOString() }, DEFAULT_TAP_POLICY, T0)).startAt, T0);
     const message = refused({ startDateTime: at(-5 * MIN - 1).toISOString() }, 'startDateTime', 'startDateTimeInPast');
-    assert.match(message, /^Invalid StartDateTime specified\. The start time cannot be more than 5 minutes in the past\.$/);
+    assert.match(
+      message,
+      /^Invalid StartDateTime specified\. The start time cannot be more than 5 minutes in the past\.$/,
+    );
     refused({ startDateTime: '2020-01-01T00:00:00Z' }, 'startDateTime', 'startDateTimeInPast');
   });
   it('start at most 30 days ahead', () => {
-    assert.deepEqual(planned(planIssue({ startDateTime: at(43200 * MIN).toISOString() }, DEFAULT_TAP_POLICY, T0)).startAt, at(43200 * MIN));
-    assert.match(refused({ startDateTime: at(43200 * MIN + 1).toISOString() }, 'startDateTime', 'startDateTimeTooFarAhead'), /30 days in the future/);
+    assert.deepEqual(
+      planned(planIssue({ startDateTime: at(43200 * MIN).toISOString() }, DEFAULT_TAP_POLICY, T0)).startAt,
+      at(43200 * MIN),
+    );
+    assert.match(
+      refused({ startDateTime: at(43200 * MIN + 1).toISOString() }, 'startDateTime', 'startDateTimeTooFarAhead'),
+      /30 days in the future/,
+    );
   });
   it('start that is not a date-time with a time zone is refused', () => {
-    for (const bad of ['tomorrow', '2026-06-05', '2026-06-05T09:00:00', '2026-06-05 09:00:00Z', '2026-02-30T09:00:00Z', '', 1780646400000, true, {}]) {
-      assert.match(refused({ startDateTime: bad }, 'startDateTime', 'invalidStartDateTime'), /^Invalid StartDateTime specified\. Use an ISO 8601/);
+    for (const bad of [
+      'tomorrow',
+      '2026-06-05',
+      '2026-06-05T09:00:00',
+      '2026-06-05 09:00:00Z',
+      '2026-02-30T09:00:00Z',
+      '',
+      1780646400000,
+      true,
+      {},
+    ]) {
+      assert.match(
+        refused({ startDateTime: bad }, 'startDateTime', 'invalidStartDateTime'),
+        /^Invalid StartDateTime specified\. Use an ISO 8601/,
+      );
     }
   });
   it("isUsableOnce omitted → the policy's value", () => {
@@ -190,7 +269,10 @@ describe('planIssue', () => {
     assert.equal(planned(planIssue({ isUsableOnce: true }, DEFAULT_TAP_POLICY, T0)).isUsableOnce, true);
   });
   it('explicit isUsableOnce false under a one-time policy → 400 on isUsableOnce', () => {
-    assert.match(refused({ isUsableOnce: false }, 'isUsableOnce', 'multiUseNotAllowed', policy({ isUsableOnce: true })), /only one-time passes/);
+    assert.match(
+      refused({ isUsableOnce: false }, 'isUsableOnce', 'multiUseNotAllowed', policy({ isUsableOnce: true })),
+      /only one-time passes/,
+    );
   });
   it('isUsableOnce of another type is refused', () => {
     for (const bad of ['true', 1, 0]) refused({ isUsableOnce: bad }, 'isUsableOnce', 'invalidIsUsableOnce');
@@ -200,7 +282,10 @@ describe('planIssue', () => {
     refused({ startDateTime: 'x', isUsableOnce: 'x' }, 'startDateTime', 'invalidStartDateTime');
   });
   it("exports Entra's policy refusal text for the caller's scope check", () => {
-    assert.equal(TAP_POLICY_REFUSAL_MESSAGE, 'Converged UserCredentialPolicy does not allow creating or updating this authentication method. AuthMethodType [TemporaryAccessPass].');
+    assert.equal(
+      TAP_POLICY_REFUSAL_MESSAGE,
+      'Converged UserCredentialPolicy does not allow creating or updating this authentication method. AuthMethodType [TemporaryAccessPass].',
+    );
   });
 });
 
@@ -225,7 +310,11 @@ describe('auditModifiedProperties', () => {
   });
   it('a deletion carries the values as old values', () => {
     const deleted = auditModifiedProperties(pass(), 'deleted');
-    assert.deepEqual(deleted[0], { displayName: 'TemporaryAccessPass.Id', oldValue: '"bdaede67-61e0-4349-9347-d2d6afd84009"', newValue: '""' });
+    assert.deepEqual(deleted[0], {
+      displayName: 'TemporaryAccessPass.Id',
+      oldValue: '"bdaede67-61e0-4349-9347-d2d6afd84009"',
+      newValue: '""',
+    });
     assert.ok(deleted.every((p) => p.newValue === '""'));
   });
 });
@@ -238,7 +327,10 @@ describe('checkRedeemable', () => {
     return r;
   };
   it('runs the named checks in precedence order', () => {
-    assert.deepEqual(REDEMPTION_CHECKS.map((c) => c.name), ['checkAllowedByPolicy', 'checkNotUsed', 'checkNotExpired', 'checkNotBefore']);
+    assert.deepEqual(
+      REDEMPTION_CHECKS.map((c) => c.name),
+      ['checkAllowedByPolicy', 'checkNotUsed', 'checkNotExpired', 'checkNotBefore'],
+    );
   });
   it('a usable pass is redeemable', () => {
     const p = pass();
@@ -252,7 +344,10 @@ describe('checkRedeemable', () => {
   it('not yet valid says from when, rounded up to the minute, and returns the instant', () => {
     const r = refusal(pass({ startAt: new Date('2026-06-05T09:14:30.000Z') }), enabled(T0));
     assert.equal(r.reason, 'notYetValid');
-    assert.equal(r.message, 'This Temporary Access Pass is not valid yet. You can use it from 5 June 2026 at 09:15 UTC.');
+    assert.equal(
+      r.message,
+      'This Temporary Access Pass is not valid yet. You can use it from 5 June 2026 at 09:15 UTC.',
+    );
     assert.deepEqual(r.validFrom, new Date('2026-06-05T09:14:30.000Z'));
   });
   it('used, expired and disabled each have their own message', () => {
@@ -277,7 +372,13 @@ describe('checkRedeemable', () => {
     assert.equal(formatValidFrom(new Date('2026-12-31T23:59:00.001Z')), '1 January 2027 at 00:00 UTC');
   });
   it('always agrees with usability(), over a grid of passes and instants', () => {
-    const map: Record<string, RedemptionRefusal | 'ok'> = { EnabledByPolicy: 'ok', DisabledByPolicy: 'disabledByPolicy', OneTimeUsed: 'used', Expired: 'expired', NotYetValid: 'notYetValid' };
+    const map: Record<string, RedemptionRefusal | 'ok'> = {
+      EnabledByPolicy: 'ok',
+      DisabledByPolicy: 'disabledByPolicy',
+      OneTimeUsed: 'used',
+      Expired: 'expired',
+      NotYetValid: 'notYetValid',
+    };
     let cases = 0;
     for (const startOffset of [-120, -60, 0, 30]) {
       for (const once of [false, true]) {
@@ -286,7 +387,11 @@ describe('checkRedeemable', () => {
             for (const demandOnce of [false, true]) {
               for (const nowMin of [-1, 0, 29, 30, 59, 60, 89, 90, 120]) {
                 const p = pass({ startAt: at(startOffset * MIN), isUsableOnce: once, usedAt: used ? T0 : null });
-                const ctx: UsabilityContext = { policyEnabledForUser: enabledForUser, policyIsUsableOnce: demandOnce, now: at(nowMin * MIN) };
+                const ctx: UsabilityContext = {
+                  policyEnabledForUser: enabledForUser,
+                  policyIsUsableOnce: demandOnce,
+                  now: at(nowMin * MIN),
+                };
                 const r = checkRedeemable(p, ctx);
                 assert.equal(r.ok ? 'ok' : r.reason, map[usability(p, ctx).methodUsabilityReason]);
                 cases += 1;

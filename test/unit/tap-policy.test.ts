@@ -30,7 +30,8 @@ function refusedAt(patch: unknown, target: string, message?: RegExp, current: Ta
   return result.error.message;
 }
 
-const withPolicy = (patch: Record<string, unknown>): TapPolicy => accepted(applyTapPolicyPatch(DEFAULT_TAP_POLICY, patch));
+const withPolicy = (patch: Record<string, unknown>): TapPolicy =>
+  accepted(applyTapPolicyPatch(DEFAULT_TAP_POLICY, patch));
 
 describe('DEFAULT_TAP_POLICY', () => {
   it("holds Entra's defaults, enabled at first start", () => {
@@ -74,7 +75,11 @@ describe('toGraphTapConfiguration', () => {
   });
   it('round-trips through PATCH unchanged (GET-modify-PATCH works, annotations included)', () => {
     const policy = withPolicy({ excludeTargets: [{ targetType: 'group', id: G1 }], gatepassSignInFlow: 'tapFirst' });
-    const body = { '@odata.context': 'https://x/v1.0/$metadata#authenticationMethodConfigurations/$entity', 'includeTargets@odata.context': 'https://x', ...toGraphTapConfiguration(policy) };
+    const body = {
+      '@odata.context': 'https://x/v1.0/$metadata#authenticationMethodConfigurations/$entity',
+      'includeTargets@odata.context': 'https://x',
+      ...toGraphTapConfiguration(policy),
+    };
     const again = applyTapPolicyPatch(policy, body);
     assert.deepEqual(accepted(again), policy);
     assert.ok(again.ok && again.changedProperties.length === 0);
@@ -83,7 +88,10 @@ describe('toGraphTapConfiguration', () => {
 
 describe('applyTapPolicyPatch merge', () => {
   it('keeps absent properties and reports what changed', () => {
-    const result = applyTapPolicyPatch(DEFAULT_TAP_POLICY, { '@odata.type': TAP_CONFIGURATION_ODATA_TYPE, isUsableOnce: true });
+    const result = applyTapPolicyPatch(DEFAULT_TAP_POLICY, {
+      '@odata.type': TAP_CONFIGURATION_ODATA_TYPE,
+      isUsableOnce: true,
+    });
     assert.deepEqual(accepted(result), { ...DEFAULT_TAP_POLICY, isUsableOnce: true });
     assert.ok(result.ok);
     assert.deepEqual(result.changedProperties, ['isUsableOnce']);
@@ -120,7 +128,12 @@ describe('applyTapPolicyPatch merge', () => {
     });
   });
   it('replaces the target lists whole, and allows emptying includeTargets (nobody targeted)', () => {
-    const two = withPolicy({ includeTargets: [{ targetType: 'group', id: G1 }, { targetType: 'group', id: G2 }] });
+    const two = withPolicy({
+      includeTargets: [
+        { targetType: 'group', id: G1 },
+        { targetType: 'group', id: G2 },
+      ],
+    });
     assert.equal(two.includeTargets.length, 2);
     const none = accepted(applyTapPolicyPatch(two, { includeTargets: [] }));
     assert.deepEqual(none.includeTargets, []);
@@ -131,7 +144,14 @@ describe('applyTapPolicyPatch merge', () => {
   });
   it('accepts the @odata.type a Graph SDK puts on targets', () => {
     const policy = withPolicy({
-      includeTargets: [{ '@odata.type': '#microsoft.graph.authenticationMethodTarget', targetType: 'group', id: 'all_users', isRegistrationRequired: false }],
+      includeTargets: [
+        {
+          '@odata.type': '#microsoft.graph.authenticationMethodTarget',
+          targetType: 'group',
+          id: 'all_users',
+          isRegistrationRequired: false,
+        },
+      ],
       excludeTargets: [{ '@odata.type': '#microsoft.graph.excludeTarget', targetType: 'group', id: G1 }],
     });
     assert.deepEqual(policy.excludeTargets, [{ targetType: 'group', id: G1 }]);
@@ -147,49 +167,89 @@ describe('applyTapPolicyPatch merge', () => {
 describe('applyTapPolicyPatch boundaries', () => {
   for (const name of ['minimumLifetimeInMinutes', 'defaultLifetimeInMinutes', 'maximumLifetimeInMinutes']) {
     it(`${name}: 10 and 43200 are accepted, 9 and 43201 refused`, () => {
-      const all = (v: number) => ({ minimumLifetimeInMinutes: v, defaultLifetimeInMinutes: v, maximumLifetimeInMinutes: v });
+      const all = (v: number) => ({
+        minimumLifetimeInMinutes: v,
+        defaultLifetimeInMinutes: v,
+        maximumLifetimeInMinutes: v,
+      });
       assert.equal(withPolicy(all(10))[name as 'minimumLifetimeInMinutes'], 10);
       assert.equal(withPolicy(all(43200))[name as 'minimumLifetimeInMinutes'], 43200);
       refusedAt({ ...all(10), [name]: 9 }, name, new RegExp(`^${name} must be an integer between 10 and 43200\\.$`));
       refusedAt({ ...all(43200), [name]: 43201 }, name);
     });
     it(`${name}: non-integers and wrong types refused`, () => {
-      for (const bad of [60.5, '60', null, true, Number.NaN, Number.POSITIVE_INFINITY, [60], { v: 60 }]) refusedAt({ [name]: bad }, name);
+      for (const bad of [60.5, '60', null, true, Number.NaN, Number.POSITIVE_INFINITY, [60], { v: 60 }])
+        refusedAt({ [name]: bad }, name);
     });
   }
   it('defaultLength: 8 and 48 accepted, 7, 49, 8.5 and "8" refused', () => {
     assert.equal(withPolicy({ defaultLength: 8 }).defaultLength, 8);
     assert.equal(withPolicy({ defaultLength: 48 }).defaultLength, 48);
-    for (const bad of [7, 49, 8.5, '8', null, 0, -8]) refusedAt({ defaultLength: bad }, 'defaultLength', /between 8 and 48/);
+    for (const bad of [7, 49, 8.5, '8', null, 0, -8])
+      refusedAt({ defaultLength: bad }, 'defaultLength', /between 8 and 48/);
   });
 });
 
 describe('applyTapPolicyPatch lifetime order (min ≤ default ≤ max), checked on the merged policy', () => {
   it('allows min = default = max', () => {
-    assert.equal(withPolicy({ minimumLifetimeInMinutes: 60, defaultLifetimeInMinutes: 60, maximumLifetimeInMinutes: 60 }).maximumLifetimeInMinutes, 60);
+    assert.equal(
+      withPolicy({ minimumLifetimeInMinutes: 60, defaultLifetimeInMinutes: 60, maximumLifetimeInMinutes: 60 })
+        .maximumLifetimeInMinutes,
+      60,
+    );
   });
   it('refuses a default below the (unchanged) minimum, naming the rule', () => {
     const message = refusedAt({ defaultLifetimeInMinutes: 30 }, 'defaultLifetimeInMinutes');
-    assert.match(message, /^defaultLifetimeInMinutes must be between minimumLifetimeInMinutes and maximumLifetimeInMinutes/);
+    assert.match(
+      message,
+      /^defaultLifetimeInMinutes must be between minimumLifetimeInMinutes and maximumLifetimeInMinutes/,
+    );
     assert.match(message, /30 is outside 60\.\.480/);
   });
   it('refuses a default above the (unchanged) maximum', () => {
-    refusedAt({ defaultLifetimeInMinutes: 481 }, 'defaultLifetimeInMinutes', /between minimumLifetimeInMinutes and maximumLifetimeInMinutes/);
+    refusedAt(
+      { defaultLifetimeInMinutes: 481 },
+      'defaultLifetimeInMinutes',
+      /between minimumLifetimeInMinutes and maximumLifetimeInMinutes/,
+    );
   });
   it('refuses a minimum raised above the (unchanged) default, naming the minimum', () => {
-    refusedAt({ minimumLifetimeInMinutes: 120 }, 'minimumLifetimeInMinutes', /defaultLifetimeInMinutes must be between/);
+    refusedAt(
+      { minimumLifetimeInMinutes: 120 },
+      'minimumLifetimeInMinutes',
+      /defaultLifetimeInMinutes must be between/,
+    );
   });
   it('refuses a maximum lowered below the (unchanged) default, naming the maximum', () => {
-    refusedAt({ maximumLifetimeInMinutes: 30, minimumLifetimeInMinutes: 10 }, 'maximumLifetimeInMinutes', /defaultLifetimeInMinutes must be between/);
+    refusedAt(
+      { maximumLifetimeInMinutes: 30, minimumLifetimeInMinutes: 10 },
+      'maximumLifetimeInMinutes',
+      /defaultLifetimeInMinutes must be between/,
+    );
   });
   it('refuses min > max, naming the patched property', () => {
-    refusedAt({ minimumLifetimeInMinutes: 500 }, 'minimumLifetimeInMinutes', /^minimumLifetimeInMinutes must not be greater than maximumLifetimeInMinutes/);
+    refusedAt(
+      { minimumLifetimeInMinutes: 500 },
+      'minimumLifetimeInMinutes',
+      /^minimumLifetimeInMinutes must not be greater than maximumLifetimeInMinutes/,
+    );
     refusedAt({ maximumLifetimeInMinutes: 50 }, 'maximumLifetimeInMinutes', /must not be greater than/);
-    refusedAt({ minimumLifetimeInMinutes: 500, maximumLifetimeInMinutes: 400 }, 'minimumLifetimeInMinutes', /must not be greater than/);
+    refusedAt(
+      { minimumLifetimeInMinutes: 500, maximumLifetimeInMinutes: 400 },
+      'minimumLifetimeInMinutes',
+      /must not be greater than/,
+    );
   });
   it('accepts a move of the whole range when default moves with it', () => {
-    const p = withPolicy({ minimumLifetimeInMinutes: 600, defaultLifetimeInMinutes: 720, maximumLifetimeInMinutes: 1440 });
-    assert.deepEqual([p.minimumLifetimeInMinutes, p.defaultLifetimeInMinutes, p.maximumLifetimeInMinutes], [600, 720, 1440]);
+    const p = withPolicy({
+      minimumLifetimeInMinutes: 600,
+      defaultLifetimeInMinutes: 720,
+      maximumLifetimeInMinutes: 1440,
+    });
+    assert.deepEqual(
+      [p.minimumLifetimeInMinutes, p.defaultLifetimeInMinutes, p.maximumLifetimeInMinutes],
+      [600, 720, 1440],
+    );
   });
   it('refuses the whole PATCH: a valid property next to a broken rule is not applied', () => {
     const result = applyTapPolicyPatch(DEFAULT_TAP_POLICY, { state: 'disabled', defaultLifetimeInMinutes: 5000 });
@@ -202,13 +262,21 @@ describe('applyTapPolicyPatch refusals name the property', () => {
     for (const bad of [null, [], 'x', 1, undefined]) refusedAt(bad, 'body', /JSON object/);
   });
   it('refuses an unknown property, by name', () => {
-    refusedAt({ lifetimeInMinutes: 60 }, 'lifetimeInMinutes', /The property 'lifetimeInMinutes' does not exist on type 'microsoft\.graph\.temporaryAccessPassAuthenticationMethodConfiguration'/);
+    refusedAt(
+      { lifetimeInMinutes: 60 },
+      'lifetimeInMinutes',
+      /The property 'lifetimeInMinutes' does not exist on type 'microsoft\.graph\.temporaryAccessPassAuthenticationMethodConfiguration'/,
+    );
     refusedAt({ signInFlow: 'tapFirst' }, 'signInFlow');
     refusedAt(JSON.parse('{"__proto__": {"state": "disabled"}}'), '__proto__');
     refusedAt({ '@odata.etag': 'x' }, '@odata.etag');
   });
   it('refuses another @odata.type', () => {
-    refusedAt({ '@odata.type': '#microsoft.graph.fido2AuthenticationMethodConfiguration' }, '@odata.type', /must be '#microsoft\.graph\.temporaryAccessPassAuthenticationMethodConfiguration'/);
+    refusedAt(
+      { '@odata.type': '#microsoft.graph.fido2AuthenticationMethodConfiguration' },
+      '@odata.type',
+      /must be '#microsoft\.graph\.temporaryAccessPassAuthenticationMethodConfiguration'/,
+    );
     refusedAt({ '@odata.type': 'microsoft.graph.temporaryAccessPassAuthenticationMethodConfiguration' }, '@odata.type');
   });
   it('refuses another id', () => {
@@ -221,12 +289,15 @@ describe('applyTapPolicyPatch refusals name the property', () => {
     for (const bad of ['true', 1, null]) refusedAt({ isUsableOnce: bad }, 'isUsableOnce', /true or false/);
   });
   it('refuses an unknown sign-in flow', () => {
-    for (const bad of ['passwordfirst', 'tap', null]) refusedAt({ gatepassSignInFlow: bad }, 'gatepassSignInFlow', /'passwordFirst', 'tapFirst'/);
+    for (const bad of ['passwordfirst', 'tap', null])
+      refusedAt({ gatepassSignInFlow: bad }, 'gatepassSignInFlow', /'passwordFirst', 'tapFirst'/);
   });
 });
 
 describe('applyTapPolicyPatch targets', () => {
-  const include = (id: unknown, extra: Record<string, unknown> = {}) => ({ includeTargets: [{ targetType: 'group', id, ...extra }] });
+  const include = (id: unknown, extra: Record<string, unknown> = {}) => ({
+    includeTargets: [{ targetType: 'group', id, ...extra }],
+  });
   it('refuses target lists that are not arrays, and items that are not objects', () => {
     refusedAt({ includeTargets: null }, 'includeTargets', /array/);
     refusedAt({ excludeTargets: { id: G1 } }, 'excludeTargets', /array/);
@@ -238,33 +309,84 @@ describe('applyTapPolicyPatch targets', () => {
     refusedAt({ includeTargets: [{ id: G1 }] }, 'includeTargets.0.targetType', /required/);
   });
   it('refuses ids that are neither all_users nor a GUID', () => {
-    for (const bad of ['All_Users', 'everyone', '', `${G1}x`, 42, null, undefined]) refusedAt(include(bad), 'includeTargets.0.id');
+    for (const bad of ['All_Users', 'everyone', '', `${G1}x`, 42, null, undefined])
+      refusedAt(include(bad), 'includeTargets.0.id');
   });
   it('refuses duplicates, also when they differ only in case', () => {
-    refusedAt({ includeTargets: [{ targetType: 'group', id: 'all_users' }, { targetType: 'group', id: 'all_users' }] }, 'includeTargets.1.id', /more than once/);
-    refusedAt({ excludeTargets: [{ targetType: 'group', id: G1 }, { targetType: 'group', id: G1.toUpperCase() }] }, 'excludeTargets.1.id', /more than once/);
+    refusedAt(
+      {
+        includeTargets: [
+          { targetType: 'group', id: 'all_users' },
+          { targetType: 'group', id: 'all_users' },
+        ],
+      },
+      'includeTargets.1.id',
+      /more than once/,
+    );
+    refusedAt(
+      {
+        excludeTargets: [
+          { targetType: 'group', id: G1 },
+          { targetType: 'group', id: G1.toUpperCase() },
+        ],
+      },
+      'excludeTargets.1.id',
+      /more than once/,
+    );
   });
   it('refuses all_users in excludeTargets', () => {
-    refusedAt({ excludeTargets: [{ targetType: 'group', id: 'all_users' }] }, 'excludeTargets.0.id', /cannot be excluded/);
+    refusedAt(
+      { excludeTargets: [{ targetType: 'group', id: 'all_users' }] },
+      'excludeTargets.0.id',
+      /cannot be excluded/,
+    );
   });
   it('refuses unknown properties on targets, and isRegistrationRequired on an exclude target', () => {
-    refusedAt(include(G1, { displayName: 'x' }), 'includeTargets.0.displayName', /does not exist on type 'microsoft\.graph\.authenticationMethodTarget'/);
-    refusedAt({ excludeTargets: [{ targetType: 'group', id: G1, isRegistrationRequired: false }] }, 'excludeTargets.0.isRegistrationRequired', /excludeTarget/);
-    refusedAt(include(G1, { '@odata.type': '#microsoft.graph.excludeTarget' }), 'includeTargets.0.@odata.type', /must be '#microsoft\.graph\.authenticationMethodTarget'/);
-    refusedAt({ excludeTargets: [{ '@odata.type': '#microsoft.graph.authenticationMethodTarget', targetType: 'group', id: G1 }] }, 'excludeTargets.0.@odata.type', /excludeTarget/);
+    refusedAt(
+      include(G1, { displayName: 'x' }),
+      'includeTargets.0.displayName',
+      /does not exist on type 'microsoft\.graph\.authenticationMethodTarget'/,
+    );
+    refusedAt(
+      { excludeTargets: [{ targetType: 'group', id: G1, isRegistrationRequired: false }] },
+      'excludeTargets.0.isRegistrationRequired',
+      /excludeTarget/,
+    );
+    refusedAt(
+      include(G1, { '@odata.type': '#microsoft.graph.excludeTarget' }),
+      'includeTargets.0.@odata.type',
+      /must be '#microsoft\.graph\.authenticationMethodTarget'/,
+    );
+    refusedAt(
+      {
+        excludeTargets: [{ '@odata.type': '#microsoft.graph.authenticationMethodTarget', targetType: 'group', id: G1 }],
+      },
+      'excludeTargets.0.@odata.type',
+      /excludeTarget/,
+    );
   });
   it('refuses a non-boolean isRegistrationRequired', () => {
-    refusedAt(include(G1, { isRegistrationRequired: 'no' }), 'includeTargets.0.isRegistrationRequired', /true or false/);
+    refusedAt(
+      include(G1, { isRegistrationRequired: 'no' }),
+      'includeTargets.0.isRegistrationRequired',
+      /true or false/,
+    );
   });
   it('allows a group both included and excluded (the exclusion wins)', () => {
-    const p = withPolicy({ includeTargets: [{ targetType: 'group', id: G1 }], excludeTargets: [{ targetType: 'group', id: G1 }] });
+    const p = withPolicy({
+      includeTargets: [{ targetType: 'group', id: G1 }],
+      excludeTargets: [{ targetType: 'group', id: G1 }],
+    });
     assert.equal(isUserTargeted(p, new Set([G1])), false);
   });
 });
 
 describe('isUserTargeted / isTapEnabledFor', () => {
   const groups = withPolicy({
-    includeTargets: [{ targetType: 'group', id: G1 }, { targetType: 'group', id: G2 }],
+    includeTargets: [
+      { targetType: 'group', id: G1 },
+      { targetType: 'group', id: G2 },
+    ],
     excludeTargets: [{ targetType: 'group', id: G3 }],
   });
   it('all_users targets everyone, even a user in no group', () => {

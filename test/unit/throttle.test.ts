@@ -1,18 +1,19 @@
 // Unit tests for failed-attempt back-off: free failures, doubling, caps, reset window, clock skew.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  THROTTLE_RULES,
-  backoffDelay,
-  decideAttempt,
-  failuresAfterAnotherFailure,
-} from '../../src/domain/throttle.js';
+import { THROTTLE_RULES, backoffDelay, decideAttempt, failuresAfterAnotherFailure } from '../../src/domain/throttle.js';
 
 const t0 = new Date('2025-03-01T12:00:00.000Z');
 const at = (ms: number): Date => new Date(t0.getTime() + ms);
 
 function pairOnly(failures: number, nowMs: number, last: Date | undefined = t0) {
-  return decideAttempt({ pairFailures: failures, pairLastFailureAt: last, userFailures: 0, userLastFailureAt: undefined, now: at(nowMs) });
+  return decideAttempt({
+    pairFailures: failures,
+    pairLastFailureAt: last,
+    userFailures: 0,
+    userLastFailureAt: undefined,
+    now: at(nowMs),
+  });
 }
 
 describe('backoffDelay pair scope', () => {
@@ -20,7 +21,10 @@ describe('backoffDelay pair scope', () => {
     for (let n = 0; n <= 5; n += 1) assert.equal(backoffDelay(n, 'pair'), 0, String(n));
   });
   it('doubles from 1 s after the free failures', () => {
-    assert.deepEqual([6, 7, 8, 9, 10, 15].map((n) => backoffDelay(n, 'pair')), [1, 2, 4, 8, 16, 512]);
+    assert.deepEqual(
+      [6, 7, 8, 9, 10, 15].map((n) => backoffDelay(n, 'pair')),
+      [1, 2, 4, 8, 16, 512],
+    );
   });
   it('caps at 15 minutes', () => {
     assert.equal(backoffDelay(16, 'pair'), 900);
@@ -57,7 +61,16 @@ describe('backoffDelay input', () => {
 
 describe('decideAttempt', () => {
   it('allows with no failures at all', () => {
-    assert.deepEqual(decideAttempt({ pairFailures: 0, pairLastFailureAt: undefined, userFailures: 0, userLastFailureAt: undefined, now: t0 }), { allowed: true });
+    assert.deepEqual(
+      decideAttempt({
+        pairFailures: 0,
+        pairLastFailureAt: undefined,
+        userFailures: 0,
+        userLastFailureAt: undefined,
+        now: t0,
+      }),
+      { allowed: true },
+    );
   });
   it('allows immediately after the 5th failure', () => {
     assert.deepEqual(pairOnly(5, 0), { allowed: true });
@@ -80,14 +93,22 @@ describe('decideAttempt', () => {
   });
   it('takes the longer of the two scopes', () => {
     const decision = decideAttempt({
-      pairFailures: 7, pairLastFailureAt: t0, // 2 s
-      userFailures: 25, userLastFailureAt: at(-1_000), // 16 s, 1 s gone
+      pairFailures: 7,
+      pairLastFailureAt: t0, // 2 s
+      userFailures: 25,
+      userLastFailureAt: at(-1_000), // 16 s, 1 s gone
       now: t0,
     });
     assert.deepEqual(decision, { allowed: false, retryAfterSeconds: 15 });
   });
   it('the user scope alone can slow an attempt from a fresh address', () => {
-    const decision = decideAttempt({ pairFailures: 0, pairLastFailureAt: undefined, userFailures: 21, userLastFailureAt: t0, now: t0 });
+    const decision = decideAttempt({
+      pairFailures: 0,
+      pairLastFailureAt: undefined,
+      userFailures: 21,
+      userLastFailureAt: t0,
+      now: t0,
+    });
     assert.deepEqual(decision, { allowed: false, retryAfterSeconds: 1 });
   });
   it('a last failure in the future (clock skew) never stretches the wait beyond the delay', () => {
@@ -99,7 +120,13 @@ describe('decideAttempt', () => {
   it('never locks out for good: any count is allowed once its capped delay has passed', () => {
     for (const failures of [6, 16, 100, 1_000_000]) {
       assert.deepEqual(pairOnly(failures, 15 * 60 * 1000), { allowed: true }, String(failures));
-      const user = decideAttempt({ pairFailures: 0, pairLastFailureAt: undefined, userFailures: failures, userLastFailureAt: t0, now: at(5 * 60 * 1000) });
+      const user = decideAttempt({
+        pairFailures: 0,
+        pairLastFailureAt: undefined,
+        userFailures: failures,
+        userLastFailureAt: t0,
+        now: at(5 * 60 * 1000),
+      });
       assert.deepEqual(user, { allowed: true });
     }
   });

@@ -30,16 +30,32 @@ const RFC6238_SHA1: [seconds: number, code: string][] = [
 
 describe('HOTP (RFC 4226) and TOTP (RFC 6238)', () => {
   it('gives the RFC 4226 appendix D values for counters 0 to 9', () => {
-    const expected = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489'];
-    assert.deepEqual(expected.map((_, counter) => hotp(RFC_SEED, counter)), expected);
+    const expected = [
+      '755224',
+      '287082',
+      '359152',
+      '969429',
+      '338314',
+      '254676',
+      '287922',
+      '162583',
+      '399871',
+      '520489',
+    ];
+    assert.deepEqual(
+      expected.map((_, counter) => hotp(RFC_SEED, counter)),
+      expected,
+    );
   });
 
   it('gives the RFC 6238 appendix B SHA-1 values with 8 digits', () => {
-    for (const [seconds, code] of RFC6238_SHA1) assert.equal(totp(RFC_SEED, new Date(seconds * 1000), 8), code, `T = ${seconds}`);
+    for (const [seconds, code] of RFC6238_SHA1)
+      assert.equal(totp(RFC_SEED, new Date(seconds * 1000), 8), code, `T = ${seconds}`);
   });
 
   it('truncates the same values to their low 6 digits, the default', () => {
-    for (const [seconds, code] of RFC6238_SHA1) assert.equal(totp(RFC_SEED, new Date(seconds * 1000)), code.slice(2), `T = ${seconds}`);
+    for (const [seconds, code] of RFC6238_SHA1)
+      assert.equal(totp(RFC_SEED, new Date(seconds * 1000)), code.slice(2), `T = ${seconds}`);
   });
 
   it('counts 30-second steps from the Unix epoch', () => {
@@ -59,7 +75,12 @@ describe('HOTP (RFC 4226) and TOTP (RFC 6238)', () => {
     for (let i = 0; i < 50; i++) {
       const secret = randomBytes(20);
       const at = Math.floor(Math.random() * 4_000_000_000_000);
-      const reference = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(base32Encode(secret)), algorithm: 'SHA1', digits: 6, period: 30 });
+      const reference = new OTPAuth.TOTP({
+        secret: OTPAuth.Secret.fromBase32(base32Encode(secret)),
+        algorithm: 'SHA1',
+        digits: 6,
+        period: 30,
+      });
       assert.equal(totp(secret, new Date(at)), reference.generate({ timestamp: at }));
     }
   });

@@ -33,7 +33,12 @@ export type Principal =
       readonly permissionsReachPrivilegedUsers?: boolean;
     }
   /** Delegated token: may do what both its scopes (`scp`) and the user's roles allow. */
-  | { readonly kind: 'user'; readonly userId: string; readonly roles: readonly RoleAssignment[]; readonly scopes: readonly string[] }
+  | {
+      readonly kind: 'user';
+      readonly userId: string;
+      readonly roles: readonly RoleAssignment[];
+      readonly scopes: readonly string[];
+    }
   /** The local operator at the CLI: whoever can run it can already read the store. */
   | { readonly kind: 'cli'; readonly osUser: string };
 
@@ -177,7 +182,9 @@ const DELEGATED_RULES: readonly DelegatedRule[] = [
     name: 'requireDelegatedScope',
     decide: ({ principal, action, target }) => {
       const onSelf = isSelf(principal, target);
-      return principal.scopes.some((scope) => permissionGrants(scope, action, onSelf)) ? undefined : deny('permissionMissing');
+      return principal.scopes.some((scope) => permissionGrants(scope, action, onSelf))
+        ? undefined
+        : deny('permissionMissing');
     },
   },
   {
@@ -191,7 +198,8 @@ const DELEGATED_RULES: readonly DelegatedRule[] = [
   },
   {
     name: 'requireRoleGrant',
-    decide: ({ principal, action, target, roleDefinitions }) => roleGrantDecision(principal.roles, action, target, roleDefinitions),
+    decide: ({ principal, action, target, roleDefinitions }) =>
+      roleGrantDecision(principal.roles, action, target, roleDefinitions),
   },
 ];
 
@@ -236,7 +244,9 @@ interface AppContext {
  * service principal — at least User Administrator, and Privileged Authentication Administrator (or Global
  * Administrator) when the user holds a privileged role. The permission alone resets no one's password.
  */
-export const APP_ROLE_REQUIRED_ACTIONS: ReadonlySet<Action> = new Set<Action>(['microsoft.directory/users/password/update']);
+export const APP_ROLE_REQUIRED_ACTIONS: ReadonlySet<Action> = new Set<Action>([
+  'microsoft.directory/users/password/update',
+]);
 
 /**
  * Credential changes Entra lets any app holding UserAuthenticationMethod.ReadWrite.All make on anyone, Global
@@ -256,7 +266,9 @@ export const APP_PRIVILEGED_TARGET_ACTIONS: ReadonlySet<Action> = new Set<Action
  * above; reading is not a sensitive action for an app.
  */
 export const APP_SENSITIVE_ON_PRIVILEGED_ACTIONS: ReadonlySet<Action> = new Set<Action>(
-  [...SENSITIVE_USER_ACTIONS].filter((a) => !a.startsWith('microsoft.directory/users/authenticationMethods/') && !APP_ROLE_REQUIRED_ACTIONS.has(a)),
+  [...SENSITIVE_USER_ACTIONS].filter(
+    (a) => !a.startsWith('microsoft.directory/users/authenticationMethods/') && !APP_ROLE_REQUIRED_ACTIONS.has(a),
+  ),
 );
 
 /** Unknown counts as privileged, as everywhere in this module: a caller that did not work it out gets the stricter answer. */
@@ -271,7 +283,10 @@ interface AppRule {
 const APP_RULES: readonly AppRule[] = [
   {
     name: 'requireApplicationPermission',
-    decide: ({ principal, action }) => (principal.permissions.some((name) => permissionGrants(name, action, false)) ? undefined : deny('permissionMissing')),
+    decide: ({ principal, action }) =>
+      principal.permissions.some((name) => permissionGrants(name, action, false))
+        ? undefined
+        : deny('permissionMissing'),
   },
   {
     name: 'requireServicePrincipalRole',
@@ -285,14 +300,23 @@ const APP_RULES: readonly AppRule[] = [
     name: 'requireRoleForSensitiveActionsOnPrivilegedUsers',
     decide: ({ principal, action, target, roleDefinitions }) => {
       if (!APP_SENSITIVE_ON_PRIVILEGED_ACTIONS.has(action) || !isPrivilegedTarget(target)) return undefined;
-      return roleGrantDecision(principal.roles ?? [], action, target, roleDefinitions).allowed ? undefined : deny('privilegedTarget');
+      return roleGrantDecision(principal.roles ?? [], action, target, roleDefinitions).allowed
+        ? undefined
+        : deny('privilegedTarget');
     },
   },
   {
     name: 'keepPrivilegedUsersOutOfReach',
     decide: ({ principal, action, target, roleDefinitions }) => {
-      if (!APP_PRIVILEGED_TARGET_ACTIONS.has(action) || !isPrivilegedTarget(target) || principal.permissionsReachPrivilegedUsers === true) return undefined;
-      return roleGrantDecision(principal.roles ?? [], action, target, roleDefinitions).allowed ? undefined : deny('privilegedTarget');
+      if (
+        !APP_PRIVILEGED_TARGET_ACTIONS.has(action) ||
+        !isPrivilegedTarget(target) ||
+        principal.permissionsReachPrivilegedUsers === true
+      )
+        return undefined;
+      return roleGrantDecision(principal.roles ?? [], action, target, roleDefinitions).allowed
+        ? undefined
+        : deny('privilegedTarget');
     },
   },
 ];
@@ -302,7 +326,12 @@ const APP_RULES: readonly AppRule[] = [
  * the target's privilege and "is it me" are plain data here. Role definition ids are looked up
  * in lower case, as GUIDs compare.
  */
-export function authorize(principal: Principal, action: Action, target: Target, options: AuthorizeOptions = {}): Decision {
+export function authorize(
+  principal: Principal,
+  action: Action,
+  target: Target,
+  options: AuthorizeOptions = {},
+): Decision {
   switch (principal.kind) {
     case 'cli':
       return ALLOW;
@@ -315,7 +344,12 @@ export function authorize(principal: Principal, action: Action, target: Target, 
       return ALLOW;
     }
     case 'user': {
-      const ctx: DelegatedContext = { principal, action, target, roleDefinitions: options.roleDefinitions ?? BUILT_IN_ROLES };
+      const ctx: DelegatedContext = {
+        principal,
+        action,
+        target,
+        roleDefinitions: options.roleDefinitions ?? BUILT_IN_ROLES,
+      };
       for (const rule of DELEGATED_RULES) {
         const decision = rule.decide(ctx);
         if (decision !== undefined) return decision;

@@ -14,7 +14,10 @@ export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
  * What `.default` grants in a code flow. Gatepass keeps no per-app list of configured delegated permissions, so it
  * is one documented set: the self-service permissions Security info's Graph form needs.
  */
-export const DEFAULT_DELEGATED_PERMISSIONS: readonly string[] = Object.freeze(['User.Read', 'UserAuthenticationMethod.ReadWrite']);
+export const DEFAULT_DELEGATED_PERMISSIONS: readonly string[] = Object.freeze([
+  'User.Read',
+  'UserAuthenticationMethod.ReadWrite',
+]);
 
 const DEFAULT = '.default';
 
@@ -39,7 +42,9 @@ export interface RequestedGraphScopes {
   readonly isDefault: boolean;
 }
 
-export type ScopeReading = { readonly ok: true; readonly graph: RequestedGraphScopes } | { readonly ok: false; readonly problem: ScopeProblem };
+export type ScopeReading =
+  | { readonly ok: true; readonly graph: RequestedGraphScopes }
+  | { readonly ok: false; readonly problem: ScopeProblem };
 
 type Classified =
   | { readonly kind: 'oidc' }
@@ -80,7 +85,9 @@ function classify(value: string, options: GraphScopeOptions): Classified {
     };
   }
   // Entra reads a bare name as a Graph permission.
-  return KNOWN.has(value) ? { kind: 'permission', name: value } : { kind: 'problem', problem: unknownScope(value, value) };
+  return KNOWN.has(value)
+    ? { kind: 'permission', name: value }
+    : { kind: 'problem', problem: unknownScope(value, value) };
 }
 
 /** Reads the `scope` parameter: its Graph part, or the first value Entra would refuse. */

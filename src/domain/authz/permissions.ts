@@ -99,28 +99,44 @@ export interface GraphPermission {
 const USER_READ = [`${D}/users/standard/read`] as const;
 const USER_WRITE = [
   ...USER_READ,
-  `${D}/users/create`, `${D}/users/delete`, `${D}/users/basic/update`, `${D}/users/userPrincipalName/update`,
-  `${D}/users/password/update`, `${D}/users/disable`, `${D}/users/enable`, `${D}/users/invalidateAllRefreshTokens`,
+  `${D}/users/create`,
+  `${D}/users/delete`,
+  `${D}/users/basic/update`,
+  `${D}/users/userPrincipalName/update`,
+  `${D}/users/password/update`,
+  `${D}/users/disable`,
+  `${D}/users/enable`,
+  `${D}/users/invalidateAllRefreshTokens`,
 ] as const;
 const GROUP_READ = [`${D}/groups/standard/read`] as const;
-const GROUP_WRITE = [...GROUP_READ, `${D}/groups/create`, `${D}/groups/delete`, `${D}/groups/basic/update`, `${D}/groups/members/update`] as const;
+const GROUP_WRITE = [
+  ...GROUP_READ,
+  `${D}/groups/create`,
+  `${D}/groups/delete`,
+  `${D}/groups/basic/update`,
+  `${D}/groups/members/update`,
+] as const;
 const AU_READ = [`${D}/administrativeUnits/standard/read`] as const;
 const AU_WRITE = [
   ...AU_READ,
-  `${D}/administrativeUnits/create`, `${D}/administrativeUnits/delete`, `${D}/administrativeUnits/basic/update`,
+  `${D}/administrativeUnits/create`,
+  `${D}/administrativeUnits/delete`,
+  `${D}/administrativeUnits/basic/update`,
   `${D}/administrativeUnits/members/update`,
 ] as const;
 const ROLE_READ = [`${D}/roleDefinitions/standard/read`, `${D}/roleAssignments/standard/read`] as const;
 const METHODS_READ = [`${D}/users/authenticationMethods/standard/read`] as const;
 const METHODS_WRITE = [
   ...METHODS_READ,
-  `${D}/users/authenticationMethods/create`, `${D}/users/authenticationMethods/delete`,
+  `${D}/users/authenticationMethods/create`,
+  `${D}/users/authenticationMethods/delete`,
   `${D}/users/authenticationMethods/basic/update`,
 ] as const;
 const CA_READ = [`${D}/conditionalAccessPolicies/standard/read`] as const;
 const CA_WRITE = [
   ...CA_READ,
-  `${D}/conditionalAccessPolicies/create`, `${D}/conditionalAccessPolicies/basic/update`,
+  `${D}/conditionalAccessPolicies/create`,
+  `${D}/conditionalAccessPolicies/basic/update`,
   `${D}/conditionalAccessPolicies/delete`,
 ] as const;
 const POLICY_READ = [`${D}/policies/standard/read`, `${D}/userCredentialPolicies/standard/read`, ...CA_READ] as const;
@@ -147,7 +163,9 @@ export const GRAPH_PERMISSIONS: Readonly<Record<string, GraphPermission>> = {
   'Directory.ReadWrite.All': {
     actions: [
       ...USER_WRITE.filter((a) => a !== `${D}/users/delete` && a !== `${D}/users/password/update`),
-      ...GROUP_WRITE, ...AU_WRITE, ...ROLE_READ,
+      ...GROUP_WRITE,
+      ...AU_WRITE,
+      ...ROLE_READ,
     ],
   },
   'UserAuthenticationMethod.Read': { actions: METHODS_READ, selfOnly: true },
@@ -160,7 +178,8 @@ export const GRAPH_PERMISSIONS: Readonly<Record<string, GraphPermission>> = {
   'Policy.Read.All': { actions: POLICY_READ },
   'Policy.ReadWrite.AuthenticationMethod': {
     actions: [
-      `${D}/userCredentialPolicies/standard/read`, `${D}/userCredentialPolicies/basic/update`,
+      `${D}/userCredentialPolicies/standard/read`,
+      `${D}/userCredentialPolicies/basic/update`,
       `${D}/organization/strongAuthentication/allTasks`,
     ],
   },
@@ -168,11 +187,17 @@ export const GRAPH_PERMISSIONS: Readonly<Record<string, GraphPermission>> = {
     actions: [`${D}/policies/standard/read`, `${D}/policies/securityDefaults/basic/update`],
   },
   // Graph's v1.0 reference lists it as a higher-privileged permission for updating security defaults too.
-  'Policy.ReadWrite.ConditionalAccess': { actions: [...CA_WRITE, `${D}/policies/standard/read`, `${D}/policies/securityDefaults/basic/update`] },
+  'Policy.ReadWrite.ConditionalAccess': {
+    actions: [...CA_WRITE, `${D}/policies/standard/read`, `${D}/policies/securityDefaults/basic/update`],
+  },
   'AuditLog.Read.All': { actions: LOGS_READ },
   'RoleManagement.Read.Directory': { actions: ROLE_READ },
   'RoleManagement.ReadWrite.Directory': {
-    actions: [`${D}/roleDefinitions/allProperties/allTasks`, `${D}/roleAssignments/allProperties/allTasks`, ...ROLE_READ],
+    actions: [
+      `${D}/roleDefinitions/allProperties/allTasks`,
+      `${D}/roleAssignments/allProperties/allTasks`,
+      ...ROLE_READ,
+    ],
   },
 };
 
@@ -181,7 +206,9 @@ export const DELEGATED_PERMISSION_NAMES: readonly string[] = Object.freeze(Objec
 
 /** Names an application may hold as application permissions (`roles`): the catalogue minus the self-only scopes. */
 export const APPLICATION_PERMISSION_NAMES: readonly string[] = Object.freeze(
-  Object.entries(GRAPH_PERMISSIONS).filter(([, p]) => p.selfOnly !== true).map(([name]) => name),
+  Object.entries(GRAPH_PERMISSIONS)
+    .filter(([, p]) => p.selfOnly !== true)
+    .map(([name]) => name),
 );
 
 export interface RoleDefinition {
@@ -203,7 +230,12 @@ function role(
   allowedResourceActions: readonly string[],
   membersOnly: boolean,
 ): RoleDefinition {
-  return Object.freeze({ templateId, displayName, allowedResourceActions: Object.freeze([...allowedResourceActions]), membersOnly });
+  return Object.freeze({
+    templateId,
+    displayName,
+    allowedResourceActions: Object.freeze([...allowedResourceActions]),
+    membersOnly,
+  });
 }
 
 /** Template ids from Entra's permissions reference (ENTRA-REFERENCE §5.1). */
@@ -242,35 +274,87 @@ const ANY_USER = false;
 export const BUILT_IN_ROLES: ReadonlyMap<string, RoleDefinition> = new Map(
   [
     role(R.globalAdministrator, 'Global Administrator', [`${D}/*`], ANY_USER),
-    role(R.privilegedAuthenticationAdministrator, 'Privileged Authentication Administrator', [
-      ...USER_READ, ...METHODS_WRITE, `${D}/users/password/update`, `${D}/users/invalidateAllRefreshTokens`,
-    ], ANY_USER),
-    role(R.authenticationAdministrator, 'Authentication Administrator', [
-      ...USER_READ,
-      `${D}/users/authenticationMethods/create`, `${D}/users/authenticationMethods/delete`,
-      `${D}/users/authenticationMethods/standard/restrictedRead`, `${D}/users/authenticationMethods/basic/update`,
-      `${D}/users/delete`, `${D}/users/disable`, `${D}/users/enable`, `${D}/users/invalidateAllRefreshTokens`,
-      `${D}/users/basic/update`, `${D}/users/password/update`, `${D}/users/userPrincipalName/update`,
-    ], MEMBERS_ONLY),
-    role(R.authenticationPolicyAdministrator, 'Authentication Policy Administrator', [
-      `${D}/organization/strongAuthentication/allTasks`, `${D}/policies/standard/read`,
-      `${D}/userCredentialPolicies/standard/read`, `${D}/userCredentialPolicies/basic/update`,
-    ], ANY_USER),
-    role(R.helpdeskAdministrator, 'Helpdesk Administrator', [
-      ...USER_READ, ...GROUP_READ, `${D}/users/password/update`, `${D}/users/invalidateAllRefreshTokens`,
-    ], MEMBERS_ONLY),
+    role(
+      R.privilegedAuthenticationAdministrator,
+      'Privileged Authentication Administrator',
+      [...USER_READ, ...METHODS_WRITE, `${D}/users/password/update`, `${D}/users/invalidateAllRefreshTokens`],
+      ANY_USER,
+    ),
+    role(
+      R.authenticationAdministrator,
+      'Authentication Administrator',
+      [
+        ...USER_READ,
+        `${D}/users/authenticationMethods/create`,
+        `${D}/users/authenticationMethods/delete`,
+        `${D}/users/authenticationMethods/standard/restrictedRead`,
+        `${D}/users/authenticationMethods/basic/update`,
+        `${D}/users/delete`,
+        `${D}/users/disable`,
+        `${D}/users/enable`,
+        `${D}/users/invalidateAllRefreshTokens`,
+        `${D}/users/basic/update`,
+        `${D}/users/password/update`,
+        `${D}/users/userPrincipalName/update`,
+      ],
+      MEMBERS_ONLY,
+    ),
+    role(
+      R.authenticationPolicyAdministrator,
+      'Authentication Policy Administrator',
+      [
+        `${D}/organization/strongAuthentication/allTasks`,
+        `${D}/policies/standard/read`,
+        `${D}/userCredentialPolicies/standard/read`,
+        `${D}/userCredentialPolicies/basic/update`,
+      ],
+      ANY_USER,
+    ),
+    role(
+      R.helpdeskAdministrator,
+      'Helpdesk Administrator',
+      [...USER_READ, ...GROUP_READ, `${D}/users/password/update`, `${D}/users/invalidateAllRefreshTokens`],
+      MEMBERS_ONLY,
+    ),
     role(R.userAdministrator, 'User Administrator', [...USER_WRITE, ...GROUP_WRITE], MEMBERS_ONLY),
-    role(R.privilegedRoleAdministrator, 'Privileged Role Administrator', [
-      ...USER_READ, ...GROUP_READ, `${D}/administrativeUnits/*`,
-      `${D}/roleDefinitions/allProperties/allTasks`, `${D}/roleAssignments/allProperties/allTasks`,
-    ], ANY_USER),
+    role(
+      R.privilegedRoleAdministrator,
+      'Privileged Role Administrator',
+      [
+        ...USER_READ,
+        ...GROUP_READ,
+        `${D}/administrativeUnits/*`,
+        `${D}/roleDefinitions/allProperties/allTasks`,
+        `${D}/roleAssignments/allProperties/allTasks`,
+      ],
+      ANY_USER,
+    ),
     role(R.securityReader, 'Security Reader', [...USER_READ, ...GROUP_READ, ...POLICY_READ, ...LOGS_READ], ANY_USER),
-    role(R.globalReader, 'Global Reader', [
-      ...USER_READ, ...GROUP_READ, ...AU_READ, ...ROLE_READ, ...POLICY_READ, ...LOGS_READ,
-      `${D}/users/authenticationMethods/standard/restrictedRead`,
-    ], ANY_USER),
-    role(R.conditionalAccessAdministrator, 'Conditional Access Administrator', [
-      ...USER_READ, ...GROUP_READ, ...CA_WRITE, `${D}/policies/standard/read`, `${D}/policies/securityDefaults/basic/update`,
-    ], ANY_USER),
+    role(
+      R.globalReader,
+      'Global Reader',
+      [
+        ...USER_READ,
+        ...GROUP_READ,
+        ...AU_READ,
+        ...ROLE_READ,
+        ...POLICY_READ,
+        ...LOGS_READ,
+        `${D}/users/authenticationMethods/standard/restrictedRead`,
+      ],
+      ANY_USER,
+    ),
+    role(
+      R.conditionalAccessAdministrator,
+      'Conditional Access Administrator',
+      [
+        ...USER_READ,
+        ...GROUP_READ,
+        ...CA_WRITE,
+        `${D}/policies/standard/read`,
+        `${D}/policies/securityDefaults/basic/update`,
+      ],
+      ANY_USER,
+    ),
   ].map((definition) => [definition.templateId, definition] as const),
 );

@@ -46,6 +46,9 @@ export function catchFailure<T, P extends QueryParameter>(
 
 export function checkLength(text: string, parameter: QueryParameter): void {
   if (text.length > MAX_QUERY_OPTION_LENGTH) {
-    throw new QueryOptionFailure(`${parameter} is longer than ${MAX_QUERY_OPTION_LENGTH} characters.`, MAX_QUERY_OPTION_LENGTH);
+    throw new QueryOptionFailure(
+      `${parameter} is longer than ${MAX_QUERY_OPTION_LENGTH} characters.`,
+      MAX_QUERY_OPTION_LENGTH,
+    );
   }
 }

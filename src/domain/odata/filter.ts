@@ -48,7 +48,22 @@ export type FilterNode<K extends string = string> =
 export const MAX_FILTER_DEPTH = 10;
 
 const COMPARISONS: readonly ComparisonOperator[] = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'];
-const KEYWORDS = new Set(['and', 'or', 'not', 'eq', 'ne', 'gt', 'ge', 'lt', 'le', 'true', 'false', 'null', 'in', 'has']);
+const KEYWORDS = new Set([
+  'and',
+  'or',
+  'not',
+  'eq',
+  'ne',
+  'gt',
+  'ge',
+  'lt',
+  'le',
+  'true',
+  'false',
+  'null',
+  'in',
+  'has',
+]);
 
 type Rule<K extends string> = FieldRule<K> | CollectionRule<K>;
 
@@ -96,7 +111,8 @@ class FilterParser<K extends string> {
     const tree = this.parseOr(0, undefined);
     const rest = this.peek();
     if (rest.kind === 'rparen') throw new QueryOptionFailure("Unbalanced parentheses: unexpected ')'.", rest.pos);
-    if (rest.kind !== 'eof') throw new QueryOptionFailure(`Expected 'and', 'or' or the end of the filter, found ${describe(rest)}.`, rest.pos);
+    if (rest.kind !== 'eof')
+      throw new QueryOptionFailure(`Expected 'and', 'or' or the end of the filter, found ${describe(rest)}.`, rest.pos);
     return tree;
   }
 
@@ -121,7 +137,8 @@ class FilterParser<K extends string> {
   }
 
   private deeper(depth: number, at: Token): number {
-    if (depth + 1 > MAX_FILTER_DEPTH) throw new QueryOptionFailure(`The filter is nested more than ${MAX_FILTER_DEPTH} levels deep.`, at.pos);
+    if (depth + 1 > MAX_FILTER_DEPTH)
+      throw new QueryOptionFailure(`The filter is nested more than ${MAX_FILTER_DEPTH} levels deep.`, at.pos);
     return depth + 1;
   }
 
@@ -157,25 +174,32 @@ class FilterParser<K extends string> {
     if (token.kind === 'lparen') {
       const inner = this.parseOr(this.deeper(depth, token), scope);
       const close = this.next();
-      if (close.kind !== 'rparen') throw new QueryOptionFailure(`Unbalanced parentheses: '(' is not closed, found ${describe(close)}.`, token.pos);
+      if (close.kind !== 'rparen')
+        throw new QueryOptionFailure(`Unbalanced parentheses: '(' is not closed, found ${describe(close)}.`, token.pos);
       return inner;
     }
     if (token.kind !== 'word') {
       const hint = token.kind === 'eof' ? '' : '; a literal may only follow a comparison operator';
       throw new QueryOptionFailure(`Expected a property or function, found ${describe(token)}${hint}.`, token.pos);
     }
-    if (KEYWORDS.has(token.text.toLowerCase())) throw new QueryOptionFailure(`Unexpected keyword '${token.text}'.`, token.pos);
+    if (KEYWORDS.has(token.text.toLowerCase()))
+      throw new QueryOptionFailure(`Unexpected keyword '${token.text}'.`, token.pos);
     if (this.peek().kind === 'lparen') return this.parseCall(token, depth, scope);
     return this.parseComparison(token, scope);
   }
 
-  private parseCall(name: Extract<Token, { kind: 'word' }>, depth: number, scope: LambdaScope<K> | undefined): FilterNode<K> {
+  private parseCall(
+    name: Extract<Token, { kind: 'word' }>,
+    depth: number,
+    scope: LambdaScope<K> | undefined,
+  ): FilterNode<K> {
     const lower = name.text.toLowerCase();
     if (lower === 'startswith') return this.parseStartsWith(scope);
     const slash = name.text.lastIndexOf('/');
     const operator = lower.slice(slash + 1);
     if (slash > 0 && operator === 'any') return this.parseAny(name, name.text.slice(0, slash), depth, scope);
-    if (slash > 0 && operator === 'all') throw new QueryOptionFailure("The lambda operator 'all' is not supported; use 'any'.", name.pos);
+    if (slash > 0 && operator === 'all')
+      throw new QueryOptionFailure("The lambda operator 'all' is not supported; use 'any'.", name.pos);
     throw new QueryOptionFailure(`Unsupported function '${name.text}'.`, name.pos);
   }
 
@@ -187,18 +211,25 @@ class FilterParser<K extends string> {
     } else {
       const [head, ...rest] = name.text.split('/');
       if (head !== scope.variable) {
-        throw new QueryOptionFailure(`Inside any(), properties must start with '${scope.variable}/': '${name.text}'.`, name.pos);
+        throw new QueryOptionFailure(
+          `Inside any(), properties must start with '${scope.variable}/': '${name.text}'.`,
+          name.pos,
+        );
       }
       rule = lookup(scope.fields, rest.length === 0 ? '$this' : rest.join('/'));
     }
-    if (rule === undefined) throw new QueryOptionFailure(`Property '${name.text}' is not supported in $filter.`, name.pos);
+    if (rule === undefined)
+      throw new QueryOptionFailure(`Property '${name.text}' is not supported in $filter.`, name.pos);
     return rule;
   }
 
   private resolveField(name: Extract<Token, { kind: 'word' }>, scope: LambdaScope<K> | undefined): FieldRule<K> {
     const rule = this.resolve(name, scope);
     if (rule.type === 'collection') {
-      throw new QueryOptionFailure(`Property '${name.text}' is a collection; filter it with ${name.text}/any(…).`, name.pos);
+      throw new QueryOptionFailure(
+        `Property '${name.text}' is a collection; filter it with ${name.text}/any(…).`,
+        name.pos,
+      );
     }
     return rule;
   }
@@ -207,7 +238,10 @@ class FilterParser<K extends string> {
     const field = this.resolveField(name, scope);
     const opToken = this.next();
     if (opToken.kind !== 'word') {
-      throw new QueryOptionFailure(`Expected a comparison operator after '${name.text}', found ${describe(opToken)}.`, opToken.pos);
+      throw new QueryOptionFailure(
+        `Expected a comparison operator after '${name.text}', found ${describe(opToken)}.`,
+        opToken.pos,
+      );
     }
     const cmp = COMPARISONS.find((c) => c === opToken.text.toLowerCase());
     if (cmp === undefined) throw new QueryOptionFailure(`Unsupported operator '${opToken.text}'.`, opToken.pos);
@@ -221,7 +255,10 @@ class FilterParser<K extends string> {
   private parseValue(field: FieldRule<K>, path: string, cmp: ComparisonOperator): FilterValue {
     const token = this.next();
     const mismatch = (): never => {
-      throw new QueryOptionFailure(`Property '${path}' is of type ${field.type} and cannot be compared with ${describe(token)}.`, token.pos);
+      throw new QueryOptionFailure(
+        `Property '${path}' is of type ${field.type} and cannot be compared with ${describe(token)}.`,
+        token.pos,
+      );
     };
     if (this.isWord(token, 'null')) {
       if (field.nullable !== true || (cmp !== 'eq' && cmp !== 'ne')) {
@@ -235,13 +272,15 @@ class FilterParser<K extends string> {
       case 'enum': {
         if (token.kind !== 'string') return mismatch();
         const member = (field.enumValues ?? []).find((v) => v.toLowerCase() === token.value.toLowerCase());
-        if (member === undefined) throw new QueryOptionFailure(`'${token.value}' is not a valid value for property '${path}'.`, token.pos);
+        if (member === undefined)
+          throw new QueryOptionFailure(`'${token.value}' is not a valid value for property '${path}'.`, token.pos);
         return { type: 'enum', value: member };
       }
       case 'guid':
         // Graph clients usually quote ids, so a quoted GUID is accepted too.
         if (token.kind === 'guid') return { type: 'guid', value: token.value };
-        if (token.kind === 'string' && GUID_PATTERN.test(token.value)) return { type: 'guid', value: token.value.toLowerCase() };
+        if (token.kind === 'string' && GUID_PATTERN.test(token.value))
+          return { type: 'guid', value: token.value.toLowerCase() };
         return mismatch();
       case 'datetime':
         return token.kind === 'datetime' ? { type: 'datetime', value: token.value } : mismatch();
@@ -257,33 +296,43 @@ class FilterParser<K extends string> {
   private parseStartsWith(scope: LambdaScope<K> | undefined): FilterNode<K> {
     this.expect('lparen', "'('");
     const name = this.next();
-    if (name.kind !== 'word') throw new QueryOptionFailure(`startswith() takes a property first, found ${describe(name)}.`, name.pos);
+    if (name.kind !== 'word')
+      throw new QueryOptionFailure(`startswith() takes a property first, found ${describe(name)}.`, name.pos);
     const field = this.resolveField(name, scope);
     if (!field.operators.includes('startswith')) {
       throw new QueryOptionFailure(`Function 'startswith' is not supported for property '${name.text}'.`, name.pos);
     }
     this.expect('comma', "','");
     const prefix = this.next();
-    if (prefix.kind !== 'string') throw new QueryOptionFailure(`startswith() takes a string second, found ${describe(prefix)}.`, prefix.pos);
+    if (prefix.kind !== 'string')
+      throw new QueryOptionFailure(`startswith() takes a string second, found ${describe(prefix)}.`, prefix.pos);
     this.expect('rparen', "')' after the startswith() arguments");
     return { op: 'startswith', key: field.key, value: prefix.value };
   }
 
-  private parseAny(name: Extract<Token, { kind: 'word' }>, path: string, depth: number, scope: LambdaScope<K> | undefined): FilterNode<K> {
+  private parseAny(
+    name: Extract<Token, { kind: 'word' }>,
+    path: string,
+    depth: number,
+    scope: LambdaScope<K> | undefined,
+  ): FilterNode<K> {
     if (scope !== undefined) throw new QueryOptionFailure('any() inside any() is not supported.', name.pos);
     const open = this.expect('lparen', "'('");
     const rule = lookup(this.allow, path);
     if (rule === undefined) throw new QueryOptionFailure(`Property '${path}' is not supported in $filter.`, name.pos);
-    if (rule.type !== 'collection') throw new QueryOptionFailure(`Property '${path}' is not a collection; any() does not apply.`, name.pos);
+    if (rule.type !== 'collection')
+      throw new QueryOptionFailure(`Property '${path}' is not a collection; any() does not apply.`, name.pos);
     const variable = this.next();
-    if (variable.kind === 'rparen') throw new QueryOptionFailure('any() needs a lambda expression, e.g. any(t: t/id eq \'…\').', variable.pos);
+    if (variable.kind === 'rparen')
+      throw new QueryOptionFailure("any() needs a lambda expression, e.g. any(t: t/id eq '…').", variable.pos);
     if (variable.kind !== 'word' || variable.text.includes('/') || KEYWORDS.has(variable.text.toLowerCase())) {
       throw new QueryOptionFailure(`Expected a lambda variable name, found ${describe(variable)}.`, variable.pos);
     }
     this.expect('colon', "':' after the lambda variable");
     const inner = this.parseOr(this.deeper(depth, open), { variable: variable.text, fields: rule.fields });
     const close = this.next();
-    if (close.kind !== 'rparen') throw new QueryOptionFailure(`Unbalanced parentheses: any( is not closed, found ${describe(close)}.`, open.pos);
+    if (close.kind !== 'rparen')
+      throw new QueryOptionFailure(`Unbalanced parentheses: any( is not closed, found ${describe(close)}.`, open.pos);
     return { op: 'any', collection: rule.key, inner };
   }
 }
@@ -293,7 +342,10 @@ class FilterParser<K extends string> {
  * not, parentheses, startswith(), any() lambdas; literals: 'strings' ('' escapes a quote),
  * numbers, true/false/null, unquoted ISO date-times with a zone, GUIDs.
  */
-export function parseFilter<K extends string>(text: string, allow: FieldAllowList<K>): ParseResult<FilterNode<K>, FilterError> {
+export function parseFilter<K extends string>(
+  text: string,
+  allow: FieldAllowList<K>,
+): ParseResult<FilterNode<K>, FilterError> {
   return catchFailure('$filter', () => {
     checkLength(text, '$filter');
     if (text.trim() === '') throw new QueryOptionFailure('$filter is empty.', 0);

@@ -45,12 +45,27 @@ function daysInMonth(year: number, month: number): number {
 /** A calendar-valid ISO 8601 date-time with a zone; 2024-02-30T… or 25:00 are refused, not rolled over. */
 function toDate(match: RegExpExecArray, pos: number): Date {
   const [text, y = '', mo = '', d = '', h = '', mi = '', s = '0', , zone = 'Z'] = match;
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const offsetOk = zone === 'Z' || (Number(zone.slice(1, 3)) <= 14 && Number(zone.slice(4, 6)) < 60);
-  const valid = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
-    && hour < 24 && minute < 60 && second < 60 && offsetOk;
+  const valid =
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60 &&
+    offsetOk;
   const date = new Date(text);
-  if (!valid || Number.isNaN(date.getTime())) throw new QueryOptionFailure(`'${text}' is not a valid date and time.`, pos);
+  if (!valid || Number.isNaN(date.getTime()))
+    throw new QueryOptionFailure(`'${text}' is not a valid date and time.`, pos);
   return date;
 }
 
@@ -101,7 +116,10 @@ export function tokenize(text: string): Token[] {
     }
     const dateLike = matchAt(DATE_LIKE, text, pos, false);
     if (dateLike !== undefined && matchAt(GUID, text, pos) === undefined) {
-      throw new QueryOptionFailure(`'${dateLike[0]}' is not a valid date and time; write e.g. 2024-01-31T00:00:00Z.`, pos);
+      throw new QueryOptionFailure(
+        `'${dateLike[0]}' is not a valid date and time; write e.g. 2024-01-31T00:00:00Z.`,
+        pos,
+      );
     }
     const guid = matchAt(GUID, text, pos);
     if (guid !== undefined) {

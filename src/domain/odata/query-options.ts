@@ -36,16 +36,23 @@ function findCaseInsensitive<T>(entries: Iterable<readonly [string, T]>, wanted:
 }
 
 /** `$orderby=createdDateTime desc, displayName` → keys with directions (asc by default). */
-export function parseOrderBy<K extends string>(text: string, allow: OrderByAllowList<K>): ParseResult<OrderByItem<K>[]> {
+export function parseOrderBy<K extends string>(
+  text: string,
+  allow: OrderByAllowList<K>,
+): ParseResult<OrderByItem<K>[]> {
   return catchFailure('$orderby', () => {
     checkLength(text, '$orderby');
     const parsed = items(text, '$orderby').map(({ text: item, pos }) => {
       const match = ORDERBY_ITEM.exec(item);
-      if (match === null) throw new QueryOptionFailure(`'${item}' is not a property with an optional asc or desc.`, pos);
+      if (match === null)
+        throw new QueryOptionFailure(`'${item}' is not a property with an optional asc or desc.`, pos);
       const [, path = '', direction = 'asc'] = match;
       const lowerDirection = direction.toLowerCase();
       if (lowerDirection !== 'asc' && lowerDirection !== 'desc') {
-        throw new QueryOptionFailure(`Sort direction '${direction}' is not asc or desc.`, pos + item.lastIndexOf(direction));
+        throw new QueryOptionFailure(
+          `Sort direction '${direction}' is not asc or desc.`,
+          pos + item.lastIndexOf(direction),
+        );
       }
       const key = findCaseInsensitive(Object.entries(allow), path);
       if (key === undefined) throw new QueryOptionFailure(`Sorting by property '${path}' is not supported.`, pos);
@@ -57,7 +64,8 @@ export function parseOrderBy<K extends string>(text: string, allow: OrderByAllow
     }
     const seen = new Set<K>();
     for (const item of parsed) {
-      if (seen.has(item.key)) throw new QueryOptionFailure(`Property '${item.path}' appears twice in $orderby.`, item.pos);
+      if (seen.has(item.key))
+        throw new QueryOptionFailure(`Property '${item.path}' appears twice in $orderby.`, item.pos);
       seen.add(item.key);
     }
     return parsed.map(({ key, direction }) => ({ key, direction }));
@@ -77,13 +85,19 @@ export function parseTop(text: string, options: { readonly max: number }): Parse
 }
 
 /** `$select=id,displayName` → allowed field names as the route spells them, without duplicates. */
-export function parseSelect<F extends string>(text: string, allowedFields: readonly F[]): ParseResult<F[], QueryOptionError> {
+export function parseSelect<F extends string>(
+  text: string,
+  allowedFields: readonly F[],
+): ParseResult<F[], QueryOptionError> {
   return catchFailure('$select', () => {
     checkLength(text, '$select');
     const selected: F[] = [];
     for (const { text: item, pos } of items(text, '$select')) {
       if (!SELECT_ITEM.test(item)) throw new QueryOptionFailure(`'${item}' is not a property name.`, pos);
-      const field = findCaseInsensitive(allowedFields.map((f) => [f, f] as const), item);
+      const field = findCaseInsensitive(
+        allowedFields.map((f) => [f, f] as const),
+        item,
+      );
       if (field === undefined) throw new QueryOptionFailure(`Property '${item}' cannot be selected.`, pos);
       if (!selected.includes(field)) selected.push(field);
     }

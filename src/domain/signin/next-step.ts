@@ -45,7 +45,8 @@ function tapOf(methods: readonly AvailableMethod[]): Extract<AvailableMethod, { 
 function refuse(reason: SignInRefusal, ctx: SignInContext, policyId?: string): SignInStep {
   // Tell the user why the pass they may be holding did not help, so they ask for the right thing.
   const tap = tapOf(ctx.facts.methods);
-  const tapNote = tap !== undefined && !tap.usable && tap.reason !== 'EnabledByPolicy' ? `${TAP_UNUSABLE_MESSAGES[tap.reason]} ` : '';
+  const tapNote =
+    tap !== undefined && !tap.usable && tap.reason !== 'EnabledByPolicy' ? `${TAP_UNUSABLE_MESSAGES[tap.reason]} ` : '';
   const withTapNote = reason === 'accountDisabled' || reason === 'blockedByPolicy' ? '' : tapNote;
   const message = `${withTapNote}${REFUSAL_MESSAGES[reason]}`;
   return policyId === undefined ? { kind: 'refuse', reason, message } : { kind: 'refuse', reason, message, policyId };
@@ -55,7 +56,8 @@ function ask(candidates: Iterable<FactorMethod>, preferred?: FactorMethod): Sign
   const list = [...candidates];
   const ordered = PREFERENCE.filter((m) => list.includes(m));
   // The user's own choice ("Sign in another way") comes first when it would do; the order is kept otherwise.
-  if (preferred !== undefined && ordered.includes(preferred)) ordered.sort((a, b) => Number(b === preferred) - Number(a === preferred));
+  if (preferred !== undefined && ordered.includes(preferred))
+    ordered.sort((a, b) => Number(b === preferred) - Number(a === preferred));
   const [method, ...alternatives] = ordered;
   return method === undefined ? undefined : { kind: 'ask', method, alternatives };
 }
@@ -88,7 +90,9 @@ export const SIGN_IN_CHECKS: readonly SignInCheck[] = [
     run: (ctx) => {
       const { user, settings } = ctx.facts;
       const tapFirst = settings.tapFirst && ctx.usable.has('tap');
-      return !ctx.opened && user.hasPassword && !tapFirst ? { kind: 'ask', method: 'password', alternatives: [] } : undefined;
+      return !ctx.opened && user.hasPassword && !tapFirst
+        ? { kind: 'ask', method: 'password', alternatives: [] }
+        : undefined;
     },
   },
   {
@@ -119,7 +123,10 @@ export const SIGN_IN_CHECKS: readonly SignInCheck[] = [
       if (pending.length === 0) return undefined;
       const plans = minimalPlans(ctx, pending);
       // Ask for the preferred method of the plans; the first methods of other plans are alternatives.
-      const step = ask(plans.flatMap((plan) => plan.slice(0, 1)), ctx.facts.settings.preferredMethod);
+      const step = ask(
+        plans.flatMap((plan) => plan.slice(0, 1)),
+        ctx.facts.settings.preferredMethod,
+      );
       if (step !== undefined) return step;
       const onlyMfa = pending.every((r) => r.require === 'mfa');
       const blame = pending.find((r) => r.source === 'conditionalAccess');
@@ -132,7 +139,9 @@ export const SIGN_IN_CHECKS: readonly SignInCheck[] = [
     // sign-in did not use the password at all.
     name: 'askPasswordChange',
     run: (ctx) =>
-      ctx.facts.user.forceChangePassword === true && ctx.proved.has('password') ? { kind: 'changePassword' } : undefined,
+      ctx.facts.user.forceChangePassword === true && ctx.proved.has('password')
+        ? { kind: 'changePassword' }
+        : undefined,
   },
   {
     name: 'complete',

@@ -23,7 +23,8 @@ export const REJECTION_CUTOFF = Math.floor(256 / SIZE) * SIZE;
 const MAX_BATCHES = 64;
 
 /** Shown with every new pass (the pass is shown once). */
-export const PASS_DISPLAY_NOTE = 'The pass is case-sensitive. It is shown only once; spaces between groups are optional when typing it.';
+export const PASS_DISPLAY_NOTE =
+  'The pass is case-sensitive. It is shown only once; spaces between groups are optional when typing it.';
 
 /** Bits of entropy of a generated pass of this many characters. */
 export function entropyBits(length: number): number {
@@ -37,7 +38,9 @@ export function entropyBits(length: number): number {
  */
 export function generatePass(length: number, randomBytes: (n: number) => Uint8Array): string {
   if (!Number.isInteger(length) || length < TAP_LIMITS.minLength || length > TAP_LIMITS.maxLength) {
-    throw new RangeError(`A Temporary Access Pass has ${TAP_LIMITS.minLength} to ${TAP_LIMITS.maxLength} characters; got ${length}.`);
+    throw new RangeError(
+      `A Temporary Access Pass has ${TAP_LIMITS.minLength} to ${TAP_LIMITS.maxLength} characters; got ${length}.`,
+    );
   }
   const symbols: string[] = [];
   for (let batch = 0; symbols.length < length; batch += 1) {

@@ -115,7 +115,13 @@ export interface IssueError {
 }
 
 export type IssuePlan =
-  | { readonly ok: true; readonly startAt: Date; readonly lifetimeMinutes: number; readonly isUsableOnce: boolean; readonly length: number }
+  | {
+      readonly ok: true;
+      readonly startAt: Date;
+      readonly lifetimeMinutes: number;
+      readonly isUsableOnce: boolean;
+      readonly length: number;
+    }
   | { readonly ok: false; readonly error: IssueError };
 
 const refuseIssue = (reason: IssueRefusalReason, target: IssueError['target'], message: string): IssuePlan => ({
@@ -137,31 +143,63 @@ export function planIssue(request: IssueRequest, policy: TapPolicy, now: Date): 
   const lifetime = request.lifetimeInMinutes ?? policy.defaultLifetimeInMinutes;
   if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < min || lifetime > max) {
     // Entra's text, word for word (graph-docs PR #12187), also for a value that is not an integer.
-    return refuseIssue('lifetimeOutOfRange', 'lifetimeInMinutes', `Invalid LifetimeInMinutes specified. The valid range between ${min} and ${max}.`);
+    return refuseIssue(
+      'lifetimeOutOfRange',
+      'lifetimeInMinutes',
+      `Invalid LifetimeInMinutes specified. The valid range between ${min} and ${max}.`,
+    );
   }
 
   let startAt = now;
   const start = request.startDateTime ?? null;
   if (start !== null) {
     const parsed = typeof start === 'string' ? parseDateTimeOffset(start) : undefined;
-    if (parsed === undefined) return refuseIssue('invalidStartDateTime', 'startDateTime', `Invalid StartDateTime specified. ${START_FORMAT_HINT}`);
+    if (parsed === undefined)
+      return refuseIssue(
+        'invalidStartDateTime',
+        'startDateTime',
+        `Invalid StartDateTime specified. ${START_FORMAT_HINT}`,
+      );
     if (parsed.getTime() < now.getTime() - START_PAST_TOLERANCE_MS) {
-      return refuseIssue('startDateTimeInPast', 'startDateTime', 'Invalid StartDateTime specified. The start time cannot be more than 5 minutes in the past.');
+      return refuseIssue(
+        'startDateTimeInPast',
+        'startDateTime',
+        'Invalid StartDateTime specified. The start time cannot be more than 5 minutes in the past.',
+      );
     }
     if (parsed.getTime() > now.getTime() + START_MAX_AHEAD_MS) {
-      return refuseIssue('startDateTimeTooFarAhead', 'startDateTime', 'Invalid StartDateTime specified. The start time cannot be more than 30 days in the future.');
+      return refuseIssue(
+        'startDateTimeTooFarAhead',
+        'startDateTime',
+        'Invalid StartDateTime specified. The start time cannot be more than 30 days in the future.',
+      );
     }
     // A start within the skew tolerance means "now": the pass then lasts exactly as if no start were given.
     if (parsed.getTime() > now.getTime()) startAt = parsed;
   }
 
   const once = request.isUsableOnce ?? policy.isUsableOnce;
-  if (typeof once !== 'boolean') return refuseIssue('invalidIsUsableOnce', 'isUsableOnce', 'Invalid IsUsableOnce specified. It must be true or false.');
+  if (typeof once !== 'boolean')
+    return refuseIssue(
+      'invalidIsUsableOnce',
+      'isUsableOnce',
+      'Invalid IsUsableOnce specified. It must be true or false.',
+    );
   if (policy.isUsableOnce && !once) {
-    return refuseIssue('multiUseNotAllowed', 'isUsableOnce', 'Invalid IsUsableOnce specified. The Temporary Access Pass policy allows only one-time passes.');
+    return refuseIssue(
+      'multiUseNotAllowed',
+      'isUsableOnce',
+      'Invalid IsUsableOnce specified. The Temporary Access Pass policy allows only one-time passes.',
+    );
   }
 
-  return { ok: true, startAt: new Date(startAt), lifetimeMinutes: lifetime, isUsableOnce: once, length: policy.defaultLength };
+  return {
+    ok: true,
+    startAt: new Date(startAt),
+    lifetimeMinutes: lifetime,
+    isUsableOnce: once,
+    length: policy.defaultLength,
+  };
 }
 
 /** Until when a new method may be registered after a one-time pass sign-in at `signedInAt`. */
@@ -174,7 +212,10 @@ export function registrationDeadline(signedInAt: Date): Date {
  * strings, the empty side is '""'. 'created' puts the values in newValue, 'deleted' in oldValue.
  * The pass itself is never part of it.
  */
-export function auditModifiedProperties(pass: TapRecord, change: 'created' | 'deleted' = 'created'): ModifiedProperty[] {
+export function auditModifiedProperties(
+  pass: TapRecord,
+  change: 'created' | 'deleted' = 'created',
+): ModifiedProperty[] {
   const values: [string, string][] = [
     ['TemporaryAccessPass.Id', pass.id],
     ['TemporaryAccessPass.StartDateTime', pass.startAt.toISOString()],

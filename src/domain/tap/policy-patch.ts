@@ -21,7 +21,11 @@ export interface TapPolicyError {
 }
 
 export type TapPolicyPatchResult =
-  | { readonly ok: true; readonly policy: TapPolicy; /** Graph names of the properties whose value changed, for the audit log. */ readonly changedProperties: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly policy: TapPolicy /** Graph names of the properties whose value changed, for the audit log. */;
+      readonly changedProperties: readonly string[];
+    }
   | { readonly ok: false; readonly error: TapPolicyError };
 
 class Refusal {
@@ -44,7 +48,10 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function unknownProperty(key: string, type: string, path: string): never {
-  return refuse(path, `The property '${key}' does not exist on type '${type}'. Make sure to only use property names that are defined by the type.`);
+  return refuse(
+    path,
+    `The property '${key}' does not exist on type '${type}'. Make sure to only use property names that are defined by the type.`,
+  );
 }
 
 function readInteger(value: unknown, path: string, min: number, max: number): number {
@@ -68,14 +75,20 @@ function readEnum<T extends string>(value: unknown, path: string, allowed: reado
 /** Only groups: Entra's portal dropped user targets (azure-docs #110782), and a group of one does the same job. */
 function readTargetCommon(item: Record<string, unknown>, path: string, allowAllUsers: boolean): string {
   if (!('targetType' in item)) refuse(`${path}.targetType`, `${path}.targetType is required.`);
-  if (item['targetType'] !== 'group') refuse(`${path}.targetType`, `${path}.targetType must be 'group': only groups can be targeted.`);
+  if (item['targetType'] !== 'group')
+    refuse(`${path}.targetType`, `${path}.targetType must be 'group': only groups can be targeted.`);
   const id = item['id'];
   if (typeof id !== 'string') refuse(`${path}.id`, `${path}.id is required: '${ALL_USERS}' or a group id.`);
   if (id === ALL_USERS) {
-    if (!allowAllUsers) refuse(`${path}.id`, `'${ALL_USERS}' cannot be excluded; set state to 'disabled' to turn the method off for everyone.`);
+    if (!allowAllUsers)
+      refuse(
+        `${path}.id`,
+        `'${ALL_USERS}' cannot be excluded; set state to 'disabled' to turn the method off for everyone.`,
+      );
     return id;
   }
-  if (!isGuid(id)) refuse(`${path}.id`, `${path}.id must be ${allowAllUsers ? `'${ALL_USERS}' or ` : ''}a group id (a GUID).`);
+  if (!isGuid(id))
+    refuse(`${path}.id`, `${path}.id must be ${allowAllUsers ? `'${ALL_USERS}' or ` : ''}a group id (a GUID).`);
   return id.toLowerCase();
 }
 
@@ -98,19 +111,22 @@ function readTargets<T extends { id: string }>(
 
 /** A target may carry its own `@odata.type` (Graph SDKs write it); only the right one. */
 function checkTargetType(item: Record<string, unknown>, path: string, odataType: string): void {
-  if ('@odata.type' in item && item['@odata.type'] !== odataType) refuse(`${path}.@odata.type`, `${path}.@odata.type must be '${odataType}'.`);
+  if ('@odata.type' in item && item['@odata.type'] !== odataType)
+    refuse(`${path}.@odata.type`, `${path}.@odata.type must be '${odataType}'.`);
 }
 
 function readIncludeTarget(item: Record<string, unknown>, path: string): TapIncludeTarget {
   checkTargetType(item, path, INCLUDE_TARGET_ODATA_TYPE);
   for (const key of Object.keys(item)) {
     if (key === '@odata.type') continue;
-    if (!['targetType', 'id', 'isRegistrationRequired'].includes(key)) unknownProperty(key, 'microsoft.graph.authenticationMethodTarget', `${path}.${key}`);
+    if (!['targetType', 'id', 'isRegistrationRequired'].includes(key))
+      unknownProperty(key, 'microsoft.graph.authenticationMethodTarget', `${path}.${key}`);
   }
   const id = readTargetCommon(item, path, true);
   // Non-nullable in Graph, but clients building a target by hand often leave it out: false is the documented default.
   const required = item['isRegistrationRequired'];
-  const isRegistrationRequired = required === undefined ? false : readBoolean(required, `${path}.isRegistrationRequired`);
+  const isRegistrationRequired =
+    required === undefined ? false : readBoolean(required, `${path}.isRegistrationRequired`);
   return { targetType: 'group', id, isRegistrationRequired };
 }
 
@@ -123,7 +139,11 @@ function readExcludeTarget(item: Record<string, unknown>, path: string): TapExcl
   return { targetType: 'group', id: readTargetCommon(item, path, false) };
 }
 
-const LIFETIME_PROPERTIES = ['defaultLifetimeInMinutes', 'minimumLifetimeInMinutes', 'maximumLifetimeInMinutes'] as const;
+const LIFETIME_PROPERTIES = [
+  'defaultLifetimeInMinutes',
+  'minimumLifetimeInMinutes',
+  'maximumLifetimeInMinutes',
+] as const;
 
 /** Applies one property of the body to the draft, or refuses it. */
 function applyProperty(draft: Mutable<TapPolicy>, key: string, value: unknown): void {
@@ -170,7 +190,8 @@ function applyProperty(draft: Mutable<TapPolicy>, key: string, value: unknown): 
  */
 function checkLifetimeOrder(policy: TapPolicy, patched: ReadonlySet<string>): void {
   const { minimumLifetimeInMinutes: min, defaultLifetimeInMinutes: def, maximumLifetimeInMinutes: max } = policy;
-  const pick = (...candidates: (typeof LIFETIME_PROPERTIES)[number][]) => candidates.find((c) => patched.has(c)) ?? candidates[0]!;
+  const pick = (...candidates: (typeof LIFETIME_PROPERTIES)[number][]) =>
+    candidates.find((c) => patched.has(c)) ?? candidates[0]!;
   if (min > max) {
     refuse(
       pick('minimumLifetimeInMinutes', 'maximumLifetimeInMinutes'),
@@ -217,7 +238,9 @@ export function applyTapPolicyPatch(current: TapPolicy, patch: unknown): TapPoli
     for (const [key, value] of Object.entries(patch)) applyProperty(draft, key, value);
     checkLifetimeOrder(draft, new Set(Object.keys(patch)));
     const policy = freeze(draft);
-    const changedProperties = GRAPH_NAMES.filter(([field]) => JSON.stringify(current[field]) !== JSON.stringify(policy[field])).map(([, name]) => name);
+    const changedProperties = GRAPH_NAMES.filter(
+      ([field]) => JSON.stringify(current[field]) !== JSON.stringify(policy[field]),
+    ).map(([, name]) => name);
     return { ok: true, policy, changedProperties };
   } catch (e) {
     if (e instanceof Refusal) return { ok: false, error: e.error };

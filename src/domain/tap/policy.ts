@@ -1,5 +1,11 @@
 // The Temporary Access Pass method policy (Graph temporaryAccessPassAuthenticationMethodConfiguration): shape, defaults, targeting, Graph JSON.
-import { ALL_USERS, SIGN_IN_FLOW_PROPERTY, TAP_CONFIGURATION_ID, TAP_CONFIGURATION_ODATA_TYPE, TAP_LIMITS } from './constants.js';
+import {
+  ALL_USERS,
+  SIGN_IN_FLOW_PROPERTY,
+  TAP_CONFIGURATION_ID,
+  TAP_CONFIGURATION_ODATA_TYPE,
+  TAP_LIMITS,
+} from './constants.js';
 import type { TapSignInFlow } from './constants.js';
 
 export {
@@ -49,7 +55,9 @@ export interface TapPolicy {
  */
 export const DEFAULT_TAP_POLICY: TapPolicy = Object.freeze({
   state: 'enabled',
-  includeTargets: Object.freeze([Object.freeze({ targetType: 'group', id: ALL_USERS, isRegistrationRequired: false } as const)]),
+  includeTargets: Object.freeze([
+    Object.freeze({ targetType: 'group', id: ALL_USERS, isRegistrationRequired: false } as const),
+  ]),
   excludeTargets: Object.freeze([]),
   defaultLifetimeInMinutes: 60,
   minimumLifetimeInMinutes: 60,
@@ -86,7 +94,11 @@ export function toGraphTapConfiguration(policy: TapPolicy): GraphTapConfiguratio
     minimumLifetimeInMinutes: policy.minimumLifetimeInMinutes,
     maximumLifetimeInMinutes: policy.maximumLifetimeInMinutes,
     isUsableOnce: policy.isUsableOnce,
-    includeTargets: policy.includeTargets.map((t) => ({ targetType: t.targetType, id: t.id, isRegistrationRequired: t.isRegistrationRequired })),
+    includeTargets: policy.includeTargets.map((t) => ({
+      targetType: t.targetType,
+      id: t.id,
+      isRegistrationRequired: t.isRegistrationRequired,
+    })),
     excludeTargets: policy.excludeTargets.map((t) => ({ targetType: t.targetType, id: t.id })),
     [SIGN_IN_FLOW_PROPERTY]: policy.signInFlow,
   };

@@ -38,7 +38,20 @@ export const REDEMPTION_CHECKS: readonly RedemptionCheck[] = [
 
 const ASK_HELPDESK = 'Ask your helpdesk for a new one.';
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /**
  * "5 June 2026 at 08:15 UTC", rounded up to the minute so the pass works at the time shown.
@@ -81,7 +94,9 @@ export function checkRedeemable(pass: TapRecord | undefined, ctx: UsabilityConte
     const reason = check.run(pass, ctx);
     if (reason === undefined) continue;
     const message = redemptionMessage(reason, pass);
-    return reason === 'notYetValid' ? { ok: false, reason, message, validFrom: new Date(pass.startAt) } : { ok: false, reason, message };
+    return reason === 'notYetValid'
+      ? { ok: false, reason, message, validFrom: new Date(pass.startAt) }
+      : { ok: false, reason, message };
   }
   return { ok: true, pass };
 }

@@ -3,7 +3,14 @@
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { getDirectoryAudit, getSignIn, listDirectoryAudits, listSignIns, toGraphSignIn, type LogQuery } from '../../services/audit-logs.js';
+import {
+  getDirectoryAudit,
+  getSignIn,
+  listDirectoryAudits,
+  listSignIns,
+  toGraphSignIn,
+  type LogQuery,
+} from '../../services/audit-logs.js';
 import type { Deps } from '../../services/deps.js';
 import { AppError } from '../../domain/errors.js';
 import { contextOf, contextUrl, collectionBody, refuseUnsupportedOptions, topOption } from './common.js';
@@ -38,17 +45,26 @@ function logQueryOf(request: FastifyRequest<{ Querystring: Query }>): LogQuery {
   const q = request.query;
   const { $orderby: _orderby, ...rest } = q as Record<string, unknown>;
   refuseUnsupportedOptions(rest, ['$top', '$filter', '$skiptoken']);
-  return { filter: single(q, '$filter'), top: topOption(single(q, '$top')), orderBy: single(q, '$orderby'), skipToken: single(q, '$skiptoken') };
+  return {
+    filter: single(q, '$filter'),
+    top: topOption(single(q, '$top')),
+    orderBy: single(q, '$orderby'),
+    skipToken: single(q, '$skiptoken'),
+  };
 }
 
 export function registerAuditLogRoutes(app: FastifyInstance, deps: Deps): void {
   // Routes match case-insensitively (app.ts), so this also serves Graph's `/auditLogs/directoryaudits` alias.
   {
     const segment = 'directoryAudits';
-    app.get<{ Querystring: Query }>(`/auditLogs/${segment}`, { schema: { querystring: ListQuery } }, async (request) => {
-      const page = await listDirectoryAudits(deps, contextOf(request), logQueryOf(request));
-      return collectionBody(deps, request, contextUrl('auditLogs/directoryAudits'), page, page.items);
-    });
+    app.get<{ Querystring: Query }>(
+      `/auditLogs/${segment}`,
+      { schema: { querystring: ListQuery } },
+      async (request) => {
+        const page = await listDirectoryAudits(deps, contextOf(request), logQueryOf(request));
+        return collectionBody(deps, request, contextUrl('auditLogs/directoryAudits'), page, page.items);
+      },
+    );
     app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof NoQuery> }>(
       `/auditLogs/${segment}/:id`,
       { schema: { params: IdParams, querystring: NoQuery } },

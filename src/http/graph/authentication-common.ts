@@ -13,20 +13,33 @@ import { callerOf, contextOf, GRAPH_METADATA } from './common.js';
 
 const DELETE = 'microsoft.directory/users/authenticationMethods/delete';
 
-export const UserParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+export const UserParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+);
 export const MethodParams = Type.Object(
   { id: Type.String({ minLength: 1, maxLength: 256 }), methodId: Type.String({ minLength: 1, maxLength: 256 }) },
   { additionalProperties: false },
 );
-export const MeMethodParams = Type.Object({ methodId: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
-export const AnyQuery = Type.Object({}, { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) });
+export const MeMethodParams = Type.Object(
+  { methodId: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+);
+export const AnyQuery = Type.Object(
+  {},
+  { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) },
+);
 
 export type Query = Static<typeof AnyQuery>;
 
 /** The auth-method endpoints "do not support optional query parameters": any $option is a 400 naming it. */
 export function refuseAllOptions(query: Query): void {
   for (const key of Object.keys(query))
-    if (key.startsWith('$')) throw new AppError('invalidQuery', { target: key, message: `Query option '${key}' is not supported: this resource does not support optional query parameters.` });
+    if (key.startsWith('$'))
+      throw new AppError('invalidQuery', {
+        target: key,
+        message: `Query option '${key}' is not supported: this resource does not support optional query parameters.`,
+      });
 }
 
 /** A verb Graph does not allow on the resource: 405 with `Allow`, so a client learns the operation, not the path, is wrong. */
@@ -56,21 +69,32 @@ export function selfContext(request: FastifyRequest, userId: string): GuardedCon
     ...ctx,
     guard: (action, target) => {
       const onSelf = target.kind === 'user' && target.id === userId;
-      if (action === DELETE && onSelf && scopes.some((s) => s === 'UserAuthenticationMethod.ReadWrite' || s === 'UserAuthenticationMethod.ReadWrite.All')) return;
+      if (
+        action === DELETE &&
+        onSelf &&
+        scopes.some((s) => s === 'UserAuthenticationMethod.ReadWrite' || s === 'UserAuthenticationMethod.ReadWrite.All')
+      )
+        return;
       ctx.guard?.(action, target);
     },
   };
 }
 
 /** `@odata.context` of a user's authentication collection (`segment`), e.g. `…#users('{id}')/authentication/methods`. */
-export const authenticationContext = (userId: string, segment: string) => `${GRAPH_METADATA}#users('${userId}')/authentication/${segment}`;
+export const authenticationContext = (userId: string, segment: string) =>
+  `${GRAPH_METADATA}#users('${userId}')/authentication/${segment}`;
 
 /**
  * The step-up rule of Security info, on Graph's `/me` method changes: the token's sign-in must be multi-factor and
  * recent (GATEPASS_METHOD_CHANGE_WINDOW_MINUTES; 10 minutes after a one-time pass, as Entra). Otherwise a 403 telling
  * the user to sign in again with MFA, recorded by `recordRefusal` as the other /me refusals are. Admin paths are not gated.
  */
-export async function requireMeStepUp(deps: Deps, request: FastifyRequest, userId: string, recordRefusal: (refuse: () => never) => Promise<void>): Promise<void> {
+export async function requireMeStepUp(
+  deps: Deps,
+  request: FastifyRequest,
+  userId: string,
+  recordRefusal: (refuse: () => never) => Promise<void>,
+): Promise<void> {
   const signIn = callerOf(request).signIn;
   const stored = await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(userId);
   const now = deps.clock.now();
@@ -78,7 +102,12 @@ export async function requireMeStepUp(deps: Deps, request: FastifyRequest, userI
   const gate =
     signIn?.authTime === undefined
       ? ({ allowed: false, reason: 'notMultiFactor' } as const)
-      : methodChangeGate({ amr: signIn.amr, authTime: signIn.authTime }, pass, now.getTime(), deps.config.methodChangeWindowMinutes);
+      : methodChangeGate(
+          { amr: signIn.amr, authTime: signIn.authTime },
+          pass,
+          now.getTime(),
+          deps.config.methodChangeWindowMinutes,
+        );
   if (gate.allowed) return;
   const message =
     gate.reason === 'notMultiFactor'

@@ -15,7 +15,10 @@ const READ = 'microsoft.directory/userCredentialPolicies/standard/read';
 const POLICY_PATH = '/policies/authenticationMethodsPolicy';
 const CONFIG_PATH = `${POLICY_PATH}/authenticationMethodConfigurations/:id`;
 
-const ConfigParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false });
+const ConfigParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 128 }) },
+  { additionalProperties: false },
+);
 const AnyQuery = Type.Object({}, { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) });
 
 const DESCRIPTION =
@@ -24,13 +27,20 @@ const DESCRIPTION =
 /** No optional query parameters here (Gatepass returns every property; $select/$expand would be silently wrong). */
 function refuseOptions(query: Record<string, unknown>): void {
   for (const key of Object.keys(query))
-    if (key.startsWith('$')) throw new AppError('invalidQuery', { target: key, message: `Query option '${key}' is not supported on this resource.` });
+    if (key.startsWith('$'))
+      throw new AppError('invalidQuery', {
+        target: key,
+        message: `Query option '${key}' is not supported on this resource.`,
+      });
 }
 
 /** 'TemporaryAccessPass' in any case (Graph accepts 'temporaryAccessPass' too); any other configuration is not served. */
 function checkConfigId(id: string): void {
   if (id.toLowerCase() !== TAP_CONFIGURATION_ID.toLowerCase())
-    throw new AppError('notFound', { target: 'id', message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.` });
+    throw new AppError('notFound', {
+      target: 'id',
+      message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+    });
 }
 
 function includeTargetsContext(): string {
@@ -49,25 +59,34 @@ const RESET_PATCH = (() => {
 export function registerAuthenticationMethodsPolicyRoutes(app: FastifyInstance, deps: Deps): void {
   const mayRead = (request: FastifyRequest) => enforce(request, callerOf(request).principal, READ, TENANT_TARGET);
 
-  app.get<{ Querystring: Static<typeof AnyQuery> }>(POLICY_PATH, { schema: { querystring: AnyQuery } }, async (request) => {
-    refuseOptions(request.query as Record<string, unknown>);
-    mayRead(request);
-    const { tap, lastModified } = await getAuthenticationMethodsPolicy(deps.db);
-    return {
-      '@odata.context': `${GRAPH_METADATA}#authenticationMethodsPolicy`,
-      id: 'authenticationMethodsPolicy',
-      displayName: 'Authentication Methods Policy',
-      description: DESCRIPTION,
-      lastModifiedDateTime: lastModified?.toISOString() ?? null,
-      policyVersion: '1.5',
-      policyMigrationState: 'migrationComplete',
-      reconfirmationInDays: 0,
-      registrationEnforcement: {
-        authenticationMethodsRegistrationCampaign: { snoozeDurationInDays: 1, state: 'disabled', excludeTargets: [], includeTargets: [] },
-      },
-      authenticationMethodConfigurations: [toGraphTapConfiguration(tap)],
-    };
-  });
+  app.get<{ Querystring: Static<typeof AnyQuery> }>(
+    POLICY_PATH,
+    { schema: { querystring: AnyQuery } },
+    async (request) => {
+      refuseOptions(request.query as Record<string, unknown>);
+      mayRead(request);
+      const { tap, lastModified } = await getAuthenticationMethodsPolicy(deps.db);
+      return {
+        '@odata.context': `${GRAPH_METADATA}#authenticationMethodsPolicy`,
+        id: 'authenticationMethodsPolicy',
+        displayName: 'Authentication Methods Policy',
+        description: DESCRIPTION,
+        lastModifiedDateTime: lastModified?.toISOString() ?? null,
+        policyVersion: '1.5',
+        policyMigrationState: 'migrationComplete',
+        reconfirmationInDays: 0,
+        registrationEnforcement: {
+          authenticationMethodsRegistrationCampaign: {
+            snoozeDurationInDays: 1,
+            state: 'disabled',
+            excludeTargets: [],
+            includeTargets: [],
+          },
+        },
+        authenticationMethodConfigurations: [toGraphTapConfiguration(tap)],
+      };
+    },
+  );
 
   app.get<{ Params: Static<typeof ConfigParams>; Querystring: Static<typeof AnyQuery> }>(
     CONFIG_PATH,
@@ -89,19 +108,25 @@ export function registerAuthenticationMethodsPolicyRoutes(app: FastifyInstance, 
   );
 
   // The body goes to the policy service as it came: it reads it strictly and refuses a bad PATCH whole, naming the rule.
-  app.patch<{ Params: Static<typeof ConfigParams> }>(CONFIG_PATH, { schema: { params: ConfigParams } }, async (request, reply) => {
-    refuseOptions(request.query as Record<string, unknown>);
-    checkConfigId(request.params.id);
-    const body: unknown = request.body ?? {};
-    await updateTapPolicy(deps, contextOf(request), body);
-    return reply.code(204).send();
-  });
+  app.patch<{ Params: Static<typeof ConfigParams> }>(
+    CONFIG_PATH,
+    { schema: { params: ConfigParams } },
+    async (request, reply) => {
+      refuseOptions(request.query as Record<string, unknown>);
+      checkConfigId(request.params.id);
+      const body: unknown = request.body ?? {};
+      await updateTapPolicy(deps, contextOf(request), body);
+      return reply.code(204).send();
+    },
+  );
 
-  app.delete<{ Params: Static<typeof ConfigParams> }>(CONFIG_PATH, { schema: { params: ConfigParams } }, async (request, reply) => {
-    checkConfigId(request.params.id);
-    await updateTapPolicy(deps, contextOf(request), RESET_PATCH);
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: Static<typeof ConfigParams> }>(
+    CONFIG_PATH,
+    { schema: { params: ConfigParams } },
+    async (request, reply) => {
+      checkConfigId(request.params.id);
+      await updateTapPolicy(deps, contextOf(request), RESET_PATCH);
+      return reply.code(204).send();
+    },
+  );
 }
-
-

@@ -20,7 +20,19 @@ import type { Deps } from '../../services/deps.js';
 import type { GuardedContext } from '../../services/guard.js';
 import { toGraphTap } from '../../services/temporary-access-passes.js';
 import { notFoundError } from '../../services/user-lookup.js';
-import { AnyQuery, authenticationContext, meOf, MeMethodParams, methodNotAllowed, MethodParams, refuseAllOptions, requireMeStepUp, selfContext, UserParams, type Query } from './authentication-common.js';
+import {
+  AnyQuery,
+  authenticationContext,
+  meOf,
+  MeMethodParams,
+  methodNotAllowed,
+  MethodParams,
+  refuseAllOptions,
+  requireMeStepUp,
+  selfContext,
+  UserParams,
+  type Query,
+} from './authentication-common.js';
 import { callerOf, contextOf } from './common.js';
 
 /** Who acts and on whom: `/users/{id}` is an administrator's path, `/me` the user's own. */
@@ -30,7 +42,11 @@ interface Subject {
   who: 'Admin' | 'User';
 }
 
-const adminSubject = (request: FastifyRequest<{ Params: { id: string } }>): Subject => ({ idOrUpn: request.params.id, ctx: contextOf(request), who: 'Admin' });
+const adminSubject = (request: FastifyRequest<{ Params: { id: string } }>): Subject => ({
+  idOrUpn: request.params.id,
+  ctx: contextOf(request),
+  who: 'Admin',
+});
 
 function meSubject(request: FastifyRequest): Subject {
   const userId = meOf(request);
@@ -48,7 +64,9 @@ async function meDeleteSubject(deps: Deps, request: FastifyRequest, kind: Method
   const subject = meSubject(request);
   // Step-up as on Security info: a recent multi-factor sign-in, else 403 (audited as the refused delete it is).
   await requireMeStepUp(deps, request, subject.idOrUpn, async (refuse) => {
-    await audited(deps, contextOf(request), securityInfoEntry('deleted', 'User', kind, undefined, 'me'), async () => refuse());
+    await audited(deps, contextOf(request), securityInfoEntry('deleted', 'User', kind, undefined, 'me'), async () =>
+      refuse(),
+    );
   });
   return subject;
 }
@@ -69,12 +87,14 @@ const KIND_OF: Partial<Record<Segment, MethodKind>> = { softwareOathMethods: 'so
 /** What each collection refuses (CSDL: apps and passkeys Insertable=false, Updatable=false; password not Deletable either). */
 const REFUSALS: Record<Segment, { create: string; update: string; itemAllow: string }> = {
   softwareOathMethods: {
-    create: 'An authenticator app is added by the user on Security info (/my/security-info); it cannot be created through Graph.',
+    create:
+      'An authenticator app is added by the user on Security info (/my/security-info); it cannot be created through Graph.',
     update: 'An authenticator app cannot be updated; delete it and register a new one.',
     itemAllow: 'GET, DELETE',
   },
   fido2Methods: {
-    create: 'A passkey is registered by the user on Security info (/my/security-info); Gatepass does not create passkeys through Graph.',
+    create:
+      'A passkey is registered by the user on Security info (/my/security-info); Gatepass does not create passkeys through Graph.',
     update: 'A passkey cannot be updated through Graph; the user renames it on Security info.',
     itemAllow: 'GET, DELETE',
   },
@@ -116,7 +136,10 @@ export function registerAuthenticationMethodRoutes(app: FastifyInstance, deps: D
   async function list(request: FastifyRequest, subject: Subject, segment: Segment) {
     refuseAllOptions(request.query as Query);
     const m = await listAuthenticationMethods(deps, subject.ctx, subject.idOrUpn);
-    return { '@odata.context': contextFor(m.user.id, segment), value: COLLECTIONS[segment](m).map((item) => item.graph) };
+    return {
+      '@odata.context': contextFor(m.user.id, segment),
+      value: COLLECTIONS[segment](m).map((item) => item.graph),
+    };
   }
 
   async function getOne(request: FastifyRequest, subject: Subject, segment: Segment, methodId: string) {
@@ -135,47 +158,75 @@ export function registerAuthenticationMethodRoutes(app: FastifyInstance, deps: D
   const users = '/users/:id/authentication';
   const me = '/me/authentication';
 
-  app.get<{ Params: Static<typeof UserParams>; Querystring: Query }>(`${users}/methods`, { schema: { params: UserParams, querystring: AnyQuery } }, (request) =>
-    methods(request, adminSubject(request)),
+  app.get<{ Params: Static<typeof UserParams>; Querystring: Query }>(
+    `${users}/methods`,
+    { schema: { params: UserParams, querystring: AnyQuery } },
+    (request) => methods(request, adminSubject(request)),
   );
-  app.get<{ Querystring: Query }>(`${me}/methods`, { schema: { querystring: AnyQuery } }, (request) => methods(request, meSubject(request)));
-  app.get<{ Params: Static<typeof MethodParams>; Querystring: Query }>(`${users}/methods/:methodId`, { schema: { params: MethodParams, querystring: AnyQuery } }, (request) =>
-    oneMethod(request, adminSubject(request), request.params.methodId),
+  app.get<{ Querystring: Query }>(`${me}/methods`, { schema: { querystring: AnyQuery } }, (request) =>
+    methods(request, meSubject(request)),
   );
-  app.get<{ Params: Static<typeof MeMethodParams>; Querystring: Query }>(`${me}/methods/:methodId`, { schema: { params: MeMethodParams, querystring: AnyQuery } }, (request) =>
-    oneMethod(request, meSubject(request), request.params.methodId),
+  app.get<{ Params: Static<typeof MethodParams>; Querystring: Query }>(
+    `${users}/methods/:methodId`,
+    { schema: { params: MethodParams, querystring: AnyQuery } },
+    (request) => oneMethod(request, adminSubject(request), request.params.methodId),
+  );
+  app.get<{ Params: Static<typeof MeMethodParams>; Querystring: Query }>(
+    `${me}/methods/:methodId`,
+    { schema: { params: MeMethodParams, querystring: AnyQuery } },
+    (request) => oneMethod(request, meSubject(request), request.params.methodId),
   );
   // The mixed list is read-only: a method is added through its own collection.
   for (const path of [`${users}/methods`, `${me}/methods`])
-    app.post(path, async (_request, reply) => methodNotAllowed(reply, 'GET', 'Methods are added through their own collection, such as temporaryAccessPassMethods.'));
+    app.post(path, async (_request, reply) =>
+      methodNotAllowed(
+        reply,
+        'GET',
+        'Methods are added through their own collection, such as temporaryAccessPassMethods.',
+      ),
+    );
 
   for (const segment of Object.keys(COLLECTIONS) as Segment[]) {
     const kind = KIND_OF[segment];
     const refusal = REFUSALS[segment];
 
-    app.get<{ Params: Static<typeof UserParams>; Querystring: Query }>(`${users}/${segment}`, { schema: { params: UserParams, querystring: AnyQuery } }, (request) =>
-      list(request, adminSubject(request), segment),
+    app.get<{ Params: Static<typeof UserParams>; Querystring: Query }>(
+      `${users}/${segment}`,
+      { schema: { params: UserParams, querystring: AnyQuery } },
+      (request) => list(request, adminSubject(request), segment),
     );
-    app.get<{ Params: Static<typeof MethodParams>; Querystring: Query }>(`${users}/${segment}/:methodId`, { schema: { params: MethodParams, querystring: AnyQuery } }, (request) =>
-      getOne(request, adminSubject(request), segment, request.params.methodId),
+    app.get<{ Params: Static<typeof MethodParams>; Querystring: Query }>(
+      `${users}/${segment}/:methodId`,
+      { schema: { params: MethodParams, querystring: AnyQuery } },
+      (request) => getOne(request, adminSubject(request), segment, request.params.methodId),
     );
-    app.get<{ Querystring: Query }>(`${me}/${segment}`, { schema: { querystring: AnyQuery } }, (request) => list(request, meSubject(request), segment));
-    app.get<{ Params: Static<typeof MeMethodParams>; Querystring: Query }>(`${me}/${segment}/:methodId`, { schema: { params: MeMethodParams, querystring: AnyQuery } }, (request) =>
-      getOne(request, meSubject(request), segment, request.params.methodId),
+    app.get<{ Querystring: Query }>(`${me}/${segment}`, { schema: { querystring: AnyQuery } }, (request) =>
+      list(request, meSubject(request), segment),
+    );
+    app.get<{ Params: Static<typeof MeMethodParams>; Querystring: Query }>(
+      `${me}/${segment}/:methodId`,
+      { schema: { params: MeMethodParams, querystring: AnyQuery } },
+      (request) => getOne(request, meSubject(request), segment, request.params.methodId),
     );
 
     if (kind) {
-      app.delete<{ Params: Static<typeof MethodParams> }>(`${users}/${segment}/:methodId`, { schema: { params: MethodParams } }, (request, reply) =>
-        remove(reply, adminSubject(request), kind, request.params.methodId),
+      app.delete<{ Params: Static<typeof MethodParams> }>(
+        `${users}/${segment}/:methodId`,
+        { schema: { params: MethodParams } },
+        (request, reply) => remove(reply, adminSubject(request), kind, request.params.methodId),
       );
-      app.delete<{ Params: Static<typeof MeMethodParams> }>(`${me}/${segment}/:methodId`, { schema: { params: MeMethodParams } }, async (request, reply) =>
-        remove(reply, await meDeleteSubject(deps, request, kind), kind, request.params.methodId),
+      app.delete<{ Params: Static<typeof MeMethodParams> }>(
+        `${me}/${segment}/:methodId`,
+        { schema: { params: MeMethodParams } },
+        async (request, reply) =>
+          remove(reply, await meDeleteSubject(deps, request, kind), kind, request.params.methodId),
       );
     } else {
       for (const path of [`${users}/${segment}/:methodId`, `${me}/${segment}/:methodId`])
         app.delete(path, async (_request, reply) => methodNotAllowed(reply, refusal.itemAllow, refusal.update));
     }
-    for (const path of [`${users}/${segment}`, `${me}/${segment}`]) app.post(path, async (_request, reply) => methodNotAllowed(reply, 'GET', refusal.create));
+    for (const path of [`${users}/${segment}`, `${me}/${segment}`])
+      app.post(path, async (_request, reply) => methodNotAllowed(reply, 'GET', refusal.create));
     for (const path of [`${users}/${segment}/:methodId`, `${me}/${segment}/:methodId`])
       app.patch(path, async (_request, reply) => methodNotAllowed(reply, refusal.itemAllow, refusal.update));
   }

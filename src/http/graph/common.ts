@@ -32,7 +32,17 @@ export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schem
   return (data: unknown) => {
     if (compiled.Check(data)) return { value: data };
     const first = compiled.Errors(data).First();
-    return { error: [{ instancePath: first?.path ?? '', message: first?.message ?? 'is invalid', params: {}, keyword: 'typebox', schemaPath: '' }] } as never;
+    return {
+      error: [
+        {
+          instancePath: first?.path ?? '',
+          message: first?.message ?? 'is invalid',
+          params: {},
+          keyword: 'typebox',
+          schemaPath: '',
+        },
+      ],
+    } as never;
   };
 };
 
@@ -80,7 +90,13 @@ export function contextOf(request: FastifyRequest): GuardedContext {
 }
 
 /** For use cases owned elsewhere that take no guard: the permission check runs inside `audited`, so a 403 is recorded. */
-export async function guardAudited(deps: Deps, request: FastifyRequest, entry: AuditEntry, action: Action, target: Target): Promise<void> {
+export async function guardAudited(
+  deps: Deps,
+  request: FastifyRequest,
+  entry: AuditEntry,
+  action: Action,
+  target: Target,
+): Promise<void> {
   const ctx = contextOf(request);
   await audited(deps, ctx, entry, async () => ctx.guard?.(action, target));
 }
@@ -92,28 +108,43 @@ export function refuseUnsupportedOptions(query: Record<string, unknown>, support
   for (const key of Object.keys(query)) {
     if (!key.startsWith('$')) continue;
     if (!SUPPORTED_OPTIONS.has(key.toLowerCase()) || !supported.includes(key.toLowerCase()))
-      throw new AppError('invalidQuery', { target: key, message: `Query option '${key}' is not supported on this resource.` });
+      throw new AppError('invalidQuery', {
+        target: key,
+        message: `Query option '${key}' is not supported on this resource.`,
+      });
   }
 }
 
 export function topOption(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const parsed = parseTop(text, { max: MAX_TOP });
-  if (!parsed.ok) throw new AppError('invalidQuery', { target: '$top', message: `Invalid value for query option '$top': ${parsed.error.message}` });
+  if (!parsed.ok)
+    throw new AppError('invalidQuery', {
+      target: '$top',
+      message: `Invalid value for query option '$top': ${parsed.error.message}`,
+    });
   return parsed.value;
 }
 
 export function selectOption<F extends string>(text: string | undefined, allowed: readonly F[]): F[] | undefined {
   if (text === undefined) return undefined;
   const parsed = parseSelect(text, allowed);
-  if (!parsed.ok) throw new AppError('invalidQuery', { target: '$select', message: `Invalid value for query option '$select': ${parsed.error.message}` });
+  if (!parsed.ok)
+    throw new AppError('invalidQuery', {
+      target: '$select',
+      message: `Invalid value for query option '$select': ${parsed.error.message}`,
+    });
   return parsed.value;
 }
 
 export function countOption(text: string | undefined): boolean {
   if (text === undefined) return false;
   const v = text.toLowerCase();
-  if (v !== 'true' && v !== 'false') throw new AppError('invalidQuery', { target: '$count', message: "Invalid value for query option '$count': use true or false." });
+  if (v !== 'true' && v !== 'false')
+    throw new AppError('invalidQuery', {
+      target: '$count',
+      message: "Invalid value for query option '$count': use true or false.",
+    });
   return v === 'true';
 }
 
@@ -128,7 +159,9 @@ export function nextLink(deps: Deps, request: FastifyRequest, skipToken: string)
   const pairs = [...url.searchParams].filter(([key]) => key.toLowerCase() !== '$skiptoken');
   pairs.push(['$skiptoken', skipToken]);
   // Graph writes the option names with a literal '$' (URLSearchParams would turn it into %24).
-  const query = pairs.map(([k, v]) => `${encodeURIComponent(k).replace(/^%24/, '$')}=${encodeURIComponent(v)}`).join('&');
+  const query = pairs
+    .map(([k, v]) => `${encodeURIComponent(k).replace(/^%24/, '$')}=${encodeURIComponent(v)}`)
+    .join('&');
   return `${new URL(url.pathname, deps.config.issuer).toString()}?${query}`;
 }
 

@@ -20,7 +20,17 @@ import {
   updateGroup,
   type GroupPatch,
 } from '../../services/groups.js';
-import { callerOf, contextOf, contextUrl, countOption, enforce, collectionBody, refuseUnsupportedOptions, selectOption, topOption } from './common.js';
+import {
+  callerOf,
+  contextOf,
+  contextUrl,
+  countOption,
+  enforce,
+  collectionBody,
+  refuseUnsupportedOptions,
+  selectOption,
+  topOption,
+} from './common.js';
 
 /** Graph's answer for a member the caller may not read: its id, and every other property it would show as null. */
 export function limitedDirectoryObject(shown: Record<string, unknown>): Record<string, unknown> {
@@ -40,11 +50,20 @@ const groupWritable = {
   // Only security groups exist here: an empty list, as Graph returns for them.
   groupTypes: Type.Optional(Type.Array(Type.String(), { maxItems: 0 })),
 };
-const CreateGroupBody = Type.Object({ ...groupWritable, displayName: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+const CreateGroupBody = Type.Object(
+  { ...groupWritable, displayName: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+);
 const UpdateGroupBody = Type.Object(groupWritable, { additionalProperties: false });
 const GroupParams = Type.Object({ id: Type.String({ pattern: GUID }) }, { additionalProperties: false });
-const MemberParams = Type.Object({ id: Type.String({ pattern: GUID }), memberId: Type.String({ pattern: GUID }) }, { additionalProperties: false });
-const RefBody = Type.Object({ '@odata.id': Type.String({ minLength: 1, maxLength: 2048 }) }, { additionalProperties: false });
+const MemberParams = Type.Object(
+  { id: Type.String({ pattern: GUID }), memberId: Type.String({ pattern: GUID }) },
+  { additionalProperties: false },
+);
+const RefBody = Type.Object(
+  { '@odata.id': Type.String({ minLength: 1, maxLength: 2048 }) },
+  { additionalProperties: false },
+);
 const ListQuery = Type.Object(
   {
     $top: Type.Optional(Type.String()),
@@ -67,7 +86,8 @@ export function memberIdFromODataId(deps: Deps, odataId: string): string {
   const refuse = () =>
     new AppError('invalidRequest', {
       target: '@odata.id',
-      message: "Invalid value for property '@odata.id': expected https://graph.microsoft.com/v1.0/directoryObjects/{id} with a GUID id.",
+      message:
+        "Invalid value for property '@odata.id': expected https://graph.microsoft.com/v1.0/directoryObjects/{id} with a GUID id.",
     });
   let url: URL;
   try {
@@ -84,27 +104,46 @@ export function memberIdFromODataId(deps: Deps, odataId: string): string {
 }
 
 export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
-  app.get<{ Querystring: Static<typeof ListQuery> }>('/groups', { schema: { querystring: ListQuery } }, async (request) => {
-    const q = request.query;
-    refuseUnsupportedOptions(q, ['$top', '$select', '$filter', '$skiptoken', '$count']);
-    enforce(request, callerOf(request).principal, READ, TENANT_TARGET);
-    const select = selectOption(q.$select, GROUP_PROPERTIES);
-    const page = await listGroups(deps, { filter: q.$filter, top: topOption(q.$top), skipToken: q.$skiptoken, count: countOption(q.$count) });
-    return collectionBody(deps, request, contextUrl('groups', select), page, page.groups.map((g) => toGraphGroup(g, select)));
-  });
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/groups',
+    { schema: { querystring: ListQuery } },
+    async (request) => {
+      const q = request.query;
+      refuseUnsupportedOptions(q, ['$top', '$select', '$filter', '$skiptoken', '$count']);
+      enforce(request, callerOf(request).principal, READ, TENANT_TARGET);
+      const select = selectOption(q.$select, GROUP_PROPERTIES);
+      const page = await listGroups(deps, {
+        filter: q.$filter,
+        top: topOption(q.$top),
+        skipToken: q.$skiptoken,
+        count: countOption(q.$count),
+      });
+      return collectionBody(
+        deps,
+        request,
+        contextUrl('groups', select),
+        page,
+        page.groups.map((g) => toGraphGroup(g, select)),
+      );
+    },
+  );
 
-  app.post<{ Body: Static<typeof CreateGroupBody> }>('/groups', { schema: { body: CreateGroupBody } }, async (request, reply) => {
-    const b = request.body;
-    const group = await createGroup(deps, contextOf(request), {
-      displayName: b.displayName,
-      description: b.description,
-      mailNickname: b.mailNickname,
-      securityEnabled: b.securityEnabled,
-      mailEnabled: b.mailEnabled,
-    });
-    reply.code(201).header('location', new URL(`/v1.0/groups/${group.id}`, deps.config.issuer).toString());
-    return { '@odata.context': contextUrl('groups', undefined, '/$entity'), ...toGraphGroup(group) };
-  });
+  app.post<{ Body: Static<typeof CreateGroupBody> }>(
+    '/groups',
+    { schema: { body: CreateGroupBody } },
+    async (request, reply) => {
+      const b = request.body;
+      const group = await createGroup(deps, contextOf(request), {
+        displayName: b.displayName,
+        description: b.description,
+        mailNickname: b.mailNickname,
+        securityEnabled: b.securityEnabled,
+        mailEnabled: b.mailEnabled,
+      });
+      reply.code(201).header('location', new URL(`/v1.0/groups/${group.id}`, deps.config.issuer).toString());
+      return { '@odata.context': contextUrl('groups', undefined, '/$entity'), ...toGraphGroup(group) };
+    },
+  );
 
   app.get<{ Params: Static<typeof GroupParams>; Querystring: Static<typeof GetQuery> }>(
     '/groups/:id',
@@ -128,10 +167,14 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
     },
   );
 
-  app.delete<{ Params: Static<typeof GroupParams> }>('/groups/:id', { schema: { params: GroupParams } }, async (request, reply) => {
-    await deleteGroup(deps, contextOf(request), request.params.id);
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: Static<typeof GroupParams> }>(
+    '/groups/:id',
+    { schema: { params: GroupParams } },
+    async (request, reply) => {
+      await deleteGroup(deps, contextOf(request), request.params.id);
+      return reply.code(204).send();
+    },
+  );
 
   app.get<{ Params: Static<typeof GroupParams>; Querystring: Static<typeof ListQuery> }>(
     '/groups/:id/members',
@@ -147,7 +190,10 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
       // the group but not users gets Graph's "limited information": the type and id, every other property null.
       const members = page.members.map((u) => {
         const shown = toGraphUser(u, select);
-        const mayRead = authorize(principal, 'microsoft.directory/users/standard/read', { kind: 'user', id: u.id }).allowed;
+        const mayRead = authorize(principal, 'microsoft.directory/users/standard/read', {
+          kind: 'user',
+          id: u.id,
+        }).allowed;
         return { '@odata.type': '#microsoft.graph.user', ...(mayRead ? shown : limitedDirectoryObject(shown)) };
       });
       return collectionBody(deps, request, contextUrl('directoryObjects', select), page, members);
@@ -158,13 +204,19 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
     '/groups/:id/members/$ref',
     { schema: { params: GroupParams, body: RefBody } },
     async (request, reply) => {
-      await addGroupMemberByReference(deps, contextOf(request), request.params.id, () => memberIdFromODataId(deps, request.body['@odata.id']));
+      await addGroupMemberByReference(deps, contextOf(request), request.params.id, () =>
+        memberIdFromODataId(deps, request.body['@odata.id']),
+      );
       return reply.code(204).send();
     },
   );
 
-  app.delete<{ Params: Static<typeof MemberParams> }>('/groups/:id/members/:memberId/$ref', { schema: { params: MemberParams } }, async (request, reply) => {
-    await removeGroupMember(deps, contextOf(request), request.params.id, request.params.memberId);
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: Static<typeof MemberParams> }>(
+    '/groups/:id/members/:memberId/$ref',
+    { schema: { params: MemberParams } },
+    async (request, reply) => {
+      await removeGroupMember(deps, contextOf(request), request.params.id, request.params.memberId);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -31,10 +31,16 @@ export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<v
       graph.addHook('onRequest', async (request) => {
         if (request.method !== 'POST' && request.method !== 'PATCH' && request.method !== 'PUT') return;
         const type = request.headers['content-type'];
-        const hasBody = request.headers['content-length'] !== undefined ? request.headers['content-length'] !== '0' : request.headers['transfer-encoding'] !== undefined;
+        const hasBody =
+          request.headers['content-length'] !== undefined
+            ? request.headers['content-length'] !== '0'
+            : request.headers['transfer-encoding'] !== undefined;
         if (type === undefined && !hasBody) return;
         if (!/^application\/json\s*(;|$)/i.test(type ?? ''))
-          throw new AppError('unsupportedMediaType', { target: 'content-type', message: `The content type '${type ?? ''}' is not supported; send application/json.` });
+          throw new AppError('unsupportedMediaType', {
+            target: 'content-type',
+            message: `The content type '${type ?? ''}' is not supported; send application/json.`,
+          });
       });
       registerUserRoutes(graph, deps);
       registerGroupRoutes(graph, deps);

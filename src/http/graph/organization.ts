@@ -16,7 +16,13 @@ export function registerOrganizationRoutes(app: FastifyInstance, deps: Deps): vo
           id: tenant.id,
           displayName: tenant.displayName,
           tenantType: 'AAD',
-          verifiedDomains: tenant.domains.map((d, i) => ({ name: d.name, isDefault: d.isDefault, isInitial: i === 0, type: 'Managed', capabilities: 'None' })),
+          verifiedDomains: tenant.domains.map((d, i) => ({
+            name: d.name,
+            isDefault: d.isDefault,
+            isInitial: i === 0,
+            type: 'Managed',
+            capabilities: 'None',
+          })),
         },
       ],
     };

@@ -4,18 +4,36 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { TENANT_TARGET } from '../../services/guard.js';
 import type { Deps } from '../../services/deps.js';
-import { getSecurityDefaults, SECURITY_DEFAULTS_OBJECT_ID, setSecurityDefaults } from '../../services/security-defaults.js';
-import { callerOf, contextOf, enforce, GRAPH_METADATA, guardAudited, refuseUnsupportedOptions, selectOption } from './common.js';
+import {
+  getSecurityDefaults,
+  SECURITY_DEFAULTS_OBJECT_ID,
+  setSecurityDefaults,
+} from '../../services/security-defaults.js';
+import {
+  callerOf,
+  contextOf,
+  enforce,
+  GRAPH_METADATA,
+  guardAudited,
+  refuseUnsupportedOptions,
+  selectOption,
+} from './common.js';
 
 const PROPERTIES = ['id', 'displayName', 'description', 'isEnabled'] as const;
 const DESCRIPTION =
   'Security defaults is a set of basic identity security mechanisms recommended by Microsoft. When enabled, these recommendations will be automatically enforced in your organization. Administrators and users will be better protected from common identity related attacks.';
 
 const PatchBody = Type.Object(
-  { '@odata.type': Type.Optional(Type.Literal('#microsoft.graph.identitySecurityDefaultsEnforcementPolicy')), isEnabled: Type.Boolean() },
+  {
+    '@odata.type': Type.Optional(Type.Literal('#microsoft.graph.identitySecurityDefaultsEnforcementPolicy')),
+    isEnabled: Type.Boolean(),
+  },
   { additionalProperties: false },
 );
-const GetQuery = Type.Object({ $select: Type.Optional(Type.String()) }, { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) });
+const GetQuery = Type.Object(
+  { $select: Type.Optional(Type.String()) },
+  { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) },
+);
 
 const PATH = '/policies/identitySecurityDefaultsEnforcementPolicy';
 
@@ -25,8 +43,15 @@ export function registerPolicyRoutes(app: FastifyInstance, deps: Deps): void {
     enforce(request, callerOf(request).principal, 'microsoft.directory/policies/standard/read', TENANT_TARGET);
     const select = selectOption(request.query.$select, PROPERTIES);
     const { isEnabled } = await getSecurityDefaults(deps.db);
-    const all: Record<(typeof PROPERTIES)[number], unknown> = { id: SECURITY_DEFAULTS_OBJECT_ID, displayName: 'Security Defaults', description: DESCRIPTION, isEnabled };
-    const body: Record<string, unknown> = { '@odata.context': `${GRAPH_METADATA}#policies/identitySecurityDefaultsEnforcementPolicy${select ? `(${select.join(',')})` : ''}` };
+    const all: Record<(typeof PROPERTIES)[number], unknown> = {
+      id: SECURITY_DEFAULTS_OBJECT_ID,
+      displayName: 'Security Defaults',
+      description: DESCRIPTION,
+      isEnabled,
+    };
+    const body: Record<string, unknown> = {
+      '@odata.context': `${GRAPH_METADATA}#policies/identitySecurityDefaultsEnforcementPolicy${select ? `(${select.join(',')})` : ''}`,
+    };
     for (const key of PROPERTIES) if (!select || select.includes(key)) body[key] = all[key];
     return body;
   });
@@ -42,7 +67,14 @@ export function registerPolicyRoutes(app: FastifyInstance, deps: Deps): void {
         category: 'Policy',
         loggedByService: 'Core Directory',
         operationType: 'Update',
-        targetResources: [{ id: SECURITY_DEFAULTS_OBJECT_ID, displayName: 'Security Defaults', type: 'Policy', modifiedProperties: [{ displayName: 'IsEnabled', oldValue: null, newValue: JSON.stringify(isEnabled) }] }],
+        targetResources: [
+          {
+            id: SECURITY_DEFAULTS_OBJECT_ID,
+            displayName: 'Security Defaults',
+            type: 'Policy',
+            modifiedProperties: [{ displayName: 'IsEnabled', oldValue: null, newValue: JSON.stringify(isEnabled) }],
+          },
+        ],
       },
       'microsoft.directory/policies/securityDefaults/basic/update',
       TENANT_TARGET,

@@ -19,8 +19,18 @@ interface WriteRoute {
   type: TargetResource['type'];
 }
 
-const user = (activity: string, operationType: AuditEntry['operationType']): WriteRoute => ({ activity, category: 'UserManagement', operationType, type: 'User' });
-const group = (activity: string, operationType: AuditEntry['operationType']): WriteRoute => ({ activity, category: 'GroupManagement', operationType, type: 'Group' });
+const user = (activity: string, operationType: AuditEntry['operationType']): WriteRoute => ({
+  activity,
+  category: 'UserManagement',
+  operationType,
+  type: 'User',
+});
+const group = (activity: string, operationType: AuditEntry['operationType']): WriteRoute => ({
+  activity,
+  category: 'GroupManagement',
+  operationType,
+  type: 'Group',
+});
 
 /** Method + route → the activity a successful call would have recorded. */
 const WRITE_ROUTES: Readonly<Record<string, WriteRoute>> = {
@@ -34,15 +44,33 @@ const WRITE_ROUTES: Readonly<Record<string, WriteRoute>> = {
   'POST /v1.0/groups/:id/members/$ref': group('Add member to group', 'Assign'),
   'DELETE /v1.0/groups/:id/members/:memberId/$ref': group('Remove member from group', 'Unassign'),
   'POST /v1.0/users/:id/authentication/temporaryAccessPassMethods': user('Admin registered security info', 'Add'),
-  'DELETE /v1.0/users/:id/authentication/temporaryAccessPassMethods/:methodId': user('Admin deleted security info', 'Delete'),
+  'DELETE /v1.0/users/:id/authentication/temporaryAccessPassMethods/:methodId': user(
+    'Admin deleted security info',
+    'Delete',
+  ),
   'DELETE /v1.0/me/authentication/temporaryAccessPassMethods/:methodId': user('User deleted security info', 'Delete'),
   'DELETE /v1.0/users/:id/authentication/softwareOathMethods/:methodId': user('Admin deleted security info', 'Delete'),
   'DELETE /v1.0/me/authentication/softwareOathMethods/:methodId': user('User deleted security info', 'Delete'),
   'DELETE /v1.0/users/:id/authentication/fido2Methods/:methodId': user('Admin deleted security info', 'Delete'),
   'DELETE /v1.0/me/authentication/fido2Methods/:methodId': user('User deleted security info', 'Delete'),
-  'PATCH /v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id': { activity: 'Authentication Methods Policy Update', category: 'Policy', operationType: 'Update', type: 'Policy' },
-  'DELETE /v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id': { activity: 'Authentication Methods Policy Update', category: 'Policy', operationType: 'Update', type: 'Policy' },
-  'PATCH /v1.0/policies/identitySecurityDefaultsEnforcementPolicy': { activity: 'Update policy', category: 'Policy', operationType: 'Update', type: 'Policy' },
+  'PATCH /v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id': {
+    activity: 'Authentication Methods Policy Update',
+    category: 'Policy',
+    operationType: 'Update',
+    type: 'Policy',
+  },
+  'DELETE /v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id': {
+    activity: 'Authentication Methods Policy Update',
+    category: 'Policy',
+    operationType: 'Update',
+    type: 'Policy',
+  },
+  'PATCH /v1.0/policies/identitySecurityDefaultsEnforcementPolicy': {
+    activity: 'Update policy',
+    category: 'Policy',
+    operationType: 'Update',
+    type: 'Policy',
+  },
 };
 
 function writeRouteOf(request: FastifyRequest): WriteRoute | undefined {
@@ -52,7 +80,14 @@ function writeRouteOf(request: FastifyRequest): WriteRoute | undefined {
 /** One warn line per refused request without a valid token: what, where from, why — never the header itself. */
 function logUnauthenticatedRefusal(request: FastifyRequest, refusal: AppError): void {
   request.log.warn(
-    { event: 'graph.unauthenticated_refusal', method: request.method, route: request.routeOptions.url ?? null, ip: request.ip, status: refusal.status, code: refusal.code },
+    {
+      event: 'graph.unauthenticated_refusal',
+      method: request.method,
+      route: request.routeOptions.url ?? null,
+      ip: request.ip,
+      status: refusal.status,
+      code: refusal.code,
+    },
     'Graph request refused without a valid token (server log only, not audited)',
   );
 }
@@ -73,7 +108,12 @@ export function auditRefusedWrites(graph: FastifyInstance, deps: Deps): void {
     try {
       if (await hasAuditEventFor(deps, request.id)) return;
       const params = (request.params ?? {}) as Record<string, unknown>;
-      const id = typeof params.id === 'string' ? params.id : route.type === 'Policy' ? '00000000-0000-0000-0000-000000000005' : '';
+      const id =
+        typeof params.id === 'string'
+          ? params.id
+          : route.type === 'Policy'
+            ? '00000000-0000-0000-0000-000000000005'
+            : '';
       const ctx = {
         actor: caller.actor,
         correlationId: request.id,

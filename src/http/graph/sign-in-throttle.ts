@@ -6,7 +6,12 @@ import { Type, type Static } from '@sinclair/typebox';
 import { authorize, type Principal } from '../../domain/authz/authorize.js';
 import type { Deps } from '../../services/deps.js';
 import { TENANT_TARGET, userAuthzTarget } from '../../services/guard.js';
-import { clearThrottle, getThrottleState, type FactorThrottleState, type ThrottleState } from '../../services/throttle.js';
+import {
+  clearThrottle,
+  getThrottleState,
+  type FactorThrottleState,
+  type ThrottleState,
+} from '../../services/throttle.js';
 import { getUserByIdOrUpn } from '../../services/user-lookup.js';
 import { callerOf, contextOf, enforce, GRAPH_METADATA } from './common.js';
 
@@ -35,18 +40,30 @@ export function withoutSourceAddresses(state: ThrottleState) {
 }
 
 export function registerSignInThrottleRoutes(app: FastifyInstance, deps: Deps): void {
-  app.get<{ Params: Static<typeof Params> }>('/users/:id/signInThrottle', { schema: { params: Params } }, async (request) => {
-    const user = await getUserByIdOrUpn(deps.db, request.params.id);
-    const { principal } = callerOf(request);
-    enforce(request, principal, 'microsoft.directory/users/standard/read', await userAuthzTarget(deps.db, user.id));
-    const state = await getThrottleState(deps, user.id);
-    const shown = mayReadSignInSources(principal) ? state : withoutSourceAddresses(state);
-    return { '@odata.context': `${GRAPH_METADATA}#users('${user.id}')/signInThrottle/$entity`, id: user.id, ...shown };
-  });
+  app.get<{ Params: Static<typeof Params> }>(
+    '/users/:id/signInThrottle',
+    { schema: { params: Params } },
+    async (request) => {
+      const user = await getUserByIdOrUpn(deps.db, request.params.id);
+      const { principal } = callerOf(request);
+      enforce(request, principal, 'microsoft.directory/users/standard/read', await userAuthzTarget(deps.db, user.id));
+      const state = await getThrottleState(deps, user.id);
+      const shown = mayReadSignInSources(principal) ? state : withoutSourceAddresses(state);
+      return {
+        '@odata.context': `${GRAPH_METADATA}#users('${user.id}')/signInThrottle/$entity`,
+        id: user.id,
+        ...shown,
+      };
+    },
+  );
 
-  app.delete<{ Params: Static<typeof Params> }>('/users/:id/signInThrottle', { schema: { params: Params } }, async (request, reply) => {
-    // The permission check runs inside the audited use case, so a refusal is recorded too.
-    await clearThrottle(deps, contextOf(request), request.params.id);
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: Static<typeof Params> }>(
+    '/users/:id/signInThrottle',
+    { schema: { params: Params } },
+    async (request, reply) => {
+      // The permission check runs inside the audited use case, so a refusal is recorded too.
+      await clearThrottle(deps, contextOf(request), request.params.id);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -41,17 +41,26 @@ const READ_ONLY = new Set(['id', 'temporaryAccessPass', 'createdDateTime', 'isUs
  * Reads the create body strictly: only Graph's writable properties (null = absent, as planIssue reads it) and
  * `@odata.type` of this type; a read-only or unknown property is a 400 naming it, never silently dropped.
  */
-function issueRequestOf(body: unknown): { startDateTime?: unknown; lifetimeInMinutes?: unknown; isUsableOnce?: unknown } {
+function issueRequestOf(body: unknown): {
+  startDateTime?: unknown;
+  lifetimeInMinutes?: unknown;
+  isUsableOnce?: unknown;
+} {
   if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw new AppError('badRequest', { target: 'body', message: 'The request body must be a JSON object.' });
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw new AppError('badRequest', { target: 'body', message: 'The request body must be a JSON object.' });
   const request: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     if (key === '@odata.type') {
-      if (value !== TAP_TYPE) throw new AppError('badRequest', { target: key, message: `@odata.type must be '${TAP_TYPE}'.` });
+      if (value !== TAP_TYPE)
+        throw new AppError('badRequest', { target: key, message: `@odata.type must be '${TAP_TYPE}'.` });
     } else if (WRITABLE.has(key)) {
       request[key] = value;
     } else if (READ_ONLY.has(key)) {
-      throw new AppError('badRequest', { target: key, message: `The property '${key}' is read-only and cannot be set on create.` });
+      throw new AppError('badRequest', {
+        target: key,
+        message: `The property '${key}' is read-only and cannot be set on create.`,
+      });
     } else {
       throw new AppError('badRequest', {
         target: key,
@@ -67,7 +76,6 @@ const collectionContext = authenticationContext;
 /** List items as Graph's documentation shows them: no pass; `@odata.type` kept, as Kiota needs it for derived types. */
 const listItem = (view: TapView) => toGraphTap(view, null);
 
-
 export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: Deps): void {
   const base = '/users/:id/authentication/temporaryAccessPassMethods';
 
@@ -81,32 +89,63 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
   async function getOne(request: FastifyRequest, idOrUpn: string, methodId: string, ctx: GuardedContext) {
     refuseAllOptions(request.query as Query);
     const view = await getTemporaryAccessPass(deps, ctx, idOrUpn, methodId);
-    return { '@odata.context': `${collectionContext(view.pass.userId, 'temporaryAccessPassMethods')}/$entity`, ...toGraphTap(view, null) };
+    return {
+      '@odata.context': `${collectionContext(view.pass.userId, 'temporaryAccessPassMethods')}/$entity`,
+      ...toGraphTap(view, null),
+    };
   }
 
   app.post<{ Params: Static<typeof UserParams> }>(base, { schema: { params: UserParams } }, async (request, reply) => {
     refuseAllOptions(request.query as Query);
-    const issued = await issueTemporaryAccessPass(deps, contextOf(request), request.params.id, issueRequestOf(request.body));
-    reply.code(201).header('location', new URL(`/v1.0/users/${issued.pass.userId}/authentication/temporaryAccessPassMethods/${issued.pass.id}`, deps.config.issuer).toString());
-    return { '@odata.context': `${collectionContext(issued.pass.userId, 'temporaryAccessPassMethods')}/$entity`, ...toGraphTap(issued, issued.temporaryAccessPass) };
+    const issued = await issueTemporaryAccessPass(
+      deps,
+      contextOf(request),
+      request.params.id,
+      issueRequestOf(request.body),
+    );
+    reply
+      .code(201)
+      .header(
+        'location',
+        new URL(
+          `/v1.0/users/${issued.pass.userId}/authentication/temporaryAccessPassMethods/${issued.pass.id}`,
+          deps.config.issuer,
+        ).toString(),
+      );
+    return {
+      '@odata.context': `${collectionContext(issued.pass.userId, 'temporaryAccessPassMethods')}/$entity`,
+      ...toGraphTap(issued, issued.temporaryAccessPass),
+    };
   });
 
-  app.get<{ Params: Static<typeof UserParams>; Querystring: Query }>(base, { schema: { params: UserParams, querystring: AnyQuery } }, (request) =>
-    list(request, request.params.id, contextOf(request)),
+  app.get<{ Params: Static<typeof UserParams>; Querystring: Query }>(
+    base,
+    { schema: { params: UserParams, querystring: AnyQuery } },
+    (request) => list(request, request.params.id, contextOf(request)),
   );
 
-  app.get<{ Params: Static<typeof MethodParams>; Querystring: Query }>(`${base}/:methodId`, { schema: { params: MethodParams, querystring: AnyQuery } }, (request) =>
-    getOne(request, request.params.id, request.params.methodId, contextOf(request)),
+  app.get<{ Params: Static<typeof MethodParams>; Querystring: Query }>(
+    `${base}/:methodId`,
+    { schema: { params: MethodParams, querystring: AnyQuery } },
+    (request) => getOne(request, request.params.id, request.params.methodId, contextOf(request)),
   );
 
-  app.delete<{ Params: Static<typeof MethodParams> }>(`${base}/:methodId`, { schema: { params: MethodParams } }, async (request, reply) => {
-    await deleteTemporaryAccessPass(deps, contextOf(request), request.params.id, request.params.methodId, 'Admin');
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: Static<typeof MethodParams> }>(
+    `${base}/:methodId`,
+    { schema: { params: MethodParams } },
+    async (request, reply) => {
+      await deleteTemporaryAccessPass(deps, contextOf(request), request.params.id, request.params.methodId, 'Admin');
+      return reply.code(204).send();
+    },
+  );
 
   // CSDL: temporaryAccessPassMethods is Updatable=false. Graph's exact answer is unconfirmed; 405 says it plainly.
   app.patch(`${base}/:methodId`, async (_request, reply) =>
-    methodNotAllowed(reply, 'GET, DELETE', 'A Temporary Access Pass cannot be updated; delete it and create a new one.'),
+    methodNotAllowed(
+      reply,
+      'GET, DELETE',
+      'A Temporary Access Pass cannot be updated; delete it and create a new one.',
+    ),
   );
 
   // `/me`: the signed-in user's own passes (delegated tokens only).
@@ -115,22 +154,40 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
     const userId = meOf(request);
     return list(request, userId, selfContext(request, userId));
   });
-  app.get<{ Params: Static<typeof MeMethodParams>; Querystring: Query }>(`${me}/:methodId`, { schema: { params: MeMethodParams, querystring: AnyQuery } }, (request) => {
-    const userId = meOf(request);
-    return getOne(request, userId, request.params.methodId, selfContext(request, userId));
-  });
-  app.delete<{ Params: Static<typeof MeMethodParams> }>(`${me}/:methodId`, { schema: { params: MeMethodParams } }, async (request, reply) => {
-    const userId = meOf(request);
-    // Step-up as on Security info; the refusal is recorded as the failed delete it is.
-    await requireMeStepUp(deps, request, userId, async (refuse) => {
-      await audited(deps, contextOf(request), passEntry('deleted', 'User', undefined, userId), async () => refuse());
-    });
-    await deleteTemporaryAccessPass(deps, selfContext(request, userId), userId, request.params.methodId, 'User');
-    return reply.code(204).send();
-  });
+  app.get<{ Params: Static<typeof MeMethodParams>; Querystring: Query }>(
+    `${me}/:methodId`,
+    { schema: { params: MeMethodParams, querystring: AnyQuery } },
+    (request) => {
+      const userId = meOf(request);
+      return getOne(request, userId, request.params.methodId, selfContext(request, userId));
+    },
+  );
+  app.delete<{ Params: Static<typeof MeMethodParams> }>(
+    `${me}/:methodId`,
+    { schema: { params: MeMethodParams } },
+    async (request, reply) => {
+      const userId = meOf(request);
+      // Step-up as on Security info; the refusal is recorded as the failed delete it is.
+      await requireMeStepUp(deps, request, userId, async (refuse) => {
+        await audited(deps, contextOf(request), passEntry('deleted', 'User', undefined, userId), async () => refuse());
+      });
+      await deleteTemporaryAccessPass(deps, selfContext(request, userId), userId, request.params.methodId, 'User');
+      return reply.code(204).send();
+    },
+  );
   // Graph v1.0 has no self-service create (ENTRA-REFERENCE §1.2): 405, so a client learns the method, not the path, is wrong.
-  app.post(me, async (_request, reply) => methodNotAllowed(reply, 'GET', 'A Temporary Access Pass cannot be created for yourself; an administrator issues it through /users/{id}.'));
+  app.post(me, async (_request, reply) =>
+    methodNotAllowed(
+      reply,
+      'GET',
+      'A Temporary Access Pass cannot be created for yourself; an administrator issues it through /users/{id}.',
+    ),
+  );
   app.patch(`${me}/:methodId`, async (_request, reply) =>
-    methodNotAllowed(reply, 'GET, DELETE', 'A Temporary Access Pass cannot be updated; delete it and create a new one.'),
+    methodNotAllowed(
+      reply,
+      'GET, DELETE',
+      'A Temporary Access Pass cannot be updated; delete it and create a new one.',
+    ),
   );
 }

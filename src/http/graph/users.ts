@@ -7,8 +7,26 @@ import type { Deps } from '../../services/deps.js';
 import { TENANT_TARGET } from '../../services/guard.js';
 import { toGraphUser, USER_PROPERTIES } from '../../services/graph-shapes.js';
 import { findUserByIdOrUpn, notFoundError } from '../../services/user-lookup.js';
-import { createUser, deleteUser, listUsers, revokeSignInSessions, updateUser, type UserPatch } from '../../services/users.js';
-import { callerOf, contextOf, contextUrl, countOption, enforce, collectionBody, refuseUnsupportedOptions, selectOption, topOption, GRAPH_METADATA } from './common.js';
+import {
+  createUser,
+  deleteUser,
+  listUsers,
+  revokeSignInSessions,
+  updateUser,
+  type UserPatch,
+} from '../../services/users.js';
+import {
+  callerOf,
+  contextOf,
+  contextUrl,
+  countOption,
+  enforce,
+  collectionBody,
+  refuseUnsupportedOptions,
+  selectOption,
+  topOption,
+  GRAPH_METADATA,
+} from './common.js';
 
 const nullableText = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Null()]);
 
@@ -56,7 +74,10 @@ const ListQuery = Type.Object(
   },
   { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) },
 );
-const GetQuery = Type.Object({ $select: Type.Optional(Type.String()) }, { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) });
+const GetQuery = Type.Object(
+  { $select: Type.Optional(Type.String()) },
+  { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) },
+);
 
 /** Graph's action takes no parameters: nothing, or an empty JSON object (what SDKs send for `.post({})`). */
 const NoBody = Type.Union([Type.Null(), Type.Object({}, { additionalProperties: false })]);
@@ -65,41 +86,65 @@ const READ = 'microsoft.directory/users/standard/read';
 
 function patchOf(body: Static<typeof UpdateUserBody>): UserPatch {
   const patch: UserPatch = {};
-  for (const key of ['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName', 'givenName', 'surname', 'jobTitle', 'mail'] as const)
+  for (const key of [
+    'accountEnabled',
+    'displayName',
+    'mailNickname',
+    'userPrincipalName',
+    'givenName',
+    'surname',
+    'jobTitle',
+    'mail',
+  ] as const)
     if (body[key] !== undefined) (patch as Record<string, unknown>)[key] = body[key];
   if (body.passwordProfile?.password !== undefined) patch.password = body.passwordProfile.password;
-  if (body.passwordProfile?.forceChangePasswordNextSignIn !== undefined) patch.forceChangePasswordNextSignIn = body.passwordProfile.forceChangePasswordNextSignIn;
+  if (body.passwordProfile?.forceChangePasswordNextSignIn !== undefined)
+    patch.forceChangePasswordNextSignIn = body.passwordProfile.forceChangePasswordNextSignIn;
   return patch;
 }
 
 export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
-  app.get<{ Querystring: Static<typeof ListQuery> }>('/users', { schema: { querystring: ListQuery } }, async (request) => {
-    const q = request.query;
-    refuseUnsupportedOptions(q, ['$top', '$select', '$filter', '$skiptoken', '$count']);
-    enforce(request, callerOf(request).principal, READ, TENANT_TARGET);
-    const select = selectOption(q.$select, USER_PROPERTIES);
-    const count = countOption(q.$count);
-    const page = await listUsers(deps, { filter: q.$filter, top: topOption(q.$top), skipToken: q.$skiptoken, count });
-    return collectionBody(deps, request, contextUrl('users', select), page, page.users.map((u) => toGraphUser(u, select)));
-  });
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/users',
+    { schema: { querystring: ListQuery } },
+    async (request) => {
+      const q = request.query;
+      refuseUnsupportedOptions(q, ['$top', '$select', '$filter', '$skiptoken', '$count']);
+      enforce(request, callerOf(request).principal, READ, TENANT_TARGET);
+      const select = selectOption(q.$select, USER_PROPERTIES);
+      const count = countOption(q.$count);
+      const page = await listUsers(deps, { filter: q.$filter, top: topOption(q.$top), skipToken: q.$skiptoken, count });
+      return collectionBody(
+        deps,
+        request,
+        contextUrl('users', select),
+        page,
+        page.users.map((u) => toGraphUser(u, select)),
+      );
+    },
+  );
 
-  app.post<{ Body: Static<typeof CreateUserBody> }>('/users', { schema: { body: CreateUserBody } }, async (request, reply) => {
-    const b = request.body;
-    const user = await createUser(deps, contextOf(request), {
-      userPrincipalName: b.userPrincipalName,
-      displayName: b.displayName,
-      mailNickname: b.mailNickname,
-      accountEnabled: b.accountEnabled,
-      password: b.passwordProfile?.password,
-      forceChangePasswordNextSignIn: b.passwordProfile?.forceChangePasswordNextSignIn,
-      givenName: b.givenName,
-      surname: b.surname,
-      jobTitle: b.jobTitle,
-      mail: b.mail,
-    });
-    reply.code(201).header('location', new URL(`/v1.0/users/${user.id}`, deps.config.issuer).toString());
-    return { '@odata.context': contextUrl('users', undefined, '/$entity'), ...toGraphUser(user) };
-  });
+  app.post<{ Body: Static<typeof CreateUserBody> }>(
+    '/users',
+    { schema: { body: CreateUserBody } },
+    async (request, reply) => {
+      const b = request.body;
+      const user = await createUser(deps, contextOf(request), {
+        userPrincipalName: b.userPrincipalName,
+        displayName: b.displayName,
+        mailNickname: b.mailNickname,
+        accountEnabled: b.accountEnabled,
+        password: b.passwordProfile?.password,
+        forceChangePasswordNextSignIn: b.passwordProfile?.forceChangePasswordNextSignIn,
+        givenName: b.givenName,
+        surname: b.surname,
+        jobTitle: b.jobTitle,
+        mail: b.mail,
+      });
+      reply.code(201).header('location', new URL(`/v1.0/users/${user.id}`, deps.config.issuer).toString());
+      return { '@odata.context': contextUrl('users', undefined, '/$entity'), ...toGraphUser(user) };
+    },
+  );
 
   app.get<{ Params: Static<typeof UserParams>; Querystring: Static<typeof GetQuery> }>(
     '/users/:id',
@@ -124,13 +169,21 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
     },
   );
 
-  app.delete<{ Params: Static<typeof UserParams> }>('/users/:id', { schema: { params: UserParams } }, async (request, reply) => {
-    await deleteUser(deps, contextOf(request), request.params.id);
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: Static<typeof UserParams> }>(
+    '/users/:id',
+    { schema: { params: UserParams } },
+    async (request, reply) => {
+      await deleteUser(deps, contextOf(request), request.params.id);
+      return reply.code(204).send();
+    },
+  );
 
-  app.post<{ Params: Static<typeof UserParams> }>('/users/:id/revokeSignInSessions', { schema: { params: UserParams, body: NoBody } }, async (request) => {
-    await revokeSignInSessions(deps, contextOf(request), request.params.id);
-    return { '@odata.context': `${GRAPH_METADATA}#Edm.Boolean`, value: true };
-  });
+  app.post<{ Params: Static<typeof UserParams> }>(
+    '/users/:id/revokeSignInSessions',
+    { schema: { params: UserParams, body: NoBody } },
+    async (request) => {
+      await revokeSignInSessions(deps, contextOf(request), request.params.id);
+      return { '@odata.context': `${GRAPH_METADATA}#Edm.Boolean`, value: true };
+    },
+  );
 }

@@ -10,7 +10,12 @@ import { AppError } from '../../domain/errors.js';
 import { isGuid } from '../../domain/ids.js';
 import type { Deps } from '../../services/deps.js';
 import { passSignInStillHolds } from '../../services/tap-sessions.js';
-import { applicationAuthority, findTokenApplication, findTokenUser, listVerificationKeys } from '../../services/token-subjects.js';
+import {
+  applicationAuthority,
+  findTokenApplication,
+  findTokenUser,
+  listVerificationKeys,
+} from '../../services/token-subjects.js';
 
 /** The audience of every token the Graph API accepts, as Entra issues them for Graph. */
 export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
@@ -71,7 +76,8 @@ function verificationError(e: unknown): AppError {
     if (e.claim === 'nbf') return invalid('Lifetime validation failed, the token is not yet valid.', e);
     return invalid(`Access token validation failure: claim '${e.claim}' is invalid.`, e);
   }
-  if (e instanceof joseErrors.JWKSNoMatchingKey) return invalid('Access token validation failure: unknown signing key.', e);
+  if (e instanceof joseErrors.JWKSNoMatchingKey)
+    return invalid('Access token validation failure: unknown signing key.', e);
   return invalid('Access token validation failure. Invalid audience, issuer, signature or lifetime.', e);
 }
 
@@ -81,9 +87,17 @@ const stringClaim = (payload: JWTPayload, name: string): string | undefined => {
 };
 
 /** The sign-in a user token records (amr, auth_time, gp_tap); amr is empty on tokens minted without it. */
-export function signInOf(payload: JWTPayload): { amr: string[]; authTime: number | undefined; passId: string | undefined } {
+export function signInOf(payload: JWTPayload): {
+  amr: string[];
+  authTime: number | undefined;
+  passId: string | undefined;
+} {
   const amr = Array.isArray(payload.amr) ? payload.amr.filter((v): v is string => typeof v === 'string') : [];
-  return { amr, authTime: typeof payload.auth_time === 'number' ? payload.auth_time : undefined, passId: stringClaim(payload, 'gp_tap') };
+  return {
+    amr,
+    authTime: typeof payload.auth_time === 'number' ? payload.auth_time : undefined,
+    passId: stringClaim(payload, 'gp_tap'),
+  };
 }
 
 export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest) => Promise<GraphCaller> {
@@ -102,8 +116,19 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
     if (!app) throw invalid('Access token validation failure: the application no longer exists.');
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
     return {
-      principal: { kind: 'app', appId: app.appId, permissions: roles, ...(await applicationAuthority(deps, app.servicePrincipalId)) },
-      actor: { kind: 'app', appId: app.appId, displayName: app.displayName, servicePrincipalId: app.servicePrincipalId, ipAddress: ip },
+      principal: {
+        kind: 'app',
+        appId: app.appId,
+        permissions: roles,
+        ...(await applicationAuthority(deps, app.servicePrincipalId)),
+      },
+      actor: {
+        kind: 'app',
+        appId: app.appId,
+        displayName: app.displayName,
+        servicePrincipalId: app.servicePrincipalId,
+        ipAddress: ip,
+      },
     };
   }
 
@@ -112,11 +137,12 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
     if (!oid || !isGuid(oid)) throw invalid('Access token validation failure: the token names no user.');
     const found = await findTokenUser(deps, oid.toLowerCase());
     const user = found?.user;
-    if (!found || !user || !user.accountEnabled) throw invalid('Access token validation failure: the user is disabled or no longer exists.');
+    if (!found || !user || !user.accountEnabled)
+      throw invalid('Access token validation failure: the user is disabled or no longer exists.');
     // revokeSignInSessions, a password reset or disabling moved sessions_valid_from past the token's issue time.
     // Whole seconds, as iat is: revocation moves the instant past the current second (services/sessions.ts).
     if (typeof payload.iat !== 'number' || payload.iat < Math.floor(user.sessionsValidFrom.getTime() / 1000))
-      throw invalid('Access token validation failure: the token was issued before the user\'s sessions were revoked.');
+      throw invalid("Access token validation failure: the token was issued before the user's sessions were revoked.");
     // The app the token was issued to must still exist: deleting it withdraws its users' tokens too (as appCaller).
     const appId = stringClaim(payload, 'appid') ?? stringClaim(payload, 'azp');
     if (!appId || !isGuid(appId) || !(await findTokenApplication(deps, appId.toLowerCase())))
@@ -126,8 +152,16 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
     if (signIn.amr.includes('tap')) {
       const holds =
         signIn.authTime !== undefined &&
-        (await passSignInStillHolds(deps.db, user.id, { amr: signIn.amr, authTime: signIn.authTime, passId: signIn.passId }, deps.clock.now()));
-      if (!holds) throw invalid('Access token validation failure: the Temporary Access Pass this token was signed in with was deleted, replaced or has ended. Sign in again.');
+        (await passSignInStillHolds(
+          deps.db,
+          user.id,
+          { amr: signIn.amr, authTime: signIn.authTime, passId: signIn.passId },
+          deps.clock.now(),
+        ));
+      if (!holds)
+        throw invalid(
+          'Access token validation failure: the Temporary Access Pass this token was signed in with was deleted, replaced or has ended. Sign in again.',
+        );
     }
     const scopes = (stringClaim(payload, 'scp') ?? '').split(' ').filter(Boolean);
     const roles = found.roles;
@@ -159,7 +193,8 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
       if (e instanceof AppError) throw e;
       throw verificationError(e);
     }
-    if (payload.idtyp === 'app' || (payload.scp === undefined && Array.isArray(payload.roles))) return appCaller(payload, request.ip);
+    if (payload.idtyp === 'app' || (payload.scp === undefined && Array.isArray(payload.roles)))
+      return appCaller(payload, request.ip);
     if (typeof payload.scp === 'string') return userCaller(payload, request.ip);
     throw invalid('Access token validation failure: the token carries neither application roles nor delegated scopes.');
   };

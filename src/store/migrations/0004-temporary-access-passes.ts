@@ -17,7 +17,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('issued_by', 'text', (c) => c.notNull())
     .execute();
   // Sessions, codes and tokens from a sign-in that used a pass: deleting the pass ends them (the amr is encrypted).
-  await db.schema.alterTable('oidc_payloads').addColumn('via_tap', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('oidc_payloads')
+    .addColumn('via_tap', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   // "Use your password instead" on the pass page of Entra's pass-first flow.
-  await db.schema.alterTable('sign_in_states').addColumn('prefer_password', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('sign_in_states')
+    .addColumn('prefer_password', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }

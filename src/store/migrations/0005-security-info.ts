@@ -42,7 +42,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // WebAuthn's user.id: random, never the UPN, so an authenticator reveals nothing about who registered.
   await db.schema.alterTable('users').addColumn('webauthn_user_handle', 'text').execute();
-  await db.schema.createIndex('users_webauthn_user_handle').unique().on('users').column('webauthn_user_handle').execute();
+  await db.schema
+    .createIndex('users_webauthn_user_handle')
+    .unique()
+    .on('users')
+    .column('webauthn_user_handle')
+    .execute();
 
   // "Sign in another way": the second factor the user picked among those the pipeline offered.
   await db.schema.alterTable('sign_in_states').addColumn('chosen_method', 'text').execute();

@@ -13,10 +13,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('service_principal_role_assignments')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('principal_id', 'text', (c) => c.notNull().references('applications.service_principal_id').onDelete('cascade'))
+    .addColumn('principal_id', 'text', (c) =>
+      c.notNull().references('applications.service_principal_id').onDelete('cascade'),
+    )
     .addColumn('role_definition_id', 'text', (c) => c.notNull())
     .addColumn('directory_scope_id', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
-    .addUniqueConstraint('service_principal_role_assignments_unique', ['principal_id', 'role_definition_id', 'directory_scope_id'])
+    .addUniqueConstraint('service_principal_role_assignments_unique', [
+      'principal_id',
+      'role_definition_id',
+      'directory_scope_id',
+    ])
     .execute();
 }

@@ -82,7 +82,11 @@ export function createApplicationsRepo(db: DbOrTx) {
     const secrets = await db
       .selectFrom('application_secrets')
       .selectAll()
-      .where('application_id', 'in', rows.map((r) => r.id))
+      .where(
+        'application_id',
+        'in',
+        rows.map((r) => r.id),
+      )
       .orderBy('created_at')
       .execute();
     return rows.map((r) => toApplication(r, secrets.filter((s) => s.application_id === r.id).map(toSecret)));

@@ -57,19 +57,34 @@ export function createAuditEventsRepo(db: DbOrTx) {
           initiated_by_user_id: e.initiatedBy.kind === 'user' ? e.initiatedBy.id : null,
           initiated_by_user_upn: e.initiatedBy.kind === 'user' ? e.initiatedBy.userPrincipalName : null,
           initiated_by_app_id: e.initiatedBy.kind === 'app' ? e.initiatedBy.appId : null,
-          target_resources: JSON.stringify(e.targetResources.map((t) => ({ groupType: null, userPrincipalName: null, modifiedProperties: [], ...t }))),
+          target_resources: JSON.stringify(
+            e.targetResources.map((t) => ({ groupType: null, userPrincipalName: null, modifiedProperties: [], ...t })),
+          ),
           additional_details: JSON.stringify(e.additionalDetails),
         })
         .execute();
       if (e.targetResources.length > 0)
         await db
           .insertInto('audit_event_targets')
-          .values(e.targetResources.map((t, position) => ({ event_id: e.id, position, target_id: t.id, target_type: t.type, display_name: t.displayName })))
+          .values(
+            e.targetResources.map((t, position) => ({
+              event_id: e.id,
+              position,
+              target_id: t.id,
+              target_type: t.type,
+              display_name: t.displayName,
+            })),
+          )
           .execute();
     },
 
     async hasEventWithCorrelationId(correlationId: string): Promise<boolean> {
-      const r = await db.selectFrom('audit_events').select('id').where('correlation_id', '=', correlationId).limit(1).executeTakeFirst();
+      const r = await db
+        .selectFrom('audit_events')
+        .select('id')
+        .where('correlation_id', '=', correlationId)
+        .limit(1)
+        .executeTakeFirst();
       return r !== undefined;
     },
 
@@ -80,7 +95,13 @@ export function createAuditEventsRepo(db: DbOrTx) {
 
     /** Newest first; a simple listing for the CLI and tests (the Graph endpoint adds $filter and paging). */
     async listRecentAuditEvents(limit: number): Promise<DirectoryAuditJson[]> {
-      const rows = await db.selectFrom('audit_events').selectAll().orderBy('activity_date_time', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      const rows = await db
+        .selectFrom('audit_events')
+        .selectAll()
+        .orderBy('activity_date_time', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
       return rows.map(toDirectoryAudit);
     },
   };

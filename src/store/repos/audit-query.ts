@@ -25,7 +25,17 @@ export type AuditFilterKey =
   | 'targetDisplayName'
   | 'targetType';
 
-export type SignInFilterKey = 'id' | 'createdDateTime' | 'userId' | 'userPrincipalName' | 'userDisplayName' | 'appId' | 'appDisplayName' | 'correlationId' | 'errorCode' | 'ipAddress';
+export type SignInFilterKey =
+  | 'id'
+  | 'createdDateTime'
+  | 'userId'
+  | 'userPrincipalName'
+  | 'userDisplayName'
+  | 'appId'
+  | 'appDisplayName'
+  | 'correlationId'
+  | 'errorCode'
+  | 'ipAddress';
 
 /** Ids are stored lower-case; a caller may write a GUID in capitals. */
 const lowerCase = (v: string) => v.toLowerCase();
@@ -45,13 +55,21 @@ export const AUDIT_FILTER_COLUMNS: ColumnMap<AuditFilterKey> = {
   initiatedByAppId: { column: 'audit_events.initiated_by_app_id', kind: 'text', normalize: lowerCase },
   // The collection itself has no column: any() goes through AUDIT_COLLECTIONS.
   targetResources: { column: 'audit_events.id', kind: 'text' },
-  targetId: { column: 'audit_event_targets.target_id', kind: 'text', normalize: (v) => (/^[0-9a-f-]{36}$/i.test(v) ? v.toLowerCase() : v) },
+  targetId: {
+    column: 'audit_event_targets.target_id',
+    kind: 'text',
+    normalize: (v) => (/^[0-9a-f-]{36}$/i.test(v) ? v.toLowerCase() : v),
+  },
   targetDisplayName: { column: 'audit_event_targets.display_name', kind: 'text' },
   targetType: { column: 'audit_event_targets.target_type', kind: 'text' },
 };
 
 export const AUDIT_COLLECTIONS: CollectionMap<AuditFilterKey> = {
-  targetResources: { table: 'audit_event_targets', foreignKey: 'audit_event_targets.event_id', parentKey: 'audit_events.id' },
+  targetResources: {
+    table: 'audit_event_targets',
+    foreignKey: 'audit_event_targets.event_id',
+    parentKey: 'audit_events.id',
+  },
 };
 
 export const SIGN_IN_FILTER_COLUMNS: ColumnMap<SignInFilterKey> = {
@@ -92,15 +110,27 @@ function beyond(timeColumn: string, idColumn: string, direction: 'asc' | 'desc',
 export function createAuditQueryRepo(db: DbOrTx) {
   return {
     /** One page (up to `limit` rows) and whether more follow. */
-    async listAuditEvents(page: LogPageRequest<AuditFilterKey>): Promise<{ rows: (DirectoryAuditJson & { time: number })[]; more: boolean }> {
+    async listAuditEvents(
+      page: LogPageRequest<AuditFilterKey>,
+    ): Promise<{ rows: (DirectoryAuditJson & { time: number })[]; more: boolean }> {
       let q = db.selectFrom('audit_events').selectAll('audit_events');
-      if (page.filter) q = q.where(filterToWhere<'audit_events', AuditFilterKey>(page.filter, AUDIT_FILTER_COLUMNS, AUDIT_COLLECTIONS));
+      if (page.filter)
+        q = q.where(
+          filterToWhere<'audit_events', AuditFilterKey>(page.filter, AUDIT_FILTER_COLUMNS, AUDIT_COLLECTIONS),
+        );
       if (page.after) {
         const condition = beyond('audit_events.activity_date_time', 'audit_events.id', page.direction, page.after);
         q = q.where(() => condition);
       }
-      const rows = await q.orderBy('audit_events.activity_date_time', page.direction).orderBy('audit_events.id', page.direction).limit(page.limit + 1).execute();
-      return { rows: rows.slice(0, page.limit).map((r) => ({ ...toDirectoryAudit(r), time: r.activity_date_time })), more: rows.length > page.limit };
+      const rows = await q
+        .orderBy('audit_events.activity_date_time', page.direction)
+        .orderBy('audit_events.id', page.direction)
+        .limit(page.limit + 1)
+        .execute();
+      return {
+        rows: rows.slice(0, page.limit).map((r) => ({ ...toDirectoryAudit(r), time: r.activity_date_time })),
+        more: rows.length > page.limit,
+      };
     },
 
     async listSignIns(page: LogPageRequest<SignInFilterKey>): Promise<{ rows: SignInRecord[]; more: boolean }> {
@@ -110,7 +140,11 @@ export function createAuditQueryRepo(db: DbOrTx) {
         const condition = beyond('sign_ins.created_at', 'sign_ins.id', page.direction, page.after);
         q = q.where(() => condition);
       }
-      const rows = await q.orderBy('sign_ins.created_at', page.direction).orderBy('sign_ins.id', page.direction).limit(page.limit + 1).execute();
+      const rows = await q
+        .orderBy('sign_ins.created_at', page.direction)
+        .orderBy('sign_ins.id', page.direction)
+        .limit(page.limit + 1)
+        .execute();
       return { rows: rows.slice(0, page.limit).map(toSignInRecord), more: rows.length > page.limit };
     },
 

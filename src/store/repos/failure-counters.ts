@@ -56,7 +56,12 @@ export function createFailureCountersRepo(db: DbOrTx) {
       if (keys.length === 0 && prefixes.length === 0) return;
       await db
         .deleteFrom('failure_counters')
-        .where((eb) => eb.or([...(keys.length > 0 ? [eb('key', 'in', keys)] : []), ...prefixes.map((p) => eb('key', 'like', `${p}%`))]))
+        .where((eb) =>
+          eb.or([
+            ...(keys.length > 0 ? [eb('key', 'in', keys)] : []),
+            ...prefixes.map((p) => eb('key', 'like', `${p}%`)),
+          ]),
+        )
         .execute();
     },
 
@@ -66,8 +71,17 @@ export function createFailureCountersRepo(db: DbOrTx) {
     },
 
     async listCountersWithPrefix(prefix: string): Promise<CounterValue[]> {
-      const rows = await db.selectFrom('failure_counters').selectAll().where('key', 'like', `${prefix}%`).orderBy('key').execute();
-      return rows.map((r) => ({ key: r.key, failures: Number(r.failures), lastFailureAt: new Date(Number(r.last_failure_at)) }));
+      const rows = await db
+        .selectFrom('failure_counters')
+        .selectAll()
+        .where('key', 'like', `${prefix}%`)
+        .orderBy('key')
+        .execute();
+      return rows.map((r) => ({
+        key: r.key,
+        failures: Number(r.failures),
+        lastFailureAt: new Date(Number(r.last_failure_at)),
+      }));
     },
   };
 }

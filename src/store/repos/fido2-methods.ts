@@ -45,22 +45,45 @@ function toRecord(r: Selectable<Fido2MethodsTable>): Fido2MethodRecord {
 export function createFido2MethodsRepo(db: DbOrTx) {
   return {
     async listOfUser(userId: string): Promise<Fido2MethodRecord[]> {
-      const rows = await db.selectFrom('fido2_methods').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
+      const rows = await db
+        .selectFrom('fido2_methods')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       return rows.map(toRecord);
     },
 
     /** Whether the user has a passkey usable here (bound to `rpId`); every sign-in step asks. */
     async hasAnyForRp(userId: string, rpId: string): Promise<boolean> {
-      return (await db.selectFrom('fido2_methods').select('id').where('user_id', '=', userId).where('rp_id', '=', rpId).limit(1).executeTakeFirst()) !== undefined;
+      return (
+        (await db
+          .selectFrom('fido2_methods')
+          .select('id')
+          .where('user_id', '=', userId)
+          .where('rp_id', '=', rpId)
+          .limit(1)
+          .executeTakeFirst()) !== undefined
+      );
     },
 
     async find(userId: string, id: string): Promise<Fido2MethodRecord | undefined> {
-      const r = await db.selectFrom('fido2_methods').selectAll().where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+      const r = await db
+        .selectFrom('fido2_methods')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return r && toRecord(r);
     },
 
     async findByCredentialId(credentialId: string): Promise<Fido2MethodRecord | undefined> {
-      const r = await db.selectFrom('fido2_methods').selectAll().where('credential_id', '=', credentialId).executeTakeFirst();
+      const r = await db
+        .selectFrom('fido2_methods')
+        .selectAll()
+        .where('credential_id', '=', credentialId)
+        .executeTakeFirst();
       return r && toRecord(r);
     },
 
@@ -101,12 +124,22 @@ export function createFido2MethodsRepo(db: DbOrTx) {
     },
 
     async rename(userId: string, id: string, displayName: string): Promise<boolean> {
-      const result = await db.updateTable('fido2_methods').set({ display_name: displayName }).where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+      const result = await db
+        .updateTable('fido2_methods')
+        .set({ display_name: displayName })
+        .where('user_id', '=', userId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
 
     async delete(userId: string, id: string): Promise<Fido2MethodRecord | undefined> {
-      const r = await db.deleteFrom('fido2_methods').where('user_id', '=', userId).where('id', '=', id).returningAll().executeTakeFirst();
+      const r = await db
+        .deleteFrom('fido2_methods')
+        .where('user_id', '=', userId)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
       return r && toRecord(r);
     },
 
@@ -121,12 +154,24 @@ export function createFido2MethodsRepo(db: DbOrTx) {
 /** Single-use WebAuthn challenges, stored as keyed hashes. */
 export function createWebauthnChallengesRepo(db: DbOrTx) {
   return {
-    async insert(c: { challengeHash: string; purpose: 'registration' | 'authentication'; userId: string | null; expiresAt: number }): Promise<void> {
-      await db.insertInto('webauthn_challenges').values({ challenge_hash: c.challengeHash, purpose: c.purpose, user_id: c.userId, expires_at: c.expiresAt }).execute();
+    async insert(c: {
+      challengeHash: string;
+      purpose: 'registration' | 'authentication';
+      userId: string | null;
+      expiresAt: number;
+    }): Promise<void> {
+      await db
+        .insertInto('webauthn_challenges')
+        .values({ challenge_hash: c.challengeHash, purpose: c.purpose, user_id: c.userId, expires_at: c.expiresAt })
+        .execute();
     },
 
     /** Removes and returns the challenge if it is live: a challenge answers one ceremony at most. */
-    async consume(challengeHash: string, purpose: 'registration' | 'authentication', now: number): Promise<{ userId: string | null } | undefined> {
+    async consume(
+      challengeHash: string,
+      purpose: 'registration' | 'authentication',
+      now: number,
+    ): Promise<{ userId: string | null } | undefined> {
       const r = await db
         .deleteFrom('webauthn_challenges')
         .where('challenge_hash', '=', challengeHash)

@@ -90,7 +90,8 @@ export function createGroupsRepo(db: DbOrTx) {
     /** Returns false when no such group exists. */
     async updateGroup(id: string, changes: GroupChanges): Promise<boolean> {
       const row = toRow(changes);
-      if (Object.keys(row).length === 0) return (await db.selectFrom('groups').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+      if (Object.keys(row).length === 0)
+        return (await db.selectFrom('groups').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
       const result = await db.updateTable('groups').set(row).where('id', '=', id).executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
@@ -134,12 +135,21 @@ export function createGroupsRepo(db: DbOrTx) {
     },
 
     async deleteMember(groupId: string, memberId: string): Promise<boolean> {
-      const result = await db.deleteFrom('group_members').where('group_id', '=', groupId).where('member_id', '=', memberId).executeTakeFirst();
+      const result = await db
+        .deleteFrom('group_members')
+        .where('group_id', '=', groupId)
+        .where('member_id', '=', memberId)
+        .executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
     },
 
     async isMember(groupId: string, memberId: string): Promise<boolean> {
-      const r = await db.selectFrom('group_members').select('member_id').where('group_id', '=', groupId).where('member_id', '=', memberId).executeTakeFirst();
+      const r = await db
+        .selectFrom('group_members')
+        .select('member_id')
+        .where('group_id', '=', groupId)
+        .where('member_id', '=', memberId)
+        .executeTakeFirst();
       return r !== undefined;
     },
 

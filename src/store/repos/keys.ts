@@ -26,14 +26,32 @@ export function createKeysRepo(db: DbOrTx) {
     },
 
     async listActiveSigningKeys(): Promise<SigningKeyRow[]> {
-      const rows = await db.selectFrom('signing_keys').selectAll().where('retired_at', 'is', null).orderBy('created_at', 'desc').execute();
-      return rows.map((r) => ({ kid: r.kid, alg: r.alg, privateJwkSealed: r.private_jwk, publicJwk: r.public_jwk, createdAt: r.created_at }));
+      const rows = await db
+        .selectFrom('signing_keys')
+        .selectAll()
+        .where('retired_at', 'is', null)
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map((r) => ({
+        kid: r.kid,
+        alg: r.alg,
+        privateJwkSealed: r.private_jwk,
+        publicJwk: r.public_jwk,
+        createdAt: r.created_at,
+      }));
     },
 
     async insertSigningKey(row: SigningKeyRow): Promise<void> {
       await db
         .insertInto('signing_keys')
-        .values({ kid: row.kid, alg: row.alg, private_jwk: row.privateJwkSealed, public_jwk: row.publicJwk, created_at: row.createdAt, retired_at: null })
+        .values({
+          kid: row.kid,
+          alg: row.alg,
+          private_jwk: row.privateJwkSealed,
+          public_jwk: row.publicJwk,
+          created_at: row.createdAt,
+          retired_at: null,
+        })
         .execute();
     },
 
@@ -43,7 +61,11 @@ export function createKeysRepo(db: DbOrTx) {
     },
 
     async insertServerSecretIfAbsent(name: string, sealed: string, now: number): Promise<void> {
-      await db.insertInto('server_secrets').values({ name, value: sealed, created_at: now }).onConflict((oc) => oc.doNothing()).execute();
+      await db
+        .insertInto('server_secrets')
+        .values({ name, value: sealed, created_at: now })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     },
   };
 }

@@ -68,7 +68,11 @@ export function createMySessionsRepo(db: DbOrTx) {
 
     /** Moves the idle expiry (the caller caps it at the absolute expiry). */
     async updateIdleExpiry(idHash: string, idleExpiresAt: Date): Promise<void> {
-      await db.updateTable('my_sessions').set({ idle_expires_at: idleExpiresAt.getTime() }).where('id_hash', '=', idHash).execute();
+      await db
+        .updateTable('my_sessions')
+        .set({ idle_expires_at: idleExpiresAt.getTime() })
+        .where('id_hash', '=', idHash)
+        .execute();
     },
 
     async deleteSession(idHashes: string[]): Promise<number> {
@@ -84,13 +88,20 @@ export function createMySessionsRepo(db: DbOrTx) {
     },
 
     async countSessionsOfUser(userId: string): Promise<number> {
-      const r = await db.selectFrom('my_sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('my_sessions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
 
     /** For the sweeper: rows past their idle expiry (which never exceeds the absolute one). */
     async deleteExpiredSessions(now: Date): Promise<number> {
-      const result = await db.deleteFrom('my_sessions').where('idle_expires_at', '<=', now.getTime()).executeTakeFirst();
+      const result = await db
+        .deleteFrom('my_sessions')
+        .where('idle_expires_at', '<=', now.getTime())
+        .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
   };

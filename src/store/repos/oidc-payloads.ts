@@ -72,7 +72,12 @@ export function createOidcPayloadsRepo(db: DbOrTx) {
       return r && { idHash: r.id_hash, sealed: r.payload, consumedAt: r.consumed_at };
     },
 
-    async findPayloadBy(model: string, column: 'uid_hash' | 'user_code_hash', hashes: string[], now: number): Promise<FoundPayload | undefined> {
+    async findPayloadBy(
+      model: string,
+      column: 'uid_hash' | 'user_code_hash',
+      hashes: string[],
+      now: number,
+    ): Promise<FoundPayload | undefined> {
       const r = await db
         .selectFrom('oidc_payloads')
         .select(['id_hash', 'payload', 'consumed_at'])
@@ -106,13 +111,22 @@ export function createOidcPayloadsRepo(db: DbOrTx) {
     async revokeGrant(grantIdHashes: string[]): Promise<void> {
       await db
         .deleteFrom('oidc_payloads')
-        .where((eb) => eb.or([eb('grant_id_hash', 'in', grantIdHashes), eb.and([eb('model', '=', 'Grant'), eb('id_hash', 'in', grantIdHashes)])]))
+        .where((eb) =>
+          eb.or([
+            eb('grant_id_hash', 'in', grantIdHashes),
+            eb.and([eb('model', '=', 'Grant'), eb('id_hash', 'in', grantIdHashes)]),
+          ]),
+        )
         .execute();
     },
 
     /** One statement: every record of this model belonging to the grant. */
     async deleteByGrant(model: string, grantIdHashes: string[]): Promise<void> {
-      await db.deleteFrom('oidc_payloads').where('model', '=', model).where('grant_id_hash', 'in', grantIdHashes).execute();
+      await db
+        .deleteFrom('oidc_payloads')
+        .where('model', '=', model)
+        .where('grant_id_hash', 'in', grantIdHashes)
+        .execute();
     },
   };
 }

@@ -19,7 +19,12 @@ export function createPoliciesRepo(db: DbOrTx) {
     /** Several policies in one statement, by id (absent ones are missing from the map). */
     async findPolicies(ids: string[]): Promise<Map<string, StoredPolicy<unknown>>> {
       const rows = ids.length > 0 ? await db.selectFrom('policies').selectAll().where('id', 'in', ids).execute() : [];
-      return new Map(rows.map((row) => [row.id, { value: JSON.parse(row.value) as unknown, version: row.version, updatedAt: row.updated_at }]));
+      return new Map(
+        rows.map((row) => [
+          row.id,
+          { value: JSON.parse(row.value) as unknown, version: row.version, updatedAt: row.updated_at },
+        ]),
+      );
     },
 
     async insertPolicyIfAbsent<T>(id: string, value: T, now: number): Promise<void> {
@@ -39,7 +44,10 @@ export function createPoliciesRepo(db: DbOrTx) {
         .returning('version')
         .executeTakeFirst();
       if (row) return row.version;
-      await db.insertInto('policies').values({ id, value: JSON.stringify(value), version: 1, updated_at: now }).execute();
+      await db
+        .insertInto('policies')
+        .values({ id, value: JSON.stringify(value), version: 1, updated_at: now })
+        .execute();
       return 1;
     },
   };

@@ -83,7 +83,8 @@ function bound(spec: ColumnSpec, value: FilterValue): unknown {
 
 function comparison(spec: ColumnSpec, cmp: keyof typeof SQL_OPERATORS, value: FilterValue): RawBuilder<SqlBool> {
   const column = sql.ref(spec.column);
-  if (value.type === 'null') return cmp === 'eq' ? sql<SqlBool>`${column} is null` : sql<SqlBool>`${column} is not null`;
+  if (value.type === 'null')
+    return cmp === 'eq' ? sql<SqlBool>`${column} is null` : sql<SqlBool>`${column} is not null`;
   const op = sql.raw(SQL_OPERATORS[cmp]);
   const v = bound(spec, value);
   if (spec.kind === 'ci-text') return sql<SqlBool>`lower(${column}) ${op} lower(${v})`;
@@ -99,7 +100,11 @@ function startsWith(spec: ColumnSpec, prefix: string): RawBuilder<SqlBool> {
   return sql<SqlBool>`${column} like ${likePrefix(value)} escape '\\'`;
 }
 
-function translate<K extends string>(node: FilterNode<K>, columns: ColumnMap<K>, collections: CollectionMap<K> = {} as CollectionMap<K>): RawBuilder<SqlBool> {
+function translate<K extends string>(
+  node: FilterNode<K>,
+  columns: ColumnMap<K>,
+  collections: CollectionMap<K> = {} as CollectionMap<K>,
+): RawBuilder<SqlBool> {
   switch (node.op) {
     case 'and':
       return sql<SqlBool>`(${translate(node.left, columns, collections)} and ${translate(node.right, columns, collections)})`;
@@ -124,7 +129,11 @@ function translate<K extends string>(node: FilterNode<K>, columns: ColumnMap<K>,
  * The where-expression for a parsed $filter. Column names come from `columns` (code, never the request) and
  * every value is a bound parameter.
  */
-export function filterToWhere<T extends keyof Database, K extends string>(node: FilterNode<K>, columns: ColumnMap<K>, collections?: CollectionMap<K>): TableWhere<T> {
+export function filterToWhere<T extends keyof Database, K extends string>(
+  node: FilterNode<K>,
+  columns: ColumnMap<K>,
+  collections?: CollectionMap<K>,
+): TableWhere<T> {
   const expression = translate(node, columns, collections);
   return () => expression;
 }

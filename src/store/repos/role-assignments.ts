@@ -13,7 +13,11 @@ export interface RoleAssignmentRecord {
 export function createRoleAssignmentsRepo(db: DbOrTx) {
   return {
     async listRoleAssignmentsOf(principalId: string): Promise<RoleAssignmentRecord[]> {
-      const rows = await db.selectFrom('role_assignments').selectAll().where('principal_id', '=', principalId).execute();
+      const rows = await db
+        .selectFrom('role_assignments')
+        .selectAll()
+        .where('principal_id', '=', principalId)
+        .execute();
       return rows.map((r) => ({
         id: r.id,
         principalId: r.principal_id,
@@ -49,7 +53,11 @@ export function createRoleAssignmentsRepo(db: DbOrTx) {
         .selectFrom('users')
         .select('users.id')
         .where('users.id', 'in', (eb) =>
-          eb.selectFrom('role_assignments').select('principal_id').where('role_definition_id', '=', roleDefinitionId).where('directory_scope_id', '=', '/'),
+          eb
+            .selectFrom('role_assignments')
+            .select('principal_id')
+            .where('role_definition_id', '=', roleDefinitionId)
+            .where('directory_scope_id', '=', '/'),
         )
         .orderBy('users.id')
         .forUpdate()

@@ -39,7 +39,11 @@ export function createServicePrincipalRoleAssignmentsRepo(db: DbOrTx) {
     },
 
     /** Returns false when there was no such assignment. */
-    async deleteRoleAssignment(servicePrincipalId: string, roleDefinitionId: string, directoryScopeId: string): Promise<boolean> {
+    async deleteRoleAssignment(
+      servicePrincipalId: string,
+      roleDefinitionId: string,
+      directoryScopeId: string,
+    ): Promise<boolean> {
       const result = await db
         .deleteFrom('service_principal_role_assignments')
         .where('principal_id', '=', servicePrincipalId)

@@ -31,7 +31,12 @@ export function createSignInStatesRepo(db: DbOrTx) {
   return {
     /** Undefined when absent or expired. */
     async findState(uidHash: string, now: number): Promise<SignInStateRecord | undefined> {
-      const r = await db.selectFrom('sign_in_states').selectAll().where('uid_hash', '=', uidHash).where('expires_at', '>', now).executeTakeFirst();
+      const r = await db
+        .selectFrom('sign_in_states')
+        .selectAll()
+        .where('uid_hash', '=', uidHash)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
       if (!r) return undefined;
       return {
         uidHash: r.uid_hash,
@@ -102,7 +107,11 @@ export function createSignInStatesRepo(db: DbOrTx) {
 
     /** A refusal: nothing more may happen in this interaction. */
     async endState(uidHash: string): Promise<void> {
-      await db.updateTable('sign_in_states').set({ facts: '[]', status: 'ended' }).where('uid_hash', '=', uidHash).execute();
+      await db
+        .updateTable('sign_in_states')
+        .set({ facts: '[]', status: 'ended' })
+        .where('uid_hash', '=', uidHash)
+        .execute();
     },
 
     /** "Use another account": forget the binding and every fact. */
@@ -116,11 +125,21 @@ export function createSignInStatesRepo(db: DbOrTx) {
     },
 
     async setPreferPassword(uidHash: string): Promise<void> {
-      await db.updateTable('sign_in_states').set({ prefer_password: 1 }).where('uid_hash', '=', uidHash).where('status', '=', 'active').execute();
+      await db
+        .updateTable('sign_in_states')
+        .set({ prefer_password: 1 })
+        .where('uid_hash', '=', uidHash)
+        .where('status', '=', 'active')
+        .execute();
     },
 
     async setChosenMethod(uidHash: string, method: StoredFact['method']): Promise<void> {
-      await db.updateTable('sign_in_states').set({ chosen_method: method }).where('uid_hash', '=', uidHash).where('status', '=', 'active').execute();
+      await db
+        .updateTable('sign_in_states')
+        .set({ chosen_method: method })
+        .where('uid_hash', '=', uidHash)
+        .where('status', '=', 'active')
+        .execute();
     },
 
     async deleteState(uidHash: string): Promise<void> {

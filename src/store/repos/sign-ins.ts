@@ -49,8 +49,14 @@ function toRecord(r: Selectable<SignInsTable>): SignInRecord {
     errorCode: r.error_code,
     failureReason: r.failure_reason,
     methods: JSON.parse(r.methods) as SignInMethodUse[],
-    authenticationRequirement: r.authentication_requirement === 'multiFactorAuthentication' ? 'multiFactorAuthentication' : 'singleFactorAuthentication',
-    conditionalAccessStatus: r.conditional_access_status === 'success' || r.conditional_access_status === 'failure' ? r.conditional_access_status : 'notApplied',
+    authenticationRequirement:
+      r.authentication_requirement === 'multiFactorAuthentication'
+        ? 'multiFactorAuthentication'
+        : 'singleFactorAuthentication',
+    conditionalAccessStatus:
+      r.conditional_access_status === 'success' || r.conditional_access_status === 'failure'
+        ? r.conditional_access_status
+        : 'notApplied',
   };
 }
 
@@ -82,12 +88,23 @@ export function createSignInsRepo(db: DbOrTx) {
     },
 
     async findSignInsByCorrelationId(correlationId: string): Promise<SignInRecord[]> {
-      const rows = await db.selectFrom('sign_ins').selectAll().where('correlation_id', '=', correlationId).orderBy('created_at').execute();
+      const rows = await db
+        .selectFrom('sign_ins')
+        .selectAll()
+        .where('correlation_id', '=', correlationId)
+        .orderBy('created_at')
+        .execute();
       return rows.map(toRecord);
     },
 
     async listRecentSignIns(limit: number): Promise<SignInRecord[]> {
-      const rows = await db.selectFrom('sign_ins').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      const rows = await db
+        .selectFrom('sign_ins')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
       return rows.map(toRecord);
     },
   };
@@ -110,7 +127,15 @@ export function toGraphSignIn(s: SignInRecord): Record<string, unknown> {
     conditionalAccessStatus: s.conditionalAccessStatus,
     appliedConditionalAccessPolicies: [],
     isInteractive: s.isInteractive,
-    deviceDetail: { browser: null, deviceId: '', displayName: null, isCompliant: false, isManaged: false, operatingSystem: null, trustType: null },
+    deviceDetail: {
+      browser: null,
+      deviceId: '',
+      displayName: null,
+      isCompliant: false,
+      isManaged: false,
+      operatingSystem: null,
+      trustType: null,
+    },
     location: { city: null, state: null, countryOrRegion: null, geoCoordinates: null },
     riskDetail: 'none',
     riskLevelAggregated: 'none',
@@ -119,7 +144,11 @@ export function toGraphSignIn(s: SignInRecord): Record<string, unknown> {
     riskEventTypes_v2: [],
     resourceDisplayName: null,
     resourceId: null,
-    status: { errorCode: s.errorCode, failureReason: s.failureReason ?? (s.errorCode === 0 ? null : 'Other.'), additionalDetails: null },
+    status: {
+      errorCode: s.errorCode,
+      failureReason: s.failureReason ?? (s.errorCode === 0 ? null : 'Other.'),
+      additionalDetails: null,
+    },
     // Beta-only properties Entra shows in the portal; Gatepass serves them in v1.0 too.
     authenticationRequirement: s.authenticationRequirement,
     authenticationMethodsUsed: s.methods.filter((m) => m.succeeded).map((m) => m.method),
@@ -133,7 +162,8 @@ export function toGraphSignIn(s: SignInRecord): Record<string, unknown> {
 
 /** Entra's step details when the service gave none: the password's own wording, the second factors' common one. */
 function defaultStepDetail(method: string, succeeded: boolean): string {
-  if (method === 'Password') return succeeded ? 'Correct password' : 'Invalid username or password or Invalid on-premise username or password.';
+  if (method === 'Password')
+    return succeeded ? 'Correct password' : 'Invalid username or password or Invalid on-premise username or password.';
   return succeeded ? 'MFA successfully completed' : 'Authentication failed';
 }
 

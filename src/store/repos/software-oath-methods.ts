@@ -29,17 +29,35 @@ function toRecord(r: Selectable<SoftwareOathMethodsTable>): SoftwareOathMethodRe
 export function createSoftwareOathMethodsRepo(db: DbOrTx) {
   return {
     async listOfUser(userId: string): Promise<SoftwareOathMethodRecord[]> {
-      const rows = await db.selectFrom('software_oath_methods').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
+      const rows = await db
+        .selectFrom('software_oath_methods')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       return rows.map(toRecord);
     },
 
     /** Whether the user has an app at all (every sign-in step asks; no ciphertext is read). */
     async hasAny(userId: string): Promise<boolean> {
-      return (await db.selectFrom('software_oath_methods').select('id').where('user_id', '=', userId).limit(1).executeTakeFirst()) !== undefined;
+      return (
+        (await db
+          .selectFrom('software_oath_methods')
+          .select('id')
+          .where('user_id', '=', userId)
+          .limit(1)
+          .executeTakeFirst()) !== undefined
+      );
     },
 
     async find(userId: string, id: string): Promise<SoftwareOathMethodRecord | undefined> {
-      const r = await db.selectFrom('software_oath_methods').selectAll().where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+      const r = await db
+        .selectFrom('software_oath_methods')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return r && toRecord(r);
     },
 
@@ -73,7 +91,12 @@ export function createSoftwareOathMethodsRepo(db: DbOrTx) {
     },
 
     async delete(userId: string, id: string): Promise<SoftwareOathMethodRecord | undefined> {
-      const r = await db.deleteFrom('software_oath_methods').where('user_id', '=', userId).where('id', '=', id).returningAll().executeTakeFirst();
+      const r = await db
+        .deleteFrom('software_oath_methods')
+        .where('user_id', '=', userId)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
       return r && toRecord(r);
     },
   };

@@ -38,22 +38,39 @@ export function createTemporaryAccessPassesRepo(db: DbOrTx) {
      * lock on PostgreSQL and the write lock on SQLite, so concurrent issues for one user queue instead of racing.
      */
     async lockPassesOfUser(userId: string): Promise<void> {
-      await db.updateTable('users').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', userId).execute();
+      await db
+        .updateTable('users')
+        .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+        .where('id', '=', userId)
+        .execute();
     },
 
     async findPassOfUser(userId: string): Promise<StoredPass | undefined> {
-      const r = await db.selectFrom('temporary_access_passes').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      const r = await db
+        .selectFrom('temporary_access_passes')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
       return r && toStoredPass(r);
     },
 
     /** Removes the user's pass, if any, and returns it (for the audit's delete record). */
     async deletePassOfUser(userId: string): Promise<StoredPass | undefined> {
-      const r = await db.deleteFrom('temporary_access_passes').where('user_id', '=', userId).returningAll().executeTakeFirst();
+      const r = await db
+        .deleteFrom('temporary_access_passes')
+        .where('user_id', '=', userId)
+        .returningAll()
+        .executeTakeFirst();
       return r && toStoredPass(r);
     },
 
     async deletePass(id: string, userId: string): Promise<StoredPass | undefined> {
-      const r = await db.deleteFrom('temporary_access_passes').where('id', '=', id).where('user_id', '=', userId).returningAll().executeTakeFirst();
+      const r = await db
+        .deleteFrom('temporary_access_passes')
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .returningAll()
+        .executeTakeFirst();
       return r && toStoredPass(r);
     },
 
@@ -95,14 +112,20 @@ export function createTemporaryAccessPassesRepo(db: DbOrTx) {
     },
 
     async countPasses(): Promise<number> {
-      const r = await db.selectFrom('temporary_access_passes').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('temporary_access_passes')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
   };
 }
 
 /** The sealed payloads of a user's sessions that began with a pass (their grants are inside, encrypted). */
-export async function listSessionsStartedWithPass(db: DbOrTx, userId: string): Promise<{ idHash: string; sealed: string }[]> {
+export async function listSessionsStartedWithPass(
+  db: DbOrTx,
+  userId: string,
+): Promise<{ idHash: string; sealed: string }[]> {
   const rows = await db
     .selectFrom('oidc_payloads')
     .select(['id_hash', 'payload'])
@@ -118,13 +141,37 @@ export async function listSessionsStartedWithPass(db: DbOrTx, userId: string): P
  * every row of their grants (`grantIdHashes`: from the sessions, plus those on the marked rows). A user holds one
  * pass at a time and a replaced pass's sessions end when it is replaced, so every via_tap row belongs to this pass.
  */
-export async function deleteOidcStateStartedWithPass(db: DbOrTx, userId: string, grantIdHashes: string[]): Promise<number> {
-  const rows = await db.selectFrom('oidc_payloads').select('grant_id_hash').where('account_id', '=', userId).where('via_tap', '=', 1).execute();
-  const grants = [...new Set([...grantIdHashes, ...rows.map((r) => r.grant_id_hash).filter((g): g is string => g !== null)])];
-  let removed = Number((await db.deleteFrom('oidc_payloads').where('account_id', '=', userId).where('via_tap', '=', 1).executeTakeFirst()).numDeletedRows);
+export async function deleteOidcStateStartedWithPass(
+  db: DbOrTx,
+  userId: string,
+  grantIdHashes: string[],
+): Promise<number> {
+  const rows = await db
+    .selectFrom('oidc_payloads')
+    .select('grant_id_hash')
+    .where('account_id', '=', userId)
+    .where('via_tap', '=', 1)
+    .execute();
+  const grants = [
+    ...new Set([...grantIdHashes, ...rows.map((r) => r.grant_id_hash).filter((g): g is string => g !== null)]),
+  ];
+  let removed = Number(
+    (await db.deleteFrom('oidc_payloads').where('account_id', '=', userId).where('via_tap', '=', 1).executeTakeFirst())
+      .numDeletedRows,
+  );
   if (grants.length > 0) {
-    removed += Number((await db.deleteFrom('oidc_payloads').where('grant_id_hash', 'in', grants).executeTakeFirst()).numDeletedRows);
-    removed += Number((await db.deleteFrom('oidc_payloads').where('model', '=', 'Grant').where('id_hash', 'in', grants).executeTakeFirst()).numDeletedRows);
+    removed += Number(
+      (await db.deleteFrom('oidc_payloads').where('grant_id_hash', 'in', grants).executeTakeFirst()).numDeletedRows,
+    );
+    removed += Number(
+      (
+        await db
+          .deleteFrom('oidc_payloads')
+          .where('model', '=', 'Grant')
+          .where('id_hash', 'in', grants)
+          .executeTakeFirst()
+      ).numDeletedRows,
+    );
   }
   return removed;
 }

@@ -15,16 +15,20 @@ export function createTenantRepo(db: DbOrTx) {
     async findTenant(): Promise<Tenant | undefined> {
       const row = await db.selectFrom('tenants').selectAll().executeTakeFirst();
       if (!row) return undefined;
-      const domains = (await db.selectFrom('tenant_domains').selectAll().orderBy('created_at').orderBy('name').execute()).map(
-        (d) => ({ name: d.name, isDefault: bool(d.is_default) }),
-      );
+      const domains = (
+        await db.selectFrom('tenant_domains').selectAll().orderBy('created_at').orderBy('name').execute()
+      ).map((d) => ({ name: d.name, isDefault: bool(d.is_default) }));
       const defaultDomain = domains.find((d) => d.isDefault)?.name ?? domains[0]?.name ?? '';
       return { id: row.id, displayName: row.display_name, domains, defaultDomain };
     },
 
     /** Idempotent: a second process racing on an empty store inserts nothing. */
     async insertTenantIfAbsent(id: string, displayName: string, now: number): Promise<void> {
-      await db.insertInto('tenants').values({ id, display_name: displayName, created_at: now }).onConflict((oc) => oc.doNothing()).execute();
+      await db
+        .insertInto('tenants')
+        .values({ id, display_name: displayName, created_at: now })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     },
 
     /** Makes the verified domains match configuration; the first is the default. Existing users keep their UPNs. */

@@ -71,7 +71,11 @@ function toRow(c: UserChanges): Updateable<UsersTable> {
 /** Filterable user properties (allow-list keys) → columns. UPNs are stored normalised, so values are normalised too. */
 export const USER_FILTER_COLUMNS = {
   id: { column: 'id', kind: 'guid' },
-  userPrincipalName: { column: 'user_principal_name', kind: 'text', normalize: (v: string) => v.normalize('NFC').toLowerCase() },
+  userPrincipalName: {
+    column: 'user_principal_name',
+    kind: 'text',
+    normalize: (v: string) => v.normalize('NFC').toLowerCase(),
+  },
   displayName: { column: 'display_name', kind: 'ci-text' },
   givenName: { column: 'given_name', kind: 'ci-text' },
   surname: { column: 'surname', kind: 'ci-text' },
@@ -123,7 +127,8 @@ export function createUsersRepo(db: DbOrTx) {
     /** Returns false when no such user exists. */
     async updateUser(id: string, changes: UserChanges): Promise<boolean> {
       const row = toRow(changes);
-      if (Object.keys(row).length === 0) return (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+      if (Object.keys(row).length === 0)
+        return (await db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
       const result = await db.updateTable('users').set(row).where('id', '=', id).executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
@@ -151,7 +156,11 @@ export function createUsersRepo(db: DbOrTx) {
 
     async findUsersByIds(ids: readonly string[]): Promise<UserRecord[]> {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('users').selectAll().where('id', 'in', [...ids]).execute();
+      const rows = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
       return rows.map(toUserRecord);
     },
 
@@ -172,7 +181,12 @@ export function createUsersRepo(db: DbOrTx) {
      * registrations agree on one handle). Undefined when the user does not exist.
      */
     async ensureWebauthnUserHandle(id: string, candidate: string): Promise<string | undefined> {
-      await db.updateTable('users').set({ webauthn_user_handle: candidate }).where('id', '=', id).where('webauthn_user_handle', 'is', null).execute();
+      await db
+        .updateTable('users')
+        .set({ webauthn_user_handle: candidate })
+        .where('id', '=', id)
+        .where('webauthn_user_handle', 'is', null)
+        .execute();
       const r = await db.selectFrom('users').select('webauthn_user_handle').where('id', '=', id).executeTakeFirst();
       return r?.webauthn_user_handle ?? undefined;
     },

@@ -44,8 +44,12 @@
     })
       .then(function (res) {
         return res.json().then(
-          function (body) { return { ok: res.ok, body: body }; },
-          function () { return { ok: false, body: {} }; }
+          function (body) {
+            return { ok: res.ok, body: body };
+          },
+          function () {
+            return { ok: false, body: {} };
+          },
         );
       })
       .then(function (answer) {
@@ -53,15 +57,19 @@
           showError(answer.body.message || 'The passkey request could not start. Reload the page and try again.');
           return;
         }
-        var ceremony = mode === 'register'
-          ? lib.startRegistration({ optionsJSON: answer.body })
-          : lib.startAuthentication({ optionsJSON: answer.body });
-        return ceremony.then(function (credential) {
-          form.querySelector('input[name="credential"]').value = JSON.stringify(credential);
-          form.submit();
-        }, function (error) {
-          showError(messageFor(error));
-        });
+        var ceremony =
+          mode === 'register'
+            ? lib.startRegistration({ optionsJSON: answer.body })
+            : lib.startAuthentication({ optionsJSON: answer.body });
+        return ceremony.then(
+          function (credential) {
+            form.querySelector('input[name="credential"]').value = JSON.stringify(credential);
+            form.submit();
+          },
+          function (error) {
+            showError(messageFor(error));
+          },
+        );
       })
       .catch(function () {
         showError('The passkey request could not start. Check your connection and try again.');

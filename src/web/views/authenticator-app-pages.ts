@@ -24,7 +24,9 @@ export function authenticatorAppPage(v: AuthenticatorAppPageView): string {
   const field = v.error?.field;
   const invalid = (name: 'code' | 'displayName', hint: string) =>
     field === name ? ` aria-invalid="true" aria-describedby="error-summary ${hint}"` : ` aria-describedby="${hint}"`;
-  return layout('Set up your authenticator app', `${errorSummary(v.error?.message, field)}
+  return layout(
+    'Set up your authenticator app',
+    `${errorSummary(v.error?.message, field)}
 <ol>
 <li>Install an authenticator app on your phone, such as Microsoft Authenticator, if you have none.</li>
 <li>In the app, add an account (choose "Other account" if asked) and scan this QR code.</li>
@@ -52,5 +54,6 @@ export function authenticatorAppPage(v: AuthenticatorAppPageView): string {
 <input type="text" id="displayName" name="displayName" maxlength="64" required value="${esc(v.displayName)}"${field === 'displayName' ? ' autofocus' : ''}${invalid('displayName', 'displayName-hint')}>
 <button type="submit" id="authenticator-save">Save</button>
 </form>
-<p><a href="/my/security-info">Cancel and go back to security info</a></p>`);
+<p><a href="/my/security-info">Cancel and go back to security info</a></p>`,
+  );
 }

@@ -21,7 +21,10 @@ export function errorDetails(f: ErrorFacts): string {
 }
 
 export function signInErrorPage(title: string, message: string, f: ErrorFacts, extra = ''): string {
-  return layout(title, `<div class="error-summary" role="alert"><p id="error-message">${esc(message)}</p></div>
+  return layout(
+    title,
+    `<div class="error-summary" role="alert"><p id="error-message">${esc(message)}</p></div>
 ${extra}
-${errorDetails(f)}`);
+${errorDetails(f)}`,
+  );
 }

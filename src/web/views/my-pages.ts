@@ -15,12 +15,16 @@ export interface MyView {
 
 /** A date as people read it, with the exact instant for machines and screen readers' "more info". */
 const when = (d: Date | null | undefined): string =>
-  d ? `<time datetime="${esc(d.toISOString())}">${esc(d.toISOString().slice(0, 16).replace('T', ' '))} UTC</time>` : 'never';
+  d
+    ? `<time datetime="${esc(d.toISOString())}">${esc(d.toISOString().slice(0, 16).replace('T', ' '))} UTC</time>`
+    : 'never';
 
 const csrfField = (csrf: string) => `<input type="hidden" name="csrf" value="${esc(csrf)}">`;
 
 export function myHomePage(v: MyView): string {
-  return layout('My account', `<p>Signed in as <strong id="display-name">${esc(v.displayName)}</strong></p>
+  return layout(
+    'My account',
+    `<p>Signed in as <strong id="display-name">${esc(v.displayName)}</strong></p>
 <dl class="details">
 <dt>User principal name</dt><dd id="upn">${esc(v.userPrincipalName)}</dd>
 <dt>Signed in</dt><dd>${esc(v.authTime.toISOString())} with ${esc(v.amr.join(', '))}</dd>
@@ -37,7 +41,8 @@ ${v.methods.pass ? `<li>Temporary Access Pass: <span id="method-tap">${esc(REASO
 <form method="post" action="/my/signout">
 ${csrfField(v.csrf)}
 <button type="submit" class="secondary">Sign out</button>
-</form>`);
+</form>`,
+  );
 }
 
 export interface SecurityInfoView {
@@ -102,7 +107,9 @@ export function securityInfoPage(v: SecurityInfoView): string {
   const changeHint = v.canChangeUntil
     ? `<p class="hint" id="change-window">You can add or delete methods until ${when(v.canChangeUntil)}.</p>`
     : '<p class="hint" id="change-window">To add or delete a method you will be asked to sign in again with a second factor.</p>';
-  return layout('Security info', `${banner(v)}
+  return layout(
+    'Security info',
+    `${banner(v)}
 <p>These are the methods you use to sign in to your account, ${esc(v.displayName)}.</p>
 <h2 id="add-method">Add sign-in method</h2>
 ${changeHint}
@@ -124,7 +131,8 @@ ${csrfField(v.csrf)}
 <p class="hint" id="sign-out-everywhere-hint">Signs you out of every browser and app, here too. Use it if you lost a device.</p>
 <button type="submit" class="secondary" aria-describedby="sign-out-everywhere-hint">Sign out everywhere</button>
 </form>
-<p><a href="/my">Back to my account</a></p>`);
+<p><a href="/my">Back to my account</a></p>`,
+  );
 }
 
 export interface DeletableMethod {
@@ -142,26 +150,45 @@ const KIND_NAMES: Record<DeletableMethod['kind'], string> = {
 /** "Delete this method?" — with a plain warning when nothing else would allow a multi-factor sign-in. */
 export function confirmDeletePage(v: { method: DeletableMethod; lastMultiFactor: boolean; csrf: string }): string {
   const { method } = v;
-  const label = method.kind === 'temporaryAccessPass' ? 'your Temporary Access Pass' : `the ${KIND_NAMES[method.kind]} “${method.name}”`;
+  const label =
+    method.kind === 'temporaryAccessPass'
+      ? 'your Temporary Access Pass'
+      : `the ${KIND_NAMES[method.kind]} “${method.name}”`;
   const warning = v.lastMultiFactor
     ? `<div class="error-summary" role="alert" id="last-method-warning"><p><strong>This is your last method for multi-factor sign-in.</strong> Once it is deleted you cannot complete a sign-in that needs a second factor until you add another method — or your helpdesk gives you a Temporary Access Pass.</p></div>`
     : '';
-  const passNote = method.kind === 'temporaryAccessPass' ? '<p>Deleting the pass also signs you out of every session you started with it, this one included.</p>' : '';
-  return layout('Delete sign-in method', `${warning}
+  const passNote =
+    method.kind === 'temporaryAccessPass'
+      ? '<p>Deleting the pass also signs you out of every session you started with it, this one included.</p>'
+      : '';
+  return layout(
+    'Delete sign-in method',
+    `${warning}
 <p>Do you want to delete ${esc(label)}?</p>
 ${passNote}
 <form method="post" action="/my/security-info/${esc(method.kind)}/${esc(method.id)}/delete">
 ${csrfField(v.csrf)}
 <button type="submit" id="confirm-delete">Delete</button>
 </form>
-<p><a href="/my/security-info" id="cancel-delete">Cancel</a></p>`);
+<p><a href="/my/security-info" id="cancel-delete">Cancel</a></p>`,
+  );
 }
 
-export function changePasswordPage(v: { csrf: string; hasPassword: boolean; error?: { field: string; message: string } }): string {
+export function changePasswordPage(v: {
+  csrf: string;
+  hasPassword: boolean;
+  error?: { field: string; message: string };
+}): string {
   if (!v.hasPassword)
-    return layout('Change password', '<p>Your account has no password: you sign in with your other methods.</p><p><a href="/my/security-info">Back to security info</a></p>');
-  const invalid = (field: string) => (v.error?.field === field ? ' aria-invalid="true" aria-describedby="error-summary"' : '');
-  return layout('Change password', `${errorSummary(v.error?.message, v.error?.field)}
+    return layout(
+      'Change password',
+      '<p>Your account has no password: you sign in with your other methods.</p><p><a href="/my/security-info">Back to security info</a></p>',
+    );
+  const invalid = (field: string) =>
+    v.error?.field === field ? ' aria-invalid="true" aria-describedby="error-summary"' : '';
+  return layout(
+    'Change password',
+    `${errorSummary(v.error?.message, v.error?.field)}
 <form method="post" action="/my/security-info/password" novalidate>
 ${csrfField(v.csrf)}
 <label for="currentPassword">Current password</label>
@@ -173,7 +200,8 @@ ${csrfField(v.csrf)}
 <input type="password" id="confirmPassword" name="confirmPassword" autocomplete="new-password" required${invalid('confirmPassword')}>
 <button type="submit">Change password</button>
 </form>
-<p><a href="/my/security-info">Cancel</a></p>`);
+<p><a href="/my/security-info">Cancel</a></p>`,
+  );
 }
 
 export interface ReauthenticateView {
@@ -189,11 +217,14 @@ export function reauthenticatePage(v: ReauthenticateView): string {
     v.reason === 'stale'
       ? `To add or delete a sign-in method, you must have signed in with a second factor in the last ${v.windowMinutes} minutes.`
       : 'You signed in with your password only. To add or delete a sign-in method, sign in again with a second factor; if you have none, ask your helpdesk for a Temporary Access Pass.';
-  return layout('Sign in again', `<p role="alert" id="reauthenticate-reason">${esc(why)}</p>
+  return layout(
+    'Sign in again',
+    `<p role="alert" id="reauthenticate-reason">${esc(why)}</p>
 <form method="post" action="/my/reauthenticate">
 ${csrfField(v.csrf)}
 <input type="hidden" name="returnTo" value="${esc(v.returnTo)}">
 <button type="submit" id="reauthenticate">Sign in again</button>
 </form>
-<p><a href="/my/security-info">Back to security info</a></p>`);
+<p><a href="/my/security-info">Back to security info</a></p>`,
+  );
 }

@@ -20,7 +20,9 @@ export interface AddPasskeyView {
 export function addPasskeyPage(v: AddPasskeyView): string {
   const nameInvalid = v.error && v.errorField === 'displayName';
   const describedBy = nameInvalid ? 'error-summary passkey-name-hint' : 'passkey-name-hint';
-  return layout('Add a passkey', `${errorSummary(v.error, v.errorField === 'displayName' ? 'passkey-name' : 'passkey-start')}
+  return layout(
+    'Add a passkey',
+    `${errorSummary(v.error, v.errorField === 'displayName' ? 'passkey-name' : 'passkey-start')}
 <p>A passkey signs you in with this device's screen lock (PIN, fingerprint or face) or with a security key, without a password or code.</p>
 ${v.until ? `<p class="hint" id="method-change-until">You can add it until ${esc(v.until.toISOString())}.</p>` : ''}
 <form method="post" action="/my/security-info/passkey" id="passkey-form" data-options-url="/my/security-info/passkey/options" data-mode="register">
@@ -34,7 +36,8 @@ ${v.until ? `<p class="hint" id="method-change-until">You can add it until ${esc
 </form>
 <noscript><p role="alert">Creating a passkey needs JavaScript. Turn it on, or add an authenticator app instead.</p></noscript>
 <p><a href="/my/security-info">Back to security info</a></p>
-${SCRIPTS}`);
+${SCRIPTS}`,
+  );
 }
 
 export interface RenamePasskeyView {
@@ -46,12 +49,15 @@ export interface RenamePasskeyView {
 
 export function renamePasskeyPage(v: RenamePasskeyView): string {
   const invalid = v.error ? ' aria-invalid="true" aria-describedby="error-summary"' : '';
-  return layout('Rename passkey', `${errorSummary(v.error, 'passkey-name')}
+  return layout(
+    'Rename passkey',
+    `${errorSummary(v.error, 'passkey-name')}
 <form method="post" action="/my/security-info/passkey/${esc(encodeURIComponent(v.id))}/rename">
 <input type="hidden" name="csrf" value="${esc(v.csrf)}">
 <label for="passkey-name">Name</label>
 <input type="text" id="passkey-name" name="displayName" maxlength="${PASSKEY_NAME_MAX_LENGTH}" autocomplete="off" required value="${esc(v.displayName)}"${invalid} autofocus>
 <button type="submit">Save</button>
 </form>
-<p><a href="/my/security-info">Back to security info</a></p>`);
+<p><a href="/my/security-info">Back to security info</a></p>`,
+  );
 }

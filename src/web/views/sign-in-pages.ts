@@ -14,7 +14,9 @@ const hidden = (f: FormContext, action: string) =>
 
 export function usernamePage(f: FormContext, opts: { error?: string; username?: string } = {}): string {
   const invalid = opts.error ? ' aria-invalid="true" aria-describedby="error-summary"' : '';
-  return layout('Sign in', `${errorSummary(opts.error, 'username')}
+  return layout(
+    'Sign in',
+    `${errorSummary(opts.error, 'username')}
 <p class="hint">to continue to ${esc(f.clientName)}</p>
 <form method="post" action="/signin/${esc(f.uid)}" novalidate>
 ${hidden(f, 'username')}
@@ -22,7 +24,8 @@ ${hidden(f, 'username')}
 <input type="email" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus value="${esc(opts.username ?? '')}"${invalid}>
 <button type="submit">Next</button>
 </form>
-${passkeyFirstPage(f)}`);
+${passkeyFirstPage(f)}`,
+  );
 }
 
 /**
@@ -51,7 +54,9 @@ ${hidden(f, 'restart')}
 
 export function passwordPage(f: FormContext, loginName: string, opts: { error?: string } = {}): string {
   const invalid = opts.error ? ' aria-invalid="true" aria-describedby="error-summary"' : '';
-  return layout('Enter password', `${errorSummary(opts.error, 'password')}
+  return layout(
+    'Enter password',
+    `${errorSummary(opts.error, 'password')}
 <p>Signing in as <strong id="login-name">${esc(loginName)}</strong></p>
 <form method="post" action="/signin/${esc(f.uid)}" novalidate>
 ${hidden(f, 'password')}
@@ -60,7 +65,8 @@ ${hidden(f, 'password')}
 <input type="password" id="password" name="password" autocomplete="current-password" required autofocus${invalid}>
 <button type="submit">Sign in</button>
 </form>
-${anotherAccount(f)}`);
+${anotherAccount(f)}`,
+  );
 }
 
 /** The label of each "Sign in another way" choice. */
@@ -75,7 +81,10 @@ export function otherWays(f: FormContext, alternatives: readonly FactorMethod[] 
   const choices = (alternatives ?? []).filter((m): m is Exclude<FactorMethod, 'password'> => m !== 'password');
   if (choices.length === 0) return '';
   const buttons = choices
-    .map((m) => `<li><button type="submit" name="method" value="${esc(m)}" class="secondary">${esc(OTHER_WAY_LABELS[m])}</button></li>`)
+    .map(
+      (m) =>
+        `<li><button type="submit" name="method" value="${esc(m)}" class="secondary">${esc(OTHER_WAY_LABELS[m])}</button></li>`,
+    )
     .join('\n');
   return `<section aria-labelledby="other-ways"><h2 id="other-ways">Sign in another way</h2>
 <form method="post" action="/signin/${esc(f.uid)}">
@@ -86,9 +95,17 @@ ${buttons}
 </form></section>`;
 }
 
-export function otpPage(f: FormContext, loginName: string, opts: { error?: string; alternatives: readonly FactorMethod[] }): string {
-  const invalid = opts.error ? ' aria-invalid="true" aria-describedby="error-summary otp-hint"' : ' aria-describedby="otp-hint"';
-  return layout('Enter code', `${errorSummary(opts.error, 'otp')}
+export function otpPage(
+  f: FormContext,
+  loginName: string,
+  opts: { error?: string; alternatives: readonly FactorMethod[] },
+): string {
+  const invalid = opts.error
+    ? ' aria-invalid="true" aria-describedby="error-summary otp-hint"'
+    : ' aria-describedby="otp-hint"';
+  return layout(
+    'Enter code',
+    `${errorSummary(opts.error, 'otp')}
 <p>Signing in as <strong id="login-name">${esc(loginName)}</strong></p>
 <form method="post" action="/signin/${esc(f.uid)}" novalidate>
 ${hidden(f, 'otp')}
@@ -99,15 +116,22 @@ ${hidden(f, 'otp')}
 <button type="submit">Verify</button>
 </form>
 ${otherWays(f, opts.alternatives)}
-${anotherAccount(f)}`);
+${anotherAccount(f)}`,
+  );
 }
 
 /**
  * The passkey step after the username: the script asks the browser for one of this user's passkeys and posts the
  * answer back; without JavaScript the page says so and offers the other ways.
  */
-export function passkeyPage(f: FormContext, loginName: string, opts: { error?: string; alternatives: readonly FactorMethod[] }): string {
-  return layout('Sign in with a passkey', `${errorSummary(opts.error)}
+export function passkeyPage(
+  f: FormContext,
+  loginName: string,
+  opts: { error?: string; alternatives: readonly FactorMethod[] },
+): string {
+  return layout(
+    'Sign in with a passkey',
+    `${errorSummary(opts.error)}
 <p>Signing in as <strong id="login-name">${esc(loginName)}</strong></p>
 <p class="hint" id="passkey-hint">Use the passkey on this device or on your security key. Your browser will ask you to confirm with your PIN, fingerprint or face.</p>
 <form method="post" action="/signin/${esc(f.uid)}" id="passkey-form" data-options-url="/signin/${esc(f.uid)}/passkey/options" data-mode="user">
@@ -120,18 +144,27 @@ ${hidden(f, 'passkey')}
 <script src="/assets/webauthn/simplewebauthn-browser.js" defer></script>
 <script src="/assets/webauthn/passkey.js" defer></script>
 ${otherWays(f, opts.alternatives)}
-${anotherAccount(f)}`);
+${anotherAccount(f)}`,
+  );
 }
 
-export function tapPage(f: FormContext, loginName: string, opts: { error?: string; canUsePassword: boolean; alternatives?: readonly FactorMethod[] }): string {
-  const invalid = opts.error ? ' aria-invalid="true" aria-describedby="error-summary tap-hint"' : ' aria-describedby="tap-hint"';
+export function tapPage(
+  f: FormContext,
+  loginName: string,
+  opts: { error?: string; canUsePassword: boolean; alternatives?: readonly FactorMethod[] },
+): string {
+  const invalid = opts.error
+    ? ' aria-invalid="true" aria-describedby="error-summary tap-hint"'
+    : ' aria-describedby="tap-hint"';
   const usePassword = opts.canUsePassword
     ? `<form method="post" action="/signin/${esc(f.uid)}" class="inline">
 ${hidden(f, 'usePassword')}
 <button type="submit" class="secondary">Use your password instead</button>
 </form>`
     : '';
-  return layout('Enter Temporary Access Pass', `${errorSummary(opts.error, 'tap')}
+  return layout(
+    'Enter Temporary Access Pass',
+    `${errorSummary(opts.error, 'tap')}
 <p>Signing in as <strong id="login-name">${esc(loginName)}</strong></p>
 <form method="post" action="/signin/${esc(f.uid)}" novalidate>
 ${hidden(f, 'tap')}
@@ -143,12 +176,17 @@ ${hidden(f, 'tap')}
 </form>
 ${usePassword}
 ${otherWays(f, opts.alternatives)}
-${anotherAccount(f)}`);
+${anotherAccount(f)}`,
+  );
 }
 
 export function changePasswordPage(f: FormContext, loginName: string, opts: { error?: string } = {}): string {
-  const invalid = opts.error ? ' aria-invalid="true" aria-describedby="error-summary password-rules"' : ' aria-describedby="password-rules"';
-  return layout('Update your password', `${errorSummary(opts.error, 'newPassword')}
+  const invalid = opts.error
+    ? ' aria-invalid="true" aria-describedby="error-summary password-rules"'
+    : ' aria-describedby="password-rules"';
+  return layout(
+    'Update your password',
+    `${errorSummary(opts.error, 'newPassword')}
 <p>You need to update your password because you are signing in for the first time, or because your administrator reset it.</p>
 <p>Signing in as <strong id="login-name">${esc(loginName)}</strong></p>
 <form method="post" action="/signin/${esc(f.uid)}" novalidate>
@@ -160,16 +198,20 @@ ${hidden(f, 'newPassword')}
 <label for="confirmPassword">Confirm new password</label>
 <input type="password" id="confirmPassword" name="confirmPassword" autocomplete="new-password" required>
 <button type="submit">Sign in</button>
-</form>`);
+</form>`,
+  );
 }
 
 export function consentPage(f: FormContext, scopes: string[]): string {
   const items = scopes.map((s) => `<li>${esc(s)}</li>`).join('');
-  return layout('Permissions requested', `<p><strong>${esc(f.clientName)}</strong> would like to:</p>
+  return layout(
+    'Permissions requested',
+    `<p><strong>${esc(f.clientName)}</strong> would like to:</p>
 <ul>${items || '<li>Sign you in and read your profile</li>'}</ul>
 <form method="post" action="/signin/${esc(f.uid)}">
 ${hidden(f, 'consent')}
 <button type="submit" name="decision" value="accept">Accept</button>
 <button type="submit" name="decision" value="deny" class="secondary">Cancel</button>
-</form>`);
+</form>`,
+  );
 }
