@@ -23,7 +23,7 @@ export async function printFirstStartBanner(runtime: Runtime): Promise<void> {
           `   One-time, valid until ${pass.endsAt.toISOString()}. ${PASS_DISPLAY_NOTE}`,
           `   Sign in at ${config.issuer}/my/security-info and, within 10 minutes, add an authenticator app or a passkey.`,
         ]
-      : ['   (no pass could be issued: run `npx gatepass tap create ' + admin.userPrincipalName + '`)']),
+      : [`   (no pass could be issued: run \`npx gatepass tap create ${admin.userPrincipalName}\`)`]),
     ` Lost it? \`npx gatepass tap create ${admin.userPrincipalName}\` prints a new one.`,
     ' Everything can also be managed with the CLI, for example:',
     '   npx gatepass user list',

@@ -28,7 +28,7 @@ function startedAt(ctx: KoaContextWithOIDC, token: unknown): number | undefined 
 export function createFindAccount(deps: Pick<Deps, 'db' | 'tenant'>): FindAccount {
   return async (ctx, sub, token) => {
     const user = await createUsersRepo(deps.db).findUserById(sub);
-    if (!user || !user.accountEnabled) return undefined;
+    if (!user?.accountEnabled) return undefined;
     const started = startedAt(ctx, token);
     // Compared in whole seconds, as tokens carry them: a revocation voids everything from earlier seconds.
     if (started !== undefined && started < Math.floor(user.sessionsValidFrom.getTime() / 1000)) return undefined;

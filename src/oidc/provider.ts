@@ -242,7 +242,7 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
       const client = ctx.oidc.client!;
       const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(client.clientId);
       const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
-      if (client['gatepass_require_consent'] === true) return existing;
+      if (client.gatepass_require_consent === true) return existing;
       // First-party apps (created by an administrator without --require-consent) are admin-consented: no consent
       // screen, every requested OIDC scope and delegated Graph permission is granted (the user's roles still bound
       // what a Graph permission reaches, in authorize).

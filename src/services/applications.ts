@@ -197,7 +197,7 @@ export async function createApplication(
       displayName: input.displayName.trim(),
       kind: input.kind,
       redirectUris,
-      postLogoutRedirectUris: redirectUris.map((u) => new URL(u).origin + '/'),
+      postLogoutRedirectUris: redirectUris.map((u) => `${new URL(u).origin}/`),
       permissions,
       requireConsent: input.requireConsent === true,
       servicePrincipalId: newId(),

@@ -146,7 +146,7 @@ export function passkeyName(value: unknown): string {
       target: 'displayName',
       message: `The name can be at most ${PASSKEY_NAME_MAX_LENGTH} characters.`,
     });
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this check refuses
   if (/[\u0000-\u001f\u007f]/.test(name))
     throw new AppError('badRequest', { target: 'displayName', message: 'The name cannot contain control characters.' });
   return name.length === 0 ? 'Passkey' : name;

@@ -3,7 +3,8 @@
 
 import { jsonValue, type AuditEntry } from '../domain/audit.js';
 import { AppError } from '../domain/errors.js';
-import { applyTapPolicyPatch, DEFAULT_TAP_POLICY, TAP_CONFIGURATION_ID, type TapPolicy } from '../domain/tap/policy.js';
+import { DEFAULT_TAP_POLICY, TAP_CONFIGURATION_ID, type TapPolicy } from '../domain/tap/policy.js';
+import { applyTapPolicyPatch } from '../domain/tap/policy-patch.js';
 import type { DbOrTx } from '../store/db.js';
 import { createPoliciesRepo, type StoredPolicy } from '../store/repos/policies.js';
 import { audited } from './audited.js';

@@ -190,8 +190,7 @@ export function createMySessions(deps: Deps): MySessions {
     // Disabled, deleted or revoked since (sessions_valid_from moved), or the pass that began it deleted, replaced
     // or over: the session is over, for every copy of the cookie.
     const holds =
-      user !== undefined &&
-      user.accountEnabled &&
+      user?.accountEnabled &&
       row.authTime >= Math.floor(user.sessionsValidFrom.getTime() / 1000) &&
       passSignInHolds(session, pass?.pass, deps.clock.now());
     if (!holds || !user || !ctx) {

@@ -186,26 +186,22 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
       reply.header('cache-control', 'no-store');
       const d = await details(request, reply);
       if (!d)
-        return reply
-          .code(400)
-          .send({
-            error: 'interaction_ended',
-            target: 'uid',
-            message:
-              'This sign-in page has expired or was opened in another browser. Go back to the application and start again.',
-          });
+        return reply.code(400).send({
+          error: 'interaction_ended',
+          target: 'uid',
+          message:
+            'This sign-in page has expired or was opened in another browser. Go back to the application and start again.',
+        });
       const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as {
         csrf?: unknown;
         mode?: unknown;
       };
       if (!isValidCsrf(deps, d.uid, body.csrf))
-        return reply
-          .code(403)
-          .send({
-            error: 'invalid_csrf_token',
-            target: 'csrf',
-            message: 'The request was not sent from this sign-in page. Reload it and try again.',
-          });
+        return reply.code(403).send({
+          error: 'invalid_csrf_token',
+          target: 'csrf',
+          message: 'The request was not sent from this sign-in page. Reload it and try again.',
+        });
       const answer = await passkeySignInOptions(deps, await requestOf(request, d), body.mode);
       if (!answer.ok)
         return reply

@@ -34,8 +34,8 @@ describe('CLI reference', () => {
   });
 
   it('has no option that takes a password or secret value', () => {
+    // --password-stdin and --no-password are flags; --secret-days takes a number, not a secret.
     for (const { cmd } of all)
-      // --password-stdin and --no-password are flags; --secret-days takes a number, not a secret.
       for (const option of cmd.options)
         assert.ok(
           !/^--(.+-)?(password|secret)$/i.test(option.long ?? '') || !(option.required || option.optional),

@@ -95,9 +95,12 @@ for (const dialect of dialects) {
     it('the how-to flow: password, then "Enter Temporary Access Pass" appears by itself; amr holds pwd, tap and mfa', async () => {
       // A pass shorter than the tokens' lifetime (60 minutes), so the cap below has something to cut.
       await updateTapPolicy(deps, cliContext(), { minimumLifetimeInMinutes: 10 });
-      const issued = await issue(carol.userPrincipalName, { lifetimeInMinutes: 15, isUsableOnce: true }).finally(() =>
-        updateTapPolicy(deps, cliContext(), { minimumLifetimeInMinutes: 60 }),
-      );
+      let issued: Awaited<ReturnType<typeof issue>>;
+      try {
+        issued = await issue(carol.userPrincipalName, { lifetimeInMinutes: 15, isUsableOnce: true });
+      } finally {
+        await updateTapPolicy(deps, cliContext(), { minimumLifetimeInMinutes: 60 });
+      }
       assert.equal(issued.temporaryAccessPass?.length, 8);
       assert.equal(issued.isUsable, true);
 

@@ -366,14 +366,12 @@ for (const dialect of dialects) {
       });
       assert.equal(created.userPrincipalName, 'sdk.user@contoso.test');
       for (let i = 0; i < 3; i++)
-        await client
-          .api('/users')
-          .post({
-            accountEnabled: true,
-            displayName: `SDK ${i}`,
-            mailNickname: `sdk${i}`,
-            userPrincipalName: `sdk${i}@contoso.test`,
-          });
+        await client.api('/users').post({
+          accountEnabled: true,
+          displayName: `SDK ${i}`,
+          mailNickname: `sdk${i}`,
+          userPrincipalName: `sdk${i}@contoso.test`,
+        });
       const read = await client.api('/users/sdk.user@contoso.test').select(['id', 'displayName']).get();
       assert.equal(read.id, created.id);
       const names: string[] = [];
@@ -400,14 +398,12 @@ for (const dialect of dialects) {
         (e: { statusCode?: number; code?: string }) => e.statusCode === 404 && e.code === 'Request_ResourceNotFound',
       );
       await assert.rejects(
-        client
-          .api('/users')
-          .post({
-            displayName: 'Bad',
-            userPrincipalName: 'bad@elsewhere.test',
-            accountEnabled: true,
-            mailNickname: 'bad',
-          }),
+        client.api('/users').post({
+          displayName: 'Bad',
+          userPrincipalName: 'bad@elsewhere.test',
+          accountEnabled: true,
+          mailNickname: 'bad',
+        }),
         (e: { statusCode?: number }) => e.statusCode === 400,
       );
     });

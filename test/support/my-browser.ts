@@ -19,9 +19,10 @@ export class Browser {
     const url = new URL(path, this.origin);
     const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
     const init: RequestInit = { redirect: 'manual', headers };
-    if (form)
-      Object.assign(init, { method: 'POST', body: new URLSearchParams(form).toString() }),
-        (headers['content-type'] = 'application/x-www-form-urlencoded');
+    if (form) {
+      Object.assign(init, { method: 'POST', body: new URLSearchParams(form).toString() });
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+    }
     const res = await fetch(url, init);
     const setCookies = res.headers.getSetCookie();
     for (const line of setCookies) {
@@ -88,7 +89,7 @@ export async function signInToMyWithPass(
   browser: Browser,
   upn: string,
   pass: string,
-  options: { beforeCallback?: () => void | Promise<unknown>; path?: string; password?: string } = {},
+  options: { beforeCallback?: () => unknown; path?: string; password?: string } = {},
 ): Promise<Page & { path: string }> {
   const { uid, csrf } = await startMySignIn(browser, options.path);
   const post = (action: string, fields: Record<string, string>) =>

@@ -38,7 +38,7 @@ describe('safeMyReturnTo', () => {
       '/mystery',
       '/my/\tx',
       'javascript:alert(1)',
-      '/my/' + 'a'.repeat(300),
+      `/my/${'a'.repeat(300)}`,
       undefined,
       null,
       42,

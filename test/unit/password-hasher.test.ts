@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Keyring } from '../../src/crypto/keyring.js';
 import { ARGON2_PARAMS, createPasswordHasher } from '../../src/crypto/password-hasher.js';
-import { AppError } from '../../src/domain/errors.js';
+import type { AppError } from '../../src/domain/errors.js';
 import { countedArgon2 } from '../support/argon2-spy.js';
 
 const keyA = randomBytes(32);

@@ -2,7 +2,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../src/domain/clock.js';
-import { DEFAULT_TAP_POLICY, applyTapPolicyPatch } from '../../src/domain/tap/policy.js';
+import { DEFAULT_TAP_POLICY } from '../../src/domain/tap/policy.js';
+import { applyTapPolicyPatch } from '../../src/domain/tap/policy-patch.js';
 import type { TapPolicy } from '../../src/domain/tap/policy.js';
 import {
   ONE_TIME_REGISTRATION_WINDOW_SECONDS,

@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import {
   DEFAULT_TAP_POLICY,
   TAP_CONFIGURATION_ODATA_TYPE,
-  applyTapPolicyPatch,
   isTapEnabledFor,
   isUserTargeted,
   toGraphTapConfiguration,
 } from '../../src/domain/tap/policy.js';
-import type { TapPolicy, TapPolicyPatchResult } from '../../src/domain/tap/policy.js';
+import type { TapPolicy } from '../../src/domain/tap/policy.js';
+import { applyTapPolicyPatch, type TapPolicyPatchResult } from '../../src/domain/tap/policy-patch.js';
 
 const G1 = '11111111-1111-4111-8111-111111111111';
 const G2 = '22222222-2222-4222-8222-222222222222';

@@ -133,7 +133,7 @@ export function delegatedPermissionsOf(granted: Iterable<string>, options: Graph
   for (const value of granted) {
     if (value === '') continue;
     const c = classify(value, options);
-    if (c.kind === 'default') DEFAULT_DELEGATED_PERMISSIONS.forEach((n) => names.add(n));
+    if (c.kind === 'default') for (const n of DEFAULT_DELEGATED_PERMISSIONS) names.add(n);
     else if (c.kind === 'permission') names.add(c.name);
   }
   return [...names];

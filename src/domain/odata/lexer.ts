@@ -26,7 +26,7 @@ const WHITESPACE = /[ \t\r\n]/;
 const CONTINUES = /[A-Za-z0-9_.:\-/$]/;
 
 // Starts like a date but did not lex as a full date-time (no time, no zone, or trailing junk).
-const DATE_LIKE = /\d{4}-\d{2}-\d{2}[0-9A-Za-z:.+\-]*/y;
+const DATE_LIKE = /\d{4}-\d{2}-\d{2}[0-9A-Za-z:.+-]*/y;
 
 export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

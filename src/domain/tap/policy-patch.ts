@@ -75,9 +75,9 @@ function readEnum<T extends string>(value: unknown, path: string, allowed: reado
 /** Only groups: Entra's portal dropped user targets (azure-docs #110782), and a group of one does the same job. */
 function readTargetCommon(item: Record<string, unknown>, path: string, allowAllUsers: boolean): string {
   if (!('targetType' in item)) refuse(`${path}.targetType`, `${path}.targetType is required.`);
-  if (item['targetType'] !== 'group')
+  if (item.targetType !== 'group')
     refuse(`${path}.targetType`, `${path}.targetType must be 'group': only groups can be targeted.`);
-  const id = item['id'];
+  const id = item.id;
   if (typeof id !== 'string') refuse(`${path}.id`, `${path}.id is required: '${ALL_USERS}' or a group id.`);
   if (id === ALL_USERS) {
     if (!allowAllUsers)
@@ -124,7 +124,7 @@ function readIncludeTarget(item: Record<string, unknown>, path: string): TapIncl
   }
   const id = readTargetCommon(item, path, true);
   // Non-nullable in Graph, but clients building a target by hand often leave it out: false is the documented default.
-  const required = item['isRegistrationRequired'];
+  const required = item.isRegistrationRequired;
   const isRegistrationRequired =
     required === undefined ? false : readBoolean(required, `${path}.isRegistrationRequired`);
   return { targetType: 'group', id, isRegistrationRequired };

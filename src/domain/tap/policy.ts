@@ -17,8 +17,6 @@ export {
   TAP_SIGN_IN_FLOWS,
 } from './constants.js';
 export type { TapSignInFlow } from './constants.js';
-export { applyTapPolicyPatch } from './policy-patch.js';
-export type { TapPolicyError, TapPolicyPatchResult } from './policy-patch.js';
 
 export interface TapIncludeTarget {
   readonly targetType: 'group';

@@ -137,7 +137,7 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
     if (!oid || !isGuid(oid)) throw invalid('Access token validation failure: the token names no user.');
     const found = await findTokenUser(deps, oid.toLowerCase());
     const user = found?.user;
-    if (!found || !user || !user.accountEnabled)
+    if (!found || !user?.accountEnabled)
       throw invalid('Access token validation failure: the user is disabled or no longer exists.');
     // revokeSignInSessions, a password reset or disabling moved sessions_valid_from past the token's issue time.
     // Whole seconds, as iat is: revocation moves the instant past the current second (services/sessions.ts).

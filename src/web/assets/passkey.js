@@ -1,8 +1,7 @@
 // Gatepass passkey forms (sign-in and Security info): fetch the WebAuthn options, let the browser ask the
 // authenticator, put its answer (JSON) in the hidden `credential` input and submit the form. Served as a file:
 // the pages' CSP allows no inline script. Needs SimpleWebAuthnBrowser (simplewebauthn-browser.js) loaded first.
-(function () {
-  'use strict';
+(() => {
   var form = document.getElementById('passkey-form');
   if (!form) return;
   var button = document.getElementById('passkey-start');
@@ -17,7 +16,7 @@
   }
 
   function messageFor(error) {
-    var name = error && error.name;
+    var name = error?.name;
     if (name === 'InvalidStateError' || (error && error.code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED'))
       return 'This device already holds a passkey for your account. Use it to sign in, or add a passkey on another device.';
     if (name === 'NotAllowedError' || name === 'AbortError')
@@ -26,13 +25,13 @@
     return 'Your browser could not use a passkey here. Try again, or use another way.';
   }
 
-  if (!lib || !lib.browserSupportsWebAuthn()) {
+  if (!lib?.browserSupportsWebAuthn()) {
     if (mode !== 'discoverable') showError('This browser cannot use passkeys. Use another way.');
     return;
   }
   button.hidden = false;
 
-  button.addEventListener('click', function () {
+  button.addEventListener('click', () => {
     errorBox.hidden = true;
     button.disabled = true;
     var csrf = form.querySelector('input[name="csrf"]');
@@ -42,17 +41,13 @@
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ csrf: csrf ? csrf.value : '', mode: mode }),
     })
-      .then(function (res) {
-        return res.json().then(
-          function (body) {
-            return { ok: res.ok, body: body };
-          },
-          function () {
-            return { ok: false, body: {} };
-          },
-        );
-      })
-      .then(function (answer) {
+      .then((res) =>
+        res.json().then(
+          (body) => ({ ok: res.ok, body: body }),
+          () => ({ ok: false, body: {} }),
+        ),
+      )
+      .then((answer) => {
         if (!answer.ok) {
           showError(answer.body.message || 'The passkey request could not start. Reload the page and try again.');
           return;
@@ -62,16 +57,16 @@
             ? lib.startRegistration({ optionsJSON: answer.body })
             : lib.startAuthentication({ optionsJSON: answer.body });
         return ceremony.then(
-          function (credential) {
+          (credential) => {
             form.querySelector('input[name="credential"]').value = JSON.stringify(credential);
             form.submit();
           },
-          function (error) {
+          (error) => {
             showError(messageFor(error));
           },
         );
       })
-      .catch(function () {
+      .catch(() => {
         showError('The passkey request could not start. Check your connection and try again.');
       });
   });
