@@ -2,7 +2,7 @@
 
 import { ConfigError } from '../config/load.js';
 import { KeyringError } from '../crypto/keyring.js';
-import { isAppError } from '../domain/errors.js';
+import { type ErrorDetail, type GraphErrorEnvelope, graphErrorEnvelope, isAppError } from '../domain/errors.js';
 
 /** Exit codes (documented in the README's CLI reference). */
 export const EXIT = {
@@ -36,10 +36,8 @@ export class CliError extends Error {
 
 export interface ReportedError {
   exitCode: number;
-  /** `{"error":{code,message,target?,innerError}}`, Graph's envelope. */
-  body: {
-    error: { code: string; message: string; target?: string; details?: unknown; innerError: Record<string, string> };
-  };
+  /** Graph's envelope, as the API answers. */
+  body: GraphErrorEnvelope;
   line: string;
 }
 
@@ -49,7 +47,7 @@ export function reportError(e: unknown, correlationId: string, now: Date): Repor
   let code = 'generalException';
   let message = `unexpected error: ${(e as Error)?.message ?? String(e)} (GATEPASS_LOG_LEVEL=debug prints the stack)`;
   let target: string | undefined;
-  let details: unknown;
+  let details: ErrorDetail[] | undefined;
   if (e instanceof CliError) {
     ({ exitCode, code, target } = e);
     message = e.message;
@@ -75,15 +73,10 @@ export function reportError(e: unknown, correlationId: string, now: Date): Repor
     message = `the store is unreachable: ${(e as Error).message}`;
   }
   const line = `gatepass: ${message}${target ? ` (target: ${target})` : ''}`;
-  const innerError = {
-    date: now.toISOString().slice(0, 19),
-    'request-id': correlationId,
-    'client-request-id': correlationId,
-  };
   return {
     exitCode,
     line,
-    body: { error: { code, message, ...(target ? { target } : {}), ...(details ? { details } : {}), innerError } },
+    body: graphErrorEnvelope({ graphCode: code, message, target, details }, { requestId: correlationId }, now),
   };
 }
 

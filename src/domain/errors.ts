@@ -1,96 +1,19 @@
-// The error catalogue: every refusal Gatepass can give, defined once, with its HTTP status and Graph error code.
+// The error catalogue: every refusal Gatepass can give, defined once — its HTTP status, Graph error code, message
+// and, for a sign-in, the sign-in log's error code. The entries live in ./errors/, one file per area.
 
-export interface ErrorSpec {
-  status: number;
-  /** The `error.code` of Microsoft Graph's envelope. */
-  graphCode: string;
-  message: string;
-}
+import { generalErrors } from './errors/general.js';
+import type { ErrorSpec } from './errors/spec.js';
 
-function defineErrors<const T extends Record<string, ErrorSpec>>(specs: T): T {
-  return specs;
-}
+export type { ErrorSpec } from './errors/spec.js';
 
-export const errorCatalogue = defineErrors({
-  // Generic request problems
-  invalidRequest: { status: 400, graphCode: 'Request_BadRequest', message: 'The request is invalid.' },
-  badRequest: { status: 400, graphCode: 'badRequest', message: 'The request is invalid.' },
-  invalidFilter: { status: 400, graphCode: 'BadRequest', message: 'Invalid filter clause.' },
-  invalidQuery: { status: 400, graphCode: 'BadRequest', message: 'Invalid query option.' },
-  unsupportedMediaType: {
-    status: 415,
-    graphCode: 'UnsupportedMediaType',
-    message: 'The content type is not supported; send application/json.',
-  },
-  notFound: {
-    status: 404,
-    graphCode: 'Request_ResourceNotFound',
-    message: 'Resource does not exist or one of its queried reference-property objects are not present.',
-  },
-  routeNotFound: { status: 404, graphCode: 'BadRequest', message: 'Resource not found for the segment.' },
-  meRequiresDelegated: {
-    status: 400,
-    graphCode: 'BadRequest',
-    message: '/me request is only valid with delegated authentication flow.',
-  },
-  methodNotAllowed: {
-    status: 405,
-    graphCode: 'Request_BadRequest',
-    message: 'The HTTP method is not allowed on this resource.',
-  },
-  conflict: {
-    status: 409,
-    graphCode: 'Request_BadRequest',
-    message: 'Another object with the same value for property already exists.',
-  },
-  tooManyRequests: { status: 429, graphCode: 'TooManyRequests', message: 'Too many requests; retry later.' },
-  busy: { status: 503, graphCode: 'serviceNotAvailable', message: 'The service is busy; retry shortly.' },
-  internal: { status: 500, graphCode: 'generalException', message: 'An internal error occurred.' },
-
-  // Authentication and authorization of API callers
-  unauthenticated: { status: 401, graphCode: 'InvalidAuthenticationToken', message: 'Access token is empty.' },
-  invalidToken: {
-    status: 401,
-    graphCode: 'InvalidAuthenticationToken',
-    message: 'Access token validation failure. Invalid audience, issuer, signature or lifetime.',
-  },
-  forbidden: {
-    status: 403,
-    graphCode: 'Authorization_RequestDenied',
-    message: 'Insufficient privileges to complete the operation.',
-  },
-
-  // Directory
-  domainNotVerified: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message:
-      'The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.',
-  },
-  passwordPolicy: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The specified password does not comply with password complexity requirements.',
-  },
-  upnTaken: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'Another object with the same value for property userPrincipalName already exists.',
-  },
-  memberAlreadyExists: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: "One or more added object references already exist for the following modified properties: 'members'.",
-  },
-  lastGlobalAdmin: {
-    status: 400,
-    graphCode: 'Request_BadRequest',
-    message: 'The last enabled Global Administrator cannot be deleted or disabled.',
-  },
-  keyMismatch: { status: 500, graphCode: 'generalException', message: 'The server key does not match this store.' },
-} as const);
+export const errorCatalogue = { ...generalErrors } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;
+
+/** The values an entry's message is built from, or `never` for an entry with fixed words. */
+export type ErrorParams<C extends ErrorCode> = (typeof errorCatalogue)[C]['message'] extends (params: infer P) => string
+  ? P
+  : never;
 
 export interface ErrorDetail {
   code: string;
@@ -99,7 +22,10 @@ export interface ErrorDetail {
 }
 
 export interface AppErrorOptions {
-  /** Overrides the catalogue's client-safe message. */
+  /**
+   * Overrides the catalogue's message. Being retired: give the refusal its own entry, with `params` where its words
+   * name values (issue 9). No new code may use it.
+   */
   message?: string;
   /** The offending field or parameter, e.g. `userPrincipalName` or `$filter`. */
   target?: string;
@@ -110,30 +36,88 @@ export interface AppErrorOptions {
   cause?: unknown;
 }
 
-export class AppError extends Error {
+/** The options of one entry: `params` is required exactly when the entry's message is built from values. */
+export type AppErrorArgs<C extends ErrorCode> = [ErrorParams<C>] extends [never]
+  ? [options?: AppErrorOptions]
+  : [options: AppErrorOptions & { params: ErrorParams<C> }];
+
+function messageOf(spec: ErrorSpec, options: (AppErrorOptions & { params?: unknown }) | undefined): string {
+  if (options?.message !== undefined) return options.message;
+  return typeof spec.message === 'string' ? spec.message : (spec.message as (p: unknown) => string)(options?.params);
+}
+
+class AppErrorClass extends Error {
   override name = 'AppError';
   readonly code: ErrorCode;
   readonly status: number;
   readonly graphCode: string;
+  readonly signInErrorCode: number | undefined;
+  readonly title: string | undefined;
   readonly target: string | undefined;
   readonly details: ErrorDetail[] | undefined;
   readonly retryAfter: number | undefined;
 
-  constructor(code: ErrorCode, options: AppErrorOptions = {}) {
+  constructor(code: ErrorCode, options?: AppErrorOptions & { params?: unknown }) {
     const spec: ErrorSpec = errorCatalogue[code];
-    super(options.message ?? spec.message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(messageOf(spec, options), options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = spec.status;
     this.graphCode = spec.graphCode;
-    this.target = options.target;
-    this.details = options.details;
-    this.retryAfter = options.retryAfter;
+    this.signInErrorCode = spec.signInErrorCode;
+    this.title = spec.title;
+    this.target = options?.target;
+    this.details = options?.details;
+    this.retryAfter = options?.retryAfter;
   }
 }
 
+/** A refusal: `new AppError('notFound', { target: 'id' })`, or with values `{ params: { … } }` when its words need them. */
+export type AppError = AppErrorClass;
+export const AppError = AppErrorClass as unknown as {
+  new <C extends ErrorCode>(code: C, ...args: AppErrorArgs<C>): AppError;
+  prototype: AppError;
+};
+
 /** Throw-or-narrow guard: `ensure(user, 'notFound', { target: 'id' })`. */
-export function ensure(condition: unknown, code: ErrorCode, options?: AppErrorOptions): asserts condition {
-  if (!condition) throw new AppError(code, options);
+export function ensure<C extends ErrorCode>(condition: unknown, code: C, ...args: AppErrorArgs<C>): asserts condition {
+  if (!condition) throw new AppError(code, ...args);
 }
 
-export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+export const isAppError = (e: unknown): e is AppError => e instanceof AppErrorClass;
+
+/** Graph's innerError date: no fractional seconds, no zone designator. */
+const graphDate = (d: Date) => d.toISOString().slice(0, 19);
+
+export interface GraphErrorEnvelope {
+  error: {
+    code: string;
+    message: string;
+    target?: string;
+    details?: ErrorDetail[];
+    innerError: { date: string; 'request-id': string; 'client-request-id': string };
+  };
+}
+
+/**
+ * Microsoft Graph's error envelope, built here only: the API, the sign-in options endpoints and the CLI's `--json`
+ * all answer with it.
+ */
+export function graphErrorEnvelope(
+  error: { graphCode: string; message: string; target?: string | undefined; details?: ErrorDetail[] | undefined },
+  ids: { requestId: string; clientRequestId?: string | undefined },
+  now: Date,
+): GraphErrorEnvelope {
+  return {
+    error: {
+      code: error.graphCode,
+      message: error.message,
+      ...(error.target ? { target: error.target } : {}),
+      ...(error.details ? { details: error.details } : {}),
+      innerError: {
+        date: graphDate(now),
+        'request-id': ids.requestId,
+        'client-request-id': ids.clientRequestId ?? ids.requestId,
+      },
+    },
+  };
+}

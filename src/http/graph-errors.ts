@@ -3,26 +3,15 @@
 // Anything that is not an AppError is a fault: a 500 with a fixed message; the cause goes to the log only.
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, isAppError } from '../domain/errors.js';
+import { AppError, type GraphErrorEnvelope, graphErrorEnvelope, isAppError } from '../domain/errors.js';
 
-/** Graph's innerError date: no fractional seconds, no zone designator. */
-const graphDate = (d: Date) => d.toISOString().slice(0, 19);
-
-export function graphErrorBody(err: AppError, request: FastifyRequest, now: Date) {
+export function graphErrorBody(err: AppError, request: FastifyRequest, now: Date): GraphErrorEnvelope {
   const clientRequestId = request.headers['client-request-id'];
-  return {
-    error: {
-      code: err.graphCode,
-      message: err.message,
-      ...(err.target ? { target: err.target } : {}),
-      ...(err.details ? { details: err.details } : {}),
-      innerError: {
-        date: graphDate(now),
-        'request-id': request.id,
-        'client-request-id': typeof clientRequestId === 'string' ? clientRequestId : request.id,
-      },
-    },
-  };
+  return graphErrorEnvelope(
+    err,
+    { requestId: request.id, clientRequestId: typeof clientRequestId === 'string' ? clientRequestId : undefined },
+    now,
+  );
 }
 
 /** Names the field a schema validation error is about, as a dotted path (`passwordProfile.password`). */
