@@ -9,4 +9,5 @@ node node_modules/typescript/bin/tsc --noEmit
 node node_modules/@biomejs/biome/bin/biome ci --error-on-warnings .
 mapfile -t files < <(find test -name '*.test.ts' | sort)
 if [ "${#files[@]}" -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
-exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" "${files[@]}"
+# TAP ends with the "# tests / # pass / # fail" summary that CI reads (Node 24 would otherwise default to spec).
+exec node --import tsx --test --test-reporter=tap --test-concurrency="${TEST_CONCURRENCY:-2}" "${files[@]}"
