@@ -15,7 +15,6 @@ import { signInErrorPage } from './views/error-page.js';
 import { STYLESHEET } from './views/html.js';
 
 export async function registerWeb(app: FastifyInstance, deps: Deps, oidc: OidcHandle): Promise<void> {
-  // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin
   await app.register(async (web) => {
     await web.register(helmet, {
       contentSecurityPolicy: {

@@ -20,7 +20,6 @@ import { registerAuditLogRoutes } from './audit-logs.js';
 export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<void> {
   const authenticate = createBearerAuthenticator(deps);
   await app.register(
-    // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin
     async (graph) => {
       graph.setValidatorCompiler(typeboxValidatorCompiler);
       graph.decorateRequest('graphCaller', undefined);
