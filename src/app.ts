@@ -13,6 +13,8 @@ import { registerHealth } from './http/health.js';
 import { registerGraph } from './http/graph/index.js';
 import { registerOidc } from './oidc/index.js';
 import { registerWeb } from './web/index.js';
+import { setPageSecurityHeaders } from './web/page-security.js';
+import { errorPage, loggedOutPage, logoutConfirmPage } from './web/views/oidc-pages.js';
 import { lazyChildLogger } from './log.js';
 import type { Deps } from './services/deps.js';
 
@@ -69,7 +71,12 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   );
 
   registerHealth(app, deps);
-  const oidc = await registerOidc(app, deps);
+  const oidc = await registerOidc(app, deps, {
+    error: errorPage,
+    logoutConfirm: logoutConfirmPage,
+    loggedOut: loggedOutPage,
+    setSecurityHeaders: setPageSecurityHeaders,
+  });
   await registerGraph(app, deps);
   await registerWeb(app, deps, oidc);
   return app;

@@ -8,6 +8,7 @@ import { createPasswordHasher } from './crypto/password-hasher.js';
 import { loadKeyring } from './crypto/server-key.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { createLogger } from './log.js';
+import { createOidcPayloadReader } from './oidc/payload-format.js';
 import { bootstrap, type BootstrapResult } from './services/bootstrap.js';
 import type { Deps } from './services/deps.js';
 import { openStore, sqliteFileIn, type Db } from './store/db.js';
@@ -81,7 +82,17 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     );
     await refuseOrphanedPasskeys(store.db, config);
     const hasher = createPasswordHasher(keyring, { concurrency: config.hashConcurrency, queueLimit: config.hashQueue });
-    const deps: Deps = { config, store, db: store.db, clock, keyring, hasher, log, tenant: firstStart.tenant };
+    const deps: Deps = {
+      config,
+      store,
+      db: store.db,
+      clock,
+      keyring,
+      hasher,
+      log,
+      tenant: firstStart.tenant,
+      oidcPayloads: createOidcPayloadReader(keyring),
+    };
     const firstAdminPass = firstStart.createdAdmin
       ? await issueFirstAdminPass(deps, firstStart.createdAdmin.userPrincipalName)
       : undefined;

@@ -1,10 +1,13 @@
-// oidc-provider's storage adapter over the store: ids kept only as keyed hashes, payloads encrypted, and
-// clients read from the applications table (their secrets are checked by our hash, see provider.ts).
+// oidc-provider's storage adapter over the store: ids kept only as keyed hashes, payloads encrypted (the format is
+// payload-format.ts), and clients read from the applications table (their secrets are checked by our hash, see
+// provider.ts). The one file outside src/store and src/services that uses a repository: it is oidc-provider's storage
+// layer, one repository call per adapter method, so a service in between would only forward (docs/architecture.md).
 
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import { findApplicationByClientId, type ApplicationMetadata } from '../services/applications.js';
 import type { Deps } from '../services/deps.js';
-import { createApplicationsRepo, type ApplicationMetadata } from '../store/repos/applications.js';
 import { createOidcPayloadsRepo } from '../store/repos/oidc-payloads.js';
+import { idHashesOf, idHashOf, openPayload, sealPayload } from './payload-format.js';
 
 export type ClientMetadataOf = (app: ApplicationMetadata) => AdapterPayload;
 
@@ -23,11 +26,11 @@ class PayloadAdapter implements Adapter {
   }
 
   private hashes(value: string): string[] {
-    return this.deps.keyring.keyedHashCandidates('id-hash', value);
+    return idHashesOf(this.deps.keyring, value);
   }
 
   private hash(value: string): string {
-    return this.deps.keyring.keyedHash('id-hash', value);
+    return idHashOf(this.deps.keyring, value);
   }
 
   private now(): number {
@@ -44,7 +47,7 @@ class PayloadAdapter implements Adapter {
     await this.repo.upsertPayload({
       model: this.model,
       idHash,
-      sealed: this.deps.keyring.encrypt('oidc-payload-encryption', JSON.stringify(rest), `${this.model}:${idHash}`),
+      sealed: sealPayload(this.deps.keyring, this.model, idHash, rest),
       grantIdHash: typeof payload.grantId === 'string' ? this.hash(payload.grantId) : null,
       uidHash: typeof payload.uid === 'string' ? this.hash(payload.uid) : null,
       userCodeHash: typeof payload.userCode === 'string' ? this.hash(payload.userCode) : null,
@@ -58,9 +61,7 @@ class PayloadAdapter implements Adapter {
     found: { idHash: string; sealed: string; consumedAt: number | null } | undefined,
   ): AdapterPayload | undefined {
     if (!found) return undefined;
-    const payload = JSON.parse(
-      this.deps.keyring.decryptText('oidc-payload-encryption', found.sealed, `${this.model}:${found.idHash}`),
-    ) as AdapterPayload;
+    const payload = openPayload(this.deps.keyring, this.model, found.idHash, found.sealed);
     return found.consumedAt === null ? payload : { ...payload, consumed: Math.floor(found.consumedAt / 1000) };
   }
 
@@ -101,18 +102,13 @@ class PayloadAdapter implements Adapter {
 
 /** Clients are the applications table, read on every lookup so a change made by another process holds at once. */
 class ClientAdapter implements Adapter {
-  private readonly apps: ReturnType<typeof createApplicationsRepo>;
-
   constructor(
-    deps: AdapterDeps,
+    private readonly deps: AdapterDeps,
     private readonly metadataOf: ClientMetadataOf,
-  ) {
-    this.apps = createApplicationsRepo(deps.db); // made once, as above
-  }
+  ) {}
 
   async find(clientId: string): Promise<AdapterPayload | undefined> {
-    if (!/^[0-9a-f-]{36}$/i.test(clientId)) return undefined;
-    const app = await this.apps.findApplicationMetadataByAppId(clientId.toLowerCase());
+    const app = await findApplicationByClientId(this.deps, clientId);
     return app ? this.metadataOf(app) : undefined;
   }
 

@@ -4,8 +4,7 @@
 import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import { passEndsAt } from '../domain/tap/pass.js';
 import type { Deps } from '../services/deps.js';
-import { createTemporaryAccessPassesRepo } from '../store/repos/temporary-access-passes.js';
-import { createUsersRepo } from '../store/repos/users.js';
+import { findAccountHolder } from '../services/token-subjects.js';
 
 /** The account entity oidc-provider keeps on the request; ttl functions read tapEndsAt from it synchronously. */
 export interface GatepassAccount extends Account {
@@ -27,12 +26,12 @@ function startedAt(ctx: KoaContextWithOIDC, token: unknown): number | undefined 
 
 export function createFindAccount(deps: Pick<Deps, 'db' | 'tenant'>): FindAccount {
   return async (ctx, sub, token) => {
-    const user = await createUsersRepo(deps.db).findUserById(sub);
-    if (!user?.accountEnabled) return undefined;
+    const found = await findAccountHolder(deps, sub);
+    if (!found?.user.accountEnabled) return undefined;
+    const { user, pass } = found;
     const started = startedAt(ctx, token);
     // Compared in whole seconds, as tokens carry them: a revocation voids everything from earlier seconds.
     if (started !== undefined && started < Math.floor(user.sessionsValidFrom.getTime() / 1000)) return undefined;
-    const pass = await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(user.id);
     const account: GatepassAccount = {
       accountId: user.id,
       ...(pass ? { tapEndsAt: Math.floor(passEndsAt(pass).getTime() / 1000), tapId: pass.id } : {}),

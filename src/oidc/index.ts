@@ -4,9 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Deps } from '../services/deps.js';
-import { setPageSecurityHeaders } from '../web/page-security.js';
-import { errorPage, loggedOutPage, logoutConfirmPage } from '../web/views/oidc-pages.js';
-import { createProvider } from './provider.js';
+import { createProvider, type ProviderPages } from './provider.js';
 import { registerTenantEndpoints } from './tenant-endpoints.js';
 
 export interface InteractionDetails {
@@ -45,12 +43,9 @@ export interface OidcHandle {
 
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'HEAD'] as const;
 
-export async function registerOidc(app: FastifyInstance, deps: Deps): Promise<OidcHandle> {
-  const provider = await createProvider(deps, {
-    error: errorPage,
-    logoutConfirm: logoutConfirmPage,
-    loggedOut: loggedOutPage,
-  });
+/** `pages` come from src/web (passed in by app.ts), so oidc-provider's own pages share our layout and headers. */
+export async function registerOidc(app: FastifyInstance, deps: Deps, pages: ProviderPages): Promise<OidcHandle> {
+  const provider = await createProvider(deps, pages);
   const callback = provider.callback();
 
   // Hijacked before Fastify reads the body, so oidc-provider reads the raw stream itself.
@@ -64,7 +59,7 @@ export async function registerOidc(app: FastifyInstance, deps: Deps): Promise<Oi
       raw.url = rewrite + (q >= 0 ? url.slice(q) : '');
     }
     // Hijacked responses skip helmet: oidc-provider's own pages get the same headers as ours here.
-    setPageSecurityHeaders(reply.raw);
+    pages.setSecurityHeaders(reply.raw);
     await callback(raw, reply.raw);
   };
 

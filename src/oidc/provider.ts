@@ -3,12 +3,12 @@
 // credentials (MICROSOFT-CLIENTS.md §1), delegated permissions (`scp`) for a signed-in user.
 
 import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import Provider, {
   errors,
   interactionPolicy,
   type AdapterPayload,
   type Configuration,
-  type JWKS,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import {
@@ -20,11 +20,9 @@ import {
 } from '../domain/authz/graph-scopes.js';
 import { APPLICATION_PERMISSION_NAMES } from '../domain/authz/permissions.js';
 import { ACR_MFA, ACR_PASSWORD } from '../domain/signin/factors.js';
-import { verifyClientSecret } from '../services/applications.js';
+import { findApplicationByClientId, verifyClientSecret, type ApplicationMetadata } from '../services/applications.js';
 import type { Deps } from '../services/deps.js';
-import { COOKIE_KEYS_SECRET } from '../services/bootstrap.js';
-import { createApplicationsRepo, type ApplicationMetadata } from '../store/repos/applications.js';
-import { createKeysRepo } from '../store/repos/keys.js';
+import { loadCookieKeys, loadSigningJwks } from '../services/provider-keys.js';
 import { createAdapterFactory } from './adapter.js';
 import { createFindAccount, type GatepassAccount } from './claims.js';
 
@@ -42,29 +40,16 @@ export const ROUTES = {
   userinfo: '/oidc/userinfo',
 } as const;
 
-/** HTML for the pages oidc-provider renders itself; supplied by src/web so all pages share one layout. */
+/**
+ * HTML for the pages oidc-provider renders itself, and their headers; supplied by src/web (through app.ts) so all
+ * pages share one layout and one Content-Security-Policy.
+ */
 export interface ProviderPages {
   error(out: { error: string; error_description?: string }, correlationId: string, at: Date): string;
   logoutConfirm(form: string, host: string): string;
   loggedOut(): string;
-}
-
-async function loadJwks(deps: Deps): Promise<JWKS> {
-  const rows = await createKeysRepo(deps.db).listActiveSigningKeys();
-  if (rows.length === 0) throw new Error('no signing key in the store (bootstrap did not run)');
-  return {
-    keys: rows.map((r) =>
-      JSON.parse(deps.keyring.decryptText('secret-encryption', r.privateJwkSealed, `signing-key:${r.kid}`)),
-    ),
-  };
-}
-
-async function loadCookieKeys(deps: Deps): Promise<string[]> {
-  const sealed = await createKeysRepo(deps.db).findServerSecret(COOKIE_KEYS_SECRET);
-  if (!sealed) throw new Error('no cookie keys in the store (bootstrap did not run)');
-  return JSON.parse(
-    deps.keyring.decryptText('secret-encryption', sealed, `server-secret:${COOKIE_KEYS_SECRET}`),
-  ) as string[];
+  /** Sets our pages' security headers on a raw response: oidc-provider's responses bypass Fastify's hooks. */
+  setSecurityHeaders(res: ServerResponse): void;
 }
 
 /** Client metadata for an application. `placeholderSecret` is never compared (see compareClientSecret below). */
@@ -155,7 +140,6 @@ function interactionPolicyWithAcrStepUp(): interactionPolicy.Prompt[] {
 export async function createProvider(deps: Deps, pages: ProviderPages): Promise<Provider> {
   const { issuer } = deps.config;
   const https = issuer.startsWith('https:');
-  const apps = createApplicationsRepo(deps.db);
   // `<issuer>/.default` names Graph too: some scripts take the authority for the resource.
   const scopeOptions: GraphScopeOptions = { oidcScopes: new Set(OIDC_SCOPES), graphAliases: [issuer] };
   /** The Graph part of a `scope` parameter; a value Entra would refuse is refused here, naming it. */
@@ -181,7 +165,7 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
 
   const configuration: Configuration = {
     adapter: createAdapterFactory(deps, clientMetadataFor(issuer, placeholderSecret)),
-    jwks: await loadJwks(deps),
+    jwks: { keys: await loadSigningJwks(deps) },
     findAccount: createFindAccount(deps),
     cookies: {
       keys: await loadCookieKeys(deps),
@@ -308,7 +292,7 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     },
     extraTokenClaims: async (ctx, token) => {
       if (token.kind === 'ClientCredentials') {
-        const app = await apps.findApplicationMetadataByAppId(token.clientId!);
+        const app = await findApplicationByClientId(deps, token.clientId!);
         if (!app) return undefined;
         return {
           // Self-only delegated names (User.Read …) have no application form in Graph: never in `roles`.

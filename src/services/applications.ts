@@ -16,7 +16,7 @@ import {
 import { audited } from './audited.js';
 import type { Deps, RequestContext } from './deps.js';
 
-export type { ApplicationRecord } from '../store/repos/applications.js';
+export type { ApplicationMetadata, ApplicationRecord } from '../store/repos/applications.js';
 
 export interface CreateApplicationInput {
   displayName: string;

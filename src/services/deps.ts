@@ -18,6 +18,17 @@ export interface Deps {
   hasher: PasswordHasher;
   log: Logger;
   tenant: Tenant;
+  /** What the services read of oidc-provider's stored payloads; its format is known only to src/oidc. */
+  oidcPayloads: OidcPayloadReader;
+}
+
+/** Implemented in src/oidc (payload-format.ts) and passed in by the composition root, as services never import oidc/. */
+export interface OidcPayloadReader {
+  /**
+   * The keyed hashes (under every key held, as the grant rows are stored) of the grants inside a stored Session
+   * payload; none when it cannot be opened (sealed under a retired key).
+   */
+  grantIdHashesOfSession(session: { idHash: string; sealed: string }): string[];
 }
 
 /** Who is acting and where the request came from; every audit and sign-in row carries it. */

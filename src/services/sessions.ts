@@ -3,7 +3,7 @@
 import { userTarget } from '../domain/audit.js';
 import type { DbOrTx } from '../store/db.js';
 import { createMySessionsRepo } from '../store/repos/my-sessions.js';
-import { createSessionsRepo } from '../store/repos/sessions.js';
+import { createOidcPayloadsRepo } from '../store/repos/oidc-payloads.js';
 import { createUsersRepo } from '../store/repos/users.js';
 import { audited } from './audited.js';
 import type { Deps } from './deps.js';
@@ -16,7 +16,7 @@ import { findUserByIdOrUpn, notFoundError } from './user-lookup.js';
  */
 export async function endUserSessions(tx: DbOrTx, userId: string, at: Date): Promise<number> {
   const removed =
-    (await createSessionsRepo(tx).deleteOidcPayloadsOfAccount(userId)) +
+    (await createOidcPayloadsRepo(tx).deletePayloadsOfAccount(userId)) +
     (await createMySessionsRepo(tx).deleteSessionsOfUser(userId));
   await createUsersRepo(tx).bumpSessionsValidFrom(userId, sessionsValidFromAfter(at));
   return removed;

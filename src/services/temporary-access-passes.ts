@@ -176,7 +176,7 @@ export async function issueTemporaryAccessPass(
     await repo.lockPassesOfUser(user.id);
     const old = await repo.deletePassOfUser(user.id);
     if (old) {
-      await endSessionsStartedWithPass(tx, deps.keyring, user.id);
+      await endSessionsStartedWithPass(tx, deps, user.id);
       await record(passEntry('deleted', 'Admin', user, idOrUpn, old));
     }
     const stored: StoredPass = {
@@ -244,7 +244,7 @@ export async function deleteTemporaryAccessPass(
       const removed =
         id === undefined ? await repo.deletePassOfUser(user.id) : await repo.deletePass(id.toLowerCase(), user.id);
       if (!removed) throw notFoundError(id ?? idOrUpn);
-      await endSessionsStartedWithPass(tx, deps.keyring, user.id);
+      await endSessionsStartedWithPass(tx, deps, user.id);
       await record(passEntry('deleted', who, user, idOrUpn, removed));
       return removed;
     },

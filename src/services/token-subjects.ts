@@ -1,10 +1,12 @@
 // What the Graph API's bearer authentication reads from the store: the public signing keys, and the application
-// or user a token names (with the user's or the app's role assignments), each read fresh so a change elsewhere holds at once.
+// or user a token names (with the user's or the app's role assignments), each read fresh so a change elsewhere holds at once;
+// and what oidc-provider's account lookup reads (the user and their pass).
 
 import { createApplicationsRepo, type ApplicationRecord } from '../store/repos/applications.js';
 import { createKeysRepo } from '../store/repos/keys.js';
 import { createRoleAssignmentsRepo, type RoleAssignmentRecord } from '../store/repos/role-assignments.js';
 import { createServicePrincipalRoleAssignmentsRepo } from '../store/repos/service-principal-role-assignments.js';
+import { createTemporaryAccessPassesRepo, type StoredPass } from '../store/repos/temporary-access-passes.js';
 import { createUsersRepo, type UserRecord } from '../store/repos/users.js';
 import type { RoleAssignment } from '../domain/authz/authorize.js';
 import { getAppPrivilegedTargetsPolicy } from './app-privileged-targets-policy.js';
@@ -54,4 +56,14 @@ export async function findTokenUser(
   const user = await createUsersRepo(deps.db).findUserById(userId);
   if (!user) return undefined;
   return { user, roles: await createRoleAssignmentsRepo(deps.db).listRoleAssignmentsOf(user.id) };
+}
+
+/** For oidc-provider's findAccount: the user a session or token names, and the pass they hold now (if any). */
+export async function findAccountHolder(
+  deps: Pick<Deps, 'db'>,
+  userId: string,
+): Promise<{ user: UserRecord; pass: StoredPass | undefined } | undefined> {
+  const user = await createUsersRepo(deps.db).findUserById(userId);
+  if (!user) return undefined;
+  return { user, pass: await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(user.id) };
 }

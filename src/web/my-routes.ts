@@ -15,7 +15,7 @@ import { signInErrorPage } from './views/error-page.js';
 import { layout } from './views/html.js';
 import { myHomePage } from './views/my-pages.js';
 
-export { isRecentMfa, methodRegistrationDeadline } from './my-session.js';
+export { isRecentMfa } from './my-session.js';
 
 export function registerMyRoutes(
   app: FastifyInstance,

@@ -1,15 +1,15 @@
 // The /my session: a first-party OIDC client's session, kept in the store (the cookie carries only a random id), how a
-// page gets the signed-in user, and the rule for who may add or delete sign-in methods (a multi-factor sign-in within
-// the last few minutes).
+// page gets the signed-in user, and how a page that adds or deletes sign-in methods answers the method-change gate
+// (services/method-change-gate.ts: a multi-factor sign-in within the last few minutes).
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userActor } from '../domain/audit.js';
 import { ACR_MFA } from '../domain/signin/factors.js';
-import { registrationDeadline } from '../domain/tap/pass.js';
 import { passSignInHolds } from '../domain/tap/pass-sessions.js';
 import { MY_APP_CLIENT_ID } from '../services/applications.js';
 import type { Deps, RequestContext } from '../services/deps.js';
+import { methodChangeGate } from '../services/method-change-gate.js';
 import {
   csrfTokenOf,
   endMySession,
@@ -61,37 +61,6 @@ const b64url = (b: Buffer) => b.toString('base64url');
 /** True when the user signed in with multi-factor within `withinSeconds` (the step-up rule for sensitive pages). */
 export function isRecentMfa(s: Pick<MySession, 'amr' | 'authTime'>, nowMs: number, withinSeconds = 600): boolean {
   return s.amr.includes('mfa') && nowMs / 1000 - s.authTime <= withinSeconds;
-}
-
-/**
- * Until when this session may register new sign-in methods after a one-time pass sign-in: Entra allows 10 minutes.
- * Otherwise undefined (the method-change window alone applies).
- */
-export function methodRegistrationDeadline(
-  s: Pick<MySession, 'amr' | 'authTime'>,
-  pass: TapView | undefined,
-): Date | undefined {
-  const usedOneTime = s.amr.includes('tap') && pass?.pass.isUsableOnce === true;
-  return usedOneTime ? registrationDeadline(new Date(s.authTime * 1000)) : undefined;
-}
-
-export type MethodChangeGate =
-  | { allowed: true; until: Date }
-  /** notMultiFactor: a password-only sign-in never may; stale: sign in again with a second factor. */
-  | { allowed: false; reason: 'notMultiFactor' | 'stale' };
-
-/** Who may add or delete a method: a session whose multi-factor sign-in (a pass counts) is at most `windowMinutes` old. */
-export function methodChangeGate(
-  s: Pick<MySession, 'amr' | 'authTime'>,
-  pass: TapView | undefined,
-  nowMs: number,
-  windowMinutes: number,
-): MethodChangeGate {
-  if (!s.amr.includes('mfa')) return { allowed: false, reason: 'notMultiFactor' };
-  const windowEnd = (s.authTime + windowMinutes * 60) * 1000;
-  const deadline = methodRegistrationDeadline(s, pass)?.getTime() ?? Infinity;
-  const until = Math.min(windowEnd, deadline);
-  return nowMs < until ? { allowed: true, until: new Date(until) } : { allowed: false, reason: 'stale' };
 }
 
 export interface MySessions {

@@ -7,8 +7,9 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isAppError } from '../domain/errors.js';
 import type { Deps } from '../services/deps.js';
+import { methodChangeGate } from '../services/method-change-gate.js';
 import { findPasskeyOfUser, passkeyRegistrationOptions, registerPasskey, renamePasskey } from '../services/passkeys.js';
-import { methodChangeGate, sendPage, type MySessions } from './my-session.js';
+import { sendPage, type MySessions } from './my-session.js';
 import { signInErrorPage } from './views/error-page.js';
 import { addPasskeyPage, renamePasskeyPage } from './views/passkey-pages.js';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { canCompleteMultiFactor } from '../../src/domain/signin/factors.js';
 import type { FactorMethod } from '../../src/domain/signin/types.js';
 import type { TapView } from '../../src/services/temporary-access-passes.js';
-import { methodChangeGate } from '../../src/web/my-session.js';
+import { methodChangeGate } from '../../src/services/method-change-gate.js';
 
 const authTime = 1_800_000_000;
 const at = (secondsAfterSignIn: number) => (authTime + secondsAfterSignIn) * 1000;

@@ -6,9 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../domain/errors.js';
 import type { Deps } from '../../services/deps.js';
 import type { GuardedContext } from '../../services/guard.js';
-import { viewOf } from '../../services/temporary-access-passes.js';
-import { createTemporaryAccessPassesRepo } from '../../store/repos/temporary-access-passes.js';
-import { methodChangeGate } from '../../web/my-session.js';
+import { methodChangeGateOf } from '../../services/method-change-gate.js';
 import { callerOf, contextOf, GRAPH_METADATA } from './common.js';
 
 const DELETE = 'microsoft.directory/users/authenticationMethods/delete';
@@ -96,18 +94,10 @@ export async function requireMeStepUp(
   recordRefusal: (refuse: () => never) => Promise<void>,
 ): Promise<void> {
   const signIn = callerOf(request).signIn;
-  const stored = await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(userId);
-  const now = deps.clock.now();
-  const pass = stored ? await viewOf(deps.db, stored, now) : undefined;
   const gate =
     signIn?.authTime === undefined
       ? ({ allowed: false, reason: 'notMultiFactor' } as const)
-      : methodChangeGate(
-          { amr: signIn.amr, authTime: signIn.authTime },
-          pass,
-          now.getTime(),
-          deps.config.methodChangeWindowMinutes,
-        );
+      : await methodChangeGateOf(deps, userId, { amr: signIn.amr, authTime: signIn.authTime });
   if (gate.allowed) return;
   const message =
     gate.reason === 'notMultiFactor'

@@ -1,5 +1,6 @@
 // oidc-provider's persisted models (sessions, interactions, grants, codes, tokens): keyed hashes of every id,
-// the payload encrypted, so the table alone yields no usable session id, code or token.
+// the payload encrypted, so the table alone yields no usable session id, code or token. Every query of
+// oidc_payloads is here; what a payload holds is read only in src/oidc (payload-format.ts).
 
 import type { ExpressionBuilder } from 'kysely';
 import type { DbOrTx } from '../db.js';
@@ -127,6 +128,79 @@ export function createOidcPayloadsRepo(db: DbOrTx) {
         .where('model', '=', model)
         .where('grant_id_hash', 'in', grantIdHashes)
         .execute();
+    },
+
+    /**
+     * Deletes every row whose account_id is the user (Session, AccessToken, RefreshToken, AuthorizationCode, Grant,
+     * Interaction…): one statement, so a refresh racing with it either ran before (and its new token is deleted here)
+     * or finds nothing. Returns the number of rows removed.
+     */
+    async deletePayloadsOfAccount(userId: string): Promise<number> {
+      const result = await db.deleteFrom('oidc_payloads').where('account_id', '=', userId).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
+    /** The sealed payloads of a user's sessions that began with a pass (their grants are inside, encrypted). */
+    async listSessionsStartedWithPass(userId: string): Promise<{ idHash: string; sealed: string }[]> {
+      const rows = await db
+        .selectFrom('oidc_payloads')
+        .select(['id_hash', 'payload'])
+        .where('model', '=', 'Session')
+        .where('account_id', '=', userId)
+        .where('via_tap', '=', 1)
+        .execute();
+      return rows.map((r) => ({ idHash: r.id_hash, sealed: r.payload }));
+    },
+
+    /**
+     * Ends what a sign-in with a pass started: the user's rows marked via_tap (sessions, codes, refresh tokens) and
+     * every row of their grants (`grantIdHashes`: from the sessions, plus those on the marked rows). A user holds one
+     * pass at a time and a replaced pass's sessions end when it is replaced, so every via_tap row belongs to this pass.
+     */
+    async deletePayloadsStartedWithPass(userId: string, grantIdHashes: string[]): Promise<number> {
+      const rows = await db
+        .selectFrom('oidc_payloads')
+        .select('grant_id_hash')
+        .where('account_id', '=', userId)
+        .where('via_tap', '=', 1)
+        .execute();
+      const grants = [
+        ...new Set([...grantIdHashes, ...rows.map((r) => r.grant_id_hash).filter((g): g is string => g !== null)]),
+      ];
+      let removed = Number(
+        (
+          await db
+            .deleteFrom('oidc_payloads')
+            .where('account_id', '=', userId)
+            .where('via_tap', '=', 1)
+            .executeTakeFirst()
+        ).numDeletedRows,
+      );
+      if (grants.length > 0) {
+        removed += Number(
+          (await db.deleteFrom('oidc_payloads').where('grant_id_hash', 'in', grants).executeTakeFirst()).numDeletedRows,
+        );
+        removed += Number(
+          (
+            await db
+              .deleteFrom('oidc_payloads')
+              .where('model', '=', 'Grant')
+              .where('id_hash', 'in', grants)
+              .executeTakeFirst()
+          ).numDeletedRows,
+        );
+      }
+      return removed;
+    },
+
+    /** The sweeper's part: every row whose lifetime has ended. Returns the number of rows removed. */
+    async deleteExpiredPayloads(now: number): Promise<number> {
+      const result = await db
+        .deleteFrom('oidc_payloads')
+        .where('expires_at', 'is not', null)
+        .where('expires_at', '<', now)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
   };
 }
