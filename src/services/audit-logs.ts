@@ -90,10 +90,7 @@ function encodeToken(t: Token): string {
 }
 
 const badToken = () =>
-  new AppError('invalidQuery', {
-    target: '$skiptoken',
-    message: "Invalid value for query option '$skiptoken': it is not a token this service issued.",
-  });
+  new AppError('skipTokenForeign', { target: '$skiptoken' });
 
 function decodeToken(text: string, direction: 'asc' | 'desc'): LogCursor {
   if (!/^[A-Za-z0-9_-]{1,1024}$/.test(text)) throw badToken();
@@ -117,10 +114,7 @@ function decodeToken(text: string, direction: 'asc' | 'desc'): LogCursor {
     throw badToken();
   // A token continues the listing it came from; under another order it would skip or repeat rows.
   if (o !== direction)
-    throw new AppError('invalidQuery', {
-      target: '$skiptoken',
-      message: "Invalid value for query option '$skiptoken': it belongs to a listing in the other $orderby direction.",
-    });
+    throw new AppError('skipTokenOtherDirection', { target: '$skiptoken' });
   return { time: t, id };
 }
 
@@ -128,10 +122,7 @@ function filterOf<K extends string>(text: string | undefined, allow: FieldAllowL
   if (text === undefined) return undefined;
   const parsed = parseFilter(text, allow);
   if (!parsed.ok)
-    throw new AppError('invalidFilter', {
-      target: '$filter',
-      message: `Invalid filter clause: ${parsed.error.message}`,
-    });
+    throw new AppError('invalidFilterClause', { target: '$filter', params: { detail: parsed.error.message } });
   return parsed.value;
 }
 
@@ -140,15 +131,12 @@ function directionOf(text: string | undefined, property: string): 'asc' | 'desc'
   if (text === undefined) return 'desc';
   const parsed = parseOrderBy(text, { [property]: 'time' });
   if (!parsed.ok)
-    throw new AppError('invalidQuery', {
+    throw new AppError('invalidQueryOption', {
       target: '$orderby',
-      message: `Invalid value for query option '$orderby': ${parsed.error.message}`,
+      params: { option: '$orderby', detail: parsed.error.message },
     });
   if (parsed.value.length !== 1)
-    throw new AppError('invalidQuery', {
-      target: '$orderby',
-      message: `Invalid value for query option '$orderby': sort by ${property} only.`,
-    });
+    throw new AppError('orderByOnly', { target: '$orderby', params: { property } });
   return parsed.value[0]!.direction;
 }
 
@@ -178,10 +166,7 @@ export async function getDirectoryAudit(
   check(ctx, AUDIT_READ, TENANT_TARGET);
   const found = await createAuditEventsRepo(deps.db).findAuditEvent(id);
   if (!found)
-    throw new AppError('notFound', {
-      target: 'id',
-      message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-    });
+    throw new AppError('resourceNotFound', { target: 'id', params: { id } });
   return found;
 }
 
@@ -209,9 +194,6 @@ export async function getSignIn(deps: Pick<Deps, 'db'>, ctx: GuardedContext, id:
   check(ctx, SIGN_IN_READ, TENANT_TARGET);
   const found = await createAuditQueryRepo(deps.db).findSignIn(id.toLowerCase());
   if (!found)
-    throw new AppError('notFound', {
-      target: 'id',
-      message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-    });
+    throw new AppError('resourceNotFound', { target: 'id', params: { id } });
   return found;
 }

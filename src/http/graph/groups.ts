@@ -84,11 +84,7 @@ const READ = 'microsoft.directory/groups/standard/read';
  */
 export function memberIdFromODataId(deps: Deps, odataId: string): string {
   const refuse = () =>
-    new AppError('invalidRequest', {
-      target: '@odata.id',
-      message:
-        "Invalid value for property '@odata.id': expected https://graph.microsoft.com/v1.0/directoryObjects/{id} with a GUID id.",
-    });
+    new AppError('invalidODataId', { target: '@odata.id' });
   let url: URL;
   try {
     url = new URL(odataId);
