@@ -82,10 +82,8 @@ function validateInput(input: CreateApplicationInput): { permissions: string[]; 
             params: { permission: p, known: APPLICATION_PERMISSION_NAMES },
           });
   const redirectUris = (input.redirectUris ?? []).map(validateRedirectUri);
-  if (input.kind === 'daemon')
-    ensure(permissions.length > 0, 'daemonNeedsPermission', { target: 'permissions' });
-  else
-    ensure(redirectUris.length > 0, 'webNeedsRedirectUri', { target: 'redirectUris' });
+  if (input.kind === 'daemon') ensure(permissions.length > 0, 'daemonNeedsPermission', { target: 'permissions' });
+  else ensure(redirectUris.length > 0, 'webNeedsRedirectUri', { target: 'redirectUris' });
   return { permissions, redirectUris };
 }
 

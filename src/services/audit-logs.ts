@@ -89,8 +89,7 @@ function encodeToken(t: Token): string {
   return Buffer.from(JSON.stringify({ v: 1, o: t.o, t: t.time, id: t.id }), 'utf8').toString('base64url');
 }
 
-const badToken = () =>
-  new AppError('skipTokenForeign', { target: '$skiptoken' });
+const badToken = () => new AppError('skipTokenForeign', { target: '$skiptoken' });
 
 function decodeToken(text: string, direction: 'asc' | 'desc'): LogCursor {
   if (!/^[A-Za-z0-9_-]{1,1024}$/.test(text)) throw badToken();
@@ -113,8 +112,7 @@ function decodeToken(text: string, direction: 'asc' | 'desc'): LogCursor {
   )
     throw badToken();
   // A token continues the listing it came from; under another order it would skip or repeat rows.
-  if (o !== direction)
-    throw new AppError('skipTokenOtherDirection', { target: '$skiptoken' });
+  if (o !== direction) throw new AppError('skipTokenOtherDirection', { target: '$skiptoken' });
   return { time: t, id };
 }
 
@@ -135,8 +133,7 @@ function directionOf(text: string | undefined, property: string): 'asc' | 'desc'
       target: '$orderby',
       params: { option: '$orderby', detail: parsed.error.message },
     });
-  if (parsed.value.length !== 1)
-    throw new AppError('orderByOnly', { target: '$orderby', params: { property } });
+  if (parsed.value.length !== 1) throw new AppError('orderByOnly', { target: '$orderby', params: { property } });
   return parsed.value[0]!.direction;
 }
 
@@ -165,8 +162,7 @@ export async function getDirectoryAudit(
 ): Promise<DirectoryAuditJson> {
   check(ctx, AUDIT_READ, TENANT_TARGET);
   const found = await createAuditEventsRepo(deps.db).findAuditEvent(id);
-  if (!found)
-    throw new AppError('resourceNotFound', { target: 'id', params: { id } });
+  if (!found) throw new AppError('resourceNotFound', { target: 'id', params: { id } });
   return found;
 }
 
@@ -193,7 +189,6 @@ export async function listSignIns(
 export async function getSignIn(deps: Pick<Deps, 'db'>, ctx: GuardedContext, id: string): Promise<SignInRecord> {
   check(ctx, SIGN_IN_READ, TENANT_TARGET);
   const found = await createAuditQueryRepo(deps.db).findSignIn(id.toLowerCase());
-  if (!found)
-    throw new AppError('resourceNotFound', { target: 'id', params: { id } });
+  if (!found) throw new AppError('resourceNotFound', { target: 'id', params: { id } });
   return found;
 }

@@ -99,8 +99,7 @@ export async function findGroupByIdOrName(db: DbOrTx, idOrDisplayName: string): 
   const repo = createGroupsRepo(db);
   if (isGuid(key)) return repo.findGroupById(key.toLowerCase());
   const matches = await repo.findGroupsByDisplayName(key, 2);
-  if (matches.length > 1)
-    throw new AppError('groupNameAmbiguous', { target: 'group', params: { name: key } });
+  if (matches.length > 1) throw new AppError('groupNameAmbiguous', { target: 'group', params: { name: key } });
   return matches[0];
 }
 

@@ -65,8 +65,7 @@ export function checkTop(top: number | undefined): number {
 export function checkSkipToken(token: string | undefined): string | undefined {
   if (token === undefined) return undefined;
   const afterId = decodeSkipToken(token);
-  if (afterId === undefined)
-    throw new AppError('skipTokenForeign', { target: '$skiptoken' });
+  if (afterId === undefined) throw new AppError('skipTokenForeign', { target: '$skiptoken' });
   return afterId;
 }
 

@@ -12,8 +12,7 @@ export const methodErrors = defineErrors({
   },
   passNotSelfCreatable: {
     ...methodNotAllowed,
-    message:
-      'A Temporary Access Pass cannot be created for yourself; an administrator issues it through /users/{id}.',
+    message: 'A Temporary Access Pass cannot be created for yourself; an administrator issues it through /users/{id}.',
   },
   methodsAddedByCollection: {
     ...methodNotAllowed,

@@ -36,8 +36,7 @@ export type Query = Static<typeof AnyQuery>;
 /** The auth-method endpoints "do not support optional query parameters": any $option is a 400 naming it. */
 export function refuseAllOptions(query: Query): void {
   for (const key of Object.keys(query))
-    if (key.startsWith('$'))
-      throw new AppError('queryOptionsNotAccepted', { target: key, params: { option: key } });
+    if (key.startsWith('$')) throw new AppError('queryOptionsNotAccepted', { target: key, params: { option: key } });
 }
 
 /** A verb Graph does not allow on the resource: 405 with `Allow`, so a client learns the operation, not the path, is wrong. */

@@ -27,8 +27,7 @@ const DESCRIPTION =
 /** No optional query parameters here (Gatepass returns every property; $select/$expand would be silently wrong). */
 function refuseOptions(query: Record<string, unknown>): void {
   for (const key of Object.keys(query))
-    if (key.startsWith('$'))
-      throw new AppError('queryOptionNotSupported', { target: key, params: { option: key } });
+    if (key.startsWith('$')) throw new AppError('queryOptionNotSupported', { target: key, params: { option: key } });
 }
 
 /** 'TemporaryAccessPass' in any case (Graph accepts 'temporaryAccessPass' too); any other configuration is not served. */

@@ -169,9 +169,7 @@ export function registerAuthenticationMethodRoutes(app: FastifyInstance, deps: D
   );
   // The mixed list is read-only: a method is added through its own collection.
   for (const path of [`${users}/methods`, `${me}/methods`])
-    app.post(path, async (_request, reply) =>
-      methodNotAllowed(reply, 'GET', 'methodsAddedByCollection'),
-    );
+    app.post(path, async (_request, reply) => methodNotAllowed(reply, 'GET', 'methodsAddedByCollection'));
 
   for (const segment of Object.keys(COLLECTIONS) as Segment[]) {
     const kind = KIND_OF[segment];

@@ -135,8 +135,7 @@ export function selectOption<F extends string>(text: string | undefined, allowed
 export function countOption(text: string | undefined): boolean {
   if (text === undefined) return false;
   const v = text.toLowerCase();
-  if (v !== 'true' && v !== 'false')
-    throw new AppError('countNotBoolean', { target: '$count' });
+  if (v !== 'true' && v !== 'false') throw new AppError('countNotBoolean', { target: '$count' });
   return v === 'true';
 }
 

@@ -83,8 +83,7 @@ const READ = 'microsoft.directory/groups/standard/read';
  * also on our own origin, so scripts written for Graph work after changing only the base URL.
  */
 export function memberIdFromODataId(deps: Deps, odataId: string): string {
-  const refuse = () =>
-    new AppError('invalidODataId', { target: '@odata.id' });
+  const refuse = () => new AppError('invalidODataId', { target: '@odata.id' });
   let url: URL;
   try {
     url = new URL(odataId);

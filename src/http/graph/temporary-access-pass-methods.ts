@@ -47,8 +47,7 @@ function issueRequestOf(body: unknown): {
   isUsableOnce?: unknown;
 } {
   if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body))
-    throw new AppError('bodyNotObject', { target: 'body' });
+  if (typeof body !== 'object' || Array.isArray(body)) throw new AppError('bodyNotObject', { target: 'body' });
   const request: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     if (key === '@odata.type') {
@@ -137,9 +136,7 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
   );
 
   // CSDL: temporaryAccessPassMethods is Updatable=false. Graph's exact answer is unconfirmed; 405 says it plainly.
-  app.patch(`${base}/:methodId`, async (_request, reply) =>
-    methodNotAllowed(reply, 'GET, DELETE', 'passNotUpdatable'),
-  );
+  app.patch(`${base}/:methodId`, async (_request, reply) => methodNotAllowed(reply, 'GET, DELETE', 'passNotUpdatable'));
 
   // `/me`: the signed-in user's own passes (delegated tokens only).
   const me = '/me/authentication/temporaryAccessPassMethods';
@@ -169,10 +166,6 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
     },
   );
   // Graph v1.0 has no self-service create (ENTRA-REFERENCE §1.2): 405, so a client learns the method, not the path, is wrong.
-  app.post(me, async (_request, reply) =>
-    methodNotAllowed(reply, 'GET', 'passNotSelfCreatable'),
-  );
-  app.patch(`${me}/:methodId`, async (_request, reply) =>
-    methodNotAllowed(reply, 'GET, DELETE', 'passNotUpdatable'),
-  );
+  app.post(me, async (_request, reply) => methodNotAllowed(reply, 'GET', 'passNotSelfCreatable'));
+  app.patch(`${me}/:methodId`, async (_request, reply) => methodNotAllowed(reply, 'GET, DELETE', 'passNotUpdatable'));
 }

@@ -154,8 +154,7 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
     if (!oid || !isGuid(oid)) throw invalid('tokenNamesNoUser');
     const found = await findTokenUser(deps, oid.toLowerCase());
     const user = found?.user;
-    if (!found || !user?.accountEnabled)
-      throw invalid('tokenUserGone');
+    if (!found || !user?.accountEnabled) throw invalid('tokenUserGone');
     // revokeSignInSessions, a password reset or disabling moved sessions_valid_from past the token's issue time.
     // Whole seconds, as iat is: revocation moves the instant past the current second (services/sessions.ts).
     if (typeof payload.iat !== 'number' || payload.iat < Math.floor(user.sessionsValidFrom.getTime() / 1000))
@@ -175,8 +174,7 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
           { amr: signIn.amr, authTime: signIn.authTime, passId: signIn.passId },
           deps.clock.now(),
         ));
-      if (!holds)
-        throw invalid('tokenPassEnded');
+      if (!holds) throw invalid('tokenPassEnded');
     }
     const scopes = (stringClaim(payload, 'scp') ?? '').split(' ').filter(Boolean);
     const roles = found.roles;
