@@ -65,7 +65,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
     sendGraphError(
       reply,
       request,
-      new AppError('routeNotFound', { message: `Resource not found for the segment '${request.url.split('?')[0]}'.` }),
+      new AppError('segmentNotFound', { params: { path: request.url.split('?')[0] ?? '' } }),
       deps.clock.now(),
     ),
   );

@@ -82,9 +82,9 @@ export function registerMethodCommands(program: Command): void {
             ? 'fido2'
             : undefined;
         if (!kind)
-          throw new AppError('notFound', {
+          throw new AppError('userMethodNotFound', {
             target: 'method-id',
-            message: `${m.user.userPrincipalName} has no authenticator app or passkey ${methodId}. (A Temporary Access Pass is deleted with \`gatepass tap delete\`.)`,
+            params: { user: m.user.userPrincipalName, methodId: String(methodId) },
           });
         await deleteAuthenticationMethod(deps, session.ctx, m.user.id, kind, methodId!, 'Admin');
         const what = kind === 'fido2' ? 'passkey' : 'authenticator app';

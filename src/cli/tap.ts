@@ -99,10 +99,7 @@ export function registerTapCommands(program: Command): void {
         const deps = await session.deps();
         const user = await getUser(deps, key!);
         if ((await listTemporaryAccessPasses(deps, session.ctx, user.id)).length === 0)
-          throw new AppError('notFound', {
-            target: 'user',
-            message: `${user.userPrincipalName} holds no Temporary Access Pass.`,
-          });
+          throw new AppError('userHoldsNoPass', { target: 'user', params: { user: user.userPrincipalName } });
         const removed = await deleteTemporaryAccessPass(deps, session.ctx, user.id);
         return {
           json: { id: removed.id, deleted: true },

@@ -1,12 +1,28 @@
 // The error catalogue: every refusal Gatepass can give, defined once — its HTTP status, Graph error code, message
 // and, for a sign-in, the sign-in log's error code. The entries live in ./errors/, one file per area.
 
+import { accessErrors } from './errors/access.js';
+import { applicationErrors } from './errors/applications.js';
+import { directoryErrors } from './errors/directory.js';
 import { generalErrors } from './errors/general.js';
+import { methodErrors } from './errors/methods.js';
+import { queryErrors } from './errors/query.js';
+import { requestErrors } from './errors/request.js';
 import type { ErrorSpec } from './errors/spec.js';
+import { tapErrors } from './errors/tap.js';
 
 export type { ErrorSpec } from './errors/spec.js';
 
-export const errorCatalogue = { ...generalErrors } as const;
+export const errorCatalogue = {
+  ...generalErrors,
+  ...requestErrors,
+  ...queryErrors,
+  ...accessErrors,
+  ...directoryErrors,
+  ...applicationErrors,
+  ...methodErrors,
+  ...tapErrors,
+} as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;
 
@@ -48,7 +64,10 @@ function messageOf(spec: ErrorSpec, options: (AppErrorOptions & { params?: unkno
 
 class AppErrorClass extends Error {
   override name = 'AppError';
+  /** The code callers match on: the entry's family where it has one (see ErrorSpec.code), else the entry. */
   readonly code: ErrorCode;
+  /** The catalogue entry the refusal was built from. */
+  readonly entry: ErrorCode;
   readonly status: number;
   readonly graphCode: string;
   readonly signInErrorCode: number | undefined;
@@ -60,7 +79,8 @@ class AppErrorClass extends Error {
   constructor(code: ErrorCode, options?: AppErrorOptions & { params?: unknown }) {
     const spec: ErrorSpec = errorCatalogue[code];
     super(messageOf(spec, options), options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    this.code = (spec.code ?? code) as ErrorCode;
+    this.entry = code;
     this.status = spec.status;
     this.graphCode = spec.graphCode;
     this.signInErrorCode = spec.signInErrorCode;

@@ -55,6 +55,11 @@ export function codePointLength(text: string): number {
   return count;
 }
 
+/** The words shown for a refused password (the sign-in pages, and the Graph refusal `passwordRefused`). */
+export function passwordRefusalMessage(reason: PasswordRefusal): string {
+  return MESSAGES[reason];
+}
+
 function refuse(reason: PasswordRefusal): PasswordCheck {
   return { ok: false, reason, message: MESSAGES[reason] };
 }

@@ -38,31 +38,27 @@ export function toAppError(error: unknown): AppError | undefined {
           ? 'path segment'
           : 'property';
     const detail = e.validation[0]?.message ?? 'is invalid';
-    return new AppError('invalidRequest', {
-      target,
-      message: target ? `Invalid value for ${where} '${target}': ${detail}.` : `Invalid request: ${detail}.`,
-    });
+    return target
+      ? new AppError('invalidValue', { target, params: { where, target, detail } })
+      : new AppError('invalidRequestDetail', { params: { detail } });
   }
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('unsupportedMediaType', { target: 'content-type' });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError('invalidRequest', {
-        target: 'body',
-        message: 'The request body is empty; send a JSON object.',
-      });
+      return new AppError('emptyBody', { target: 'body' });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError('invalidRequest', { target: 'body', message: 'The request body is not valid JSON.' });
+      return new AppError('invalidJsonBody', { target: 'body' });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('invalidRequest', { target: 'body', message: 'The request body is too large.' });
+      return new AppError('bodyTooLarge', { target: 'body' });
     case 'FST_ERR_BAD_URL':
-      return new AppError('invalidRequest', { message: 'The request URL is malformed.' });
+      return new AppError('malformedUrl');
   }
   if (
     e instanceof SyntaxError ||
     (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500 && e.statusCode !== 429)
   ) {
-    return new AppError('invalidRequest', { message: 'The request is invalid.' });
+    return new AppError('invalidRequest');
   }
   if (e.statusCode === 429) return new AppError('tooManyRequests', { retryAfter: 60 });
   return undefined;

@@ -28,10 +28,7 @@ export interface AppRoleAssignment {
 
 function roleOf(key: string): RoleDefinition {
   const role = findBuiltInRole(key);
-  ensure(role, 'invalidRequest', {
-    target: 'role',
-    message: `'${key}' is not a built-in directory role. Use one of: ${builtInRoleNames().join(', ')}.`,
-  });
+  ensure(role, 'roleNotBuiltIn', { target: 'role', params: { role: key, known: builtInRoleNames() } });
   return role;
 }
 
@@ -90,9 +87,9 @@ export async function assignAppRole(
         directoryScopeId: TENANT_SCOPE,
         createdAt: deps.clock.now(),
       });
-      ensure(inserted, 'invalidRequest', {
+      ensure(inserted, 'applicationHoldsRole', {
         target: 'role',
-        message: `Application '${app.displayName}' already holds the role '${role.displayName}'.`,
+        params: { application: app.displayName, role: role.displayName },
       });
       await record(entry('Add member to role', roleKey, role, app));
       return { app, role };
@@ -122,9 +119,9 @@ export async function removeAppRole(
         role.templateId,
         TENANT_SCOPE,
       );
-      ensure(deleted, 'notFound', {
+      ensure(deleted, 'applicationLacksRole', {
         target: 'role',
-        message: `Application '${app.displayName}' does not hold the role '${role.displayName}'.`,
+        params: { application: app.displayName, role: role.displayName },
       });
       await record(entry('Remove member from role', roleKey, role, app));
       return { app, role };

@@ -57,54 +57,41 @@ function validateRedirectUri(uri: string, index: number): string {
   try {
     url = new URL(uri);
   } catch {
-    throw new AppError('invalidRequest', { target, message: `Redirect URI '${uri}' is not an absolute URL.` });
+    throw new AppError('redirectUriNotAbsolute', { target, params: { uri } });
   }
   const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-  ensure(url.protocol === 'https:' || (url.protocol === 'http:' && loopback), 'invalidRequest', {
+  ensure(url.protocol === 'https:' || (url.protocol === 'http:' && loopback), 'redirectUriNotHttps', {
     target,
-    message: `Redirect URI '${uri}' must use https (http is allowed only for localhost and 127.0.0.1).`,
+    params: { uri },
   });
-  ensure(!url.hash, 'invalidRequest', { target, message: `Redirect URI '${uri}' must not contain a fragment.` });
+  ensure(!url.hash, 'redirectUriHasFragment', { target, params: { uri } });
   return url.href;
 }
 
 function validateInput(input: CreateApplicationInput): { permissions: string[]; redirectUris: string[] } {
   const name = typeof input.displayName === 'string' ? input.displayName.trim() : '';
-  ensure(name.length >= 1 && name.length <= 120, 'invalidRequest', {
-    target: 'displayName',
-    message: 'displayName must be 1 to 120 characters.',
-  });
-  ensure(input.kind === 'daemon' || input.kind === 'web', 'invalidRequest', {
-    target: 'kind',
-    message: "kind must be 'daemon' or 'web'.",
-  });
+  ensure(name.length >= 1 && name.length <= 120, 'applicationNameLength', { target: 'displayName' });
+  ensure(input.kind === 'daemon' || input.kind === 'web', 'applicationKindInvalid', { target: 'kind' });
   const permissions = [...new Set(input.permissions ?? [])];
   for (const p of permissions)
-    ensure(APPLICATION_PERMISSION_NAMES.includes(p), 'invalidRequest', {
-      target: 'permissions',
-      message: Object.hasOwn(GRAPH_PERMISSIONS, p)
-        ? `'${p}' is a delegated permission (a user acting on their own account); an application permission is needed, such as '${p.replace(/^(User\.Read|UserAuthenticationMethod\.Read(Write)?)$/, '$1.All')}'.`
-        : `Unknown Graph application permission '${p}'. Known: ${APPLICATION_PERMISSION_NAMES.join(', ')}.`,
-    });
+    if (!APPLICATION_PERMISSION_NAMES.includes(p))
+      throw Object.hasOwn(GRAPH_PERMISSIONS, p)
+        ? new AppError('permissionDelegated', { target: 'permissions', params: { permission: p } })
+        : new AppError('permissionUnknown', {
+            target: 'permissions',
+            params: { permission: p, known: APPLICATION_PERMISSION_NAMES },
+          });
   const redirectUris = (input.redirectUris ?? []).map(validateRedirectUri);
-  if (input.kind === 'daemon')
-    ensure(permissions.length > 0, 'invalidRequest', {
-      target: 'permissions',
-      message: 'A daemon application needs at least one Graph application permission.',
-    });
-  else
-    ensure(redirectUris.length > 0, 'invalidRequest', {
-      target: 'redirectUris',
-      message: 'A web application needs at least one redirect URI.',
-    });
+  if (input.kind === 'daemon') ensure(permissions.length > 0, 'daemonNeedsPermission', { target: 'permissions' });
+  else ensure(redirectUris.length > 0, 'webNeedsRedirectUri', { target: 'redirectUris' });
   return { permissions, redirectUris };
 }
 
 function lifetimeDays(value: number | undefined, target: string): number {
   const days = value ?? DEFAULT_SECRET_DAYS;
-  ensure(Number.isInteger(days) && days >= 1 && days <= MAX_SECRET_DAYS, 'invalidRequest', {
+  ensure(Number.isInteger(days) && days >= 1 && days <= MAX_SECRET_DAYS, 'lifetimeDaysRange', {
     target,
-    message: `${target} must be a whole number of days between 1 and ${MAX_SECRET_DAYS}.`,
+    params: { property: target, max: MAX_SECRET_DAYS },
   });
   return days;
 }
@@ -145,11 +132,8 @@ async function resolveApplication(db: DbOrTx, appIdOrName: string): Promise<Appl
     if (found) return found;
   }
   const byName = await repo.findApplicationsByDisplayName(key);
-  ensure(byName.length <= 1, 'invalidRequest', {
-    target: 'application',
-    message: `Several applications are named '${key}'; use the appId.`,
-  });
-  ensure(byName[0], 'notFound', { target: 'application', message: `Application '${key}' does not exist.` });
+  ensure(byName.length <= 1, 'applicationNameAmbiguous', { target: 'application', params: { name: key } });
+  ensure(byName[0], 'applicationNotFound', { target: 'application', params: { name: key } });
   return byName[0];
 }
 
@@ -254,10 +238,7 @@ export async function deleteApplication(deps: Deps, ctx: RequestContext, appIdOr
   };
   await audited(deps, ctx, refusal, async (tx, record) => {
     const app = await resolveApplication(tx, appIdOrName);
-    ensure(app.kind !== 'builtin', 'invalidRequest', {
-      target: 'application',
-      message: 'A built-in Gatepass application cannot be deleted.',
-    });
+    ensure(app.kind !== 'builtin', 'builtInApplicationNotDeletable', { target: 'application' });
     await createApplicationsRepo(tx).deleteApplication(app.id);
     // Its tokens die with it: oidc-provider refuses every token whose client no longer exists.
     await record({ ...refusal, targetResources: [appTarget(app)] });
@@ -276,16 +257,10 @@ export async function addApplicationSecret(
     () => secretEntry({ id: String(appIdOrName ?? ''), displayName: null }, 'Add', ''),
     async (tx, record) => {
       const app = await resolveApplication(tx, appIdOrName);
-      ensure(app.kind !== 'builtin', 'invalidRequest', {
-        target: 'application',
-        message: 'A built-in Gatepass application has no secrets.',
-      });
+      ensure(app.kind !== 'builtin', 'builtInApplicationHasNoSecrets', { target: 'application' });
       const days = lifetimeDays(input.lifetimeDays, 'lifetimeDays');
       const name = input.displayName?.trim() || null;
-      ensure(name === null || name.length <= 120, 'invalidRequest', {
-        target: 'displayName',
-        message: 'displayName must be at most 120 characters.',
-      });
+      ensure(name === null || name.length <= 120, 'secretNameLength', { target: 'displayName' });
       const { row, shown } = makeSecret(deps, app.id, days, name);
       const repo = createApplicationsRepo(tx);
       await repo.insertSecret(row);
@@ -309,9 +284,9 @@ export async function removeApplicationSecret(
     async (tx, record) => {
       const app = await resolveApplication(tx, appIdOrName);
       const repo = createApplicationsRepo(tx);
-      ensure(await repo.deleteSecret(app.id, String(keyId ?? '').toLowerCase()), 'notFound', {
+      ensure(await repo.deleteSecret(app.id, String(keyId ?? '').toLowerCase()), 'secretNotFound', {
         target: 'keyId',
-        message: `The application has no secret with keyId '${keyId}'.`,
+        params: { keyId: String(keyId) },
       });
       await repo.touchApplication(app.id, deps.clock.now());
       await record(secretEntry(app, 'Delete', keyId));

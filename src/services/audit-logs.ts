@@ -89,11 +89,7 @@ function encodeToken(t: Token): string {
   return Buffer.from(JSON.stringify({ v: 1, o: t.o, t: t.time, id: t.id }), 'utf8').toString('base64url');
 }
 
-const badToken = () =>
-  new AppError('invalidQuery', {
-    target: '$skiptoken',
-    message: "Invalid value for query option '$skiptoken': it is not a token this service issued.",
-  });
+const badToken = () => new AppError('skipTokenForeign', { target: '$skiptoken' });
 
 function decodeToken(text: string, direction: 'asc' | 'desc'): LogCursor {
   if (!/^[A-Za-z0-9_-]{1,1024}$/.test(text)) throw badToken();
@@ -116,11 +112,7 @@ function decodeToken(text: string, direction: 'asc' | 'desc'): LogCursor {
   )
     throw badToken();
   // A token continues the listing it came from; under another order it would skip or repeat rows.
-  if (o !== direction)
-    throw new AppError('invalidQuery', {
-      target: '$skiptoken',
-      message: "Invalid value for query option '$skiptoken': it belongs to a listing in the other $orderby direction.",
-    });
+  if (o !== direction) throw new AppError('skipTokenOtherDirection', { target: '$skiptoken' });
   return { time: t, id };
 }
 
@@ -128,10 +120,7 @@ function filterOf<K extends string>(text: string | undefined, allow: FieldAllowL
   if (text === undefined) return undefined;
   const parsed = parseFilter(text, allow);
   if (!parsed.ok)
-    throw new AppError('invalidFilter', {
-      target: '$filter',
-      message: `Invalid filter clause: ${parsed.error.message}`,
-    });
+    throw new AppError('invalidFilterClause', { target: '$filter', params: { detail: parsed.error.message } });
   return parsed.value;
 }
 
@@ -140,15 +129,11 @@ function directionOf(text: string | undefined, property: string): 'asc' | 'desc'
   if (text === undefined) return 'desc';
   const parsed = parseOrderBy(text, { [property]: 'time' });
   if (!parsed.ok)
-    throw new AppError('invalidQuery', {
+    throw new AppError('invalidQueryOption', {
       target: '$orderby',
-      message: `Invalid value for query option '$orderby': ${parsed.error.message}`,
+      params: { option: '$orderby', detail: parsed.error.message },
     });
-  if (parsed.value.length !== 1)
-    throw new AppError('invalidQuery', {
-      target: '$orderby',
-      message: `Invalid value for query option '$orderby': sort by ${property} only.`,
-    });
+  if (parsed.value.length !== 1) throw new AppError('orderByOnly', { target: '$orderby', params: { property } });
   return parsed.value[0]!.direction;
 }
 
@@ -177,11 +162,7 @@ export async function getDirectoryAudit(
 ): Promise<DirectoryAuditJson> {
   check(ctx, AUDIT_READ, TENANT_TARGET);
   const found = await createAuditEventsRepo(deps.db).findAuditEvent(id);
-  if (!found)
-    throw new AppError('notFound', {
-      target: 'id',
-      message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-    });
+  if (!found) throw new AppError('resourceNotFound', { target: 'id', params: { id } });
   return found;
 }
 
@@ -208,10 +189,6 @@ export async function listSignIns(
 export async function getSignIn(deps: Pick<Deps, 'db'>, ctx: GuardedContext, id: string): Promise<SignInRecord> {
   check(ctx, SIGN_IN_READ, TENANT_TARGET);
   const found = await createAuditQueryRepo(deps.db).findSignIn(id.toLowerCase());
-  if (!found)
-    throw new AppError('notFound', {
-      target: 'id',
-      message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-    });
+  if (!found) throw new AppError('resourceNotFound', { target: 'id', params: { id } });
   return found;
 }

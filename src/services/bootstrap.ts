@@ -39,10 +39,7 @@ async function checkServerKey(db: Db, keyring: Keyring, now: number): Promise<st
   const repo = createKeysRepo(db);
   const stored = await repo.listKeyChecks();
   if (stored.length > 0 && !stored.some((s) => keyring.matchesCheckValue(s.keyId, s.checkValue)))
-    throw new AppError('keyMismatch', {
-      message:
-        'The server key does not match this store: it was set up with another GATEPASS_SECRET_KEY. Restore the original key (or list it in GATEPASS_PREVIOUS_SECRET_KEYS while rotating).',
-    });
+    throw new AppError('keyMismatch');
   let recorded: string | undefined;
   for (const check of keyring.checkValues()) {
     if (stored.some((s) => s.keyId === check.keyId)) continue;

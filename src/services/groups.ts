@@ -59,10 +59,9 @@ function groupEntry(
 function displayNameOf(value: string): string {
   const v = value.trim();
   if (v.length === 0 || v.length > 256)
-    throw new AppError('invalidRequest', {
+    throw new AppError('propertyLength', {
       target: 'displayName',
-      message:
-        "Invalid value specified for property 'displayName' of resource 'Group': it must have 1 to 256 characters.",
+      params: { property: 'displayName', resource: 'Group', max: 256 },
     });
   return v;
 }
@@ -70,18 +69,18 @@ function displayNameOf(value: string): string {
 function descriptionOf(value: string | null | undefined): string | null | undefined {
   if (value === undefined || value === null) return value;
   if (value.length > 1024)
-    throw new AppError('invalidRequest', {
+    throw new AppError('propertyTooLong', {
       target: 'description',
-      message: "Invalid value specified for property 'description' of resource 'Group': at most 1024 characters.",
+      params: { property: 'description', resource: 'Group', max: 1024 },
     });
   return value.trim() === '' ? null : value;
 }
 
 function mailNicknameOf(value: string): string {
   if (!MAIL_NICKNAME.test(value))
-    throw new AppError('invalidRequest', {
+    throw new AppError('invalidProperty', {
       target: 'mailNickname',
-      message: "Invalid value specified for property 'mailNickname' of resource 'Group'.",
+      params: { property: 'mailNickname', resource: 'Group' },
     });
   return value;
 }
@@ -100,11 +99,7 @@ export async function findGroupByIdOrName(db: DbOrTx, idOrDisplayName: string): 
   const repo = createGroupsRepo(db);
   if (isGuid(key)) return repo.findGroupById(key.toLowerCase());
   const matches = await repo.findGroupsByDisplayName(key, 2);
-  if (matches.length > 1)
-    throw new AppError('invalidRequest', {
-      target: 'group',
-      message: `More than one group is named '${key}'; use the group's id.`,
-    });
+  if (matches.length > 1) throw new AppError('groupNameAmbiguous', { target: 'group', params: { name: key } });
   return matches[0];
 }
 

@@ -58,21 +58,14 @@ export interface PagePlan<T extends keyof typeof TABLES> {
 export function checkTop(top: number | undefined): number {
   if (top === undefined) return DEFAULT_TOP;
   if (!Number.isInteger(top) || top < 1 || top > MAX_TOP)
-    throw new AppError('invalidQuery', {
-      target: '$top',
-      message: `Invalid value for query option '$top': it must be an integer from 1 to ${MAX_TOP}.`,
-    });
+    throw new AppError('topOutOfRange', { target: '$top', params: { max: MAX_TOP } });
   return top;
 }
 
 export function checkSkipToken(token: string | undefined): string | undefined {
   if (token === undefined) return undefined;
   const afterId = decodeSkipToken(token);
-  if (afterId === undefined)
-    throw new AppError('invalidQuery', {
-      target: '$skiptoken',
-      message: "Invalid value for query option '$skiptoken': it is not a token this service issued.",
-    });
+  if (afterId === undefined) throw new AppError('skipTokenForeign', { target: '$skiptoken' });
   return afterId;
 }
 
@@ -90,10 +83,7 @@ export function listPageOf<T extends keyof typeof TABLES>(table: T, query: ListQ
     };
     const parsed = parseFilter(query.filter, allow);
     if (!parsed.ok)
-      throw new AppError('invalidFilter', {
-        target: '$filter',
-        message: `Invalid filter clause: ${parsed.error.message}`,
-      });
+      throw new AppError('invalidFilterClause', { target: '$filter', params: { detail: parsed.error.message } });
     where = filterToWhere<T, string>(parsed.value, columns);
   }
   return { where, afterId, limit, skipTokenAfter: encodeSkipToken };

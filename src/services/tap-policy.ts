@@ -2,7 +2,6 @@
 // store on every use so that a change made through one process holds at once in all.
 
 import { jsonValue, type AuditEntry } from '../domain/audit.js';
-import { AppError } from '../domain/errors.js';
 import { DEFAULT_TAP_POLICY, TAP_CONFIGURATION_ID, type TapPolicy } from '../domain/tap/policy.js';
 import { applyTapPolicyPatch } from '../domain/tap/policy-patch.js';
 import type { DbOrTx } from '../store/db.js';
@@ -49,7 +48,7 @@ export async function updateTapPolicy(deps: Deps, ctx: GuardedContext, patch: un
       check(ctx, 'microsoft.directory/userCredentialPolicies/basic/update', TENANT_TARGET);
       const before = await getTapPolicy(tx);
       const result = applyTapPolicyPatch(before, patch);
-      if (!result.ok) throw new AppError('badRequest', { target: result.error.target, message: result.error.message });
+      if (!result.ok) throw result.error;
       const after = result.policy;
       await createPoliciesRepo(tx).updatePolicy(TAP_POLICY_ID, after, deps.clock.now().getTime());
       const changed = (Object.keys(after) as (keyof TapPolicy)[]).filter(

@@ -10,7 +10,6 @@ import { generatePass } from '../domain/tap/code.js';
 import {
   auditModifiedProperties,
   planIssue,
-  TAP_POLICY_REFUSAL_MESSAGE,
   usability,
   usabilityContext,
   type IssueRequest,
@@ -137,15 +136,11 @@ async function checkIssue(
 ): Promise<IssueChecks> {
   const user = await getUserByIdOrUpn(db, idOrUpn);
   check(ctx, CREATE, await userAuthzTarget(db, user.id));
-  if (isExternalGuest(user))
-    throw new AppError('badRequest', {
-      target: 'user',
-      message: 'Temporary Access Pass cannot be added to an external guest user.',
-    });
+  if (isExternalGuest(user)) throw new AppError('externalGuestNoPass', { target: 'user' });
   const { policy, groups } = await policyContextFor(db, user.id);
-  if (!isTapEnabledFor(policy, groups)) throw new AppError('badRequest', { message: TAP_POLICY_REFUSAL_MESSAGE });
+  if (!isTapEnabledFor(policy, groups)) throw new AppError('passPolicyRefusal');
   const plan = planIssue(request, policy, now);
-  if (!plan.ok) throw new AppError('badRequest', { target: plan.error.target, message: plan.error.message });
+  if (!plan.ok) throw plan.error;
   return { user, policy, plan };
 }
 

@@ -18,9 +18,9 @@ export function validUpn(deps: Pick<Deps, 'tenant'>, raw: string): string {
   const local = upn.slice(0, upn.lastIndexOf('@'));
   const match = UPN.exec(upn);
   if (!match || local.length > 64 || upn.length > 113)
-    throw new AppError('invalidRequest', {
+    throw new AppError('invalidProperty', {
       target: 'userPrincipalName',
-      message: `Invalid value specified for property 'userPrincipalName' of resource 'User'.`,
+      params: { property: 'userPrincipalName', resource: 'User' },
     });
   const domain = match[1]!;
   if (!deps.tenant.domains.some((d) => d.name.toLowerCase() === domain))
@@ -31,10 +31,7 @@ export function validUpn(deps: Pick<Deps, 'tenant'>, raw: string): string {
 export function text(value: string, target: string, max: number): string {
   const v = value.trim();
   if (v.length === 0 || v.length > max)
-    throw new AppError('invalidRequest', {
-      target,
-      message: `Invalid value specified for property '${target}' of resource 'User': it must have 1 to ${max} characters.`,
-    });
+    throw new AppError('propertyLength', { target, params: { property: target, resource: 'User', max } });
   return v;
 }
 
@@ -46,19 +43,16 @@ export function optionalText(value: string | null | undefined, target: string, m
 export function validMail(value: string | null | undefined): string | null | undefined {
   const v = optionalText(value, 'mail', 254);
   if (v && !MAIL.test(v))
-    throw new AppError('invalidRequest', {
-      target: 'mail',
-      message: `Invalid value specified for property 'mail' of resource 'User'.`,
-    });
+    throw new AppError('invalidProperty', { target: 'mail', params: { property: 'mail', resource: 'User' } });
   return v;
 }
 
 export function validMailNickname(value: string): string {
   const v = value.trim();
   if (!MAIL_NICKNAME.test(v))
-    throw new AppError('invalidRequest', {
+    throw new AppError('invalidProperty', {
       target: 'mailNickname',
-      message: `Invalid value specified for property 'mailNickname' of resource 'User'.`,
+      params: { property: 'mailNickname', resource: 'User' },
     });
   return v;
 }
@@ -67,9 +61,6 @@ export function validMailNickname(value: string): string {
 export function acceptablePassword(password: string, userPrincipalName: string): string {
   const result = checkPassword(password, { userPrincipalName });
   if (!result.ok)
-    throw new AppError('passwordPolicy', {
-      target: 'passwordProfile.password',
-      message: `${result.message} (${result.reason})`,
-    });
+    throw new AppError('passwordRefused', { target: 'passwordProfile.password', params: { refusal: result.reason } });
   return result.normalized;
 }

@@ -12,10 +12,7 @@ export function normalizeUpn(upn: string): string {
 
 /** Graph's wording for a missing directory object. */
 export function notFoundError(key: string, target = 'id'): AppError {
-  return new AppError('notFound', {
-    target,
-    message: `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
-  });
+  return new AppError('resourceNotFound', { target, params: { id: key } });
 }
 
 export async function findUserByIdOrUpn(db: DbOrTx, idOrUpn: string): Promise<UserRecord | undefined> {

@@ -79,5 +79,10 @@ export const generalErrors = defineErrors({
     graphCode: 'Request_BadRequest',
     message: 'The last enabled Global Administrator cannot be deleted or disabled.',
   },
-  keyMismatch: { status: 500, graphCode: 'generalException', message: 'The server key does not match this store.' },
+  keyMismatch: {
+    status: 500,
+    graphCode: 'generalException',
+    message:
+      'The server key does not match this store: it was set up with another GATEPASS_SECRET_KEY. Restore the original key (or list it in GATEPASS_PREVIOUS_SECRET_KEYS while rotating).',
+  },
 } as const);

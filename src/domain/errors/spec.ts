@@ -6,6 +6,11 @@ export type ErrorMessage = string | ((params: never) => string);
 
 export interface ErrorSpec {
   status: number;
+  /**
+   * The code an AppError of this entry reports, where the entry belongs to a family callers match on (every
+   * "does not exist" reports `notFound`, every bad query option `invalidQuery`); absent, the entry's own name.
+   */
+  code?: string;
   /** The `error.code` of Microsoft Graph's envelope. */
   graphCode: string;
   message: ErrorMessage;

@@ -1,5 +1,6 @@
 // A Temporary Access Pass's life: issue plan, usability at an instant, token cap, and its audit properties — all from an injected now.
 import type { ModifiedProperty } from '../audit.js';
+import { AppError, errorCatalogue } from '../errors.js';
 import type { TapUsabilityReason } from '../signin/types.js';
 import { TAP_LIMITS } from './constants.js';
 import { parseDateTimeOffset } from './date-time.js';
@@ -90,8 +91,7 @@ export function usability(pass: TapRecord, ctx: UsabilityContext): Usability {
 }
 
 /** Entra's text when the policy is off or does not target the user (§1.6; status unconfirmed: Gatepass answers 400 badRequest). */
-export const TAP_POLICY_REFUSAL_MESSAGE =
-  'Converged UserCredentialPolicy does not allow creating or updating this authentication method. AuthMethodType [TemporaryAccessPass].';
+export const TAP_POLICY_REFUSAL_MESSAGE = errorCatalogue.passPolicyRefusal.message;
 
 export interface IssueRequest {
   readonly startDateTime?: unknown;
@@ -107,12 +107,11 @@ export type IssueRefusalReason =
   | 'invalidIsUsableOnce'
   | 'multiUseNotAllowed';
 
-export interface IssueError {
-  readonly code: 'badRequest';
+/** The refusal to throw as is: a 400 badRequest whose catalogue entry is named by `reason`. */
+export type IssueError = AppError & {
   readonly reason: IssueRefusalReason;
   readonly target: 'lifetimeInMinutes' | 'startDateTime' | 'isUsableOnce';
-  readonly message: string;
-}
+};
 
 export type IssuePlan =
   | {
@@ -124,12 +123,14 @@ export type IssuePlan =
     }
   | { readonly ok: false; readonly error: IssueError };
 
-const refuseIssue = (reason: IssueRefusalReason, target: IssueError['target'], message: string): IssuePlan => ({
+const refused = (error: AppError, reason: IssueRefusalReason, target: IssueError['target']): IssuePlan => ({
   ok: false,
-  error: { code: 'badRequest', reason, target, message },
+  error: Object.assign(error, { reason, target }),
 });
 
-const START_FORMAT_HINT = 'Use an ISO 8601 date and time with a time zone, e.g. 2026-06-05T08:00:00Z.';
+/** A refusal with fixed words (every one but the lifetime's, which names the range). */
+const refuseIssue = (reason: Exclude<IssueRefusalReason, 'lifetimeOutOfRange'>, target: IssueError['target']) =>
+  refused(new AppError(reason, { target }), reason, target);
 
 /**
  * What a create request means under the policy, checked in the order lifetime, start, one-time use.
@@ -143,54 +144,29 @@ export function planIssue(request: IssueRequest, policy: TapPolicy, now: Date): 
   const lifetime = request.lifetimeInMinutes ?? policy.defaultLifetimeInMinutes;
   if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < min || lifetime > max) {
     // Entra's text, word for word (graph-docs PR #12187), also for a value that is not an integer.
-    return refuseIssue(
-      'lifetimeOutOfRange',
-      'lifetimeInMinutes',
-      `Invalid LifetimeInMinutes specified. The valid range between ${min} and ${max}.`,
-    );
+    const error = new AppError('lifetimeOutOfRange', { target: 'lifetimeInMinutes', params: { min, max } });
+    return refused(error, 'lifetimeOutOfRange', 'lifetimeInMinutes');
   }
 
   let startAt = now;
   const start = request.startDateTime ?? null;
   if (start !== null) {
     const parsed = typeof start === 'string' ? parseDateTimeOffset(start) : undefined;
-    if (parsed === undefined)
-      return refuseIssue(
-        'invalidStartDateTime',
-        'startDateTime',
-        `Invalid StartDateTime specified. ${START_FORMAT_HINT}`,
-      );
+    if (parsed === undefined) return refuseIssue('invalidStartDateTime', 'startDateTime');
     if (parsed.getTime() < now.getTime() - START_PAST_TOLERANCE_MS) {
-      return refuseIssue(
-        'startDateTimeInPast',
-        'startDateTime',
-        'Invalid StartDateTime specified. The start time cannot be more than 5 minutes in the past.',
-      );
+      return refuseIssue('startDateTimeInPast', 'startDateTime');
     }
     if (parsed.getTime() > now.getTime() + START_MAX_AHEAD_MS) {
-      return refuseIssue(
-        'startDateTimeTooFarAhead',
-        'startDateTime',
-        'Invalid StartDateTime specified. The start time cannot be more than 30 days in the future.',
-      );
+      return refuseIssue('startDateTimeTooFarAhead', 'startDateTime');
     }
     // A start within the skew tolerance means "now": the pass then lasts exactly as if no start were given.
     if (parsed.getTime() > now.getTime()) startAt = parsed;
   }
 
   const once = request.isUsableOnce ?? policy.isUsableOnce;
-  if (typeof once !== 'boolean')
-    return refuseIssue(
-      'invalidIsUsableOnce',
-      'isUsableOnce',
-      'Invalid IsUsableOnce specified. It must be true or false.',
-    );
+  if (typeof once !== 'boolean') return refuseIssue('invalidIsUsableOnce', 'isUsableOnce');
   if (policy.isUsableOnce && !once) {
-    return refuseIssue(
-      'multiUseNotAllowed',
-      'isUsableOnce',
-      'Invalid IsUsableOnce specified. The Temporary Access Pass policy allows only one-time passes.',
-    );
+    return refuseIssue('multiUseNotAllowed', 'isUsableOnce');
   }
 
   return {

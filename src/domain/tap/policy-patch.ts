@@ -1,4 +1,5 @@
 // PATCH of the TAP method policy: strict reading of Graph's JSON, merge, and the rules a policy must keep — refused whole on any breach.
+import { AppError, type AppErrorArgs, type ErrorCode } from '../errors.js';
 import { isGuid } from '../ids.js';
 import {
   ALL_USERS,
@@ -13,12 +14,11 @@ import {
 import type { TapSignInFlow } from './constants.js';
 import type { TapExcludeTarget, TapIncludeTarget, TapPolicy } from './policy.js';
 
-/** A refusal naming the offending property (a dotted path such as `includeTargets.0.id`). Entra's text is unknown (§9.9): 400 badRequest. */
-export interface TapPolicyError {
-  readonly code: 'badRequest';
-  readonly target: string;
-  readonly message: string;
-}
+/**
+ * A refusal naming the offending property (a dotted path such as `includeTargets.0.id`), to throw as is. Entra's text
+ * is unknown (§9.9): each is a 400 badRequest of the catalogue (src/domain/errors/tap.ts).
+ */
+export type TapPolicyError = AppError & { readonly target: string };
 
 export type TapPolicyPatchResult =
   | {
@@ -32,8 +32,9 @@ class Refusal {
   constructor(readonly error: TapPolicyError) {}
 }
 
-function refuse(target: string, message: string): never {
-  throw new Refusal({ code: 'badRequest', target, message });
+/** Every refusal names its property: `target` is required here. */
+function refuse<C extends ErrorCode>(code: C, ...args: AppErrorArgs<C>): never {
+  throw new Refusal(new AppError(code, ...args) as TapPolicyError);
 }
 
 /**
@@ -48,47 +49,39 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function unknownProperty(key: string, type: string, path: string): never {
-  return refuse(
-    path,
-    `The property '${key}' does not exist on type '${type}'. Make sure to only use property names that are defined by the type.`,
-  );
+  return refuse('unknownProperty', { target: path, params: { property: key, type } });
 }
 
 function readInteger(value: unknown, path: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    refuse(path, `${path} must be an integer between ${min} and ${max}.`);
+    refuse('policyInteger', { target: path, params: { path, min, max } });
   }
   return value;
 }
 
 function readBoolean(value: unknown, path: string): boolean {
-  if (typeof value !== 'boolean') refuse(path, `${path} must be true or false.`);
+  if (typeof value !== 'boolean') refuse('policyBoolean', { target: path, params: { path } });
   return value;
 }
 
 function readEnum<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
   const match = allowed.find((a) => a === value);
-  if (match === undefined) refuse(path, `${path} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}.`);
+  if (match === undefined) refuse('policyEnum', { target: path, params: { path, allowed } });
   return match;
 }
 
 /** Only groups: Entra's portal dropped user targets (azure-docs #110782), and a group of one does the same job. */
 function readTargetCommon(item: Record<string, unknown>, path: string, allowAllUsers: boolean): string {
-  if (!('targetType' in item)) refuse(`${path}.targetType`, `${path}.targetType is required.`);
+  if (!('targetType' in item)) refuse('policyTargetTypeRequired', { target: `${path}.targetType`, params: { path } });
   if (item.targetType !== 'group')
-    refuse(`${path}.targetType`, `${path}.targetType must be 'group': only groups can be targeted.`);
+    refuse('policyTargetTypeNotGroup', { target: `${path}.targetType`, params: { path } });
   const id = item.id;
-  if (typeof id !== 'string') refuse(`${path}.id`, `${path}.id is required: '${ALL_USERS}' or a group id.`);
+  if (typeof id !== 'string') refuse('policyTargetIdRequired', { target: `${path}.id`, params: { path } });
   if (id === ALL_USERS) {
-    if (!allowAllUsers)
-      refuse(
-        `${path}.id`,
-        `'${ALL_USERS}' cannot be excluded; set state to 'disabled' to turn the method off for everyone.`,
-      );
+    if (!allowAllUsers) refuse('policyAllUsersNotExcludable', { target: `${path}.id` });
     return id;
   }
-  if (!isGuid(id))
-    refuse(`${path}.id`, `${path}.id must be ${allowAllUsers ? `'${ALL_USERS}' or ` : ''}a group id (a GUID).`);
+  if (!isGuid(id)) refuse('policyTargetIdInvalid', { target: `${path}.id`, params: { path, allowAllUsers } });
   return id.toLowerCase();
 }
 
@@ -97,13 +90,14 @@ function readTargets<T extends { id: string }>(
   name: 'includeTargets' | 'excludeTargets',
   readItem: (item: Record<string, unknown>, path: string) => T,
 ): T[] {
-  if (!Array.isArray(value)) refuse(name, `${name} must be an array of targets.`);
+  if (!Array.isArray(value)) refuse('policyTargetsNotArray', { target: name, params: { path: name } });
   const seen = new Set<string>();
   return value.map((item: unknown, index) => {
     const path = `${name}.${index}`;
-    if (!isPlainObject(item)) refuse(path, `${path} must be an object with targetType and id.`);
+    if (!isPlainObject(item)) refuse('policyTargetNotObject', { target: path, params: { path } });
     const target = readItem(item, path);
-    if (seen.has(target.id)) refuse(`${path}.id`, `${name} lists '${target.id}' more than once.`);
+    if (seen.has(target.id))
+      refuse('policyTargetRepeated', { target: `${path}.id`, params: { path: name, id: target.id } });
     seen.add(target.id);
     return target;
   });
@@ -112,7 +106,10 @@ function readTargets<T extends { id: string }>(
 /** A target may carry its own `@odata.type` (Graph SDKs write it); only the right one. */
 function checkTargetType(item: Record<string, unknown>, path: string, odataType: string): void {
   if ('@odata.type' in item && item['@odata.type'] !== odataType)
-    refuse(`${path}.@odata.type`, `${path}.@odata.type must be '${odataType}'.`);
+    refuse('odataTypeMismatch', {
+      target: `${path}.@odata.type`,
+      params: { property: `${path}.@odata.type`, type: odataType },
+    });
 }
 
 function readIncludeTarget(item: Record<string, unknown>, path: string): TapIncludeTarget {
@@ -150,10 +147,11 @@ function applyProperty(draft: Mutable<TapPolicy>, key: string, value: unknown): 
   switch (key) {
     case '@odata.type':
       // Graph requires it on this PATCH (§2.2); Gatepass accepts it absent since the URL already names the type.
-      if (value !== TAP_CONFIGURATION_ODATA_TYPE) refuse(key, `@odata.type must be '${TAP_CONFIGURATION_ODATA_TYPE}'.`);
+      if (value !== TAP_CONFIGURATION_ODATA_TYPE)
+        refuse('odataTypeMismatch', { target: key, params: { property: key, type: TAP_CONFIGURATION_ODATA_TYPE } });
       return;
     case 'id':
-      if (value !== TAP_CONFIGURATION_ID) refuse(key, `id is read-only and must be '${TAP_CONFIGURATION_ID}'.`);
+      if (value !== TAP_CONFIGURATION_ID) refuse('policyConfigurationId', { target: key });
       return;
     case 'state':
       draft.state = readEnum(value, key, ['enabled', 'disabled'] as const);
@@ -193,16 +191,16 @@ function checkLifetimeOrder(policy: TapPolicy, patched: ReadonlySet<string>): vo
   const pick = (...candidates: (typeof LIFETIME_PROPERTIES)[number][]) =>
     candidates.find((c) => patched.has(c)) ?? candidates[0]!;
   if (min > max) {
-    refuse(
-      pick('minimumLifetimeInMinutes', 'maximumLifetimeInMinutes'),
-      `minimumLifetimeInMinutes must not be greater than maximumLifetimeInMinutes (here ${min} > ${max}).`,
-    );
+    refuse('policyLifetimeOrder', {
+      target: pick('minimumLifetimeInMinutes', 'maximumLifetimeInMinutes'),
+      params: { min, max },
+    });
   }
   if (def < min || def > max) {
-    refuse(
-      pick('defaultLifetimeInMinutes', def < min ? 'minimumLifetimeInMinutes' : 'maximumLifetimeInMinutes'),
-      `defaultLifetimeInMinutes must be between minimumLifetimeInMinutes and maximumLifetimeInMinutes (here ${def} is outside ${min}..${max}).`,
-    );
+    refuse('policyDefaultLifetimeOutside', {
+      target: pick('defaultLifetimeInMinutes', def < min ? 'minimumLifetimeInMinutes' : 'maximumLifetimeInMinutes'),
+      params: { def, min, max },
+    });
   }
 }
 
@@ -233,7 +231,7 @@ function freeze(policy: TapPolicy): TapPolicy {
  */
 export function applyTapPolicyPatch(current: TapPolicy, patch: unknown): TapPolicyPatchResult {
   try {
-    if (!isPlainObject(patch)) refuse('body', 'The request body must be a JSON object.');
+    if (!isPlainObject(patch)) refuse('bodyNotObject', { target: 'body' });
     const draft: Mutable<TapPolicy> = { ...current };
     for (const [key, value] of Object.entries(patch)) applyProperty(draft, key, value);
     checkLifetimeOrder(draft, new Set(Object.keys(patch)));

@@ -37,7 +37,7 @@ function single(query: Query, name: '$top' | '$filter' | '$orderby' | '$skiptoke
 }
 
 function refuse(name: string): never {
-  throw new AppError('invalidQuery', { target: name, message: `Query option '${name}' may be given only once.` });
+  throw new AppError('queryOptionRepeated', { target: name, params: { option: name } });
 }
 
 /** $orderby is supported here besides the common options, so it is checked by name before the shared check. */

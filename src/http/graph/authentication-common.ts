@@ -4,6 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../domain/errors.js';
+import type { MethodNotAllowedCode } from '../../domain/errors/methods.js';
 import type { Deps } from '../../services/deps.js';
 import type { GuardedContext } from '../../services/guard.js';
 import { methodChangeGateOf } from '../../services/method-change-gate.js';
@@ -33,17 +34,13 @@ export type Query = Static<typeof AnyQuery>;
 /** The auth-method endpoints "do not support optional query parameters": any $option is a 400 naming it. */
 export function refuseAllOptions(query: Query): void {
   for (const key of Object.keys(query))
-    if (key.startsWith('$'))
-      throw new AppError('invalidQuery', {
-        target: key,
-        message: `Query option '${key}' is not supported: this resource does not support optional query parameters.`,
-      });
+    if (key.startsWith('$')) throw new AppError('queryOptionsNotAccepted', { target: key, params: { option: key } });
 }
 
 /** A verb Graph does not allow on the resource: 405 with `Allow`, so a client learns the operation, not the path, is wrong. */
-export function methodNotAllowed(reply: FastifyReply, allow: string, message: string): never {
+export function methodNotAllowed(reply: FastifyReply, allow: string, refusal: MethodNotAllowedCode): never {
   void reply.header('allow', allow);
-  throw new AppError('methodNotAllowed', { message });
+  throw new AppError(refusal);
 }
 
 /** `/me` names the signed-in user of a delegated token; an app token has no "me" (Graph answers 400). */
@@ -99,11 +96,8 @@ export async function requireMeStepUp(
       ? ({ allowed: false, reason: 'notMultiFactor' } as const)
       : await methodChangeGateOf(deps, userId, { amr: signIn.amr, authTime: signIn.authTime });
   if (gate.allowed) return;
-  const message =
-    gate.reason === 'notMultiFactor'
-      ? 'Changing your sign-in methods requires a multi-factor sign-in. Sign in again with multi-factor authentication and retry with the new token.'
-      : 'Your multi-factor sign-in is too old to change sign-in methods. Sign in again with multi-factor authentication and retry with the new token.';
+  const refusal = gate.reason === 'notMultiFactor' ? 'methodChangeNeedsMultiFactor' : 'methodChangeSignInTooOld';
   await recordRefusal(() => {
-    throw new AppError('forbidden', { message });
+    throw new AppError(refusal);
   });
 }

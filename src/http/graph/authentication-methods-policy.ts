@@ -27,20 +27,13 @@ const DESCRIPTION =
 /** No optional query parameters here (Gatepass returns every property; $select/$expand would be silently wrong). */
 function refuseOptions(query: Record<string, unknown>): void {
   for (const key of Object.keys(query))
-    if (key.startsWith('$'))
-      throw new AppError('invalidQuery', {
-        target: key,
-        message: `Query option '${key}' is not supported on this resource.`,
-      });
+    if (key.startsWith('$')) throw new AppError('queryOptionNotSupported', { target: key, params: { option: key } });
 }
 
 /** 'TemporaryAccessPass' in any case (Graph accepts 'temporaryAccessPass' too); any other configuration is not served. */
 function checkConfigId(id: string): void {
   if (id.toLowerCase() !== TAP_CONFIGURATION_ID.toLowerCase())
-    throw new AppError('notFound', {
-      target: 'id',
-      message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-    });
+    throw new AppError('resourceNotFound', { target: 'id', params: { id } });
 }
 
 function includeTargetsContext(): string {

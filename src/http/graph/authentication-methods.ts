@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { AppError } from '../../domain/errors.js';
+import type { MethodNotAllowedCode } from '../../domain/errors/methods.js';
 import { audited } from '../../services/audited.js';
 import {
   deleteAuthenticationMethod,
@@ -85,24 +86,14 @@ const COLLECTIONS: Record<Segment, (m: AuthenticationMethods) => { id: string; g
 const KIND_OF: Partial<Record<Segment, MethodKind>> = { softwareOathMethods: 'softwareOath', fido2Methods: 'fido2' };
 
 /** What each collection refuses (CSDL: apps and passkeys Insertable=false, Updatable=false; password not Deletable either). */
-const REFUSALS: Record<Segment, { create: string; update: string; itemAllow: string }> = {
+const REFUSALS: Record<Segment, { create: MethodNotAllowedCode; update: MethodNotAllowedCode; itemAllow: string }> = {
   softwareOathMethods: {
-    create:
-      'An authenticator app is added by the user on Security info (/my/security-info); it cannot be created through Graph.',
-    update: 'An authenticator app cannot be updated; delete it and register a new one.',
+    create: 'authenticatorAppNotCreatable',
+    update: 'authenticatorAppNotUpdatable',
     itemAllow: 'GET, DELETE',
   },
-  fido2Methods: {
-    create:
-      'A passkey is registered by the user on Security info (/my/security-info); Gatepass does not create passkeys through Graph.',
-    update: 'A passkey cannot be updated through Graph; the user renames it on Security info.',
-    itemAllow: 'GET, DELETE',
-  },
-  passwordMethods: {
-    create: 'A password method cannot be created; set the password through passwordProfile on the user.',
-    update: 'A password method cannot be updated or deleted; set the password through passwordProfile on the user.',
-    itemAllow: 'GET',
-  },
+  fido2Methods: { create: 'passkeyNotCreatable', update: 'passkeyNotUpdatable', itemAllow: 'GET, DELETE' },
+  passwordMethods: { create: 'passwordMethodNotCreatable', update: 'passwordMethodNotUpdatable', itemAllow: 'GET' },
 };
 
 export function registerAuthenticationMethodRoutes(app: FastifyInstance, deps: Deps): void {
@@ -178,13 +169,7 @@ export function registerAuthenticationMethodRoutes(app: FastifyInstance, deps: D
   );
   // The mixed list is read-only: a method is added through its own collection.
   for (const path of [`${users}/methods`, `${me}/methods`])
-    app.post(path, async (_request, reply) =>
-      methodNotAllowed(
-        reply,
-        'GET',
-        'Methods are added through their own collection, such as temporaryAccessPassMethods.',
-      ),
-    );
+    app.post(path, async (_request, reply) => methodNotAllowed(reply, 'GET', 'methodsAddedByCollection'));
 
   for (const segment of Object.keys(COLLECTIONS) as Segment[]) {
     const kind = KIND_OF[segment];

@@ -51,19 +51,18 @@ export function callerOf(request: FastifyRequest): GraphCaller {
   return request.graphCaller;
 }
 
-const INSUFFICIENT = 'Insufficient privileges to complete the operation.';
-
 /**
  * What an application is told when the permission it holds is not enough (Graph's message, then why): an operator
  * reading the error learns what to assign. Other refusals keep Graph's bare message.
  */
-function appDenialMessage(principal: Principal, reason: DenyReason): string | undefined {
-  if (principal.kind !== 'app') return undefined;
-  if (reason === 'privilegedTarget')
-    return `${INSUFFICIENT} The user holds a privileged directory role, and the application's service principal holds no role that may act on them (such as Privileged Authentication Administrator or Global Administrator).`;
-  if (reason === 'roleMissing' || reason === 'outOfScope')
-    return `${INSUFFICIENT} Managing a user's password (a reset, or clearing their sign-in failures) in an app-only call also needs a directory role on the application's service principal (User Administrator or Helpdesk Administrator; Privileged Authentication Administrator for privileged users).`;
-  return undefined;
+function denialOf(
+  principal: Principal,
+  reason: DenyReason,
+): 'forbidden' | 'appLacksRoleForPrivilegedUser' | 'appLacksRoleForPassword' {
+  if (principal.kind !== 'app') return 'forbidden';
+  if (reason === 'privilegedTarget') return 'appLacksRoleForPrivilegedUser';
+  if (reason === 'roleMissing' || reason === 'outOfScope') return 'appLacksRoleForPassword';
+  return 'forbidden';
 }
 
 /** Throws the Graph 403 when `authorize` refuses; the deny reason goes to the log, and to an app in plain words. */
@@ -71,8 +70,7 @@ export function enforce(request: FastifyRequest, principal: Principal, action: A
   const decision = authorize(principal, action, target);
   if (!decision.allowed) {
     request.log.info({ action, reason: decision.reason }, 'authorization denied');
-    const message = appDenialMessage(principal, decision.reason);
-    throw new AppError('forbidden', message === undefined ? {} : { message });
+    throw new AppError(denialOf(principal, decision.reason));
   }
 }
 
@@ -108,10 +106,7 @@ export function refuseUnsupportedOptions(query: Record<string, unknown>, support
   for (const key of Object.keys(query)) {
     if (!key.startsWith('$')) continue;
     if (!SUPPORTED_OPTIONS.has(key.toLowerCase()) || !supported.includes(key.toLowerCase()))
-      throw new AppError('invalidQuery', {
-        target: key,
-        message: `Query option '${key}' is not supported on this resource.`,
-      });
+      throw new AppError('queryOptionNotSupported', { target: key, params: { option: key } });
   }
 }
 
@@ -119,9 +114,9 @@ export function topOption(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const parsed = parseTop(text, { max: MAX_TOP });
   if (!parsed.ok)
-    throw new AppError('invalidQuery', {
+    throw new AppError('invalidQueryOption', {
       target: '$top',
-      message: `Invalid value for query option '$top': ${parsed.error.message}`,
+      params: { option: '$top', detail: parsed.error.message },
     });
   return parsed.value;
 }
@@ -130,9 +125,9 @@ export function selectOption<F extends string>(text: string | undefined, allowed
   if (text === undefined) return undefined;
   const parsed = parseSelect(text, allowed);
   if (!parsed.ok)
-    throw new AppError('invalidQuery', {
+    throw new AppError('invalidQueryOption', {
       target: '$select',
-      message: `Invalid value for query option '$select': ${parsed.error.message}`,
+      params: { option: '$select', detail: parsed.error.message },
     });
   return parsed.value;
 }
@@ -140,11 +135,7 @@ export function selectOption<F extends string>(text: string | undefined, allowed
 export function countOption(text: string | undefined): boolean {
   if (text === undefined) return false;
   const v = text.toLowerCase();
-  if (v !== 'true' && v !== 'false')
-    throw new AppError('invalidQuery', {
-      target: '$count',
-      message: "Invalid value for query option '$count': use true or false.",
-    });
+  if (v !== 'true' && v !== 'false') throw new AppError('countNotBoolean', { target: '$count' });
   return v === 'true';
 }
 

@@ -83,12 +83,7 @@ const READ = 'microsoft.directory/groups/standard/read';
  * also on our own origin, so scripts written for Graph work after changing only the base URL.
  */
 export function memberIdFromODataId(deps: Deps, odataId: string): string {
-  const refuse = () =>
-    new AppError('invalidRequest', {
-      target: '@odata.id',
-      message:
-        "Invalid value for property '@odata.id': expected https://graph.microsoft.com/v1.0/directoryObjects/{id} with a GUID id.",
-    });
+  const refuse = () => new AppError('invalidODataId', { target: '@odata.id' });
   let url: URL;
   try {
     url = new URL(odataId);

@@ -37,10 +37,7 @@ export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<v
             : request.headers['transfer-encoding'] !== undefined;
         if (type === undefined && !hasBody) return;
         if (!/^application\/json\s*(;|$)/i.test(type ?? ''))
-          throw new AppError('unsupportedMediaType', {
-            target: 'content-type',
-            message: `The content type '${type ?? ''}' is not supported; send application/json.`,
-          });
+          throw new AppError('unsupportedContentType', { target: 'content-type', params: { type: type ?? '' } });
       });
       registerUserRoutes(graph, deps);
       registerGroupRoutes(graph, deps);

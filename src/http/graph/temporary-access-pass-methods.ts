@@ -47,24 +47,20 @@ function issueRequestOf(body: unknown): {
   isUsableOnce?: unknown;
 } {
   if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body))
-    throw new AppError('badRequest', { target: 'body', message: 'The request body must be a JSON object.' });
+  if (typeof body !== 'object' || Array.isArray(body)) throw new AppError('bodyNotObject', { target: 'body' });
   const request: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     if (key === '@odata.type') {
       if (value !== TAP_TYPE)
-        throw new AppError('badRequest', { target: key, message: `@odata.type must be '${TAP_TYPE}'.` });
+        throw new AppError('odataTypeMismatch', { target: key, params: { property: key, type: TAP_TYPE } });
     } else if (WRITABLE.has(key)) {
       request[key] = value;
     } else if (READ_ONLY.has(key)) {
-      throw new AppError('badRequest', {
-        target: key,
-        message: `The property '${key}' is read-only and cannot be set on create.`,
-      });
+      throw new AppError('readOnlyOnCreate', { target: key, params: { property: key } });
     } else {
-      throw new AppError('badRequest', {
+      throw new AppError('unknownProperty', {
         target: key,
-        message: `The property '${key}' does not exist on type 'microsoft.graph.temporaryAccessPassAuthenticationMethod'. Make sure to only use property names that are defined by the type.`,
+        params: { property: key, type: 'microsoft.graph.temporaryAccessPassAuthenticationMethod' },
       });
     }
   }
@@ -140,13 +136,7 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
   );
 
   // CSDL: temporaryAccessPassMethods is Updatable=false. Graph's exact answer is unconfirmed; 405 says it plainly.
-  app.patch(`${base}/:methodId`, async (_request, reply) =>
-    methodNotAllowed(
-      reply,
-      'GET, DELETE',
-      'A Temporary Access Pass cannot be updated; delete it and create a new one.',
-    ),
-  );
+  app.patch(`${base}/:methodId`, async (_request, reply) => methodNotAllowed(reply, 'GET, DELETE', 'passNotUpdatable'));
 
   // `/me`: the signed-in user's own passes (delegated tokens only).
   const me = '/me/authentication/temporaryAccessPassMethods';
@@ -176,18 +166,6 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
     },
   );
   // Graph v1.0 has no self-service create (ENTRA-REFERENCE §1.2): 405, so a client learns the method, not the path, is wrong.
-  app.post(me, async (_request, reply) =>
-    methodNotAllowed(
-      reply,
-      'GET',
-      'A Temporary Access Pass cannot be created for yourself; an administrator issues it through /users/{id}.',
-    ),
-  );
-  app.patch(`${me}/:methodId`, async (_request, reply) =>
-    methodNotAllowed(
-      reply,
-      'GET, DELETE',
-      'A Temporary Access Pass cannot be updated; delete it and create a new one.',
-    ),
-  );
+  app.post(me, async (_request, reply) => methodNotAllowed(reply, 'GET', 'passNotSelfCreatable'));
+  app.patch(`${me}/:methodId`, async (_request, reply) => methodNotAllowed(reply, 'GET, DELETE', 'passNotUpdatable'));
 }

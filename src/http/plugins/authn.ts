@@ -58,27 +58,44 @@ export class SigningKeyCache {
   }
 }
 
-const invalid = (message: string, cause?: unknown) => new AppError('invalidToken', { message, cause });
+/** The refusals of a token that does not hold (401 InvalidAuthenticationToken), each with fixed words. */
+type TokenRefusal =
+  | 'invalidToken'
+  | 'tokenNotBearer'
+  | 'tokenExpired'
+  | 'tokenNotYetValid'
+  | 'tokenInvalidAudience'
+  | 'tokenInvalidIssuer'
+  | 'tokenUnknownKey'
+  | 'tokenNamesNoApplication'
+  | 'tokenApplicationGone'
+  | 'tokenNamesNoUser'
+  | 'tokenUserGone'
+  | 'tokenSessionsRevoked'
+  | 'tokenClientGone'
+  | 'tokenPassEnded'
+  | 'tokenWithoutPermissions';
+
+const invalid = (code: TokenRefusal, cause?: unknown) => new AppError(code, { cause });
 
 function bearerTokenOf(request: FastifyRequest): string {
   const header = request.headers.authorization;
   if (header === undefined || header.trim() === '') throw new AppError('unauthenticated');
   const match = /^Bearer[ ]+([A-Za-z0-9_\-.]+)\s*$/i.exec(header);
-  if (!match) throw invalid('Access token validation failure: the Authorization header is not a bearer token.');
+  if (!match) throw invalid('tokenNotBearer');
   return match[1]!;
 }
 
 function verificationError(e: unknown): AppError {
-  if (e instanceof joseErrors.JWTExpired) return invalid('Lifetime validation failed, the token is expired.', e);
+  if (e instanceof joseErrors.JWTExpired) return invalid('tokenExpired', e);
   if (e instanceof joseErrors.JWTClaimValidationFailed) {
-    if (e.claim === 'aud') return invalid('Invalid audience.', e);
-    if (e.claim === 'iss') return invalid('Invalid issuer.', e);
-    if (e.claim === 'nbf') return invalid('Lifetime validation failed, the token is not yet valid.', e);
-    return invalid(`Access token validation failure: claim '${e.claim}' is invalid.`, e);
+    if (e.claim === 'aud') return invalid('tokenInvalidAudience', e);
+    if (e.claim === 'iss') return invalid('tokenInvalidIssuer', e);
+    if (e.claim === 'nbf') return invalid('tokenNotYetValid', e);
+    return new AppError('tokenInvalidClaim', { params: { claim: e.claim }, cause: e });
   }
-  if (e instanceof joseErrors.JWKSNoMatchingKey)
-    return invalid('Access token validation failure: unknown signing key.', e);
-  return invalid('Access token validation failure. Invalid audience, issuer, signature or lifetime.', e);
+  if (e instanceof joseErrors.JWKSNoMatchingKey) return invalid('tokenUnknownKey', e);
+  return invalid('invalidToken', e);
 }
 
 const stringClaim = (payload: JWTPayload, name: string): string | undefined => {
@@ -110,10 +127,10 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
 
   async function appCaller(payload: JWTPayload, ip: string): Promise<GraphCaller> {
     const appId = stringClaim(payload, 'appid') ?? stringClaim(payload, 'azp');
-    if (!appId || !isGuid(appId)) throw invalid('Access token validation failure: the token names no application.');
+    if (!appId || !isGuid(appId)) throw invalid('tokenNamesNoApplication');
     // The app must still exist: deleting it withdraws its tokens at once.
     const app = await findTokenApplication(deps, appId.toLowerCase());
-    if (!app) throw invalid('Access token validation failure: the application no longer exists.');
+    if (!app) throw invalid('tokenApplicationGone');
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
     return {
       principal: {
@@ -134,19 +151,18 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
 
   async function userCaller(payload: JWTPayload, ip: string): Promise<GraphCaller> {
     const oid = stringClaim(payload, 'oid') ?? stringClaim(payload, 'sub');
-    if (!oid || !isGuid(oid)) throw invalid('Access token validation failure: the token names no user.');
+    if (!oid || !isGuid(oid)) throw invalid('tokenNamesNoUser');
     const found = await findTokenUser(deps, oid.toLowerCase());
     const user = found?.user;
-    if (!found || !user?.accountEnabled)
-      throw invalid('Access token validation failure: the user is disabled or no longer exists.');
+    if (!found || !user?.accountEnabled) throw invalid('tokenUserGone');
     // revokeSignInSessions, a password reset or disabling moved sessions_valid_from past the token's issue time.
     // Whole seconds, as iat is: revocation moves the instant past the current second (services/sessions.ts).
     if (typeof payload.iat !== 'number' || payload.iat < Math.floor(user.sessionsValidFrom.getTime() / 1000))
-      throw invalid("Access token validation failure: the token was issued before the user's sessions were revoked.");
+      throw invalid('tokenSessionsRevoked');
     // The app the token was issued to must still exist: deleting it withdraws its users' tokens too (as appCaller).
     const appId = stringClaim(payload, 'appid') ?? stringClaim(payload, 'azp');
     if (!appId || !isGuid(appId) || !(await findTokenApplication(deps, appId.toLowerCase())))
-      throw invalid('Access token validation failure: the application the token was issued to no longer exists.');
+      throw invalid('tokenClientGone');
     // A token from a pass sign-in ends with that pass: deleted, replaced or ended, the token is refused.
     const signIn = signInOf(payload);
     if (signIn.amr.includes('tap')) {
@@ -158,10 +174,7 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
           { amr: signIn.amr, authTime: signIn.authTime, passId: signIn.passId },
           deps.clock.now(),
         ));
-      if (!holds)
-        throw invalid(
-          'Access token validation failure: the Temporary Access Pass this token was signed in with was deleted, replaced or has ended. Sign in again.',
-        );
+      if (!holds) throw invalid('tokenPassEnded');
     }
     const scopes = (stringClaim(payload, 'scp') ?? '').split(' ').filter(Boolean);
     const roles = found.roles;
@@ -196,6 +209,6 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
     if (payload.idtyp === 'app' || (payload.scp === undefined && Array.isArray(payload.roles)))
       return appCaller(payload, request.ip);
     if (typeof payload.scp === 'string') return userCaller(payload, request.ip);
-    throw invalid('Access token validation failure: the token carries neither application roles nor delegated scopes.');
+    throw invalid('tokenWithoutPermissions');
   };
 }
