@@ -10,8 +10,11 @@ import { TENANT_TARGET } from '../../services/guard.js';
 import { getAuthenticationMethodsPolicy } from '../../services/authentication-methods-policy.js';
 import { getTapPolicy, updateTapPolicy } from '../../services/tap-policy.js';
 import { callerOf, contextOf, enforce, GRAPH_METADATA } from './common.js';
+import { policyAudit } from './refusal-audit.js';
 
 const READ = 'microsoft.directory/userCredentialPolicies/standard/read';
+/** A refused change of the configuration records the activity a change records. */
+const UPDATE = 'Authentication Methods Policy Update';
 const POLICY_PATH = '/policies/authenticationMethodsPolicy';
 const CONFIG_PATH = `${POLICY_PATH}/authenticationMethodConfigurations/:id`;
 
@@ -110,7 +113,7 @@ export function registerAuthenticationMethodsPolicyRoutes(app: FastifyInstance, 
   // The body goes to the policy service as it came: it reads it strictly and refuses a bad PATCH whole, naming the rule.
   app.patch<{ Params: Static<typeof ConfigParams> }>(
     CONFIG_PATH,
-    { schema: { params: ConfigParams } },
+    { schema: { params: ConfigParams }, config: policyAudit(UPDATE) },
     async (request, reply) => {
       refuseOptions(request.query as Record<string, unknown>);
       checkConfigId(request.params.id);
@@ -122,7 +125,7 @@ export function registerAuthenticationMethodsPolicyRoutes(app: FastifyInstance, 
 
   app.delete<{ Params: Static<typeof ConfigParams> }>(
     CONFIG_PATH,
-    { schema: { params: ConfigParams } },
+    { schema: { params: ConfigParams }, config: policyAudit(UPDATE) },
     async (request, reply) => {
       checkConfigId(request.params.id);
       await updateTapPolicy(deps, contextOf(request), RESET_PATCH);

@@ -31,6 +31,7 @@ import {
   selectOption,
   topOption,
 } from './common.js';
+import { groupAudit } from './refusal-audit.js';
 
 /** Graph's answer for a member the caller may not read: its id, and every other property it would show as null. */
 export function limitedDirectoryObject(shown: Record<string, unknown>): Record<string, unknown> {
@@ -130,7 +131,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.post<{ Body: Static<typeof CreateGroupBody> }>(
     '/groups',
-    { schema: { body: CreateGroupBody } },
+    { schema: { body: CreateGroupBody }, config: groupAudit('Add group', 'Add') },
     async (request, reply) => {
       const b = request.body;
       const group = await createGroup(deps, contextOf(request), {
@@ -159,7 +160,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.patch<{ Params: Static<typeof GroupParams>; Body: Static<typeof UpdateGroupBody> }>(
     '/groups/:id',
-    { schema: { params: GroupParams, body: UpdateGroupBody } },
+    { schema: { params: GroupParams, body: UpdateGroupBody }, config: groupAudit('Update group', 'Update') },
     async (request, reply) => {
       const { '@odata.type': _type, groupTypes: _groupTypes, ...patch } = request.body;
       await updateGroup(deps, contextOf(request), request.params.id, patch satisfies GroupPatch);
@@ -169,7 +170,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.delete<{ Params: Static<typeof GroupParams> }>(
     '/groups/:id',
-    { schema: { params: GroupParams } },
+    { schema: { params: GroupParams }, config: groupAudit('Delete group', 'Delete') },
     async (request, reply) => {
       await deleteGroup(deps, contextOf(request), request.params.id);
       return reply.code(204).send();
@@ -202,7 +203,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.post<{ Params: Static<typeof GroupParams>; Body: Static<typeof RefBody> }>(
     '/groups/:id/members/$ref',
-    { schema: { params: GroupParams, body: RefBody } },
+    { schema: { params: GroupParams, body: RefBody }, config: groupAudit('Add member to group', 'Assign') },
     async (request, reply) => {
       await addGroupMemberByReference(deps, contextOf(request), request.params.id, () =>
         memberIdFromODataId(deps, request.body['@odata.id']),
@@ -213,7 +214,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.delete<{ Params: Static<typeof MemberParams> }>(
     '/groups/:id/members/:memberId/$ref',
-    { schema: { params: MemberParams } },
+    { schema: { params: MemberParams }, config: groupAudit('Remove member from group', 'Unassign') },
     async (request, reply) => {
       await removeGroupMember(deps, contextOf(request), request.params.id, request.params.memberId);
       return reply.code(204).send();

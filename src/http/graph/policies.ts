@@ -18,6 +18,7 @@ import {
   refuseUnsupportedOptions,
   selectOption,
 } from './common.js';
+import { policyAudit } from './refusal-audit.js';
 
 const PROPERTIES = ['id', 'displayName', 'description', 'isEnabled'] as const;
 const DESCRIPTION =
@@ -56,30 +57,35 @@ export function registerPolicyRoutes(app: FastifyInstance, deps: Deps): void {
     return body;
   });
 
-  app.patch<{ Body: Static<typeof PatchBody> }>(PATH, { schema: { body: PatchBody } }, async (request, reply) => {
-    const { isEnabled } = request.body;
-    // The permission check is audited as the same "Update policy" activity when it refuses.
-    await guardAudited(
-      deps,
-      request,
-      {
-        activityDisplayName: 'Update policy',
-        category: 'Policy',
-        loggedByService: 'Core Directory',
-        operationType: 'Update',
-        targetResources: [
-          {
-            id: SECURITY_DEFAULTS_OBJECT_ID,
-            displayName: 'Security Defaults',
-            type: 'Policy',
-            modifiedProperties: [{ displayName: 'IsEnabled', oldValue: null, newValue: JSON.stringify(isEnabled) }],
-          },
-        ],
-      },
-      'microsoft.directory/policies/securityDefaults/basic/update',
-      TENANT_TARGET,
-    );
-    await setSecurityDefaults(deps, contextOf(request), isEnabled);
-    return reply.code(204).send();
-  });
+  const audit = policyAudit('Update policy', SECURITY_DEFAULTS_OBJECT_ID);
+  app.patch<{ Body: Static<typeof PatchBody> }>(
+    PATH,
+    { schema: { body: PatchBody }, config: audit },
+    async (request, reply) => {
+      const { isEnabled } = request.body;
+      // The permission check is audited as the same "Update policy" activity when it refuses.
+      await guardAudited(
+        deps,
+        request,
+        {
+          activityDisplayName: 'Update policy',
+          category: 'Policy',
+          loggedByService: 'Core Directory',
+          operationType: 'Update',
+          targetResources: [
+            {
+              id: SECURITY_DEFAULTS_OBJECT_ID,
+              displayName: 'Security Defaults',
+              type: 'Policy',
+              modifiedProperties: [{ displayName: 'IsEnabled', oldValue: null, newValue: JSON.stringify(isEnabled) }],
+            },
+          ],
+        },
+        'microsoft.directory/policies/securityDefaults/basic/update',
+        TENANT_TARGET,
+      );
+      await setSecurityDefaults(deps, contextOf(request), isEnabled);
+      return reply.code(204).send();
+    },
+  );
 }

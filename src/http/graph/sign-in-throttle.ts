@@ -14,6 +14,7 @@ import {
 } from '../../services/throttle.js';
 import { getUserByIdOrUpn } from '../../services/user-lookup.js';
 import { callerOf, contextOf, enforce, GRAPH_METADATA } from './common.js';
+import { userAudit } from './refusal-audit.js';
 
 const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
 
@@ -59,7 +60,7 @@ export function registerSignInThrottleRoutes(app: FastifyInstance, deps: Deps): 
 
   app.delete<{ Params: Static<typeof Params> }>(
     '/users/:id/signInThrottle',
-    { schema: { params: Params } },
+    { schema: { params: Params }, config: userAudit('Unlock user sign-in', 'Update') },
     async (request, reply) => {
       // The permission check runs inside the audited use case, so a refusal is recorded too.
       await clearThrottle(deps, contextOf(request), request.params.id);

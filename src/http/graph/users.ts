@@ -27,6 +27,7 @@ import {
   topOption,
   GRAPH_METADATA,
 } from './common.js';
+import { userAudit } from './refusal-audit.js';
 
 const nullableText = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Null()]);
 
@@ -126,7 +127,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.post<{ Body: Static<typeof CreateUserBody> }>(
     '/users',
-    { schema: { body: CreateUserBody } },
+    { schema: { body: CreateUserBody }, config: userAudit('Add user', 'Add') },
     async (request, reply) => {
       const b = request.body;
       const user = await createUser(deps, contextOf(request), {
@@ -162,7 +163,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.patch<{ Params: Static<typeof UserParams>; Body: Static<typeof UpdateUserBody> }>(
     '/users/:id',
-    { schema: { params: UserParams, body: UpdateUserBody } },
+    { schema: { params: UserParams, body: UpdateUserBody }, config: userAudit('Update user', 'Update') },
     async (request, reply) => {
       await updateUser(deps, contextOf(request), request.params.id, patchOf(request.body));
       return reply.code(204).send();
@@ -171,7 +172,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.delete<{ Params: Static<typeof UserParams> }>(
     '/users/:id',
-    { schema: { params: UserParams } },
+    { schema: { params: UserParams }, config: userAudit('Delete user', 'Delete') },
     async (request, reply) => {
       await deleteUser(deps, contextOf(request), request.params.id);
       return reply.code(204).send();
@@ -180,7 +181,10 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.post<{ Params: Static<typeof UserParams> }>(
     '/users/:id/revokeSignInSessions',
-    { schema: { params: UserParams, body: NoBody } },
+    {
+      schema: { params: UserParams, body: NoBody },
+      config: userAudit('Invalidate all refresh tokens for user', 'Update'),
+    },
     async (request) => {
       await revokeSignInSessions(deps, contextOf(request), request.params.id);
       return { '@odata.context': `${GRAPH_METADATA}#Edm.Boolean`, value: true };
