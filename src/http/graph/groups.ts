@@ -2,18 +2,15 @@
 
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { authorize } from '../../domain/authz/authorize.js';
 import { AppError } from '../../domain/errors.js';
 import { isGuid } from '../../domain/ids.js';
 import type { Deps } from '../../services/deps.js';
-import { TENANT_TARGET } from '../../services/guard.js';
 import { GROUP_PROPERTIES, toGraphGroup, toGraphUser, USER_PROPERTIES } from '../../services/graph-shapes.js';
 import {
   addGroupMemberByReference,
   createGroup,
   deleteGroup,
   getGroup,
-  groupAuthzTarget,
   listGroupMembers,
   listGroups,
   removeGroupMember,
@@ -21,11 +18,9 @@ import {
   type GroupPatch,
 } from '../../services/groups.js';
 import {
-  callerOf,
   contextOf,
   contextUrl,
   countOption,
-  enforce,
   collectionBody,
   refuseUnsupportedOptions,
   selectOption,
@@ -77,8 +72,6 @@ const ListQuery = Type.Object(
 );
 const GetQuery = Type.Object({ $select: Type.Optional(Type.String()) }, { additionalProperties: AnyQueryValue });
 
-const READ = 'microsoft.directory/groups/standard/read';
-
 /**
  * The member id from an `@odata.id`: Graph's `https://graph.microsoft.com/v1.0/directoryObjects/{id}` (or `/users/{id}`),
  * also on our own origin, so scripts written for Graph work after changing only the base URL.
@@ -111,14 +104,13 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
     async (request) => {
       const q = request.query;
       refuseUnsupportedOptions(q, ['$top', '$select', '$filter', '$skiptoken', '$count']);
-      enforce(request, callerOf(request).principal, READ, TENANT_TARGET);
-      const select = selectOption(q.$select, GROUP_PROPERTIES);
-      const page = await listGroups(deps, {
-        filter: q.$filter,
-        top: topOption(q.$top),
-        skipToken: q.$skiptoken,
-        count: countOption(q.$count),
+      // The options are read once the service has checked that the caller may list groups.
+      const shown: { select?: (typeof GROUP_PROPERTIES)[number][] } = {};
+      const page = await listGroups(deps, contextOf(request), () => {
+        shown.select = selectOption(q.$select, GROUP_PROPERTIES);
+        return { filter: q.$filter, top: topOption(q.$top), skipToken: q.$skiptoken, count: countOption(q.$count) };
       });
+      const { select } = shown;
       return collectionBody(
         deps,
         request,
@@ -152,8 +144,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
     async (request) => {
       refuseUnsupportedOptions(request.query, ['$select']);
       const select = selectOption(request.query.$select, GROUP_PROPERTIES);
-      enforce(request, callerOf(request).principal, READ, { kind: 'group', id: request.params.id });
-      const group = await getGroup(deps, request.params.id);
+      const group = await getGroup(deps, contextOf(request), request.params.id);
       return { '@odata.context': contextUrl('groups', select, '/$entity'), ...toGraphGroup(group, select) };
     },
   );
@@ -183,19 +174,20 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
     async (request) => {
       const q = request.query;
       refuseUnsupportedOptions(q, ['$top', '$select', '$skiptoken']);
-      enforce(request, callerOf(request).principal, READ, groupAuthzTarget({ id: request.params.id }));
-      const select = selectOption(q.$select, USER_PROPERTIES);
-      const page = await listGroupMembers(deps, request.params.id, { top: topOption(q.$top), skipToken: q.$skiptoken });
-      const principal = callerOf(request).principal;
+      const shown: { select?: (typeof USER_PROPERTIES)[number][] } = {};
+      const page = await listGroupMembers(deps, contextOf(request), request.params.id, () => {
+        shown.select = selectOption(q.$select, USER_PROPERTIES);
+        return { top: topOption(q.$top), skipToken: q.$skiptoken };
+      });
+      const { select } = shown;
       // A members list may mix object types, so every item names its type (the SDKs rely on it). A caller who may read
       // the group but not users gets Graph's "limited information": the type and id, every other property null.
       const members = page.members.map((u) => {
         const shown = toGraphUser(u, select);
-        const mayRead = authorize(principal, 'microsoft.directory/users/standard/read', {
-          kind: 'user',
-          id: u.id,
-        }).allowed;
-        return { '@odata.type': '#microsoft.graph.user', ...(mayRead ? shown : limitedDirectoryObject(shown)) };
+        return {
+          '@odata.type': '#microsoft.graph.user',
+          ...(page.limited.has(u.id) ? limitedDirectoryObject(shown) : shown),
+        };
       });
       return collectionBody(deps, request, contextUrl('directoryObjects', select), page, members);
     },

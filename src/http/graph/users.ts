@@ -4,23 +4,20 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Deps } from '../../services/deps.js';
-import { TENANT_TARGET } from '../../services/guard.js';
 import { toGraphUser, USER_PROPERTIES } from '../../services/graph-shapes.js';
-import { findUserByIdOrUpn, notFoundError } from '../../services/user-lookup.js';
 import {
   createUser,
   deleteUser,
+  getUser,
   listUsers,
   revokeSignInSessions,
   updateUser,
   type UserPatch,
 } from '../../services/users.js';
 import {
-  callerOf,
   contextOf,
   contextUrl,
   countOption,
-  enforce,
   collectionBody,
   refuseUnsupportedOptions,
   selectOption,
@@ -83,8 +80,6 @@ const GetQuery = Type.Object(
 /** Graph's action takes no parameters: nothing, or an empty JSON object (what SDKs send for `.post({})`). */
 const NoBody = Type.Union([Type.Null(), Type.Object({}, { additionalProperties: false })]);
 
-const READ = 'microsoft.directory/users/standard/read';
-
 function patchOf(body: Static<typeof UpdateUserBody>): UserPatch {
   const patch: UserPatch = {};
   for (const key of [
@@ -111,10 +106,14 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
     async (request) => {
       const q = request.query;
       refuseUnsupportedOptions(q, ['$top', '$select', '$filter', '$skiptoken', '$count']);
-      enforce(request, callerOf(request).principal, READ, TENANT_TARGET);
-      const select = selectOption(q.$select, USER_PROPERTIES);
-      const count = countOption(q.$count);
-      const page = await listUsers(deps, { filter: q.$filter, top: topOption(q.$top), skipToken: q.$skiptoken, count });
+      // The options are read once the service has checked that the caller may list users.
+      const shown: { select?: (typeof USER_PROPERTIES)[number][] } = {};
+      const page = await listUsers(deps, contextOf(request), () => {
+        shown.select = selectOption(q.$select, USER_PROPERTIES);
+        const count = countOption(q.$count);
+        return { filter: q.$filter, top: topOption(q.$top), skipToken: q.$skiptoken, count };
+      });
+      const { select } = shown;
       return collectionBody(
         deps,
         request,
@@ -153,10 +152,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
     async (request) => {
       refuseUnsupportedOptions(request.query, ['$select']);
       const select = selectOption(request.query.$select, USER_PROPERTIES);
-      // The permission is checked before existence, so a caller without it learns nothing about who exists.
-      const user = await findUserByIdOrUpn(deps.db, request.params.id);
-      enforce(request, callerOf(request).principal, READ, { kind: 'user', id: user?.id ?? request.params.id });
-      if (!user) throw notFoundError(request.params.id);
+      const user = await getUser(deps, contextOf(request), request.params.id);
       return { '@odata.context': contextUrl('users', select, '/$entity'), ...toGraphUser(user, select) };
     },
   );
