@@ -12,18 +12,22 @@ import {
   removeGroupMember,
   type GroupRecord,
 } from '../services/groups.js';
-import type { Deps } from '../services/deps.js';
+import type { Deps, RequestContext } from '../services/deps.js';
 import type { UserRecord } from '../services/users.js';
 import { act, wholeNumber } from './command.js';
 
 const PAGE = 999;
 
-async function allMembers(deps: Deps, key: string): Promise<{ group: GroupRecord; members: UserRecord[] }> {
+async function allMembers(
+  deps: Deps,
+  ctx: RequestContext,
+  key: string,
+): Promise<{ group: GroupRecord; members: UserRecord[] }> {
   const members: UserRecord[] = [];
   let skipToken: string | undefined;
   let group: GroupRecord;
   do {
-    const page = await listGroupMembers(deps, key, { top: PAGE, ...(skipToken ? { skipToken } : {}) });
+    const page = await listGroupMembers(deps, ctx, key, { top: PAGE, ...(skipToken ? { skipToken } : {}) });
     group = page.group;
     members.push(...page.members);
     skipToken = page.nextSkipToken;
@@ -65,7 +69,7 @@ export function registerGroupCommands(program: Command): void {
         let skipToken: string | undefined;
         do {
           const want = Math.min(PAGE, top === undefined ? PAGE : top - groups.length);
-          const page = await listGroups(deps, {
+          const page = await listGroups(deps, session.ctx, {
             top: want,
             ...(filter === undefined ? {} : { filter }),
             ...(skipToken ? { skipToken } : {}),
@@ -89,7 +93,7 @@ export function registerGroupCommands(program: Command): void {
     .argument('<group>', 'object id or display name')
     .action(
       act(async (session, [key]) => {
-        const { group: found, members } = await allMembers(await session.deps(), key!);
+        const { group: found, members } = await allMembers(await session.deps(), session.ctx, key!);
         return {
           json: {
             ...toGraphGroup(found),
@@ -120,7 +124,7 @@ export function registerGroupCommands(program: Command): void {
         act(async (session, [groupKey, userKey]) => {
           const deps = await session.deps();
           await (adding ? addGroupMember : removeGroupMember)(deps, session.ctx, groupKey!, userKey!);
-          const found = await getGroup(deps, groupKey!);
+          const found = await getGroup(deps, session.ctx, groupKey!);
           return {
             json: { groupId: found.id, member: userKey, [adding ? 'added' : 'removed']: true },
             text: `${adding ? 'Added' : 'Removed'} ${userKey} ${adding ? 'to' : 'from'} ${found.displayName}.`,
@@ -136,7 +140,7 @@ export function registerGroupCommands(program: Command): void {
     .action(
       act(async (session, [key]) => {
         const deps = await session.deps();
-        const found = await getGroup(deps, key!).catch(() => undefined);
+        const found = await getGroup(deps, session.ctx, key!).catch(() => undefined);
         await deleteGroup(deps, session.ctx, found?.id ?? key!);
         return {
           json: { id: found?.id ?? null, displayName: found?.displayName ?? null, deleted: true },

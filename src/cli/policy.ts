@@ -9,7 +9,7 @@ import {
   getAppPrivilegedTargetsPolicy,
   setAppPrivilegedTargetsPolicy,
 } from '../services/app-privileged-targets-policy.js';
-import type { Deps } from '../services/deps.js';
+import type { Deps, RequestContext } from '../services/deps.js';
 import { getGroup } from '../services/groups.js';
 import {
   getSecurityDefaults,
@@ -94,11 +94,11 @@ export function registerPolicyCommands(program: Command): void {
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Group names or ids to policy target ids; `all` (or all_users) means every user. */
-async function targetIds(deps: Deps, keys: string[], allowAll: boolean): Promise<string[]> {
+async function targetIds(deps: Deps, ctx: RequestContext, keys: string[], allowAll: boolean): Promise<string[]> {
   const ids: string[] = [];
   for (const key of keys) {
     if (allowAll && (key === 'all' || key === ALL_USERS)) ids.push(ALL_USERS);
-    else ids.push((await getGroup(deps, key)).id);
+    else ids.push((await getGroup(deps, ctx, key)).id);
   }
   return ids;
 }
@@ -163,14 +163,14 @@ export function registerTapPolicyCommands(policy: Command): void {
         if (o.length !== undefined) patch.defaultLength = num(o.length, '--length');
         if (typeof o.oneTime === 'boolean') patch.isUsableOnce = o.oneTime;
         if (Array.isArray(o.include))
-          patch.includeTargets = (await targetIds(deps, o.include as string[], true)).map((id) => ({
+          patch.includeTargets = (await targetIds(deps, session.ctx, o.include as string[], true)).map((id) => ({
             targetType: 'group',
             id,
             isRegistrationRequired: false,
           }));
         if (o.exclude === false) patch.excludeTargets = [];
         else if (Array.isArray(o.exclude))
-          patch.excludeTargets = (await targetIds(deps, o.exclude as string[], false)).map((id) => ({
+          patch.excludeTargets = (await targetIds(deps, session.ctx, o.exclude as string[], false)).map((id) => ({
             targetType: 'group',
             id,
           }));

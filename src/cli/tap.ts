@@ -47,7 +47,7 @@ export function registerTapCommands(program: Command): void {
           ...(o.oneTime ? { isUsableOnce: true } : {}),
           ...(typeof o.start === 'string' ? { startDateTime: o.start } : {}),
         });
-        const user = await getUser(deps, issued.pass.userId);
+        const user = await getUser(deps, session.ctx, issued.pass.userId);
         return {
           json: toGraphTap(issued, issued.temporaryAccessPass),
           text: [
@@ -75,7 +75,7 @@ export function registerTapCommands(program: Command): void {
     .action(
       act(async (session, [key]) => {
         const deps = await session.deps();
-        const user = await getUser(deps, key!);
+        const user = await getUser(deps, session.ctx, key!);
         const views = await listTemporaryAccessPasses(deps, session.ctx, user.id);
         return {
           json: {
@@ -97,7 +97,7 @@ export function registerTapCommands(program: Command): void {
     .action(
       act(async (session, [key]) => {
         const deps = await session.deps();
-        const user = await getUser(deps, key!);
+        const user = await getUser(deps, session.ctx, key!);
         if ((await listTemporaryAccessPasses(deps, session.ctx, user.id)).length === 0)
           throw new AppError('userHoldsNoPass', { target: 'user', params: { user: user.userPrincipalName } });
         const removed = await deleteTemporaryAccessPass(deps, session.ctx, user.id);

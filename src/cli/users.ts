@@ -136,7 +136,7 @@ export function registerUserCommands(program: Command): void {
         let skipToken: string | undefined;
         do {
           const want = Math.min(PAGE, top === undefined ? PAGE : top - users.length);
-          const page = await listUsers(deps, {
+          const page = await listUsers(deps, session.ctx, {
             top: want,
             ...(filter === undefined ? {} : { filter }),
             ...(skipToken ? { skipToken } : {}),
@@ -167,7 +167,7 @@ export function registerUserCommands(program: Command): void {
     .action(
       act(async (session, [key]) => {
         const deps = await session.deps();
-        const found = await getUser(deps, key!);
+        const found = await getUser(deps, session.ctx, key!);
         const throttle = await throttleState(deps, found);
         return {
           json: { ...toGraphUser(found), ...(throttle === undefined ? {} : { '@gatepass.signInThrottle': throttle }) },
@@ -229,12 +229,12 @@ export function registerUserCommands(program: Command): void {
     .action(
       act(async (session, [key], o) => {
         const deps = await session.deps();
-        const target = await getUser(deps, key!);
+        const target = await getUser(deps, session.ctx, key!);
         const password = await obtainPassword(Boolean(o.passwordStdin), target.userPrincipalName);
         await resetPassword(deps, session.ctx, target.id, password, {
           forceChangePasswordNextSignIn: Boolean(o.forceChangePassword),
         });
-        const after = await getUser(deps, target.id);
+        const after = await getUser(deps, session.ctx, target.id);
         return {
           json: toGraphUser(after),
           text: `Password reset for ${after.userPrincipalName}; their sessions were ended.`,
@@ -249,7 +249,7 @@ export function registerUserCommands(program: Command): void {
     .action(
       act(async (session, [key]) => {
         const deps = await session.deps();
-        const found = await getUser(deps, key!);
+        const found = await getUser(deps, session.ctx, key!);
         const cleared = await unlockUser(deps, session.ctx, found);
         return {
           json: { ...toGraphUser(found), '@gatepass.signInThrottle': cleared },
@@ -265,7 +265,7 @@ export function registerUserCommands(program: Command): void {
     .action(
       act(async (session, [key]) => {
         const deps = await session.deps();
-        const found = await getUser(deps, key!).catch(() => undefined);
+        const found = await getUser(deps, session.ctx, key!).catch(() => undefined);
         await deleteUser(deps, session.ctx, found?.id ?? key!);
         return {
           json: { id: found?.id ?? null, userPrincipalName: found?.userPrincipalName ?? null, deleted: true },

@@ -9,9 +9,9 @@ import { createGroupsRepo, type GroupChanges, type GroupRecord } from '../store/
 import type { UserRecord } from '../store/repos/users.js';
 import { audited } from './audited.js';
 import type { Deps } from './deps.js';
-import { check, checkBeforeNotFound, TENANT_TARGET, type GuardedContext } from './guard.js';
+import { allows, check, checkBeforeNotFound, TENANT_TARGET, type GuardedContext } from './guard.js';
 import type { Action } from '../domain/authz/permissions.js';
-import { checkSkipToken, checkTop, listPageOf, type ListQuery } from './list-query.js';
+import { checkSkipToken, checkTop, listPageOf, optionsOf, type ListOptions, type ListQuery } from './list-query.js';
 import { encodeSkipToken } from '../store/repos/query.js';
 import { findUserByIdOrUpn, notFoundError } from './user-lookup.js';
 
@@ -29,6 +29,7 @@ export type GroupPatch = Partial<CreateGroupInput>;
 
 const SERVICE = 'Core Directory';
 const GROUPS = 'microsoft.directory/groups';
+const READ: Action = `${GROUPS}/standard/read`;
 const MAIL_NICKNAME = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]{1,64}$/;
 
 export const groupAuthzTarget = (group: { id: string }): Target => ({ kind: 'group', id: group.id });
@@ -117,15 +118,23 @@ async function loadGroup(
   return group;
 }
 
-/** By id, else by a unique displayName (the CLI's convenience); ambiguous names are a 400. */
-export async function getGroup(deps: Pick<Deps, 'db'>, idOrDisplayName: string): Promise<GroupRecord> {
+/** By id, else by a unique displayName (the CLI's convenience); ambiguous names are a 400. Checked before lookup. */
+export async function getGroup(
+  deps: Pick<Deps, 'db'>,
+  ctx: GuardedContext,
+  idOrDisplayName: string,
+): Promise<GroupRecord> {
+  check(ctx, READ, { kind: 'group', id: idOrDisplayName });
   return loadGroup(deps.db, idOrDisplayName);
 }
 
 export async function listGroups(
   deps: Pick<Deps, 'db'>,
-  query: ListQuery & { count?: boolean },
+  ctx: GuardedContext,
+  options: ListOptions<ListQuery & { count?: boolean }>,
 ): Promise<{ groups: GroupRecord[]; nextSkipToken?: string; count?: number }> {
+  check(ctx, READ, TENANT_TARGET);
+  const query = optionsOf(options);
   const page = listPageOf('groups', query);
   const repo = createGroupsRepo(deps.db);
   const rows = await repo.listGroups({ where: page.where, afterId: page.afterId, limit: page.limit + 1 });
@@ -136,20 +145,28 @@ export async function listGroups(
   return result;
 }
 
-/** The group's user members, one keyset page at a time. */
+/**
+ * The group's user members, one keyset page at a time, and which of them the caller may not read as users (Graph
+ * shows those as "limited information": the id only).
+ */
 export async function listGroupMembers(
   deps: Pick<Deps, 'db'>,
+  ctx: GuardedContext,
   groupIdOrName: string,
-  query: Omit<ListQuery, 'filter'> = {},
-): Promise<{ group: GroupRecord; members: UserRecord[]; nextSkipToken?: string }> {
+  options: ListOptions<Omit<ListQuery, 'filter'>> = {},
+): Promise<{ group: GroupRecord; members: UserRecord[]; limited: ReadonlySet<string>; nextSkipToken?: string }> {
+  check(ctx, READ, groupAuthzTarget({ id: groupIdOrName }));
+  const query = optionsOf(options);
   const limit = checkTop(query.top);
   const afterId = checkSkipToken(query.skipToken);
   const group = await loadGroup(deps.db, groupIdOrName);
   const rows = await createGroupsRepo(deps.db).listMembers(group.id, { afterId, limit: limit + 1 });
   const members = rows.slice(0, limit);
+  const mayRead = (u: UserRecord) => allows(ctx, 'microsoft.directory/users/standard/read', { kind: 'user', id: u.id });
   return {
     group,
     members,
+    limited: new Set(members.filter((u) => !mayRead(u)).map((u) => u.id)),
     ...(rows.length > limit ? { nextSkipToken: encodeSkipToken(members[members.length - 1]!.id) } : {}),
   };
 }

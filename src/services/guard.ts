@@ -13,10 +13,17 @@ export type Guard = (action: Action, target: Target) => void;
 /** A RequestContext, optionally with a guard; without one (the CLI, bootstrap) every action is allowed. */
 export interface GuardedContext extends RequestContext {
   guard?: Guard;
+  /** The same rules asked without refusing, for what a read shows (e.g. a member's properties). */
+  allows?: (action: Action, target: Target) => boolean;
 }
 
 export function check(ctx: GuardedContext, action: Action, target: Target): void {
   ctx.guard?.(action, target);
+}
+
+/** Whether the caller may take `action` on `target`, without refusing: true without a guard (the CLI). */
+export function allows(ctx: GuardedContext, action: Action, target: Target): boolean {
+  return ctx.allows?.(action, target) ?? true;
 }
 
 /** The authorization target for a user: whether they hold a privileged role decides what members-only roles may do. */

@@ -14,6 +14,16 @@ export interface ListQuery {
   skipToken?: string;
 }
 
+/**
+ * A list's options, or how to read them once the caller may list: a caller without the permission is refused (403)
+ * before any option of theirs is read.
+ */
+export type ListOptions<Q extends ListQuery> = Q | (() => Q);
+
+export function optionsOf<Q extends ListQuery>(options: ListOptions<Q>): Q {
+  return typeof options === 'function' ? options() : options;
+}
+
 export const DEFAULT_TOP = 100;
 export const MAX_TOP = 999;
 

@@ -2,7 +2,8 @@
 
 import { createPoliciesRepo, type StoredPolicy } from '../store/repos/policies.js';
 import type { DbOrTx } from '../store/db.js';
-import type { Deps, RequestContext } from './deps.js';
+import type { Deps } from './deps.js';
+import { check, TENANT_TARGET, type GuardedContext } from './guard.js';
 import { setSwitchPolicy } from './switch-policy.js';
 
 export const SECURITY_DEFAULTS_POLICY_ID = 'identitySecurityDefaultsEnforcementPolicy';
@@ -22,9 +23,15 @@ export async function getSecurityDefaults(db: DbOrTx): Promise<SecurityDefaults>
   return securityDefaultsOf(await createPoliciesRepo(db).findPolicy<SecurityDefaults>(SECURITY_DEFAULTS_POLICY_ID));
 }
 
+/** The policy for an API caller, who needs the permission to read policies. */
+export async function readSecurityDefaults(deps: Pick<Deps, 'db'>, ctx: GuardedContext): Promise<SecurityDefaults> {
+  check(ctx, 'microsoft.directory/policies/standard/read', TENANT_TARGET);
+  return getSecurityDefaults(deps.db);
+}
+
 export async function setSecurityDefaults(
   deps: Deps,
-  ctx: RequestContext,
+  ctx: GuardedContext,
   isEnabled: boolean,
 ): Promise<SecurityDefaults> {
   return setSwitchPolicy(
@@ -35,6 +42,7 @@ export async function setSecurityDefaults(
       auditTargetId: SECURITY_DEFAULTS_OBJECT_ID,
       displayName: 'Security Defaults',
       read: getSecurityDefaults,
+      update: 'microsoft.directory/policies/securityDefaults/basic/update',
     },
     isEnabled,
   );

@@ -5,7 +5,9 @@ import { jsonValue } from '../domain/audit.js';
 import type { DbOrTx } from '../store/db.js';
 import { createPoliciesRepo } from '../store/repos/policies.js';
 import { audited } from './audited.js';
-import type { Deps, RequestContext } from './deps.js';
+import type { Action } from '../domain/authz/permissions.js';
+import type { Deps } from './deps.js';
+import { check, TENANT_TARGET, type GuardedContext } from './guard.js';
 
 export interface SwitchPolicy {
   /** The row in the policies table. */
@@ -15,12 +17,14 @@ export interface SwitchPolicy {
   readonly displayName: string;
   /** The setting as it stands, with its default when never set. */
   readonly read: (db: DbOrTx) => Promise<{ isEnabled: boolean }>;
+  /** The permission an API caller needs to turn it, checked inside the use case (a refusal is audited); none if only the CLI turns it. */
+  readonly update?: Action;
 }
 
 /** Turns the switch on or off; the audit entry records the value before and after. */
 export async function setSwitchPolicy(
   deps: Deps,
-  ctx: RequestContext,
+  ctx: GuardedContext,
   policy: SwitchPolicy,
   isEnabled: boolean,
 ): Promise<{ isEnabled: boolean }> {
@@ -49,6 +53,7 @@ export async function setSwitchPolicy(
     ctx,
     () => entry(undefined),
     async (tx, record) => {
+      if (policy.update) check(ctx, policy.update, TENANT_TARGET);
       const before = await policy.read(tx);
       await createPoliciesRepo(tx).updatePolicy<{ isEnabled: boolean }>(
         policy.policyId,

@@ -12,7 +12,7 @@ import type { DbOrTx } from '../store/db.js';
 import { createFailureCountersRepo, type CounterValue } from '../store/repos/failure-counters.js';
 import { audited } from './audited.js';
 import type { Deps } from './deps.js';
-import { check, userAuthzTarget, type GuardedContext } from './guard.js';
+import { allows, check, TENANT_TARGET, userAuthzTarget, type GuardedContext } from './guard.js';
 import { getUserByIdOrUpn } from './user-lookup.js';
 
 /** Who is being guessed at: a directory user, or a name that matches nobody (counted alike, so timing tells nothing). */
@@ -216,6 +216,34 @@ export async function getThrottleState(deps: Pick<Deps, 'db' | 'clock'>, userIdO
     factorState(deps.db, subject, 'passkey', now),
   ]);
   return { userId: user.id, ...password, temporaryAccessPass, authenticatorApp, passkey };
+}
+
+type FactorView = Omit<FactorThrottleState, 'addresses'> & { addresses: FactorThrottleState['addresses'] | null };
+
+/** The counters with every per-address breakdown replaced by null: the totals and waits stay visible. */
+export function withoutSourceAddresses(state: ThrottleState) {
+  const hide = (f: FactorThrottleState): FactorView => ({ ...f, addresses: null });
+  return {
+    ...hide(state),
+    userId: state.userId,
+    temporaryAccessPass: hide(state.temporaryAccessPass),
+    authenticatorApp: hide(state.authenticatorApp),
+    passkey: hide(state.passkey),
+  };
+}
+
+/**
+ * Graph's signInThrottle extension: an unknown user is a 404, then reading the counters takes reading the user.
+ * Where failed sign-ins came from is sign-in log data: the addresses are shown only to a caller who may read the
+ * sign-in log (AuditLog.Read.All, and for a delegated caller a role that may read sign-in reports).
+ */
+export async function readSignInThrottle(deps: Pick<Deps, 'db' | 'clock'>, ctx: GuardedContext, userIdOrUpn: string) {
+  const user = await getUserByIdOrUpn(deps.db, userIdOrUpn);
+  check(ctx, 'microsoft.directory/users/standard/read', await userAuthzTarget(deps.db, user.id));
+  const state = await getThrottleState(deps, user.id);
+  return allows(ctx, 'microsoft.directory/signInReports/allProperties/read', TENANT_TARGET)
+    ? state
+    : withoutSourceAddresses(state);
 }
 
 /** Clears every failure counter of the user (audited). */

@@ -12,9 +12,9 @@ import { createUsersRepo, type UserChanges, type UserRecord } from '../store/rep
 import { audited } from './audited.js';
 import type { Deps } from './deps.js';
 import { check, checkBeforeNotFound, TENANT_TARGET, userAuthzTarget, type GuardedContext } from './guard.js';
-import { listPageOf, type ListQuery } from './list-query.js';
+import { listPageOf, optionsOf, type ListOptions, type ListQuery } from './list-query.js';
 import { endUserSessions, revokeSignInSessions } from './sessions.js';
-import { findUserByIdOrUpn, getUserByIdOrUpn, notFoundError } from './user-lookup.js';
+import { findUserByIdOrUpn, notFoundError } from './user-lookup.js';
 import { acceptablePassword, optionalText, text, validMail, validMailNickname, validUpn } from './user-input.js';
 
 export { validUpn };
@@ -98,14 +98,21 @@ async function lockGlobalAdministrators(deps: Deps, tx: Tx, userId: string): Pro
   return roles.holdsRole(userId, GLOBAL_ADMINISTRATOR);
 }
 
-export async function getUser(deps: Pick<Deps, 'db'>, idOrUpn: string): Promise<UserRecord> {
-  return getUserByIdOrUpn(deps.db, idOrUpn);
+/** By id or UPN; the permission is checked before existence, so a caller without it learns nothing about who exists. */
+export async function getUser(deps: Pick<Deps, 'db'>, ctx: GuardedContext, idOrUpn: string): Promise<UserRecord> {
+  const user = await findUserByIdOrUpn(deps.db, idOrUpn);
+  check(ctx, `${USERS}/standard/read`, { kind: 'user', id: user?.id ?? idOrUpn });
+  if (!user) throw notFoundError(idOrUpn);
+  return user;
 }
 
 export async function listUsers(
   deps: Pick<Deps, 'db'>,
-  query: ListQuery & { count?: boolean },
+  ctx: GuardedContext,
+  options: ListOptions<ListQuery & { count?: boolean }>,
 ): Promise<{ users: UserRecord[]; nextSkipToken?: string; count?: number }> {
+  check(ctx, `${USERS}/standard/read`, TENANT_TARGET);
+  const query = optionsOf(options);
   const page = listPageOf('users', query);
   const repo = createUsersRepo(deps.db);
   const rows = await repo.listUsers({ where: page.where, afterId: page.afterId, limit: page.limit + 1 });

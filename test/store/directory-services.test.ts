@@ -84,8 +84,8 @@ for (const dialect of dialects) {
       assert.equal(alice.userPrincipalName, 'alice@contoso.test');
       assert.equal(alice.mailNickname, 'alice');
       assert.match(alice.passwordHash ?? '', /\$argon2id\$/);
-      assert.equal((await getUser(deps, 'ALICE@contoso.test')).id, alice.id);
-      assert.equal((await getUser(deps, alice.id.toUpperCase())).id, alice.id);
+      assert.equal((await getUser(deps, ctx, 'ALICE@contoso.test')).id, alice.id);
+      assert.equal((await getUser(deps, ctx, alice.id.toUpperCase())).id, alice.id);
       const json = JSON.stringify(toGraphUser(alice));
       assert.doesNotMatch(json, /argon2|passwordHash/);
       assert.deepEqual(Object.keys(toGraphUser(alice, ['displayName', 'id'])), ['id', 'displayName']);
@@ -101,7 +101,7 @@ for (const dialect of dialects) {
         createUser(deps, ctx, { userPrincipalName: 'bob@contoso.test', displayName: 'Bob', password: 'password' }),
         rejects('passwordPolicy', 'passwordProfile.password'),
       );
-      await assert.rejects(getUser(deps, 'nobody@contoso.test'), rejects('notFound'));
+      await assert.rejects(getUser(deps, ctx, 'nobody@contoso.test'), rejects('notFound'));
       const failures = await deps.db
         .selectFrom('audit_events')
         .select(['activity_display_name', 'result'])
@@ -116,7 +116,7 @@ for (const dialect of dialects) {
       const dave = await createUser(deps, ctx, { userPrincipalName: 'dave@contoso.test', displayName: 'Dave' });
       await insertFakeOidcRows(t, carol.id, 6, `carol-${dialect}`);
       await insertFakeOidcRows(t, dave.id, 3, `dave-${dialect}`);
-      const before = (await getUser(deps, carol.id)).sessionsValidFrom.getTime();
+      const before = (await getUser(deps, ctx, carol.id)).sessionsValidFrom.getTime();
       await new Promise((r) => setImmediate(r));
       const disabled = await setAccountEnabled(deps, ctx, carol.id, false);
       assert.equal(disabled.accountEnabled, false);
@@ -155,16 +155,16 @@ for (const dialect of dialects) {
       const updated = await updateUser(deps, ctx, erin.id, { displayName: 'Erin E.' });
       assert.equal(updated.displayName, 'Erin E.');
       assert.equal(updated.jobTitle, 'Engineer');
-      const admin = await getUser(deps, 'admin@contoso.test');
+      const admin = await getUser(deps, ctx, 'admin@contoso.test');
       await assert.rejects(setAccountEnabled(deps, ctx, admin.id, false), rejects('lastGlobalAdmin'));
       await assert.rejects(updateUser(deps, ctx, admin.id, { accountEnabled: false }), rejects('lastGlobalAdmin'));
       await assert.rejects(deleteUser(deps, ctx, admin.id), rejects('lastGlobalAdmin'));
-      assert.equal((await getUser(deps, admin.id)).accountEnabled, true);
+      assert.equal((await getUser(deps, ctx, admin.id)).accountEnabled, true);
     });
 
     it('two concurrent disables of the only two Global Administrators: exactly one succeeds', async () => {
       const deps = t.runtime.deps;
-      const admin = await getUser(deps, 'admin@contoso.test');
+      const admin = await getUser(deps, ctx, 'admin@contoso.test');
       const second = await createUser(deps, ctx, { userPrincipalName: 'ga2@contoso.test', displayName: 'Second GA' });
       await createRoleAssignmentsRepo(deps.db).insertRoleAssignmentIfAbsent({
         id: randomUUID(),
@@ -197,7 +197,7 @@ for (const dialect of dialects) {
       const seen: string[] = [];
       let token: string | undefined;
       do {
-        const page = await listUsers(deps, {
+        const page = await listUsers(deps, ctx, {
           filter: "startswith(userPrincipalName,'PAGE')",
           top: 2,
           skipToken: token,
@@ -212,38 +212,41 @@ for (const dialect of dialects) {
         'page3@fabrikam.test',
         'page4@fabrikam.test',
       ]);
-      const exact = await listUsers(deps, { filter: "displayName eq 'page 3'", count: true });
+      const exact = await listUsers(deps, ctx, { filter: "displayName eq 'page 3'", count: true });
       assert.deepEqual(
         exact.users.map((u) => u.userPrincipalName),
         ['page3@fabrikam.test'],
       );
       assert.equal(exact.count, 1);
-      const literal = await listUsers(deps, { filter: "startswith(displayName,'Pag_')" });
+      const literal = await listUsers(deps, ctx, { filter: "startswith(displayName,'Pag_')" });
       assert.equal(literal.users.length, 0, '_ is matched literally, not as a wildcard');
-      await assert.rejects(listUsers(deps, { filter: "passwordHash eq 'x'" }), rejects('invalidFilter', '$filter'));
-      await assert.rejects(listUsers(deps, { top: 1000 }), rejects('invalidQuery', '$top'));
-      await assert.rejects(listUsers(deps, { skipToken: 'garbage!' }), rejects('invalidQuery', '$skiptoken'));
+      await assert.rejects(
+        listUsers(deps, ctx, { filter: "passwordHash eq 'x'" }),
+        rejects('invalidFilter', '$filter'),
+      );
+      await assert.rejects(listUsers(deps, ctx, { top: 1000 }), rejects('invalidQuery', '$top'));
+      await assert.rejects(listUsers(deps, ctx, { skipToken: 'garbage!' }), rejects('invalidQuery', '$skiptoken'));
     });
 
     it('groups: create, find by name, add/remove members, duplicates refused, delete', async () => {
       const deps = t.runtime.deps;
       const group = await createGroup(deps, ctx, { displayName: 'Site A', description: 'Staff of site A' });
       assert.equal(group.mailNickname, 'SiteA');
-      assert.equal((await getGroup(deps, 'site a')).id, group.id);
+      assert.equal((await getGroup(deps, ctx, 'site a')).id, group.id);
       await addGroupMember(deps, ctx, 'Site A', 'alice@contoso.test');
       await assert.rejects(addGroupMember(deps, ctx, group.id, 'alice@contoso.test'), rejects('memberAlreadyExists'));
-      const members = await listGroupMembers(deps, group.id);
+      const members = await listGroupMembers(deps, ctx, group.id);
       assert.deepEqual(
         members.members.map((m) => m.userPrincipalName),
         ['alice@contoso.test'],
       );
       await createGroup(deps, ctx, { displayName: 'site a' });
-      await assert.rejects(getGroup(deps, 'Site A'), rejects('invalidRequest', 'group'));
+      await assert.rejects(getGroup(deps, ctx, 'Site A'), rejects('invalidRequest', 'group'));
       await removeGroupMember(deps, ctx, group.id, 'alice@contoso.test');
       await assert.rejects(removeGroupMember(deps, ctx, group.id, 'alice@contoso.test'), rejects('notFound'));
-      assert.equal((await listGroups(deps, { filter: "startswith(displayName,'site')" })).groups.length, 2);
+      assert.equal((await listGroups(deps, ctx, { filter: "startswith(displayName,'site')" })).groups.length, 2);
       await deleteGroup(deps, ctx, group.id);
-      await assert.rejects(getGroup(deps, group.id), rejects('notFound'));
+      await assert.rejects(getGroup(deps, ctx, group.id), rejects('notFound'));
     });
   });
 }

@@ -1,17 +1,18 @@
 // Graph `/policies/authenticationMethodsPolicy` and its TemporaryAccessPass configuration: GET, PATCH (merge → 204),
 // DELETE (reset → 204) (ENTRA-REFERENCE §2).
 
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { AppError } from '../../domain/errors.js';
 import { DEFAULT_TAP_POLICY, TAP_CONFIGURATION_ID, toGraphTapConfiguration } from '../../domain/tap/policy.js';
 import type { Deps } from '../../services/deps.js';
-import { TENANT_TARGET } from '../../services/guard.js';
-import { getAuthenticationMethodsPolicy } from '../../services/authentication-methods-policy.js';
-import { getTapPolicy, updateTapPolicy } from '../../services/tap-policy.js';
-import { callerOf, contextOf, enforce, GRAPH_METADATA } from './common.js';
+import { getAuthenticationMethodsPolicy, readTapPolicy } from '../../services/authentication-methods-policy.js';
+import { updateTapPolicy } from '../../services/tap-policy.js';
+import { contextOf, GRAPH_METADATA } from './common.js';
+import { policyAudit } from './refusal-audit.js';
 
-const READ = 'microsoft.directory/userCredentialPolicies/standard/read';
+/** A refused change of the configuration records the activity a change records. */
+const UPDATE = 'Authentication Methods Policy Update';
 const POLICY_PATH = '/policies/authenticationMethodsPolicy';
 const CONFIG_PATH = `${POLICY_PATH}/authenticationMethodConfigurations/:id`;
 
@@ -50,15 +51,12 @@ const RESET_PATCH = (() => {
 })();
 
 export function registerAuthenticationMethodsPolicyRoutes(app: FastifyInstance, deps: Deps): void {
-  const mayRead = (request: FastifyRequest) => enforce(request, callerOf(request).principal, READ, TENANT_TARGET);
-
   app.get<{ Querystring: Static<typeof AnyQuery> }>(
     POLICY_PATH,
     { schema: { querystring: AnyQuery } },
     async (request) => {
       refuseOptions(request.query as Record<string, unknown>);
-      mayRead(request);
-      const { tap, lastModified } = await getAuthenticationMethodsPolicy(deps.db);
+      const { tap, lastModified } = await getAuthenticationMethodsPolicy(deps, contextOf(request));
       return {
         '@odata.context': `${GRAPH_METADATA}#authenticationMethodsPolicy`,
         id: 'authenticationMethodsPolicy',
@@ -86,9 +84,10 @@ export function registerAuthenticationMethodsPolicyRoutes(app: FastifyInstance, 
     { schema: { params: ConfigParams, querystring: AnyQuery } },
     async (request) => {
       refuseOptions(request.query as Record<string, unknown>);
-      mayRead(request);
+      // The service checks the permission first: a caller without it gets 403 whatever the id.
+      const policy = await readTapPolicy(deps, contextOf(request));
       checkConfigId(request.params.id);
-      const config = toGraphTapConfiguration(await getTapPolicy(deps.db));
+      const config = toGraphTapConfiguration(policy);
       const { includeTargets, excludeTargets, ...head } = config;
       return {
         '@odata.context': `${GRAPH_METADATA}#authenticationMethodConfigurations/$entity`,
@@ -103,7 +102,7 @@ export function registerAuthenticationMethodsPolicyRoutes(app: FastifyInstance, 
   // The body goes to the policy service as it came: it reads it strictly and refuses a bad PATCH whole, naming the rule.
   app.patch<{ Params: Static<typeof ConfigParams> }>(
     CONFIG_PATH,
-    { schema: { params: ConfigParams } },
+    { schema: { params: ConfigParams }, config: policyAudit(UPDATE) },
     async (request, reply) => {
       refuseOptions(request.query as Record<string, unknown>);
       checkConfigId(request.params.id);
@@ -115,7 +114,7 @@ export function registerAuthenticationMethodsPolicyRoutes(app: FastifyInstance, 
 
   app.delete<{ Params: Static<typeof ConfigParams> }>(
     CONFIG_PATH,
-    { schema: { params: ConfigParams } },
+    { schema: { params: ConfigParams }, config: policyAudit(UPDATE) },
     async (request, reply) => {
       checkConfigId(request.params.id);
       await updateTapPolicy(deps, contextOf(request), RESET_PATCH);

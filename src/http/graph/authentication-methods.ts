@@ -35,6 +35,7 @@ import {
   type Query,
 } from './authentication-common.js';
 import { callerOf, contextOf } from './common.js';
+import { NOT_A_CHANGE, userAudit } from './refusal-audit.js';
 
 /** Who acts and on whom: `/users/{id}` is an administrator's path, `/me` the user's own. */
 interface Subject {
@@ -169,7 +170,9 @@ export function registerAuthenticationMethodRoutes(app: FastifyInstance, deps: D
   );
   // The mixed list is read-only: a method is added through its own collection.
   for (const path of [`${users}/methods`, `${me}/methods`])
-    app.post(path, async (_request, reply) => methodNotAllowed(reply, 'GET', 'methodsAddedByCollection'));
+    app.post(path, { config: NOT_A_CHANGE }, async (_request, reply) =>
+      methodNotAllowed(reply, 'GET', 'methodsAddedByCollection'),
+    );
 
   for (const segment of Object.keys(COLLECTIONS) as Segment[]) {
     const kind = KIND_OF[segment];
@@ -197,22 +200,28 @@ export function registerAuthenticationMethodRoutes(app: FastifyInstance, deps: D
     if (kind) {
       app.delete<{ Params: Static<typeof MethodParams> }>(
         `${users}/${segment}/:methodId`,
-        { schema: { params: MethodParams } },
+        { schema: { params: MethodParams }, config: userAudit('Admin deleted security info', 'Delete') },
         (request, reply) => remove(reply, adminSubject(request), kind, request.params.methodId),
       );
       app.delete<{ Params: Static<typeof MeMethodParams> }>(
         `${me}/${segment}/:methodId`,
-        { schema: { params: MeMethodParams } },
+        { schema: { params: MeMethodParams }, config: userAudit('User deleted security info', 'Delete') },
         async (request, reply) =>
           remove(reply, await meDeleteSubject(deps, request, kind), kind, request.params.methodId),
       );
     } else {
       for (const path of [`${users}/${segment}/:methodId`, `${me}/${segment}/:methodId`])
-        app.delete(path, async (_request, reply) => methodNotAllowed(reply, refusal.itemAllow, refusal.update));
+        app.delete(path, { config: NOT_A_CHANGE }, async (_request, reply) =>
+          methodNotAllowed(reply, refusal.itemAllow, refusal.update),
+        );
     }
     for (const path of [`${users}/${segment}`, `${me}/${segment}`])
-      app.post(path, async (_request, reply) => methodNotAllowed(reply, 'GET', refusal.create));
+      app.post(path, { config: NOT_A_CHANGE }, async (_request, reply) =>
+        methodNotAllowed(reply, 'GET', refusal.create),
+      );
     for (const path of [`${users}/${segment}/:methodId`, `${me}/${segment}/:methodId`])
-      app.patch(path, async (_request, reply) => methodNotAllowed(reply, refusal.itemAllow, refusal.update));
+      app.patch(path, { config: NOT_A_CHANGE }, async (_request, reply) =>
+        methodNotAllowed(reply, refusal.itemAllow, refusal.update),
+      );
   }
 }

@@ -6,10 +6,8 @@ import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { authorize, type DenyReason, type Principal, type Target } from '../../domain/authz/authorize.js';
 import type { Action } from '../../domain/authz/permissions.js';
-import type { AuditEntry } from '../../domain/audit.js';
 import { AppError } from '../../domain/errors.js';
 import { parseSelect, parseTop } from '../../domain/odata/query-options.js';
-import { audited } from '../../services/audited.js';
 import type { Deps } from '../../services/deps.js';
 import type { GuardedContext } from '../../services/guard.js';
 import { MAX_TOP } from '../../services/list-query.js';
@@ -65,8 +63,11 @@ function denialOf(
   return 'forbidden';
 }
 
-/** Throws the Graph 403 when `authorize` refuses; the deny reason goes to the log, and to an app in plain words. */
-export function enforce(request: FastifyRequest, principal: Principal, action: Action, target: Target): void {
+/**
+ * The guard of an API caller: throws the Graph 403 when `authorize` refuses; the deny reason goes to the log, and to
+ * an app in plain words. Routes do not call it: the services check through the context (services/guard.ts).
+ */
+function enforce(request: FastifyRequest, principal: Principal, action: Action, target: Target): void {
   const decision = authorize(principal, action, target);
   if (!decision.allowed) {
     request.log.info({ action, reason: decision.reason }, 'authorization denied');
@@ -84,19 +85,8 @@ export function contextOf(request: FastifyRequest): GuardedContext {
     ipAddress: request.ip,
     userAgent: typeof userAgent === 'string' ? userAgent : null,
     guard: (action, target) => enforce(request, caller.principal, action, target),
+    allows: (action, target) => authorize(caller.principal, action, target).allowed,
   };
-}
-
-/** For use cases owned elsewhere that take no guard: the permission check runs inside `audited`, so a 403 is recorded. */
-export async function guardAudited(
-  deps: Deps,
-  request: FastifyRequest,
-  entry: AuditEntry,
-  action: Action,
-  target: Target,
-): Promise<void> {
-  const ctx = contextOf(request);
-  await audited(deps, ctx, entry, async () => ctx.guard?.(action, target));
 }
 
 const SUPPORTED_OPTIONS = new Set(['$top', '$select', '$filter', '$skiptoken', '$count']);

@@ -2,18 +2,15 @@
 
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { authorize } from '../../domain/authz/authorize.js';
 import { AppError } from '../../domain/errors.js';
 import { isGuid } from '../../domain/ids.js';
 import type { Deps } from '../../services/deps.js';
-import { TENANT_TARGET } from '../../services/guard.js';
 import { GROUP_PROPERTIES, toGraphGroup, toGraphUser, USER_PROPERTIES } from '../../services/graph-shapes.js';
 import {
   addGroupMemberByReference,
   createGroup,
   deleteGroup,
   getGroup,
-  groupAuthzTarget,
   listGroupMembers,
   listGroups,
   removeGroupMember,
@@ -21,16 +18,15 @@ import {
   type GroupPatch,
 } from '../../services/groups.js';
 import {
-  callerOf,
   contextOf,
   contextUrl,
   countOption,
-  enforce,
   collectionBody,
   refuseUnsupportedOptions,
   selectOption,
   topOption,
 } from './common.js';
+import { groupAudit } from './refusal-audit.js';
 
 /** Graph's answer for a member the caller may not read: its id, and every other property it would show as null. */
 export function limitedDirectoryObject(shown: Record<string, unknown>): Record<string, unknown> {
@@ -76,8 +72,6 @@ const ListQuery = Type.Object(
 );
 const GetQuery = Type.Object({ $select: Type.Optional(Type.String()) }, { additionalProperties: AnyQueryValue });
 
-const READ = 'microsoft.directory/groups/standard/read';
-
 /**
  * The member id from an `@odata.id`: Graph's `https://graph.microsoft.com/v1.0/directoryObjects/{id}` (or `/users/{id}`),
  * also on our own origin, so scripts written for Graph work after changing only the base URL.
@@ -105,14 +99,13 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
     async (request) => {
       const q = request.query;
       refuseUnsupportedOptions(q, ['$top', '$select', '$filter', '$skiptoken', '$count']);
-      enforce(request, callerOf(request).principal, READ, TENANT_TARGET);
-      const select = selectOption(q.$select, GROUP_PROPERTIES);
-      const page = await listGroups(deps, {
-        filter: q.$filter,
-        top: topOption(q.$top),
-        skipToken: q.$skiptoken,
-        count: countOption(q.$count),
+      // The options are read once the service has checked that the caller may list groups.
+      const shown: { select?: (typeof GROUP_PROPERTIES)[number][] } = {};
+      const page = await listGroups(deps, contextOf(request), () => {
+        shown.select = selectOption(q.$select, GROUP_PROPERTIES);
+        return { filter: q.$filter, top: topOption(q.$top), skipToken: q.$skiptoken, count: countOption(q.$count) };
       });
+      const { select } = shown;
       return collectionBody(
         deps,
         request,
@@ -125,7 +118,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.post<{ Body: Static<typeof CreateGroupBody> }>(
     '/groups',
-    { schema: { body: CreateGroupBody } },
+    { schema: { body: CreateGroupBody }, config: groupAudit('Add group', 'Add') },
     async (request, reply) => {
       const b = request.body;
       const group = await createGroup(deps, contextOf(request), {
@@ -146,15 +139,14 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
     async (request) => {
       refuseUnsupportedOptions(request.query, ['$select']);
       const select = selectOption(request.query.$select, GROUP_PROPERTIES);
-      enforce(request, callerOf(request).principal, READ, { kind: 'group', id: request.params.id });
-      const group = await getGroup(deps, request.params.id);
+      const group = await getGroup(deps, contextOf(request), request.params.id);
       return { '@odata.context': contextUrl('groups', select, '/$entity'), ...toGraphGroup(group, select) };
     },
   );
 
   app.patch<{ Params: Static<typeof GroupParams>; Body: Static<typeof UpdateGroupBody> }>(
     '/groups/:id',
-    { schema: { params: GroupParams, body: UpdateGroupBody } },
+    { schema: { params: GroupParams, body: UpdateGroupBody }, config: groupAudit('Update group', 'Update') },
     async (request, reply) => {
       const { '@odata.type': _type, groupTypes: _groupTypes, ...patch } = request.body;
       await updateGroup(deps, contextOf(request), request.params.id, patch satisfies GroupPatch);
@@ -164,7 +156,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.delete<{ Params: Static<typeof GroupParams> }>(
     '/groups/:id',
-    { schema: { params: GroupParams } },
+    { schema: { params: GroupParams }, config: groupAudit('Delete group', 'Delete') },
     async (request, reply) => {
       await deleteGroup(deps, contextOf(request), request.params.id);
       return reply.code(204).send();
@@ -177,19 +169,20 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
     async (request) => {
       const q = request.query;
       refuseUnsupportedOptions(q, ['$top', '$select', '$skiptoken']);
-      enforce(request, callerOf(request).principal, READ, groupAuthzTarget({ id: request.params.id }));
-      const select = selectOption(q.$select, USER_PROPERTIES);
-      const page = await listGroupMembers(deps, request.params.id, { top: topOption(q.$top), skipToken: q.$skiptoken });
-      const principal = callerOf(request).principal;
+      const shown: { select?: (typeof USER_PROPERTIES)[number][] } = {};
+      const page = await listGroupMembers(deps, contextOf(request), request.params.id, () => {
+        shown.select = selectOption(q.$select, USER_PROPERTIES);
+        return { top: topOption(q.$top), skipToken: q.$skiptoken };
+      });
+      const { select } = shown;
       // A members list may mix object types, so every item names its type (the SDKs rely on it). A caller who may read
       // the group but not users gets Graph's "limited information": the type and id, every other property null.
       const members = page.members.map((u) => {
         const shown = toGraphUser(u, select);
-        const mayRead = authorize(principal, 'microsoft.directory/users/standard/read', {
-          kind: 'user',
-          id: u.id,
-        }).allowed;
-        return { '@odata.type': '#microsoft.graph.user', ...(mayRead ? shown : limitedDirectoryObject(shown)) };
+        return {
+          '@odata.type': '#microsoft.graph.user',
+          ...(page.limited.has(u.id) ? limitedDirectoryObject(shown) : shown),
+        };
       });
       return collectionBody(deps, request, contextUrl('directoryObjects', select), page, members);
     },
@@ -197,7 +190,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.post<{ Params: Static<typeof GroupParams>; Body: Static<typeof RefBody> }>(
     '/groups/:id/members/$ref',
-    { schema: { params: GroupParams, body: RefBody } },
+    { schema: { params: GroupParams, body: RefBody }, config: groupAudit('Add member to group', 'Assign') },
     async (request, reply) => {
       await addGroupMemberByReference(deps, contextOf(request), request.params.id, () =>
         memberIdFromODataId(deps, request.body['@odata.id']),
@@ -208,7 +201,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.delete<{ Params: Static<typeof MemberParams> }>(
     '/groups/:id/members/:memberId/$ref',
-    { schema: { params: MemberParams } },
+    { schema: { params: MemberParams }, config: groupAudit('Remove member from group', 'Unassign') },
     async (request, reply) => {
       await removeGroupMember(deps, contextOf(request), request.params.id, request.params.memberId);
       return reply.code(204).send();

@@ -2,22 +2,14 @@
 
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { TENANT_TARGET } from '../../services/guard.js';
 import type { Deps } from '../../services/deps.js';
 import {
-  getSecurityDefaults,
+  readSecurityDefaults,
   SECURITY_DEFAULTS_OBJECT_ID,
   setSecurityDefaults,
 } from '../../services/security-defaults.js';
-import {
-  callerOf,
-  contextOf,
-  enforce,
-  GRAPH_METADATA,
-  guardAudited,
-  refuseUnsupportedOptions,
-  selectOption,
-} from './common.js';
+import { contextOf, GRAPH_METADATA, refuseUnsupportedOptions, selectOption } from './common.js';
+import { policyAudit } from './refusal-audit.js';
 
 const PROPERTIES = ['id', 'displayName', 'description', 'isEnabled'] as const;
 const DESCRIPTION =
@@ -40,9 +32,8 @@ const PATH = '/policies/identitySecurityDefaultsEnforcementPolicy';
 export function registerPolicyRoutes(app: FastifyInstance, deps: Deps): void {
   app.get<{ Querystring: Static<typeof GetQuery> }>(PATH, { schema: { querystring: GetQuery } }, async (request) => {
     refuseUnsupportedOptions(request.query, ['$select']);
-    enforce(request, callerOf(request).principal, 'microsoft.directory/policies/standard/read', TENANT_TARGET);
+    const { isEnabled } = await readSecurityDefaults(deps, contextOf(request));
     const select = selectOption(request.query.$select, PROPERTIES);
-    const { isEnabled } = await getSecurityDefaults(deps.db);
     const all: Record<(typeof PROPERTIES)[number], unknown> = {
       id: SECURITY_DEFAULTS_OBJECT_ID,
       displayName: 'Security Defaults',
@@ -56,30 +47,15 @@ export function registerPolicyRoutes(app: FastifyInstance, deps: Deps): void {
     return body;
   });
 
-  app.patch<{ Body: Static<typeof PatchBody> }>(PATH, { schema: { body: PatchBody } }, async (request, reply) => {
-    const { isEnabled } = request.body;
-    // The permission check is audited as the same "Update policy" activity when it refuses.
-    await guardAudited(
-      deps,
-      request,
-      {
-        activityDisplayName: 'Update policy',
-        category: 'Policy',
-        loggedByService: 'Core Directory',
-        operationType: 'Update',
-        targetResources: [
-          {
-            id: SECURITY_DEFAULTS_OBJECT_ID,
-            displayName: 'Security Defaults',
-            type: 'Policy',
-            modifiedProperties: [{ displayName: 'IsEnabled', oldValue: null, newValue: JSON.stringify(isEnabled) }],
-          },
-        ],
-      },
-      'microsoft.directory/policies/securityDefaults/basic/update',
-      TENANT_TARGET,
-    );
-    await setSecurityDefaults(deps, contextOf(request), isEnabled);
-    return reply.code(204).send();
-  });
+  const audit = policyAudit('Update policy', SECURITY_DEFAULTS_OBJECT_ID);
+  app.patch<{ Body: Static<typeof PatchBody> }>(
+    PATH,
+    { schema: { body: PatchBody }, config: audit },
+    async (request, reply) => {
+      const { isEnabled } = request.body;
+      // The use case checks the permission, so a refusal is audited as the same "Update policy" activity.
+      await setSecurityDefaults(deps, contextOf(request), isEnabled);
+      return reply.code(204).send();
+    },
+  );
 }

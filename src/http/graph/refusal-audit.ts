@@ -1,10 +1,11 @@
 // Records write attempts of authenticated callers that the Graph layer refuses before any use case ran (a body that
 // fails validation, a wrong content type), so every refused change is in the audit log, not only those a service saw.
-// Use cases record their own refusals through `audited`; this hook adds a row only when none exists for the request.
+// Use cases record their own refusals through `audited`; this hook adds a row only when none exists for the request,
+// as the route declares it in its `config.audit` (a write route that declares nothing cannot be registered).
 // A request with no valid token names nobody: auditing it would let anyone fill the audit log for free, so it gets
 // one line in the server log instead (see logUnauthenticatedRefusal).
 
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import type { AuditCategory, AuditEntry, TargetResource } from '../../domain/audit.js';
 import { recordAuditEvent } from '../../services/audited.js';
 import type { Deps } from '../../services/deps.js';
@@ -12,69 +13,50 @@ import { hasAuditEventFor } from '../../services/audit-lookup.js';
 import type { AppError } from '../../domain/errors.js';
 import { toAppError } from '../graph-errors.js';
 
-interface WriteRoute {
+/** What a refused write records: the activity a successful call would have recorded, and on what. */
+export interface RefusalAudit {
   activity: string;
   category: AuditCategory;
   operationType: AuditEntry['operationType'];
-  type: TargetResource['type'];
+  targetType: TargetResource['type'];
+  /** The target's id when the path names none (`:id`), as for a tenant-wide policy. */
+  targetId?: string;
 }
 
-const user = (activity: string, operationType: AuditEntry['operationType']): WriteRoute => ({
-  activity,
-  category: 'UserManagement',
-  operationType,
-  type: 'User',
-});
-const group = (activity: string, operationType: AuditEntry['operationType']): WriteRoute => ({
-  activity,
-  category: 'GroupManagement',
-  operationType,
-  type: 'Group',
-});
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Every write route (POST, PATCH, PUT, DELETE) under /v1.0 declares what its refusal records; `false` only for
+     * a verb the resource never allows (405), which changes nothing. Registering a write route without it fails.
+     */
+    audit?: RefusalAudit | false;
+  }
+}
 
-/** Method + route → the activity a successful call would have recorded. */
-const WRITE_ROUTES: Readonly<Record<string, WriteRoute>> = {
-  'POST /v1.0/users': user('Add user', 'Add'),
-  'PATCH /v1.0/users/:id': user('Update user', 'Update'),
-  'DELETE /v1.0/users/:id': user('Delete user', 'Delete'),
-  'POST /v1.0/users/:id/revokeSignInSessions': user('Invalidate all refresh tokens for user', 'Update'),
-  'POST /v1.0/groups': group('Add group', 'Add'),
-  'PATCH /v1.0/groups/:id': group('Update group', 'Update'),
-  'DELETE /v1.0/groups/:id': group('Delete group', 'Delete'),
-  'POST /v1.0/groups/:id/members/$ref': group('Add member to group', 'Assign'),
-  'DELETE /v1.0/groups/:id/members/:memberId/$ref': group('Remove member from group', 'Unassign'),
-  'POST /v1.0/users/:id/authentication/temporaryAccessPassMethods': user('Admin registered security info', 'Add'),
-  'DELETE /v1.0/users/:id/authentication/temporaryAccessPassMethods/:methodId': user(
-    'Admin deleted security info',
-    'Delete',
-  ),
-  'DELETE /v1.0/me/authentication/temporaryAccessPassMethods/:methodId': user('User deleted security info', 'Delete'),
-  'DELETE /v1.0/users/:id/authentication/softwareOathMethods/:methodId': user('Admin deleted security info', 'Delete'),
-  'DELETE /v1.0/me/authentication/softwareOathMethods/:methodId': user('User deleted security info', 'Delete'),
-  'DELETE /v1.0/users/:id/authentication/fido2Methods/:methodId': user('Admin deleted security info', 'Delete'),
-  'DELETE /v1.0/me/authentication/fido2Methods/:methodId': user('User deleted security info', 'Delete'),
-  'PATCH /v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id': {
-    activity: 'Authentication Methods Policy Update',
+export const userAudit = (activity: string, operationType: AuditEntry['operationType']) => ({
+  audit: { activity, category: 'UserManagement', operationType, targetType: 'User' } satisfies RefusalAudit,
+});
+export const groupAudit = (activity: string, operationType: AuditEntry['operationType']) => ({
+  audit: { activity, category: 'GroupManagement', operationType, targetType: 'Group' } satisfies RefusalAudit,
+});
+export const policyAudit = (activity: string, targetId?: string) => ({
+  audit: {
+    activity,
     category: 'Policy',
     operationType: 'Update',
-    type: 'Policy',
-  },
-  'DELETE /v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id': {
-    activity: 'Authentication Methods Policy Update',
-    category: 'Policy',
-    operationType: 'Update',
-    type: 'Policy',
-  },
-  'PATCH /v1.0/policies/identitySecurityDefaultsEnforcementPolicy': {
-    activity: 'Update policy',
-    category: 'Policy',
-    operationType: 'Update',
-    type: 'Policy',
-  },
-};
+    targetType: 'Policy',
+    ...(targetId === undefined ? {} : { targetId }),
+  } satisfies RefusalAudit,
+});
+/** A verb the resource never allows (405): nothing could have changed, so there is no refused change to record. */
+export const NOT_A_CHANGE = { audit: false } as const;
 
-function writeRouteOf(request: FastifyRequest): WriteRoute | undefined {
-  return WRITE_ROUTES[`${request.method} ${request.routeOptions.url ?? ''}`];
+const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+
+/** The write methods of a route that do not declare `config.audit`: a refusal there would go unaudited. */
+export function undeclaredWrites(route: Pick<RouteOptions, 'method' | 'config'>): string[] {
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  return route.config?.audit === undefined ? methods.filter((m) => WRITE_METHODS.has(m.toUpperCase())) : [];
 }
 
 /** One warn line per refused request without a valid token: what, where from, why — never the header itself. */
@@ -93,6 +75,11 @@ function logUnauthenticatedRefusal(request: FastifyRequest, refusal: AppError): 
 }
 
 export function auditRefusedWrites(graph: FastifyInstance, deps: Deps): void {
+  graph.addHook('onRoute', (route) => {
+    const missing = undeclaredWrites(route);
+    if (missing.length > 0)
+      throw new Error(`${missing.join(', ')} ${route.url} declares no config.audit (see http/graph/refusal-audit.ts)`);
+  });
   graph.addHook('onError', async (request, _reply, error) => {
     const refusal = toAppError(error);
     // 429/503 are load shedding, not decisions about the change: recording them would turn a flood into writes.
@@ -103,28 +90,24 @@ export function auditRefusedWrites(graph: FastifyInstance, deps: Deps): void {
       logUnauthenticatedRefusal(request, refusal);
       return;
     }
-    const route = writeRouteOf(request);
-    if (!route) return;
+    // What the route declares (its `config.audit`): the activity a successful call would have recorded.
+    const declared = request.routeOptions.config?.audit;
+    if (!declared || !WRITE_METHODS.has(request.method)) return;
     try {
       if (await hasAuditEventFor(deps, request.id)) return;
       const params = (request.params ?? {}) as Record<string, unknown>;
-      const id =
-        typeof params.id === 'string'
-          ? params.id
-          : route.type === 'Policy'
-            ? '00000000-0000-0000-0000-000000000005'
-            : '';
+      const id = typeof params.id === 'string' ? params.id : (declared.targetId ?? '');
       const ctx = {
         actor: caller.actor,
         correlationId: request.id,
         ipAddress: request.ip,
       };
       const entry: AuditEntry = {
-        activityDisplayName: route.activity,
-        category: route.category,
+        activityDisplayName: declared.activity,
+        category: declared.category,
         loggedByService: 'Core Directory',
-        operationType: route.operationType,
-        targetResources: [{ id, displayName: null, type: route.type }],
+        operationType: declared.operationType,
+        targetResources: [{ id, displayName: null, type: declared.targetType }],
       };
       await recordAuditEvent(deps.db, deps, ctx, entry, 'failure', refusal.message);
     } catch (e) {

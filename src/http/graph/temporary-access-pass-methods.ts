@@ -31,6 +31,7 @@ import {
   type Query,
 } from './authentication-common.js';
 import { contextOf } from './common.js';
+import { NOT_A_CHANGE, userAudit } from './refusal-audit.js';
 
 const TAP_TYPE = '#microsoft.graph.temporaryAccessPassAuthenticationMethod';
 
@@ -91,7 +92,8 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
     };
   }
 
-  app.post<{ Params: Static<typeof UserParams> }>(base, { schema: { params: UserParams } }, async (request, reply) => {
+  const issue = { schema: { params: UserParams }, config: userAudit('Admin registered security info', 'Add') };
+  app.post<{ Params: Static<typeof UserParams> }>(base, issue, async (request, reply) => {
     refuseAllOptions(request.query as Query);
     const issued = await issueTemporaryAccessPass(
       deps,
@@ -128,7 +130,7 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
 
   app.delete<{ Params: Static<typeof MethodParams> }>(
     `${base}/:methodId`,
-    { schema: { params: MethodParams } },
+    { schema: { params: MethodParams }, config: userAudit('Admin deleted security info', 'Delete') },
     async (request, reply) => {
       await deleteTemporaryAccessPass(deps, contextOf(request), request.params.id, request.params.methodId, 'Admin');
       return reply.code(204).send();
@@ -136,7 +138,9 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
   );
 
   // CSDL: temporaryAccessPassMethods is Updatable=false. Graph's exact answer is unconfirmed; 405 says it plainly.
-  app.patch(`${base}/:methodId`, async (_request, reply) => methodNotAllowed(reply, 'GET, DELETE', 'passNotUpdatable'));
+  app.patch(`${base}/:methodId`, { config: NOT_A_CHANGE }, async (_request, reply) =>
+    methodNotAllowed(reply, 'GET, DELETE', 'passNotUpdatable'),
+  );
 
   // `/me`: the signed-in user's own passes (delegated tokens only).
   const me = '/me/authentication/temporaryAccessPassMethods';
@@ -154,7 +158,7 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
   );
   app.delete<{ Params: Static<typeof MeMethodParams> }>(
     `${me}/:methodId`,
-    { schema: { params: MeMethodParams } },
+    { schema: { params: MeMethodParams }, config: userAudit('User deleted security info', 'Delete') },
     async (request, reply) => {
       const userId = meOf(request);
       // Step-up as on Security info; the refusal is recorded as the failed delete it is.
@@ -166,6 +170,10 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
     },
   );
   // Graph v1.0 has no self-service create (ENTRA-REFERENCE §1.2): 405, so a client learns the method, not the path, is wrong.
-  app.post(me, async (_request, reply) => methodNotAllowed(reply, 'GET', 'passNotSelfCreatable'));
-  app.patch(`${me}/:methodId`, async (_request, reply) => methodNotAllowed(reply, 'GET, DELETE', 'passNotUpdatable'));
+  app.post(me, { config: NOT_A_CHANGE }, async (_request, reply) =>
+    methodNotAllowed(reply, 'GET', 'passNotSelfCreatable'),
+  );
+  app.patch(`${me}/:methodId`, { config: NOT_A_CHANGE }, async (_request, reply) =>
+    methodNotAllowed(reply, 'GET, DELETE', 'passNotUpdatable'),
+  );
 }

@@ -4,29 +4,27 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Deps } from '../../services/deps.js';
-import { TENANT_TARGET } from '../../services/guard.js';
 import { toGraphUser, USER_PROPERTIES } from '../../services/graph-shapes.js';
-import { findUserByIdOrUpn, notFoundError } from '../../services/user-lookup.js';
 import {
   createUser,
   deleteUser,
+  getUser,
   listUsers,
   revokeSignInSessions,
   updateUser,
   type UserPatch,
 } from '../../services/users.js';
 import {
-  callerOf,
   contextOf,
   contextUrl,
   countOption,
-  enforce,
   collectionBody,
   refuseUnsupportedOptions,
   selectOption,
   topOption,
   GRAPH_METADATA,
 } from './common.js';
+import { userAudit } from './refusal-audit.js';
 
 const nullableText = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Null()]);
 
@@ -82,8 +80,6 @@ const GetQuery = Type.Object(
 /** Graph's action takes no parameters: nothing, or an empty JSON object (what SDKs send for `.post({})`). */
 const NoBody = Type.Union([Type.Null(), Type.Object({}, { additionalProperties: false })]);
 
-const READ = 'microsoft.directory/users/standard/read';
-
 function patchOf(body: Static<typeof UpdateUserBody>): UserPatch {
   const patch: UserPatch = {};
   for (const key of [
@@ -110,10 +106,14 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
     async (request) => {
       const q = request.query;
       refuseUnsupportedOptions(q, ['$top', '$select', '$filter', '$skiptoken', '$count']);
-      enforce(request, callerOf(request).principal, READ, TENANT_TARGET);
-      const select = selectOption(q.$select, USER_PROPERTIES);
-      const count = countOption(q.$count);
-      const page = await listUsers(deps, { filter: q.$filter, top: topOption(q.$top), skipToken: q.$skiptoken, count });
+      // The options are read once the service has checked that the caller may list users.
+      const shown: { select?: (typeof USER_PROPERTIES)[number][] } = {};
+      const page = await listUsers(deps, contextOf(request), () => {
+        shown.select = selectOption(q.$select, USER_PROPERTIES);
+        const count = countOption(q.$count);
+        return { filter: q.$filter, top: topOption(q.$top), skipToken: q.$skiptoken, count };
+      });
+      const { select } = shown;
       return collectionBody(
         deps,
         request,
@@ -126,7 +126,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.post<{ Body: Static<typeof CreateUserBody> }>(
     '/users',
-    { schema: { body: CreateUserBody } },
+    { schema: { body: CreateUserBody }, config: userAudit('Add user', 'Add') },
     async (request, reply) => {
       const b = request.body;
       const user = await createUser(deps, contextOf(request), {
@@ -152,17 +152,14 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
     async (request) => {
       refuseUnsupportedOptions(request.query, ['$select']);
       const select = selectOption(request.query.$select, USER_PROPERTIES);
-      // The permission is checked before existence, so a caller without it learns nothing about who exists.
-      const user = await findUserByIdOrUpn(deps.db, request.params.id);
-      enforce(request, callerOf(request).principal, READ, { kind: 'user', id: user?.id ?? request.params.id });
-      if (!user) throw notFoundError(request.params.id);
+      const user = await getUser(deps, contextOf(request), request.params.id);
       return { '@odata.context': contextUrl('users', select, '/$entity'), ...toGraphUser(user, select) };
     },
   );
 
   app.patch<{ Params: Static<typeof UserParams>; Body: Static<typeof UpdateUserBody> }>(
     '/users/:id',
-    { schema: { params: UserParams, body: UpdateUserBody } },
+    { schema: { params: UserParams, body: UpdateUserBody }, config: userAudit('Update user', 'Update') },
     async (request, reply) => {
       await updateUser(deps, contextOf(request), request.params.id, patchOf(request.body));
       return reply.code(204).send();
@@ -171,7 +168,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.delete<{ Params: Static<typeof UserParams> }>(
     '/users/:id',
-    { schema: { params: UserParams } },
+    { schema: { params: UserParams }, config: userAudit('Delete user', 'Delete') },
     async (request, reply) => {
       await deleteUser(deps, contextOf(request), request.params.id);
       return reply.code(204).send();
@@ -180,7 +177,10 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.post<{ Params: Static<typeof UserParams> }>(
     '/users/:id/revokeSignInSessions',
-    { schema: { params: UserParams, body: NoBody } },
+    {
+      schema: { params: UserParams, body: NoBody },
+      config: userAudit('Invalidate all refresh tokens for user', 'Update'),
+    },
     async (request) => {
       await revokeSignInSessions(deps, contextOf(request), request.params.id);
       return { '@odata.context': `${GRAPH_METADATA}#Edm.Boolean`, value: true };
