@@ -38,22 +38,23 @@ for (const dialect of dialects) {
   describe(`Security info with the keyboard (${dialect})`, () => {
     let s: TestServer;
     let deps: Deps;
-    let browser: Browser;
+    let browser: Browser | undefined;
 
     before(async () => {
       s = await startTestServer(dialect);
       deps = s.runtime.deps;
       browser = await launchChromium();
     });
+    // Without Chromium the launch fails: the server must still close, or the test process never ends.
     after(async () => {
-      await browser.close();
+      await browser?.close();
       await s.close();
     });
 
     /** A page signed in as `user` with a fresh multi-factor session (the cookie the /my callback would set). */
     async function signedIn(user: UserRecord): Promise<Page> {
       const { cookie } = await openMySession(deps, user.id, ['pwd', 'otp', 'mfa'], Math.floor(Date.now() / 1000));
-      const context = await browser.newContext();
+      const context = await browser!.newContext();
       await context.addCookies([
         { name: MY_SESSION_COOKIE, value: cookie, url: s.url, httpOnly: true, sameSite: 'Lax' },
       ]);
