@@ -2,11 +2,12 @@
 // and, for a sign-in, the sign-in log's error code. The entries live in ./errors/, one file per area.
 
 import { generalErrors } from './errors/general.js';
+import { signInErrors } from './errors/sign-in.js';
 import type { ErrorSpec } from './errors/spec.js';
 
 export type { ErrorSpec } from './errors/spec.js';
 
-export const errorCatalogue = { ...generalErrors } as const;
+export const errorCatalogue = { ...generalErrors, ...signInErrors } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;
 
