@@ -2,12 +2,13 @@
 // and, for a sign-in, the sign-in log's error code. The entries live in ./errors/, one file per area.
 
 import { generalErrors } from './errors/general.js';
+import { methodErrors } from './errors/methods.js';
 import { signInErrors } from './errors/sign-in.js';
 import type { ErrorSpec } from './errors/spec.js';
 
 export type { ErrorSpec } from './errors/spec.js';
 
-export const errorCatalogue = { ...generalErrors, ...signInErrors } as const;
+export const errorCatalogue = { ...generalErrors, ...signInErrors, ...methodErrors } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;
 

@@ -20,12 +20,6 @@ export const PENDING_REGISTRATION_MINUTES = 10;
 export const DEFAULT_AUTHENTICATOR_APP_NAME = 'Authenticator app';
 export const MAX_AUTHENTICATOR_APP_NAME = 64;
 
-export const CODE_FORMAT_MESSAGE = 'Enter the 6-digit code shown in your authenticator app.';
-export const WRONG_REGISTRATION_CODE_MESSAGE =
-  "That code is not correct. Check that you scanned this page's QR code (or typed its key), then enter the code the app shows now.";
-export const REGISTRATION_EXPIRED_MESSAGE =
-  'This setup has expired. Scan the new QR code and enter the code the app shows.';
-
 type AppOwner = Pick<UserRecord, 'id' | 'userPrincipalName' | 'displayName'>;
 
 /** Associated data of the stored secret: a ciphertext copied to another user's or method's row does not decrypt. */
@@ -107,9 +101,9 @@ export function openAuthenticatorAppRegistration(
 export function parseAppName(entered: unknown): string {
   const name = typeof entered === 'string' ? entered.trim().replace(/\s+/g, ' ') : '';
   if (name.length === 0 || name.length > MAX_AUTHENTICATOR_APP_NAME || /\p{Cc}/u.test(name))
-    throw new AppError('badRequest', {
+    throw new AppError('authenticatorAppNameInvalid', {
       target: 'displayName',
-      message: `Enter a name for the app (at most ${MAX_AUTHENTICATOR_APP_NAME} characters).`,
+      params: { max: MAX_AUTHENTICATOR_APP_NAME },
     });
   return name;
 }
@@ -140,18 +134,18 @@ export async function confirmAuthenticatorAppRegistration(
 ): Promise<AuthenticatorAppRecord> {
   const displayName = parseAppName(input.displayName);
   const code = typeof input.code === 'string' ? normalizeCode(input.code) : undefined;
-  if (code === undefined) throw new AppError('badRequest', { target: 'code', message: CODE_FORMAT_MESSAGE });
+  if (code === undefined) throw new AppError('authenticatorAppCodeFormat', { target: 'code' });
   return audited(
     deps,
     ctx,
     () => registeredEntry(user),
     async (tx, record) => {
       const opened = unseal(deps, user, input.token);
-      if (!opened) throw new AppError('badRequest', { target: 'pending', message: REGISTRATION_EXPIRED_MESSAGE });
+      if (!opened) throw new AppError('authenticatorAppRegistrationExpired', { target: 'pending' });
       const { pending, secret } = opened;
       const now = deps.clock.now();
       const step = matchStep(secret, code, now);
-      if (step === null) throw new AppError('badRequest', { target: 'code', message: WRONG_REGISTRATION_CODE_MESSAGE });
+      if (step === null) throw new AppError('authenticatorAppWrongCode', { target: 'code' });
       const method: AuthenticatorAppRecord = {
         id: pending.methodId,
         userId: user.id,
@@ -165,11 +159,7 @@ export async function confirmAuthenticatorAppRegistration(
       try {
         await createAuthenticatorAppsRepo(tx).insert(method);
       } catch (e) {
-        if (isUniqueViolation(e))
-          throw new AppError('conflict', {
-            target: 'pending',
-            message: 'This authenticator app is already registered.',
-          });
+        if (isUniqueViolation(e)) throw new AppError('authenticatorAppAlreadyRegistered', { target: 'pending' });
         throw e;
       }
       await record(registeredEntry(user, method));

@@ -16,12 +16,10 @@ import { openRuntime } from '../../src/runtime.js';
 import type { Deps, RequestContext } from '../../src/services/deps.js';
 import {
   passkeyAuthenticationOptions,
-  passkeyRegistrationOptions,
-  registerPasskey,
-  renamePasskey,
   verifyPasskeyAssertion,
   type PasskeyAssertion,
-} from '../../src/services/passkeys.js';
+} from '../../src/services/passkey-assertions.js';
+import { passkeyRegistrationOptions, registerPasskey, renamePasskey } from '../../src/services/passkeys.js';
 import {
   currentView,
   NOT_ASKED_MESSAGE,

@@ -13,7 +13,7 @@ import type { SignInRequest, SignInView } from './view.js';
 export const WRONG_CODE_MESSAGE = signInErrors.signInAuthenticatorCodeWrong.message;
 export const CODE_REPLAYED_MESSAGE = signInErrors.signInAuthenticatorCodeReplayed.message;
 
-export async function submitAuthenticatorCode(deps: Deps, req: SignInRequest, otp: unknown): Promise<SignInView> {
+export async function submitAuthenticatorCode(deps: Deps, req: SignInRequest, entered: unknown): Promise<SignInView> {
   const opened = await openStep(deps, req, true);
   if (!opened.ok) return opened.view;
   const { state, bound: b } = opened;
@@ -22,7 +22,7 @@ export async function submitAuthenticatorCode(deps: Deps, req: SignInRequest, ot
   // asked for.
   const unasked = await refuseUnaskedFactor(deps, req, b, 'authenticatorApp');
   if (unasked) return unasked;
-  const code = typeof otp === 'string' && otp.length <= 20 ? normalizeCode(otp) : undefined;
+  const code = typeof entered === 'string' && entered.length <= 20 ? normalizeCode(entered) : undefined;
   if (code === undefined)
     return advance(deps, req, b, state.facts, 'Enter the 6-digit code shown in your authenticator app.');
   const base = attemptBase(req, user, loginName);

@@ -4,7 +4,7 @@
 import type { SignInErrorKind } from '../../domain/errors/sign-in.js';
 import { createSignInStatesRepo, type SignInStateRecord } from '../../store/repos/sign-in-states.js';
 import type { Deps } from '../deps.js';
-import { type PasskeyFailure, passkeyAuthenticationOptions, verifyPasskeyAssertion } from '../passkeys.js';
+import { type PasskeyFailure, passkeyAuthenticationOptions, verifyPasskeyAssertion } from '../passkey-assertions.js';
 import { userSubject } from '../throttle.js';
 import { acceptedFactors, advance, refuseUnaskedFactor } from './advance.js';
 import {
