@@ -23,7 +23,7 @@ import {
   type SignInView,
 } from '../services/sign-in/index.js';
 import { type ErrorSpec, errorCatalogue } from '../domain/errors.js';
-import type { SignInErrorKind } from '../domain/errors/sign-in.js';
+import { type SignInErrorKind, type SignInRefusalPage, signInErrors } from '../domain/errors/sign-in.js';
 import { findApplicationByClientId } from '../services/applications.js';
 import { DEVICE_COOKIE_DAYS, deviceCookieName, deviceCookieValue, userOfDeviceCookie } from './device-cookie.js';
 import { signInErrorPage } from './views/error-page.js';
@@ -62,12 +62,12 @@ function sendHtml(reply: FastifyReply, status: number, html: string): FastifyRep
 }
 
 /** A refusal page of the catalogue (title, words, status and the sign-in log's code). */
-function refusalPage(deps: Deps, request: FastifyRequest, reply: FastifyReply, kind: SignInErrorKind): FastifyReply {
+function refusalPage(deps: Deps, request: FastifyRequest, reply: FastifyReply, kind: SignInRefusalPage): FastifyReply {
   const entry: ErrorSpec = errorCatalogue[kind];
   return sendHtml(
     reply,
     entry.status,
-    signInErrorPage(entry.title ?? 'Sign-in refused', entry.message as string, {
+    signInErrorPage(signInErrors[kind].title, entry.message as string, {
       code: entry.signInErrorCode ?? entry.graphCode,
       correlationId: request.id,
       at: deps.clock.now(),

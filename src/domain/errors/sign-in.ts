@@ -16,7 +16,6 @@ export const signInErrors = defineErrors({
     status: 401,
     graphCode: 'invalid_grant',
     signInErrorCode: 50126,
-    title: 'Enter password',
     message:
       "Your account or password is incorrect. If you don't remember your password, ask your helpdesk to reset it.",
   },
@@ -227,3 +226,8 @@ export const signInErrors = defineErrors({
 } as const);
 
 export type SignInErrorKind = keyof typeof signInErrors;
+
+/** The entries that end a sign-in on an error page: those with a page title. */
+export type SignInRefusalPage = {
+  [K in SignInErrorKind]: (typeof signInErrors)[K] extends { title: string } ? K : never;
+}[SignInErrorKind];

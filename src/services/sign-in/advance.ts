@@ -1,7 +1,7 @@
 // Runs the pure pipeline (nextStep) on what this interaction has proved and turns its answer into a page; and the
 // check, before any factor is verified, that the step asks for that factor at all.
 
-import { type SignInErrorKind, signInErrors } from '../../domain/errors/sign-in.js';
+import { type SignInRefusalPage, signInErrors } from '../../domain/errors/sign-in.js';
 import { nextStep } from '../../domain/signin/next-step.js';
 import type { AvailableMethod, FactorMethod, SignInRefusal, SignInStep } from '../../domain/signin/types.js';
 import { createSignInStatesRepo, type StoredFact } from '../../store/repos/sign-in-states.js';
@@ -15,7 +15,7 @@ import { type Bound, choicesOf, familiarFor } from './state.js';
 import type { FactorView, SignInRequest, SignInView } from './view.js';
 
 /** The catalogue entry of each refusal of the pipeline. */
-const REFUSALS: Record<SignInRefusal, SignInErrorKind> = {
+const REFUSALS: Record<SignInRefusal, SignInRefusalPage> = {
   accountDisabled: 'signInAccountDisabled',
   blockedByPolicy: 'signInBlockedByPolicy',
   mfaRequiredNoMethod: 'signInMfaRequiredNoMethod',

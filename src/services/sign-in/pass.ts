@@ -1,7 +1,6 @@
 // The Temporary Access Pass factor, and "Use your password instead" on the pass page (Entra's pass-first flow).
 
-import type { SignInErrorKind } from '../../domain/errors/sign-in.js';
-import { signInErrors } from '../../domain/errors/sign-in.js';
+import { type SignInRefusalPage, signInErrors } from '../../domain/errors/sign-in.js';
 import type { RedemptionRefusal } from '../../domain/tap/redeem.js';
 import { createSignInStatesRepo } from '../../store/repos/sign-in-states.js';
 import type { Deps } from '../deps.js';
@@ -14,7 +13,7 @@ import type { SignInRequest, SignInView } from './view.js';
 export const WRONG_TAP_MESSAGE = signInErrors.signInTapWrong.message;
 
 /** The catalogue entry of each reason a verified pass cannot be used. */
-const PASS_REFUSALS: Record<RedemptionRefusal, SignInErrorKind> = {
+const PASS_REFUSALS: Record<RedemptionRefusal, SignInRefusalPage> = {
   noPass: 'signInTapNoLongerValid',
   notYetValid: 'signInTapNotYetValid',
   expired: 'signInTapExpired',

@@ -102,7 +102,7 @@ async function passkeyFailure(
   if (outcome.failure === 'counter') {
     // A possible clone: nothing more happens in this interaction.
     await createSignInStatesRepo(deps.db).endState(state.uidHash);
-    return { view: refusedView(deps, req, f.kind), message };
+    return { view: refusedView(deps, req, 'signInPasskeyCounterRegressed'), message };
   }
   return { message };
 }

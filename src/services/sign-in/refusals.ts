@@ -2,7 +2,7 @@
 // log's entry with the methods of this interaction.
 
 import { type ErrorSpec, errorCatalogue } from '../../domain/errors.js';
-import type { SignInErrorKind } from '../../domain/errors/sign-in.js';
+import { type SignInErrorKind, type SignInRefusalPage, signInErrors } from '../../domain/errors/sign-in.js';
 import type { FactorMethod } from '../../domain/signin/types.js';
 import { createSignInStatesRepo, type SignInStateRecord, type StoredFact } from '../../store/repos/sign-in-states.js';
 import type { SignInMethodUse } from '../../store/repos/sign-ins.js';
@@ -31,14 +31,13 @@ export const fixedMessage = (kind: SignInErrorKind): string => {
 export function refusedView(
   deps: Deps,
   req: SignInRequest,
-  kind: SignInErrorKind,
+  kind: SignInRefusalPage,
   extra: { message?: string; retryAfterSeconds?: number } = {},
 ): SignInView {
-  const entry = specOf(kind);
   return {
     kind: 'refused',
     error: kind,
-    title: entry.title ?? 'Sign-in refused',
+    title: signInErrors[kind].title,
     message: extra.message ?? fixedMessage(kind),
     errorCode: logCodeOf(kind),
     correlationId: req.correlationId,

@@ -1,7 +1,7 @@
 // What the sign-in service is asked (SignInRequest) and what it answers: the page to show (SignInView). A refusal
 // carries its catalogue entry's name; the web layer finds its status there.
 
-import type { SignInErrorKind } from '../../domain/errors/sign-in.js';
+import type { SignInRefusalPage } from '../../domain/errors/sign-in.js';
 import type { FactorMethod } from '../../domain/signin/types.js';
 
 export interface SignInRequest {
@@ -41,7 +41,7 @@ export type SignInView =
   | {
       kind: 'refused';
       /** The catalogue entry (src/domain/errors/sign-in.ts): its status, title and sign-in log code. */
-      error: SignInErrorKind;
+      error: SignInRefusalPage;
       title: string;
       message: string;
       errorCode: number;
