@@ -7,7 +7,9 @@ import { directoryErrors } from './errors/directory.js';
 import { generalErrors } from './errors/general.js';
 import { methodErrors } from './errors/methods.js';
 import { queryErrors } from './errors/query.js';
+import { registrationErrors } from './errors/registration.js';
 import { requestErrors } from './errors/request.js';
+import { signInErrors } from './errors/sign-in.js';
 import type { ErrorSpec } from './errors/spec.js';
 import { tapErrors } from './errors/tap.js';
 
@@ -22,6 +24,8 @@ export const errorCatalogue = {
   ...applicationErrors,
   ...methodErrors,
   ...tapErrors,
+  ...registrationErrors,
+  ...signInErrors,
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -38,11 +42,6 @@ export interface ErrorDetail {
 }
 
 export interface AppErrorOptions {
-  /**
-   * Overrides the catalogue's message. Being retired: give the refusal its own entry, with `params` where its words
-   * name values (issue 9). No new code may use it.
-   */
-  message?: string;
   /** The offending field or parameter, e.g. `userPrincipalName` or `$filter`. */
   target?: string;
   details?: ErrorDetail[];
@@ -58,7 +57,6 @@ export type AppErrorArgs<C extends ErrorCode> = [ErrorParams<C>] extends [never]
   : [options: AppErrorOptions & { params: ErrorParams<C> }];
 
 function messageOf(spec: ErrorSpec, options: (AppErrorOptions & { params?: unknown }) | undefined): string {
-  if (options?.message !== undefined) return options.message;
   return typeof spec.message === 'string' ? spec.message : (spec.message as (p: unknown) => string)(options?.params);
 }
 

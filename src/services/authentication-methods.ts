@@ -4,7 +4,7 @@
 import { userTarget, type AuditEntry, type ModifiedProperty } from '../domain/audit.js';
 import { isGuid } from '../domain/ids.js';
 import { createFido2MethodsRepo, type Fido2MethodRecord } from '../store/repos/fido2-methods.js';
-import { createSoftwareOathMethodsRepo, type SoftwareOathMethodRecord } from '../store/repos/software-oath-methods.js';
+import { createAuthenticatorAppsRepo, type AuthenticatorAppRecord } from '../store/repos/authenticator-apps.js';
 import { createTemporaryAccessPassesRepo } from '../store/repos/temporary-access-passes.js';
 import type { UserRecord } from '../store/repos/users.js';
 import { audited } from './audited.js';
@@ -28,12 +28,12 @@ export interface AuthenticationMethods {
   /** Null when the user has no password (passwordless); `changedAt` is when it was last set. */
   password: { changedAt: Date | null } | null;
   pass: TapView | undefined;
-  apps: SoftwareOathMethodRecord[];
+  apps: AuthenticatorAppRecord[];
   passkeys: Fido2MethodRecord[];
 }
 
 /** Graph's softwareOathAuthenticationMethod: the secret is never returned (`secretKey` is always null). */
-export function toGraphSoftwareOath(record: SoftwareOathMethodRecord): Record<string, unknown> {
+export function toGraphSoftwareOath(record: AuthenticatorAppRecord): Record<string, unknown> {
   return {
     '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethod',
     id: record.id,
@@ -142,7 +142,7 @@ export async function listAuthenticationMethods(
   check(ctx, READ, await userAuthzTarget(deps.db, user.id));
   const [stored, apps, passkeys] = await Promise.all([
     createTemporaryAccessPassesRepo(deps.db).findPassOfUser(user.id),
-    createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id),
+    createAuthenticatorAppsRepo(deps.db).listOfUser(user.id),
     createFido2MethodsRepo(deps.db).listOfUser(user.id),
   ]);
   return {
@@ -182,7 +182,7 @@ export async function deleteAuthenticationMethod(
       const id = methodKey(methodId);
       const removed =
         kind === 'softwareOath'
-          ? await createSoftwareOathMethodsRepo(tx).delete(user.id, id)
+          ? await createAuthenticatorAppsRepo(tx).delete(user.id, id)
           : await createFido2MethodsRepo(tx).delete(user.id, id);
       if (!removed) throw notFoundError(methodId);
       await record(securityInfoEntry('deleted', who, kind, user, idOrUpn, removed));

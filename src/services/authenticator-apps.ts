@@ -8,7 +8,7 @@ import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { base32Encode, matchStep, normalizeCode, otpauthUri, TOTP_SECRET_BYTES } from '../domain/totp.js';
 import { isUniqueViolation } from '../store/db.js';
-import { createSoftwareOathMethodsRepo, type SoftwareOathMethodRecord } from '../store/repos/software-oath-methods.js';
+import { createAuthenticatorAppsRepo, type AuthenticatorAppRecord } from '../store/repos/authenticator-apps.js';
 import type { UserRecord } from '../store/repos/users.js';
 import { audited } from './audited.js';
 import { securityInfoEntry } from './authentication-methods.js';
@@ -19,12 +19,6 @@ import { attemptFailed, beginAttempt, giveBack, isFamiliar, type ThrottleSubject
 export const PENDING_REGISTRATION_MINUTES = 10;
 export const DEFAULT_AUTHENTICATOR_APP_NAME = 'Authenticator app';
 export const MAX_AUTHENTICATOR_APP_NAME = 64;
-
-export const CODE_FORMAT_MESSAGE = 'Enter the 6-digit code shown in your authenticator app.';
-export const WRONG_REGISTRATION_CODE_MESSAGE =
-  "That code is not correct. Check that you scanned this page's QR code (or typed its key), then enter the code the app shows now.";
-export const REGISTRATION_EXPIRED_MESSAGE =
-  'This setup has expired. Scan the new QR code and enter the code the app shows.';
 
 type AppOwner = Pick<UserRecord, 'id' | 'userPrincipalName' | 'displayName'>;
 
@@ -107,9 +101,9 @@ export function openAuthenticatorAppRegistration(
 export function parseAppName(entered: unknown): string {
   const name = typeof entered === 'string' ? entered.trim().replace(/\s+/g, ' ') : '';
   if (name.length === 0 || name.length > MAX_AUTHENTICATOR_APP_NAME || /\p{Cc}/u.test(name))
-    throw new AppError('badRequest', {
+    throw new AppError('authenticatorAppNameInvalid', {
       target: 'displayName',
-      message: `Enter a name for the app (at most ${MAX_AUTHENTICATOR_APP_NAME} characters).`,
+      params: { max: MAX_AUTHENTICATOR_APP_NAME },
     });
   return name;
 }
@@ -137,22 +131,22 @@ export async function confirmAuthenticatorAppRegistration(
   ctx: RequestContext,
   user: AppOwner,
   input: ConfirmAppInput,
-): Promise<SoftwareOathMethodRecord> {
+): Promise<AuthenticatorAppRecord> {
   const displayName = parseAppName(input.displayName);
   const code = typeof input.code === 'string' ? normalizeCode(input.code) : undefined;
-  if (code === undefined) throw new AppError('badRequest', { target: 'code', message: CODE_FORMAT_MESSAGE });
+  if (code === undefined) throw new AppError('authenticatorAppCodeFormat', { target: 'code' });
   return audited(
     deps,
     ctx,
     () => registeredEntry(user),
     async (tx, record) => {
       const opened = unseal(deps, user, input.token);
-      if (!opened) throw new AppError('badRequest', { target: 'pending', message: REGISTRATION_EXPIRED_MESSAGE });
+      if (!opened) throw new AppError('authenticatorAppRegistrationExpired', { target: 'pending' });
       const { pending, secret } = opened;
       const now = deps.clock.now();
       const step = matchStep(secret, code, now);
-      if (step === null) throw new AppError('badRequest', { target: 'code', message: WRONG_REGISTRATION_CODE_MESSAGE });
-      const method: SoftwareOathMethodRecord = {
+      if (step === null) throw new AppError('authenticatorAppWrongCode', { target: 'code' });
+      const method: AuthenticatorAppRecord = {
         id: pending.methodId,
         userId: user.id,
         secretCiphertext: deps.keyring.encrypt('secret-encryption', secret, storedSecretAad(user.id, pending.methodId)),
@@ -163,13 +157,9 @@ export async function confirmAuthenticatorAppRegistration(
         lastUsedAt: null,
       };
       try {
-        await createSoftwareOathMethodsRepo(tx).insert(method);
+        await createAuthenticatorAppsRepo(tx).insert(method);
       } catch (e) {
-        if (isUniqueViolation(e))
-          throw new AppError('conflict', {
-            target: 'pending',
-            message: 'This authenticator app is already registered.',
-          });
+        if (isUniqueViolation(e)) throw new AppError('authenticatorAppAlreadyRegistered', { target: 'pending' });
         throw e;
       }
       await record(registeredEntry(user, method));
@@ -181,7 +171,7 @@ export async function confirmAuthenticatorAppRegistration(
 /** The secret of a stored app, or undefined when its ciphertext does not open for this user and method. */
 export function openStoredSecret(
   deps: Pick<Deps, 'keyring'>,
-  method: Pick<SoftwareOathMethodRecord, 'id' | 'userId' | 'secretCiphertext'>,
+  method: Pick<AuthenticatorAppRecord, 'id' | 'userId' | 'secretCiphertext'>,
 ): Buffer | undefined {
   try {
     return deps.keyring.decrypt(
@@ -212,16 +202,16 @@ export interface VerifyCodeInput {
 }
 
 /**
- * A sign-in's authenticator code: counted before it is checked (factor 'otp', apart from passwords and passes),
+ * A sign-in's authenticator code: counted before it is checked (factor 'authenticatorApp', apart from passwords and passes),
  * tried against every app of the user within ±1 step, then accepted by one conditional update, so of any number of
  * concurrent submissions of one code exactly one wins. A right code, even a replayed one, is given back: it was
  * not a guess.
  */
 export async function verifyAuthenticatorCode(deps: Deps, input: VerifyCodeInput): Promise<AuthenticatorCodeCheck> {
-  const start = await beginAttempt(deps, input.subject, input.ipAddress, 'otp', isFamiliar(input));
+  const start = await beginAttempt(deps, input.subject, input.ipAddress, 'authenticatorApp', isFamiliar(input));
   if (!start.allowed) return { ok: false, kind: 'throttled', retryAfterSeconds: start.retryAfterSeconds };
 
-  const repo = createSoftwareOathMethodsRepo(deps.db);
+  const repo = createAuthenticatorAppsRepo(deps.db);
   const apps = input.userId ? await repo.listOfUser(input.userId) : [];
   const now = deps.clock.now();
   const matches: { methodId: string; step: number }[] = [];

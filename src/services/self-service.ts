@@ -77,7 +77,7 @@ export async function changeOwnPassword(
   if (current.length === 0 || current.length > 1024)
     return { ok: false, field: 'currentPassword', message: 'Enter your current password.' };
   // The same counters as the password step of a sign-in: this form must not be a way around them.
-  const start = await beginAttempt(deps, userSubject(user.id), ctx.ipAddress, 'pw');
+  const start = await beginAttempt(deps, userSubject(user.id), ctx.ipAddress, 'password');
   if (!start.allowed) {
     const wait = start.retryAfterSeconds;
     return {

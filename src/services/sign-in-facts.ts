@@ -8,7 +8,7 @@ import { usability, usabilityContext } from '../domain/tap/pass.js';
 import type { TapPolicy } from '../domain/tap/policy.js';
 import { createFido2MethodsRepo } from '../store/repos/fido2-methods.js';
 import { createGroupsRepo } from '../store/repos/groups.js';
-import { createSoftwareOathMethodsRepo } from '../store/repos/software-oath-methods.js';
+import { createAuthenticatorAppsRepo } from '../store/repos/authenticator-apps.js';
 import { createPoliciesRepo, type StoredPolicy } from '../store/repos/policies.js';
 import type { StoredFact } from '../store/repos/sign-in-states.js';
 import { createTemporaryAccessPassesRepo } from '../store/repos/temporary-access-passes.js';
@@ -52,7 +52,7 @@ export async function loadSignInFacts(
     createPoliciesRepo(deps.db).findPolicies([SECURITY_DEFAULTS_POLICY_ID, TAP_POLICY_ID]),
     createGroupsRepo(deps.db).listGroupIdsOf(user.id),
     createTemporaryAccessPassesRepo(deps.db).findPassOfUser(user.id),
-    createSoftwareOathMethodsRepo(deps.db).hasAny(user.id),
+    createAuthenticatorAppsRepo(deps.db).hasAny(user.id),
     // A passkey bound to another relying party (the public host changed) cannot be used here.
     createFido2MethodsRepo(deps.db).hasAnyForRp(user.id, deps.config.rpId),
   ]);
@@ -65,7 +65,7 @@ export async function loadSignInFacts(
     const u = usability(pass, usabilityContext(policy, new Set(groups), now));
     methods.push({ kind: 'tap', usable: u.isUsable, reason: u.methodUsabilityReason });
   }
-  if (hasApp) methods.push({ kind: 'totp' });
+  if (hasApp) methods.push({ kind: 'authenticatorApp' });
   if (hasPasskey) methods.push({ kind: 'passkey' });
   return {
     securityDefaults: securityDefaults.isEnabled,
@@ -96,6 +96,6 @@ export async function loadSignInFacts(
 export const METHOD_LOG_NAMES: Record<FactorMethod, string> = {
   password: 'Password',
   tap: 'Temporary Access Pass',
-  totp: 'OATH verification code',
+  authenticatorApp: 'OATH verification code',
   passkey: 'Passkey',
 };

@@ -7,6 +7,7 @@
 
 import { userTarget } from '../domain/audit.js';
 import { throttleAddressKey } from '../domain/net-address.js';
+import type { FactorMethod } from '../domain/signin/types.js';
 import { THROTTLE_RULES, decideAttempt, isLockedOut, type ThrottleScope } from '../domain/throttle.js';
 import type { DbOrTx } from '../store/db.js';
 import { createFailureCountersRepo, type CounterValue } from '../store/repos/failure-counters.js';
@@ -20,12 +21,13 @@ export type ThrottleSubject = string;
 export const userSubject = (userId: string): ThrottleSubject => `user:${userId}`;
 
 /** Each factor has counters of its own: guessing passes does not slow down a password, nor the other way round. */
-export type ThrottledFactor = 'pw' | 'tap' | 'passkey' | 'otp';
-export const THROTTLED_FACTORS: readonly ThrottledFactor[] = ['pw', 'tap', 'passkey', 'otp'];
+export type ThrottledFactor = FactorMethod;
+const COUNTED: Record<ThrottledFactor, true> = { password: true, tap: true, passkey: true, authenticatorApp: true };
+export const THROTTLED_FACTORS = Object.keys(COUNTED) as readonly ThrottledFactor[];
 
-const userKey = (subject: ThrottleSubject, factor: ThrottledFactor = 'pw', familiar = false) =>
+const userKey = (subject: ThrottleSubject, factor: ThrottledFactor = 'password', familiar = false) =>
   familiar ? `${factor}:user-familiar:${subject}` : `${factor}:user:${subject}`;
-const pairPrefix = (subject: ThrottleSubject, factor: ThrottledFactor = 'pw') => `${factor}:pair:${subject}:`;
+const pairPrefix = (subject: ThrottleSubject, factor: ThrottledFactor = 'password') => `${factor}:pair:${subject}:`;
 /** A familiar browser's per-address counts sit under the pair prefix too, so listing and clearing find them. */
 const FAMILIAR_PAIR = 'familiar:';
 
@@ -65,7 +67,7 @@ export async function beginAttempt(
   deps: Pick<Deps, 'db' | 'clock'>,
   subject: ThrottleSubject,
   ip: string | null | undefined,
-  factor: ThrottledFactor = 'pw',
+  factor: ThrottledFactor = 'password',
   /** The attempt comes from a browser where this user signed in before (smart lock-out). */
   familiar = false,
 ): Promise<AttemptStart> {
@@ -210,9 +212,9 @@ export async function getThrottleState(deps: Pick<Deps, 'db' | 'clock'>, userIdO
   const subject = userSubject(user.id);
   const now = deps.clock.now();
   const [password, temporaryAccessPass, authenticatorApp, passkey] = await Promise.all([
-    factorState(deps.db, subject, 'pw', now),
+    factorState(deps.db, subject, 'password', now),
     factorState(deps.db, subject, 'tap', now),
-    factorState(deps.db, subject, 'otp', now),
+    factorState(deps.db, subject, 'authenticatorApp', now),
     factorState(deps.db, subject, 'passkey', now),
   ]);
   return { userId: user.id, ...password, temporaryAccessPass, authenticatorApp, passkey };

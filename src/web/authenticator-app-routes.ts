@@ -72,7 +72,8 @@ export function registerAuthenticatorAppRoutes(app: FastifyInstance, deps: Deps,
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
       // The same form sent again after it succeeded: the app is registered, nothing more to do.
-      if (e.code === 'conflict') return reply.header('cache-control', 'no-store').redirect('/my/security-info', 303);
+      if (e.code === 'authenticatorAppAlreadyRegistered')
+        return reply.header('cache-control', 'no-store').redirect('/my/security-info', 303);
       const typedName =
         typeof body.displayName === 'string' ? body.displayName.slice(0, 200) : DEFAULT_AUTHENTICATOR_APP_NAME;
       const pending = openAuthenticatorAppRegistration(deps, signed.user, body.pending);

@@ -26,7 +26,8 @@ function usableAfter(methods: AuthenticationMethods, removing: DeletableMethod):
   const usable = new Set<FactorMethod>();
   if (methods.password) usable.add('password');
   if (methods.pass?.usability.isUsable && removing.kind !== 'temporaryAccessPass') usable.add('tap');
-  if (methods.apps.some((a) => !(removing.kind === 'authenticatorApp' && a.id === removing.id))) usable.add('totp');
+  if (methods.apps.some((a) => !(removing.kind === 'authenticatorApp' && a.id === removing.id)))
+    usable.add('authenticatorApp');
   if (methods.passkeys.some((p) => !(removing.kind === 'passkey' && p.id === removing.id))) usable.add('passkey');
   return usable;
 }

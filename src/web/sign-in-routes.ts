@@ -11,25 +11,27 @@ import {
   csrfTokenFor,
   passkeySignInOptions,
   restart,
+  submitAuthenticatorCode,
   submitNewPassword,
-  submitOtp,
   submitPasskey,
   submitPasskeyDiscoverable,
   submitPassword,
   submitTap,
   submitUsername,
   usePassword,
-  SIGN_IN_ERROR_CODES,
   type SignInRequest,
   type SignInView,
-} from '../services/sign-in.js';
+} from '../services/sign-in/index.js';
+import { type ErrorSpec, errorCatalogue } from '../domain/errors.js';
+import { type SignInErrorKind, type SignInRefusalPage, signInErrors } from '../domain/errors/sign-in.js';
 import { findApplicationByClientId } from '../services/applications.js';
 import { DEVICE_COOKIE_DAYS, deviceCookieName, deviceCookieValue, userOfDeviceCookie } from './device-cookie.js';
 import { signInErrorPage } from './views/error-page.js';
 import {
   changePasswordPage,
   consentPage,
-  otpPage,
+  methodOfOtherWay,
+  authenticatorAppPage,
   passkeyPage,
   passwordPage,
   tapPage,
@@ -59,16 +61,31 @@ function sendHtml(reply: FastifyReply, status: number, html: string): FastifyRep
   return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
 }
 
-function sessionGone(deps: Deps, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/** A refusal page of the catalogue (title, words, status and the sign-in log's code). */
+function refusalPage(deps: Deps, request: FastifyRequest, reply: FastifyReply, kind: SignInRefusalPage): FastifyReply {
+  const entry: ErrorSpec = errorCatalogue[kind];
   return sendHtml(
     reply,
-    400,
-    signInErrorPage(
-      'Sign-in expired',
-      'This sign-in page has expired or was opened in another browser. Go back to the application and start again.',
-      { code: SIGN_IN_ERROR_CODES.interactionEnded, correlationId: request.id, at: deps.clock.now() },
-    ),
+    entry.status,
+    signInErrorPage(signInErrors[kind].title, entry.message as string, {
+      code: entry.signInErrorCode ?? entry.graphCode,
+      correlationId: request.id,
+      at: deps.clock.now(),
+    }),
   );
+}
+
+const sessionGone = (deps: Deps, request: FastifyRequest, reply: FastifyReply) =>
+  refusalPage(deps, request, reply, 'signInPageExpired');
+
+/**
+ * A JSON refusal of the options endpoint, from the catalogue: `{ error, target, message }`, read by the page script.
+ * Not Graph's envelope: its per-request ids would make the answers differ between users, and the answer before a
+ * passkey is asked for must be the same for every user (test/http/sign-in-out-of-turn.test.ts).
+ */
+function jsonRefusal(reply: FastifyReply, kind: SignInErrorKind, target: string) {
+  const entry: ErrorSpec = errorCatalogue[kind];
+  return reply.code(entry.status).send({ error: entry.graphCode, target, message: entry.message as string });
 }
 
 export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: OidcHandle): void {
@@ -134,8 +151,8 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
         return sendHtml(reply, view.error ? 401 : 200, passwordPage(form, view.loginName, view));
       case 'tap':
         return sendHtml(reply, view.error ? 401 : 200, tapPage(form, view.loginName, view));
-      case 'otp':
-        return sendHtml(reply, view.error ? 401 : 200, otpPage(form, view.loginName, view));
+      case 'authenticatorApp':
+        return sendHtml(reply, view.error ? 401 : 200, authenticatorAppPage(form, view.loginName, view));
       case 'passkey':
         return sendHtml(reply, view.error ? 401 : 200, passkeyPage(form, view.loginName, view));
       case 'changePassword':
@@ -149,7 +166,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
         if (view.retryAfterSeconds !== undefined) reply.header('retry-after', String(view.retryAfterSeconds));
         return sendHtml(
           reply,
-          view.status,
+          errorCatalogue[view.error].status,
           signInErrorPage(view.title, view.message, {
             code: view.errorCode,
             correlationId: view.correlationId,
@@ -157,6 +174,9 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
           }),
         );
       }
+      default:
+        // Every view has its page: a new kind of view fails to compile here.
+        return view satisfies never;
     }
   }
 
@@ -185,28 +205,14 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       const d = await details(request, reply);
-      if (!d)
-        return reply.code(400).send({
-          error: 'interaction_ended',
-          target: 'uid',
-          message:
-            'This sign-in page has expired or was opened in another browser. Go back to the application and start again.',
-        });
+      if (!d) return jsonRefusal(reply, 'signInPageExpired', 'uid');
       const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as {
         csrf?: unknown;
         mode?: unknown;
       };
-      if (!isValidCsrf(deps, d.uid, body.csrf))
-        return reply.code(403).send({
-          error: 'invalid_csrf_token',
-          target: 'csrf',
-          message: 'The request was not sent from this sign-in page. Reload it and try again.',
-        });
+      if (!isValidCsrf(deps, d.uid, body.csrf)) return jsonRefusal(reply, 'signInOptionsInvalidCsrf', 'csrf');
       const answer = await passkeySignInOptions(deps, await requestOf(request, d), body.mode);
-      if (!answer.ok)
-        return reply
-          .code(answer.status)
-          .send({ error: 'invalid_request', target: answer.target, message: answer.message });
+      if (!answer.ok) return jsonRefusal(reply, answer.error, answer.target);
       return reply.code(200).send(answer.options);
     },
   );
@@ -215,16 +221,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
     const d = await details(request, reply);
     if (!d) return sessionGone(deps, request, reply);
     const body = (request.body ?? {}) as Body;
-    if (!isValidCsrf(deps, d.uid, body.csrf))
-      return sendHtml(
-        reply,
-        403,
-        signInErrorPage('Request refused', 'The form was not sent from this sign-in page. Go back and try again.', {
-          code: 'invalid_csrf_token',
-          correlationId: request.id,
-          at: deps.clock.now(),
-        }),
-      );
+    if (!isValidCsrf(deps, d.uid, body.csrf)) return refusalPage(deps, request, reply, 'signInInvalidCsrf');
     const req = await requestOf(request, d);
     switch (body.action) {
       case 'username':
@@ -233,8 +230,9 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
         return render(request, reply, d, req, await submitPassword(deps, req, body.password));
       case 'tap':
         return render(request, reply, d, req, await submitTap(deps, req, body.tap));
+      // The form's action and input keep their published names (`otp`).
       case 'otp':
-        return render(request, reply, d, req, await submitOtp(deps, req, body.otp));
+        return render(request, reply, d, req, await submitAuthenticatorCode(deps, req, body.otp));
       case 'passkey':
         return render(request, reply, d, req, await submitPasskey(deps, req, body.credential));
       case 'passkeyDiscoverable':
@@ -252,7 +250,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
       case 'restart':
         return render(request, reply, d, req, await restart(deps, req));
       case 'choose':
-        return render(request, reply, d, req, await chooseMethod(deps, req, body.method));
+        return render(request, reply, d, req, await chooseMethod(deps, req, methodOfOtherWay(body.method)));
       case 'consent': {
         if (d.prompt.name !== 'consent') return sessionGone(deps, request, reply);
         const url =

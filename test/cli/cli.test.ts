@@ -15,7 +15,7 @@ import { createTestDatabase, dialects, type TestDatabase } from '../support/data
 import { startTestServer } from '../support/runtime.js';
 import { osUserName } from '../../src/cli/session.js';
 import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
-import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
+import { createAuthenticatorAppsRepo } from '../../src/store/repos/authenticator-apps.js';
 import { gatepass, oneJsonObject } from './run-cli.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -215,7 +215,7 @@ for (const dialect of dialects) {
         appId = randomUUID();
         keyId = randomUUID();
         const now = new Date();
-        await createSoftwareOathMethodsRepo(rt.deps.db).insert({
+        await createAuthenticatorAppsRepo(rt.deps.db).insert({
           id: appId,
           userId: alice,
           secretCiphertext: rt.deps.keyring.encrypt('secret-encryption', secret, `totp:${alice}:${appId}`),

@@ -12,7 +12,7 @@ import {
   confirmAuthenticatorAppRegistration,
 } from '../../src/services/authenticator-apps.js';
 import type { Deps } from '../../src/services/deps.js';
-import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
+import { createAuthenticatorAppsRepo } from '../../src/store/repos/authenticator-apps.js';
 import { dialects } from '../support/databases.js';
 import { postStep, startRawFlow, type RawFlow } from '../support/raw-sign-in.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
@@ -71,7 +71,7 @@ for (const dialect of dialects) {
       assert.equal(done.status, 303, 'password + code completes the sign-in');
 
       await graph.api(`/users/${user.userPrincipalName}/authentication/softwareOathMethods/${app.id}`).delete();
-      assert.deepEqual(await createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id), []);
+      assert.deepEqual(await createAuthenticatorAppsRepo(deps.db).listOfUser(user.id), []);
 
       clock.advance(30);
       const afterDelete = await signInWithPassword(user.userPrincipalName, password);

@@ -15,7 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Clock } from '../../src/domain/clock.js';
 import { ACR_MFA } from '../../src/domain/signin/factors.js';
 import type { Deps } from '../../src/services/deps.js';
-import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
+import { createAuthenticatorAppsRepo } from '../../src/store/repos/authenticator-apps.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import {
@@ -155,7 +155,7 @@ for (const dialect of dialects) {
       await page.getByLabel('Code', { exact: true }).fill(appCode(noraKey));
       await page.getByRole('button', { name: 'Save' }).click();
       await page.waitForURL((u) => u.pathname === '/my/security-info');
-      const [app] = await createSoftwareOathMethodsRepo(deps.db).listOfUser(nora.id);
+      const [app] = await createAuthenticatorAppsRepo(deps.db).listOfUser(nora.id);
       assert.equal(app?.displayName, "Nora's phone");
       assert.match(await page.locator(`#method-app-${app!.id}`).innerText(), /Nora's phone/);
 
@@ -298,7 +298,7 @@ for (const dialect of dialects) {
       } finally {
         await securityDefaults(deps, true);
       }
-      assert.equal((await createSoftwareOathMethodsRepo(deps.db).listOfUser(omar.id)).length, 0);
+      assert.equal((await createAuthenticatorAppsRepo(deps.db).listOfUser(omar.id)).length, 0);
     });
   });
 }

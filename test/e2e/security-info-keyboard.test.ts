@@ -9,7 +9,7 @@ import { newId } from '../../src/domain/ids.js';
 import type { Deps } from '../../src/services/deps.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
-import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
+import { createAuthenticatorAppsRepo } from '../../src/store/repos/authenticator-apps.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { MY_SESSION_COOKIE, openMySession } from '../support/my-session.js';
@@ -65,7 +65,7 @@ for (const dialect of dialects) {
       const user = await createPasswordUser(deps, 'kim', 'correct horse battery staple');
       await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: false });
       const appId = newId();
-      await createSoftwareOathMethodsRepo(deps.db).insert({
+      await createAuthenticatorAppsRepo(deps.db).insert({
         id: appId,
         userId: user.id,
         secretCiphertext: deps.keyring.encrypt('secret-encryption', randomBytes(20), `totp:${user.id}:${appId}`),

@@ -10,10 +10,7 @@ import { newId } from '../../src/domain/ids.js';
 import type { Deps } from '../../src/services/deps.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { createFido2MethodsRepo, type Fido2MethodRecord } from '../../src/store/repos/fido2-methods.js';
-import {
-  createSoftwareOathMethodsRepo,
-  type SoftwareOathMethodRecord,
-} from '../../src/store/repos/software-oath-methods.js';
+import { createAuthenticatorAppsRepo, type AuthenticatorAppRecord } from '../../src/store/repos/authenticator-apps.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { assertFetchedGraphError, auditRows, graphFetch, type FetchedGraphResponse } from '../support/graph-http.js';
@@ -78,9 +75,9 @@ for (const dialect of dialects) {
       return (await createUsersRepo(deps.db).findUserById(id))!;
     }
 
-    async function addApp(user: UserRecord, createdAt = deps.clock.now()): Promise<SoftwareOathMethodRecord> {
+    async function addApp(user: UserRecord, createdAt = deps.clock.now()): Promise<AuthenticatorAppRecord> {
       const id = newId();
-      const record: SoftwareOathMethodRecord = {
+      const record: AuthenticatorAppRecord = {
         id,
         userId: user.id,
         secretCiphertext: deps.keyring.encrypt('secret-encryption', 'JBSWY3DPEHPK3PXP', `totp:${user.id}:${id}`),
@@ -89,7 +86,7 @@ for (const dialect of dialects) {
         lastUsedStep: null,
         lastUsedAt: null,
       };
-      await createSoftwareOathMethodsRepo(deps.db).insert(record);
+      await createAuthenticatorAppsRepo(deps.db).insert(record);
       return record;
     }
 
@@ -115,7 +112,7 @@ for (const dialect of dialects) {
       return record;
     }
 
-    const appsOf = (user: UserRecord) => createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id);
+    const appsOf = (user: UserRecord) => createAuthenticatorAppsRepo(deps.db).listOfUser(user.id);
     const passkeysOf = (user: UserRecord) => createFido2MethodsRepo(deps.db).listOfUser(user.id);
 
     before(async () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as OTPAuth from 'otpauth';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { Deps } from '../../src/services/deps.js';
-import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
+import { createAuthenticatorAppsRepo } from '../../src/store/repos/authenticator-apps.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { Browser } from '../support/my-browser.js';
@@ -70,7 +70,7 @@ for (const dialect of dialects) {
       return { browser, csrf };
     }
 
-    const apps = (u: UserRecord) => createSoftwareOathMethodsRepo(deps.db).listOfUser(u.id);
+    const apps = (u: UserRecord) => createAuthenticatorAppsRepo(deps.db).listOfUser(u.id);
 
     it('shows the QR code, the key in groups of four, labelled Code and Name fields, and no inline script or style', async () => {
       const u = await user('amira');

@@ -15,7 +15,7 @@ import { issueTemporaryAccessPass } from '../../src/services/temporary-access-pa
 import { beginAttempt, userSubject } from '../../src/services/throttle.js';
 import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
 import { createMySessionsRepo } from '../../src/store/repos/my-sessions.js';
-import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
+import { createAuthenticatorAppsRepo } from '../../src/store/repos/authenticator-apps.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { auditRows } from '../support/graph-http.js';
@@ -58,7 +58,7 @@ for (const dialect of dialects) {
 
     async function addApp(user: UserRecord, name = 'Authenticator app') {
       const id = newId();
-      await createSoftwareOathMethodsRepo(deps.db).insert({
+      await createAuthenticatorAppsRepo(deps.db).insert({
         id,
         userId: user.id,
         secretCiphertext: deps.keyring.encrypt('secret-encryption', 'JBSWY3DPEHPK3PXP', `totp:${user.id}:${id}`),
@@ -127,7 +127,7 @@ for (const dialect of dialects) {
       assert.match(confirm.html, /id="reauthenticate-reason">You signed in with your password only/);
       const del = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`, { csrf: csrfOf(list.html) });
       assert.equal(del.status, 403);
-      assert.equal((await createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id)).length, 1, 'nothing was deleted');
+      assert.equal((await createAuthenticatorAppsRepo(deps.db).listOfUser(user.id)).length, 1, 'nothing was deleted');
     });
 
     it('a multi-factor session may change methods only within the window (10 minutes by default)', async () => {
@@ -193,14 +193,14 @@ for (const dialect of dialects) {
 
       const forged = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`, { csrf: 'forged' });
       assert.equal(forged.status, 403);
-      assert.equal((await createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id)).length, 1);
+      assert.equal((await createAuthenticatorAppsRepo(deps.db).listOfUser(user.id)).length, 1);
 
       const done = await browser.go(`/my/security-info/authenticatorApp/${appId}/delete`, {
         csrf: csrfOf(confirm.html),
       });
       assert.equal(done.status, 303);
       assert.equal(done.location, '/my/security-info');
-      assert.equal((await createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id)).length, 0);
+      assert.equal((await createAuthenticatorAppsRepo(deps.db).listOfUser(user.id)).length, 0);
       const rows = await auditRows(deps, { activity: 'User deleted security info' });
       const mine = rows.filter((r) => r.targets[0]?.id === user.id);
       assert.equal(mine.length, 1);
@@ -391,7 +391,7 @@ for (const dialect of dialects) {
       assert.equal(right.status, 429, 'while throttled even the right password is not checked');
       const stored = (await createUsersRepo(deps.db).findUserById(user.id))!;
       assert.ok((await deps.hasher.verify(stored.passwordHash, password)).ok, 'the password did not change');
-      const signIn = await beginAttempt(deps, userSubject(user.id), '127.0.0.1', 'pw');
+      const signIn = await beginAttempt(deps, userSubject(user.id), '127.0.0.1', 'password');
       assert.equal(signIn.allowed, false, "the sign-in's password step shares the counts: it is throttled too");
     });
 

@@ -14,7 +14,7 @@ import {
 } from '../../src/services/authenticator-apps.js';
 import type { Deps } from '../../src/services/deps.js';
 import { passkeyRegistrationOptions, registerPasskey } from '../../src/services/passkeys.js';
-import { NOT_ASKED_MESSAGE } from '../../src/services/sign-in.js';
+import { NOT_ASKED_MESSAGE } from '../../src/services/sign-in/index.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';

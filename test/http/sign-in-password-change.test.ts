@@ -9,7 +9,7 @@ import { hash as argon2Hash } from '@node-rs/argon2';
 import { Keyring } from '../../src/crypto/keyring.js';
 import { ARGON2_PARAMS, createPasswordHasher } from '../../src/crypto/password-hasher.js';
 import type { Deps } from '../../src/services/deps.js';
-import { WRONG_CREDENTIALS_MESSAGE } from '../../src/services/sign-in.js';
+import { WRONG_CREDENTIALS_MESSAGE } from '../../src/services/sign-in/index.js';
 import { resetPassword } from '../../src/services/users.js';
 import { createUsersRepo } from '../../src/store/repos/users.js';
 import { countedArgon2 } from '../support/argon2-spy.js';

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { ROLE_TEMPLATE_IDS } from '../../src/domain/authz/permissions.js';
 import { assignAppRole } from '../../src/services/app-roles.js';
 import type { Deps } from '../../src/services/deps.js';
-import { submitPassword, submitUsername } from '../../src/services/sign-in.js';
+import { submitPassword, submitUsername } from '../../src/services/sign-in/index.js';
 import { createRoleAssignmentsRepo } from '../../src/store/repos/role-assignments.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import * as OTPAuth from 'otpauth';
 import { ManualClock } from '../../src/domain/clock.js';
-import { isAppError } from '../../src/domain/errors.js';
+import { errorCatalogue, isAppError } from '../../src/domain/errors.js';
 import { THROTTLE_RULES } from '../../src/domain/throttle.js';
 import {
   beginAuthenticatorAppRegistration,
@@ -20,17 +20,17 @@ import {
 } from '../../src/services/authenticator-apps.js';
 import type { Deps, RequestContext } from '../../src/services/deps.js';
 import {
-  submitOtp,
+  submitAuthenticatorCode,
   submitPassword,
   submitUsername,
   type SignInRequest,
   type SignInView,
-} from '../../src/services/sign-in.js';
+} from '../../src/services/sign-in/index.js';
 import { getThrottleState, userSubject } from '../../src/services/throttle.js';
 import { createAuditEventsRepo } from '../../src/store/repos/audit-events.js';
 import { createFailureCountersRepo } from '../../src/store/repos/failure-counters.js';
 import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
-import { createSoftwareOathMethodsRepo } from '../../src/store/repos/software-oath-methods.js';
+import { createAuthenticatorAppsRepo } from '../../src/store/repos/authenticator-apps.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
 import { openTestRuntime, type TestRuntime } from '../support/runtime.js';
@@ -104,7 +104,7 @@ for (const dialect of dialects) {
       const req = request(ip);
       await submitUsername(deps, req, user.userPrincipalName);
       const view = await submitPassword(deps, req, PASSWORD);
-      assert.equal(view.kind, 'otp', 'security defaults ask for the app code after the password');
+      assert.equal(view.kind, 'authenticatorApp', 'security defaults ask for the app code after the password');
       return req;
     }
 
@@ -156,7 +156,7 @@ for (const dialect of dialects) {
         );
         assert.deepEqual([r.status, r.target], [400, 'code']);
         assert.match(r.message, /code is not correct/);
-        assert.equal((await createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id)).length, 0);
+        assert.equal((await createAuthenticatorAppsRepo(deps.db).listOfUser(user.id)).length, 0);
         const audit = (await createAuditEventsRepo(deps.db).listRecentAuditEvents(20)).find(
           (e) => e.correlationId === ctx.correlationId,
         );
@@ -231,7 +231,7 @@ for (const dialect of dialects) {
         for (const r of results)
           if (r.status === 'rejected')
             assert.ok(isAppError(r.reason) && r.reason.status === 409, String(r.status === 'rejected' && r.reason));
-        const apps = await createSoftwareOathMethodsRepo(deps.db).listOfUser(user.id);
+        const apps = await createAuthenticatorAppsRepo(deps.db).listOfUser(user.id);
         assert.equal(apps.length, 1);
         const app = apps[0]!;
         assert.equal(app.id, pending.methodId);
@@ -339,9 +339,9 @@ for (const dialect of dialects) {
       const requests: SignInRequest[] = [];
       for (let i = 0; i < 10; i++) requests.push(await atCodePage(user, `198.51.100.${i + 1}`));
       const code = codeAt(key, clock.now().getTime());
-      const views = await Promise.all(requests.map((req) => submitOtp(deps, req, code)));
+      const views = await Promise.all(requests.map((req) => submitAuthenticatorCode(deps, req, code)));
       const done = views.filter((v) => v.kind === 'done');
-      const replayed = views.filter((v) => v.kind === 'otp' && v.error?.includes('already used'));
+      const replayed = views.filter((v) => v.kind === 'authenticatorApp' && v.error?.includes('already used'));
       assert.equal(done.length, 1);
       assert.equal(replayed.length, 9);
       const first = done[0] as Extract<SignInView, { kind: 'done' }>;
@@ -365,9 +365,13 @@ for (const dialect of dialects) {
       clock.advance(60);
       const req = await atCodePage(user);
       const right = codeAt(key, clock.now().getTime());
-      const view = await submitOtp(deps, req, String((Number(right) + 500_000) % 1_000_000).padStart(6, '0'));
-      assert.equal(view.kind, 'otp');
-      assert.match(view.kind === 'otp' ? (view.error ?? '') : '', /code is not correct/);
+      const view = await submitAuthenticatorCode(
+        deps,
+        req,
+        String((Number(right) + 500_000) % 1_000_000).padStart(6, '0'),
+      );
+      assert.equal(view.kind, 'authenticatorApp');
+      assert.match(view.kind === 'authenticatorApp' ? (view.error ?? '') : '', /code is not correct/);
       const [row] = (await createSignInsRepo(deps.db).findSignInsByCorrelationId(req.correlationId)).filter(
         (r) => r.errorCode === 90120,
       );
@@ -378,9 +382,9 @@ for (const dialect of dialects) {
           ['OATH verification code', false],
         ],
       );
-      const malformed = await submitOtp(deps, req, '12 34');
-      assert.match(malformed.kind === 'otp' ? (malformed.error ?? '') : '', /6-digit code/);
-      const done = await submitOtp(deps, req, `${right.slice(0, 3)} ${right.slice(3)}`);
+      const malformed = await submitAuthenticatorCode(deps, req, '12 34');
+      assert.match(malformed.kind === 'authenticatorApp' ? (malformed.error ?? '') : '', /6-digit code/);
+      const done = await submitAuthenticatorCode(deps, req, `${right.slice(0, 3)} ${right.slice(3)}`);
       assert.equal(done.kind, 'done', 'the password was kept: the right code completes the sign-in');
     });
 
@@ -390,11 +394,12 @@ for (const dialect of dialects) {
       const req = request();
       await submitUsername(deps, req, user.userPrincipalName);
       const code = codeAt(key, clock.now().getTime());
-      const view = await submitOtp(deps, req, code);
+      const view = await submitAuthenticatorCode(deps, req, code);
       assert.equal(view.kind, 'password');
       assert.equal(
-        (await createFailureCountersRepo(deps.db).listCountersWithPrefix(`otp:`)).filter((c) => c.key.includes(user.id))
-          .length,
+        (await createFailureCountersRepo(deps.db).listCountersWithPrefix(`authenticatorApp:`)).filter((c) =>
+          c.key.includes(user.id),
+        ).length,
         0,
       );
       const out = await verifyAuthenticatorCode(deps, {
@@ -410,14 +415,17 @@ for (const dialect of dialects) {
       const { user, key } = await userWithApp('quinn');
       clock.advance(60);
       const otpCounter = async () =>
-        (await createFailureCountersRepo(deps.db).listCountersWithPrefix(`otp:user:${userSubject(user.id)}`))[0]
-          ?.failures ?? 0;
+        (
+          await createFailureCountersRepo(deps.db).listCountersWithPrefix(
+            `authenticatorApp:user:${userSubject(user.id)}`,
+          )
+        )[0]?.failures ?? 0;
       const allowed = THROTTLE_RULES.pair.freeFailures + 1;
       const wrong = String((Number(codeAt(key, clock.now().getTime())) + 1) % 1_000_000).padStart(6, '0');
       // One interaction per attempt: each begins with the right password, which must not reset the code count.
       for (let i = 0; i < allowed; i++) {
-        const view = await submitOtp(deps, await atCodePage(user), wrong);
-        assert.equal(view.kind, 'otp', `attempt ${i + 1} is checked`);
+        const view = await submitAuthenticatorCode(deps, await atCodePage(user), wrong);
+        assert.equal(view.kind, 'authenticatorApp', `attempt ${i + 1} is checked`);
       }
       assert.equal(await otpCounter(), allowed);
       const state = await getThrottleState(deps, user.id);
@@ -428,14 +436,18 @@ for (const dialect of dialects) {
         'Graph signInThrottle and `gatepass user show` report the code counter',
       );
       assert.equal(state.temporaryAccessPass.failures + state.passkey.failures, 0);
-      const blocked = await submitOtp(deps, await atCodePage(user), codeAt(key, clock.now().getTime()));
+      const blocked = await submitAuthenticatorCode(deps, await atCodePage(user), codeAt(key, clock.now().getTime()));
       assert.equal(blocked.kind, 'refused');
-      assert.equal(blocked.kind === 'refused' && blocked.status, 429);
+      assert.equal(blocked.kind === 'refused' && errorCatalogue[blocked.error].status, 429);
       assert.equal(blocked.kind === 'refused' && blocked.errorCode, 50053);
       assert.equal(await otpCounter(), allowed, 'a throttled attempt is given back: it checked nothing');
 
       // From another address the right code completes a sign-in, which clears every counter of the user.
-      const done = await submitOtp(deps, await atCodePage(user, '2001:db8::42'), codeAt(key, clock.now().getTime()));
+      const done = await submitAuthenticatorCode(
+        deps,
+        await atCodePage(user, '2001:db8::42'),
+        codeAt(key, clock.now().getTime()),
+      );
       assert.equal(done.kind, 'done');
       assert.equal(await otpCounter(), 0);
     });

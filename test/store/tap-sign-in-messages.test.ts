@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { Deps } from '../../src/services/deps.js';
-import { submitPassword, submitTap, submitUsername, type SignInRequest } from '../../src/services/sign-in.js';
+import { submitPassword, submitTap, submitUsername, type SignInRequest } from '../../src/services/sign-in/index.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { createUser } from '../../src/services/users.js';
 import { dialects } from '../support/databases.js';

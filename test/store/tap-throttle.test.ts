@@ -12,7 +12,7 @@ import {
   submitUsername,
   type SignInRequest,
   type SignInView,
-} from '../../src/services/sign-in.js';
+} from '../../src/services/sign-in/index.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { getThrottleState } from '../../src/services/throttle.js';
 import type { UserRecord } from '../../src/store/repos/users.js';

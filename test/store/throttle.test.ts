@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { THROTTLE_RULES } from '../../src/domain/throttle.js';
 import type { Deps } from '../../src/services/deps.js';
-import { submitPassword, submitUsername } from '../../src/services/sign-in.js';
+import { submitPassword, submitUsername } from '../../src/services/sign-in/index.js';
 import { clearThrottle, getThrottleState } from '../../src/services/throttle.js';
 import { createAuditEventsRepo } from '../../src/store/repos/audit-events.js';
 import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';

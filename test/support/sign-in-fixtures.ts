@@ -6,7 +6,7 @@ import { newId } from '../../src/domain/ids.js';
 import { createApplication } from '../../src/services/applications.js';
 import type { Deps, RequestContext } from '../../src/services/deps.js';
 import { setSecurityDefaults } from '../../src/services/security-defaults.js';
-import type { SignInRequest } from '../../src/services/sign-in.js';
+import type { SignInRequest } from '../../src/services/sign-in/index.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
 
 /** A new sign-in interaction (its own uid) from `ip`, as the sign-in pages would describe it to the service. */

@@ -43,9 +43,9 @@ describe('canCompleteMultiFactor', () => {
   it('a pass or a passkey alone suffices; a password needs an authenticator app', () => {
     assert.equal(can('tap'), true);
     assert.equal(can('passkey'), true);
-    assert.equal(can('password', 'totp'), true);
+    assert.equal(can('password', 'authenticatorApp'), true);
     assert.equal(can('password'), false);
-    assert.equal(can('totp'), false, 'a code alone cannot open a sign-in');
+    assert.equal(can('authenticatorApp'), false, 'a code alone cannot open a sign-in');
     assert.equal(can(), false);
   });
 });

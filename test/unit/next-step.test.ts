@@ -19,11 +19,11 @@ const now = new Date('2025-06-01T10:00:00.000Z');
 const ago = (seconds: number): Date => new Date(now.getTime() - seconds * 1000);
 const pwd = (secondsAgo = 30): VerifiedFactor => ({ method: 'password', at: ago(secondsAgo) });
 const tapFactor = (secondsAgo = 5): VerifiedFactor => ({ method: 'tap', at: ago(secondsAgo) });
-const totpFactor = (secondsAgo = 5): VerifiedFactor => ({ method: 'totp', at: ago(secondsAgo) });
+const totpFactor = (secondsAgo = 5): VerifiedFactor => ({ method: 'authenticatorApp', at: ago(secondsAgo) });
 
 const usableTap: AvailableMethod = { kind: 'tap', usable: true, reason: 'EnabledByPolicy' };
 const expiredTap: AvailableMethod = { kind: 'tap', usable: false, reason: 'Expired' };
-const totp: AvailableMethod = { kind: 'totp' };
+const totp: AvailableMethod = { kind: 'authenticatorApp' };
 const passkey: AvailableMethod = { kind: 'passkey' };
 const DEFAULTS_ON = securityDefaultsRequirements(true);
 
@@ -168,10 +168,13 @@ describe('nextStep: Temporary Access Pass', () => {
 describe('nextStep: other second factors', () => {
   it('offers the pass first, then passkey and TOTP as alternatives', () => {
     const s = step({ methods: [totp, passkey, usableTap], verified: [pwd()], requirements: DEFAULTS_ON });
-    assert.deepEqual(s, askFor('tap', ['passkey', 'totp']));
+    assert.deepEqual(s, askFor('tap', ['passkey', 'authenticatorApp']));
   });
   it('password + TOTP is multi-factor', () => {
-    assert.deepEqual(step({ methods: [totp], verified: [pwd()], requirements: DEFAULTS_ON }), askFor('totp'));
+    assert.deepEqual(
+      step({ methods: [totp], verified: [pwd()], requirements: DEFAULTS_ON }),
+      askFor('authenticatorApp'),
+    );
     const d = done(step({ methods: [totp], verified: [pwd(), totpFactor()], requirements: DEFAULTS_ON }));
     assert.deepEqual(d.amr, ['pwd', 'otp', 'mfa']);
   });
@@ -202,19 +205,19 @@ describe('nextStep: other second factors', () => {
       methods: [totp, passkey, usableTap],
       verified: [pwd()],
       requirements: DEFAULTS_ON,
-      preferredMethod: 'totp',
+      preferredMethod: 'authenticatorApp',
     });
-    assert.deepEqual(s, askFor('totp', ['tap', 'passkey']));
+    assert.deepEqual(s, askFor('authenticatorApp', ['tap', 'passkey']));
   });
   it('a chosen method that would not do changes nothing', () => {
     // TOTP cannot open a sign-in, and a user without a passkey cannot be asked for one.
     assert.deepEqual(
-      step({ user: { hasPassword: false }, methods: [totp, usableTap], preferredMethod: 'totp' }),
+      step({ user: { hasPassword: false }, methods: [totp, usableTap], preferredMethod: 'authenticatorApp' }),
       askFor('tap'),
     );
     assert.deepEqual(
       step({ methods: [totp], verified: [pwd()], requirements: DEFAULTS_ON, preferredMethod: 'passkey' }),
-      askFor('totp'),
+      askFor('authenticatorApp'),
     );
   });
   it('a passwordless user with a passkey is asked for it', () => {
@@ -231,7 +234,7 @@ describe('nextStep: Conditional Access requirements', () => {
   const pwdPlusTotp: AuthenticationStrength = {
     id: 's2',
     displayName: 'Password + app',
-    combinations: [['password', 'totp']],
+    combinations: [['password', 'authenticatorApp']],
   };
   const ca = (
     policyId: string,
@@ -275,7 +278,7 @@ describe('nextStep: Conditional Access requirements', () => {
     const requirements = [ca('p-two', { strength: pwdPlusTotp })];
     const base = { requirements, methods: [usableTap, totp] };
     assert.deepEqual(step({ ...base, verified: [tapFactor()] }), askFor('password'));
-    assert.deepEqual(step({ ...base, verified: [tapFactor(), pwd()] }), askFor('totp'));
+    assert.deepEqual(step({ ...base, verified: [tapFactor(), pwd()] }), askFor('authenticatorApp'));
     assert.deepEqual(done(step({ ...base, verified: [tapFactor(), pwd(), totpFactor()] })).amr, [
       'tap',
       'pwd',
@@ -355,8 +358,8 @@ describe('policy sources and helpers', () => {
   it('isMultiFactor', () => {
     assert.equal(isMultiFactor([]), false);
     assert.equal(isMultiFactor(['password']), false);
-    assert.equal(isMultiFactor(['totp']), false);
-    assert.equal(isMultiFactor(['password', 'totp']), true);
+    assert.equal(isMultiFactor(['authenticatorApp']), false);
+    assert.equal(isMultiFactor(['password', 'authenticatorApp']), true);
     assert.equal(isMultiFactor(['tap']), true);
     assert.equal(isMultiFactor(['passkey']), true);
   });

@@ -7,14 +7,14 @@ interface FactorTraits {
   readonly category: Category;
   /** Counts as multi-factor alone: a TAP (Entra treats it as strong auth) or a passkey with user verification. */
   readonly multiFactor: boolean;
-  /** May open a sign-in; a TOTP code only ever follows another factor. */
+  /** May open a sign-in; an authenticator app code only ever follows another factor. */
   readonly firstFactor: boolean;
 }
 
 export const FACTOR_TRAITS: Readonly<Record<FactorMethod, FactorTraits>> = {
   password: { category: 'knowledge', multiFactor: false, firstFactor: true },
   tap: { category: 'knowledge', multiFactor: true, firstFactor: true },
-  totp: { category: 'possession', multiFactor: false, firstFactor: false },
+  authenticatorApp: { category: 'possession', multiFactor: false, firstFactor: false },
   // WebAuthn with userVerification "required": the key (possession) unlocked by PIN or biometrics.
   passkey: { category: 'possession', multiFactor: true, firstFactor: true },
 };
@@ -30,7 +30,7 @@ function amrValue(factor: VerifiedFactor): string {
       return 'pwd';
     case 'tap':
       return 'tap';
-    case 'totp':
+    case 'authenticatorApp':
       return 'otp';
     case 'passkey':
       return factor.hardwareBound ? 'hwk' : 'swk';

@@ -19,16 +19,17 @@ export const DEFAULT_FACTOR_MAX_AGE_SECONDS = 15 * 60;
  * Which method to offer when several would do. A live pass comes first: the helpdesk issued it
  * on purpose, usually because the other methods are lost (and Entra prompts for it first too).
  */
-const PREFERENCE: readonly FactorMethod[] = ['tap', 'passkey', 'password', 'totp'];
+const RANK: Record<FactorMethod, number> = { tap: 0, passkey: 1, password: 2, authenticatorApp: 3 };
+const PREFERENCE: readonly FactorMethod[] = (Object.keys(RANK) as FactorMethod[]).sort((a, b) => RANK[a] - RANK[b]);
 
 export interface SignInContext {
   readonly facts: SignInFacts;
   /** Factors of this interaction still fresh enough to count, in the order proved. */
   readonly fresh: readonly VerifiedFactor[];
   readonly proved: ReadonlySet<FactorMethod>;
-  /** Methods the user could prove now: the password if set, a usable pass, TOTP, passkeys. */
+  /** Methods the user could prove now: the password if set, a usable pass, an authenticator app, passkeys. */
   readonly usable: ReadonlySet<FactorMethod>;
-  /** Some fresh factor can open a sign-in; a TOTP code alone never completes one. */
+  /** Some fresh factor can open a sign-in; an authenticator app code alone never completes one. */
   readonly opened: boolean;
 }
 

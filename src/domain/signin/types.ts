@@ -1,16 +1,16 @@
 // Shapes the sign-in pipeline reads (SignInFacts) and returns (SignInStep).
 
 /**
- * Every way of proving identity the pipeline knows. Only 'password' is wired today; the others are
- * declared now so that adding a method adds data, not a new shape.
+ * Every way of proving identity the pipeline knows, by its internal name (Graph's names stay at the API). Tables keyed
+ * by it are Records, so adding a method makes the compiler name every table to extend.
  */
-export type FactorMethod = 'password' | 'tap' | 'totp' | 'passkey';
+export type FactorMethod = 'password' | 'tap' | 'authenticatorApp' | 'passkey';
 
 /** A factor the user proved in this interaction, and when. */
 export type VerifiedFactor =
   | { readonly method: 'password'; readonly at: Date }
   | { readonly method: 'tap'; readonly at: Date }
-  | { readonly method: 'totp'; readonly at: Date }
+  | { readonly method: 'authenticatorApp'; readonly at: Date }
   /** hardwareBound: attested or platform key (amr "hwk") rather than a synced software key ("swk"). */
   | { readonly method: 'passkey'; readonly at: Date; readonly hardwareBound: boolean };
 
@@ -23,7 +23,7 @@ export type TapUsabilityReason = 'EnabledByPolicy' | 'DisabledByPolicy' | 'Expir
  */
 export type AvailableMethod =
   | { readonly kind: 'tap'; readonly usable: boolean; readonly reason: TapUsabilityReason }
-  | { readonly kind: 'totp' }
+  | { readonly kind: 'authenticatorApp' }
   | { readonly kind: 'passkey' };
 
 export interface SignInUser {

@@ -1,12 +1,9 @@
 // Whether a pass may be redeemed now, as a list of named checks; each refusal has one code and one plain-language message.
 import { hasExpired, isBlockedByPolicy, isNotYetValid, isOneTimeUsed } from './pass.js';
 import type { TapRecord, UsabilityContext } from './pass.js';
+import { type RedemptionRefusal, redemptionMessage } from './redemption-messages.js';
 
-/**
- * Refusal codes shared by the sign-in log, the audit log and the tests. 'noPass' covers a pass that
- * was deleted or replaced: the user cannot tell these apart, and need not.
- */
-export type RedemptionRefusal = 'noPass' | 'disabledByPolicy' | 'used' | 'expired' | 'notYetValid';
+export { formatValidFrom, type RedemptionRefusal, redemptionMessage } from './redemption-messages.js';
 
 export type Redeemability =
   | { readonly ok: true; readonly pass: TapRecord }
@@ -35,53 +32,6 @@ export const REDEMPTION_CHECKS: readonly RedemptionCheck[] = [
   { name: 'checkNotExpired', run: (pass, ctx) => (hasExpired(pass, ctx.now) ? 'expired' : undefined) },
   { name: 'checkNotBefore', run: (pass, ctx) => (isNotYetValid(pass, ctx.now) ? 'notYetValid' : undefined) },
 ];
-
-const ASK_HELPDESK = 'Ask your helpdesk for a new one.';
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
-/**
- * "5 June 2026 at 08:15 UTC", rounded up to the minute so the pass works at the time shown.
- * Fixed English and UTC: the server does not know the reader's locale; the page can localise validFrom.
- */
-export function formatValidFrom(at: Date): string {
-  const up = new Date(Math.ceil(at.getTime() / 60_000) * 60_000);
-  const hh = String(up.getUTCHours()).padStart(2, '0');
-  const mm = String(up.getUTCMinutes()).padStart(2, '0');
-  return `${up.getUTCDate()} ${MONTHS[up.getUTCMonth()]} ${up.getUTCFullYear()} at ${hh}:${mm} UTC`;
-}
-
-/** Messages for people, not for engineers: what happened and what to do next. */
-export function redemptionMessage(reason: RedemptionRefusal, pass?: TapRecord): string {
-  switch (reason) {
-    case 'noPass':
-      return `This Temporary Access Pass is no longer valid. ${ASK_HELPDESK}`;
-    case 'disabledByPolicy':
-      // Entra's wording first (ENTRA-REFERENCE §6), then what it means.
-      return 'Temporary Access Pass sign in was blocked due to User Credential Policy. Your organisation does not allow you to sign in with a Temporary Access Pass at the moment: contact your helpdesk.';
-    case 'used':
-      return `This Temporary Access Pass has already been used, and it could be used only once. ${ASK_HELPDESK}`;
-    case 'expired':
-      return `This Temporary Access Pass has expired. ${ASK_HELPDESK}`;
-    case 'notYetValid':
-      return pass === undefined
-        ? 'This Temporary Access Pass is not valid yet. Try again from the start time you were given.'
-        : `This Temporary Access Pass is not valid yet. You can use it from ${formatValidFrom(pass.startAt)}.`;
-  }
-}
 
 /**
  * Runs loadPass (undefined → 'noPass') and then REDEMPTION_CHECKS. Call it only after the entered pass

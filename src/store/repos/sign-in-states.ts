@@ -3,7 +3,7 @@
 import type { DbOrTx } from '../db.js';
 
 export interface StoredFact {
-  method: 'password' | 'tap' | 'totp' | 'passkey';
+  method: 'password' | 'tap' | 'authenticatorApp' | 'passkey';
   /** Epoch ms. */
   at: number;
   hardwareBound?: boolean;
@@ -24,8 +24,12 @@ export interface SignInStateRecord {
   chosenMethod?: StoredFact['method'];
 }
 
-const METHODS: readonly string[] = ['password', 'tap', 'totp', 'passkey'];
+const METHODS: readonly string[] = ['password', 'tap', 'authenticatorApp', 'passkey'];
+/** States written before the authenticator app's internal name changed (issue 9) named it 'totp'. */
+const current = (v: string | null): string | null => (v === 'totp' ? 'authenticatorApp' : v);
 const isMethod = (v: string | null): v is StoredFact['method'] => v !== null && METHODS.includes(v);
+const factsOf = (json: string): StoredFact[] =>
+  (JSON.parse(json) as StoredFact[]).map((f) => ({ ...f, method: current(f.method) as StoredFact['method'] }));
 
 export function createSignInStatesRepo(db: DbOrTx) {
   return {
@@ -43,13 +47,15 @@ export function createSignInStatesRepo(db: DbOrTx) {
         subject: r.subject,
         userId: r.user_id,
         loginName: r.login_name,
-        facts: JSON.parse(r.facts) as StoredFact[],
+        facts: factsOf(r.facts),
         csrfHash: r.csrf_hash,
         status: r.status === 'ended' ? 'ended' : 'active',
         createdAt: Number(r.created_at),
         expiresAt: Number(r.expires_at),
         preferPassword: r.prefer_password === 1,
-        ...(isMethod(r.chosen_method) ? { chosenMethod: r.chosen_method } : {}),
+        ...(isMethod(current(r.chosen_method))
+          ? { chosenMethod: current(r.chosen_method) as StoredFact['method'] }
+          : {}),
       };
     },
 

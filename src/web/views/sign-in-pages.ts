@@ -72,9 +72,23 @@ ${anotherAccount(f)}`,
 /** The label of each "Sign in another way" choice. */
 const OTHER_WAY_LABELS: Record<Exclude<FactorMethod, 'password'>, string> = {
   tap: 'Use a Temporary Access Pass',
-  totp: 'Use a verification code from my authenticator app',
+  authenticatorApp: 'Use a verification code from my authenticator app',
   passkey: 'Use a passkey',
 };
+
+/**
+ * The value each choice posts as `method`: the form's published values (lower-case, like the inputs `tap` and `otp`),
+ * kept when the internal names changed.
+ */
+export const OTHER_WAY_VALUES: Record<Exclude<FactorMethod, 'password'>, string> = {
+  tap: 'tap',
+  authenticatorApp: 'totp',
+  passkey: 'passkey',
+};
+
+/** The method a posted `method` value names, if any. */
+export const methodOfOtherWay = (value: unknown): FactorMethod | undefined =>
+  (Object.keys(OTHER_WAY_VALUES) as Exclude<FactorMethod, 'password'>[]).find((m) => OTHER_WAY_VALUES[m] === value);
 
 /** "Sign in another way": one button per other method the pipeline would accept now. */
 export function otherWays(f: FormContext, alternatives: readonly FactorMethod[] | undefined): string {
@@ -83,7 +97,7 @@ export function otherWays(f: FormContext, alternatives: readonly FactorMethod[] 
   const buttons = choices
     .map(
       (m) =>
-        `<li><button type="submit" name="method" value="${esc(m)}" class="secondary">${esc(OTHER_WAY_LABELS[m])}</button></li>`,
+        `<li><button type="submit" name="method" value="${esc(OTHER_WAY_VALUES[m])}" class="secondary">${esc(OTHER_WAY_LABELS[m])}</button></li>`,
     )
     .join('\n');
   return `<section aria-labelledby="other-ways"><h2 id="other-ways">Sign in another way</h2>
@@ -95,7 +109,7 @@ ${buttons}
 </form></section>`;
 }
 
-export function otpPage(
+export function authenticatorAppPage(
   f: FormContext,
   loginName: string,
   opts: { error?: string; alternatives: readonly FactorMethod[] },

@@ -1,10 +1,11 @@
-// Authenticator apps (TOTP): the secret only as ciphertext; acceptance of a code is one conditional update.
+// Authenticator apps (table software_oath_methods): the secret only as ciphertext; acceptance of a code is one
+// conditional update.
 
 import type { Selectable } from 'kysely';
 import type { DbOrTx } from '../db.js';
 import type { SoftwareOathMethodsTable } from '../schema.js';
 
-export interface SoftwareOathMethodRecord {
+export interface AuthenticatorAppRecord {
   id: string;
   userId: string;
   secretCiphertext: string;
@@ -14,7 +15,7 @@ export interface SoftwareOathMethodRecord {
   lastUsedAt: Date | null;
 }
 
-function toRecord(r: Selectable<SoftwareOathMethodsTable>): SoftwareOathMethodRecord {
+function toRecord(r: Selectable<SoftwareOathMethodsTable>): AuthenticatorAppRecord {
   return {
     id: r.id,
     userId: r.user_id,
@@ -26,9 +27,9 @@ function toRecord(r: Selectable<SoftwareOathMethodsTable>): SoftwareOathMethodRe
   };
 }
 
-export function createSoftwareOathMethodsRepo(db: DbOrTx) {
+export function createAuthenticatorAppsRepo(db: DbOrTx) {
   return {
-    async listOfUser(userId: string): Promise<SoftwareOathMethodRecord[]> {
+    async listOfUser(userId: string): Promise<AuthenticatorAppRecord[]> {
       const rows = await db
         .selectFrom('software_oath_methods')
         .selectAll()
@@ -51,7 +52,7 @@ export function createSoftwareOathMethodsRepo(db: DbOrTx) {
       );
     },
 
-    async find(userId: string, id: string): Promise<SoftwareOathMethodRecord | undefined> {
+    async find(userId: string, id: string): Promise<AuthenticatorAppRecord | undefined> {
       const r = await db
         .selectFrom('software_oath_methods')
         .selectAll()
@@ -61,7 +62,7 @@ export function createSoftwareOathMethodsRepo(db: DbOrTx) {
       return r && toRecord(r);
     },
 
-    async insert(m: SoftwareOathMethodRecord): Promise<void> {
+    async insert(m: AuthenticatorAppRecord): Promise<void> {
       await db
         .insertInto('software_oath_methods')
         .values({
@@ -90,7 +91,7 @@ export function createSoftwareOathMethodsRepo(db: DbOrTx) {
       return Number(result.numUpdatedRows) === 1;
     },
 
-    async delete(userId: string, id: string): Promise<SoftwareOathMethodRecord | undefined> {
+    async delete(userId: string, id: string): Promise<AuthenticatorAppRecord | undefined> {
       const r = await db
         .deleteFrom('software_oath_methods')
         .where('user_id', '=', userId)
