@@ -1,7 +1,7 @@
 // How a use case asks "may the caller do this?": the HTTP layer passes a guard bound to its principal in the context,
 // and the service calls it inside `audited` once the target is loaded, so a refusal is recorded like any other.
 
-import { isPrivilegedUser, type Target } from '../domain/authz/authorize.js';
+import type { Target } from '../domain/authz/authorize.js';
 import type { Action } from '../domain/authz/permissions.js';
 import type { DbOrTx } from '../store/db.js';
 import { createRoleAssignmentsRepo } from '../store/repos/role-assignments.js';
@@ -26,10 +26,17 @@ export function allows(ctx: GuardedContext, action: Action, target: Target): boo
   return ctx.allows?.(action, target) ?? true;
 }
 
-/** The authorization target for a user: whether they hold a privileged role decides what members-only roles may do. */
+/**
+ * The authorization target for a user: the roles they hold, at any scope, decide which roles may act on them
+ * (ENTRA-REFERENCE §5.4, §5.5), read fresh on each request.
+ */
 export async function userAuthzTarget(db: DbOrTx, userId: string): Promise<Target> {
   const roles = await createRoleAssignmentsRepo(db).listRoleAssignmentsOf(userId);
-  return { kind: 'user', id: userId, isPrivileged: isPrivilegedUser(roles.map((r) => r.roleDefinitionId)) };
+  return {
+    kind: 'user',
+    id: userId,
+    roleTemplateIds: [...new Set(roles.map((r) => r.roleDefinitionId.toLowerCase()))],
+  };
 }
 
 export const TENANT_TARGET: Target = Object.freeze({ kind: 'tenant' });
@@ -45,5 +52,5 @@ export function checkBeforeNotFound(
   key: string,
 ): void {
   for (const action of actions)
-    check(ctx, action, kind === 'user' ? { kind, id: key, isPrivileged: false } : { kind, id: key });
+    check(ctx, action, kind === 'user' ? { kind, id: key, roleTemplateIds: [] } : { kind, id: key });
 }

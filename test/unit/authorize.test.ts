@@ -17,6 +17,7 @@ import {
   BUILT_IN_ROLES,
   GRAPH_PERMISSIONS,
   IMPLIED_ACTIONS,
+  MAY_ACT_ON,
   NOT_ON_SELF_ACTIONS,
   ROLE_TEMPLATE_IDS as R,
   type Action,
@@ -34,6 +35,7 @@ const user = (roles: RoleAssignment[], scopes: string[] = ALL_SCOPES, userId = '
   userId,
   roles,
   scopes,
+  mfa: true,
 });
 const tenantWide = (roleTemplateId: string): RoleAssignment => ({ roleTemplateId, directoryScopeId: '/' });
 const inUnit = (roleTemplateId: string, unit: string): RoleAssignment => ({
@@ -43,16 +45,16 @@ const inUnit = (roleTemplateId: string, unit: string): RoleAssignment => ({
 const member = (id = 'bob', administrativeUnitIds: string[] = []): Target => ({
   kind: 'user',
   id,
-  isPrivileged: false,
+  roleTemplateIds: [],
   administrativeUnitIds,
 });
 const admin = (id = 'carol', administrativeUnitIds: string[] = []): Target => ({
   kind: 'user',
   id,
-  isPrivileged: true,
+  roleTemplateIds: [R.globalAdministrator],
   administrativeUnitIds,
 });
-const me: Target = { kind: 'user', id: 'me', isPrivileged: true };
+const me: Target = { kind: 'user', id: 'me', roleTemplateIds: [R.globalAdministrator] };
 const tenant: Target = { kind: 'tenant' };
 
 const TAP_CREATE: Action = `${D}/users/authenticationMethods/create`;
@@ -256,7 +258,9 @@ describe('delegated: Authentication Administrator', () => {
     assert.deepEqual(authorize(aa, TAP_CREATE, member('bob', ['au-site-b'])), denied('outOfScope'));
     assert.deepEqual(authorize(aa, TAP_CREATE, member('bob')), denied('outOfScope'));
     assert.deepEqual(authorize(aa, TAP_CREATE, admin('carol', ['au-site-a'])), denied('privilegedTarget'));
-    assert.deepEqual(authorize(aa, `${D}/users/standard/read`, tenant), denied('outOfScope'));
+    // Issue 10: reading users is what every member may do, so a unit-scoped issuer can find the people it serves.
+    assert.deepEqual(authorize(aa, `${D}/users/standard/read`, tenant), ALLOWED);
+    assert.deepEqual(authorize(aa, `${D}/users/basic/update`, tenant), denied('outOfScope'));
   });
   it('AU ids compare case-insensitively (GUIDs)', () => {
     const aa = user([inUnit(R.authenticationAdministrator, 'ABCDEF00-0000-0000-0000-000000000001')]);
@@ -268,7 +272,7 @@ describe('delegated: Authentication Administrator', () => {
   });
   it('may not issue to itself', () => {
     const aa = user([tenantWide(R.authenticationAdministrator)]);
-    assert.deepEqual(authorize(aa, TAP_CREATE, { kind: 'user', id: 'me', isPrivileged: false }), denied('notOnSelf'));
+    assert.deepEqual(authorize(aa, TAP_CREATE, { kind: 'user', id: 'me', roleTemplateIds: [] }), denied('notOnSelf'));
   });
 });
 
@@ -329,9 +333,11 @@ describe('delegated: users without roles', () => {
     assert.deepEqual(authorize(plain, TAP_CREATE, me), denied('notOnSelf'));
     assert.deepEqual(authorize(plain, TAP_CREATE, member()), denied('roleMissing'));
   });
-  it('a .All scope alone grants nothing on others without a role', () => {
+  it('a .All scope alone grants nothing on others without a role, beyond what every member may read', () => {
+    // Issue 10: Entra's default user permissions let every member read other users.
+    assert.deepEqual(authorize(user([], ['User.Read.All']), `${D}/users/standard/read`, member()), ALLOWED);
     assert.deepEqual(
-      authorize(user([], ['User.Read.All']), `${D}/users/standard/read`, member()),
+      authorize(user([], ['User.ReadWrite.All']), `${D}/users/basic/update`, member()),
       denied('roleMissing'),
     );
   });
@@ -350,7 +356,9 @@ describe('custom roles', () => {
     templateId: 'd1d1d1d1-0000-0000-0000-000000000001',
     displayName: 'Tier 1 TAP issuer',
     allowedResourceActions: [TAP_CREATE, `${D}/users/authenticationMethods/standard/restrictedRead`],
-    membersOnly: true,
+    description: 'Issues Temporary Access Passes.',
+    isBuiltIn: false,
+    mayActOn: MAY_ACT_ON.members,
   };
   const definitions = new Map([...BUILT_IN_ROLES, [tier1.templateId, tier1]]);
   it('grant their actions within their AU, members only', () => {
@@ -439,7 +447,7 @@ describe('data integrity', () => {
     for (const action of ACTIONS) assert.ok(permissionsGranting(action).length > 0, action);
   });
   it('built-in roles are keyed by their lower-case template id', () => {
-    assert.equal(BUILT_IN_ROLES.size, 10);
+    assert.equal(BUILT_IN_ROLES.size, 19);
     for (const [id, role] of BUILT_IN_ROLES) {
       assert.equal(id, role.templateId);
       assert.equal(id, id.toLowerCase());

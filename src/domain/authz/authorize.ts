@@ -5,6 +5,7 @@ import {
   IMPLIED_ACTIONS,
   LIMITED_ROLE_TEMPLATE_IDS,
   NOT_ON_SELF_ACTIONS,
+  type MayActOn,
   SENSITIVE_USER_ACTIONS,
   type Action,
   type RoleDefinition,
@@ -32,12 +33,16 @@ export type Principal =
       readonly roles?: readonly RoleAssignment[];
       readonly permissionsReachPrivilegedUsers?: boolean;
     }
-  /** Delegated token: may do what both its scopes (`scp`) and the user's roles allow. */
+  /**
+   * Delegated token: may do what both its scopes (`scp`) and the user's roles allow; `mfa` is true when the token's
+   * `amr` holds "mfa", and every administrative action (what a role grants) needs it.
+   */
   | {
       readonly kind: 'user';
       readonly userId: string;
       readonly roles: readonly RoleAssignment[];
       readonly scopes: readonly string[];
+      readonly mfa: boolean;
     }
   /** The local operator at the CLI: whoever can run it can already read the store. */
   | { readonly kind: 'cli'; readonly osUser: string };
@@ -46,8 +51,11 @@ export type Target =
   | {
       readonly kind: 'user';
       readonly id: string;
-      /** Holds a role outside LIMITED_ROLE_TEMPLATE_IDS (see isPrivilegedUser). Unknown counts as privileged. */
-      readonly isPrivileged?: boolean;
+      /**
+       * Template ids (or custom role ids) of every role the user holds, at any scope: what §5.4 decides on.
+       * Absent means unknown: then only a tenant-wide role that acts on anyone reaches them (fail closed).
+       */
+      readonly roleTemplateIds?: readonly string[];
       readonly administrativeUnitIds?: readonly string[];
     }
   | { readonly kind: 'group'; readonly id: string; readonly administrativeUnitIds?: readonly string[] }
@@ -61,12 +69,14 @@ export type DenyReason =
   /** A role allows it, but only in administrative units the target is not in. */
   | 'outOfScope'
   /**
-   * The target holds a privileged role, and only members-only roles allow it (delegated), or the app's service
-   * principal holds no role that may act on them (application).
+   * The target holds a role that no granting role may act on (§5.4; at unit scope, any role: §5.5), or, for an
+   * application, its service principal holds no role that may act on a privileged user.
    */
   | 'privilegedTarget'
   /** Administrators may not manage their own credentials (Entra: "except themselves"). */
-  | 'notOnSelf';
+  | 'notOnSelf'
+  /** A role allows it, but the delegated token does not prove a multi-factor sign-in. */
+  | 'multiFactorRequired';
 
 export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: DenyReason };
 
@@ -77,6 +87,12 @@ export interface AuthorizeOptions {
 
 const ALLOW: Decision = Object.freeze({ allowed: true });
 const deny = (reason: DenyReason): Decision => ({ allowed: false, reason });
+
+/**
+ * What every member may read about other users with a delegated scope covering it, no role needed (Entra's default
+ * user permissions): a unit-scoped issuer finds the people it serves this way.
+ */
+const MEMBER_READ_ACTIONS: ReadonlySet<Action> = new Set<Action>(['microsoft.directory/users/standard/read']);
 
 /** Actions a user may take on their own object with any delegated scope covering them, no role needed. */
 const SELF_SERVICE_ACTIONS: ReadonlySet<Action> = new Set<Action>([
@@ -130,7 +146,7 @@ export function permissionsGranting(action: Action): string[] {
   return Object.keys(GRAPH_PERMISSIONS).filter((name) => permissionGrants(name, action, true));
 }
 
-/** Whether a user holding these roles is privileged, i.e. no longer a "member" (ENTRA-REFERENCE §5.4). */
+/** Whether a user holding these roles is an administrator, i.e. no longer a "member" (ENTRA-REFERENCE §5.4). */
 export function isPrivilegedUser(roleTemplateIds: Iterable<string>): boolean {
   for (const id of roleTemplateIds) if (!LIMITED_ROLE_TEMPLATE_IDS.has(id.toLowerCase())) return true;
   return false;
@@ -156,10 +172,22 @@ export function scopeCovers(directoryScopeId: string, target: Target): boolean {
   return (target.administrativeUnitIds ?? []).some((id) => id.toLowerCase() === unitId);
 }
 
-function targetIsMemberFor(definition: RoleDefinition, action: Action, target: Target): boolean {
-  if (!definition.membersOnly || !SENSITIVE_USER_ACTIONS.has(action) || target.kind !== 'user') return true;
-  // Fail closed: a caller that did not work out the target's roles gets the stricter answer.
-  return target.isPrivileged === false;
+/** Whether a role whose column of §5.4 is `mayActOn` reaches a user holding these roles. */
+export function mayActOnHolder(mayActOn: MayActOn, roleTemplateIds: readonly string[]): boolean {
+  if (mayActOn === 'anyone') return true;
+  return roleTemplateIds.every((id) => mayActOn.has(id.toLowerCase()));
+}
+
+/**
+ * §5.4 and §5.5 for one assignment: a sensitive action reaches a user when the role's column allows every role they
+ * hold; at unit scope only users holding no role at all. Unknown roles are out of reach (fail closed).
+ */
+function targetInReach(definition: RoleDefinition, directoryScopeId: string, action: Action, target: Target): boolean {
+  if (!SENSITIVE_USER_ACTIONS.has(action) || target.kind !== 'user') return true;
+  const held = target.roleTemplateIds;
+  if (directoryScopeId !== '/') return held !== undefined && held.length === 0;
+  if (definition.mayActOn === 'anyone') return true;
+  return held !== undefined && mayActOnHolder(definition.mayActOn, held);
 }
 
 type UserPrincipal = Extract<Principal, { kind: 'user' }>;
@@ -193,19 +221,27 @@ const DELEGATED_RULES: readonly DelegatedRule[] = [
       isSelf(principal, target) && SELF_SERVICE_ACTIONS.has(action) ? ALLOW : undefined,
   },
   {
+    name: 'allowMemberReads',
+    decide: ({ action, target }) =>
+      MEMBER_READ_ACTIONS.has(action) && (target.kind === 'user' || target.kind === 'tenant') ? ALLOW : undefined,
+  },
+  {
     name: 'refuseOnSelf',
     decide: ({ principal, action, target }) => (notOnSelf(principal, action, target) ? deny('notOnSelf') : undefined),
   },
   {
     name: 'requireRoleGrant',
-    decide: ({ principal, action, target, roleDefinitions }) =>
-      roleGrantDecision(principal.roles, action, target, roleDefinitions),
+    decide: ({ principal, action, target, roleDefinitions }) => {
+      const decision = roleGrantDecision(principal.roles, action, target, roleDefinitions);
+      // Whatever a role grants is administrative: it takes a multi-factor sign-in.
+      return decision.allowed && !principal.mfa ? deny('multiFactorRequired') : decision;
+    },
   },
 ];
 
 /**
  * Whether one of these role assignments allows the action on the target, with Entra's who-may-act-on-whom rules
- * (directory scope, members-only roles on privileged users); the denial names the nearest miss.
+ * (directory scope, each role's reach in §5.4 and §5.5); the denial names the nearest miss.
  */
 function roleGrantDecision(
   roles: readonly RoleAssignment[],
@@ -221,7 +257,7 @@ function roleGrantDecision(
       if (nearestMiss === 'roleMissing') nearestMiss = 'outOfScope';
       continue;
     }
-    if (!targetIsMemberFor(definition, action, target)) {
+    if (!targetInReach(definition, assignment.directoryScopeId, action, target)) {
       nearestMiss = 'privilegedTarget';
       continue;
     }
@@ -272,7 +308,8 @@ export const APP_SENSITIVE_ON_PRIVILEGED_ACTIONS: ReadonlySet<Action> = new Set<
 );
 
 /** Unknown counts as privileged, as everywhere in this module: a caller that did not work it out gets the stricter answer. */
-const isPrivilegedTarget = (target: Target): boolean => target.kind === 'user' && target.isPrivileged !== false;
+const isPrivilegedTarget = (target: Target): boolean =>
+  target.kind === 'user' && (target.roleTemplateIds === undefined || isPrivilegedUser(target.roleTemplateIds));
 
 /** One named rule of the application pipeline: a decision, or undefined to go on to the next rule. */
 interface AppRule {

@@ -1,4 +1,4 @@
-// Authorization data: directory actions, Graph permission → action map, built-in role definitions.
+// Authorization data: directory actions and the Graph permission → action map (built-in roles: built-in-roles.ts).
 //
 // Everything here is data so that one test can print what every route requires and who holds it.
 // Action strings follow Entra's resource-action format (ENTRA-REFERENCE §5.2); where Entra has
@@ -70,8 +70,8 @@ export const NOT_ON_SELF_ACTIONS: ReadonlySet<Action> = new Set<Action>([
 ]);
 
 /**
- * Entra's "sensitive actions" (ENTRA-REFERENCE §5.4): roles marked `membersOnly` may take these
- * only on users who hold no privileged role, so a helpdesk cannot take over an administrator.
+ * Entra's "sensitive actions" (ENTRA-REFERENCE §5.4): a role takes these only on users its column of the table
+ * reaches (RoleDefinition.mayActOn), so a helpdesk cannot take over an administrator.
  */
 export const SENSITIVE_USER_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   `${D}/users/delete`,
@@ -211,150 +211,11 @@ export const APPLICATION_PERMISSION_NAMES: readonly string[] = Object.freeze(
     .map(([name]) => name),
 );
 
-export interface RoleDefinition {
-  readonly templateId: string;
-  readonly displayName: string;
-  /**
-   * Action patterns: an exact action, or a prefix ending in "/*" ("microsoft.directory/*"), or
-   * Entra's "<entity>/allProperties/allTasks" which grants every action on that entity. Strings
-   * for other services (microsoft.azure.*) may appear and simply never match.
-   */
-  readonly allowedResourceActions: readonly string[];
-  /** Sensitive actions (SENSITIVE_USER_ACTIONS) only on "members": users without a privileged role. */
-  readonly membersOnly: boolean;
-}
-
-function role(
-  templateId: string,
-  displayName: string,
-  allowedResourceActions: readonly string[],
-  membersOnly: boolean,
-): RoleDefinition {
-  return Object.freeze({
-    templateId,
-    displayName,
-    allowedResourceActions: Object.freeze([...allowedResourceActions]),
-    membersOnly,
-  });
-}
-
-/** Template ids from Entra's permissions reference (ENTRA-REFERENCE §5.1). */
-export const ROLE_TEMPLATE_IDS = {
-  globalAdministrator: '62e90394-69f5-4237-9190-012177145e10',
-  privilegedAuthenticationAdministrator: '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
-  authenticationAdministrator: 'c4e39bd9-1100-46d3-8c65-fb160da0071f',
-  authenticationPolicyAdministrator: '0526716b-113d-4c15-b2c8-68e3c22b9f80',
-  helpdeskAdministrator: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
-  userAdministrator: 'fe930be7-5e62-47db-91af-98c3a49a38b1',
-  privilegedRoleAdministrator: 'e8611ab8-c189-46e8-94e1-60213ab1f814',
-  securityReader: '5d6b6bb7-de71-4623-b4af-96380a352509',
-  globalReader: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
-  conditionalAccessAdministrator: 'b1be1c3e-b65d-4f19-8427-f6fa0d97feb9',
-} as const;
-
-/**
- * Roles that still leave their holder a "member" whom an Authentication, User or Helpdesk
- * Administrator may act on (ENTRA-REFERENCE §5.4). Any other role makes a user privileged.
- */
-export const LIMITED_ROLE_TEMPLATE_IDS: ReadonlySet<string> = new Set([
-  '88d8e3e3-8f55-4a1e-953a-9b9898b8876b', // Directory Readers
-  '95e79109-95c0-4d8e-aee3-d01accf2d47b', // Guest Inviter
-  '790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b', // Message Center Reader
-  '966707d0-3269-4727-9be2-8c3a10f19b9d', // Password Administrator
-  '4a5d8f65-41da-4de4-8968-e035b65339cf', // Reports Reader
-  '27460883-1df1-4691-b032-3b79643e5e63', // User Experience Success Manager
-  '75934031-6c7e-415a-99d7-48dbd49e875e', // Usage Summary Reports Reader
-]);
-
-const R = ROLE_TEMPLATE_IDS;
-const MEMBERS_ONLY = true;
-const ANY_USER = false;
-
-/** Action lists are Entra's, trimmed to what Gatepass serves. */
-export const BUILT_IN_ROLES: ReadonlyMap<string, RoleDefinition> = new Map(
-  [
-    role(R.globalAdministrator, 'Global Administrator', [`${D}/*`], ANY_USER),
-    role(
-      R.privilegedAuthenticationAdministrator,
-      'Privileged Authentication Administrator',
-      [...USER_READ, ...METHODS_WRITE, `${D}/users/password/update`, `${D}/users/invalidateAllRefreshTokens`],
-      ANY_USER,
-    ),
-    role(
-      R.authenticationAdministrator,
-      'Authentication Administrator',
-      [
-        ...USER_READ,
-        `${D}/users/authenticationMethods/create`,
-        `${D}/users/authenticationMethods/delete`,
-        `${D}/users/authenticationMethods/standard/restrictedRead`,
-        `${D}/users/authenticationMethods/basic/update`,
-        `${D}/users/delete`,
-        `${D}/users/disable`,
-        `${D}/users/enable`,
-        `${D}/users/invalidateAllRefreshTokens`,
-        `${D}/users/basic/update`,
-        `${D}/users/password/update`,
-        `${D}/users/userPrincipalName/update`,
-      ],
-      MEMBERS_ONLY,
-    ),
-    role(
-      R.authenticationPolicyAdministrator,
-      'Authentication Policy Administrator',
-      [
-        `${D}/organization/strongAuthentication/allTasks`,
-        `${D}/policies/standard/read`,
-        `${D}/userCredentialPolicies/standard/read`,
-        `${D}/userCredentialPolicies/basic/update`,
-      ],
-      ANY_USER,
-    ),
-    role(
-      R.helpdeskAdministrator,
-      'Helpdesk Administrator',
-      [...USER_READ, ...GROUP_READ, `${D}/users/password/update`, `${D}/users/invalidateAllRefreshTokens`],
-      MEMBERS_ONLY,
-    ),
-    role(R.userAdministrator, 'User Administrator', [...USER_WRITE, ...GROUP_WRITE], MEMBERS_ONLY),
-    role(
-      R.privilegedRoleAdministrator,
-      'Privileged Role Administrator',
-      [
-        ...USER_READ,
-        ...GROUP_READ,
-        `${D}/administrativeUnits/*`,
-        `${D}/roleDefinitions/allProperties/allTasks`,
-        `${D}/roleAssignments/allProperties/allTasks`,
-      ],
-      ANY_USER,
-    ),
-    role(R.securityReader, 'Security Reader', [...USER_READ, ...GROUP_READ, ...POLICY_READ, ...LOGS_READ], ANY_USER),
-    role(
-      R.globalReader,
-      'Global Reader',
-      [
-        ...USER_READ,
-        ...GROUP_READ,
-        ...AU_READ,
-        ...ROLE_READ,
-        ...POLICY_READ,
-        ...LOGS_READ,
-        `${D}/users/authenticationMethods/standard/restrictedRead`,
-      ],
-      ANY_USER,
-    ),
-    role(
-      R.conditionalAccessAdministrator,
-      'Conditional Access Administrator',
-      [
-        ...USER_READ,
-        ...GROUP_READ,
-        ...CA_WRITE,
-        `${D}/policies/standard/read`,
-        `${D}/policies/securityDefaults/basic/update`,
-      ],
-      ANY_USER,
-    ),
-  ].map((definition) => [definition.templateId, definition] as const),
-);
+export {
+  BUILT_IN_ROLES,
+  LIMITED_ROLE_TEMPLATE_IDS,
+  MAY_ACT_ON,
+  ROLE_TEMPLATE_IDS,
+  type MayActOn,
+  type RoleDefinition,
+} from './built-in-roles.js';

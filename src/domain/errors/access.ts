@@ -44,6 +44,32 @@ export const accessErrors = defineErrors({
     message: `${FAILURE} the token carries neither application roles nor delegated scopes.`,
   },
 
+  // Why authorize() refused, one entry per rule (ENTRA-REFERENCE §5.4, §5.5): Graph's message, then the rule.
+  deniedPermissionMissing: {
+    ...forbidden,
+    message: `${INSUFFICIENT} Missing permission: the token carries no Graph permission or scope that allows this action.`,
+  },
+  deniedRoleMissing: {
+    ...forbidden,
+    message: `${INSUFFICIENT} Missing role: the signed-in user holds no directory role that allows this action.`,
+  },
+  deniedOutsideUnit: {
+    ...forbidden,
+    message: `${INSUFFICIENT} Target outside the assignment's unit: the role that allows this action is assigned only in administrative units the target is not a member of.`,
+  },
+  deniedTargetRole: {
+    ...forbidden,
+    message: `${INSUFFICIENT} Target holds a role this role may not act on: the user holds a directory role outside the reach of the caller's role (at administrative-unit scope, any directory role).`,
+  },
+  deniedSelf: {
+    ...forbidden,
+    message: `${INSUFFICIENT} Not on self: administrators may not manage their own authentication methods.`,
+  },
+  deniedNoMultiFactor: {
+    ...forbidden,
+    message: `${INSUFFICIENT} No multi-factor sign-in: administrative actions require one. Sign in again with multi-factor authentication and retry with the new token.`,
+  },
+
   appLacksRoleForPrivilegedUser: {
     ...forbidden,
     message: `${INSUFFICIENT} The user holds a privileged directory role, and the application's service principal holds no role that may act on them (such as Privileged Authentication Administrator or Global Administrator).`,

@@ -49,23 +49,33 @@ export function callerOf(request: FastifyRequest): GraphCaller {
   return request.graphCaller;
 }
 
+/** Each rule's own catalogue entry: the 403 keeps Graph's code, and its message (and the audit's resultReason) names the rule. */
+const DENIALS = {
+  permissionMissing: 'deniedPermissionMissing',
+  roleMissing: 'deniedRoleMissing',
+  outOfScope: 'deniedOutsideUnit',
+  privilegedTarget: 'deniedTargetRole',
+  notOnSelf: 'deniedSelf',
+  multiFactorRequired: 'deniedNoMultiFactor',
+} as const satisfies Record<DenyReason, string>;
+
+type Denial = (typeof DENIALS)[DenyReason] | 'appLacksRoleForPrivilegedUser' | 'appLacksRoleForPassword';
+
 /**
- * What an application is told when the permission it holds is not enough (Graph's message, then why): an operator
- * reading the error learns what to assign. Other refusals keep Graph's bare message.
+ * The catalogue entry for a refusal. An application whose permission is not enough without a role on its service
+ * principal is told in plain words what to assign, so an operator can fix it.
  */
-function denialOf(
-  principal: Principal,
-  reason: DenyReason,
-): 'forbidden' | 'appLacksRoleForPrivilegedUser' | 'appLacksRoleForPassword' {
-  if (principal.kind !== 'app') return 'forbidden';
-  if (reason === 'privilegedTarget') return 'appLacksRoleForPrivilegedUser';
-  if (reason === 'roleMissing' || reason === 'outOfScope') return 'appLacksRoleForPassword';
-  return 'forbidden';
+function denialOf(principal: Principal, reason: DenyReason): Denial {
+  if (principal.kind === 'app') {
+    if (reason === 'privilegedTarget') return 'appLacksRoleForPrivilegedUser';
+    if (reason === 'roleMissing' || reason === 'outOfScope') return 'appLacksRoleForPassword';
+  }
+  return DENIALS[reason];
 }
 
 /**
- * The guard of an API caller: throws the Graph 403 when `authorize` refuses; the deny reason goes to the log, and to
- * an app in plain words. Routes do not call it: the services check through the context (services/guard.ts).
+ * The guard of an API caller: throws the Graph 403 when `authorize` refuses, naming the rule; the deny reason goes
+ * to the log too. Routes do not call it: the services check through the context (services/guard.ts).
  */
 function enforce(request: FastifyRequest, principal: Principal, action: Action, target: Target): void {
   const decision = authorize(principal, action, target);

@@ -184,6 +184,8 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
         userId: user.id,
         scopes,
         roles: roles.map((r) => ({ roleTemplateId: r.roleDefinitionId, directoryScopeId: r.directoryScopeId })),
+        // Administrative actions need a multi-factor sign-in (authorize's multiFactorRequired).
+        mfa: signIn.amr.includes('mfa'),
       },
       actor: userActor(user, ip),
       signIn: { amr: signIn.amr, authTime: signIn.authTime },
