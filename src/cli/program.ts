@@ -8,6 +8,7 @@ import { registerBackupCommand } from './backup.js';
 import { fail } from './command.js';
 import { EXIT, CliError } from './errors.js';
 import { registerGroupCommands } from './groups.js';
+import { registerUnitCommands } from './units.js';
 import { registerMethodCommands } from './methods.js';
 import { refusePasswordArgument } from './password-input.js';
 import { registerPolicyCommands } from './policy.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerUserCommands(program);
   registerGroupCommands(program);
+  registerUnitCommands(program);
   registerAppCommands(program);
   registerTapCommands(program);
   registerMethodCommands(program);

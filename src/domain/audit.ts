@@ -42,6 +42,7 @@ export type AuditCategory =
   | 'GroupManagement'
   | 'ApplicationManagement'
   | 'RoleManagement'
+  | 'AdministrativeUnit'
   | 'Policy'
   | 'DirectoryManagement'
   | 'Authentication';

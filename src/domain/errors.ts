@@ -12,6 +12,7 @@ import { requestErrors } from './errors/request.js';
 import { signInErrors } from './errors/sign-in.js';
 import type { ErrorSpec } from './errors/spec.js';
 import { tapErrors } from './errors/tap.js';
+import { unitErrors } from './errors/units.js';
 
 export type { ErrorSpec } from './errors/spec.js';
 
@@ -21,6 +22,7 @@ export const errorCatalogue = {
   ...queryErrors,
   ...accessErrors,
   ...directoryErrors,
+  ...unitErrors,
   ...applicationErrors,
   ...methodErrors,
   ...tapErrors,

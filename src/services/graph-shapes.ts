@@ -88,3 +88,20 @@ export function toGraphGroup(group: GroupRecord, select?: string[]): Record<stri
   };
   return pick(all, select, GROUP_PROPERTIES);
 }
+
+export const ADMINISTRATIVE_UNIT_PROPERTIES = ['id', 'displayName', 'description', 'visibility'] as const;
+export type AdministrativeUnitProperty = (typeof ADMINISTRATIVE_UNIT_PROPERTIES)[number];
+
+/** Graph's `administrativeUnit` (v1.0 has no createdDateTime on it). */
+export function toGraphAdministrativeUnit(
+  unit: { id: string; displayName: string; description: string | null; visibility: string | null },
+  select?: string[],
+): Record<string, unknown> {
+  const all: Record<AdministrativeUnitProperty, unknown> = {
+    id: unit.id,
+    displayName: unit.displayName,
+    description: unit.description,
+    visibility: unit.visibility,
+  };
+  return pick(all, select, ADMINISTRATIVE_UNIT_PROPERTIES);
+}

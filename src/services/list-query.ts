@@ -3,6 +3,10 @@
 
 import { AppError } from '../domain/errors.js';
 import { parseFilter, type FieldAllowList } from '../domain/odata/filter.js';
+import {
+  ADMINISTRATIVE_UNIT_FILTER_COLUMNS,
+  type AdministrativeUnitFilterKey,
+} from '../store/repos/administrative-units.js';
 import { GROUP_FILTER_COLUMNS, type GroupFilterKey } from '../store/repos/groups.js';
 import { decodeSkipToken, encodeSkipToken, filterToWhere, type TableWhere } from '../store/repos/query.js';
 import { USER_FILTER_COLUMNS, type UserFilterKey } from '../store/repos/users.js';
@@ -53,9 +57,17 @@ export const GROUP_FILTER: FieldAllowList<GroupFilterKey> = {
   createdDateTime: { type: 'datetime', key: 'createdDateTime', operators: ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] },
 };
 
+export const ADMINISTRATIVE_UNIT_FILTER: FieldAllowList<AdministrativeUnitFilterKey> = {
+  id: { type: 'guid', key: 'id', operators: exact },
+  displayName: { type: 'string', key: 'displayName', operators: text },
+  description: { type: 'string', key: 'description', operators: text, nullable: true },
+  createdDateTime: { type: 'datetime', key: 'createdDateTime', operators: ['eq', 'ne', 'gt', 'ge', 'lt', 'le'] },
+};
+
 const TABLES = {
   users: { allow: USER_FILTER, columns: USER_FILTER_COLUMNS },
   groups: { allow: GROUP_FILTER, columns: GROUP_FILTER_COLUMNS },
+  administrative_units: { allow: ADMINISTRATIVE_UNIT_FILTER, columns: ADMINISTRATIVE_UNIT_FILTER_COLUMNS },
 } as const;
 
 export interface PagePlan<T extends keyof typeof TABLES> {
@@ -88,7 +100,9 @@ export function listPageOf<T extends keyof typeof TABLES>(table: T, query: ListQ
       allow: FieldAllowList<string>;
       columns: Record<
         string,
-        (typeof USER_FILTER_COLUMNS)[UserFilterKey] | (typeof GROUP_FILTER_COLUMNS)[GroupFilterKey]
+        | (typeof USER_FILTER_COLUMNS)[UserFilterKey]
+        | (typeof GROUP_FILTER_COLUMNS)[GroupFilterKey]
+        | (typeof ADMINISTRATIVE_UNIT_FILTER_COLUMNS)[AdministrativeUnitFilterKey]
       >;
     };
     const parsed = parseFilter(query.filter, allow);

@@ -60,6 +60,20 @@ export interface GroupMembersTable {
   created_at: number;
 }
 
+export interface AdministrativeUnitsTable {
+  id: string;
+  display_name: string;
+  description: string | null;
+  visibility: string | null;
+  created_at: number;
+}
+
+export interface AdministrativeUnitMembersTable {
+  unit_id: string;
+  member_id: string;
+  created_at: number;
+}
+
 export interface RoleAssignmentsTable {
   id: string;
   principal_id: string;
@@ -297,6 +311,8 @@ export interface Database {
   users: UsersTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
+  administrative_units: AdministrativeUnitsTable;
+  administrative_unit_members: AdministrativeUnitMembersTable;
   role_assignments: RoleAssignmentsTable;
   service_principal_role_assignments: ServicePrincipalRoleAssignmentsTable;
   applications: ApplicationsTable;

@@ -363,6 +363,46 @@ describe('gatepass CLI safety and errors', () => {
     assert.deepEqual(list.value, []);
   });
 
+  it('units: create, list, add and remove members, show, delete, each audited', async () => {
+    const u = await gatepass(env, ['unit', 'create', '--name', 'Site A', '--description', 'First site', '--json']);
+    assert.equal(u.code, 0, u.stderr);
+    const created = oneJsonObject(u.stdout);
+    assert.equal(created['@odata.type'], '#microsoft.graph.administrativeUnit');
+    assert.equal(created.displayName, 'Site A');
+    assert.equal((await gatepass(env, ['unit', 'add-member', 'site a', 'admin@contoso.test'])).code, 0);
+    const twice = await gatepass(env, ['unit', 'add-member', 'Site A', 'admin@contoso.test']);
+    assert.equal(twice.code, 1);
+    const shown = oneJsonObject((await gatepass(env, ['unit', 'show', String(created.id), '--json'])).stdout);
+    assert.deepEqual(
+      (shown.members as { userPrincipalName: string }[]).map((m) => m.userPrincipalName),
+      ['admin@contoso.test'],
+    );
+    const listed = await gatepass(env, ['unit', 'list']);
+    assert.match(listed.stdout, /Site A/);
+    assert.equal((await gatepass(env, ['unit', 'remove-member', 'Site A', 'admin@contoso.test'])).code, 0);
+    assert.equal((await gatepass(env, ['unit', 'delete', 'Site A'])).code, 0);
+    assert.deepEqual(oneJsonObject((await gatepass(env, ['unit', 'list', '--json'])).stdout).value, []);
+    const missing = await gatepass(env, ['unit', 'show', 'Site A']);
+    assert.equal(missing.code, 1);
+    const rt = await openRuntime({ config: loadConfig(env) });
+    try {
+      const rows = await rt.deps.db
+        .selectFrom('audit_events')
+        .select(['activity_display_name', 'result'])
+        .where('category', '=', 'AdministrativeUnit')
+        .execute();
+      assert.deepEqual(rows.map((r) => `${r.activity_display_name} ${r.result}`).sort(), [
+        'Add administrative unit success',
+        'Add member to administrative unit failure',
+        'Add member to administrative unit success',
+        'Delete administrative unit success',
+        'Remove member from administrative unit success',
+      ]);
+    } finally {
+      await rt.close();
+    }
+  });
+
   it('user show reports the sign-in throttle and user unlock clears it', async () => {
     const rt = await openRuntime({ config: loadConfig(env) });
     try {

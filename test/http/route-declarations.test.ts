@@ -23,6 +23,13 @@ const EXPECTED: Record<string, string> = {
   'DELETE /v1.0/groups/:id': 'GroupManagement Delete group Delete Group',
   'POST /v1.0/groups/:id/members/$ref': 'GroupManagement Add member to group Assign Group',
   'DELETE /v1.0/groups/:id/members/:memberId/$ref': 'GroupManagement Remove member from group Unassign Group',
+  'POST /v1.0/directory/administrativeUnits': 'AdministrativeUnit Add administrative unit Add Other',
+  'PATCH /v1.0/directory/administrativeUnits/:id': 'AdministrativeUnit Update administrative unit Update Other',
+  'DELETE /v1.0/directory/administrativeUnits/:id': 'AdministrativeUnit Delete administrative unit Delete Other',
+  'POST /v1.0/directory/administrativeUnits/:id/members/$ref':
+    'AdministrativeUnit Add member to administrative unit Assign Other',
+  'DELETE /v1.0/directory/administrativeUnits/:id/members/:memberId/$ref':
+    'AdministrativeUnit Remove member from administrative unit Unassign Other',
   'POST /v1.0/users/:id/authentication/temporaryAccessPassMethods':
     'UserManagement Admin registered security info Add User',
   'DELETE /v1.0/users/:id/authentication/temporaryAccessPassMethods/:methodId':

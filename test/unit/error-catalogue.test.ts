@@ -11,6 +11,7 @@ import { registrationErrors } from '../../src/domain/errors/registration.js';
 import { requestErrors } from '../../src/domain/errors/request.js';
 import { signInErrors } from '../../src/domain/errors/sign-in.js';
 import { tapErrors } from '../../src/domain/errors/tap.js';
+import { unitErrors } from '../../src/domain/errors/units.js';
 
 const entries = Object.entries(errorCatalogue) as [string, ErrorSpec][];
 
@@ -65,6 +66,7 @@ describe('error catalogue', () => {
       queryErrors,
       accessErrors,
       directoryErrors,
+      unitErrors,
       applicationErrors,
       methodErrors,
       tapErrors,

@@ -7,6 +7,7 @@ import type { Deps } from '../../services/deps.js';
 import { createBearerAuthenticator } from '../plugins/authn.js';
 import { typeboxValidatorCompiler } from './common.js';
 import { registerGroupRoutes } from './groups.js';
+import { registerAdministrativeUnitRoutes } from './administrative-units.js';
 import { registerOrganizationRoutes } from './organization.js';
 import { registerPolicyRoutes } from './policies.js';
 import { auditRefusedWrites } from './refusal-audit.js';
@@ -41,6 +42,7 @@ export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<v
       });
       registerUserRoutes(graph, deps);
       registerGroupRoutes(graph, deps);
+      registerAdministrativeUnitRoutes(graph, deps);
       registerPolicyRoutes(graph, deps);
       registerOrganizationRoutes(graph, deps);
       registerSignInThrottleRoutes(graph, deps);

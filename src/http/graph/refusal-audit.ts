@@ -39,6 +39,9 @@ export const userAudit = (activity: string, operationType: AuditEntry['operation
 export const groupAudit = (activity: string, operationType: AuditEntry['operationType']) => ({
   audit: { activity, category: 'GroupManagement', operationType, targetType: 'Group' } satisfies RefusalAudit,
 });
+export const unitAudit = (activity: string, operationType: AuditEntry['operationType']) => ({
+  audit: { activity, category: 'AdministrativeUnit', operationType, targetType: 'Other' } satisfies RefusalAudit,
+});
 export const policyAudit = (activity: string, targetId?: string) => ({
   audit: {
     activity,
