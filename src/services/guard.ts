@@ -4,6 +4,7 @@
 import type { Target } from '../domain/authz/authorize.js';
 import type { Action } from '../domain/authz/permissions.js';
 import type { DbOrTx } from '../store/db.js';
+import { unitIdsOfUser } from '../store/repos/administrative-units.js';
 import { createRoleAssignmentsRepo } from '../store/repos/role-assignments.js';
 import type { RequestContext } from './deps.js';
 
@@ -31,11 +32,14 @@ export function allows(ctx: GuardedContext, action: Action, target: Target): boo
  * (ENTRA-REFERENCE §5.4, §5.5), read fresh on each request.
  */
 export async function userAuthzTarget(db: DbOrTx, userId: string): Promise<Target> {
+  // One after the other: inside a transaction both run on one connection anyway.
   const roles = await createRoleAssignmentsRepo(db).listRoleAssignmentsOf(userId);
+  const units = await unitIdsOfUser(db, userId);
   return {
     kind: 'user',
     id: userId,
     roleTemplateIds: [...new Set(roles.map((r) => r.roleDefinitionId.toLowerCase()))],
+    administrativeUnitIds: units,
   };
 }
 
