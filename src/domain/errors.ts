@@ -9,6 +9,7 @@ import { methodErrors } from './errors/methods.js';
 import { queryErrors } from './errors/query.js';
 import { registrationErrors } from './errors/registration.js';
 import { requestErrors } from './errors/request.js';
+import { roleErrors } from './errors/roles.js';
 import { signInErrors } from './errors/sign-in.js';
 import type { ErrorSpec } from './errors/spec.js';
 import { tapErrors } from './errors/tap.js';
@@ -21,6 +22,7 @@ export const errorCatalogue = {
   ...queryErrors,
   ...accessErrors,
   ...directoryErrors,
+  ...roleErrors,
   ...applicationErrors,
   ...methodErrors,
   ...tapErrors,

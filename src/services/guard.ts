@@ -2,9 +2,10 @@
 // and the service calls it inside `audited` once the target is loaded, so a refusal is recorded like any other.
 
 import { isPrivilegedUser, type Target } from '../domain/authz/authorize.js';
-import type { Action } from '../domain/authz/permissions.js';
+import { BUILT_IN_ROLES, type Action, type RoleDefinition } from '../domain/authz/permissions.js';
 import type { DbOrTx } from '../store/db.js';
 import { createRoleAssignmentsRepo } from '../store/repos/role-assignments.js';
+import { createRoleDefinitionsRepo } from '../store/repos/role-definitions.js';
 import type { RequestContext } from './deps.js';
 
 /** Throws AppError('forbidden') when the caller may not take `action` on `target`. */
@@ -30,6 +31,24 @@ export function allows(ctx: GuardedContext, action: Action, target: Target): boo
 export async function userAuthzTarget(db: DbOrTx, userId: string): Promise<Target> {
   const roles = await createRoleAssignmentsRepo(db).listRoleAssignmentsOf(userId);
   return { kind: 'user', id: userId, isPrivileged: isPrivilegedUser(roles.map((r) => r.roleDefinitionId)) };
+}
+
+/**
+ * The role definitions `authorize` decides with (AuthorizeOptions.roleDefinitions): the built-ins and the enabled
+ * custom roles, read fresh for each request so a changed or disabled custom role counts at once. A custom role acts
+ * only on users who hold no admin role, as Entra's sensitive-actions table has it for roles it does not list.
+ */
+export async function loadRoleDefinitions(db: DbOrTx): Promise<ReadonlyMap<string, RoleDefinition>> {
+  const custom = await createRoleDefinitionsRepo(db).listRoleDefinitions({ enabledOnly: true });
+  const all = new Map<string, RoleDefinition>(BUILT_IN_ROLES);
+  for (const r of custom)
+    all.set(r.id.toLowerCase(), {
+      templateId: r.id,
+      displayName: r.displayName,
+      allowedResourceActions: r.allowedResourceActions,
+      membersOnly: true,
+    });
+  return all;
 }
 
 export const TENANT_TARGET: Target = Object.freeze({ kind: 'tenant' });

@@ -9,6 +9,7 @@ import { methodErrors } from '../../src/domain/errors/methods.js';
 import { queryErrors } from '../../src/domain/errors/query.js';
 import { registrationErrors } from '../../src/domain/errors/registration.js';
 import { requestErrors } from '../../src/domain/errors/request.js';
+import { roleErrors } from '../../src/domain/errors/roles.js';
 import { signInErrors } from '../../src/domain/errors/sign-in.js';
 import { tapErrors } from '../../src/domain/errors/tap.js';
 
@@ -65,6 +66,7 @@ describe('error catalogue', () => {
       queryErrors,
       accessErrors,
       directoryErrors,
+      roleErrors,
       applicationErrors,
       methodErrors,
       tapErrors,
