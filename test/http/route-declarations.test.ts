@@ -23,6 +23,11 @@ const EXPECTED: Record<string, string> = {
   'DELETE /v1.0/groups/:id': 'GroupManagement Delete group Delete Group',
   'POST /v1.0/groups/:id/members/$ref': 'GroupManagement Add member to group Assign Group',
   'DELETE /v1.0/groups/:id/members/:memberId/$ref': 'GroupManagement Remove member from group Unassign Group',
+  'POST /v1.0/roleManagement/directory/roleDefinitions': 'RoleManagement Add role definition Add Role',
+  'PATCH /v1.0/roleManagement/directory/roleDefinitions/:id': 'RoleManagement Update role definition Update Role',
+  'DELETE /v1.0/roleManagement/directory/roleDefinitions/:id': 'RoleManagement Delete role definition Delete Role',
+  'POST /v1.0/roleManagement/directory/roleAssignments': 'RoleManagement Add member to role Assign Role',
+  'DELETE /v1.0/roleManagement/directory/roleAssignments/:id': 'RoleManagement Remove member from role Unassign Role',
   'POST /v1.0/users/:id/authentication/temporaryAccessPassMethods':
     'UserManagement Admin registered security info Add User',
   'DELETE /v1.0/users/:id/authentication/temporaryAccessPassMethods/:methodId':

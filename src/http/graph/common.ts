@@ -93,7 +93,7 @@ export function contextOf(request: FastifyRequest): GuardedContext {
   };
 }
 
-const SUPPORTED_OPTIONS = new Set(['$top', '$select', '$filter', '$skiptoken', '$count']);
+const SUPPORTED_OPTIONS = new Set(['$top', '$select', '$filter', '$skiptoken', '$count', '$expand']);
 
 /** Graph answers 400 for an OData option a resource does not support, rather than ignoring it. */
 export function refuseUnsupportedOptions(query: Record<string, unknown>, supported: readonly string[]): void {

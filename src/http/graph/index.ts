@@ -10,6 +10,7 @@ import { registerGroupRoutes } from './groups.js';
 import { registerOrganizationRoutes } from './organization.js';
 import { registerPolicyRoutes } from './policies.js';
 import { auditRefusedWrites } from './refusal-audit.js';
+import { registerRoleManagementRoutes } from './role-management.js';
 import { registerSignInThrottleRoutes } from './sign-in-throttle.js';
 import { registerUserRoutes } from './users.js';
 import { registerTemporaryAccessPassRoutes } from './temporary-access-pass-methods.js';
@@ -48,6 +49,7 @@ export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<v
       registerAuthenticationMethodRoutes(graph, deps);
       registerAuthenticationMethodsPolicyRoutes(graph, deps);
       registerAuditLogRoutes(graph, deps);
+      registerRoleManagementRoutes(graph, deps);
     },
     { prefix: '/v1.0' },
   );

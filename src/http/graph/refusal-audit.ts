@@ -39,6 +39,9 @@ export const userAudit = (activity: string, operationType: AuditEntry['operation
 export const groupAudit = (activity: string, operationType: AuditEntry['operationType']) => ({
   audit: { activity, category: 'GroupManagement', operationType, targetType: 'Group' } satisfies RefusalAudit,
 });
+export const roleAudit = (activity: string, operationType: AuditEntry['operationType']) => ({
+  audit: { activity, category: 'RoleManagement', operationType, targetType: 'Role' } satisfies RefusalAudit,
+});
 export const policyAudit = (activity: string, targetId?: string) => ({
   audit: {
     activity,
