@@ -11,6 +11,7 @@ import { registerGroupCommands } from './groups.js';
 import { registerMethodCommands } from './methods.js';
 import { refusePasswordArgument } from './password-input.js';
 import { registerPolicyCommands } from './policy.js';
+import { registerRoleCommands } from './roles.js';
 import { registerServeCommands } from './serve.js';
 import { registerSessionCommands } from './sessions.js';
 import { registerTapCommands } from './tap.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerUserCommands(program);
   registerGroupCommands(program);
+  registerRoleCommands(program);
   registerAppCommands(program);
   registerTapCommands(program);
   registerMethodCommands(program);
