@@ -12,6 +12,7 @@ import { registerUnitCommands } from './units.js';
 import { registerMethodCommands } from './methods.js';
 import { refusePasswordArgument } from './password-input.js';
 import { registerPolicyCommands } from './policy.js';
+import { registerRoleCommands } from './roles.js';
 import { registerServeCommands } from './serve.js';
 import { registerSessionCommands } from './sessions.js';
 import { registerTapCommands } from './tap.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerGroupCommands(program);
   registerUnitCommands(program);
+  registerRoleCommands(program);
   registerAppCommands(program);
   registerTapCommands(program);
   registerMethodCommands(program);

@@ -9,6 +9,7 @@ import { methodErrors } from './errors/methods.js';
 import { queryErrors } from './errors/query.js';
 import { registrationErrors } from './errors/registration.js';
 import { requestErrors } from './errors/request.js';
+import { roleErrors } from './errors/roles.js';
 import { signInErrors } from './errors/sign-in.js';
 import type { ErrorSpec } from './errors/spec.js';
 import { tapErrors } from './errors/tap.js';
@@ -23,6 +24,7 @@ export const errorCatalogue = {
   ...accessErrors,
   ...directoryErrors,
   ...unitErrors,
+  ...roleErrors,
   ...applicationErrors,
   ...methodErrors,
   ...tapErrors,

@@ -2,10 +2,12 @@
 // and the service calls it inside `audited` once the target is loaded, so a refusal is recorded like any other.
 
 import type { Target } from '../domain/authz/authorize.js';
-import type { Action } from '../domain/authz/permissions.js';
+import { customRoleDefinition } from '../domain/authz/custom-roles.js';
+import { BUILT_IN_ROLES, type Action, type RoleDefinition } from '../domain/authz/permissions.js';
 import type { DbOrTx } from '../store/db.js';
 import { unitIdsOfUser } from '../store/repos/administrative-units.js';
 import { createRoleAssignmentsRepo } from '../store/repos/role-assignments.js';
+import { createRoleDefinitionsRepo } from '../store/repos/role-definitions.js';
 import type { RequestContext } from './deps.js';
 
 /** Throws AppError('forbidden') when the caller may not take `action` on `target`. */
@@ -41,6 +43,18 @@ export async function userAuthzTarget(db: DbOrTx, userId: string): Promise<Targe
     roleTemplateIds: [...new Set(roles.map((r) => r.roleDefinitionId.toLowerCase()))],
     administrativeUnitIds: units,
   };
+}
+
+/**
+ * The role definitions `authorize` decides with (AuthorizeOptions.roleDefinitions): the built-ins and the enabled
+ * custom roles, read fresh for each request so a changed or disabled custom role counts at once. A custom role acts
+ * only on users who hold no admin role, as Entra's sensitive-actions table has it for roles it does not list.
+ */
+export async function loadRoleDefinitions(db: DbOrTx): Promise<ReadonlyMap<string, RoleDefinition>> {
+  const custom = await createRoleDefinitionsRepo(db).listRoleDefinitions({ enabledOnly: true });
+  const all = new Map<string, RoleDefinition>(BUILT_IN_ROLES);
+  for (const r of custom) all.set(r.id.toLowerCase(), customRoleDefinition({ ...r, description: r.description ?? '' }));
+  return all;
 }
 
 export const TENANT_TARGET: Target = Object.freeze({ kind: 'tenant' });

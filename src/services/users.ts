@@ -85,14 +85,14 @@ function userEntry(
  * Refuses to leave the tenant without an enabled Global Administrator: called after the change, in the same
  * transaction, with the holders' rows locked on PostgreSQL so two concurrent requests cannot both pass.
  */
-async function ensureGlobalAdministratorRemains(tx: Tx, wasHolder: boolean): Promise<void> {
+export async function ensureGlobalAdministratorRemains(tx: Tx, wasHolder: boolean): Promise<void> {
   if (!wasHolder) return;
   if ((await createRoleAssignmentsRepo(tx).countEnabledHoldersOf(GLOBAL_ADMINISTRATOR)) === 0)
     throw new AppError('lastGlobalAdmin', { target: 'id' });
 }
 
 /** Locks the Global Administrators (PostgreSQL) and tells whether `userId` is one, before the change. */
-async function lockGlobalAdministrators(deps: Deps, tx: Tx, userId: string): Promise<boolean> {
+export async function lockGlobalAdministrators(deps: Pick<Deps, 'store'>, tx: Tx, userId: string): Promise<boolean> {
   const roles = createRoleAssignmentsRepo(tx);
   await roles.lockHoldersOf(GLOBAL_ADMINISTRATOR, deps.store.dialect);
   return roles.holdsRole(userId, GLOBAL_ADMINISTRATOR);

@@ -82,6 +82,18 @@ export interface RoleAssignmentsTable {
   created_at: number;
 }
 
+/** A custom directory role; built-in roles are data (src/domain/authz/permissions.ts). */
+export interface RoleDefinitionsTable {
+  id: string;
+  display_name: string;
+  description: string | null;
+  is_enabled: number;
+  /** JSON array of action strings. */
+  allowed_resource_actions: string;
+  version: string;
+  created_at: number;
+}
+
 /** A directory role held by an application's service principal (same shape as role_assignments). */
 export interface ServicePrincipalRoleAssignmentsTable {
   id: string;
@@ -314,6 +326,7 @@ export interface Database {
   administrative_units: AdministrativeUnitsTable;
   administrative_unit_members: AdministrativeUnitMembersTable;
   role_assignments: RoleAssignmentsTable;
+  role_definitions: RoleDefinitionsTable;
   service_principal_role_assignments: ServicePrincipalRoleAssignmentsTable;
   applications: ApplicationsTable;
   application_secrets: ApplicationSecretsTable;

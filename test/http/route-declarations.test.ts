@@ -30,6 +30,11 @@ const EXPECTED: Record<string, string> = {
     'AdministrativeUnit Add member to administrative unit Assign Other',
   'DELETE /v1.0/directory/administrativeUnits/:id/members/:memberId/$ref':
     'AdministrativeUnit Remove member from administrative unit Unassign Other',
+  'POST /v1.0/roleManagement/directory/roleDefinitions': 'RoleManagement Add role definition Add Role',
+  'PATCH /v1.0/roleManagement/directory/roleDefinitions/:id': 'RoleManagement Update role definition Update Role',
+  'DELETE /v1.0/roleManagement/directory/roleDefinitions/:id': 'RoleManagement Delete role definition Delete Role',
+  'POST /v1.0/roleManagement/directory/roleAssignments': 'RoleManagement Add member to role Assign Role',
+  'DELETE /v1.0/roleManagement/directory/roleAssignments/:id': 'RoleManagement Remove member from role Unassign Role',
   'POST /v1.0/users/:id/authentication/temporaryAccessPassMethods':
     'UserManagement Admin registered security info Add User',
   'DELETE /v1.0/users/:id/authentication/temporaryAccessPassMethods/:methodId':

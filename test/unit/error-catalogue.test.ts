@@ -9,6 +9,7 @@ import { methodErrors } from '../../src/domain/errors/methods.js';
 import { queryErrors } from '../../src/domain/errors/query.js';
 import { registrationErrors } from '../../src/domain/errors/registration.js';
 import { requestErrors } from '../../src/domain/errors/request.js';
+import { roleErrors } from '../../src/domain/errors/roles.js';
 import { signInErrors } from '../../src/domain/errors/sign-in.js';
 import { tapErrors } from '../../src/domain/errors/tap.js';
 import { unitErrors } from '../../src/domain/errors/units.js';
@@ -67,6 +68,7 @@ describe('error catalogue', () => {
       accessErrors,
       directoryErrors,
       unitErrors,
+      roleErrors,
       applicationErrors,
       methodErrors,
       tapErrors,

@@ -77,13 +77,17 @@ function denialOf(principal: Principal, reason: DenyReason): Denial {
  * The guard of an API caller: throws the Graph 403 when `authorize` refuses, naming the rule; the deny reason goes
  * to the log too. Routes do not call it: the services check through the context (services/guard.ts).
  */
-function enforce(request: FastifyRequest, principal: Principal, action: Action, target: Target): void {
-  const decision = authorize(principal, action, target);
+function enforce(request: FastifyRequest, caller: GraphCaller, action: Action, target: Target): void {
+  const { principal } = caller;
+  const decision = authorize(principal, action, target, optionsOf(caller));
   if (!decision.allowed) {
     request.log.info({ action, reason: decision.reason }, 'authorization denied');
     throw new AppError(denialOf(principal, decision.reason));
   }
 }
+
+/** The role definitions read for this request, custom ones included (services/guard.ts loadRoleDefinitions). */
+const optionsOf = (caller: GraphCaller) => (caller.roleDefinitions ? { roleDefinitions: caller.roleDefinitions } : {});
 
 /** The context a use case runs with: who, from where, the correlation id, and the guard bound to the caller. */
 export function contextOf(request: FastifyRequest): GuardedContext {
@@ -94,12 +98,12 @@ export function contextOf(request: FastifyRequest): GuardedContext {
     correlationId: request.id,
     ipAddress: request.ip,
     userAgent: typeof userAgent === 'string' ? userAgent : null,
-    guard: (action, target) => enforce(request, caller.principal, action, target),
-    allows: (action, target) => authorize(caller.principal, action, target).allowed,
+    guard: (action, target) => enforce(request, caller, action, target),
+    allows: (action, target) => authorize(caller.principal, action, target, optionsOf(caller)).allowed,
   };
 }
 
-const SUPPORTED_OPTIONS = new Set(['$top', '$select', '$filter', '$skiptoken', '$count']);
+const SUPPORTED_OPTIONS = new Set(['$top', '$select', '$filter', '$skiptoken', '$count', '$expand']);
 
 /** Graph answers 400 for an OData option a resource does not support, rather than ignoring it. */
 export function refuseUnsupportedOptions(query: Record<string, unknown>, supported: readonly string[]): void {

@@ -11,6 +11,7 @@ import { registerAdministrativeUnitRoutes } from './administrative-units.js';
 import { registerOrganizationRoutes } from './organization.js';
 import { registerPolicyRoutes } from './policies.js';
 import { auditRefusedWrites } from './refusal-audit.js';
+import { registerRoleManagementRoutes } from './role-management.js';
 import { registerSignInThrottleRoutes } from './sign-in-throttle.js';
 import { registerUserRoutes } from './users.js';
 import { registerTemporaryAccessPassRoutes } from './temporary-access-pass-methods.js';
@@ -50,6 +51,7 @@ export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<v
       registerAuthenticationMethodRoutes(graph, deps);
       registerAuthenticationMethodsPolicyRoutes(graph, deps);
       registerAuditLogRoutes(graph, deps);
+      registerRoleManagementRoutes(graph, deps);
     },
     { prefix: '/v1.0' },
   );

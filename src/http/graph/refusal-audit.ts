@@ -42,6 +42,10 @@ export const groupAudit = (activity: string, operationType: AuditEntry['operatio
 export const unitAudit = (activity: string, operationType: AuditEntry['operationType']) => ({
   audit: { activity, category: 'AdministrativeUnit', operationType, targetType: 'Other' } satisfies RefusalAudit,
 });
+
+export const roleAudit = (activity: string, operationType: AuditEntry['operationType']) => ({
+  audit: { activity, category: 'RoleManagement', operationType, targetType: 'Role' } satisfies RefusalAudit,
+});
 export const policyAudit = (activity: string, targetId?: string) => ({
   audit: {
     activity,

@@ -6,9 +6,11 @@ import type { FastifyRequest } from 'fastify';
 import { errors as joseErrors, importJWK, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { userActor, type Actor } from '../../domain/audit.js';
 import type { Principal } from '../../domain/authz/authorize.js';
+import type { RoleDefinition } from '../../domain/authz/permissions.js';
 import { AppError } from '../../domain/errors.js';
 import { isGuid } from '../../domain/ids.js';
 import type { Deps } from '../../services/deps.js';
+import { loadRoleDefinitions } from '../../services/guard.js';
 import { passSignInStillHolds } from '../../services/tap-sessions.js';
 import {
   applicationAuthority,
@@ -25,6 +27,8 @@ export interface GraphCaller {
   actor: Actor;
   /** The sign-in behind a user token (amr, auth_time), for the /me step-up rule; absent on app tokens. */
   signIn?: { amr: string[]; authTime: number | undefined };
+  /** Built-in and enabled custom role definitions, read for this request (services/guard.ts). */
+  roleDefinitions?: ReadonlyMap<string, RoleDefinition>;
 }
 
 type VerifyKey = Awaited<ReturnType<typeof importJWK>>;
@@ -208,9 +212,13 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
       if (e instanceof AppError) throw e;
       throw verificationError(e);
     }
+    const withRoles = async (caller: GraphCaller): Promise<GraphCaller> => ({
+      ...caller,
+      roleDefinitions: await loadRoleDefinitions(deps.db),
+    });
     if (payload.idtyp === 'app' || (payload.scp === undefined && Array.isArray(payload.roles)))
-      return appCaller(payload, request.ip);
-    if (typeof payload.scp === 'string') return userCaller(payload, request.ip);
+      return withRoles(await appCaller(payload, request.ip));
+    if (typeof payload.scp === 'string') return withRoles(await userCaller(payload, request.ip));
     throw invalid('tokenWithoutPermissions');
   };
 }

@@ -9,6 +9,7 @@ import * as m0005 from './0005-security-info.js';
 import * as m0009 from './0009-my-sessions.js';
 import * as m0010 from './0010-service-principal-role-assignments.js';
 import * as m0011 from './0011-administrative-units.js';
+import * as m0012 from './0012-role-definitions.js';
 
 const migrations: Record<string, Migration> = {
   '0001-init': m0001,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0009-my-sessions': m0009,
   '0010-service-principal-role-assignments': m0010,
   '0011-administrative-units': m0011,
+  '0012-role-definitions': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,7 @@
 // Directory role assignments (Graph unifiedRoleAssignment): which user holds which role, at which scope.
 
 import type { DbOrTx } from '../db.js';
+import type { RoleAssignmentsTable } from '../schema.js';
 
 export interface RoleAssignmentRecord {
   id: string;
@@ -10,8 +11,50 @@ export interface RoleAssignmentRecord {
   createdAt: Date;
 }
 
+const toRecord = (r: RoleAssignmentsTable): RoleAssignmentRecord => ({
+  id: r.id,
+  principalId: r.principal_id,
+  roleDefinitionId: r.role_definition_id,
+  directoryScopeId: r.directory_scope_id,
+  createdAt: new Date(Number(r.created_at)),
+});
+
 export function createRoleAssignmentsRepo(db: DbOrTx) {
   return {
+    /** Every assignment, optionally of one principal and/or one role, oldest first. */
+    async listRoleAssignments(
+      where: { principalId?: string; roleDefinitionId?: string } = {},
+    ): Promise<RoleAssignmentRecord[]> {
+      let q = db.selectFrom('role_assignments').selectAll().orderBy('created_at').orderBy('id');
+      if (where.principalId !== undefined) q = q.where('principal_id', '=', where.principalId);
+      if (where.roleDefinitionId !== undefined) q = q.where('role_definition_id', '=', where.roleDefinitionId);
+      return (await q.execute()).map(toRecord);
+    },
+
+    async findRoleAssignmentById(id: string): Promise<RoleAssignmentRecord | undefined> {
+      const r = await db.selectFrom('role_assignments').selectAll().where('id', '=', id).executeTakeFirst();
+      return r && toRecord(r);
+    },
+
+    async findRoleAssignment(
+      principalId: string,
+      roleDefinitionId: string,
+      directoryScopeId: string,
+    ): Promise<RoleAssignmentRecord | undefined> {
+      const r = await db
+        .selectFrom('role_assignments')
+        .selectAll()
+        .where('principal_id', '=', principalId)
+        .where('role_definition_id', '=', roleDefinitionId)
+        .where('directory_scope_id', '=', directoryScopeId)
+        .executeTakeFirst();
+      return r && toRecord(r);
+    },
+
+    async deleteRoleAssignment(id: string): Promise<void> {
+      await db.deleteFrom('role_assignments').where('id', '=', id).execute();
+    },
+
     async listRoleAssignmentsOf(principalId: string): Promise<RoleAssignmentRecord[]> {
       const rows = await db
         .selectFrom('role_assignments')
