@@ -7,6 +7,7 @@ import type { Deps } from '../../services/deps.js';
 import { createBearerAuthenticator } from '../plugins/authn.js';
 import { typeboxValidatorCompiler } from './common.js';
 import { registerGroupRoutes } from './groups.js';
+import { registerMeRoutes } from './me.js';
 import { registerOrganizationRoutes } from './organization.js';
 import { registerPolicyRoutes } from './policies.js';
 import { auditRefusedWrites } from './refusal-audit.js';
@@ -40,6 +41,7 @@ export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<v
           throw new AppError('unsupportedContentType', { target: 'content-type', params: { type: type ?? '' } });
       });
       registerUserRoutes(graph, deps);
+      registerMeRoutes(graph, deps);
       registerGroupRoutes(graph, deps);
       registerPolicyRoutes(graph, deps);
       registerOrganizationRoutes(graph, deps);
