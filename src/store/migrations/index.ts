@@ -8,6 +8,7 @@ import * as m0004 from './0004-temporary-access-passes.js';
 import * as m0005 from './0005-security-info.js';
 import * as m0009 from './0009-my-sessions.js';
 import * as m0010 from './0010-service-principal-role-assignments.js';
+import * as m0013 from './0013-oauth2-permission-grants.js';
 
 const migrations: Record<string, Migration> = {
   '0001-init': m0001,
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005-security-info': m0005,
   '0009-my-sessions': m0009,
   '0010-service-principal-role-assignments': m0010,
+  '0013-oauth2-permission-grants': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {
