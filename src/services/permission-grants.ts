@@ -184,3 +184,15 @@ export async function deletePermissionGrant(deps: Deps, ctx: GuardedContext, id:
 export async function tenantWidePermissionsOf(db: DbOrTx, clientAppId: string): Promise<Set<string>> {
   return new Set(await createPermissionGrantsRepo(db).listTenantWideScopesOf(clientAppId, GRAPH_RESOURCE_ID));
 }
+
+/** Graph's oAuth2PermissionGrant JSON, for the API and the CLI's `--json`. */
+export function toGraphPermissionGrant(grant: PermissionGrantRecord): Record<string, unknown> {
+  return {
+    id: grant.id,
+    clientId: grant.clientId,
+    consentType: grant.consentType,
+    principalId: null,
+    resourceId: grant.resourceId,
+    scope: grant.scope.join(' '),
+  };
+}
