@@ -15,6 +15,8 @@ import {
 } from '../services/applications.js';
 import { assignAppRole, listAppRoleAssignments, removeAppRole, type AppRoleAssignment } from '../services/app-roles.js';
 import type { Deps } from '../services/deps.js';
+import { delegatedNamesOf, grantDelegatedPermissions, toGraphPermissionGrant } from '../services/permission-grants.js';
+import { registerAppGrantCommand } from './app-grants.js';
 import { act, wholeNumber } from './command.js';
 import { CliError, EXIT } from './errors.js';
 
@@ -97,6 +99,11 @@ export function registerAppCommands(program: Command): void {
     )
     .option('--redirect-uri <url>', 'redirect URI, https or http://localhost (repeatable): makes a web app', collect)
     .option('--require-consent', 'web app: ask each user for consent (default: first-party, no consent)')
+    .option(
+      '--delegated-permission <name>',
+      'web app: delegated Graph permission granted for every user (admin consent; repeatable), e.g. User.ReadWrite.All',
+      collect,
+    )
     .option('--secret-days <days>', 'lifetime of the client secret in days, 1 to 730 (default 180)')
     .action(
       act(async (session, _args, o) => {
@@ -123,6 +130,15 @@ export function registerAppCommands(program: Command): void {
             'badArgument',
             'require-consent',
           );
+        const delegated = (o.delegatedPermission as string[] | undefined) ?? [];
+        if (delegated.length > 0 && permissions.length > 0)
+          throw new CliError(
+            '--delegated-permission applies to web apps only (a daemon app signs in no user)',
+            EXIT.usage,
+            'badArgument',
+            'delegated-permission',
+          );
+        if (delegated.length > 0) delegatedNamesOf(delegated, 'delegated-permission');
         const days = wholeNumber(o.secretDays, '--secret-days', 1, 730);
         const deps = await session.deps();
         const { app: created, secret } = await createApplication(deps, session.ctx, {
@@ -133,6 +149,10 @@ export function registerAppCommands(program: Command): void {
           requireConsent: o.requireConsent === true,
           ...(days === undefined ? {} : { secretLifetimeDays: days }),
         });
+        const grant =
+          delegated.length > 0
+            ? await grantDelegatedPermissions(deps, session.ctx, created.appId, delegated)
+            : undefined;
         const endpoints = tokenEndpoints(deps);
         const graph = toGraphApplication(created);
         const credentials = (graph.passwordCredentials as { keyId: string }[]).map((c) =>
@@ -144,6 +164,7 @@ export function registerAppCommands(program: Command): void {
             passwordCredentials: credentials,
             gatepassTenantId: deps.tenant.id,
             gatepassTokenEndpoint: endpoints.tenantTokenEndpoint,
+            ...(grant ? { gatepassDelegatedPermissionGrant: toGraphPermissionGrant(grant) } : {}),
           },
           text: [
             `Application created: ${created.displayName} (${created.kind})`,
@@ -155,6 +176,7 @@ export function registerAppCommands(program: Command): void {
             ...(created.kind === 'daemon'
               ? [`  Scope:          https://graph.microsoft.com/.default (roles: ${created.permissions.join(', ')})`]
               : [`  Authorize at:   ${deps.config.issuer}/${deps.tenant.id}/oauth2/v2.0/authorize`]),
+            ...(grant ? [`  Granted for every user: ${grant.scope.join(' ')}`] : []),
             '',
             'The client secret is shown only now: Gatepass keeps just a keyed hash of it. Store it in your secret manager.',
           ],
@@ -266,6 +288,8 @@ export function registerAppCommands(program: Command): void {
         };
       }),
     );
+
+  registerAppGrantCommand(app);
 
   const secret = app.command('secret').description('Client secrets of an application');
   secret

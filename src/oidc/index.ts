@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import { needsAdminConsent } from '../domain/consent.js';
 import type { Deps } from '../services/deps.js';
 import { createProvider, type ProviderPages } from './provider.js';
 import { registerTenantEndpoints } from './tenant-endpoints.js';
@@ -86,8 +87,11 @@ export async function registerOidc(app: FastifyInstance, deps: Deps, pages: Prov
       };
       if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(' '));
       if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
-      for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {}))
-        grant.addResourceScope(indicator, scopes.join(' '));
+      // A user's consent never grants an admin-only permission (the consent page does not offer one either).
+      for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) {
+        const consentable = scopes.filter((scope) => !needsAdminConsent(scope, [deps.config.issuer]));
+        if (consentable.length > 0) grant.addResourceScope(indicator, consentable.join(' '));
+      }
       const grantId = await grant.save();
       return provider.interactionResult(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     },

@@ -19,9 +19,11 @@ import {
   type RequestedGraphScopes,
 } from '../domain/authz/graph-scopes.js';
 import { APPLICATION_PERMISSION_NAMES } from '../domain/authz/permissions.js';
+import { sortByConsent } from '../domain/consent.js';
 import { ACR_MFA, ACR_PASSWORD } from '../domain/signin/factors.js';
 import { findApplicationByClientId, verifyClientSecret, type ApplicationMetadata } from '../services/applications.js';
 import type { Deps } from '../services/deps.js';
+import { tenantWidePermissionsOf } from '../services/permission-grants.js';
 import { loadCookieKeys, loadSigningJwks } from '../services/provider-keys.js';
 import { createAdapterFactory } from './adapter.js';
 import { createFindAccount, type GatepassAccount } from './claims.js';
@@ -151,6 +153,7 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     throw new errors.InvalidScope(problem.message, problem.scope);
   };
   const applicationPermissions = new Set(APPLICATION_PERMISSION_NAMES);
+  const tenantWideOf = (clientId: string) => tenantWidePermissionsOf(deps.db, clientId);
   const placeholderSecret = randomBytes(32).toString('base64url');
   const nowSeconds = () => Math.floor(deps.clock.now().getTime() / 1000);
   /**
@@ -226,17 +229,24 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
       const client = ctx.oidc.client!;
       const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session!.grantIdFor(client.clientId);
       const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
-      if (client.gatepass_require_consent === true) return existing;
-      // First-party apps (created by an administrator without --require-consent) are admin-consented: no consent
-      // screen, every requested OIDC scope and delegated Graph permission is granted (the user's roles still bound
-      // what a Graph permission reaches, in authorize).
+      const graph = requestedGraph(ctx.oidc.params?.scope);
+      const sorted = sortByConsent(graph.values, await tenantWideOf(client.clientId), scopeOptions);
+      const firstParty = client.gatepass_require_consent !== true;
+      // What an administrator granted for every user is never asked of the user; the rest of a consent app's
+      // request goes to the consent page, which offers only what a user may consent to.
+      if (!firstParty && (sorted.adminGranted.length === 0 || !ctx.oidc.session?.accountId)) return existing;
       const grant =
         existing ?? new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: ctx.oidc.session!.accountId! });
-      grant.addOIDCScope([...ctx.oidc.requestParamOIDCScopes].join(' '));
-      const claims = ctx.oidc.requestParamClaims;
-      if (claims) grant.addOIDCClaims([...claims]);
-      const graph = requestedGraph(ctx.oidc.params?.scope);
-      if (graph.values.length > 0) grant.addResourceScope(GRAPH, graph.values.join(' '));
+      if (sorted.adminGranted.length > 0) grant.addResourceScope(GRAPH, sorted.adminGranted.join(' '));
+      if (firstParty) {
+        // First-party apps (created by an administrator without --require-consent) are admin-consented for what a
+        // user may consent to: no consent screen. Admin-only permissions still need a tenant-wide grant: the
+        // resource server leaves out those without one (getResourceServerInfo), so no token carries them.
+        grant.addOIDCScope([...ctx.oidc.requestParamOIDCScopes].join(' '));
+        const claims = ctx.oidc.requestParamClaims;
+        if (claims) grant.addOIDCClaims([...claims]);
+        if (sorted.userConsentable.length > 0) grant.addResourceScope(GRAPH, sorted.userConsentable.join(' '));
+      }
       await grant.save();
       return grant;
     },
@@ -277,11 +287,16 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
           return graph.values.length > 0 ? GRAPH : undefined;
         },
         useGrantedResource: async () => true,
-        getResourceServerInfo: async (ctx, resource) => {
+        getResourceServerInfo: async (ctx, resource, client) => {
           if (resource !== GRAPH) throw new errors.InvalidTarget(`unknown resource ${resource}`);
           requestedGraph(ctx.oidc.params?.scope); // an explicit `resource` skips defaultResource, not the scope check
+          // Admin-only permissions exist for this client only while an administrator grants them tenant-wide: read
+          // fresh at every authorization, code exchange and refresh, so a removed grant drops out of the next token.
+          const tenantWide = await tenantWideOf(client.clientId);
           return {
-            scope: graphScopeValues(scopeOptions).join(' '),
+            scope: graphScopeValues(scopeOptions)
+              .filter((value) => sortByConsent([value], tenantWide, scopeOptions).needsAdmin.length === 0)
+              .join(' '),
             audience: GRAPH,
             accessTokenTTL: minutes(deps.config.accessTokenMinutes),
             accessTokenFormat: 'jwt',

@@ -94,6 +94,20 @@ export interface RoleDefinitionsTable {
   created_at: number;
 }
 
+/** A tenant-wide delegated permission grant (Graph's oauth2PermissionGrant, consentType AllPrincipals). */
+export interface OAuth2PermissionGrantsTable {
+  id: string;
+  /** applications.service_principal_id of the client */
+  client_id: string;
+  /** 'AllPrincipals' */
+  consent_type: string;
+  /** The resource's service principal: Microsoft Graph. */
+  resource_id: string;
+  /** Space-separated delegated permission names. */
+  scope: string;
+  created_at: number;
+}
+
 /** A directory role held by an application's service principal (same shape as role_assignments). */
 export interface ServicePrincipalRoleAssignmentsTable {
   id: string;
@@ -344,4 +358,5 @@ export interface Database {
   fido2_methods: Fido2MethodsTable;
   webauthn_challenges: WebauthnChallengesTable;
   my_sessions: MySessionsTable;
+  oauth2_permission_grants: OAuth2PermissionGrantsTable;
 }

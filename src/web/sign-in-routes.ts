@@ -1,6 +1,7 @@
 // GET/POST /signin/:uid — the interaction pages oidc-provider sends the browser to (bound to its interaction cookie).
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { needsAdminConsent } from '../domain/consent.js';
 import { ACR_MFA } from '../domain/signin/factors.js';
 import type { InteractionDetails, OidcHandle } from '../oidc/index.js';
 import type { Deps } from '../services/deps.js';
@@ -189,7 +190,11 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
       const resourceScopes = Object.values(
         (d.prompt.details.missingResourceScopes as Record<string, string[]> | undefined) ?? {},
       ).flat();
-      const missing = [...((d.prompt.details.missingOIDCScope as string[] | undefined) ?? []), ...resourceScopes];
+      // Only what a user may consent to: an admin-only permission needs an administrator's tenant-wide grant.
+      const missing = [
+        ...((d.prompt.details.missingOIDCScope as string[] | undefined) ?? []),
+        ...resourceScopes.filter((scope) => !needsAdminConsent(scope, [deps.config.issuer])),
+      ];
       return sendHtml(
         reply,
         200,

@@ -14,6 +14,11 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose'
 import { ROLE_TEMPLATE_IDS } from '../../src/domain/authz/permissions.js';
 import { assignAppRole } from '../../src/services/app-roles.js';
 import { createApplication } from '../../src/services/applications.js';
+import {
+  deletePermissionGrant,
+  grantDelegatedPermissions,
+  listPermissionGrants,
+} from '../../src/services/permission-grants.js';
 import type { Deps } from '../../src/services/deps.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { createRoleAssignmentsRepo } from '../../src/store/repos/role-assignments.js';
@@ -121,7 +126,13 @@ for (const dialect of dialects) {
     }
 
     /** Signs `who` in with password + pass asking for `scope`, accepts consent when asked, redeems the code. */
-    async function signIn(who: Person, scope: string, app: App = firstParty): Promise<Tokens & { claims: JWTPayload }> {
+    async function signIn(
+      who: Person,
+      scope: string,
+      app: App = firstParty,
+      listed?: string[],
+    ): Promise<Tokens & { claims: JWTPayload; consentPage?: string }> {
+      let consentPage: string | undefined;
       const verifier = randomBytes(32).toString('base64url');
       const challenge = createHash('sha256').update(verifier).digest('base64url');
       const state = randomBytes(8).toString('hex');
@@ -152,11 +163,13 @@ for (const dialect of dialects) {
         const consentPath = new URL(next.location, s.url).pathname;
         const consent = await get(flow, `${s.url}${consentPath}`);
         assert.match(consent.html, /Permissions requested/);
+        consentPage = consent.html;
         // The user sees every Graph permission the app would act with on their behalf.
-        for (const name of scope
-          .split(' ')
-          .filter((x) => x.includes('/'))
-          .map((x) => x.split('/').pop()!))
+        for (const name of listed ??
+          scope
+            .split(' ')
+            .filter((x) => x.includes('/'))
+            .map((x) => x.split('/').pop()!))
           assert.match(
             consent.html,
             new RegExp(`<li>[^<]*\\b${name.replace(/\./g, '\\.')}</li>`),
@@ -178,7 +191,7 @@ for (const dialect of dialects) {
         redirect_uri: REDIRECT_URI,
         code_verifier: verifier,
       });
-      return { ...tokens, claims: decodeJwt(tokens.access_token) };
+      return { ...tokens, claims: decodeJwt(tokens.access_token), consentPage };
     }
 
     async function token(app: App, form: Record<string, string>): Promise<Tokens> {
@@ -206,6 +219,10 @@ for (const dialect of dialects) {
       deps = s.runtime.deps;
       await securityDefaults(deps, true);
       firstParty = await webApp();
+      // UserAuthenticationMethod.ReadWrite.All is admin-only: an administrator grants it to the app for every user.
+      await grantDelegatedPermissions(deps, cliContext(), firstParty.clientId, [
+        'UserAuthenticationMethod.ReadWrite.All',
+      ]);
       maya = await person('maya');
       noah = await person('noah');
       ivy = await person('ivy');
@@ -412,6 +429,38 @@ for (const dialect of dialects) {
       assert.equal(tokens.claims.scp, 'User.Read UserAuthenticationMethod.ReadWrite');
       assert.equal(tokens.claims.appid, thirdParty.clientId);
       assert.equal((await graph(tokens.access_token).api('/me/authentication/methods').get()).value.length, 2);
+    });
+
+    it('a user cannot consent to an admin-only scope: the consent page does not offer it, no token carries it', async () => {
+      const thirdParty = await webApp(true);
+      const asked = await signIn(adam, `openid ${GRAPH}/User.Read ${GRAPH}/User.ReadWrite.All`, thirdParty, [
+        'User.Read',
+      ]);
+      assert.ok(asked.consentPage, 'the consent page was shown');
+      assert.doesNotMatch(asked.consentPage!, /User\.ReadWrite\.All/);
+      assert.equal(asked.claims.scp, 'User.Read');
+      assert.doesNotMatch(String(asked.claims.scope), /User\.ReadWrite\.All/);
+      // A first-party app skips the consent page, but not the rule: without a tenant-wide grant, no admin-only scope.
+      const firstPartyAsked = await signIn(adam, `openid ${GRAPH}/User.Read ${GRAPH}/Directory.Read.All`);
+      assert.equal(firstPartyAsked.claims.scp, 'User.Read');
+    });
+
+    it('a tenant-wide grant puts the admin-only scope in the token without asking the user; removing it drops it at the next refresh', async () => {
+      const thirdParty = await webApp(true);
+      await grantDelegatedPermissions(deps, cliContext(), thirdParty.clientId, ['User.ReadWrite.All']);
+      const tokens = await signIn(
+        adam,
+        `openid offline_access ${GRAPH}/User.Read ${GRAPH}/User.ReadWrite.All`,
+        thirdParty,
+        ['User.Read'],
+      );
+      assert.doesNotMatch(tokens.consentPage ?? '', /User\.ReadWrite\.All/, 'granted by the administrator: not asked');
+      assert.deepEqual(String(tokens.claims.scp).split(' ').sort(), ['User.Read', 'User.ReadWrite.All']);
+      const grant = (await listPermissionGrants(deps, cliContext())).find((g) => g.clientAppId === thirdParty.clientId);
+      assert.ok(grant);
+      await deletePermissionGrant(deps, cliContext(), grant.id);
+      const refreshed = await token(thirdParty, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token! });
+      assert.equal(decodeJwt(refreshed.access_token).scp, 'User.Read');
     });
 
     it('refuses unknown Graph scopes, other resources and .default mixed with names at the authorization request', async () => {

@@ -52,6 +52,8 @@ const EXPECTED: Record<string, string> = {
     'Policy Authentication Methods Policy Update Update Policy',
   'DELETE /v1.0/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/:id':
     'Policy Authentication Methods Policy Update Update Policy',
+  'POST /v1.0/oauth2PermissionGrants': 'ApplicationManagement Add delegated permission grant Assign App',
+  'DELETE /v1.0/oauth2PermissionGrants/:id': 'ApplicationManagement Remove delegated permission grant Unassign App',
   'PATCH /v1.0/policies/identitySecurityDefaultsEnforcementPolicy':
     'Policy Update policy Update Policy 00000000-0000-0000-0000-000000000005',
 };

@@ -94,6 +94,11 @@ export interface GraphPermission {
    * permission of that name, so an application can never hold it (APPLICATION_PERMISSION_NAMES).
    */
   readonly selfOnly?: boolean;
+  /**
+   * Only an administrator may grant it as a delegated permission (Entra's "Admin consent required"): a user's own
+   * consent never grants it; a tenant-wide grant (oauth2PermissionGrants, AllPrincipals) does.
+   */
+  readonly adminConsentRequired?: boolean;
 }
 
 const USER_READ = [`${D}/users/standard/read`] as const;
@@ -149,17 +154,20 @@ const LOGS_READ = [`${D}/auditLogs/allProperties/read`, `${D}/signInReports/allP
  */
 export const GRAPH_PERMISSIONS: Readonly<Record<string, GraphPermission>> = {
   'User.Read': { actions: USER_READ, selfOnly: true },
-  'User.Read.All': { actions: USER_READ },
-  'User.ReadWrite.All': { actions: USER_WRITE },
-  'User.EnableDisableAccount.All': { actions: [`${D}/users/disable`, `${D}/users/enable`] },
-  'User.RevokeSessions.All': { actions: [`${D}/users/invalidateAllRefreshTokens`] },
-  'Group.Read.All': { actions: GROUP_READ },
-  'Group.ReadWrite.All': { actions: GROUP_WRITE },
-  'GroupMember.Read.All': { actions: GROUP_READ },
-  'GroupMember.ReadWrite.All': { actions: [...GROUP_READ, `${D}/groups/members/update`] },
-  'AdministrativeUnit.Read.All': { actions: AU_READ },
-  'AdministrativeUnit.ReadWrite.All': { actions: AU_WRITE },
-  'Directory.Read.All': { actions: [...USER_READ, ...GROUP_READ, ...AU_READ, ...ROLE_READ] },
+  'User.Read.All': { actions: USER_READ, adminConsentRequired: true },
+  'User.ReadWrite.All': { actions: USER_WRITE, adminConsentRequired: true },
+  'User.EnableDisableAccount.All': { actions: [`${D}/users/disable`, `${D}/users/enable`], adminConsentRequired: true },
+  'User.RevokeSessions.All': { actions: [`${D}/users/invalidateAllRefreshTokens`], adminConsentRequired: true },
+  'Group.Read.All': { actions: GROUP_READ, adminConsentRequired: true },
+  'Group.ReadWrite.All': { actions: GROUP_WRITE, adminConsentRequired: true },
+  'GroupMember.Read.All': { actions: GROUP_READ, adminConsentRequired: true },
+  'GroupMember.ReadWrite.All': { actions: [...GROUP_READ, `${D}/groups/members/update`], adminConsentRequired: true },
+  'AdministrativeUnit.Read.All': { actions: AU_READ, adminConsentRequired: true },
+  'AdministrativeUnit.ReadWrite.All': { actions: AU_WRITE, adminConsentRequired: true },
+  'Directory.Read.All': {
+    actions: [...USER_READ, ...GROUP_READ, ...AU_READ, ...ROLE_READ],
+    adminConsentRequired: true,
+  },
   'Directory.ReadWrite.All': {
     actions: [
       ...USER_WRITE.filter((a) => a !== `${D}/users/delete` && a !== `${D}/users/password/update`),
@@ -167,37 +175,42 @@ export const GRAPH_PERMISSIONS: Readonly<Record<string, GraphPermission>> = {
       ...AU_WRITE,
       ...ROLE_READ,
     ],
+    adminConsentRequired: true,
   },
   'UserAuthenticationMethod.Read': { actions: METHODS_READ, selfOnly: true },
   // Delegated self-service write (Security info's Graph form): reading one's own methods goes through authorize; the
   // delete of one's own method is decided on the /me path by this scope (selfContext in the /me method routes),
   // because the shared rules refuse credential changes "on self" to administrators (NOT_ON_SELF_ACTIONS).
   'UserAuthenticationMethod.ReadWrite': { actions: METHODS_READ, selfOnly: true },
-  'UserAuthenticationMethod.Read.All': { actions: METHODS_READ },
-  'UserAuthenticationMethod.ReadWrite.All': { actions: METHODS_WRITE },
-  'Policy.Read.All': { actions: POLICY_READ },
+  'UserAuthenticationMethod.Read.All': { actions: METHODS_READ, adminConsentRequired: true },
+  'UserAuthenticationMethod.ReadWrite.All': { actions: METHODS_WRITE, adminConsentRequired: true },
+  'Policy.Read.All': { actions: POLICY_READ, adminConsentRequired: true },
   'Policy.ReadWrite.AuthenticationMethod': {
     actions: [
       `${D}/userCredentialPolicies/standard/read`,
       `${D}/userCredentialPolicies/basic/update`,
       `${D}/organization/strongAuthentication/allTasks`,
     ],
+    adminConsentRequired: true,
   },
   'Policy.ReadWrite.SecurityDefaults': {
     actions: [`${D}/policies/standard/read`, `${D}/policies/securityDefaults/basic/update`],
+    adminConsentRequired: true,
   },
   // Graph's v1.0 reference lists it as a higher-privileged permission for updating security defaults too.
   'Policy.ReadWrite.ConditionalAccess': {
     actions: [...CA_WRITE, `${D}/policies/standard/read`, `${D}/policies/securityDefaults/basic/update`],
+    adminConsentRequired: true,
   },
-  'AuditLog.Read.All': { actions: LOGS_READ },
-  'RoleManagement.Read.Directory': { actions: ROLE_READ },
+  'AuditLog.Read.All': { actions: LOGS_READ, adminConsentRequired: true },
+  'RoleManagement.Read.Directory': { actions: ROLE_READ, adminConsentRequired: true },
   'RoleManagement.ReadWrite.Directory': {
     actions: [
       `${D}/roleDefinitions/allProperties/allTasks`,
       `${D}/roleAssignments/allProperties/allTasks`,
       ...ROLE_READ,
     ],
+    adminConsentRequired: true,
   },
 };
 

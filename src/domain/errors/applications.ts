@@ -56,6 +56,30 @@ export const applicationErrors = defineErrors({
   },
   builtInApplicationHasNoSecrets: { ...invalidRequest, message: 'A built-in Gatepass application has no secrets.' },
   secretNameLength: { ...invalidRequest, message: 'displayName must be at most 120 characters.' },
+  delegatedPermissionUnknown: {
+    ...invalidRequest,
+    message: (p: { permission: string; known: readonly string[] }) =>
+      `Unknown Graph delegated permission '${p.permission}'. Known: ${p.known.join(', ')}.`,
+  },
+  delegatedPermissionNeeded: { ...invalidRequest, message: 'A grant needs at least one delegated permission.' },
+  permissionGrantClientNotFound: {
+    ...invalidRequest,
+    message: (p: { clientId: string }) => `No application has the service principal id '${p.clientId}'.`,
+  },
+  permissionGrantResourceUnknown: {
+    ...invalidRequest,
+    message: (p: { resourceId: string; graph: string }) =>
+      `resourceId '${p.resourceId}' is not a resource Gatepass serves; Microsoft Graph is '${p.graph}'.`,
+  },
+  permissionGrantExists: {
+    status: 409,
+    graphCode: 'Request_MultipleObjectsWithSameKeyValue',
+    message: 'Permission entry already exists.',
+  },
+  permissionGrantNotFound: {
+    ...notFound,
+    message: (p: { id: string }) => `No delegated permission grant has the id '${p.id}'.`,
+  },
   secretNotFound: {
     ...notFound,
     message: (p: { keyId: string }) => `The application has no secret with keyId '${p.keyId}'.`,

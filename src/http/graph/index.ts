@@ -8,6 +8,8 @@ import { createBearerAuthenticator } from '../plugins/authn.js';
 import { typeboxValidatorCompiler } from './common.js';
 import { registerGroupRoutes } from './groups.js';
 import { registerAdministrativeUnitRoutes } from './administrative-units.js';
+import { registerMeRoutes } from './me.js';
+import { registerPermissionGrantRoutes } from './oauth2-permission-grants.js';
 import { registerOrganizationRoutes } from './organization.js';
 import { registerPolicyRoutes } from './policies.js';
 import { auditRefusedWrites } from './refusal-audit.js';
@@ -42,6 +44,8 @@ export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<v
           throw new AppError('unsupportedContentType', { target: 'content-type', params: { type: type ?? '' } });
       });
       registerUserRoutes(graph, deps);
+      registerMeRoutes(graph, deps);
+      registerPermissionGrantRoutes(graph, deps);
       registerGroupRoutes(graph, deps);
       registerAdministrativeUnitRoutes(graph, deps);
       registerPolicyRoutes(graph, deps);

@@ -10,6 +10,7 @@ import * as m0009 from './0009-my-sessions.js';
 import * as m0010 from './0010-service-principal-role-assignments.js';
 import * as m0011 from './0011-administrative-units.js';
 import * as m0012 from './0012-role-definitions.js';
+import * as m0013 from './0013-oauth2-permission-grants.js';
 
 const migrations: Record<string, Migration> = {
   '0001-init': m0001,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0010-service-principal-role-assignments': m0010,
   '0011-administrative-units': m0011,
   '0012-role-definitions': m0012,
+  '0013-oauth2-permission-grants': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {
