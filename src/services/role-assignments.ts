@@ -9,6 +9,7 @@ import { AppError } from '../domain/errors.js';
 import { isGuid, newId } from '../domain/ids.js';
 import { parseFilter, type FilterNode } from '../domain/odata/filter.js';
 import { GLOBAL_ADMINISTRATOR } from '../domain/roles.js';
+import { createAdministrativeUnitsRepo } from '../store/repos/administrative-units.js';
 import { createRoleAssignmentsRepo, type RoleAssignmentRecord } from '../store/repos/role-assignments.js';
 import { createUsersRepo } from '../store/repos/users.js';
 import { audited } from './audited.js';
@@ -201,6 +202,9 @@ export async function createRoleAssignment(
         throw new AppError('roleNotScopable', { target: 'directoryScopeId' });
       if (!role.isBuiltIn && !customRoleFitsUnit(role))
         throw new AppError('customRoleNotScopable', { target: 'directoryScopeId' });
+      const unitId = scope.slice('/administrativeUnits/'.length);
+      if (!(await createAdministrativeUnitsRepo(tx).findUnitById(unitId)))
+        throw new AppError('directoryScopeUnitNotFound', { target: 'directoryScopeId', params: { scope } });
     }
     const repo = createRoleAssignmentsRepo(tx);
     if (await repo.findRoleAssignment(user.id, role.id, scope)) throw new AppError('roleAssignmentExists');

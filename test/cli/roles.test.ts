@@ -6,13 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 import { gatepass, oneJsonObject } from './run-cli.js';
 
-const UNIT = '3f1c2a4e-0b6d-4c1e-9a55-2d1f7e0c9b11';
 const TAP_CREATE = 'microsoft.directory/users/authenticationMethods/create';
 
 for (const dialect of dialects) {
   describe(`gatepass role on ${dialect}`, () => {
     let db: TestDatabase;
     let env: Record<string, string>;
+    let UNIT = '';
     before(async () => {
       db = await createTestDatabase(dialect);
       env = { ...db.env, GATEPASS_DOMAINS: 'contoso.test', GATEPASS_LOG_LEVEL: 'warn' };
@@ -27,6 +27,9 @@ for (const dialect of dialects) {
         '--no-password',
       ]);
       assert.equal(user.code, 0, user.stderr);
+      const unit = await gatepass(env, ['unit', 'create', '--name', 'Site A', '--json']);
+      assert.equal(unit.code, 0, unit.stderr);
+      UNIT = String(oneJsonObject(unit.stdout).id);
     });
     after(() => db.drop());
 

@@ -125,6 +125,13 @@ for (const dialect of dialects) {
         body: { principalId: users.desk, roleDefinitionId: AA, directoryScopeId: '/groups/x' },
       });
       assertGraphError(badScope, 400, 'Request_BadRequest', 'directoryScopeId');
+      const noUnit = await graphRequest(t.server.app, 'POST', `${BASE}/roleAssignments`, {
+        token: admin.token,
+        body: { principalId: users.desk, roleDefinitionId: AA, directoryScopeId: UNIT },
+      });
+      const missing = assertGraphError(noUnit, 404, 'Request_ResourceNotFound', 'directoryScopeId');
+      assert.match(missing.message, /'directoryScopeId' names no administrative unit/);
+      assert.ok(missing.message.includes(UNIT));
       const res = await graphRequest(t.server.app, 'POST', `${BASE}/roleAssignments`, {
         token: admin.token,
         body: { principalId: users.desk, roleDefinitionId: customId, directoryScopeId: '/' },

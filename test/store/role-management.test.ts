@@ -21,6 +21,7 @@ import {
   listRoleDefinitions,
   updateRoleDefinition,
 } from '../../src/services/role-definitions.js';
+import { createAdministrativeUnit } from '../../src/services/administrative-units.js';
 import { createUser } from '../../src/services/users.js';
 import { createRoleAssignmentsRepo } from '../../src/store/repos/role-assignments.js';
 import { dialects } from '../support/databases.js';
@@ -41,7 +42,7 @@ const rejects = (entry: string, pattern?: RegExp) => (e: unknown) => {
 
 const TAP_CREATE = 'microsoft.directory/users/authenticationMethods/create';
 const TAP_READ = 'microsoft.directory/users/authenticationMethods/standard/restrictedRead';
-const UNIT = '/administrativeUnits/3f1c2a4e-0b6d-4c1e-9a55-2d1f7e0c9b11';
+const NO_UNIT = '/administrativeUnits/3f1c2a4e-0b6d-4c1e-9a55-2d1f7e0c9b11';
 const AA = 'c4e39bd9-1100-46d3-8c65-fb160da0071f';
 const HELPDESK = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
 
@@ -117,6 +118,20 @@ for (const dialect of dialects) {
         displayName: 'Site issuer',
         allowedResourceActions: [TAP_CREATE, TAP_READ],
       });
+      // A unit scope must name an existing unit.
+      await assert.rejects(
+        createRoleAssignment(deps, ctx, {
+          principalId: helpdesk.id,
+          roleDefinitionId: role.id,
+          directoryScopeId: NO_UNIT,
+        }),
+        (e: unknown) => {
+          rejects('directoryScopeUnitNotFound', /'directoryScopeId' names no administrative unit/)(e);
+          assert.ok(isAppError(e) && e.target === 'directoryScopeId' && e.status === 404);
+          return true;
+        },
+      );
+      const UNIT = `/administrativeUnits/${(await createAdministrativeUnit(deps, ctx, { displayName: 'Site A' })).id}`;
       const scoped = await createRoleAssignment(deps, ctx, {
         principalId: helpdesk.id,
         roleDefinitionId: role.id,

@@ -56,6 +56,14 @@ export const roleErrors = defineErrors({
     message: (p: { scope: string }) =>
       `Invalid value specified for property 'directoryScopeId' of resource 'unifiedRoleAssignment': '${p.scope}'. Use '/' or '/administrativeUnits/{id}'.`,
   },
+  /** A unit scope must name an existing administrative unit; Graph's not-found wording, naming the property. */
+  directoryScopeUnitNotFound: {
+    status: 404,
+    graphCode: 'Request_ResourceNotFound',
+    code: 'notFound',
+    message: (p: { scope: string }) =>
+      `Resource '${p.scope}' does not exist or one of its queried reference-property objects are not present: 'directoryScopeId' names no administrative unit.`,
+  },
   roleAssignmentExists: {
     status: 409,
     graphCode: 'Request_BadRequest',
