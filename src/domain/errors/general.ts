@@ -77,7 +77,8 @@ export const generalErrors = defineErrors({
   lastGlobalAdmin: {
     status: 400,
     graphCode: 'Request_BadRequest',
-    message: 'The last enabled Global Administrator cannot be deleted or disabled.',
+    message:
+      'The last enabled Global Administrator cannot be deleted, disabled or removed from the Global Administrator role.',
   },
   keyMismatch: {
     status: 500,
