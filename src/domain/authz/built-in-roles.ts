@@ -2,6 +2,19 @@
 // description, the microsoft.directory actions Entra gives each for what Gatepass has, and whom each may act on
 // (the "who can perform sensitive actions" table of §5.4, one column per role).
 
+import {
+  AU_READ,
+  CA_WRITE,
+  GROUP_READ,
+  GROUP_WRITE,
+  LOGS_READ,
+  METHODS_CHANGE,
+  POLICY_READ,
+  ROLE_READ,
+  USER_READ,
+  USER_SENSITIVE,
+} from './action-sets.js';
+
 const D = 'microsoft.directory';
 
 /** Template ids from Entra's permissions reference (ENTRA-REFERENCE §5.1 and the limited roles of §5.4). */
@@ -85,43 +98,6 @@ export const MAY_ACT_ON = {
   members: LIMITED_ROLE_TEMPLATE_IDS,
 } as const;
 
-const USER_READ = [`${D}/users/standard/read`];
-const GROUP_READ = [`${D}/groups/standard/read`];
-const AU_READ = [`${D}/administrativeUnits/standard/read`];
-const ROLE_READ = [`${D}/roleDefinitions/standard/read`, `${D}/roleAssignments/standard/read`];
-const LOGS_READ = [`${D}/auditLogs/allProperties/read`, `${D}/signInReports/allProperties/read`];
-const POLICY_READ = [
-  `${D}/policies/standard/read`,
-  `${D}/userCredentialPolicies/standard/read`,
-  `${D}/conditionalAccessPolicies/standard/read`,
-];
-const CA_WRITE = [
-  `${D}/conditionalAccessPolicies/standard/read`,
-  `${D}/conditionalAccessPolicies/create`,
-  `${D}/conditionalAccessPolicies/basic/update`,
-  `${D}/conditionalAccessPolicies/delete`,
-];
-const USER_SENSITIVE = [
-  `${D}/users/delete`,
-  `${D}/users/disable`,
-  `${D}/users/enable`,
-  `${D}/users/invalidateAllRefreshTokens`,
-  `${D}/users/basic/update`,
-  `${D}/users/password/update`,
-  `${D}/users/userPrincipalName/update`,
-];
-const METHODS_CHANGE = [
-  `${D}/users/authenticationMethods/create`,
-  `${D}/users/authenticationMethods/delete`,
-  `${D}/users/authenticationMethods/basic/update`,
-];
-const GROUP_WRITE = [
-  ...GROUP_READ,
-  `${D}/groups/create`,
-  `${D}/groups/delete`,
-  `${D}/groups/basic/update`,
-  `${D}/groups/members/update`,
-];
 const OFFICE_WEB_PORTAL = 'microsoft.office365.webPortal/allEntities/standard/read';
 
 function role(

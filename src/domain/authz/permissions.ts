@@ -4,6 +4,21 @@
 // Action strings follow Entra's resource-action format (ENTRA-REFERENCE §5.2); where Entra has
 // no documented string (security defaults), we chose one in the same style.
 
+import {
+  AU_READ,
+  AU_WRITE,
+  CA_WRITE,
+  GROUP_READ,
+  GROUP_WRITE,
+  LOGS_READ,
+  METHODS_READ,
+  METHODS_WRITE,
+  POLICY_READ,
+  ROLE_READ,
+  USER_READ,
+  USER_WRITE,
+} from './action-sets.js';
+
 const D = 'microsoft.directory';
 
 /** Every action `authorize` can be asked about. A typo in a route is a compile error. */
@@ -100,52 +115,6 @@ export interface GraphPermission {
    */
   readonly adminConsentRequired?: boolean;
 }
-
-const USER_READ = [`${D}/users/standard/read`] as const;
-const USER_WRITE = [
-  ...USER_READ,
-  `${D}/users/create`,
-  `${D}/users/delete`,
-  `${D}/users/basic/update`,
-  `${D}/users/userPrincipalName/update`,
-  `${D}/users/password/update`,
-  `${D}/users/disable`,
-  `${D}/users/enable`,
-  `${D}/users/invalidateAllRefreshTokens`,
-] as const;
-const GROUP_READ = [`${D}/groups/standard/read`] as const;
-const GROUP_WRITE = [
-  ...GROUP_READ,
-  `${D}/groups/create`,
-  `${D}/groups/delete`,
-  `${D}/groups/basic/update`,
-  `${D}/groups/members/update`,
-] as const;
-const AU_READ = [`${D}/administrativeUnits/standard/read`] as const;
-const AU_WRITE = [
-  ...AU_READ,
-  `${D}/administrativeUnits/create`,
-  `${D}/administrativeUnits/delete`,
-  `${D}/administrativeUnits/basic/update`,
-  `${D}/administrativeUnits/members/update`,
-] as const;
-const ROLE_READ = [`${D}/roleDefinitions/standard/read`, `${D}/roleAssignments/standard/read`] as const;
-const METHODS_READ = [`${D}/users/authenticationMethods/standard/read`] as const;
-const METHODS_WRITE = [
-  ...METHODS_READ,
-  `${D}/users/authenticationMethods/create`,
-  `${D}/users/authenticationMethods/delete`,
-  `${D}/users/authenticationMethods/basic/update`,
-] as const;
-const CA_READ = [`${D}/conditionalAccessPolicies/standard/read`] as const;
-const CA_WRITE = [
-  ...CA_READ,
-  `${D}/conditionalAccessPolicies/create`,
-  `${D}/conditionalAccessPolicies/basic/update`,
-  `${D}/conditionalAccessPolicies/delete`,
-] as const;
-const POLICY_READ = [`${D}/policies/standard/read`, `${D}/userCredentialPolicies/standard/read`, ...CA_READ] as const;
-const LOGS_READ = [`${D}/auditLogs/allProperties/read`, `${D}/signInReports/allProperties/read`] as const;
 
 /**
  * Microsoft Graph permission names → actions. The same names serve as application permissions
