@@ -1,7 +1,7 @@
 // Administrative units and their user members: each change one audited use case with Entra's activity names
 // ("Add administrative unit", "Add member to administrative unit"…), filed under the AdministrativeUnit category.
 
-import { jsonValue, userTarget, type AuditEntry, type ModifiedProperty, type TargetResource } from '../domain/audit.js';
+import { jsonValue, type AuditEntry, type ModifiedProperty, type TargetResource } from '../domain/audit.js';
 import type { Action } from '../domain/authz/permissions.js';
 import { AppError } from '../domain/errors.js';
 import { isGuid, newId } from '../domain/ids.js';
@@ -17,7 +17,8 @@ import { audited } from './audited.js';
 import type { Deps } from './deps.js';
 import { allows, check, TENANT_TARGET, type GuardedContext } from './guard.js';
 import { checkSkipToken, checkTop, listPageOf, optionsOf, type ListOptions, type ListQuery } from './list-query.js';
-import { findUserByIdOrUpn, notFoundError } from './user-lookup.js';
+import { addMemberByReference, removeMember, type MembershipKind } from './memberships.js';
+import { notFoundError } from './user-lookup.js';
 
 export type { AdministrativeUnitRecord };
 
@@ -249,20 +250,22 @@ export async function deleteAdministrativeUnit(deps: Deps, ctx: GuardedContext, 
   );
 }
 
-function membershipTargets(user: UserRecord | string, unit: AdministrativeUnitRecord | string): TargetResource[] {
-  const modified =
-    typeof unit === 'string'
-      ? []
-      : [
-          { displayName: 'AdministrativeUnit.ObjectID', oldValue: null, newValue: jsonValue(unit.id) },
-          { displayName: 'AdministrativeUnit.DisplayName', oldValue: null, newValue: jsonValue(unit.displayName) },
-        ];
-  const member: TargetResource =
-    typeof user === 'string'
-      ? { id: user, displayName: null, type: 'User', modifiedProperties: modified }
-      : userTarget(user, modified);
-  return [member, unitTarget(unit)];
-}
+/**
+ * Units as member containers: the permission is asked of the tenant before the lookup, since a role scoped to a unit
+ * manages the unit's members, not the unit (see above).
+ */
+const UNIT_MEMBERSHIP: MembershipKind<AdministrativeUnitRecord> = {
+  entityName: 'AdministrativeUnit',
+  activities: { add: 'Add member to administrative unit', remove: 'Remove member from administrative unit' },
+  entry: unitEntry,
+  target: unitTarget,
+  async loadForMemberChange(tx, ctx, idOrName) {
+    check(ctx, MEMBERS, TENANT_TARGET);
+    return loadUnit(tx, idOrName);
+  },
+  insertMember: (tx, unitId, userId, at) => createAdministrativeUnitsRepo(tx).insertMember(unitId, userId, at),
+  deleteMember: (tx, unitId, userId) => createAdministrativeUnitsRepo(tx).deleteMember(unitId, userId),
+};
 
 export async function addAdministrativeUnitMember(
   deps: Deps,
@@ -270,38 +273,17 @@ export async function addAdministrativeUnitMember(
   unitIdOrName: string,
   userIdOrUpn: string,
 ): Promise<void> {
-  await addAdministrativeUnitMemberByReference(deps, ctx, unitIdOrName, () => userIdOrUpn);
+  await addMemberByReference(deps, ctx, UNIT_MEMBERSHIP, unitIdOrName, () => userIdOrUpn);
 }
 
-/**
- * Adds the user that `memberOf()` names — e.g. parsed from Graph's `@odata.id` — after the unit is found and the
- * permission checked, so a malformed reference is refused (and audited) like any other part of the use case.
- */
+/** Adds the user that `memberOf()` names (Graph's `@odata.id`); see memberships.ts. */
 export async function addAdministrativeUnitMemberByReference(
   deps: Deps,
   ctx: GuardedContext,
   unitIdOrName: string,
   memberOf: () => string,
 ): Promise<void> {
-  let unit: AdministrativeUnitRecord | undefined;
-  let user: UserRecord | undefined;
-  let reference = '';
-  const entry = () =>
-    unitEntry(
-      'Add member to administrative unit',
-      'Assign',
-      membershipTargets(user ?? reference, unit ?? unitIdOrName),
-    );
-  await audited(deps, ctx, entry, async (tx, record) => {
-    check(ctx, MEMBERS, TENANT_TARGET);
-    unit = await loadUnit(tx, unitIdOrName);
-    reference = memberOf();
-    user = await findUserByIdOrUpn(tx, reference);
-    if (!user) throw notFoundError(reference, '@odata.id');
-    const added = await createAdministrativeUnitsRepo(tx).insertMember(unit.id, user.id, deps.clock.now());
-    if (!added) throw new AppError('memberAlreadyExists', { target: 'members' });
-    await record(entry());
-  });
+  await addMemberByReference(deps, ctx, UNIT_MEMBERSHIP, unitIdOrName, memberOf);
 }
 
 export async function removeAdministrativeUnitMember(
@@ -310,21 +292,5 @@ export async function removeAdministrativeUnitMember(
   unitIdOrName: string,
   userIdOrUpn: string,
 ): Promise<void> {
-  let unit: AdministrativeUnitRecord | undefined;
-  let user: UserRecord | undefined;
-  const entry = () =>
-    unitEntry(
-      'Remove member from administrative unit',
-      'Unassign',
-      membershipTargets(user ?? userIdOrUpn, unit ?? unitIdOrName),
-    );
-  await audited(deps, ctx, entry, async (tx, record) => {
-    check(ctx, MEMBERS, TENANT_TARGET);
-    unit = await loadUnit(tx, unitIdOrName);
-    user = await findUserByIdOrUpn(tx, userIdOrUpn);
-    if (!user) throw notFoundError(userIdOrUpn, 'memberId');
-    const removed = await createAdministrativeUnitsRepo(tx).deleteMember(unit.id, user.id);
-    if (!removed) throw notFoundError(user.id, 'memberId');
-    await record(entry());
-  });
+  await removeMember(deps, ctx, UNIT_MEMBERSHIP, unitIdOrName, userIdOrUpn);
 }

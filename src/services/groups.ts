@@ -1,7 +1,7 @@
 // Directory groups and their members: each change one audited use case ("Add group", "Add member to group"…).
 
 import type { Target } from '../domain/authz/authorize.js';
-import { jsonValue, userTarget, type AuditEntry, type ModifiedProperty, type TargetResource } from '../domain/audit.js';
+import { jsonValue, type AuditEntry, type ModifiedProperty, type TargetResource } from '../domain/audit.js';
 import { AppError } from '../domain/errors.js';
 import { isGuid, newId } from '../domain/ids.js';
 import type { DbOrTx } from '../store/db.js';
@@ -13,7 +13,8 @@ import { allows, check, checkBeforeNotFound, TENANT_TARGET, type GuardedContext 
 import type { Action } from '../domain/authz/permissions.js';
 import { checkSkipToken, checkTop, listPageOf, optionsOf, type ListOptions, type ListQuery } from './list-query.js';
 import { encodeSkipToken } from '../store/repos/query.js';
-import { findUserByIdOrUpn, notFoundError } from './user-lookup.js';
+import { addMemberByReference, removeMember, type MembershipKind } from './memberships.js';
+import { notFoundError } from './user-lookup.js';
 
 export type { GroupRecord };
 
@@ -264,20 +265,20 @@ export async function deleteGroup(deps: Deps, ctx: GuardedContext, groupIdOrName
   );
 }
 
-function membershipTargets(user: UserRecord | string, group: GroupRecord | string): TargetResource[] {
-  const modified =
-    typeof group === 'string'
-      ? []
-      : [
-          { displayName: 'Group.ObjectID', oldValue: null, newValue: jsonValue(group.id) },
-          { displayName: 'Group.DisplayName', oldValue: null, newValue: jsonValue(group.displayName) },
-        ];
-  const member: TargetResource =
-    typeof user === 'string'
-      ? { id: user, displayName: null, type: 'User', modifiedProperties: modified }
-      : userTarget(user, modified);
-  return [member, groupTarget(group)];
-}
+/** Groups as member containers: the group's own target (membersOnly reach for roles scoped by group). */
+const GROUP_MEMBERSHIP: MembershipKind<GroupRecord> = {
+  entityName: 'Group',
+  activities: { add: 'Add member to group', remove: 'Remove member from group' },
+  entry: groupEntry,
+  target: groupTarget,
+  async loadForMemberChange(tx, ctx, idOrName) {
+    const group = await loadGroup(tx, idOrName, { ctx, action: `${GROUPS}/members/update` });
+    check(ctx, `${GROUPS}/members/update`, groupAuthzTarget(group));
+    return group;
+  },
+  insertMember: (tx, groupId, userId, at) => createGroupsRepo(tx).insertMember(groupId, userId, at),
+  deleteMember: (tx, groupId, userId) => createGroupsRepo(tx).deleteMember(groupId, userId),
+};
 
 export async function addGroupMember(
   deps: Deps,
@@ -285,34 +286,17 @@ export async function addGroupMember(
   groupIdOrName: string,
   userIdOrUpn: string,
 ): Promise<void> {
-  await addGroupMemberByReference(deps, ctx, groupIdOrName, () => userIdOrUpn);
+  await addMemberByReference(deps, ctx, GROUP_MEMBERSHIP, groupIdOrName, () => userIdOrUpn);
 }
 
-/**
- * Adds the member that `memberOf()` names — e.g. parsed from Graph's `@odata.id` — after the group is found and
- * the permission checked, so a malformed reference is refused (and audited) like any other part of the use case.
- */
+/** Adds the member that `memberOf()` names (Graph's `@odata.id`); see memberships.ts. */
 export async function addGroupMemberByReference(
   deps: Deps,
   ctx: GuardedContext,
   groupIdOrName: string,
   memberOf: () => string,
 ): Promise<void> {
-  let group: GroupRecord | undefined;
-  let user: UserRecord | undefined;
-  let reference = '';
-  const entry = () =>
-    groupEntry('Add member to group', 'Assign', membershipTargets(user ?? reference, group ?? groupIdOrName));
-  await audited(deps, ctx, entry, async (tx, record) => {
-    group = await loadGroup(tx, groupIdOrName, { ctx, action: `${GROUPS}/members/update` });
-    check(ctx, `${GROUPS}/members/update`, groupAuthzTarget(group));
-    reference = memberOf();
-    user = await findUserByIdOrUpn(tx, reference);
-    if (!user) throw notFoundError(reference, '@odata.id');
-    const added = await createGroupsRepo(tx).insertMember(group.id, user.id, deps.clock.now());
-    if (!added) throw new AppError('memberAlreadyExists', { target: 'members' });
-    await record(entry());
-  });
+  await addMemberByReference(deps, ctx, GROUP_MEMBERSHIP, groupIdOrName, memberOf);
 }
 
 export async function removeGroupMember(
@@ -321,17 +305,5 @@ export async function removeGroupMember(
   groupIdOrName: string,
   userIdOrUpn: string,
 ): Promise<void> {
-  let group: GroupRecord | undefined;
-  let user: UserRecord | undefined;
-  const entry = () =>
-    groupEntry('Remove member from group', 'Unassign', membershipTargets(user ?? userIdOrUpn, group ?? groupIdOrName));
-  await audited(deps, ctx, entry, async (tx, record) => {
-    group = await loadGroup(tx, groupIdOrName, { ctx, action: `${GROUPS}/members/update` });
-    check(ctx, `${GROUPS}/members/update`, groupAuthzTarget(group));
-    user = await findUserByIdOrUpn(tx, userIdOrUpn);
-    if (!user) throw notFoundError(userIdOrUpn, 'memberId');
-    const removed = await createGroupsRepo(tx).deleteMember(group.id, user.id);
-    if (!removed) throw notFoundError(user.id, 'memberId');
-    await record(entry());
-  });
+  await removeMember(deps, ctx, GROUP_MEMBERSHIP, groupIdOrName, userIdOrUpn);
 }
