@@ -18,8 +18,6 @@ import {
   ADMINISTRATIVE_UNIT_PROPERTIES,
   toGraphAdministrativeUnit,
   toGraphGroup,
-  toGraphUser,
-  USER_PROPERTIES,
 } from '../../services/graph-shapes.js';
 import { listMemberOf } from '../../services/member-of.js';
 import {
@@ -31,7 +29,7 @@ import {
   selectOption,
   topOption,
 } from './common.js';
-import { limitedDirectoryObject, memberIdFromODataId } from './groups.js';
+import { limitedDirectoryObject, registerMemberRoutes } from './member-routes.js';
 import { unitAudit } from './refusal-audit.js';
 
 const GUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
@@ -55,15 +53,7 @@ const CreateUnitBody = Type.Object(
 );
 const UpdateUnitBody = Type.Object(unitWritable, { additionalProperties: false });
 const UnitParams = Type.Object({ id: Type.String({ pattern: GUID }) }, { additionalProperties: false });
-const MemberParams = Type.Object(
-  { id: Type.String({ pattern: GUID }), memberId: Type.String({ pattern: GUID }) },
-  { additionalProperties: false },
-);
 const UserParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
-const RefBody = Type.Object(
-  { '@odata.id': Type.String({ minLength: 1, maxLength: 2048 }) },
-  { additionalProperties: false },
-);
 const ListQuery = Type.Object(
   {
     $top: Type.Optional(Type.String()),
@@ -152,52 +142,16 @@ function registerUnitRoutes(app: FastifyInstance, deps: Deps): void {
 }
 
 function registerUnitMemberRoutes(app: FastifyInstance, deps: Deps): void {
-  app.get<{ Params: Static<typeof UnitParams>; Querystring: Static<typeof ListQuery> }>(
-    `/${UNITS}/:id/members`,
-    { schema: { params: UnitParams, querystring: ListQuery } },
-    async (request) => {
-      const q = request.query;
-      refuseUnsupportedOptions(q, ['$top', '$select', '$skiptoken']);
-      const shown: { select?: (typeof USER_PROPERTIES)[number][] } = {};
-      const page = await listAdministrativeUnitMembers(deps, contextOf(request), request.params.id, () => {
-        shown.select = selectOption(q.$select, USER_PROPERTIES);
-        return { top: topOption(q.$top), skipToken: q.$skiptoken };
-      });
-      const { select } = shown;
-      // Members may mix object types in Graph, so each names its type; unreadable users show only their id.
-      const members = page.members.map((u) => {
-        const user = toGraphUser(u, select);
-        return {
-          '@odata.type': '#microsoft.graph.user',
-          ...(page.limited.has(u.id) ? limitedDirectoryObject(user) : user),
-        };
-      });
-      return collectionBody(deps, request, contextUrl('directoryObjects', select), page, members);
+  registerMemberRoutes(app, deps, {
+    collection: `/${UNITS}`,
+    audit: {
+      add: unitAudit('Add member to administrative unit', 'Assign'),
+      remove: unitAudit('Remove member from administrative unit', 'Unassign'),
     },
-  );
-
-  app.post<{ Params: Static<typeof UnitParams>; Body: Static<typeof RefBody> }>(
-    `/${UNITS}/:id/members/$ref`,
-    {
-      schema: { params: UnitParams, body: RefBody },
-      config: unitAudit('Add member to administrative unit', 'Assign'),
-    },
-    async (request, reply) => {
-      await addAdministrativeUnitMemberByReference(deps, contextOf(request), request.params.id, () =>
-        memberIdFromODataId(deps, request.body['@odata.id']),
-      );
-      return reply.code(204).send();
-    },
-  );
-
-  app.delete<{ Params: Static<typeof MemberParams> }>(
-    `/${UNITS}/:id/members/:memberId/$ref`,
-    { schema: { params: MemberParams }, config: unitAudit('Remove member from administrative unit', 'Unassign') },
-    async (request, reply) => {
-      await removeAdministrativeUnitMember(deps, contextOf(request), request.params.id, request.params.memberId);
-      return reply.code(204).send();
-    },
-  );
+    list: listAdministrativeUnitMembers,
+    addByReference: addAdministrativeUnitMemberByReference,
+    remove: removeAdministrativeUnitMember,
+  });
 
   app.get<{ Params: Static<typeof UserParams>; Querystring: Static<typeof NoQuery> }>(
     '/users/:id/memberOf',

@@ -2,10 +2,8 @@
 
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import { AppError } from '../../domain/errors.js';
-import { isGuid } from '../../domain/ids.js';
 import type { Deps } from '../../services/deps.js';
-import { GROUP_PROPERTIES, toGraphGroup, toGraphUser, USER_PROPERTIES } from '../../services/graph-shapes.js';
+import { GROUP_PROPERTIES, toGraphGroup } from '../../services/graph-shapes.js';
 import {
   addGroupMemberByReference,
   createGroup,
@@ -26,12 +24,8 @@ import {
   selectOption,
   topOption,
 } from './common.js';
+import { registerMemberRoutes } from './member-routes.js';
 import { groupAudit } from './refusal-audit.js';
-
-/** Graph's answer for a member the caller may not read: its id, and every other property it would show as null. */
-export function limitedDirectoryObject(shown: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(shown).map((key) => [key, key === 'id' ? shown[key] : null]));
-}
 
 const GUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const AnyQueryValue = Type.Union([Type.String(), Type.Array(Type.String())]);
@@ -52,14 +46,6 @@ const CreateGroupBody = Type.Object(
 );
 const UpdateGroupBody = Type.Object(groupWritable, { additionalProperties: false });
 const GroupParams = Type.Object({ id: Type.String({ pattern: GUID }) }, { additionalProperties: false });
-const MemberParams = Type.Object(
-  { id: Type.String({ pattern: GUID }), memberId: Type.String({ pattern: GUID }) },
-  { additionalProperties: false },
-);
-const RefBody = Type.Object(
-  { '@odata.id': Type.String({ minLength: 1, maxLength: 2048 }) },
-  { additionalProperties: false },
-);
 const ListQuery = Type.Object(
   {
     $top: Type.Optional(Type.String()),
@@ -71,26 +57,6 @@ const ListQuery = Type.Object(
   { additionalProperties: AnyQueryValue },
 );
 const GetQuery = Type.Object({ $select: Type.Optional(Type.String()) }, { additionalProperties: AnyQueryValue });
-
-/**
- * The member id from an `@odata.id`: Graph's `https://graph.microsoft.com/v1.0/directoryObjects/{id}` (or `/users/{id}`),
- * also on our own origin, so scripts written for Graph work after changing only the base URL.
- */
-export function memberIdFromODataId(deps: Deps, odataId: string): string {
-  const refuse = () => new AppError('invalidODataId', { target: '@odata.id' });
-  let url: URL;
-  try {
-    url = new URL(odataId);
-  } catch {
-    throw refuse();
-  }
-  const origins = new Set(['https://graph.microsoft.com', new URL(deps.config.issuer).origin]);
-  if (!origins.has(url.origin)) throw refuse();
-  const match = /^\/(?:v1\.0|beta)\/(?:directoryObjects|users)\/([^/]+)$/i.exec(url.pathname);
-  const id = match ? decodeURIComponent(match[1]!) : '';
-  if (!isGuid(id)) throw refuse();
-  return id.toLowerCase();
-}
 
 export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
   app.get<{ Querystring: Static<typeof ListQuery> }>(
@@ -163,48 +129,14 @@ export function registerGroupRoutes(app: FastifyInstance, deps: Deps): void {
     },
   );
 
-  app.get<{ Params: Static<typeof GroupParams>; Querystring: Static<typeof ListQuery> }>(
-    '/groups/:id/members',
-    { schema: { params: GroupParams, querystring: ListQuery } },
-    async (request) => {
-      const q = request.query;
-      refuseUnsupportedOptions(q, ['$top', '$select', '$skiptoken']);
-      const shown: { select?: (typeof USER_PROPERTIES)[number][] } = {};
-      const page = await listGroupMembers(deps, contextOf(request), request.params.id, () => {
-        shown.select = selectOption(q.$select, USER_PROPERTIES);
-        return { top: topOption(q.$top), skipToken: q.$skiptoken };
-      });
-      const { select } = shown;
-      // A members list may mix object types, so every item names its type (the SDKs rely on it). A caller who may read
-      // the group but not users gets Graph's "limited information": the type and id, every other property null.
-      const members = page.members.map((u) => {
-        const shown = toGraphUser(u, select);
-        return {
-          '@odata.type': '#microsoft.graph.user',
-          ...(page.limited.has(u.id) ? limitedDirectoryObject(shown) : shown),
-        };
-      });
-      return collectionBody(deps, request, contextUrl('directoryObjects', select), page, members);
+  registerMemberRoutes(app, deps, {
+    collection: '/groups',
+    audit: {
+      add: groupAudit('Add member to group', 'Assign'),
+      remove: groupAudit('Remove member from group', 'Unassign'),
     },
-  );
-
-  app.post<{ Params: Static<typeof GroupParams>; Body: Static<typeof RefBody> }>(
-    '/groups/:id/members/$ref',
-    { schema: { params: GroupParams, body: RefBody }, config: groupAudit('Add member to group', 'Assign') },
-    async (request, reply) => {
-      await addGroupMemberByReference(deps, contextOf(request), request.params.id, () =>
-        memberIdFromODataId(deps, request.body['@odata.id']),
-      );
-      return reply.code(204).send();
-    },
-  );
-
-  app.delete<{ Params: Static<typeof MemberParams> }>(
-    '/groups/:id/members/:memberId/$ref',
-    { schema: { params: MemberParams }, config: groupAudit('Remove member from group', 'Unassign') },
-    async (request, reply) => {
-      await removeGroupMember(deps, contextOf(request), request.params.id, request.params.memberId);
-      return reply.code(204).send();
-    },
-  );
+    list: listGroupMembers,
+    addByReference: addGroupMemberByReference,
+    remove: removeGroupMember,
+  });
 }

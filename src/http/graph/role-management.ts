@@ -25,7 +25,7 @@ import {
   type RoleDefinitionPatch,
 } from '../../services/role-definitions.js';
 import { contextOf, contextUrl, refuseUnsupportedOptions } from './common.js';
-import { limitedDirectoryObject } from './groups.js';
+import { limitedDirectoryObject } from './member-routes.js';
 import { roleAudit } from './refusal-audit.js';
 
 const BASE = '/roleManagement/directory';
