@@ -1,7 +1,7 @@
 // `gatepass group …`: security groups and their members. A group is named by its id or its (unique) display name.
 
 import type { Command } from 'commander';
-import { toGraphGroup, toGraphUser } from '../services/graph-shapes.js';
+import { toGraphGroup } from '../services/graph-shapes.js';
 import {
   addGroupMember,
   createGroup,
@@ -15,24 +15,20 @@ import {
 import type { Deps, RequestContext } from '../services/deps.js';
 import type { UserRecord } from '../services/users.js';
 import { act, wholeNumber } from './command.js';
-
-const PAGE = 999;
+import { allPages, containerWithMembers, registerMemberCommands } from './container-commands.js';
 
 async function allMembers(
   deps: Deps,
   ctx: RequestContext,
   key: string,
 ): Promise<{ group: GroupRecord; members: UserRecord[] }> {
-  const members: UserRecord[] = [];
-  let skipToken: string | undefined;
-  let group: GroupRecord;
-  do {
-    const page = await listGroupMembers(deps, ctx, key, { top: PAGE, ...(skipToken ? { skipToken } : {}) });
+  let group: GroupRecord | undefined;
+  const members = await allPages(undefined, async (top, skipToken) => {
+    const page = await listGroupMembers(deps, ctx, key, { top, ...(skipToken ? { skipToken } : {}) });
     group = page.group;
-    members.push(...page.members);
-    skipToken = page.nextSkipToken;
-  } while (skipToken);
-  return { group, members };
+    return { items: page.members, nextSkipToken: page.nextSkipToken };
+  });
+  return { group: group!, members };
 }
 
 export function registerGroupCommands(program: Command): void {
@@ -65,18 +61,14 @@ export function registerGroupCommands(program: Command): void {
         const top = wholeNumber(o.top, '--top', 1, 1_000_000);
         const deps = await session.deps();
         const filter = typeof o.filter === 'string' ? o.filter : undefined;
-        const groups: GroupRecord[] = [];
-        let skipToken: string | undefined;
-        do {
-          const want = Math.min(PAGE, top === undefined ? PAGE : top - groups.length);
+        const groups = await allPages(top, async (want, skipToken) => {
           const page = await listGroups(deps, session.ctx, {
             top: want,
             ...(filter === undefined ? {} : { filter }),
             ...(skipToken ? { skipToken } : {}),
           });
-          groups.push(...page.groups);
-          skipToken = page.nextSkipToken;
-        } while (skipToken && (top === undefined || groups.length < top));
+          return { items: page.groups, nextSkipToken: page.nextSkipToken };
+        });
         return {
           json: {
             '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#groups',
@@ -94,44 +86,18 @@ export function registerGroupCommands(program: Command): void {
     .action(
       act(async (session, [key]) => {
         const { group: found, members } = await allMembers(await session.deps(), session.ctx, key!);
-        return {
-          json: {
-            ...toGraphGroup(found),
-            members: members.map((m) => ({ '@odata.type': '#microsoft.graph.user', ...toGraphUser(m) })),
-          },
-          text: [
-            found.displayName,
-            `  Object id:   ${found.id}`,
-            ...(found.description ? [`  Description: ${found.description}`] : []),
-            `  Created:     ${found.createdAt.toISOString()}`,
-            `  Members:     ${members.length === 0 ? 'none' : ''}`,
-            ...members.map((m) => `    ${m.userPrincipalName}  ${m.displayName}`),
-          ],
-        };
+        return containerWithMembers(toGraphGroup(found), found, members);
       }),
     );
 
-  for (const [name, adding] of [
-    ['add-member', true],
-    ['remove-member', false],
-  ] as const) {
-    group
-      .command(name)
-      .description(adding ? 'Add a user to a group' : 'Remove a user from a group')
-      .argument('<group>', 'object id or display name')
-      .argument('<user>', 'userPrincipalName or object id')
-      .action(
-        act(async (session, [groupKey, userKey]) => {
-          const deps = await session.deps();
-          await (adding ? addGroupMember : removeGroupMember)(deps, session.ctx, groupKey!, userKey!);
-          const found = await getGroup(deps, session.ctx, groupKey!);
-          return {
-            json: { groupId: found.id, member: userKey, [adding ? 'added' : 'removed']: true },
-            text: `${adding ? 'Added' : 'Removed'} ${userKey} ${adding ? 'to' : 'from'} ${found.displayName}.`,
-          };
-        }),
-      );
-  }
+  registerMemberCommands(group, {
+    noun: 'group',
+    argument: 'group',
+    idKey: 'groupId',
+    add: addGroupMember,
+    remove: removeGroupMember,
+    get: getGroup,
+  });
 
   group
     .command('delete')

@@ -13,11 +13,11 @@ import {
   type AdministrativeUnitRecord,
 } from '../services/administrative-units.js';
 import type { Deps, RequestContext } from '../services/deps.js';
-import { toGraphAdministrativeUnit, toGraphUser } from '../services/graph-shapes.js';
+import { toGraphAdministrativeUnit } from '../services/graph-shapes.js';
 import type { UserRecord } from '../services/users.js';
 import { act, wholeNumber } from './command.js';
+import { allPages, containerWithMembers, registerMemberCommands } from './container-commands.js';
 
-const PAGE = 999;
 const UNIT_TYPE = '#microsoft.graph.administrativeUnit';
 
 async function allMembers(
@@ -25,19 +25,13 @@ async function allMembers(
   ctx: RequestContext,
   key: string,
 ): Promise<{ unit: AdministrativeUnitRecord; members: UserRecord[] }> {
-  const members: UserRecord[] = [];
-  let skipToken: string | undefined;
-  let unit: AdministrativeUnitRecord;
-  do {
-    const page = await listAdministrativeUnitMembers(deps, ctx, key, {
-      top: PAGE,
-      ...(skipToken ? { skipToken } : {}),
-    });
+  let unit: AdministrativeUnitRecord | undefined;
+  const members = await allPages(undefined, async (top, skipToken) => {
+    const page = await listAdministrativeUnitMembers(deps, ctx, key, { top, ...(skipToken ? { skipToken } : {}) });
     unit = page.unit;
-    members.push(...page.members);
-    skipToken = page.nextSkipToken;
-  } while (skipToken);
-  return { unit, members };
+    return { items: page.members, nextSkipToken: page.nextSkipToken };
+  });
+  return { unit: unit!, members };
 }
 
 export function registerUnitCommands(program: Command): void {
@@ -71,18 +65,14 @@ export function registerUnitCommands(program: Command): void {
         const top = wholeNumber(o.top, '--top', 1, 1_000_000);
         const deps = await session.deps();
         const filter = typeof o.filter === 'string' ? o.filter : undefined;
-        const units: AdministrativeUnitRecord[] = [];
-        let skipToken: string | undefined;
-        do {
-          const want = Math.min(PAGE, top === undefined ? PAGE : top - units.length);
+        const units = await allPages(top, async (want, skipToken) => {
           const page = await listAdministrativeUnits(deps, session.ctx, {
             top: want,
             ...(filter === undefined ? {} : { filter }),
             ...(skipToken ? { skipToken } : {}),
           });
-          units.push(...page.units);
-          skipToken = page.nextSkipToken;
-        } while (skipToken && (top === undefined || units.length < top));
+          return { items: page.units, nextSkipToken: page.nextSkipToken };
+        });
         return {
           json: {
             '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directory/administrativeUnits',
@@ -100,50 +90,18 @@ export function registerUnitCommands(program: Command): void {
     .action(
       act(async (session, [key]) => {
         const { unit: found, members } = await allMembers(await session.deps(), session.ctx, key!);
-        return {
-          json: {
-            '@odata.type': UNIT_TYPE,
-            ...toGraphAdministrativeUnit(found),
-            members: members.map((m) => ({ '@odata.type': '#microsoft.graph.user', ...toGraphUser(m) })),
-          },
-          text: [
-            found.displayName,
-            `  Object id:   ${found.id}`,
-            ...(found.description ? [`  Description: ${found.description}`] : []),
-            `  Created:     ${found.createdAt.toISOString()}`,
-            `  Members:     ${members.length === 0 ? 'none' : ''}`,
-            ...members.map((m) => `    ${m.userPrincipalName}  ${m.displayName}`),
-          ],
-        };
+        return containerWithMembers({ '@odata.type': UNIT_TYPE, ...toGraphAdministrativeUnit(found) }, found, members);
       }),
     );
 
-  for (const [name, adding] of [
-    ['add-member', true],
-    ['remove-member', false],
-  ] as const) {
-    unit
-      .command(name)
-      .description(adding ? 'Add a user to an administrative unit' : 'Remove a user from an administrative unit')
-      .argument('<unit>', 'object id or display name')
-      .argument('<user>', 'userPrincipalName or object id')
-      .action(
-        act(async (session, [unitKey, userKey]) => {
-          const deps = await session.deps();
-          await (adding ? addAdministrativeUnitMember : removeAdministrativeUnitMember)(
-            deps,
-            session.ctx,
-            unitKey!,
-            userKey!,
-          );
-          const found = await getAdministrativeUnit(deps, session.ctx, unitKey!);
-          return {
-            json: { administrativeUnitId: found.id, member: userKey, [adding ? 'added' : 'removed']: true },
-            text: `${adding ? 'Added' : 'Removed'} ${userKey} ${adding ? 'to' : 'from'} ${found.displayName}.`,
-          };
-        }),
-      );
-  }
+  registerMemberCommands(unit, {
+    noun: 'administrative unit',
+    argument: 'unit',
+    idKey: 'administrativeUnitId',
+    add: addAdministrativeUnitMember,
+    remove: removeAdministrativeUnitMember,
+    get: getAdministrativeUnit,
+  });
 
   unit
     .command('delete')
