@@ -28,8 +28,9 @@ const AU_SCOPE =
   /^\/administrativeUnits\/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
 
 /**
- * Built-in roles Entra lets an administrative unit scope (Entra's "Assign Microsoft Entra roles with administrative
- * unit scope" lists them; ENTRA-REFERENCE §5.5 names the two authentication roles). Every other built-in is refused.
+ * Built-in roles Entra lets an administrative unit scope, among those Gatepass serves (Entra's "Assign Microsoft Entra
+ * roles with administrative unit scope" lists them, with device, license, printer, SharePoint and Teams roles that
+ * Gatepass does not have). Every other built-in is refused with Entra's 400.
  */
 export const UNIT_SCOPABLE_BUILT_IN_ROLES: ReadonlySet<string> = new Set([
   'c4e39bd9-1100-46d3-8c65-fb160da0071f', // Authentication Administrator
@@ -37,6 +38,7 @@ export const UNIT_SCOPABLE_BUILT_IN_ROLES: ReadonlySet<string> = new Set([
   '729827e3-9c14-49f7-bb1b-9608f156bbb8', // Helpdesk Administrator
   'fe930be7-5e62-47db-91af-98c3a49a38b1', // User Administrator
   '966707d0-3269-4727-9be2-8c3a10f19b9d', // Password Administrator
+  'fdd7a751-b60b-444a-984c-02652fe8fa1c', // Groups Administrator
 ]);
 
 export interface CreateRoleAssignmentInput {
