@@ -43,7 +43,12 @@ function roleLines(role: RoleDefinitionView): string[] {
 }
 
 function assignmentLine(a: ExpandedRoleAssignment): string {
-  const who = a.principal?.userPrincipalName ?? a.assignment.principalId;
+  const who =
+    a.principal?.type === 'user'
+      ? a.principal.user.userPrincipalName
+      : a.principal?.type === 'servicePrincipal'
+        ? `${a.principal.app.displayName} (application)`
+        : a.assignment.principalId;
   const role = a.roleDefinition?.displayName ?? a.assignment.roleDefinitionId;
   return `${a.assignment.id}  ${who}  ${role}  ${a.assignment.directoryScopeId}`;
 }

@@ -105,7 +105,9 @@ export function registerUnitCommands(program: Command): void {
 
   unit
     .command('delete')
-    .description('Delete an administrative unit (its members stay in the directory)')
+    .description(
+      'Delete an administrative unit: its members stay in the directory, role assignments scoped to it are removed',
+    )
     .argument('<unit>', 'object id or display name')
     .action(
       act(async (session, [key]) => {

@@ -13,11 +13,13 @@ import {
 } from '../store/repos/administrative-units.js';
 import { encodeSkipToken } from '../store/repos/query.js';
 import type { UserRecord } from '../store/repos/users.js';
+import { createDirectoryRoleAssignmentsRepo } from '../store/repos/directory-role-assignments.js';
 import { audited } from './audited.js';
 import type { Deps } from './deps.js';
 import { allows, check, TENANT_TARGET, type GuardedContext } from './guard.js';
 import { checkSkipToken, checkTop, listPageOf, optionsOf, type ListOptions, type ListQuery } from './list-query.js';
 import { addMemberByReference, removeMember, type MembershipKind } from './memberships.js';
+import { removeAssignment } from './role-assignments.js';
 import { notFoundError } from './user-lookup.js';
 
 export type { AdministrativeUnitRecord };
@@ -244,6 +246,12 @@ export async function deleteAdministrativeUnit(deps: Deps, ctx: GuardedContext, 
       check(ctx, DELETE, TENANT_TARGET);
       const unit = await loadUnit(tx, unitIdOrName);
       known = unit;
+      // Role assignments scoped to the unit go with it, as in Entra: each is recorded as removed from its role, in the
+      // same transaction, so the audit log says who lost what and nothing stays scoped to a unit that is gone.
+      const scoped = await createDirectoryRoleAssignmentsRepo(tx).listAssignments({
+        directoryScopeId: `/administrativeUnits/${unit.id}`,
+      });
+      for (const assignment of scoped) await removeAssignment(deps, tx, assignment, record);
       await createAdministrativeUnitsRepo(tx).deleteUnit(unit.id);
       await record(unitEntry(activity, 'Delete', [unitTarget(unit)]));
     },

@@ -1,25 +1,29 @@
-// Directory role assignments (Graph unifiedRoleAssignment): which user holds which role, tenant-wide ("/") or in an
-// administrative unit ("/administrativeUnits/{id}"). Each change one audited transaction, with Entra's activity
+// Directory role assignments (Graph unifiedRoleAssignment): which user or application's service principal holds which
+// role, tenant-wide ("/") or in an administrative unit ("/administrativeUnits/{id}"). Each change one audited transaction, with Entra's activity
 // names "Add member to role" and "Remove member from role".
 
 import type { AuditEntry, TargetResource } from '../domain/audit.js';
-import { userTarget } from '../domain/audit.js';
 import type { Action } from '../domain/authz/permissions.js';
 import { AppError } from '../domain/errors.js';
 import { isGuid, newId } from '../domain/ids.js';
 import { parseFilter, type FilterNode } from '../domain/odata/filter.js';
 import { GLOBAL_ADMINISTRATOR } from '../domain/roles.js';
 import { createAdministrativeUnitsRepo } from '../store/repos/administrative-units.js';
+import {
+  createDirectoryRoleAssignmentsRepo,
+  type DirectoryRoleAssignment,
+} from '../store/repos/directory-role-assignments.js';
 import { createRoleAssignmentsRepo, type RoleAssignmentRecord } from '../store/repos/role-assignments.js';
-import { createUsersRepo } from '../store/repos/users.js';
+import type { Tx } from '../store/db.js';
 import { audited } from './audited.js';
 import type { Deps } from './deps.js';
 import { check, TENANT_TARGET, type GuardedContext } from './guard.js';
 import { findRoleDefinition, type RoleDefinitionView } from './role-definitions.js';
+import { findRolePrincipal, loadRolePrincipal, principalTarget, type RolePrincipal } from './role-principals.js';
 import { findUserByIdOrUpn, notFoundError } from './user-lookup.js';
-import { ensureGlobalAdministratorRemains, lockGlobalAdministrators, type UserRecord } from './users.js';
+import { ensureGlobalAdministratorRemains, lockGlobalAdministrators } from './users.js';
 
-export type { RoleAssignmentRecord };
+export type { DirectoryRoleAssignment, RoleAssignmentRecord, RolePrincipal };
 
 const D = 'microsoft.directory';
 export const ROLE_ASSIGNMENTS_READ: Action = `${D}/roleAssignments/standard/read`;
@@ -105,8 +109,8 @@ export function roleAssignmentFilterOf(text: string | undefined): RoleAssignment
 }
 
 export interface ExpandedRoleAssignment {
-  assignment: RoleAssignmentRecord;
-  principal?: UserRecord;
+  assignment: DirectoryRoleAssignment;
+  principal?: RolePrincipal;
   roleDefinition?: RoleDefinitionView;
 }
 
@@ -117,19 +121,19 @@ export async function listRoleAssignments(
 ): Promise<ExpandedRoleAssignment[]> {
   check(ctx, ROLE_ASSIGNMENTS_READ, TENANT_TARGET);
   const { filter, expand = [] } = options();
-  const rows = await createRoleAssignmentsRepo(deps.db).listRoleAssignments(roleAssignmentFilterOf(filter));
+  const rows = await createDirectoryRoleAssignmentsRepo(deps.db).listAssignments(roleAssignmentFilterOf(filter));
   return Promise.all(rows.map((a) => expanded(deps, a, expand)));
 }
 
 async function expanded(
   deps: Pick<Deps, 'db'>,
-  assignment: RoleAssignmentRecord,
+  assignment: DirectoryRoleAssignment,
   expand: readonly ('principal' | 'roleDefinition')[],
 ): Promise<ExpandedRoleAssignment> {
   const out: ExpandedRoleAssignment = { assignment };
   if (expand.includes('principal')) {
-    const user = await createUsersRepo(deps.db).findUserById(assignment.principalId);
-    if (user) out.principal = user;
+    const principal = await loadRolePrincipal(deps.db, assignment.principalType, assignment.principalId);
+    if (principal) out.principal = principal;
   }
   if (expand.includes('roleDefinition')) {
     const role = await findRoleDefinition(deps.db, assignment.roleDefinitionId);
@@ -146,7 +150,7 @@ export async function getRoleAssignment(
 ): Promise<ExpandedRoleAssignment> {
   check(ctx, ROLE_ASSIGNMENTS_READ, TENANT_TARGET);
   const found = isGuid(id)
-    ? await createRoleAssignmentsRepo(deps.db).findRoleAssignmentById(id.toLowerCase())
+    ? await createDirectoryRoleAssignmentsRepo(deps.db).findAssignmentById(id.toLowerCase())
     : undefined;
   if (!found) throw notFoundError(id);
   return expanded(deps, found, expand);
@@ -155,7 +159,7 @@ export async function getRoleAssignment(
 function assignmentEntry(
   activity: 'Add member to role' | 'Remove member from role',
   role: RoleDefinitionView | string,
-  user: UserRecord | string,
+  principal: RolePrincipal | string,
   scope: string,
 ): AuditEntry {
   const roleTarget: TargetResource =
@@ -168,12 +172,7 @@ function assignmentEntry(
     category: 'RoleManagement',
     loggedByService: 'Core Directory',
     operationType: activity === 'Add member to role' ? 'Assign' : 'Unassign',
-    targetResources: [
-      typeof user === 'string'
-        ? { id: user, displayName: null, type: 'User', modifiedProperties: [scopeProperty] }
-        : userTarget(user, [scopeProperty]),
-      roleTarget,
-    ],
+    targetResources: [principalTarget(principal, [scopeProperty]), roleTarget],
   };
 }
 
@@ -185,7 +184,7 @@ export async function createRoleAssignment(
   deps: Pick<Deps, 'db' | 'clock'>,
   ctx: GuardedContext,
   input: CreateRoleAssignmentInput,
-): Promise<RoleAssignmentRecord> {
+): Promise<DirectoryRoleAssignment> {
   const refusal = assignmentEntry(
     'Add member to role',
     input.roleDefinitionId,
@@ -195,8 +194,8 @@ export async function createRoleAssignment(
   return audited(deps, ctx, refusal, async (tx, record) => {
     check(ctx, ROLE_ASSIGNMENTS_WRITE, TENANT_TARGET);
     const scope = directoryScopeOf(input.directoryScopeId);
-    const user = await findUserByIdOrUpn(tx, input.principalId);
-    if (!user) throw notFoundError(input.principalId, 'principalId');
+    const principal = await findRolePrincipal(tx, input.principalId);
+    if (!principal) throw notFoundError(input.principalId, 'principalId');
     const role = await findRoleDefinition(tx, input.roleDefinitionId);
     if (!role) throw notFoundError(input.roleDefinitionId, 'roleDefinitionId');
     if (scope !== '/') {
@@ -208,17 +207,17 @@ export async function createRoleAssignment(
       if (!(await createAdministrativeUnitsRepo(tx).findUnitById(unitId)))
         throw new AppError('directoryScopeUnitNotFound', { target: 'directoryScopeId', params: { scope } });
     }
-    const repo = createRoleAssignmentsRepo(tx);
-    if (await repo.findRoleAssignment(user.id, role.id, scope)) throw new AppError('roleAssignmentExists');
-    const assignment: RoleAssignmentRecord = {
+    const assignment: DirectoryRoleAssignment = {
       id: newId(),
-      principalId: user.id,
+      principalId: principal.id,
+      principalType: principal.type,
       roleDefinitionId: role.id,
       directoryScopeId: scope,
       createdAt: deps.clock.now(),
     };
-    await repo.insertRoleAssignmentIfAbsent(assignment);
-    await record(assignmentEntry('Add member to role', role, user, scope));
+    if (!(await createDirectoryRoleAssignmentsRepo(tx).insertAssignment(assignment)))
+      throw new AppError('roleAssignmentExists');
+    await record(assignmentEntry('Add member to role', role, principal, scope));
     return assignment;
   });
 }
@@ -228,11 +227,11 @@ export async function deleteRoleAssignment(
   deps: Pick<Deps, 'db' | 'clock' | 'store'>,
   ctx: GuardedContext,
   id: string,
-): Promise<RoleAssignmentRecord> {
+): Promise<DirectoryRoleAssignment> {
+  const find = (db: Pick<Deps, 'db'>['db']) =>
+    isGuid(id) ? createDirectoryRoleAssignmentsRepo(db).findAssignmentById(id.toLowerCase()) : undefined;
   const refusal = async (): Promise<AuditEntry> => {
-    const a = isGuid(id)
-      ? await createRoleAssignmentsRepo(deps.db).findRoleAssignmentById(id.toLowerCase())
-      : undefined;
+    const a = await find(deps.db);
     return assignmentEntry(
       'Remove member from role',
       a?.roleDefinitionId ?? id,
@@ -242,25 +241,40 @@ export async function deleteRoleAssignment(
   };
   return audited(deps, ctx, refusal, async (tx, record) => {
     check(ctx, ROLE_ASSIGNMENTS_WRITE, TENANT_TARGET);
-    const repo = createRoleAssignmentsRepo(tx);
-    const assignment = isGuid(id) ? await repo.findRoleAssignmentById(id.toLowerCase()) : undefined;
+    const assignment = await find(tx);
     if (!assignment) throw notFoundError(id);
-    const isGlobalAdmin = assignment.roleDefinitionId === GLOBAL_ADMINISTRATOR && assignment.directoryScopeId === '/';
-    const wasHolder = isGlobalAdmin && (await lockGlobalAdministrators(deps, tx, assignment.principalId));
-    await repo.deleteRoleAssignment(assignment.id);
-    await ensureGlobalAdministratorRemains(tx, wasHolder);
-    const user = await createUsersRepo(tx).findUserById(assignment.principalId);
-    const role = await findRoleDefinition(tx, assignment.roleDefinitionId);
-    await record(
-      assignmentEntry(
-        'Remove member from role',
-        role ?? assignment.roleDefinitionId,
-        user ?? assignment.principalId,
-        assignment.directoryScopeId,
-      ),
-    );
+    await removeAssignment(deps, tx, assignment, record);
     return assignment;
   });
+}
+
+/**
+ * Deletes an assignment inside the caller's transaction and records "Remove member from role"; refuses to remove the
+ * last enabled Global Administrator. Shared by the unassign above and by deleting the unit an assignment is scoped to.
+ */
+export async function removeAssignment(
+  deps: Pick<Deps, 'store'>,
+  tx: Tx,
+  assignment: DirectoryRoleAssignment,
+  record: (entry: AuditEntry) => Promise<void>,
+): Promise<void> {
+  const isGlobalAdmin =
+    assignment.principalType === 'user' &&
+    assignment.roleDefinitionId === GLOBAL_ADMINISTRATOR &&
+    assignment.directoryScopeId === '/';
+  const wasHolder = isGlobalAdmin && (await lockGlobalAdministrators(deps, tx, assignment.principalId));
+  await createDirectoryRoleAssignmentsRepo(tx).deleteAssignment(assignment);
+  await ensureGlobalAdministratorRemains(tx, wasHolder);
+  const principal = await loadRolePrincipal(tx, assignment.principalType, assignment.principalId);
+  const role = await findRoleDefinition(tx, assignment.roleDefinitionId);
+  await record(
+    assignmentEntry(
+      'Remove member from role',
+      role ?? assignment.roleDefinitionId,
+      principal ?? assignment.principalId,
+      assignment.directoryScopeId,
+    ),
+  );
 }
 
 /** The assignment of ROLE to USER at a scope, for the CLI's unassign. */

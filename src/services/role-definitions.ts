@@ -10,7 +10,7 @@ import { findBuiltInRole } from '../domain/authz/role-lookup.js';
 import { AppError } from '../domain/errors.js';
 import { isGuid, newId } from '../domain/ids.js';
 import type { DbOrTx } from '../store/db.js';
-import { createRoleAssignmentsRepo } from '../store/repos/role-assignments.js';
+import { createDirectoryRoleAssignmentsRepo } from '../store/repos/directory-role-assignments.js';
 import {
   createRoleDefinitionsRepo,
   type CustomRoleDefinitionChanges,
@@ -265,7 +265,7 @@ export async function deleteRoleDefinition(
   return audited(deps, ctx, refusal, async (tx, record) => {
     check(ctx, ROLE_DEFINITIONS_WRITE, TENANT_TARGET);
     const role = await loadCustom(tx, key);
-    const assignments = await createRoleAssignmentsRepo(tx).listRoleAssignments({ roleDefinitionId: role.id });
+    const assignments = await createDirectoryRoleAssignmentsRepo(tx).listAssignments({ roleDefinitionId: role.id });
     if (assignments.length > 0)
       throw new AppError('roleStillAssigned', {
         target: 'id',

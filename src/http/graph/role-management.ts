@@ -14,6 +14,7 @@ import {
   listRoleAssignments,
   toGraphRoleAssignment,
   type ExpandedRoleAssignment,
+  type RolePrincipal,
 } from '../../services/role-assignments.js';
 import {
   createRoleDefinition,
@@ -93,19 +94,28 @@ function expandOption(text: string | undefined): Expand[] {
   return out;
 }
 
+/** The expanded principal: a user (limited to its id when the caller may not read users) or a service principal. */
+function graphPrincipal(ctxAllowsUser: (id: string) => boolean, principal: RolePrincipal): Record<string, unknown> {
+  if (principal.type === 'servicePrincipal')
+    return {
+      '@odata.type': '#microsoft.graph.servicePrincipal',
+      id: principal.id,
+      appId: principal.app.appId,
+      displayName: principal.app.displayName,
+      servicePrincipalType: 'Application',
+      accountEnabled: true,
+    };
+  const user = toGraphUser(principal.user);
+  return {
+    '@odata.type': '#microsoft.graph.user',
+    ...(ctxAllowsUser(principal.id) ? user : limitedDirectoryObject(user)),
+  };
+}
+
 export function registerRoleManagementRoutes(app: FastifyInstance, deps: Deps): void {
   const graphAssignment = (ctxAllowsUser: (id: string) => boolean, a: ExpandedRoleAssignment) => ({
     ...toGraphRoleAssignment(a.assignment),
-    ...(a.principal
-      ? {
-          principal: {
-            '@odata.type': '#microsoft.graph.user',
-            ...(ctxAllowsUser(a.principal.id)
-              ? toGraphUser(a.principal)
-              : limitedDirectoryObject(toGraphUser(a.principal))),
-          },
-        }
-      : {}),
+    ...(a.principal ? { principal: graphPrincipal(ctxAllowsUser, a.principal) } : {}),
     ...(a.roleDefinition ? { roleDefinition: toGraphRoleDefinition(a.roleDefinition) } : {}),
   });
 

@@ -109,6 +109,16 @@ export function createApplicationsRepo(db: DbOrTx) {
       return r ? (await withSecrets([r]))[0] : undefined;
     },
 
+    /** The application whose service principal has this object id (the principalId of its role assignments). */
+    async findApplicationByServicePrincipalId(servicePrincipalId: string): Promise<ApplicationRecord | undefined> {
+      const r = await db
+        .selectFrom('applications')
+        .selectAll()
+        .where('service_principal_id', '=', servicePrincipalId)
+        .executeTakeFirst();
+      return r ? (await withSecrets([r]))[0] : undefined;
+    },
+
     /** Display names are not unique (as in Entra): every match is returned. */
     async findApplicationsByDisplayName(name: string): Promise<ApplicationRecord[]> {
       const rows = await db.selectFrom('applications').selectAll().where('display_name', '=', name).execute();
