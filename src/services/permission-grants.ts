@@ -3,9 +3,9 @@
 // delegated token only through one of these. Create, grant more and delete are audited as Entra records them
 // ("Add delegated permission grant", "Remove delegated permission grant", ApplicationManagement).
 //
-// Who may: the CLI (the operator), or a Graph caller allowed to manage role assignments. Consenting to a Graph
-// permission for everyone is as strong as assigning a role (Entra asks for Privileged Role Administrator for Graph),
-// and the catalogue has no action of its own for grants yet.
+// Who may: the CLI (the operator), or a Graph caller holding Graph's permissions for grants (DelegatedPermissionGrant.
+// ReadWrite.All; reading also Directory.Read.All) and, when delegated, a role with Entra's oAuth2PermissionGrants
+// actions: Privileged Role Administrator (Entra's role for consenting to Graph permissions) or Global Administrator.
 
 import type { AuditEntry, TargetResource } from '../domain/audit.js';
 import { DELEGATED_PERMISSION_NAMES } from '../domain/authz/permissions.js';
@@ -21,8 +21,8 @@ import { check, TENANT_TARGET, type GuardedContext } from './guard.js';
 
 export type { PermissionGrantRecord } from '../store/repos/oauth2-permission-grants.js';
 
-const READ = 'microsoft.directory/roleAssignments/standard/read';
-const WRITE = 'microsoft.directory/roleAssignments/allProperties/allTasks';
+const READ = 'microsoft.directory/oAuth2PermissionGrants/standard/read';
+const WRITE = 'microsoft.directory/oAuth2PermissionGrants/allProperties/allTasks';
 
 export interface NewGrantInput {
   /** The client's service principal id. */

@@ -22,7 +22,7 @@ for (const dialect of dialects) {
     before(async () => {
       t = await startTestServer(dialect);
       deps = t.runtime.deps;
-      admin = await createTestApp(deps, ['RoleManagement.ReadWrite.Directory']);
+      admin = await createTestApp(deps, ['DelegatedPermissionGrant.ReadWrite.All']);
       const { app } = await createApplication(deps, cliContext(), {
         displayName: 'Helpdesk console',
         kind: 'web',
@@ -121,26 +121,40 @@ for (const dialect of dialects) {
       assert.ok(refusals.filter((r) => r.result === 'failure').length >= 4, 'every refusal is audited');
     });
 
-    it('needs a permission that manages role assignments: 403 otherwise, audited', async () => {
-      const reader = await createTestApp(deps, ['User.Read.All']);
+    it("needs Graph's permissions for grants: RoleManagement alone is refused, Directory.Read.All reads", async () => {
+      const body = {
+        clientId: client.servicePrincipalId,
+        consentType: 'AllPrincipals',
+        resourceId: GRAPH_RESOURCE_ID,
+        scope: 'User.Read.All',
+      };
+      for (const permissions of [['User.Read.All'], ['RoleManagement.ReadWrite.Directory']]) {
+        const caller = await createTestApp(deps, permissions);
+        assertGraphError(
+          await graphRequest(t.server.app, 'GET', '/v1.0/oauth2PermissionGrants', { token: caller.token }),
+          403,
+          'Authorization_RequestDenied',
+        );
+        assertGraphError(
+          await graphRequest(t.server.app, 'POST', '/v1.0/oauth2PermissionGrants', { token: caller.token, body }),
+          403,
+          'Authorization_RequestDenied',
+        );
+      }
+      const reader = await createTestApp(deps, ['Directory.Read.All']);
+      const read = await graphRequest(t.server.app, 'GET', '/v1.0/oauth2PermissionGrants', { token: reader.token });
+      assert.equal(read.status, 200, read.raw);
       assertGraphError(
-        await graphRequest(t.server.app, 'GET', '/v1.0/oauth2PermissionGrants', { token: reader.token }),
+        await graphRequest(t.server.app, 'POST', '/v1.0/oauth2PermissionGrants', { token: reader.token, body }),
         403,
         'Authorization_RequestDenied',
       );
-      assertGraphError(
-        await graphRequest(t.server.app, 'POST', '/v1.0/oauth2PermissionGrants', {
-          token: reader.token,
-          body: {
-            clientId: client.servicePrincipalId,
-            consentType: 'AllPrincipals',
-            resourceId: GRAPH_RESOURCE_ID,
-            scope: 'User.Read.All',
-          },
-        }),
-        403,
-        'Authorization_RequestDenied',
-      );
+      const writer = await createTestApp(deps, ['Directory.ReadWrite.All']);
+      const created = await graphRequest(t.server.app, 'POST', '/v1.0/oauth2PermissionGrants', {
+        token: writer.token,
+        body,
+      });
+      assert.equal(created.status, 201, `Graph's higher-privileged permission: ${created.raw}`);
     });
   });
 }

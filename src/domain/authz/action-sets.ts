@@ -37,6 +37,9 @@ export const AU_WRITE = [
 
 export const ROLE_READ = [`${D}/roleDefinitions/standard/read`, `${D}/roleAssignments/standard/read`] as const;
 
+export const GRANTS_READ = [`${D}/oAuth2PermissionGrants/standard/read`] as const;
+export const GRANTS_WRITE = [...GRANTS_READ, `${D}/oAuth2PermissionGrants/allProperties/allTasks`] as const;
+
 export const METHODS_READ = [`${D}/users/authenticationMethods/standard/read`] as const;
 export const METHODS_CHANGE = [
   `${D}/users/authenticationMethods/create`,

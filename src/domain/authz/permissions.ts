@@ -8,6 +8,8 @@ import {
   AU_READ,
   AU_WRITE,
   CA_WRITE,
+  GRANTS_READ,
+  GRANTS_WRITE,
   GROUP_READ,
   GROUP_WRITE,
   LOGS_READ,
@@ -51,6 +53,8 @@ export const ACTIONS = [
   `${D}/roleDefinitions/allProperties/allTasks`,
   `${D}/roleAssignments/standard/read`,
   `${D}/roleAssignments/allProperties/allTasks`,
+  `${D}/oAuth2PermissionGrants/standard/read`,
+  `${D}/oAuth2PermissionGrants/allProperties/allTasks`,
   `${D}/auditLogs/allProperties/read`,
   `${D}/signInReports/allProperties/read`,
   `${D}/policies/standard/read`,
@@ -75,6 +79,7 @@ export const IMPLIED_ACTIONS: Readonly<Record<string, readonly Action[]>> = {
   [`${D}/users/authenticationMethods/standard/read`]: [`${D}/users/authenticationMethods/standard/restrictedRead`],
   [`${D}/roleDefinitions/allProperties/allTasks`]: [`${D}/roleDefinitions/standard/read`],
   [`${D}/roleAssignments/allProperties/allTasks`]: [`${D}/roleAssignments/standard/read`],
+  [`${D}/oAuth2PermissionGrants/allProperties/allTasks`]: [`${D}/oAuth2PermissionGrants/standard/read`],
 };
 
 /** Sensitive actions may not be performed by an administrator on their own account (Entra: "except themselves"). */
@@ -134,7 +139,7 @@ export const GRAPH_PERMISSIONS: Readonly<Record<string, GraphPermission>> = {
   'AdministrativeUnit.Read.All': { actions: AU_READ, adminConsentRequired: true },
   'AdministrativeUnit.ReadWrite.All': { actions: AU_WRITE, adminConsentRequired: true },
   'Directory.Read.All': {
-    actions: [...USER_READ, ...GROUP_READ, ...AU_READ, ...ROLE_READ],
+    actions: [...USER_READ, ...GROUP_READ, ...AU_READ, ...ROLE_READ, ...GRANTS_READ],
     adminConsentRequired: true,
   },
   'Directory.ReadWrite.All': {
@@ -143,6 +148,8 @@ export const GRAPH_PERMISSIONS: Readonly<Record<string, GraphPermission>> = {
       ...GROUP_WRITE,
       ...AU_WRITE,
       ...ROLE_READ,
+      // Graph lists it as the higher-privileged permission for managing oauth2PermissionGrants.
+      ...GRANTS_WRITE,
     ],
     adminConsentRequired: true,
   },
@@ -172,6 +179,8 @@ export const GRAPH_PERMISSIONS: Readonly<Record<string, GraphPermission>> = {
     adminConsentRequired: true,
   },
   'AuditLog.Read.All': { actions: LOGS_READ, adminConsentRequired: true },
+  // Consenting to a permission for every user: Graph's least-privileged permission for oauth2PermissionGrants.
+  'DelegatedPermissionGrant.ReadWrite.All': { actions: GRANTS_WRITE, adminConsentRequired: true },
   'RoleManagement.Read.Directory': { actions: ROLE_READ, adminConsentRequired: true },
   'RoleManagement.ReadWrite.Directory': {
     actions: [
