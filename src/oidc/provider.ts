@@ -12,6 +12,8 @@ import Provider, {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import {
+  asksForDefault,
+  DEFAULT_DELEGATED_PERMISSIONS,
   delegatedPermissionsOf,
   graphScopeValues,
   readGraphScopes,
@@ -338,7 +340,12 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
         if (token.resourceServer?.audience !== GRAPH) return user;
         // Entra's `scp`: the granted permission names, space-separated. What they reach is bounded by the user's
         // directory roles at each request (authorize), so an admin scope does nothing for a user without a role.
-        const scp = delegatedPermissionsOf((token.scope ?? '').split(' '), scopeOptions);
+        // `.default` is the self-service set plus whatever an administrator granted the app for every user, read now.
+        const granted = (token.scope ?? '').split(' ');
+        const defaults = asksForDefault(granted, scopeOptions)
+          ? [...DEFAULT_DELEGATED_PERMISSIONS, ...(await tenantWideOf(token.clientId!))]
+          : DEFAULT_DELEGATED_PERMISSIONS;
+        const scp = delegatedPermissionsOf(granted, scopeOptions, defaults);
         return scp.length > 0 ? { ...user, scp: scp.join(' ') } : user;
       }
       return undefined;

@@ -281,13 +281,20 @@ for (const dialect of dialects) {
       assert.equal((await graph(refreshed.access_token).api('/me/authentication/methods').get()).value.length, 2);
     });
 
-    it('bare names (User.Read) and .default are Graph scopes too; .default grants the documented self-service set', async () => {
+    it('bare names (User.Read) and .default are Graph scopes too; .default is the self-service set plus what the app was granted', async () => {
       const bare = await signIn(maya, 'openid User.Read UserAuthenticationMethod.Read');
       assert.equal(bare.claims.scp, 'User.Read UserAuthenticationMethod.Read');
       assert.equal(bare.claims.aud, GRAPH);
+      // The first-party app holds a tenant-wide grant of UserAuthenticationMethod.ReadWrite.All (before()).
       const all = await signIn(maya, `openid ${GRAPH}/.default`);
-      assert.equal(all.claims.scp, 'User.Read UserAuthenticationMethod.ReadWrite');
+      assert.equal(
+        all.claims.scp,
+        'User.Read UserAuthenticationMethod.ReadWrite UserAuthenticationMethod.ReadWrite.All',
+      );
       assert.deepEqual((await typesOf(graph(all.access_token), '/me/authentication/methods')).length, 2);
+      // An app nobody granted anything gets the self-service set alone.
+      const ungranted = await signIn(maya, `openid ${GRAPH}/.default`, await webApp());
+      assert.equal(ungranted.claims.scp, 'User.Read UserAuthenticationMethod.ReadWrite');
     });
 
     it('self-only scopes: read-only cannot delete, nor reach another user; ReadWrite deletes the own pass (audited)', async () => {

@@ -11,8 +11,9 @@ import { DELEGATED_PERMISSION_NAMES } from './permissions.js';
 export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
 
 /**
- * What `.default` grants in a code flow. Gatepass keeps no per-app list of configured delegated permissions, so it
- * is one documented set: the self-service permissions Security info's Graph form needs.
+ * What `.default` grants in a code flow to every app: the self-service permissions Security info's Graph form needs.
+ * An app's tenant-wide granted permissions come on top (Entra's `.default`: everything consented for the app), added
+ * where the token is issued (oidc/provider.ts), since they are read fresh from the store each time.
  */
 export const DEFAULT_DELEGATED_PERMISSIONS: readonly string[] = Object.freeze([
   'User.Read',
@@ -126,15 +127,25 @@ export function graphScopeValues(options: Pick<GraphScopeOptions, 'graphAliases'
 
 /**
  * The `scp` of a Graph token (Entra: permission names, space-separated): the permission names of the granted scope
- * values, `.default` expanded to DEFAULT_DELEGATED_PERMISSIONS, each once, in the order first granted.
+ * values, `.default` expanded to `defaults`, each once, in the order first granted.
  */
-export function delegatedPermissionsOf(granted: Iterable<string>, options: GraphScopeOptions): string[] {
+export function delegatedPermissionsOf(
+  granted: Iterable<string>,
+  options: GraphScopeOptions,
+  defaults: readonly string[] = DEFAULT_DELEGATED_PERMISSIONS,
+): string[] {
   const names = new Set<string>();
   for (const value of granted) {
     if (value === '') continue;
     const c = classify(value, options);
-    if (c.kind === 'default') for (const n of DEFAULT_DELEGATED_PERMISSIONS) names.add(n);
+    if (c.kind === 'default') for (const n of defaults) names.add(n);
     else if (c.kind === 'permission') names.add(c.name);
   }
   return [...names];
+}
+
+/** Whether any of the scope values is `.default` (under Graph or an alias). */
+export function asksForDefault(values: Iterable<string>, options: GraphScopeOptions): boolean {
+  for (const value of values) if (value !== '' && classify(value, options).kind === 'default') return true;
+  return false;
 }
