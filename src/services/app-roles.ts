@@ -9,6 +9,7 @@ import { ensure } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { DbOrTx } from '../store/db.js';
 import type { ApplicationRecord } from '../store/repos/applications.js';
+import { createDirectoryRoleAssignmentsRepo } from '../store/repos/directory-role-assignments.js';
 import { createServicePrincipalRoleAssignmentsRepo } from '../store/repos/service-principal-role-assignments.js';
 import { getApplication } from './applications.js';
 import { audited } from './audited.js';
@@ -80,8 +81,9 @@ export async function assignAppRole(
       known = { role };
       const app = await getApplication({ db: tx }, appKey);
       known = { role, app };
-      const inserted = await createServicePrincipalRoleAssignmentsRepo(tx).insertRoleAssignmentIfAbsent({
+      const inserted = await createDirectoryRoleAssignmentsRepo(tx).insertAssignment({
         id: newId(),
+        principalType: 'servicePrincipal',
         principalId: app.servicePrincipalId,
         roleDefinitionId: role.templateId,
         directoryScopeId: TENANT_SCOPE,

@@ -13,7 +13,7 @@ import {
   createDirectoryRoleAssignmentsRepo,
   type DirectoryRoleAssignment,
 } from '../store/repos/directory-role-assignments.js';
-import { createRoleAssignmentsRepo, type RoleAssignmentRecord } from '../store/repos/role-assignments.js';
+import type { RoleAssignmentRecord } from '../store/repos/role-assignments.js';
 import type { Tx } from '../store/db.js';
 import { audited } from './audited.js';
 import type { Deps } from './deps.js';
@@ -288,7 +288,12 @@ export async function findRoleAssignmentOf(
   if (!user) throw notFoundError(userKey, 'user');
   const role = await findRoleDefinition(deps.db, roleKey);
   if (!role) throw notFoundError(roleKey, 'role');
-  const found = await createRoleAssignmentsRepo(deps.db).findRoleAssignment(user.id, role.id, directoryScopeOf(scope));
+  const found = await createDirectoryRoleAssignmentsRepo(deps.db).findAssignment(
+    'user',
+    user.id,
+    role.id,
+    directoryScopeOf(scope),
+  );
   if (!found) throw notFoundError(`${userKey} ${roleKey} ${scope}`);
   return found;
 }

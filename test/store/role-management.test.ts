@@ -23,7 +23,7 @@ import {
 } from '../../src/services/role-definitions.js';
 import { createAdministrativeUnit } from '../../src/services/administrative-units.js';
 import { createUser } from '../../src/services/users.js';
-import { createRoleAssignmentsRepo } from '../../src/store/repos/role-assignments.js';
+import { createDirectoryRoleAssignmentsRepo } from '../../src/store/repos/directory-role-assignments.js';
 import { dialects } from '../support/databases.js';
 import { openTestRuntime, type TestRuntime } from '../support/runtime.js';
 
@@ -213,10 +213,10 @@ for (const dialect of dialects) {
 
     it('refuses to remove the last enabled Global Administrator assignment', async () => {
       const deps = t.runtime.deps;
-      const repo = createRoleAssignmentsRepo(deps.db);
-      const admins = await repo.listRoleAssignments({ roleDefinitionId: GLOBAL_ADMINISTRATOR });
+      const repo = createDirectoryRoleAssignmentsRepo(deps.db);
+      const admins = await repo.listAssignments({ roleDefinitionId: GLOBAL_ADMINISTRATOR });
       for (const a of admins.slice(1)) await deleteRoleAssignment(deps, ctx, a.id);
-      const last = (await repo.listRoleAssignments({ roleDefinitionId: GLOBAL_ADMINISTRATOR }))[0];
+      const last = (await repo.listAssignments({ roleDefinitionId: GLOBAL_ADMINISTRATOR }))[0];
       if (!last) {
         const admin = await createUser(deps, ctx, { userPrincipalName: 'ga@contoso.test', displayName: 'GA' });
         await createRoleAssignment(deps, ctx, {
@@ -225,7 +225,7 @@ for (const dialect of dialects) {
           directoryScopeId: '/',
         });
       }
-      const only = (await repo.listRoleAssignments({ roleDefinitionId: GLOBAL_ADMINISTRATOR }))[0]!;
+      const only = (await repo.listAssignments({ roleDefinitionId: GLOBAL_ADMINISTRATOR }))[0]!;
       await assert.rejects(deleteRoleAssignment(deps, ctx, only.id), rejects('lastGlobalAdmin'));
       const second = await createUser(deps, ctx, { userPrincipalName: 'ga2@contoso.test', displayName: 'GA 2' });
       const added = await createRoleAssignment(deps, ctx, {

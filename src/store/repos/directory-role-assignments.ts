@@ -3,7 +3,14 @@
 // (migration 0010 says why); Graph's roleAssignments is one collection, so this reads and deletes across both.
 
 import type { DbOrTx } from '../db.js';
-import type { RoleAssignmentRecord } from './role-assignments.js';
+
+export interface RoleAssignmentRecord {
+  id: string;
+  principalId: string;
+  roleDefinitionId: string;
+  directoryScopeId: string;
+  createdAt: Date;
+}
 
 export type PrincipalType = 'user' | 'servicePrincipal';
 

@@ -1,15 +1,11 @@
-// Directory role assignments (Graph unifiedRoleAssignment): which user holds which role, at which scope.
+// Users' directory role assignments: what authorization and the last-Global-Administrator rule read. Graph's
+// roleAssignments collection (users' and service principals') is directory-role-assignments.ts.
 
 import type { DbOrTx } from '../db.js';
 import type { RoleAssignmentsTable } from '../schema.js';
+import { createDirectoryRoleAssignmentsRepo, type RoleAssignmentRecord } from './directory-role-assignments.js';
 
-export interface RoleAssignmentRecord {
-  id: string;
-  principalId: string;
-  roleDefinitionId: string;
-  directoryScopeId: string;
-  createdAt: Date;
-}
+export type { RoleAssignmentRecord };
 
 const toRecord = (r: RoleAssignmentsTable): RoleAssignmentRecord => ({
   id: r.id,
@@ -21,68 +17,18 @@ const toRecord = (r: RoleAssignmentsTable): RoleAssignmentRecord => ({
 
 export function createRoleAssignmentsRepo(db: DbOrTx) {
   return {
-    /** Every assignment, optionally of one principal and/or one role, oldest first. */
-    async listRoleAssignments(
-      where: { principalId?: string; roleDefinitionId?: string } = {},
-    ): Promise<RoleAssignmentRecord[]> {
-      let q = db.selectFrom('role_assignments').selectAll().orderBy('created_at').orderBy('id');
-      if (where.principalId !== undefined) q = q.where('principal_id', '=', where.principalId);
-      if (where.roleDefinitionId !== undefined) q = q.where('role_definition_id', '=', where.roleDefinitionId);
-      return (await q.execute()).map(toRecord);
-    },
-
-    async findRoleAssignmentById(id: string): Promise<RoleAssignmentRecord | undefined> {
-      const r = await db.selectFrom('role_assignments').selectAll().where('id', '=', id).executeTakeFirst();
-      return r && toRecord(r);
-    },
-
-    async findRoleAssignment(
-      principalId: string,
-      roleDefinitionId: string,
-      directoryScopeId: string,
-    ): Promise<RoleAssignmentRecord | undefined> {
-      const r = await db
-        .selectFrom('role_assignments')
-        .selectAll()
-        .where('principal_id', '=', principalId)
-        .where('role_definition_id', '=', roleDefinitionId)
-        .where('directory_scope_id', '=', directoryScopeId)
-        .executeTakeFirst();
-      return r && toRecord(r);
-    },
-
-    async deleteRoleAssignment(id: string): Promise<void> {
-      await db.deleteFrom('role_assignments').where('id', '=', id).execute();
-    },
-
     async listRoleAssignmentsOf(principalId: string): Promise<RoleAssignmentRecord[]> {
       const rows = await db
         .selectFrom('role_assignments')
         .selectAll()
         .where('principal_id', '=', principalId)
         .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        principalId: r.principal_id,
-        roleDefinitionId: r.role_definition_id,
-        directoryScopeId: r.directory_scope_id,
-        createdAt: new Date(r.created_at),
-      }));
+      return rows.map(toRecord);
     },
 
     /** Idempotent on (principal, role, scope). */
     async insertRoleAssignmentIfAbsent(a: RoleAssignmentRecord): Promise<void> {
-      await db
-        .insertInto('role_assignments')
-        .values({
-          id: a.id,
-          principal_id: a.principalId,
-          role_definition_id: a.roleDefinitionId,
-          directory_scope_id: a.directoryScopeId,
-          created_at: a.createdAt.getTime(),
-        })
-        .onConflict((oc) => oc.columns(['principal_id', 'role_definition_id', 'directory_scope_id']).doNothing())
-        .execute();
+      await createDirectoryRoleAssignmentsRepo(db).insertAssignment({ ...a, principalType: 'user' });
     },
 
     /**
