@@ -14,6 +14,7 @@ import type { Deps } from '../../src/services/deps.js';
 import { createRoleAssignment } from '../../src/services/role-assignments.js';
 import { createRoleDefinition } from '../../src/services/role-definitions.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
+import { getTapPolicy } from '../../src/services/tap-policy.js';
 import { createTemporaryAccessPassesRepo } from '../../src/store/repos/temporary-access-passes.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { enterPass, enterPassword, enterUsername } from '../support/browser-sign-in.js';
@@ -59,6 +60,8 @@ for (const dialect of dialects) {
       await page.waitForURL((u) => u.pathname.startsWith('/admin'));
       return page;
     }
+
+    const readPolicy = () => getTapPolicy(deps.db);
 
     const shot = async (page: Page, name: string) =>
       page.screenshot({ path: new URL(`${dialect}-${name}.png`, SHOTS).pathname, fullPage: true });
@@ -163,6 +166,43 @@ for (const dialect of dialects) {
         (await page.locator('#replaces').textContent()) ?? '',
         /This replaces the pass issued by gail@\S+ at \d/,
       );
+      await page.context().close();
+    });
+
+    it("enables and configures the Temporary Access Pass policy with the API's validation messages, and shows security defaults under Properties", async () => {
+      const page = await signedIn(gail, '/admin/authentication-methods', await operatorPass(gail));
+      await page.getByRole('link', { name: 'Temporary Access Pass' }).click();
+      const enable = page.getByRole('switch', { name: 'Enable' });
+      assert.equal(await enable.isChecked(), true, 'enabled by default, as in a new Entra tenant');
+      await enable.uncheck();
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Saved.').waitFor();
+      assert.equal((await readPolicy()).state, 'disabled');
+      await page.getByRole('switch', { name: 'Enable' }).check();
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Saved.').waitFor();
+      assert.equal((await readPolicy()).state, 'enabled');
+
+      await page.getByRole('link', { name: 'Configure' }).click();
+      await page.getByRole('link', { name: 'Edit' }).click();
+      await page.getByLabel('Minimum lifetime (minutes)').fill('5');
+      await page.getByRole('button', { name: 'Save' }).click();
+      const message = (await page.locator('#error-message').textContent())?.trim() ?? '';
+      assert.match(message, /minimumLifetimeInMinutes/, `the API's message names the property: ${message}`);
+      assert.equal(await page.getByLabel('Minimum lifetime (minutes)').getAttribute('aria-invalid'), 'true');
+      await shot(page, 'tap-policy-edit-refused');
+      await page.getByLabel('Minimum lifetime (minutes)').fill('30');
+      await page.getByLabel('Default lifetime (minutes)').fill('90');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Saved.').waitFor();
+      assert.equal((await page.locator('#minimum').textContent())?.trim(), '30 minutes');
+      const policy = await readPolicy();
+      assert.equal(policy.minimumLifetimeInMinutes, 30);
+      assert.equal(policy.defaultLifetimeInMinutes, 90);
+      await shot(page, 'tap-policy-configure');
+
+      await page.getByRole('navigation', { name: 'Admin center' }).getByRole('link', { name: 'Properties' }).click();
+      assert.equal(await page.getByRole('switch', { name: 'Security defaults' }).isChecked(), true);
       await page.context().close();
     });
 

@@ -33,6 +33,7 @@ const SECTION_ACTIONS: readonly [AdminSection, Action | undefined][] = [
   ['home', undefined],
   ['users', undefined],
   ['authenticationMethods', 'microsoft.directory/userCredentialPolicies/standard/read'],
+  ['properties', 'microsoft.directory/policies/standard/read'],
 ];
 
 export function createConsoleGate(deps: Deps, sessions: AppSessions) {

@@ -10,6 +10,7 @@ import { createAppSessions, sendPage } from '../app-session.js';
 import { registerAppSessionRoutes } from '../app-session-routes.js';
 import { breadcrumb } from '../views/admin/layout.js';
 import { createConsoleGate } from './console.js';
+import { registerAdminPolicyRoutes } from './policy-routes.js';
 import { registerAdminUserRoutes } from './users-routes.js';
 
 export function registerAdminRoutes(
@@ -51,4 +52,5 @@ export function registerAdminRoutes(
   });
 
   registerAdminUserRoutes(web, deps, requireConsole);
+  registerAdminPolicyRoutes(web, deps, requireConsole);
 }

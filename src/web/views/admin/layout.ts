@@ -3,7 +3,7 @@
 
 import { esc } from '../html.js';
 
-export type AdminSection = 'home' | 'users' | 'authenticationMethods';
+export type AdminSection = 'home' | 'users' | 'authenticationMethods' | 'properties';
 
 export interface AdminFrame {
   displayName: string;
@@ -19,6 +19,7 @@ const SECTIONS: Record<AdminSection, { href: string; label: string }> = {
   home: { href: '/admin', label: 'Home' },
   users: { href: '/admin/users', label: 'Users' },
   authenticationMethods: { href: '/admin/authentication-methods', label: 'Authentication methods' },
+  properties: { href: '/admin/properties', label: 'Properties' },
 };
 
 /** A breadcrumb of blade names, the last one the current page. */
@@ -40,6 +41,10 @@ export function adminPage(frame: AdminFrame, title: string, body: string): strin
     })
     .join('');
   const roles = frame.roleNames.join(', ');
+  // A page's breadcrumb (when it starts with one) goes above its title, where Entra puts it.
+  const crumbEnd = body.startsWith('<nav aria-label="Breadcrumb">') ? body.indexOf('</nav>') + '</nav>'.length : 0;
+  const crumbs = body.slice(0, crumbEnd);
+  const content = body.slice(crumbEnd);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -64,8 +69,9 @@ export function adminPage(frame: AdminFrame, title: string, body: string): strin
 <div class="shell">
 <nav class="sidenav" aria-label="Admin center"><ul>${nav}</ul></nav>
 <main id="main" aria-labelledby="page-title">
+${crumbs}
 <h1 id="page-title">${esc(title)}</h1>
-${body}
+${content}
 </main>
 </div>
 </body>
