@@ -13,6 +13,7 @@ import { registerHealth } from './http/health.js';
 import { registerGraph } from './http/graph/index.js';
 import { registerOidc } from './oidc/index.js';
 import { registerWeb } from './web/index.js';
+import { isBrowserPageRequest, sendBrowserNotFound } from './web/browser-requests.js';
 import { setPageSecurityHeaders } from './web/page-security.js';
 import { errorPage, loggedOutPage, logoutConfirmPage } from './web/views/oidc-pages.js';
 import { lazyChildLogger } from './log.js';
@@ -61,14 +62,20 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   await app.register(cookie);
 
   app.setErrorHandler((error, request, reply) => sendGraphError(reply, request, error, deps.clock.now()));
-  app.setNotFoundHandler((request, reply) =>
-    sendGraphError(
+  app.setNotFoundHandler((request, reply) => {
+    if (isBrowserPageRequest(request)) return sendBrowserNotFound(request, reply);
+    return sendGraphError(
       reply,
       request,
       new AppError('segmentNotFound', { params: { path: request.url.split('?')[0] ?? '' } }),
       deps.clock.now(),
-    ),
-  );
+    );
+  });
+  // A browser opening the service's address lands on the user's own pages; an API client keeps Graph's 404.
+  app.get('/', async (request, reply) => {
+    if (isBrowserPageRequest(request)) return reply.header('cache-control', 'no-store').redirect('/my', 303);
+    throw new AppError('segmentNotFound', { params: { path: '/' } });
+  });
 
   registerHealth(app, deps);
   const oidc = await registerOidc(app, deps, {

@@ -2,6 +2,7 @@
 // lookup, client-secret check through keyed hashes, and Graph tokens: application permissions (`roles`) for client
 // credentials (MICROSOFT-CLIENTS.md §1), delegated permissions (`scp`) for a signed-in user.
 
+import { firstPartyAppOf } from '../domain/first-party-apps.js';
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import Provider, {
@@ -65,15 +66,18 @@ function clientMetadataFor(issuer: string, placeholderSecret: string) {
       gatepass_kind: app.kind,
       gatepass_require_consent: app.requireConsent,
     };
-    if (app.kind === 'builtin')
+    if (app.kind === 'builtin') {
+      // A built-in client that is not (or no longer) one of ours gets no redirect URI: it cannot sign anyone in.
+      const base = firstPartyAppOf(app.appId)?.basePath;
       return {
         ...common,
         token_endpoint_auth_method: 'none',
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
-        redirect_uris: [`${issuer}/my/callback`],
-        post_logout_redirect_uris: [`${issuer}/my/signed-out`],
+        redirect_uris: base ? [`${issuer}${base}/callback`] : [],
+        post_logout_redirect_uris: base ? [`${issuer}${base}/signed-out`] : [],
       };
+    }
     const secret = {
       client_secret: placeholderSecret,
       client_secret_expires_at: 0,

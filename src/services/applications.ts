@@ -1,5 +1,6 @@
 // Applications (OIDC clients): create, list, delete, add and remove secrets — audited, secrets shown once.
 
+import { FIRST_PARTY_APPS } from '../domain/first-party-apps.js';
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry, TargetResource } from '../domain/audit.js';
 import { APPLICATION_PERMISSION_NAMES, GRAPH_PERMISSIONS } from '../domain/authz/permissions.js';
@@ -41,8 +42,8 @@ const DEFAULT_SECRET_DAYS = 180;
 const MAX_SECRET_DAYS = 730;
 
 /** The client id of Gatepass's own /my pages: a fixed id, so every process and restart agrees on it. */
-export const MY_APP_CLIENT_ID = 'a7d3c1e2-5b4f-4c6d-9e8f-0a1b2c3d4e5f';
-export const MY_APP_DISPLAY_NAME = 'Gatepass My Account';
+export const MY_APP_CLIENT_ID = FIRST_PARTY_APPS.my.clientId;
+export const MY_APP_DISPLAY_NAME = FIRST_PARTY_APPS.my.displayName;
 
 function appTarget(
   app: { id: string; displayName: string | null },
@@ -311,20 +312,22 @@ export async function verifyClientSecret(
   return match;
 }
 
-/** Creates Gatepass's built-in /my client once (idempotent under concurrent starts). Redirect URIs follow the issuer. */
+/** Creates Gatepass's built-in clients (/my, /admin) once each (idempotent under concurrent starts). */
 export async function ensureBuiltinApplications(db: DbOrTx, now: Date): Promise<void> {
-  await createApplicationsRepo(db).insertApplication({
-    id: newId(),
-    appId: MY_APP_CLIENT_ID,
-    displayName: MY_APP_DISPLAY_NAME,
-    kind: 'builtin',
-    redirectUris: [],
-    postLogoutRedirectUris: [],
-    permissions: [],
-    requireConsent: false,
-    servicePrincipalId: newId(),
-    createdAt: now,
-  });
+  for (const app of Object.values(FIRST_PARTY_APPS))
+    await createApplicationsRepo(db).insertApplication({
+      id: newId(),
+      appId: app.clientId,
+      displayName: app.displayName,
+      kind: 'builtin',
+      // Redirect URIs follow the issuer: the provider derives them from the app's base path (oidc/provider.ts).
+      redirectUris: [],
+      postLogoutRedirectUris: [],
+      permissions: [],
+      requireConsent: false,
+      servicePrincipalId: newId(),
+      createdAt: now,
+    });
 }
 
 /** Graph's application resource, with Gatepass's permissions as an extension property. */

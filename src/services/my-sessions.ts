@@ -1,7 +1,9 @@
-// /my sessions kept in the store: started after the /my callback, resumed on each page, ended by sign-out. The
-// browser holds a random session id; the store keeps only its keyed hash, so neither a database copy nor the logs
-// open a session, and deleting the row ends it whatever copies of the cookie exist.
+// Sessions of Gatepass's own browser apps (/my and /admin) kept in the store: started after the app's callback, resumed
+// on each page, ended by sign-out. The browser holds a random session id; the store keeps only its keyed hash, so
+// neither a database copy nor the logs open a session, and deleting the row ends it whatever copies of the cookie
+// exist. Each app hashes under its own label, so a /my session id opens no /admin session, nor the other way round.
 
+import type { FirstPartyAppKey } from '../domain/first-party-apps.js';
 import { randomBytes } from 'node:crypto';
 import { mySessionLifetime } from '../domain/my-session-lifetime.js';
 import { passSignInHolds } from '../domain/tap/pass-sessions.js';
@@ -21,17 +23,22 @@ export interface MySessionStart {
 }
 
 // Domain separation: the same keyring key hashes oidc-provider's ids; these inputs can never collide with them.
-const idHashes = (deps: Pick<Deps, 'keyring'>, token: string) =>
-  deps.keyring.keyedHashCandidates('id-hash', `my-session:${token}`);
+const idHashes = (deps: Pick<Deps, 'keyring'>, token: string, app: FirstPartyAppKey) =>
+  deps.keyring.keyedHashCandidates('id-hash', `${app}-session:${token}`);
 
 /** The form token of a session: derived from its id, so it needs no storage and still checks after the row is gone. */
-export function csrfTokenOf(deps: Pick<Deps, 'keyring'>, token: string): string {
-  return deps.keyring.keyedHash('id-hash', `my-csrf:${token}`);
+export function csrfTokenOf(deps: Pick<Deps, 'keyring'>, token: string, app: FirstPartyAppKey = 'my'): string {
+  return deps.keyring.keyedHash('id-hash', `${app}-csrf:${token}`);
 }
 
 /** Whether `presented` is the form token of the session `token` (under any key still held, in constant time). */
-export function isCsrfTokenOf(deps: Pick<Deps, 'keyring'>, token: string, presented: unknown): boolean {
-  return deps.keyring.matchesKeyedHash('id-hash', `my-csrf:${token}`, presented);
+export function isCsrfTokenOf(
+  deps: Pick<Deps, 'keyring'>,
+  token: string,
+  presented: unknown,
+  app: FirstPartyAppKey = 'my',
+): boolean {
+  return deps.keyring.matchesKeyedHash('id-hash', `${app}-csrf:${token}`, presented);
 }
 
 /**
@@ -46,10 +53,14 @@ async function passOfSignIn(deps: Deps, start: MySessionStart): Promise<string |
 }
 
 /** Stores a new session and returns the id for the cookie (256 random bits) and when the cookie should expire. */
-export async function startMySession(deps: Deps, start: MySessionStart): Promise<{ token: string; row: MySessionRow }> {
+export async function startMySession(
+  deps: Deps,
+  start: MySessionStart,
+  app: FirstPartyAppKey = 'my',
+): Promise<{ token: string; row: MySessionRow }> {
   const token = randomBytes(32).toString('base64url');
   const now = deps.clock.now();
-  const [idHash] = idHashes(deps, token) as [string];
+  const [idHash] = idHashes(deps, token, app) as [string];
   const row: MySessionRow = {
     idHash,
     userId: start.userId,
@@ -64,10 +75,14 @@ export async function startMySession(deps: Deps, start: MySessionStart): Promise
 }
 
 /** The live session of `token` with its idle expiry renewed, or undefined (unknown, ended, or idle or absolute expiry passed). */
-export async function resumeMySession(deps: Deps, token: string): Promise<MySessionRow | undefined> {
+export async function resumeMySession(
+  deps: Deps,
+  token: string,
+  app: FirstPartyAppKey = 'my',
+): Promise<MySessionRow | undefined> {
   const repo = createMySessionsRepo(deps.db);
   const now = deps.clock.now();
-  const row = await repo.findSession(idHashes(deps, token), now);
+  const row = await repo.findSession(idHashes(deps, token, app), now);
   if (!row) return undefined;
   const { idleExpiresAt } = mySessionLifetime(
     row.authTime,
@@ -80,6 +95,6 @@ export async function resumeMySession(deps: Deps, token: string): Promise<MySess
 }
 
 /** Ends the session of `token` (sign-out, or a session found dead). */
-export async function endMySession(deps: Deps, token: string): Promise<void> {
-  await createMySessionsRepo(deps.db).deleteSession(idHashes(deps, token));
+export async function endMySession(deps: Deps, token: string, app: FirstPartyAppKey = 'my'): Promise<void> {
+  await createMySessionsRepo(deps.db).deleteSession(idHashes(deps, token, app));
 }

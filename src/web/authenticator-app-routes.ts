@@ -12,7 +12,7 @@ import {
   type PendingAppRegistration,
 } from '../services/authenticator-apps.js';
 import type { Deps } from '../services/deps.js';
-import { sendPage, type MySessions, type SignedIn } from './my-session.js';
+import { sendPage, type MySessions, type SignedIn } from './app-session.js';
 import { authenticatorAppPage, type AuthenticatorAppPageView } from './views/authenticator-app-pages.js';
 
 export const AUTHENTICATOR_APP_PATH = '/my/security-info/authenticator-app';

@@ -1,6 +1,7 @@
 // Server-rendered pages: sign-in interactions and the user's /my pages, in their own plugin with strict security
 // headers and an HTML error handler (the Graph error envelope stays with the API).
 
+import { readFileSync } from 'node:fs';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { isAppError } from '../domain/errors.js';
@@ -13,6 +14,10 @@ import { registerSignInRoutes } from './sign-in-routes.js';
 import { PAGE_CSP_DIRECTIVES } from './page-security.js';
 import { signInErrorPage } from './views/error-page.js';
 import { STYLESHEET } from './views/html.js';
+import { ADMIN_STYLESHEET, FAVICON_SVG } from './views/admin/layout.js';
+import { registerAdminRoutes } from './admin/index.js';
+
+const CONSOLE_SCRIPT = readFileSync(new URL('./assets/console.js', import.meta.url), 'utf8');
 
 export async function registerWeb(app: FastifyInstance, deps: Deps, oidc: OidcHandle): Promise<void> {
   await app.register(async (web) => {
@@ -54,10 +59,20 @@ export async function registerWeb(app: FastifyInstance, deps: Deps, oidc: OidcHa
     web.get('/assets/gatepass.css', async (_request, reply) =>
       reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(STYLESHEET),
     );
+    web.get('/assets/admin.css', async (_request, reply) =>
+      reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(ADMIN_STYLESHEET),
+    );
+    web.get('/assets/console.js', async (_request, reply) =>
+      reply.header('cache-control', 'public, max-age=3600').type('text/javascript; charset=utf-8').send(CONSOLE_SCRIPT),
+    );
+    web.get('/assets/favicon.svg', async (_request, reply) =>
+      reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').send(FAVICON_SVG),
+    );
     registerSignInRoutes(web, deps, oidc);
     // Pages of Security info that add methods register themselves here with the same /my session.
     const my = registerMyRoutes(web, deps, oidc);
     registerAuthenticatorAppRoutes(web, deps, my);
     registerPasskeyRoutes(web, deps, my);
+    registerAdminRoutes(web, deps, oidc);
   });
 }

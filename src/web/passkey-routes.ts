@@ -9,7 +9,7 @@ import { isAppError } from '../domain/errors.js';
 import type { Deps } from '../services/deps.js';
 import { methodChangeGate } from '../services/method-change-gate.js';
 import { findPasskeyOfUser, passkeyRegistrationOptions, registerPasskey, renamePasskey } from '../services/passkeys.js';
-import { sendPage, type MySessions } from './my-session.js';
+import { sendPage, type MySessions } from './app-session.js';
 import { signInErrorPage } from './views/error-page.js';
 import { addPasskeyPage, renamePasskeyPage } from './views/passkey-pages.js';
 

@@ -14,7 +14,7 @@ import type { Deps } from '../services/deps.js';
 import { methodChangeGate, methodRegistrationDeadline } from '../services/method-change-gate.js';
 import { changeOwnPassword, signOutEverywhere } from '../services/self-service.js';
 import { deleteTemporaryAccessPass } from '../services/temporary-access-passes.js';
-import { sendPage, type MySessions, type SignedIn } from './my-session.js';
+import { sendPage, type MySessions, type SignedIn } from './app-session.js';
 import { changePasswordPage, confirmDeletePage, securityInfoPage, type DeletableMethod } from './views/my-pages.js';
 
 type DeleteKind = 'temporaryAccessPass' | 'authenticatorApp' | 'passkey';

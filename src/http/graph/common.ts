@@ -4,11 +4,10 @@
 import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { authorize, type DenyReason, type Principal, type Target } from '../../domain/authz/authorize.js';
-import type { Action } from '../../domain/authz/permissions.js';
 import { AppError } from '../../domain/errors.js';
 import { parseSelect, parseTop } from '../../domain/odata/query-options.js';
 import type { Deps } from '../../services/deps.js';
+import { guardedContext } from '../../services/caller-guard.js';
 import type { GuardedContext } from '../../services/guard.js';
 import { MAX_TOP } from '../../services/list-query.js';
 import type { GraphCaller } from '../plugins/authn.js';
@@ -49,58 +48,23 @@ export function callerOf(request: FastifyRequest): GraphCaller {
   return request.graphCaller;
 }
 
-/** Each rule's own catalogue entry: the 403 keeps Graph's code, and its message (and the audit's resultReason) names the rule. */
-const DENIALS = {
-  permissionMissing: 'deniedPermissionMissing',
-  roleMissing: 'deniedRoleMissing',
-  outOfScope: 'deniedOutsideUnit',
-  privilegedTarget: 'deniedTargetRole',
-  notOnSelf: 'deniedSelf',
-  multiFactorRequired: 'deniedNoMultiFactor',
-} as const satisfies Record<DenyReason, string>;
-
-type Denial = (typeof DENIALS)[DenyReason] | 'appLacksRoleForPrivilegedUser' | 'appLacksRoleForPassword';
-
 /**
- * The catalogue entry for a refusal. An application whose permission is not enough without a role on its service
- * principal is told in plain words what to assign, so an operator can fix it.
+ * The context a use case runs with: who, from where, the correlation id, and the guard bound to the caller
+ * (services/caller-guard.ts); a refusal's rule goes to the log too. Routes do not call the guard: the services do.
  */
-function denialOf(principal: Principal, reason: DenyReason): Denial {
-  if (principal.kind === 'app') {
-    if (reason === 'privilegedTarget') return 'appLacksRoleForPrivilegedUser';
-    if (reason === 'roleMissing' || reason === 'outOfScope') return 'appLacksRoleForPassword';
-  }
-  return DENIALS[reason];
-}
-
-/**
- * The guard of an API caller: throws the Graph 403 when `authorize` refuses, naming the rule; the deny reason goes
- * to the log too. Routes do not call it: the services check through the context (services/guard.ts).
- */
-function enforce(request: FastifyRequest, caller: GraphCaller, action: Action, target: Target): void {
-  const { principal } = caller;
-  const decision = authorize(principal, action, target, optionsOf(caller));
-  if (!decision.allowed) {
-    request.log.info({ action, reason: decision.reason }, 'authorization denied');
-    throw new AppError(denialOf(principal, decision.reason));
-  }
-}
-
-/** The role definitions read for this request, custom ones included (services/guard.ts loadRoleDefinitions). */
-const optionsOf = (caller: GraphCaller) => (caller.roleDefinitions ? { roleDefinitions: caller.roleDefinitions } : {});
-
-/** The context a use case runs with: who, from where, the correlation id, and the guard bound to the caller. */
 export function contextOf(request: FastifyRequest): GuardedContext {
   const caller = callerOf(request);
   const userAgent = request.headers['user-agent'];
-  return {
-    actor: caller.actor,
-    correlationId: request.id,
-    ipAddress: request.ip,
-    userAgent: typeof userAgent === 'string' ? userAgent : null,
-    guard: (action, target) => enforce(request, caller, action, target),
-    allows: (action, target) => authorize(caller.principal, action, target, optionsOf(caller)).allowed,
-  };
+  return guardedContext(
+    {
+      actor: caller.actor,
+      correlationId: request.id,
+      ipAddress: request.ip,
+      userAgent: typeof userAgent === 'string' ? userAgent : null,
+    },
+    caller,
+    (action, reason) => request.log.info({ action, reason }, 'authorization denied'),
+  );
 }
 
 const SUPPORTED_OPTIONS = new Set(['$top', '$select', '$filter', '$skiptoken', '$count', '$expand']);

@@ -1,13 +1,14 @@
-// The /my session: a first-party OIDC client's session, kept in the store (the cookie carries only a random id), how a
-// page gets the signed-in user, and how a page that adds or deletes sign-in methods answers the method-change gate
-// (services/method-change-gate.ts: a multi-factor sign-in within the last few minutes).
+// The session of one of Gatepass's own browser apps (/my, /admin: domain/first-party-apps.ts): a first-party OIDC
+// client's session, kept in the store (the cookie carries only a random id), how a page gets the signed-in user, and
+// how a page that adds or deletes sign-in methods answers the method-change gate (services/method-change-gate.ts: a
+// multi-factor sign-in within the last few minutes).
 
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { userActor } from '../domain/audit.js';
 import { ACR_MFA } from '../domain/signin/factors.js';
 import { passSignInHolds } from '../domain/tap/pass-sessions.js';
-import { MY_APP_CLIENT_ID } from '../services/applications.js';
+import type { FirstPartyApp } from '../domain/first-party-apps.js';
 import type { Deps, RequestContext } from '../services/deps.js';
 import { methodChangeGate } from '../services/method-change-gate.js';
 import {
@@ -41,7 +42,7 @@ export interface Transaction {
   nonce: string;
   verifier: string;
   exp: number;
-  /** Where to go after signing in (a /my path). */
+  /** Where to go after signing in (a path of the app). */
   returnTo?: string;
 }
 
@@ -63,7 +64,8 @@ export function isRecentMfa(s: Pick<MySession, 'amr' | 'authTime'>, nowMs: numbe
   return s.amr.includes('mfa') && nowMs / 1000 - s.authTime <= withinSeconds;
 }
 
-export interface MySessions {
+export interface AppSessions {
+  readonly app: FirstPartyApp;
   readonly redirectUri: string;
   /** The signed-in user, or undefined (no cookie, expired, revoked, disabled, or the pass that began it is gone). */
   current(request: FastifyRequest): Promise<SignedIn | undefined>;
@@ -99,13 +101,14 @@ export function sendPage(reply: FastifyReply, status: number, html: string): Fas
   return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
 }
 
-export function createMySessions(deps: Deps): MySessions {
+export function createAppSessions(deps: Deps, app: FirstPartyApp): AppSessions {
   const { issuer } = deps.config;
   const https = issuer.startsWith('https:');
-  const sessionCookie = https ? '__Host-gp-my' : 'gp-my';
-  const txCookie = https ? '__Host-gp-my-tx' : 'gp-my-tx';
+  const sessionCookie = https ? `__Host-gp-${app.key}` : `gp-${app.key}`;
+  const txCookie = https ? `__Host-gp-${app.key}-tx` : `gp-${app.key}-tx`;
+  const txPurpose = `${app.key}-tx`;
   const cookieBase = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: https };
-  const redirectUri = `${issuer}/my/callback`;
+  const redirectUri = `${issuer}${app.basePath}/callback`;
 
   const seal = (purpose: string, v: unknown) => deps.keyring.encrypt('secret-encryption', JSON.stringify(v), purpose);
   function open<T>(purpose: string, sealed: string | undefined): T | undefined {
@@ -144,14 +147,14 @@ export function createMySessions(deps: Deps): MySessions {
   async function resume(request: FastifyRequest, reply: FastifyReply | undefined): Promise<SignedIn | undefined> {
     const token = tokenOf(request);
     if (!token) return undefined;
-    const row = await resumeMySession(deps, token);
+    const row = await resumeMySession(deps, token, app.key);
     if (!row) return undefined;
     const session: MySession = {
       sub: row.userId,
       amr: row.amr,
       authTime: row.authTime,
       ...(row.passId ? { passId: row.passId } : {}),
-      csrf: csrfTokenOf(deps, token),
+      csrf: csrfTokenOf(deps, token, app.key),
     };
     const user = await findUserByIdOrUpn(deps.db, row.userId);
     const ctx = user && contextOf(user, request);
@@ -163,16 +166,16 @@ export function createMySessions(deps: Deps): MySessions {
       row.authTime >= Math.floor(user.sessionsValidFrom.getTime() / 1000) &&
       passSignInHolds(session, pass?.pass, deps.clock.now());
     if (!holds || !user || !ctx) {
-      await endMySession(deps, token);
+      await endMySession(deps, token, app.key);
       return undefined;
     }
     if (reply) setCookie(reply, token, row.idleExpiresAt);
-    return { session, user, pass, ctx, isOwnCsrf: (presented) => isCsrfTokenOf(deps, token, presented) };
+    return { session, user, pass, ctx, isOwnCsrf: (presented) => isCsrfTokenOf(deps, token, presented, app.key) };
   }
 
   const current = (request: FastifyRequest) => resume(request, undefined);
 
-  function startSignIn(reply: FastifyReply, returnTo = '/my', stepUp = false): FastifyReply {
+  function startSignIn(reply: FastifyReply, returnTo: string = app.basePath, stepUp = false): FastifyReply {
     const tx: Transaction = {
       state: b64url(randomBytes(16)),
       nonce: b64url(randomBytes(16)),
@@ -182,7 +185,7 @@ export function createMySessions(deps: Deps): MySessions {
     };
     const url = new URL(`${issuer}/oauth2/v2.0/authorize`);
     const params: Record<string, string> = {
-      client_id: MY_APP_CLIENT_ID,
+      client_id: app.clientId,
       redirect_uri: redirectUri,
       response_type: 'code',
       scope: 'openid profile',
@@ -194,24 +197,25 @@ export function createMySessions(deps: Deps): MySessions {
     // Step-up: a new sign-in (not the provider session) that must be multi-factor whatever the tenant's policies.
     if (stepUp) Object.assign(params, { prompt: 'login', acr_values: ACR_MFA });
     url.search = new URLSearchParams(params).toString();
-    reply.setCookie(txCookie, seal('my-tx', tx), { ...cookieBase, maxAge: 600 });
+    reply.setCookie(txCookie, seal(txPurpose, tx), { ...cookieBase, maxAge: 600 });
     return reply.header('cache-control', 'no-store').redirect(url.href, 303);
   }
 
   const validCsrf = (signed: SignedIn, presented: unknown) => signed.isOwnCsrf(presented);
   const refuseCsrf = (reply: FastifyReply) => {
-    reply.request.log.warn({ reason: 'csrf' }, '/my form refused: missing or wrong form token');
+    reply.request.log.warn({ reason: 'csrf' }, `${app.basePath} form refused: missing or wrong form token`);
     return sendPage(
       reply,
       403,
       layout(
         'Request refused',
-        '<p role="alert">The form was not sent from your security info page. Go back and try again.</p>',
+        `<p role="alert">The form was not sent from ${app.formOrigin}. Go back and try again.</p>`,
       ),
     );
   };
 
   return {
+    app,
     redirectUri,
     current,
     async requireSignedIn(request, reply, returnTo) {
@@ -259,25 +263,26 @@ export function createMySessions(deps: Deps): MySessions {
     async beginSession(request, reply, start) {
       const previous = tokenOf(request);
       // A new sign-in in this browser (e.g. a step-up) replaces its session: the old id is never valid again.
-      if (previous) await endMySession(deps, previous);
-      const { token, row } = await startMySession(deps, start);
+      if (previous) await endMySession(deps, previous, app.key);
+      const { token, row } = await startMySession(deps, start, app.key);
       setCookie(reply, token, row.idleExpiresAt);
     },
     async endSession(request, reply, csrf) {
       const token = tokenOf(request);
-      if (!token || !isCsrfTokenOf(deps, token, csrf)) return false;
-      await endMySession(deps, token);
+      if (!token || !isCsrfTokenOf(deps, token, csrf, app.key)) return false;
+      await endMySession(deps, token, app.key);
       reply.clearCookie(sessionCookie, cookieBase);
       return true;
     },
     clearSession: (reply) => void reply.clearCookie(sessionCookie, cookieBase),
     openTransaction(request, reply) {
-      const tx = open<Transaction>('my-tx', request.cookies[txCookie]);
+      const tx = open<Transaction>(txPurpose, request.cookies[txCookie]);
       reply.clearCookie(txCookie, cookieBase);
       return tx;
     },
   };
 }
 
-/** Registered by registerMyRoutes; other /my route files receive the same instance. */
+/** The /my app's sessions; other /my route files receive the same instance. */
+export type MySessions = AppSessions;
 export type RegisterMyPages = (app: FastifyInstance, deps: Deps, my: MySessions) => void;

@@ -1,0 +1,110 @@
+// The admin center's gate and frame: a signed-in user of the "Gatepass Admin Center" client who holds a directory
+// role and signed in with multi-factor authentication gets a Console (their guarded context, for the same services
+// Graph calls, and the page frame); anyone else gets a page saying why, with the way to /my.
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TENANT_TARGET } from '../../services/guard.js';
+import type { Action } from '../../domain/authz/permissions.js';
+import { guardedContext } from '../../services/caller-guard.js';
+import { consoleAuthority, type ConsoleAuthority } from '../../services/console-access.js';
+import type { Deps } from '../../services/deps.js';
+import type { GuardedContext } from '../../services/guard.js';
+import { sendPage, type AppSessions, type SignedIn } from '../app-session.js';
+import { adminPage, adminRefusalPage, type AdminFrame, type AdminSection } from '../views/admin/layout.js';
+import { esc } from '../views/html.js';
+
+export interface Console {
+  signed: SignedIn;
+  authority: ConsoleAuthority;
+  /** The administrator's guarded context: every service call of a page goes through it. */
+  ctx: GuardedContext;
+  sections: readonly AdminSection[];
+  /** Whether the administrator may take `action` on the tenant (what a page offers; the service decides anyway). */
+  mayOnTenant(action: Action): boolean;
+  page(current: AdminSection, title: string, body: string): string;
+  /** Whether a posted form carries this session's form token. */
+  validCsrf(presented: unknown): boolean;
+  /** Answers 403 for a form not sent from the admin center's pages. */
+  refuseCsrf(reply: FastifyReply): FastifyReply;
+}
+
+/** The blades, and the action on the tenant that opens each (undefined: every administrator). */
+const SECTION_ACTIONS: readonly [AdminSection, Action | undefined][] = [
+  ['home', undefined],
+  ['users', undefined],
+  ['authenticationMethods', 'microsoft.directory/userCredentialPolicies/standard/read'],
+  ['properties', 'microsoft.directory/policies/standard/read'],
+];
+
+export function createConsoleGate(deps: Deps, sessions: AppSessions) {
+  function consoleOf(request: FastifyRequest, signed: SignedIn, authority: ConsoleAuthority): Console {
+    const ctx = guardedContext(signed.ctx, authority, (action, reason) =>
+      request.log.info({ action, reason }, 'authorization denied'),
+    );
+    const mayOnTenant = (action: Action) => ctx.allows?.(action, TENANT_TARGET) ?? false;
+    const sections = SECTION_ACTIONS.filter(([, action]) => action === undefined || mayOnTenant(action)).map(
+      ([s]) => s,
+    );
+    const frame = (current: AdminSection): AdminFrame => ({
+      displayName: signed.user.displayName,
+      userPrincipalName: signed.user.userPrincipalName,
+      roleNames: authority.roleNames,
+      csrf: signed.session.csrf,
+      sections,
+      current,
+    });
+    return {
+      signed,
+      authority,
+      ctx,
+      sections,
+      mayOnTenant,
+      page: (current, title, body) => adminPage(frame(current), title, body),
+      validCsrf: (presented) => signed.isOwnCsrf(presented),
+      refuseCsrf: (reply) => sessions.refuseCsrf(reply),
+    };
+  }
+
+  /**
+   * The console for this request, or undefined once the reply says why not: a redirect to sign in, or a 403 page
+   * for a user without a directory role or without a multi-factor sign-in (with a "sign in again" button).
+   */
+  async function requireConsole(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    returnTo: string,
+  ): Promise<Console | undefined> {
+    const signed = await sessions.requireSignedIn(request, reply, returnTo);
+    if (!signed) return undefined;
+    const access = await consoleAuthority(deps, signed.user.id, signed.session.amr);
+    if (access.ok) return consoleOf(request, signed, access.authority);
+    request.log.info({ reason: access.refusal }, 'admin center refused');
+    if (access.refusal === 'noRole') {
+      sendPage(
+        reply,
+        403,
+        adminRefusalPage(
+          'You need an administrator role',
+          `${signed.user.userPrincipalName} holds no directory role, so the admin center has nothing to offer. An administrator can assign you a role; your own sign-in methods are on My account.`,
+        ),
+      );
+      return undefined;
+    }
+    sendPage(
+      reply,
+      403,
+      adminRefusalPage(
+        'Sign in with multi-factor authentication',
+        'The admin center needs a multi-factor sign-in, and this one used a single factor. Sign in again with a second method (for example your password and a Temporary Access Pass, an authenticator app or a passkey).',
+        `<form method="post" action="/admin/reauthenticate">
+<input type="hidden" name="csrf" value="${esc(signed.session.csrf)}">
+<input type="hidden" name="returnTo" value="${esc(returnTo)}">
+<button type="submit">Sign in again</button>
+</form>`,
+      ),
+    );
+    return undefined;
+  }
+
+  return { requireConsole };
+}

@@ -1,0 +1,56 @@
+// /admin — the Gatepass Admin Center: a built-in first-party client with its own session (app-session.ts), open to
+// users who hold a directory role and signed in with multi-factor authentication (console.ts), and pages that call
+// the same services as Graph under the administrator's guard.
+
+import type { FastifyInstance } from 'fastify';
+import { FIRST_PARTY_APPS } from '../../domain/first-party-apps.js';
+import type { OidcHandle } from '../../oidc/index.js';
+import type { Deps } from '../../services/deps.js';
+import { createAppSessions, sendPage } from '../app-session.js';
+import { registerAppSessionRoutes } from '../app-session-routes.js';
+import { breadcrumb } from '../views/admin/layout.js';
+import { createConsoleGate } from './console.js';
+import { registerAdminPolicyRoutes } from './policy-routes.js';
+import { registerAdminUserRoutes } from './users-routes.js';
+
+export function registerAdminRoutes(
+  web: FastifyInstance,
+  deps: Deps,
+  oidc: Pick<OidcHandle, 'endBrowserSession'>,
+): void {
+  const sessions = createAppSessions(deps, FIRST_PARTY_APPS.admin);
+  registerAppSessionRoutes(web, deps, sessions, oidc, {
+    landing: (_amr, asked) => asked ?? '/admin',
+    stepUpReturnTo: '/admin',
+  });
+  const { requireConsole } = createConsoleGate(deps, sessions);
+
+  web.get('/admin', async (request, reply) => {
+    const c = await requireConsole(request, reply, '/admin');
+    if (!c) return reply;
+    // A helpdesk agent's whole job is finding a user: their first screen is the user search.
+    if (!c.sections.includes('authenticationMethods'))
+      return reply.header('cache-control', 'no-store').redirect('/admin/users', 303);
+    const tiles = [
+      ['/admin/users', 'Users', 'Find a user, see their authentication methods, issue a Temporary Access Pass.'],
+      [
+        '/admin/authentication-methods',
+        'Authentication methods',
+        'Policies: enable and configure the Temporary Access Pass.',
+      ],
+    ]
+      .map(
+        ([href, label, hint]) =>
+          `<li class="blade"><h2><a href="${href}">${label}</a></h2><p class="hint">${hint}</p></li>`,
+      )
+      .join('');
+    return sendPage(
+      reply,
+      200,
+      c.page('home', 'Home', `${breadcrumb([{ label: 'Home' }])}<ul class="tiles">${tiles}</ul>`),
+    );
+  });
+
+  registerAdminUserRoutes(web, deps, requireConsole);
+  registerAdminPolicyRoutes(web, deps, requireConsole);
+}

@@ -1,0 +1,225 @@
+// The admin center's Authentication methods → Policies → Temporary Access Pass ("Enable and target", "Configure" →
+// "Edit") and Properties → Security defaults. Each save is the Graph PATCH's service call with the same body Graph
+// takes, so validation messages and audit entries are the API's own.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isAppError } from '../../domain/errors.js';
+import type { TapPolicy } from '../../domain/tap/policy.js';
+import { readTapPolicy } from '../../services/authentication-methods-policy.js';
+import type { Deps } from '../../services/deps.js';
+import { listGroups } from '../../services/groups.js';
+import { readSecurityDefaults, setSecurityDefaults } from '../../services/security-defaults.js';
+import { updateTapPolicy } from '../../services/tap-policy.js';
+import { sendPage } from '../app-session.js';
+import {
+  policiesPage,
+  propertiesPage,
+  tapConfigurePage,
+  tapEditPage,
+  tapEnablePage,
+  type TapConfigForm,
+} from '../views/admin/policies.js';
+import type { Console } from './console.js';
+
+type Gate = (request: FastifyRequest, reply: FastifyReply, returnTo: string) => Promise<Console | undefined>;
+type Form = Record<string, unknown>;
+const TAP = '/admin/authentication-methods/temporary-access-pass';
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(text) : typeof v === 'string' ? [v] : []);
+/** A number field as the API would receive it: a number when it reads as one, otherwise the text, refused by name. */
+const numberOf = (v: unknown): number | string => {
+  const t = text(v).trim();
+  return t !== '' && Number.isFinite(Number(t)) ? Number(t) : t;
+};
+
+const UPDATE = 'microsoft.directory/userCredentialPolicies/basic/update';
+
+export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, requireConsole: Gate): void {
+  /** Renders `render()`, or the service's refusal (a 403 names its rule) in the frame. */
+  async function show(reply: FastifyReply, c: Console, render: () => Promise<string>, status = 200) {
+    try {
+      return sendPage(reply, status, await render());
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      const message = e.message.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+      return sendPage(
+        reply,
+        e.status,
+        c.page(
+          'authenticationMethods',
+          'Authentication methods',
+          `<div class="error-summary" role="alert"><p id="error-message">${message}</p></div>`,
+        ),
+      );
+    }
+  }
+
+  const groupsOf = async (c: Console) => (await listGroups(deps, c.ctx, { top: 999 })).groups;
+
+  web.get('/admin/authentication-methods', async (request, reply) => {
+    const c = await requireConsole(request, reply, '/admin/authentication-methods');
+    if (!c) return reply;
+    return show(reply, c, async () =>
+      c.page(
+        'authenticationMethods',
+        'Authentication methods',
+        policiesPage({ policy: await readTapPolicy(deps, c.ctx) }),
+      ),
+    );
+  });
+
+  const enablePage = async (c: Console, extra: { notice?: string; error?: string; policy?: TapPolicy } = {}) =>
+    c.page(
+      'authenticationMethods',
+      'Temporary Access Pass',
+      tapEnablePage({
+        policy: extra.policy ?? (await readTapPolicy(deps, c.ctx)),
+        groups: await groupsOf(c),
+        mayEdit: c.mayOnTenant(UPDATE),
+        csrf: c.signed.session.csrf,
+        ...(extra.notice ? { notice: extra.notice } : {}),
+        ...(extra.error ? { error: extra.error } : {}),
+      }),
+    );
+
+  web.get<{ Querystring: { saved?: string } }>(TAP, async (request, reply) => {
+    const c = await requireConsole(request, reply, TAP);
+    if (!c) return reply;
+    return show(reply, c, () => enablePage(c, request.query.saved === '1' ? { notice: 'Saved.' } : {}));
+  });
+
+  web.post<{ Body: Form }>(TAP, async (request, reply) => {
+    const c = await requireConsole(request, reply, TAP);
+    if (!c) return reply;
+    const form = (request.body ?? {}) as Form;
+    if (!c.validCsrf(form.csrf)) return c.refuseCsrf(reply);
+    const includeGroups = text(form.include) === 'all_users' ? ['all_users'] : list(form.includeGroup);
+    const patch = {
+      state: text(form.enabled) === 'yes' ? 'enabled' : 'disabled',
+      includeTargets: includeGroups.map((id) => ({ id, targetType: 'group', isRegistrationRequired: false })),
+      excludeTargets: list(form.excludeGroup).map((id) => ({ id, targetType: 'group' })),
+    };
+    try {
+      await updateTapPolicy(deps, c.ctx, patch);
+    } catch (e) {
+      if (!isAppError(e) || e.status === 403)
+        return show(reply, c, async () => {
+          throw e;
+        });
+      return show(reply, c, () => enablePage(c, { error: e.message }), e.status);
+    }
+    return reply.header('cache-control', 'no-store').redirect(`${TAP}?saved=1`, 303);
+  });
+
+  web.get<{ Querystring: { saved?: string } }>(`${TAP}/configure`, async (request, reply) => {
+    const c = await requireConsole(request, reply, `${TAP}/configure`);
+    if (!c) return reply;
+    return show(reply, c, async () =>
+      c.page(
+        'authenticationMethods',
+        'Temporary Access Pass',
+        tapConfigurePage({
+          policy: await readTapPolicy(deps, c.ctx),
+          mayEdit: c.mayOnTenant(UPDATE),
+          ...(request.query.saved === '1' ? { notice: 'Saved.' } : {}),
+        }),
+      ),
+    );
+  });
+
+  const editPage = (c: Console, form: TapConfigForm, error?: { message: string; field?: string }) =>
+    c.page(
+      'authenticationMethods',
+      'Edit Temporary Access Pass settings',
+      tapEditPage({
+        form,
+        csrf: c.signed.session.csrf,
+        ...(error ? { error: error.message, ...(error.field ? { field: error.field } : {}) } : {}),
+      }),
+    );
+
+  web.get(`${TAP}/configure/edit`, async (request, reply) => {
+    const c = await requireConsole(request, reply, `${TAP}/configure`);
+    if (!c) return reply;
+    return show(reply, c, async () => {
+      const p = await readTapPolicy(deps, c.ctx);
+      return editPage(c, {
+        minimum: String(p.minimumLifetimeInMinutes),
+        maximum: String(p.maximumLifetimeInMinutes),
+        defaultLifetime: String(p.defaultLifetimeInMinutes),
+        oneTime: p.isUsableOnce,
+        length: String(p.defaultLength),
+      });
+    });
+  });
+
+  web.post<{ Body: Form }>(`${TAP}/configure/edit`, async (request, reply) => {
+    const c = await requireConsole(request, reply, `${TAP}/configure`);
+    if (!c) return reply;
+    const form = (request.body ?? {}) as Form;
+    if (!c.validCsrf(form.csrf)) return c.refuseCsrf(reply);
+    const chosen: TapConfigForm = {
+      minimum: text(form.minimum),
+      maximum: text(form.maximum),
+      defaultLifetime: text(form.defaultLifetime),
+      oneTime: text(form.oneTime) === 'yes',
+      length: text(form.length),
+    };
+    try {
+      await updateTapPolicy(deps, c.ctx, {
+        minimumLifetimeInMinutes: numberOf(chosen.minimum),
+        maximumLifetimeInMinutes: numberOf(chosen.maximum),
+        defaultLifetimeInMinutes: numberOf(chosen.defaultLifetime),
+        isUsableOnce: chosen.oneTime,
+        defaultLength: numberOf(chosen.length),
+      });
+    } catch (e) {
+      if (!isAppError(e) || e.status === 403)
+        return show(reply, c, async () => {
+          throw e;
+        });
+      const field = (e as { target?: string }).target;
+      return show(
+        reply,
+        c,
+        async () => editPage(c, chosen, { message: e.message, ...(field ? { field } : {}) }),
+        e.status,
+      );
+    }
+    return reply.header('cache-control', 'no-store').redirect(`${TAP}/configure?saved=1`, 303);
+  });
+
+  const SECURITY_DEFAULTS_UPDATE = 'microsoft.directory/policies/securityDefaults/basic/update';
+
+  web.get<{ Querystring: { saved?: string } }>('/admin/properties', async (request, reply) => {
+    const c = await requireConsole(request, reply, '/admin/properties');
+    if (!c) return reply;
+    return show(reply, c, async () =>
+      c.page(
+        'properties',
+        'Properties',
+        propertiesPage({
+          securityDefaults: (await readSecurityDefaults(deps, c.ctx)).isEnabled,
+          mayEdit: c.mayOnTenant(SECURITY_DEFAULTS_UPDATE),
+          csrf: c.signed.session.csrf,
+          ...(request.query.saved === '1' ? { notice: 'Saved.' } : {}),
+        }),
+      ),
+    );
+  });
+
+  web.post<{ Body: Form }>('/admin/properties/security-defaults', async (request, reply) => {
+    const c = await requireConsole(request, reply, '/admin/properties');
+    if (!c) return reply;
+    const form = (request.body ?? {}) as Form;
+    if (!c.validCsrf(form.csrf)) return c.refuseCsrf(reply);
+    try {
+      await setSecurityDefaults(deps, c.ctx, text(form.enabled) === 'yes');
+    } catch (e) {
+      return show(reply, c, async () => {
+        throw e;
+      });
+    }
+    return reply.header('cache-control', 'no-store').redirect('/admin/properties?saved=1', 303);
+  });
+}

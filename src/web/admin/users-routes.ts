@@ -1,0 +1,292 @@
+// The admin center's Users pages: search, a user's overview, their authentication methods, issuing a Temporary Access
+// Pass (shown once) and deleting a method after a confirmation. Every read and change is the same service call Graph
+// makes, under the administrator's guard; what they may not do is not offered, and refused anyway if tried.
+
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isAppError } from '../../domain/errors.js';
+import { isGuid } from '../../domain/ids.js';
+import { deleteAuthenticationMethod, listAuthenticationMethods } from '../../services/authentication-methods.js';
+import type { Deps } from '../../services/deps.js';
+import { allows, userAuthzTarget } from '../../services/guard.js';
+import { getTapPolicy } from '../../services/tap-policy.js';
+import { deleteTemporaryAccessPass, issueTemporaryAccessPass } from '../../services/temporary-access-passes.js';
+import { getUser, listUsers } from '../../services/users.js';
+import { sendPage } from '../app-session.js';
+import {
+  addMethodChoicePage,
+  addPassPage,
+  authenticationMethodsPage,
+  deleteMethodPage,
+  passIssuedPage,
+  userOverviewPage,
+  usersListPage,
+  type PassForm,
+} from '../views/admin/users.js';
+import type { Console } from './console.js';
+
+const M = 'microsoft.directory/users/authenticationMethods';
+type Gate = (request: FastifyRequest, reply: FastifyReply, returnTo: string) => Promise<Console | undefined>;
+type Form = Record<string, unknown>;
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** A service refusal as the page shows it: the rule's words, with the status the API would answer. */
+function refusalOf(e: unknown): { status: number; message: string } {
+  if (isAppError(e)) return { status: e.status, message: e.message };
+  throw e;
+}
+
+/** "startswith" on the two names an admin searches by; quotes doubled as OData escapes them. */
+function searchFilter(search: string): string | undefined {
+  const s = search.trim().replace(/'/g, "''");
+  return s === '' ? undefined : `startswith(displayName,'${s}') or startswith(userPrincipalName,'${s}')`;
+}
+
+/** The instant the admin chose in their own time zone (the page's script sends the browser's offset), or now. */
+function startOf(form: Form): string | undefined {
+  if (text(form.activation) !== 'later') return undefined;
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text(form.date));
+  const time = /^(\d{2}):(\d{2})$/.exec(text(form.time));
+  if (!date || !time) return 'not a date and time';
+  const offsetMinutes = Number.parseInt(text(form.tzOffset) || '0', 10) || 0;
+  const utc = Date.UTC(+date[1]!, +date[2]! - 1, +date[3]!, +time[1]!, +time[2]!) + offsetMinutes * 60_000;
+  return new Date(utc).toISOString();
+}
+
+export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, requireConsole: Gate): void {
+  const userPage = async (reply: FastifyReply, c: Console, id: string, render: () => Promise<string>) => {
+    if (!isGuid(id)) return sendPage(reply, 404, c.page('users', 'User not found', '<p>No such user.</p>'));
+    try {
+      return sendPage(reply, 200, await render());
+    } catch (e) {
+      const r = refusalOf(e);
+      return sendPage(
+        reply,
+        r.status,
+        c.page(
+          'users',
+          'Users',
+          `<div class="error-summary" role="alert"><p id="error-message">${r.message.replace(/</g, '&lt;')}</p></div><p><a href="/admin/users">Back to Users</a></p>`,
+        ),
+      );
+    }
+  };
+
+  web.get<{ Querystring: { search?: string; page?: string } }>('/admin/users', async (request, reply) => {
+    const c = await requireConsole(request, reply, '/admin/users');
+    if (!c) return reply;
+    const search = text(request.query.search).slice(0, 256);
+    try {
+      const filter = searchFilter(search);
+      const page = await listUsers(deps, c.ctx, {
+        top: 50,
+        ...(filter ? { filter } : {}),
+        ...(request.query.page ? { skipToken: text(request.query.page) } : {}),
+      });
+      const body = usersListPage({
+        search,
+        users: page.users,
+        ...(page.nextSkipToken ? { nextPage: page.nextSkipToken } : {}),
+      });
+      return sendPage(reply, 200, c.page('users', 'Users', body));
+    } catch (e) {
+      const r = refusalOf(e);
+      return sendPage(
+        reply,
+        r.status,
+        c.page('users', 'Users', usersListPage({ search, users: [], error: r.message })),
+      );
+    }
+  });
+
+  web.get<{ Params: { id: string } }>('/admin/users/:id', async (request, reply) => {
+    const c = await requireConsole(request, reply, `/admin/users/${request.params.id.toLowerCase()}`);
+    if (!c) return reply;
+    return userPage(reply, c, request.params.id, async () => {
+      const user = await getUser(deps, c.ctx, request.params.id);
+      return c.page('users', user.displayName, userOverviewPage(user));
+    });
+  });
+
+  const methodsPage = async (c: Console, id: string, extra: { notice?: string; error?: string } = {}) => {
+    const methods = await listAuthenticationMethods(deps, c.ctx, id);
+    const target = await userAuthzTarget(deps.db, methods.user.id);
+    return c.page(
+      'users',
+      `${methods.user.displayName}: Authentication methods`,
+      authenticationMethodsPage({
+        methods,
+        mayAdd: allows(c.ctx, `${M}/create`, target),
+        mayDelete: allows(c.ctx, `${M}/delete`, target),
+        ...extra,
+      }),
+    );
+  };
+
+  web.get<{ Params: { id: string }; Querystring: { deleted?: string } }>(
+    '/admin/users/:id/authentication-methods',
+    async (request, reply) => {
+      const c = await requireConsole(
+        request,
+        reply,
+        `/admin/users/${request.params.id.toLowerCase()}/authentication-methods`,
+      );
+      if (!c) return reply;
+      const notice = request.query.deleted === '1' ? 'The authentication method was deleted.' : undefined;
+      return userPage(reply, c, request.params.id, () => methodsPage(c, request.params.id, notice ? { notice } : {}));
+    },
+  );
+
+  const passForm = async (
+    c: Console,
+    id: string,
+    form: PassForm,
+    status: number,
+    reply: FastifyReply,
+    error?: string,
+  ) => {
+    const methods = await listAuthenticationMethods(deps, c.ctx, id);
+    const policy = await getTapPolicy(deps.db);
+    const current = methods.pass;
+    const body = addPassPage({
+      user: methods.user,
+      form,
+      policy: {
+        minimum: policy.minimumLifetimeInMinutes,
+        maximum: policy.maximumLifetimeInMinutes,
+        forcedOneTime: policy.isUsableOnce,
+      },
+      ...(current ? { replaces: { by: current.issuedBy.displayName, at: current.pass.createdAt } } : {}),
+      csrf: c.signed.session.csrf,
+      ...(error ? { error } : {}),
+    });
+    return sendPage(reply, status, c.page('users', 'Add authentication method', body));
+  };
+
+  web.get<{ Params: { id: string }; Querystring: { method?: string } }>(
+    '/admin/users/:id/authentication-methods/add',
+    async (request, reply) => {
+      const { id } = request.params;
+      const c = await requireConsole(request, reply, `/admin/users/${id.toLowerCase()}/authentication-methods`);
+      if (!c) return reply;
+      if (!isGuid(id)) return userPage(reply, c, id, async () => '');
+      try {
+        if (request.query.method !== 'temporaryAccessPass') {
+          const user = await getUser(deps, c.ctx, id);
+          return sendPage(reply, 200, c.page('users', 'Add authentication method', addMethodChoicePage(user)));
+        }
+        const policy = await getTapPolicy(deps.db);
+        const form: PassForm = {
+          activation: 'now',
+          date: '',
+          time: '',
+          durationMinutes: String(policy.defaultLifetimeInMinutes),
+          oneTime: policy.isUsableOnce,
+        };
+        return await passForm(c, id, form, 200, reply);
+      } catch (e) {
+        return userPage(reply, c, id, async () => {
+          throw e;
+        });
+      }
+    },
+  );
+
+  web.post<{ Params: { id: string }; Body: Form }>(
+    '/admin/users/:id/authentication-methods/temporary-access-pass',
+    async (request, reply) => {
+      const { id } = request.params;
+      const c = await requireConsole(request, reply, `/admin/users/${id.toLowerCase()}/authentication-methods`);
+      if (!c) return reply;
+      const form = (request.body ?? {}) as Form;
+      if (!c.validCsrf(form.csrf)) return c.refuseCsrf(reply);
+      if (!isGuid(id)) return userPage(reply, c, id, async () => '');
+      const chosen: PassForm = {
+        activation: text(form.activation) === 'later' ? 'later' : 'now',
+        date: text(form.date),
+        time: text(form.time),
+        durationMinutes: text(form.durationMinutes),
+        oneTime: text(form.oneTime) === 'yes',
+      };
+      const minutes = Number(chosen.durationMinutes);
+      const start = startOf(form);
+      try {
+        const issued = await issueTemporaryAccessPass(deps, c.ctx, id, {
+          lifetimeInMinutes:
+            chosen.durationMinutes.trim() !== '' && Number.isFinite(minutes) ? minutes : chosen.durationMinutes,
+          isUsableOnce: chosen.oneTime,
+          ...(start ? { startDateTime: start } : {}),
+        });
+        reply.header('cache-control', 'no-store');
+        return sendPage(
+          reply,
+          201,
+          c.page(
+            'users',
+            'Temporary Access Pass',
+            passIssuedPage({ user: await getUser(deps, c.ctx, id), issued, origin: deps.config.issuer }),
+          ),
+        );
+      } catch (e) {
+        const r = refusalOf(e);
+        if (r.status === 403 || r.status === 404)
+          return userPage(reply, c, id, async () => {
+            throw e;
+          });
+        return passForm(c, id, chosen, r.status, reply, r.message);
+      }
+    },
+  );
+
+  const LABELS: Record<string, string> = {
+    temporaryAccessPass: 'Temporary Access Pass',
+    softwareOath: 'authenticator app',
+    fido2: 'passkey',
+  };
+
+  web.get<{ Params: { id: string }; Querystring: { kind?: string; id?: string } }>(
+    '/admin/users/:id/authentication-methods/delete',
+    async (request, reply) => {
+      const { id } = request.params;
+      const c = await requireConsole(request, reply, `/admin/users/${id.toLowerCase()}/authentication-methods`);
+      if (!c) return reply;
+      const kind = text(request.query.kind);
+      const methodId = text(request.query.id);
+      return userPage(reply, c, id, async () => {
+        const user = await getUser(deps, c.ctx, id);
+        if (!LABELS[kind] || !isGuid(methodId)) return methodsPage(c, id, { error: 'Choose a method to delete.' });
+        return c.page(
+          'users',
+          'Delete authentication method',
+          deleteMethodPage({ user, kind, id: methodId, label: LABELS[kind]!, csrf: c.signed.session.csrf }),
+        );
+      });
+    },
+  );
+
+  web.post<{ Params: { id: string }; Body: Form }>(
+    '/admin/users/:id/authentication-methods/delete',
+    async (request, reply) => {
+      const { id } = request.params;
+      const c = await requireConsole(request, reply, `/admin/users/${id.toLowerCase()}/authentication-methods`);
+      if (!c) return reply;
+      const form = (request.body ?? {}) as Form;
+      if (!c.validCsrf(form.csrf)) return c.refuseCsrf(reply);
+      const kind = text(form.kind);
+      const methodId = text(form.id);
+      if (!isGuid(id)) return userPage(reply, c, id, async () => '');
+      try {
+        if (kind === 'temporaryAccessPass') await deleteTemporaryAccessPass(deps, c.ctx, id, methodId);
+        else if (kind === 'softwareOath' || kind === 'fido2')
+          await deleteAuthenticationMethod(deps, c.ctx, id, kind, methodId, 'Admin');
+        else return userPage(reply, c, id, () => methodsPage(c, id, { error: 'Choose a method to delete.' }));
+      } catch (e) {
+        return userPage(reply, c, id, async () => {
+          throw e;
+        });
+      }
+      return reply
+        .header('cache-control', 'no-store')
+        .redirect(`/admin/users/${id.toLowerCase()}/authentication-methods?deleted=1`, 303);
+    },
+  );
+}

@@ -1,0 +1,113 @@
+// The admin center's edges over HTTP, on SQLite and PostgreSQL: /admin sends a browser to sign in with the admin
+// client; a /my session does not open /admin (nor the other way round); the console's forms refuse a missing or
+// foreign form token; a user without a role, or without a multi-factor sign-in, is told why; `/` sends a browser to
+// /my and an unknown page is an HTML 404, while API clients keep Graph's JSON.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FIRST_PARTY_APPS } from '../../src/domain/first-party-apps.js';
+import { ROLE_TEMPLATE_IDS } from '../../src/domain/authz/permissions.js';
+import type { Deps } from '../../src/services/deps.js';
+import { createRoleAssignment } from '../../src/services/role-assignments.js';
+import { getTapPolicy } from '../../src/services/tap-policy.js';
+import type { UserRecord } from '../../src/store/repos/users.js';
+import { dialects } from '../support/databases.js';
+import { ADMIN_SESSION_COOKIE, MY_SESSION_COOKIE, openMySession } from '../support/my-session.js';
+import { startTestServer, type TestServer } from '../support/runtime.js';
+import { cliContext, createPasswordUser } from '../support/sign-in-fixtures.js';
+
+const HTML = { accept: 'text/html,application/xhtml+xml' };
+
+for (const dialect of dialects) {
+  describe(`admin center edges (${dialect})`, () => {
+    let s: TestServer;
+    let deps: Deps;
+    let admin: UserRecord;
+    let member: UserRecord;
+    const now = () => Math.floor(Date.now() / 1000);
+    const get = (url: string, cookie?: string, headers: Record<string, string> = HTML) =>
+      s.server.app.inject({ method: 'GET', url, headers: { ...headers, ...(cookie ? { cookie } : {}) } });
+
+    before(async () => {
+      s = await startTestServer(dialect);
+      deps = s.runtime.deps;
+      admin = await createPasswordUser(deps, 'root', 'a long passphrase for root');
+      member = await createPasswordUser(deps, 'plain', 'a long passphrase for plain');
+      await createRoleAssignment(deps, cliContext(), {
+        principalId: admin.id,
+        roleDefinitionId: ROLE_TEMPLATE_IDS.authenticationPolicyAdministrator,
+        directoryScopeId: '/',
+      });
+    });
+    after(async () => s?.close());
+
+    it('sends a browser without a session to sign in with the Gatepass Admin Center client', async () => {
+      const res = await get('/admin/users');
+      assert.equal(res.statusCode, 303);
+      const to = new URL(String(res.headers.location));
+      assert.equal(to.pathname, '/oauth2/v2.0/authorize');
+      assert.equal(to.searchParams.get('client_id'), FIRST_PARTY_APPS.admin.clientId);
+      assert.equal(to.searchParams.get('redirect_uri'), `${deps.config.issuer}/admin/callback`);
+      assert.match(String(res.headers['set-cookie']), /gp-admin-tx=/);
+    });
+
+    it('keeps the two apps apart: a /my session opens no /admin page, an /admin session no /my page', async () => {
+      const my = await openMySession(deps, admin.id, ['pwd', 'mfa'], now());
+      const mine = await get('/admin', `${ADMIN_SESSION_COOKIE}=${my.cookie}`);
+      assert.equal(mine.statusCode, 303, 'a /my session id presented to /admin is unknown there');
+      const console = await openMySession(deps, admin.id, ['pwd', 'mfa'], now(), undefined, 'admin');
+      const theirs = await get('/my', `${MY_SESSION_COOKIE}=${console.cookie}`);
+      assert.equal(theirs.statusCode, 303, 'an /admin session id presented to /my is unknown there');
+      const home = await get('/admin/authentication-methods', `${ADMIN_SESSION_COOKIE}=${console.cookie}`);
+      assert.equal(home.statusCode, 200, home.body.slice(0, 300));
+      assert.match(home.body, /Signed in as <strong>Root<\/strong>.*Authentication Policy Administrator/s);
+    });
+
+    it('tells a user without a role, and an administrator without a multi-factor sign-in, why they cannot enter', async () => {
+      const plain = await openMySession(deps, member.id, ['pwd', 'mfa'], now(), undefined, 'admin');
+      const noRole = await get('/admin', `${ADMIN_SESSION_COOKIE}=${plain.cookie}`);
+      assert.equal(noRole.statusCode, 403);
+      assert.match(noRole.body, /You need an administrator role/);
+      assert.match(noRole.body, /href="\/my"/);
+      const single = await openMySession(deps, admin.id, ['pwd'], now(), undefined, 'admin');
+      const noMfa = await get('/admin', `${ADMIN_SESSION_COOKIE}=${single.cookie}`);
+      assert.equal(noMfa.statusCode, 403);
+      assert.match(noMfa.body, /Sign in with multi-factor authentication/);
+    });
+
+    it("refuses a console form without this session's form token, changing nothing", async () => {
+      const session = await openMySession(deps, admin.id, ['pwd', 'mfa'], now(), undefined, 'admin');
+      const before = await getTapPolicy(deps.db);
+      for (const csrf of [undefined, 'not-the-token', (await openMySession(deps, admin.id, ['mfa'], now())).csrf]) {
+        const res = await s.server.app.inject({
+          method: 'POST',
+          url: '/admin/authentication-methods/temporary-access-pass',
+          headers: {
+            cookie: `${ADMIN_SESSION_COOKIE}=${session.cookie}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          payload: new URLSearchParams({ ...(csrf ? { csrf } : {}), include: 'all_users' }).toString(),
+        });
+        assert.equal(res.statusCode, 403, `csrf ${String(csrf)}`);
+      }
+      assert.deepEqual(await getTapPolicy(deps.db), before, 'the policy did not change (it would be disabled)');
+    });
+
+    it('sends a browser at / to /my and answers an unknown page with HTML; API clients keep Graph JSON', async () => {
+      const root = await get('/');
+      assert.equal(root.statusCode, 303);
+      assert.equal(root.headers.location, '/my');
+      const rootApi = await get('/', undefined, { accept: 'application/json' });
+      assert.equal(rootApi.statusCode, 404);
+      assert.equal(rootApi.json().error.code, 'BadRequest', "Graph's answer for an unknown segment");
+      const page = await get('/no/such/page');
+      assert.equal(page.statusCode, 404);
+      assert.match(String(page.headers['content-type']), /text\/html/);
+      assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+      assert.match(page.body, /Page not found/);
+      const api = await get('/v1.0/nothing', undefined, HTML);
+      assert.equal(api.statusCode, 404);
+      assert.match(String(api.headers['content-type']), /application\/json/, 'Graph paths stay JSON for any client');
+    });
+  });
+}
