@@ -246,13 +246,15 @@ export async function deleteAdministrativeUnit(deps: Deps, ctx: GuardedContext, 
       check(ctx, DELETE, TENANT_TARGET);
       const unit = await loadUnit(tx, unitIdOrName);
       known = unit;
+      // The unit's row first: on PostgreSQL that waits for an assignment being scoped to it (which share-locks the
+      // row) to commit, so the statement below sees it too.
+      await createAdministrativeUnitsRepo(tx).deleteUnit(unit.id);
       // Role assignments scoped to the unit go with it, as in Entra: each is recorded as removed from its role, in the
       // same transaction, so the audit log says who lost what and nothing stays scoped to a unit that is gone.
       const scoped = await createDirectoryRoleAssignmentsRepo(tx).listAssignments({
         directoryScopeId: `/administrativeUnits/${unit.id}`,
       });
       for (const assignment of scoped) await removeAssignment(deps, tx, assignment, record);
-      await createAdministrativeUnitsRepo(tx).deleteUnit(unit.id);
       await record(unitEntry(activity, 'Delete', [unitTarget(unit)]));
     },
   );

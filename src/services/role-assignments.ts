@@ -181,7 +181,7 @@ const customRoleFitsUnit = (role: RoleDefinitionView): boolean =>
   role.allowedResourceActions.some((a) => a.startsWith(`${D}/users/`) || a.startsWith(`${D}/groups/`));
 
 export async function createRoleAssignment(
-  deps: Pick<Deps, 'db' | 'clock'>,
+  deps: Pick<Deps, 'db' | 'clock' | 'store'>,
   ctx: GuardedContext,
   input: CreateRoleAssignmentInput,
 ): Promise<DirectoryRoleAssignment> {
@@ -204,7 +204,7 @@ export async function createRoleAssignment(
       if (!role.isBuiltIn && !customRoleFitsUnit(role))
         throw new AppError('customRoleNotScopable', { target: 'directoryScopeId' });
       const unitId = scope.slice('/administrativeUnits/'.length);
-      if (!(await createAdministrativeUnitsRepo(tx).findUnitById(unitId)))
+      if (!(await createAdministrativeUnitsRepo(tx).findUnitByIdForShare(unitId, deps.store.dialect)))
         throw new AppError('directoryScopeUnitNotFound', { target: 'directoryScopeId', params: { scope } });
     }
     const assignment: DirectoryRoleAssignment = {

@@ -5,7 +5,11 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { isAppError } from '../../src/domain/errors.js';
+import { createAdministrativeUnit, deleteAdministrativeUnit } from '../../src/services/administrative-units.js';
 import { assignAppRole } from '../../src/services/app-roles.js';
+import { createRoleAssignment } from '../../src/services/role-assignments.js';
+import { createDirectoryRoleAssignmentsRepo } from '../../src/store/repos/directory-role-assignments.js';
 import type { Deps } from '../../src/services/deps.js';
 import { dialects } from '../support/databases.js';
 import { assertGraphError, auditRows, graphRequest } from '../support/graph-http.js';
@@ -137,6 +141,24 @@ for (const dialect of dialects) {
       assert.deepEqual(removed.map((r) => r.targets[0]?.id).sort(), [desk, robot.servicePrincipalId].sort());
       const deleted = await auditRows(deps, { activity: 'Delete administrative unit' });
       assert.equal(deleted.at(-1)?.correlationId, removed[0]?.correlationId, 'one change, one correlation id');
+    });
+
+    it('leaves no assignment behind when one is scoped to a unit while the unit is being deleted', async () => {
+      for (let round = 0; round < 8; round++) {
+        const unit = await createAdministrativeUnit(deps, cliContext(), { displayName: `Race ${round}` });
+        const scope = `/administrativeUnits/${unit.id}`;
+        const [created] = await Promise.allSettled([
+          createRoleAssignment(deps, cliContext(), {
+            principalId: desk,
+            roleDefinitionId: AA,
+            directoryScopeId: scope,
+          }),
+          deleteAdministrativeUnit(deps, cliContext(), unit.id),
+        ]);
+        if (created.status === 'rejected') assert.ok(isAppError(created.reason), String(created.reason));
+        const left = await createDirectoryRoleAssignmentsRepo(deps.db).listAssignments({ directoryScopeId: scope });
+        assert.deepEqual(left, [], `round ${round}`);
+      }
     });
   });
 }

@@ -65,6 +65,20 @@ export function createAdministrativeUnitsRepo(db: DbOrTx) {
       return r && toAdministrativeUnitRecord(r);
     },
 
+    /**
+     * The unit, share-locked until the transaction ends on PostgreSQL: an assignment scoped to it then either commits
+     * before a concurrent delete takes the unit's row (and that delete removes it), or finds the unit gone. SQLite
+     * serialises writers by itself.
+     */
+    async findUnitByIdForShare(
+      id: string,
+      dialect: 'sqlite' | 'postgres',
+    ): Promise<AdministrativeUnitRecord | undefined> {
+      const q = db.selectFrom('administrative_units').selectAll().where('id', '=', id);
+      const r = await (dialect === 'postgres' ? q.forShare() : q).executeTakeFirst();
+      return r && toAdministrativeUnitRecord(r);
+    },
+
     /** Case-insensitive, as Graph compares displayName; at most `limit` rows (2 is enough to tell "ambiguous"). */
     async findUnitsByDisplayName(displayName: string, limit = 2): Promise<AdministrativeUnitRecord[]> {
       const rows = await db
