@@ -18,6 +18,7 @@ import { getTapPolicy } from '../../src/services/tap-policy.js';
 import { createTemporaryAccessPassesRepo } from '../../src/store/repos/temporary-access-passes.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { enterPass, enterPassword, enterUsername } from '../support/browser-sign-in.js';
+import { seriousViolations } from '../support/axe.js';
 import { dialects } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createPasswordUser, launchChromium, securityDefaults } from '../support/sign-in-fixtures.js';
@@ -63,8 +64,11 @@ for (const dialect of dialects) {
 
     const readPolicy = () => getTapPolicy(deps.db);
 
-    const shot = async (page: Page, name: string) =>
-      page.screenshot({ path: new URL(`${dialect}-${name}.png`, SHOTS).pathname, fullPage: true });
+    /** A screenshot of the step, and axe-core's check of the page: no serious or critical violation. */
+    const shot = async (page: Page, name: string) => {
+      await page.screenshot({ path: new URL(`${dialect}-${name}.png`, SHOTS).pathname, fullPage: true });
+      assert.deepEqual(await seriousViolations(page), [], `accessibility of ${name}`);
+    };
 
     before(async () => {
       mkdirSync(SHOTS, { recursive: true });
