@@ -255,5 +255,50 @@ for (const dialect of dialects) {
       await mine.waitForURL((u) => u.pathname === '/my/security-info');
       await user.close();
     });
+
+    it('issues a pass with the keyboard alone: Tab to each control, Enter or Space to use it', async () => {
+      const page = await signedIn(gail, '/admin/users', await operatorPass(gail));
+      /** Presses Tab until the focused element's text or label is `name`, as a keyboard user moves through the page. */
+      const tabTo = async (name: string, hrefPart = '') => {
+        for (let presses = 0; presses < 40; presses++) {
+          await page.keyboard.press('Tab');
+          const focused = await page.evaluate(() => {
+            const el = document.activeElement as HTMLElement | null;
+            if (!el) return { name: '', href: '' };
+            const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : undefined;
+            const name = (el.getAttribute('aria-label') ?? label ?? el.textContent ?? '').trim();
+            return { name, href: el.getAttribute('href') ?? '' };
+          });
+          if (focused.name === name && focused.href.includes(hrefPart)) return;
+        }
+        assert.fail(`Tab never reached "${name}"`);
+      };
+      await page.keyboard.type('Amy');
+      await page.keyboard.press('Enter');
+      await page.waitForURL((u) => u.searchParams.get('search') === 'Amy');
+      await tabTo('Amy');
+      await page.keyboard.press('Enter');
+      await page.waitForURL((u) => /\/admin\/users\/[0-9a-f-]+$/.test(u.pathname));
+      // The user's tab, not the navigation's blade of the same name.
+      await tabTo('Authentication methods', '/admin/users/');
+      await page.keyboard.press('Enter');
+      await page.waitForURL((u) => /\/admin\/users\/.+\/authentication-methods$/.test(u.pathname));
+      await tabTo('Add authentication method');
+      await page.keyboard.press('Enter');
+      await page.waitForURL((u) => u.pathname.endsWith('/authentication-methods/add') && !u.search);
+      await tabTo('Next');
+      await page.keyboard.press('Enter');
+      await page.waitForURL((u) => u.searchParams.get('method') === 'temporaryAccessPass');
+      await tabTo('Add');
+      await page.keyboard.press('Enter');
+      await page.locator('#temporary-access-pass').waitFor();
+      const passText = (await page.locator('#temporary-access-pass').textContent())?.trim() ?? '';
+      assert.match(passText, /^\S{8,48}$/);
+      await tabTo('Copy');
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+      await page.keyboard.press('Space');
+      await page.getByText('Copied to the clipboard.').waitFor();
+      await page.context().close();
+    });
   });
 }
