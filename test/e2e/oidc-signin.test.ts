@@ -191,7 +191,9 @@ for (const dialect of dialects) {
       );
       await page.goto(logout.href);
       await page.getByRole('button', { name: 'Yes, sign me out' }).click();
-      await page.waitForURL(`${s.url}/`);
+      // Back at the app's post-logout address, `/`, which sends a browser on to /my and so to a new sign-in.
+      await page.waitForURL((u) => u.pathname.startsWith('/signin/'));
+      assert.ok(await page.getByLabel('Email or username').isVisible(), 'signed out: /my asks who is signing in');
       const cookies = await context.cookies(s.url);
       assert.ok(!cookies.some((c) => c.name === 'gp-session'), 'the session cookie is gone');
       await startFlow(page);

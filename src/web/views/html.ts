@@ -14,7 +14,11 @@ export interface Html {
 }
 export const raw = (html: string): Html => ({ html });
 
-export function layout(title: string, body: string): string {
+/**
+ * `wide`: pages with tables (the user's own pages) use the screen's width instead of the sign-in card's, and load the
+ * script that shows their times in the viewer's zone. Other pages carry no script at all.
+ */
+export function layout(title: string, body: string, options: { wide?: boolean } = {}): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -22,10 +26,11 @@ export function layout(title: string, body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${esc(title)} – Gatepass</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/gatepass.css">
-</head>
+${options.wide ? '<script src="/assets/console.js" defer></script>\n' : ''}</head>
 <body>
-<main class="card" aria-labelledby="page-title">
+<main class="card${options.wide ? ' wide' : ''}" aria-labelledby="page-title">
 <p class="brand">Gatepass</p>
 <h1 id="page-title">${esc(title)}</h1>
 ${body}
@@ -44,6 +49,7 @@ export function errorSummary(message: string | undefined, fieldId?: string): str
 export const STYLESHEET = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f3f4f6;margin:0;padding:2rem 1rem;color:#1f2937}
 .card{max-width:28rem;margin:0 auto;background:#fff;padding:2rem;border-radius:.5rem;box-shadow:0 1px 3px rgba(0,0,0,.15)}
+.card.wide{max-width:64rem}
 .brand{font-weight:700;color:#1d4ed8;margin:0 0 1rem}
 h1{font-size:1.5rem;margin:0 0 1rem}
 label{display:block;font-weight:600;margin:1rem 0 .25rem}

@@ -19,6 +19,25 @@ const when = (d: Date | null | undefined): string =>
     ? `<time datetime="${esc(d.toISOString())}">${esc(d.toISOString().slice(0, 16).replace('T', ' '))} UTC</time>`
     : 'never';
 
+/** What a sign-in used (OIDC amr values), in the words people use. */
+const AMR_WORDS: Record<string, string> = {
+  pwd: 'password',
+  tap: 'Temporary Access Pass',
+  otp: 'authenticator app code',
+  fido: 'passkey',
+  hwk: 'passkey',
+  swk: 'passkey',
+  mfa: 'multi-factor authentication',
+};
+
+export function signInMethodsInWords(amr: readonly string[]): string {
+  const multiFactor = amr.includes('mfa');
+  const words = [...new Set(amr.filter((v) => v !== 'mfa').map((v) => AMR_WORDS[v] ?? v))];
+  if (words.length === 0) return multiFactor ? 'multi-factor authentication' : 'unknown';
+  const list = words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)}` : words[0]!;
+  return multiFactor ? `${list} (multi-factor)` : list;
+}
+
 const csrfField = (csrf: string) => `<input type="hidden" name="csrf" value="${esc(csrf)}">`;
 
 export function myHomePage(v: MyView): string {
@@ -27,7 +46,7 @@ export function myHomePage(v: MyView): string {
     `<p>Signed in as <strong id="display-name">${esc(v.displayName)}</strong></p>
 <dl class="details">
 <dt>User principal name</dt><dd id="upn">${esc(v.userPrincipalName)}</dd>
-<dt>Signed in</dt><dd>${esc(v.authTime.toISOString())} with ${esc(v.amr.join(', '))}</dd>
+<dt>Signed in</dt><dd>${when(v.authTime)} with ${esc(signInMethodsInWords(v.amr))}</dd>
 </dl>
 <h2 id="security-info">Security info</h2>
 <p class="hint">The methods you use to sign in.</p>
@@ -42,6 +61,7 @@ ${v.methods.pass ? `<li>Temporary Access Pass: <span id="method-tap">${esc(REASO
 ${csrfField(v.csrf)}
 <button type="submit" class="secondary">Sign out</button>
 </form>`,
+    { wide: true },
   );
 }
 
@@ -97,7 +117,7 @@ function banner(v: SecurityInfoView): string {
   if (windowClosed)
     return `<div class="notice" role="status" id="registration-window"><p>The 10 minutes to add a sign-in method after a one-time Temporary Access Pass have passed. Ask your helpdesk for a new pass to add one.</p></div>`;
   return `<div class="notice" role="status" id="registration-window"><p>You signed in with a Temporary Access Pass. Add a sign-in method you keep, such as an authenticator app or a passkey${
-    v.registerUntil ? `, before ${esc(v.registerUntil.toISOString())} (your pass was one-time)` : ''
+    v.registerUntil ? `, before ${when(v.registerUntil)} (your pass was one-time)` : ''
   }.</p></div>`;
 }
 
@@ -132,6 +152,7 @@ ${csrfField(v.csrf)}
 <button type="submit" class="secondary" aria-describedby="sign-out-everywhere-hint">Sign out everywhere</button>
 </form>
 <p><a href="/my">Back to my account</a></p>`,
+    { wide: true },
   );
 }
 
