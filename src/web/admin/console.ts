@@ -106,5 +106,22 @@ export function createConsoleGate(deps: Deps, sessions: AppSessions) {
     return undefined;
   }
 
-  return { requireConsole };
+  /**
+   * For a posted form: the console and the form's fields, or undefined once the reply says why not (the gate's
+   * answers, or a 403 for a form without this session's token).
+   */
+  async function requireForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    returnTo: string,
+  ): Promise<{ c: Console; form: Record<string, unknown> } | undefined> {
+    const c = await requireConsole(request, reply, returnTo);
+    if (!c) return undefined;
+    const form = (request.body ?? {}) as Record<string, unknown>;
+    if (c.validCsrf(form.csrf)) return { c, form };
+    c.refuseCsrf(reply);
+    return undefined;
+  }
+
+  return { requireConsole, requireForm };
 }

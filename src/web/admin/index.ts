@@ -23,7 +23,8 @@ export function registerAdminRoutes(
     landing: (_amr, asked) => asked ?? '/admin',
     stepUpReturnTo: '/admin',
   });
-  const { requireConsole } = createConsoleGate(deps, sessions);
+  const gate = createConsoleGate(deps, sessions);
+  const { requireConsole } = gate;
 
   web.get('/admin', async (request, reply) => {
     const c = await requireConsole(request, reply, '/admin');
@@ -51,6 +52,6 @@ export function registerAdminRoutes(
     );
   });
 
-  registerAdminUserRoutes(web, deps, requireConsole);
-  registerAdminPolicyRoutes(web, deps, requireConsole);
+  registerAdminUserRoutes(web, deps, gate);
+  registerAdminPolicyRoutes(web, deps, gate);
 }

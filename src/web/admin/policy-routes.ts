@@ -2,7 +2,7 @@
 // "Edit") and Properties → Security defaults. Each save is the Graph PATCH's service call with the same body Graph
 // takes, so validation messages and audit entries are the API's own.
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isAppError } from '../../domain/errors.js';
 import type { TapPolicy } from '../../domain/tap/policy.js';
 import { readTapPolicy } from '../../services/authentication-methods-policy.js';
@@ -19,9 +19,9 @@ import {
   tapEnablePage,
   type TapConfigForm,
 } from '../views/admin/policies.js';
-import type { Console } from './console.js';
+import type { Console, createConsoleGate } from './console.js';
 
-type Gate = (request: FastifyRequest, reply: FastifyReply, returnTo: string) => Promise<Console | undefined>;
+type Gate = ReturnType<typeof createConsoleGate>;
 type Form = Record<string, unknown>;
 const TAP = '/admin/authentication-methods/temporary-access-pass';
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -34,7 +34,7 @@ const numberOf = (v: unknown): number | string => {
 
 const UPDATE = 'microsoft.directory/userCredentialPolicies/basic/update';
 
-export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, requireConsole: Gate): void {
+export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate: Gate): void {
   /** Renders `render()`, or the service's refusal (a 403 names its rule) in the frame. */
   async function show(reply: FastifyReply, c: Console, render: () => Promise<string>, status = 200) {
     try {
@@ -57,7 +57,7 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, requ
   const groupsOf = async (c: Console) => (await listGroups(deps, c.ctx, { top: 999 })).groups;
 
   web.get('/admin/authentication-methods', async (request, reply) => {
-    const c = await requireConsole(request, reply, '/admin/authentication-methods');
+    const c = await gate.requireConsole(request, reply, '/admin/authentication-methods');
     if (!c) return reply;
     return show(reply, c, async () =>
       c.page(
@@ -83,16 +83,15 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, requ
     );
 
   web.get<{ Querystring: { saved?: string } }>(TAP, async (request, reply) => {
-    const c = await requireConsole(request, reply, TAP);
+    const c = await gate.requireConsole(request, reply, TAP);
     if (!c) return reply;
     return show(reply, c, () => enablePage(c, request.query.saved === '1' ? { notice: 'Saved.' } : {}));
   });
 
   web.post<{ Body: Form }>(TAP, async (request, reply) => {
-    const c = await requireConsole(request, reply, TAP);
-    if (!c) return reply;
-    const form = (request.body ?? {}) as Form;
-    if (!c.validCsrf(form.csrf)) return c.refuseCsrf(reply);
+    const posted = await gate.requireForm(request, reply, TAP);
+    if (!posted) return reply;
+    const { c, form } = posted;
     const includeGroups = text(form.include) === 'all_users' ? ['all_users'] : list(form.includeGroup);
     const patch = {
       state: text(form.enabled) === 'yes' ? 'enabled' : 'disabled',
@@ -112,7 +111,7 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, requ
   });
 
   web.get<{ Querystring: { saved?: string } }>(`${TAP}/configure`, async (request, reply) => {
-    const c = await requireConsole(request, reply, `${TAP}/configure`);
+    const c = await gate.requireConsole(request, reply, `${TAP}/configure`);
     if (!c) return reply;
     return show(reply, c, async () =>
       c.page(
@@ -139,7 +138,7 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, requ
     );
 
   web.get(`${TAP}/configure/edit`, async (request, reply) => {
-    const c = await requireConsole(request, reply, `${TAP}/configure`);
+    const c = await gate.requireConsole(request, reply, `${TAP}/configure`);
     if (!c) return reply;
     return show(reply, c, async () => {
       const p = await readTapPolicy(deps, c.ctx);
@@ -154,10 +153,9 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, requ
   });
 
   web.post<{ Body: Form }>(`${TAP}/configure/edit`, async (request, reply) => {
-    const c = await requireConsole(request, reply, `${TAP}/configure`);
-    if (!c) return reply;
-    const form = (request.body ?? {}) as Form;
-    if (!c.validCsrf(form.csrf)) return c.refuseCsrf(reply);
+    const posted = await gate.requireForm(request, reply, `${TAP}/configure`);
+    if (!posted) return reply;
+    const { c, form } = posted;
     const chosen: TapConfigForm = {
       minimum: text(form.minimum),
       maximum: text(form.maximum),
@@ -192,7 +190,7 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, requ
   const SECURITY_DEFAULTS_UPDATE = 'microsoft.directory/policies/securityDefaults/basic/update';
 
   web.get<{ Querystring: { saved?: string } }>('/admin/properties', async (request, reply) => {
-    const c = await requireConsole(request, reply, '/admin/properties');
+    const c = await gate.requireConsole(request, reply, '/admin/properties');
     if (!c) return reply;
     return show(reply, c, async () =>
       c.page(
@@ -209,10 +207,9 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, requ
   });
 
   web.post<{ Body: Form }>('/admin/properties/security-defaults', async (request, reply) => {
-    const c = await requireConsole(request, reply, '/admin/properties');
-    if (!c) return reply;
-    const form = (request.body ?? {}) as Form;
-    if (!c.validCsrf(form.csrf)) return c.refuseCsrf(reply);
+    const posted = await gate.requireForm(request, reply, '/admin/properties');
+    if (!posted) return reply;
+    const { c, form } = posted;
     try {
       await setSecurityDefaults(deps, c.ctx, text(form.enabled) === 'yes');
     } catch (e) {

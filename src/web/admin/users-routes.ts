@@ -2,7 +2,7 @@
 // Pass (shown once) and deleting a method after a confirmation. Every read and change is the same service call Graph
 // makes, under the administrator's guard; what they may not do is not offered, and refused anyway if tried.
 
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isAppError } from '../../domain/errors.js';
 import { isGuid } from '../../domain/ids.js';
 import { deleteAuthenticationMethod, listAuthenticationMethods } from '../../services/authentication-methods.js';
@@ -22,10 +22,10 @@ import {
   usersListPage,
   type PassForm,
 } from '../views/admin/users.js';
-import type { Console } from './console.js';
+import type { Console, createConsoleGate } from './console.js';
 
 const M = 'microsoft.directory/users/authenticationMethods';
-type Gate = (request: FastifyRequest, reply: FastifyReply, returnTo: string) => Promise<Console | undefined>;
+type Gate = ReturnType<typeof createConsoleGate>;
 type Form = Record<string, unknown>;
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
@@ -52,7 +52,7 @@ function startOf(form: Form): string | undefined {
   return new Date(utc).toISOString();
 }
 
-export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, requireConsole: Gate): void {
+export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, gate: Gate): void {
   const userPage = async (reply: FastifyReply, c: Console, id: string, render: () => Promise<string>) => {
     if (!isGuid(id)) return sendPage(reply, 404, c.page('users', 'User not found', '<p>No such user.</p>'));
     try {
@@ -72,7 +72,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, requir
   };
 
   web.get<{ Querystring: { search?: string; page?: string } }>('/admin/users', async (request, reply) => {
-    const c = await requireConsole(request, reply, '/admin/users');
+    const c = await gate.requireConsole(request, reply, '/admin/users');
     if (!c) return reply;
     const search = text(request.query.search).slice(0, 256);
     try {
@@ -99,7 +99,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, requir
   });
 
   web.get<{ Params: { id: string } }>('/admin/users/:id', async (request, reply) => {
-    const c = await requireConsole(request, reply, `/admin/users/${request.params.id.toLowerCase()}`);
+    const c = await gate.requireConsole(request, reply, `/admin/users/${request.params.id.toLowerCase()}`);
     if (!c) return reply;
     return userPage(reply, c, request.params.id, async () => {
       const user = await getUser(deps, c.ctx, request.params.id);
@@ -125,7 +125,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, requir
   web.get<{ Params: { id: string }; Querystring: { deleted?: string } }>(
     '/admin/users/:id/authentication-methods',
     async (request, reply) => {
-      const c = await requireConsole(
+      const c = await gate.requireConsole(
         request,
         reply,
         `/admin/users/${request.params.id.toLowerCase()}/authentication-methods`,
@@ -166,7 +166,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, requir
     '/admin/users/:id/authentication-methods/add',
     async (request, reply) => {
       const { id } = request.params;
-      const c = await requireConsole(request, reply, `/admin/users/${id.toLowerCase()}/authentication-methods`);
+      const c = await gate.requireConsole(request, reply, `/admin/users/${id.toLowerCase()}/authentication-methods`);
       if (!c) return reply;
       if (!isGuid(id)) return userPage(reply, c, id, async () => '');
       try {
@@ -195,10 +195,9 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, requir
     '/admin/users/:id/authentication-methods/temporary-access-pass',
     async (request, reply) => {
       const { id } = request.params;
-      const c = await requireConsole(request, reply, `/admin/users/${id.toLowerCase()}/authentication-methods`);
-      if (!c) return reply;
-      const form = (request.body ?? {}) as Form;
-      if (!c.validCsrf(form.csrf)) return c.refuseCsrf(reply);
+      const posted = await gate.requireForm(request, reply, `/admin/users/${id.toLowerCase()}/authentication-methods`);
+      if (!posted) return reply;
+      const { c, form } = posted;
       if (!isGuid(id)) return userPage(reply, c, id, async () => '');
       const chosen: PassForm = {
         activation: text(form.activation) === 'later' ? 'later' : 'now',
@@ -247,7 +246,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, requir
     '/admin/users/:id/authentication-methods/delete',
     async (request, reply) => {
       const { id } = request.params;
-      const c = await requireConsole(request, reply, `/admin/users/${id.toLowerCase()}/authentication-methods`);
+      const c = await gate.requireConsole(request, reply, `/admin/users/${id.toLowerCase()}/authentication-methods`);
       if (!c) return reply;
       const kind = text(request.query.kind);
       const methodId = text(request.query.id);
@@ -267,10 +266,9 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, requir
     '/admin/users/:id/authentication-methods/delete',
     async (request, reply) => {
       const { id } = request.params;
-      const c = await requireConsole(request, reply, `/admin/users/${id.toLowerCase()}/authentication-methods`);
-      if (!c) return reply;
-      const form = (request.body ?? {}) as Form;
-      if (!c.validCsrf(form.csrf)) return c.refuseCsrf(reply);
+      const posted = await gate.requireForm(request, reply, `/admin/users/${id.toLowerCase()}/authentication-methods`);
+      if (!posted) return reply;
+      const { c, form } = posted;
       const kind = text(form.kind);
       const methodId = text(form.id);
       if (!isGuid(id)) return userPage(reply, c, id, async () => '');

@@ -22,6 +22,21 @@ const SECTIONS: Record<AdminSection, { href: string; label: string }> = {
   properties: { href: '/admin/properties', label: 'Properties' },
 };
 
+/** The document up to <body>: the admin center's stylesheet and icon, and its script on pages that show times. */
+function documentStart(title: string, withScript: boolean): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${esc(title)} – Gatepass Admin Center</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/assets/admin.css">
+${withScript ? '<script src="/assets/console.js" defer></script>\n' : ''}</head>
+<body class="admin">`;
+}
+
 /** A breadcrumb of blade names, the last one the current page. */
 export function breadcrumb(trail: readonly { label: string; href?: string }[]): string {
   const items = trail.map((t, i) =>
@@ -45,18 +60,7 @@ export function adminPage(frame: AdminFrame, title: string, body: string): strin
   const crumbEnd = body.startsWith('<nav aria-label="Breadcrumb">') ? body.indexOf('</nav>') + '</nav>'.length : 0;
   const crumbs = body.slice(0, crumbEnd);
   const content = body.slice(crumbEnd);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${esc(title)} – Gatepass Admin Center</title>
-<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/assets/admin.css">
-<script src="/assets/console.js" defer></script>
-</head>
-<body class="admin">
+  return `${documentStart(title, true)}
 <a class="skip-link" href="#main">Skip to main content</a>
 <header class="topbar">
 <p class="product"><a href="/admin">Gatepass Admin Center</a></p>
@@ -80,17 +84,7 @@ ${content}
 
 /** A page for someone who may not use the admin center: why, and the way to their own pages. */
 export function adminRefusalPage(title: string, message: string, action = ''): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${esc(title)} – Gatepass Admin Center</title>
-<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/assets/admin.css">
-</head>
-<body class="admin">
+  return `${documentStart(title, false)}
 <main id="main" class="narrow" aria-labelledby="page-title">
 <p class="product">Gatepass Admin Center</p>
 <h1 id="page-title">${esc(title)}</h1>
