@@ -9,9 +9,11 @@ import { FIRST_PARTY_APPS } from '../../src/domain/first-party-apps.js';
 import { ROLE_TEMPLATE_IDS } from '../../src/domain/authz/permissions.js';
 import type { Deps } from '../../src/services/deps.js';
 import { createRoleAssignment } from '../../src/services/role-assignments.js';
+import { getUser } from '../../src/services/users.js';
 import { getTapPolicy } from '../../src/services/tap-policy.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
+import { auditRows } from '../support/graph-http.js';
 import { ADMIN_SESSION_COOKIE, MY_SESSION_COOKIE, openMySession } from '../support/my-session.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createPasswordUser } from '../support/sign-in-fixtures.js';
@@ -108,6 +110,56 @@ for (const dialect of dialects) {
       const api = await get('/v1.0/nothing', undefined, HTML);
       assert.equal(api.statusCode, 404);
       assert.match(String(api.headers['content-type']), /application\/json/, 'Graph paths stay JSON for any client');
+    });
+
+    it('disables, enables, resets the password of, revokes and clears the lock-out of a user from their Overview', async () => {
+      const ga = await createPasswordUser(deps, 'chief', 'a long passphrase for the chief');
+      await createRoleAssignment(deps, cliContext(), {
+        principalId: ga.id,
+        roleDefinitionId: ROLE_TEMPLATE_IDS.globalAdministrator,
+        directoryScopeId: '/',
+      });
+      const target = await createPasswordUser(deps, 'target', 'a long passphrase for the target');
+      const session = await openMySession(deps, ga.id, ['pwd', 'otp', 'mfa'], now(), undefined, 'admin');
+      const cookie = `${ADMIN_SESSION_COOKIE}=${session.cookie}`;
+      const post = (action: string, csrf = session.csrf) =>
+        s.server.app.inject({
+          method: 'POST',
+          url: `/admin/users/${target.id}/${action}`,
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ csrf }).toString(),
+        });
+      const overview = await get(`/admin/users/${target.id}`, cookie);
+      assert.equal(overview.statusCode, 200, overview.body.slice(0, 300));
+      for (const label of ['Disable account', 'Reset password', 'Revoke sessions'])
+        assert.match(overview.body, new RegExp(`>${label}</button>`));
+      assert.match(overview.body, /id="lockout-state">Not locked out\. 0 failed sign-ins counted/);
+
+      assert.equal((await post('disable', 'wrong')).statusCode, 403, 'a form without the token changes nothing');
+      assert.equal((await getUser(deps, cliContext(), target.id)).accountEnabled, true);
+      const disabled = await post('disable');
+      assert.equal(disabled.statusCode, 200);
+      assert.match(disabled.body, /The account is disabled/);
+      assert.equal((await getUser(deps, cliContext(), target.id)).accountEnabled, false);
+      assert.match((await post('enable')).body, /The account is enabled/);
+
+      const reset = await post('reset-password');
+      const shown = /id="temporary-password">([^<]+)</.exec(reset.body)?.[1];
+      assert.ok(shown, 'the temporary password is shown once');
+      const after = await getUser(deps, cliContext(), target.id);
+      assert.equal(after.forceChangePassword, true, 'to be changed at the next sign-in');
+      assert.ok(await deps.hasher.verify(after.passwordHash!, shown!), 'the shown password is the one set');
+      assert.doesNotMatch((await get(`/admin/users/${target.id}`, cookie)).body, /temporary-password/);
+
+      assert.match((await post('revoke-sessions')).body, /sessions were revoked/);
+      assert.match((await post('clear-lockout')).body, /failed sign-ins are cleared/);
+      const audit = (await auditRows(deps)).filter((r) => r.targets[0]?.id === target.id).map((r) => r.activity);
+      for (const activity of ['Disable account', 'Enable account', 'Reset user password', 'Unlock user sign-in'])
+        assert.ok(
+          audit.some((a) => a.startsWith(activity.split(' ')[0]!)),
+          `${activity} in ${audit.join(', ')}`,
+        );
+      assert.equal((await post('no-such-action')).statusCode, 404);
     });
   });
 }

@@ -11,6 +11,7 @@ import { registerAppSessionRoutes } from '../app-session-routes.js';
 import { breadcrumb } from '../views/admin/layout.js';
 import { createConsoleGate } from './console.js';
 import { registerAdminPolicyRoutes } from './policy-routes.js';
+import { registerAdminUserActionRoutes } from './user-actions-routes.js';
 import { registerAdminUserRoutes } from './users-routes.js';
 
 export function registerAdminRoutes(
@@ -53,5 +54,6 @@ export function registerAdminRoutes(
   });
 
   registerAdminUserRoutes(web, deps, gate);
+  registerAdminUserActionRoutes(web, deps, gate);
   registerAdminPolicyRoutes(web, deps, gate);
 }

@@ -18,7 +18,6 @@ import {
   authenticationMethodsPage,
   deleteMethodPage,
   passIssuedPage,
-  userOverviewPage,
   usersListPage,
   type PassForm,
 } from '../views/admin/users.js';
@@ -96,15 +95,6 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, gate: 
         c.page('users', 'Users', usersListPage({ search, users: [], error: r.message })),
       );
     }
-  });
-
-  web.get<{ Params: { id: string } }>('/admin/users/:id', async (request, reply) => {
-    const c = await gate.requireConsole(request, reply, `/admin/users/${request.params.id.toLowerCase()}`);
-    if (!c) return reply;
-    return userPage(reply, c, request.params.id, async () => {
-      const user = await getUser(deps, c.ctx, request.params.id);
-      return c.page('users', user.displayName, userOverviewPage(user));
-    });
   });
 
   const methodsPage = async (c: Console, id: string, extra: { notice?: string; error?: string } = {}) => {

@@ -76,17 +76,66 @@ const userTrail = (user: UserRecord, last?: string) =>
     ...(last ? [{ label: user.displayName, href: userPath(user) }, { label: last }] : [{ label: user.displayName }]),
   ]);
 
-export function userOverviewPage(user: UserRecord): string {
+export interface UserActions {
+  mayDisable: boolean;
+  mayResetPassword: boolean;
+  mayRevoke: boolean;
+  /** Failed sign-ins counted against the user, every factor together. */
+  failures: number;
+  lockedOut: boolean;
+  csrf: string;
+}
+
+const actionForm = (user: UserRecord, action: string, label: string, csrf: string, kind = 'secondary') =>
+  `<form method="post" action="${userPath(user)}/${action}" class="inline">${csrfField(csrf)}<button type="submit" class="${kind}">${esc(label)}</button></form>`;
+
+export function userOverviewPage(
+  user: UserRecord,
+  v: { actions?: UserActions; notice?: string; error?: string; secret?: string } = {},
+): string {
+  const a = v.actions;
+  const buttons = a
+    ? [
+        a.mayDisable
+          ? actionForm(
+              user,
+              user.accountEnabled ? 'disable' : 'enable',
+              user.accountEnabled ? 'Disable account' : 'Enable account',
+              a.csrf,
+            )
+          : '',
+        a.mayResetPassword ? actionForm(user, 'reset-password', 'Reset password', a.csrf) : '',
+        a.mayRevoke ? actionForm(user, 'revoke-sessions', 'Revoke sessions', a.csrf) : '',
+      ].join(' ')
+    : '';
+  const lockout = a
+    ? `<section class="blade" aria-labelledby="sign-in-lockout"><h2 id="sign-in-lockout">Sign-in lock-out</h2>
+<p id="lockout-state">${a.lockedOut ? 'Locked out: sign-ins from unfamiliar browsers wait before each attempt.' : 'Not locked out.'} ${a.failures} failed sign-in${a.failures === 1 ? '' : 's'} counted.</p>
+${a.mayResetPassword && a.failures > 0 ? actionForm(user, 'clear-lockout', 'Clear lock-out', a.csrf) : ''}
+</section>`
+    : '';
+  const secret = v.secret
+    ? `<section class="blade" aria-labelledby="temporary-password-heading"><h2 id="temporary-password-heading">Temporary password</h2>
+<p><span class="secret" id="temporary-password">${esc(v.secret)}</span>
+<button type="button" class="secondary" data-copy="temporary-password" hidden>Copy</button>
+<span role="status" id="temporary-password-status"></span></p>
+<p><strong>This password is shown only once.</strong> The user must change it at their next sign-in.</p></section>`
+    : '';
   return `${userTrail(user)}
 ${userTabs(user, 'overview')}
+${v.notice ? `<div class="success" role="status"><p id="notice">${esc(v.notice)}</p></div>` : ''}
+${errorBox(v.error)}
+${secret}
+${buttons.trim() ? `<div class="toolbar">${buttons}</div>` : ''}
 <section class="blade" aria-labelledby="basic-info"><h2 id="basic-info">Basic info</h2>
 <dl class="details">
 <dt>User principal name</dt><dd id="upn">${esc(user.userPrincipalName)}</dd>
 <dt>Object ID</dt><dd>${esc(user.id)}</dd>
-<dt>Account enabled</dt><dd>${user.accountEnabled ? 'Yes' : 'No'}</dd>
+<dt>Account enabled</dt><dd id="account-enabled">${user.accountEnabled ? 'Yes' : 'No'}</dd>
 <dt>User type</dt><dd>${esc(user.userType)}</dd>
 <dt>Created</dt><dd>${when(user.createdAt)}</dd>
-</dl></section>`;
+</dl></section>
+${lockout}`;
 }
 
 const REASONS: Record<TapUsabilityReason, string> = {
