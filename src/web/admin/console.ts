@@ -3,14 +3,15 @@
 // Graph calls, and the page frame); anyone else gets a page saying why, with the way to /my.
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { TENANT_TARGET } from '../../services/guard.js';
 import type { Action } from '../../domain/authz/permissions.js';
+import { isAppError } from '../../domain/errors.js';
 import { guardedContext } from '../../services/caller-guard.js';
 import { consoleAuthority, type ConsoleAuthority } from '../../services/console-access.js';
 import type { Deps } from '../../services/deps.js';
-import type { GuardedContext } from '../../services/guard.js';
+import { allows, TENANT_TARGET, type GuardedContext } from '../../services/guard.js';
 import { sendPage, type AppSessions, type SignedIn } from '../app-session.js';
 import { adminPage, adminRefusalPage, type AdminFrame, type AdminSection } from '../views/admin/layout.js';
+import { errorBox } from '../views/admin/users.js';
 import { esc } from '../views/html.js';
 
 export interface Console {
@@ -22,6 +23,22 @@ export interface Console {
   /** Whether the administrator may take `action` on the tenant (what a page offers; the service decides anyway). */
   mayOnTenant(action: Action): boolean;
   page(current: AdminSection, title: string, body: string): string;
+  /**
+   * Sends the page `render()` builds with `status`; a service refusal (an AppError) instead becomes a page in the
+   * frame with the refusal's own status and words (a 403 names its rule), followed by `after`. Anything else throws.
+   */
+  show(
+    reply: FastifyReply,
+    where: { section: AdminSection; title: string; after?: string },
+    render: () => Promise<string>,
+    status?: number,
+  ): Promise<FastifyReply>;
+  /** The refusal page of `show` for an error already caught; anything but an AppError is thrown on. */
+  refuse(
+    reply: FastifyReply,
+    error: unknown,
+    where: { section: AdminSection; title: string; after?: string },
+  ): FastifyReply;
   /** Whether a posted form carries this session's form token. */
   validCsrf(presented: unknown): boolean;
   /** Answers 403 for a form not sent from the admin center's pages. */
@@ -41,7 +58,7 @@ export function createConsoleGate(deps: Deps, sessions: AppSessions) {
     const ctx = guardedContext(signed.ctx, authority, (action, reason) =>
       request.log.info({ action, reason }, 'authorization denied'),
     );
-    const mayOnTenant = (action: Action) => ctx.allows?.(action, TENANT_TARGET) ?? false;
+    const mayOnTenant = (action: Action) => allows(ctx, action, TENANT_TARGET);
     const sections = SECTION_ACTIONS.filter(([, action]) => action === undefined || mayOnTenant(action)).map(
       ([s]) => s,
     );
@@ -53,13 +70,30 @@ export function createConsoleGate(deps: Deps, sessions: AppSessions) {
       sections,
       current,
     });
+    const page = (current: AdminSection, title: string, body: string) => adminPage(frame(current), title, body);
+    const refuse: Console['refuse'] = (reply, error, where) => {
+      if (!isAppError(error)) throw error;
+      return sendPage(
+        reply,
+        error.status,
+        page(where.section, where.title, `${errorBox(error.message)}${where.after ?? ''}`),
+      );
+    };
     return {
       signed,
       authority,
       ctx,
       sections,
       mayOnTenant,
-      page: (current, title, body) => adminPage(frame(current), title, body),
+      page,
+      async show(reply, where, render, status = 200) {
+        try {
+          return sendPage(reply, status, await render());
+        } catch (e) {
+          return refuse(reply, e, where);
+        }
+      },
+      refuse,
       validCsrf: (presented) => signed.isOwnCsrf(presented),
       refuseCsrf: (reply) => sessions.refuseCsrf(reply),
     };

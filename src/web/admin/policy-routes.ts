@@ -10,7 +10,6 @@ import type { Deps } from '../../services/deps.js';
 import { listGroups } from '../../services/groups.js';
 import { readSecurityDefaults, setSecurityDefaults } from '../../services/security-defaults.js';
 import { updateTapPolicy } from '../../services/tap-policy.js';
-import { sendPage } from '../app-session.js';
 import {
   policiesPage,
   propertiesPage,
@@ -35,24 +34,9 @@ const numberOf = (v: unknown): number | string => {
 const UPDATE = 'microsoft.directory/userCredentialPolicies/basic/update';
 
 export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate: Gate): void {
-  /** Renders `render()`, or the service's refusal (a 403 names its rule) in the frame. */
-  async function show(reply: FastifyReply, c: Console, render: () => Promise<string>, status = 200) {
-    try {
-      return sendPage(reply, status, await render());
-    } catch (e) {
-      if (!isAppError(e)) throw e;
-      const message = e.message.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-      return sendPage(
-        reply,
-        e.status,
-        c.page(
-          'authenticationMethods',
-          'Authentication methods',
-          `<div class="error-summary" role="alert"><p id="error-message">${message}</p></div>`,
-        ),
-      );
-    }
-  }
+  const POLICIES = { section: 'authenticationMethods', title: 'Authentication methods' } as const;
+  const show = (reply: FastifyReply, c: Console, render: () => Promise<string>, status = 200) =>
+    c.show(reply, POLICIES, render, status);
 
   const groupsOf = async (c: Console) => (await listGroups(deps, c.ctx, { top: 999 })).groups;
 
@@ -101,10 +85,7 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate
     try {
       await updateTapPolicy(deps, c.ctx, patch);
     } catch (e) {
-      if (!isAppError(e) || e.status === 403)
-        return show(reply, c, async () => {
-          throw e;
-        });
+      if (!isAppError(e) || e.status === 403) return c.refuse(reply, e, POLICIES);
       return show(reply, c, () => enablePage(c, { error: e.message }), e.status);
     }
     return reply.header('cache-control', 'no-store').redirect(`${TAP}?saved=1`, 303);
@@ -172,10 +153,7 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate
         defaultLength: numberOf(chosen.length),
       });
     } catch (e) {
-      if (!isAppError(e) || e.status === 403)
-        return show(reply, c, async () => {
-          throw e;
-        });
+      if (!isAppError(e) || e.status === 403) return c.refuse(reply, e, POLICIES);
       const field = (e as { target?: string }).target;
       return show(
         reply,
@@ -213,9 +191,7 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate
     try {
       await setSecurityDefaults(deps, c.ctx, text(form.enabled) === 'yes');
     } catch (e) {
-      return show(reply, c, async () => {
-        throw e;
-      });
+      return c.refuse(reply, e, POLICIES);
     }
     return reply.header('cache-control', 'no-store').redirect('/admin/properties?saved=1', 303);
   });

@@ -38,20 +38,9 @@ export function registerAdminUserActionRoutes(web: FastifyInstance, deps: Deps, 
     return c.page('users', user.displayName, userOverviewPage(user, { actions, ...extra }));
   }
 
-  /** Shows the overview, or the service's refusal in the frame with its status. */
-  async function show(reply: FastifyReply, c: Console, id: string, status: number, extra = {}) {
-    try {
-      return sendPage(reply, status, await overview(c, id, extra));
-    } catch (e) {
-      if (!isAppError(e)) throw e;
-      const message = e.message.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-      return sendPage(
-        reply,
-        e.status,
-        c.page('users', 'Users', `<div class="error-summary" role="alert"><p id="error-message">${message}</p></div>`),
-      );
-    }
-  }
+  /** The overview (with the outcome of an action) with `status`, or the service's refusal in the frame. */
+  const show = (reply: FastifyReply, c: Console, id: string, status: number, extra = {}) =>
+    c.show(reply, { section: 'users', title: 'Users' }, () => overview(c, id, extra), status);
 
   web.get<{ Params: { id: string } }>('/admin/users/:id', async (request, reply) => {
     const { id } = request.params;
@@ -97,8 +86,8 @@ export function registerAdminUserActionRoutes(web: FastifyInstance, deps: Deps, 
       reply.header('cache-control', 'no-store');
       return show(reply, c, id, 200, done);
     } catch (e) {
+      // The overview again, with the refusal's words, under the refusal's status.
       if (!isAppError(e)) throw e;
-      if (e.status === 403 || e.status === 404) return show(reply, c, id, e.status, { error: e.message });
       return show(reply, c, id, e.status, { error: e.message });
     }
   });

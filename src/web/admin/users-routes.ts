@@ -28,12 +28,6 @@ type Gate = ReturnType<typeof createConsoleGate>;
 type Form = Record<string, unknown>;
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
-/** A service refusal as the page shows it: the rule's words, with the status the API would answer. */
-function refusalOf(e: unknown): { status: number; message: string } {
-  if (isAppError(e)) return { status: e.status, message: e.message };
-  throw e;
-}
-
 /** "startswith" on the two names an admin searches by; quotes doubled as OData escapes them. */
 function searchFilter(search: string): string | undefined {
   const s = search.trim().replace(/'/g, "''");
@@ -52,22 +46,11 @@ function startOf(form: Form): string | undefined {
 }
 
 export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, gate: Gate): void {
+  /** Where a refused user page is shown: in the Users blade, with the way back to the search. */
+  const USERS = { section: 'users', title: 'Users', after: '<p><a href="/admin/users">Back to Users</a></p>' } as const;
   const userPage = async (reply: FastifyReply, c: Console, id: string, render: () => Promise<string>) => {
     if (!isGuid(id)) return sendPage(reply, 404, c.page('users', 'User not found', '<p>No such user.</p>'));
-    try {
-      return sendPage(reply, 200, await render());
-    } catch (e) {
-      const r = refusalOf(e);
-      return sendPage(
-        reply,
-        r.status,
-        c.page(
-          'users',
-          'Users',
-          `<div class="error-summary" role="alert"><p id="error-message">${r.message.replace(/</g, '&lt;')}</p></div><p><a href="/admin/users">Back to Users</a></p>`,
-        ),
-      );
-    }
+    return c.show(reply, USERS, render);
   };
 
   web.get<{ Querystring: { search?: string; page?: string } }>('/admin/users', async (request, reply) => {
@@ -88,11 +71,11 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, gate: 
       });
       return sendPage(reply, 200, c.page('users', 'Users', body));
     } catch (e) {
-      const r = refusalOf(e);
+      if (!isAppError(e)) throw e;
       return sendPage(
         reply,
-        r.status,
-        c.page('users', 'Users', usersListPage({ search, users: [], error: r.message })),
+        e.status,
+        c.page('users', 'Users', usersListPage({ search, users: [], error: e.message })),
       );
     }
   });
@@ -174,9 +157,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, gate: 
         };
         return await passForm(c, id, form, 200, reply);
       } catch (e) {
-        return userPage(reply, c, id, async () => {
-          throw e;
-        });
+        return c.refuse(reply, e, USERS);
       }
     },
   );
@@ -216,12 +197,9 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, gate: 
           ),
         );
       } catch (e) {
-        const r = refusalOf(e);
-        if (r.status === 403 || r.status === 404)
-          return userPage(reply, c, id, async () => {
-            throw e;
-          });
-        return passForm(c, id, chosen, r.status, reply, r.message);
+        // Who may not issue, or to whom, is refused in the frame; a value the policy refuses goes back to the form.
+        if (!isAppError(e) || e.status === 403 || e.status === 404) return c.refuse(reply, e, USERS);
+        return passForm(c, id, chosen, e.status, reply, e.message);
       }
     },
   );
@@ -268,9 +246,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, gate: 
           await deleteAuthenticationMethod(deps, c.ctx, id, kind, methodId, 'Admin');
         else return userPage(reply, c, id, () => methodsPage(c, id, { error: 'Choose a method to delete.' }));
       } catch (e) {
-        return userPage(reply, c, id, async () => {
-          throw e;
-        });
+        return c.refuse(reply, e, USERS);
       }
       return reply
         .header('cache-control', 'no-store')
