@@ -49,8 +49,13 @@ export interface Console {
 const SECTION_ACTIONS: readonly [AdminSection, Action | undefined][] = [
   ['home', undefined],
   ['users', undefined],
+  ['groups', 'microsoft.directory/groups/standard/read'],
+  ['roles', 'microsoft.directory/roleDefinitions/standard/read'],
+  ['administrativeUnits', 'microsoft.directory/administrativeUnits/standard/read'],
   ['authenticationMethods', 'microsoft.directory/userCredentialPolicies/standard/read'],
   ['properties', 'microsoft.directory/policies/standard/read'],
+  ['auditLogs', 'microsoft.directory/auditLogs/allProperties/read'],
+  ['signInLogs', 'microsoft.directory/signInReports/allProperties/read'],
 ];
 
 export function createConsoleGate(deps: Deps, sessions: AppSessions) {

@@ -8,11 +8,23 @@ import type { OidcHandle } from '../../oidc/index.js';
 import type { Deps } from '../../services/deps.js';
 import { createAppSessions, sendPage } from '../app-session.js';
 import { registerAppSessionRoutes } from '../app-session-routes.js';
-import { breadcrumb } from '../views/admin/layout.js';
+import { type AdminSection, breadcrumb, SECTION_LINKS } from '../views/admin/layout.js';
 import { createConsoleGate } from './console.js';
 import { registerAdminPolicyRoutes } from './policy-routes.js';
 import { registerAdminUserActionRoutes } from './user-actions-routes.js';
 import { registerAdminUserRoutes } from './users-routes.js';
+
+/** What each blade is for, on the home page's tiles. */
+const SECTION_HINTS: Record<Exclude<AdminSection, 'home'>, string> = {
+  users: 'Find or create a user, see their authentication methods, issue a Temporary Access Pass.',
+  groups: 'Groups and their members, for targeting policies.',
+  roles: 'Built-in and custom roles, their permissions, and who holds them on the tenant or on a unit.',
+  administrativeUnits: 'Units of users and groups that a role can be scoped to.',
+  authenticationMethods: 'Policies: enable and configure the Temporary Access Pass.',
+  properties: 'Security defaults for the whole tenant.',
+  auditLogs: 'Every change and every refusal, by whom and when.',
+  signInLogs: 'Every sign-in, with its methods, result and reason.',
+};
 
 export function registerAdminRoutes(
   web: FastifyInstance,
@@ -33,18 +45,12 @@ export function registerAdminRoutes(
     // A helpdesk agent's whole job is finding a user: their first screen is the user search.
     if (!c.sections.includes('authenticationMethods'))
       return reply.header('cache-control', 'no-store').redirect('/admin/users', 303);
-    const tiles = [
-      ['/admin/users', 'Users', 'Find a user, see their authentication methods, issue a Temporary Access Pass.'],
-      [
-        '/admin/authentication-methods',
-        'Authentication methods',
-        'Policies: enable and configure the Temporary Access Pass.',
-      ],
-    ]
-      .map(
-        ([href, label, hint]) =>
-          `<li class="blade"><h2><a href="${href}">${label}</a></h2><p class="hint">${hint}</p></li>`,
-      )
+    const tiles = c.sections
+      .filter((s) => s !== 'home')
+      .map((s) => {
+        const { href, label } = SECTION_LINKS[s];
+        return `<li class="blade"><h2><a href="${href}">${label}</a></h2><p class="hint">${SECTION_HINTS[s]}</p></li>`;
+      })
       .join('');
     return sendPage(
       reply,

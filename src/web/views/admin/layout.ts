@@ -3,7 +3,16 @@
 
 import { esc } from '../html.js';
 
-export type AdminSection = 'home' | 'users' | 'authenticationMethods' | 'properties';
+export type AdminSection =
+  | 'home'
+  | 'users'
+  | 'groups'
+  | 'roles'
+  | 'administrativeUnits'
+  | 'authenticationMethods'
+  | 'properties'
+  | 'auditLogs'
+  | 'signInLogs';
 
 export interface AdminFrame {
   displayName: string;
@@ -15,11 +24,16 @@ export interface AdminFrame {
   current: AdminSection;
 }
 
-const SECTIONS: Record<AdminSection, { href: string; label: string }> = {
+export const SECTION_LINKS: Record<AdminSection, { href: string; label: string }> = {
   home: { href: '/admin', label: 'Home' },
   users: { href: '/admin/users', label: 'Users' },
+  groups: { href: '/admin/groups', label: 'Groups' },
+  roles: { href: '/admin/roles', label: 'Roles and administrators' },
+  administrativeUnits: { href: '/admin/administrative-units', label: 'Administrative units' },
   authenticationMethods: { href: '/admin/authentication-methods', label: 'Authentication methods' },
   properties: { href: '/admin/properties', label: 'Properties' },
+  auditLogs: { href: '/admin/audit-logs', label: 'Audit logs' },
+  signInLogs: { href: '/admin/sign-in-logs', label: 'Sign-in logs' },
 };
 
 /** The document up to <body>: the admin center's stylesheet and icon, and its script on pages that show times. */
@@ -50,7 +64,7 @@ export function breadcrumb(trail: readonly { label: string; href?: string }[]): 
 export function adminPage(frame: AdminFrame, title: string, body: string): string {
   const nav = frame.sections
     .map((s) => {
-      const { href, label } = SECTIONS[s];
+      const { href, label } = SECTION_LINKS[s];
       const current = s === frame.current ? ' aria-current="page"' : '';
       return `<li><a href="${href}"${current}>${esc(label)}</a></li>`;
     })
