@@ -11,6 +11,7 @@ import { registerAppSessionRoutes } from '../app-session-routes.js';
 import { type AdminSection, breadcrumb, SECTION_LINKS } from '../views/admin/layout.js';
 import { createConsoleGate } from './console.js';
 import { registerAdminPolicyRoutes } from './policy-routes.js';
+import { registerAdminRoleRoutes } from './role-routes.js';
 import { registerAdminUserActionRoutes } from './user-actions-routes.js';
 import { registerAdminUserRoutes } from './users-routes.js';
 
@@ -62,4 +63,5 @@ export function registerAdminRoutes(
   registerAdminUserRoutes(web, deps, gate);
   registerAdminUserActionRoutes(web, deps, gate);
   registerAdminPolicyRoutes(web, deps, gate);
+  registerAdminRoleRoutes(web, deps, gate);
 }
