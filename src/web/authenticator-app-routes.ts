@@ -85,6 +85,6 @@ export function registerAuthenticatorAppRoutes(app: FastifyInstance, deps: Deps,
       const field = e.target === 'code' || e.target === 'displayName' ? e.target : undefined;
       return show(reply, 400, signed, pending, typedName, { message: e.message, ...(field ? { field } : {}) });
     }
-    return reply.header('cache-control', 'no-store').redirect('/my/security-info', 303);
+    return reply.header('cache-control', 'no-store').redirect('/my/security-info?done=authenticator-app-added', 303);
   });
 }

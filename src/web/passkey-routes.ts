@@ -118,7 +118,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: Deps, my: MySe
         }),
       );
     }
-    return reply.header('cache-control', 'no-store').redirect('/my/security-info', 303);
+    return reply.header('cache-control', 'no-store').redirect('/my/security-info?done=passkey-added', 303);
   });
 
   // Renaming is harmless: signed in and the form's CSRF token are enough (no method-change window).
@@ -151,7 +151,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: Deps, my: MySe
         renamePasskeyPage({ csrf: signed.session.csrf, id: request.params.id, displayName: name, error: e.message }),
       );
     }
-    return reply.header('cache-control', 'no-store').redirect('/my/security-info', 303);
+    return reply.header('cache-control', 'no-store').redirect('/my/security-info?done=passkey-renamed', 303);
   });
 
   function notFound(reply: FastifyReply, correlationId: string) {

@@ -15,7 +15,13 @@ import { methodChangeGate, methodRegistrationDeadline } from '../services/method
 import { changeOwnPassword, signOutEverywhere } from '../services/self-service.js';
 import { deleteTemporaryAccessPass } from '../services/temporary-access-passes.js';
 import { sendPage, type MySessions, type SignedIn } from './app-session.js';
-import { changePasswordPage, confirmDeletePage, securityInfoPage, type DeletableMethod } from './views/my-pages.js';
+import {
+  changePasswordPage,
+  confirmDeletePage,
+  securityInfoOutcomeOf,
+  securityInfoPage,
+  type DeletableMethod,
+} from './views/my-pages.js';
 
 type DeleteKind = 'temporaryAccessPass' | 'authenticatorApp' | 'passkey';
 const DELETE_KINDS: readonly DeleteKind[] = ['temporaryAccessPass', 'authenticatorApp', 'passkey'];
@@ -50,7 +56,7 @@ function findDeletable(methods: AuthenticationMethods, kind: DeleteKind, id: str
 export function registerSecurityInfoRoutes(app: FastifyInstance, deps: Deps, my: MySessions): void {
   const methodsOf = (signed: SignedIn) => listAuthenticationMethods(deps, signed.ctx, signed.user.id);
 
-  app.get('/my/security-info', async (request, reply) => {
+  app.get<{ Querystring: { done?: string } }>('/my/security-info', async (request, reply) => {
     const signed = await my.requireSignedIn(request, reply, '/my/security-info');
     if (!signed) return reply;
     const { session, user, pass } = signed;
@@ -69,6 +75,7 @@ export function registerSecurityInfoRoutes(app: FastifyInstance, deps: Deps, my:
         canChangeUntil: gate.allowed ? gate.until : undefined,
         now,
         csrf: session.csrf,
+        outcome: securityInfoOutcomeOf(request.query.done),
       }),
     );
   });
@@ -113,7 +120,9 @@ export function registerSecurityInfoRoutes(app: FastifyInstance, deps: Deps, my:
           'User',
         );
     }
-    return reply.header('cache-control', 'no-store').redirect('/my/security-info', 303);
+    return reply
+      .header('cache-control', 'no-store')
+      .redirect(method ? '/my/security-info?done=method-deleted' : '/my/security-info', 303);
   });
 
   app.get('/my/security-info/password', async (request, reply) => {
@@ -149,7 +158,7 @@ export function registerSecurityInfoRoutes(app: FastifyInstance, deps: Deps, my:
         }),
       );
     }
-    return reply.header('cache-control', 'no-store').redirect('/my/security-info?changed=password', 303);
+    return reply.header('cache-control', 'no-store').redirect('/my/security-info?done=password-changed', 303);
   });
 
   app.post<{ Body: { csrf?: string } }>('/my/security-info/sign-out-everywhere', async (request, reply) => {

@@ -133,7 +133,11 @@ for (const dialect of dialects) {
 
       const saved = await browser.go(PATH, { csrf, pending, code: right, displayName: 'Work phone' });
       assert.equal(saved.status, 303);
-      assert.equal(saved.location, '/my/security-info');
+      assert.equal(saved.location, '/my/security-info?done=authenticator-app-added');
+      assert.match(
+        (await browser.go(saved.location)).html,
+        /role="status" id="security-info-outcome"><p>Authenticator app added/,
+      );
       const stored = await apps(u);
       assert.deepEqual(
         stored.map((a) => a.displayName),

@@ -199,7 +199,7 @@ for (const dialect of dialects) {
         csrf: csrfOf(confirm.html),
       });
       assert.equal(done.status, 303);
-      assert.equal(done.location, '/my/security-info');
+      assert.equal(done.location, '/my/security-info?done=method-deleted');
       assert.equal((await createAuthenticatorAppsRepo(deps.db).listOfUser(user.id)).length, 0);
       const rows = await auditRows(deps, { activity: 'User deleted security info' });
       const mine = rows.filter((r) => r.targets[0]?.id === user.id);

@@ -75,6 +75,24 @@ export interface SecurityInfoView {
   canChangeUntil: Date | undefined;
   now: Date;
   csrf: string;
+  /** What the last change did, for the success message (a query parameter of the redirect after it). */
+  outcome?: SecurityInfoOutcome | undefined;
+}
+
+/** The changes Security info confirms after its redirect, and the words it confirms them with. */
+export const SECURITY_INFO_OUTCOMES = {
+  'authenticator-app-added': 'Authenticator app added. You can use it to sign in from now on.',
+  'passkey-added': 'Passkey added. You can use it to sign in from now on.',
+  'passkey-renamed': 'Passkey renamed.',
+  'method-deleted': 'Sign-in method deleted.',
+  'password-changed': 'Password changed.',
+} as const;
+export type SecurityInfoOutcome = keyof typeof SECURITY_INFO_OUTCOMES;
+
+export function securityInfoOutcomeOf(raw: unknown): SecurityInfoOutcome | undefined {
+  return typeof raw === 'string' && Object.hasOwn(SECURITY_INFO_OUTCOMES, raw)
+    ? (raw as SecurityInfoOutcome)
+    : undefined;
 }
 
 const REASONS: Record<string, string> = {
@@ -112,7 +130,16 @@ function rows(v: SecurityInfoView): string {
 }
 
 function banner(v: SecurityInfoView): string {
-  if (!v.signedInWithPass) return '';
+  const success = v.outcome
+    ? `<div class="success" role="status" id="security-info-outcome"><p>${esc(SECURITY_INFO_OUTCOMES[v.outcome])}</p></div>`
+    : '';
+  return success + passNotice(v);
+}
+
+/** After a pass sign-in, the reminder to add a method the user keeps, until they have one. */
+function passNotice(v: SecurityInfoView): string {
+  const keeps = v.methods.apps.length > 0 || v.methods.passkeys.length > 0;
+  if (!v.signedInWithPass || keeps) return '';
   const windowClosed = v.registerUntil !== undefined && v.now.getTime() >= v.registerUntil.getTime();
   if (windowClosed)
     return `<div class="notice" role="status" id="registration-window"><p>The 10 minutes to add a sign-in method after a one-time Temporary Access Pass have passed. Ask your helpdesk for a new pass to add one.</p></div>`;
