@@ -26,6 +26,7 @@ import {
   startCodeFlow,
 } from '../support/browser-sign-in.js';
 import { auditRows } from '../support/graph-http.js';
+import { credentialsOf, withAuthenticator } from '../support/virtual-authenticator.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import {
   cliContext,
@@ -34,40 +35,6 @@ import {
   createWebApp,
   launchChromium,
 } from '../support/sign-in-fixtures.js';
-
-interface VirtualCredential {
-  credentialId: string;
-  isResidentCredential: boolean;
-  rpId: string;
-  privateKey: string;
-  userHandle: string;
-  signCount: number;
-}
-
-/** One tab with a platform authenticator that verifies the user (as a PIN or fingerprint would). */
-async function withAuthenticator(
-  context: BrowserContext,
-): Promise<{ page: Page; cdp: CDPSession; authenticatorId: string }> {
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return { page, cdp, authenticatorId };
-}
-
-async function credentialsOf(cdp: CDPSession, authenticatorId: string): Promise<VirtualCredential[]> {
-  return ((await cdp.send('WebAuthn.getCredentials', { authenticatorId })) as { credentials: VirtualCredential[] })
-    .credentials;
-}
 
 for (const dialect of dialects) {
   describe(`Passkeys in Chromium (${dialect})`, () => {
