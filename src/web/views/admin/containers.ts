@@ -187,7 +187,7 @@ ${csrfField(v.csrf)}
 <form method="get" action="${base}" class="toolbar" role="search">
 <div><label for="find">Search users</label>
 <input type="search" id="find" name="find" value="${esc(v.find)}" placeholder="Name or user principal name"></div>
-<button type="submit" class="secondary">Search users</button>
+<button type="submit" class="secondary">Search</button>
 </form>
 ${v.found ? foundTable(n, item, v.found, v.csrf) : ''}
 </section>`
