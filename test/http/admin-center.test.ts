@@ -8,17 +8,15 @@ import { after, before, describe, it } from 'node:test';
 import { FIRST_PARTY_APPS } from '../../src/domain/first-party-apps.js';
 import { ROLE_TEMPLATE_IDS } from '../../src/domain/authz/permissions.js';
 import type { Deps } from '../../src/services/deps.js';
-import { createRoleAssignment } from '../../src/services/role-assignments.js';
 import { getUser } from '../../src/services/users.js';
 import { getTapPolicy } from '../../src/services/tap-policy.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
+import { assignRole, HTML, openAdminConsole } from '../support/admin-console.js';
 import { auditRows } from '../support/graph-http.js';
 import { ADMIN_SESSION_COOKIE, MY_SESSION_COOKIE, openMySession } from '../support/my-session.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createPasswordUser } from '../support/sign-in-fixtures.js';
-
-const HTML = { accept: 'text/html,application/xhtml+xml' };
 
 for (const dialect of dialects) {
   describe(`admin center edges (${dialect})`, () => {
@@ -35,11 +33,7 @@ for (const dialect of dialects) {
       deps = s.runtime.deps;
       admin = await createPasswordUser(deps, 'root', 'a long passphrase for root');
       member = await createPasswordUser(deps, 'plain', 'a long passphrase for plain');
-      await createRoleAssignment(deps, cliContext(), {
-        principalId: admin.id,
-        roleDefinitionId: ROLE_TEMPLATE_IDS.authenticationPolicyAdministrator,
-        directoryScopeId: '/',
-      });
+      await assignRole(deps, admin, ROLE_TEMPLATE_IDS.authenticationPolicyAdministrator);
     });
     after(async () => s?.close());
 
@@ -114,22 +108,11 @@ for (const dialect of dialects) {
 
     it('disables, enables, resets the password of, revokes and clears the lock-out of a user from their Overview', async () => {
       const ga = await createPasswordUser(deps, 'chief', 'a long passphrase for the chief');
-      await createRoleAssignment(deps, cliContext(), {
-        principalId: ga.id,
-        roleDefinitionId: ROLE_TEMPLATE_IDS.globalAdministrator,
-        directoryScopeId: '/',
-      });
+      await assignRole(deps, ga, ROLE_TEMPLATE_IDS.globalAdministrator);
       const target = await createPasswordUser(deps, 'target', 'a long passphrase for the target');
-      const session = await openMySession(deps, ga.id, ['pwd', 'otp', 'mfa'], now(), undefined, 'admin');
-      const cookie = `${ADMIN_SESSION_COOKIE}=${session.cookie}`;
-      const post = (action: string, csrf = session.csrf) =>
-        s.server.app.inject({
-          method: 'POST',
-          url: `/admin/users/${target.id}/${action}`,
-          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-          payload: new URLSearchParams({ csrf }).toString(),
-        });
-      const overview = await get(`/admin/users/${target.id}`, cookie);
+      const chief = await openAdminConsole(s, ga);
+      const post = (action: string, csrf?: string) => chief.post(`/admin/users/${target.id}/${action}`, {}, csrf);
+      const overview = await chief.get(`/admin/users/${target.id}`);
       assert.equal(overview.statusCode, 200, overview.body.slice(0, 300));
       for (const label of ['Disable account', 'Reset password', 'Revoke sessions'])
         assert.match(overview.body, new RegExp(`>${label}</button>`));
@@ -149,7 +132,7 @@ for (const dialect of dialects) {
       const after = await getUser(deps, cliContext(), target.id);
       assert.equal(after.forceChangePassword, true, 'to be changed at the next sign-in');
       assert.ok(await deps.hasher.verify(after.passwordHash!, shown!), 'the shown password is the one set');
-      assert.doesNotMatch((await get(`/admin/users/${target.id}`, cookie)).body, /temporary-password/);
+      assert.doesNotMatch((await chief.get(`/admin/users/${target.id}`)).body, /temporary-password/);
 
       assert.match((await post('revoke-sessions')).body, /sessions were revoked/);
       assert.match((await post('clear-lockout')).body, /failed sign-ins are cleared/);

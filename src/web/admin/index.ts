@@ -10,6 +10,7 @@ import { createAppSessions, sendPage } from '../app-session.js';
 import { registerAppSessionRoutes } from '../app-session-routes.js';
 import { type AdminSection, breadcrumb, SECTION_LINKS } from '../views/admin/layout.js';
 import { createConsoleGate } from './console.js';
+import { registerAdminDirectoryRoutes } from './directory-routes.js';
 import { registerAdminPolicyRoutes } from './policy-routes.js';
 import { registerAdminRoleRoutes } from './role-routes.js';
 import { registerAdminUserActionRoutes } from './user-actions-routes.js';
@@ -64,4 +65,5 @@ export function registerAdminRoutes(
   registerAdminUserActionRoutes(web, deps, gate);
   registerAdminPolicyRoutes(web, deps, gate);
   registerAdminRoleRoutes(web, deps, gate);
+  registerAdminDirectoryRoutes(web, deps, gate);
 }

@@ -19,7 +19,7 @@ type Gate = ReturnType<typeof createConsoleGate>;
 const U = 'microsoft.directory/users';
 
 /** 16 characters from 12 random bytes: well past the password policy, typed once by the user before they change it. */
-const temporaryPassword = () => `Gp-${randomBytes(12).toString('base64url')}`;
+export const temporaryPassword = () => `Gp-${randomBytes(12).toString('base64url')}`;
 
 export function registerAdminUserActionRoutes(web: FastifyInstance, deps: Deps, gate: Gate): void {
   async function overview(c: Console, id: string, extra: { notice?: string; error?: string; secret?: string } = {}) {

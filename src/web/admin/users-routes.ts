@@ -67,6 +67,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, gate: 
       const body = usersListPage({
         search,
         users: page.users,
+        mayCreate: c.mayOnTenant('microsoft.directory/users/create'),
         ...(page.nextSkipToken ? { nextPage: page.nextSkipToken } : {}),
       });
       return sendPage(reply, 200, c.page('users', 'Users', body));

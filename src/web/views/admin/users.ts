@@ -27,6 +27,8 @@ export function usersListPage(v: {
   search: string;
   users: readonly UserRecord[];
   nextPage?: string;
+  /** Whether to offer "New user". */
+  mayCreate?: boolean;
   error?: string;
 }): string {
   const rows = v.users
@@ -55,6 +57,7 @@ ${errorBox(v.error)}
 <input type="search" id="search" name="search" value="${esc(v.search)}" placeholder="Name or user principal name" autofocus></div>
 <button type="submit">Search</button>
 </form>
+${v.mayCreate ? '<p><a class="button" href="/admin/users/new">New user</a></p>' : ''}
 ${table}
 ${more}`;
 }
