@@ -17,8 +17,11 @@ export interface AdminConsole {
   cookie: string;
   csrf: string;
   get(url: string): Promise<Response>;
-  /** Posts `fields` as a form, with this session's form token unless `csrf` is given (null: no token at all). */
-  post(url: string, fields?: Record<string, string>, csrf?: string | null): Promise<Response>;
+  /**
+   * Posts `fields` as a form (a list repeats the field, as checkboxes do), with this session's form token unless
+   * `csrf` is given (null: no token at all).
+   */
+  post(url: string, fields?: Record<string, string | readonly string[]>, csrf?: string | null): Promise<Response>;
 }
 
 /** Gives `user` the role (tenant-wide) when one is named. */
@@ -51,7 +54,11 @@ export async function openAdminConsole(s: TestServer, user: UserRecord): Promise
         method: 'POST',
         url,
         headers: { ...HTML, cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ ...fields, ...(csrf === null ? {} : { csrf }) }).toString(),
+        payload: new URLSearchParams(
+          Object.entries({ ...fields, ...(csrf === null ? {} : { csrf }) }).flatMap(([name, value]) =>
+            (typeof value === 'string' ? [value] : value).map((v) => [name, v]),
+          ),
+        ).toString(),
       }),
   };
 }
