@@ -13,12 +13,11 @@ import { getUser } from '../../src/services/users.js';
 import { getTapPolicy } from '../../src/services/tap-policy.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { dialects } from '../support/databases.js';
+import { HTML_ACCEPT, openAdminConsole } from '../support/admin-console.js';
 import { auditRows } from '../support/graph-http.js';
 import { ADMIN_SESSION_COOKIE, MY_SESSION_COOKIE, openMySession } from '../support/my-session.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createPasswordUser } from '../support/sign-in-fixtures.js';
-
-const HTML = { accept: 'text/html,application/xhtml+xml' };
 
 for (const dialect of dialects) {
   describe(`admin center edges (${dialect})`, () => {
@@ -27,7 +26,7 @@ for (const dialect of dialects) {
     let admin: UserRecord;
     let member: UserRecord;
     const now = () => Math.floor(Date.now() / 1000);
-    const get = (url: string, cookie?: string, headers: Record<string, string> = HTML) =>
+    const get = (url: string, cookie?: string, headers: Record<string, string> = HTML_ACCEPT) =>
       s.server.app.inject({ method: 'GET', url, headers: { ...headers, ...(cookie ? { cookie } : {}) } });
 
     before(async () => {
@@ -107,29 +106,16 @@ for (const dialect of dialects) {
       assert.match(String(page.headers['content-type']), /text\/html/);
       assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
       assert.match(page.body, /Page not found/);
-      const api = await get('/v1.0/nothing', undefined, HTML);
+      const api = await get('/v1.0/nothing', undefined, HTML_ACCEPT);
       assert.equal(api.statusCode, 404);
       assert.match(String(api.headers['content-type']), /application\/json/, 'Graph paths stay JSON for any client');
     });
 
     it('disables, enables, resets the password of, revokes and clears the lock-out of a user from their Overview', async () => {
-      const ga = await createPasswordUser(deps, 'chief', 'a long passphrase for the chief');
-      await createRoleAssignment(deps, cliContext(), {
-        principalId: ga.id,
-        roleDefinitionId: ROLE_TEMPLATE_IDS.globalAdministrator,
-        directoryScopeId: '/',
-      });
+      const ga = await openAdminConsole(s, 'chief', ROLE_TEMPLATE_IDS.globalAdministrator);
       const target = await createPasswordUser(deps, 'target', 'a long passphrase for the target');
-      const session = await openMySession(deps, ga.id, ['pwd', 'otp', 'mfa'], now(), undefined, 'admin');
-      const cookie = `${ADMIN_SESSION_COOKIE}=${session.cookie}`;
-      const post = (action: string, csrf = session.csrf) =>
-        s.server.app.inject({
-          method: 'POST',
-          url: `/admin/users/${target.id}/${action}`,
-          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-          payload: new URLSearchParams({ csrf }).toString(),
-        });
-      const overview = await get(`/admin/users/${target.id}`, cookie);
+      const post = (action: string, csrf = ga.csrf) => ga.post(`/admin/users/${target.id}/${action}`, { csrf });
+      const overview = await ga.get(`/admin/users/${target.id}`);
       assert.equal(overview.statusCode, 200, overview.body.slice(0, 300));
       for (const label of ['Disable account', 'Reset password', 'Revoke sessions'])
         assert.match(overview.body, new RegExp(`>${label}</button>`));
@@ -149,7 +135,7 @@ for (const dialect of dialects) {
       const after = await getUser(deps, cliContext(), target.id);
       assert.equal(after.forceChangePassword, true, 'to be changed at the next sign-in');
       assert.ok(await deps.hasher.verify(after.passwordHash!, shown!), 'the shown password is the one set');
-      assert.doesNotMatch((await get(`/admin/users/${target.id}`, cookie)).body, /temporary-password/);
+      assert.doesNotMatch((await ga.get(`/admin/users/${target.id}`)).body, /temporary-password/);
 
       assert.match((await post('revoke-sessions')).body, /sessions were revoked/);
       assert.match((await post('clear-lockout')).body, /failed sign-ins are cleared/);

@@ -10,6 +10,7 @@ import { createAppSessions, sendPage } from '../app-session.js';
 import { registerAppSessionRoutes } from '../app-session-routes.js';
 import { type AdminSection, breadcrumb, SECTION_LINKS } from '../views/admin/layout.js';
 import { createConsoleGate } from './console.js';
+import { registerAdminLogRoutes } from './log-routes.js';
 import { registerAdminPolicyRoutes } from './policy-routes.js';
 import { registerAdminUserActionRoutes } from './user-actions-routes.js';
 import { registerAdminUserRoutes } from './users-routes.js';
@@ -62,4 +63,5 @@ export function registerAdminRoutes(
   registerAdminUserRoutes(web, deps, gate);
   registerAdminUserActionRoutes(web, deps, gate);
   registerAdminPolicyRoutes(web, deps, gate);
+  registerAdminLogRoutes(web, deps, gate);
 }
