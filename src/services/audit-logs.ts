@@ -18,6 +18,7 @@ import { check, TENANT_TARGET, type GuardedContext } from './guard.js';
 import { checkTop } from './list-query.js';
 
 export { toGraphSignIn } from '../store/repos/sign-ins.js';
+export type { DirectoryAuditJson, SignInRecord };
 
 const AUDIT_READ = 'microsoft.directory/auditLogs/allProperties/read';
 const SIGN_IN_READ = 'microsoft.directory/signInReports/allProperties/read';

@@ -300,5 +300,32 @@ for (const dialect of dialects) {
       await page.getByText('Copied to the clipboard.').waitFor();
       await page.context().close();
     });
+
+    it("reads the logs: the filter form sends the viewer's zone, entries open in full, a pass history, all accessible", async () => {
+      const page = await signedIn(gail, '/admin/audit-logs', await operatorPass(gail));
+      await page.locator('table[aria-label="Audit log entries"]').waitFor();
+      await shot(page, 'audit-logs');
+      await page.fill('#f-from', '2000-01-01');
+      await page.fill('#f-to', '2000-01-02');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForURL((u) => u.searchParams.get('from') === '2000-01-01');
+      // Paris is one or two hours east of UTC: getTimezoneOffset is -60 or -120.
+      assert.match(new URL(page.url()).searchParams.get('tzOffset') ?? '', /^-(60|120)$/);
+      await page.getByText('No entries match these filters.').waitFor();
+      await page.goto(`${s.url}/admin/audit-logs`);
+      await page.locator('table[aria-label="Audit log entries"] tbody a').first().click();
+      await page.waitForURL((u) => /\/admin\/audit-logs\/[0-9a-f-]{36}$/.test(u.pathname));
+      await shot(page, 'audit-log-entry');
+      await page.goto(`${s.url}/admin/sign-in-logs`);
+      await page.locator('table[aria-label="Sign-in log entries"]').waitFor();
+      await shot(page, 'sign-in-logs');
+      await page.locator('table[aria-label="Sign-in log entries"] tbody a').first().click();
+      await page.waitForURL((u) => /\/admin\/sign-in-logs\/[0-9a-f-]{36}$/.test(u.pathname));
+      await shot(page, 'sign-in-log-entry');
+      await page.goto(`${s.url}/admin/users/${gail.user.id}/pass-history`);
+      await page.getByText('Used to sign in').first().waitFor();
+      await shot(page, 'pass-history');
+      await page.context().close();
+    });
   });
 }

@@ -7,7 +7,7 @@ import { createRoleAssignment } from '../../src/services/role-assignments.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { ADMIN_SESSION_COOKIE, openMySession } from './my-session.js';
 import type { TestServer } from './runtime.js';
-import { cliContext } from './sign-in-fixtures.js';
+import { cliContext, createPasswordUser } from './sign-in-fixtures.js';
 
 export const HTML = { accept: 'text/html,application/xhtml+xml' };
 
@@ -61,4 +61,15 @@ export async function openAdminConsole(s: TestServer, user: UserRecord): Promise
         ).toString(),
       }),
   };
+}
+
+/** A new password user `upnLocal`, holding `roleTemplateId` tenant-wide when one is named, and their console session. */
+export async function newAdministrator(
+  s: TestServer,
+  upnLocal: string,
+  roleTemplateId?: string,
+): Promise<AdminConsole & { user: UserRecord }> {
+  const user = await createPasswordUser(s.runtime.deps, upnLocal, `a long passphrase for ${upnLocal}`);
+  if (roleTemplateId) await assignRole(s.runtime.deps, user, roleTemplateId);
+  return { user, ...(await openAdminConsole(s, user)) };
 }

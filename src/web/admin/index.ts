@@ -11,6 +11,7 @@ import { registerAppSessionRoutes } from '../app-session-routes.js';
 import { type AdminSection, breadcrumb, SECTION_LINKS } from '../views/admin/layout.js';
 import { createConsoleGate } from './console.js';
 import { registerAdminDirectoryRoutes } from './directory-routes.js';
+import { registerAdminLogRoutes } from './log-routes.js';
 import { registerAdminPolicyRoutes } from './policy-routes.js';
 import { registerAdminRoleRoutes } from './role-routes.js';
 import { registerAdminUserActionRoutes } from './user-actions-routes.js';
@@ -66,4 +67,5 @@ export function registerAdminRoutes(
   registerAdminPolicyRoutes(web, deps, gate);
   registerAdminRoleRoutes(web, deps, gate);
   registerAdminDirectoryRoutes(web, deps, gate);
+  registerAdminLogRoutes(web, deps, gate);
 }

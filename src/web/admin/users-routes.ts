@@ -22,6 +22,7 @@ import {
   type PassForm,
 } from '../views/admin/users.js';
 import type { Console, createConsoleGate } from './console.js';
+import { localInstant } from './local-time.js';
 
 const M = 'microsoft.directory/users/authenticationMethods';
 type Gate = ReturnType<typeof createConsoleGate>;
@@ -37,12 +38,7 @@ function searchFilter(search: string): string | undefined {
 /** The instant the admin chose in their own time zone (the page's script sends the browser's offset), or now. */
 function startOf(form: Form): string | undefined {
   if (text(form.activation) !== 'later') return undefined;
-  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text(form.date));
-  const time = /^(\d{2}):(\d{2})$/.exec(text(form.time));
-  if (!date || !time) return 'not a date and time';
-  const offsetMinutes = Number.parseInt(text(form.tzOffset) || '0', 10) || 0;
-  const utc = Date.UTC(+date[1]!, +date[2]! - 1, +date[3]!, +time[1]!, +time[2]!) + offsetMinutes * 60_000;
-  return new Date(utc).toISOString();
+  return localInstant(text(form.date), text(form.time), text(form.tzOffset))?.toISOString() ?? 'not a date and time';
 }
 
 export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, gate: Gate): void {

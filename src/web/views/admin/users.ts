@@ -69,7 +69,8 @@ function userTabs(user: UserRecord, current: 'overview' | 'methods'): string {
   return `<nav aria-label="${esc(user.displayName)}"><ul class="tabs">
 ${tab(userPath(user), 'Overview', current === 'overview')}
 ${tab(`${userPath(user)}/authentication-methods`, 'Authentication methods', current === 'methods')}
-</ul></nav>`;
+</ul></nav>
+<p><a href="${userPath(user)}/pass-history">Temporary Access Pass history</a></p>`;
 }
 
 const userTrail = (user: UserRecord, last?: string) =>
