@@ -128,14 +128,24 @@ function viaTap(ctx: KoaContextWithOIDC | undefined, token?: unknown): boolean {
 }
 
 /**
- * oidc-provider's default prompts, plus one login check: a request for the multi-factor acr (acr_values) is not
- * answered from a session whose sign-in was weaker; the user signs in again, and the sign-in pipeline asks for a
- * second factor (requireMfa). OIDC treats acr_values as voluntary; Entra and we treat it as a requirement.
+ * oidc-provider's default prompts, plus two login checks:
+ * - a session whose account findAccount refuses (disabled, deleted, or signed in before sessions_valid_from — which
+ *   a sign-in finishing in the very second of a revocation is) signs in again, instead of reaching the consent
+ *   checks without a grant, which would be a server error;
+ * - a request for the multi-factor acr (acr_values) is not answered from a session whose sign-in was weaker; the user
+ *   signs in again, and the sign-in pipeline asks for a second factor (requireMfa). OIDC treats acr_values as
+ *   voluntary; Entra and we treat it as a requirement.
  */
-function interactionPolicyWithAcrStepUp(): interactionPolicy.Prompt[] {
+export function gatepassInteractionPolicy(): interactionPolicy.Prompt[] {
   const policy = interactionPolicy.base();
   const { Check } = interactionPolicy;
-  policy.get('login')!.checks.add(
+  const login = policy.get('login')!;
+  login.checks.add(
+    new Check('account_void', 'The session no longer signs this account in', (ctx) =>
+      ctx.oidc.session?.accountId && !ctx.oidc.account ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT,
+    ),
+  );
+  login.checks.add(
     new Check('acr_above_session', 'A multi-factor sign-in is required', (ctx) => {
       const requested = String(ctx.oidc.params?.acr_values ?? '').split(' ');
       if (!requested.includes(ACR_MFA)) return Check.NO_NEED_TO_PROMPT;
@@ -207,7 +217,7 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     extraClientMetadata: { properties: ['gatepass_kind', 'gatepass_require_consent'] },
     pkce: { required: () => true },
     interactions: {
-      policy: interactionPolicyWithAcrStepUp(),
+      policy: gatepassInteractionPolicy(),
       url: (_ctx, interaction) => `/signin/${interaction.uid}`,
     },
     ttl: {
