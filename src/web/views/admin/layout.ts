@@ -159,6 +159,12 @@ button.danger{background:#b91c1c}
 dl.details{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1.5rem;margin:0}
 dl.details dt{font-weight:600}
 dl.details dd{margin:0;word-break:break-word}
+.tiles{list-style:none;padding:0;margin:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(18rem,1fr));gap:1rem}
+.tiles .blade{margin:0}
+.tiles h2{margin-top:0}
+input[type=text],input[type=email],input[type=password],input[type=search]{width:28rem}
+.choice code,.permissions code{color:#4b5563;font-size:.8rem}
+td form button,td .button{margin-top:0}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:48rem){.shell{flex-direction:column}.sidenav{flex:none;border-right:0;border-bottom:1px solid #e5e7eb;padding:0}.sidenav ul{display:flex;flex-wrap:wrap}main{padding:1rem}.whoami{margin:0;flex-basis:100%}}
 `;
