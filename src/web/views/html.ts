@@ -63,6 +63,7 @@ table.methods{width:100%;border-collapse:collapse;font-size:.9rem}
 table.methods th,table.methods td{text-align:left;padding:.4rem;border-bottom:1px solid #e5e7eb;vertical-align:top}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .notice{border:2px solid #1d4ed8;background:#eff6ff;padding:.5rem 1rem;margin:0 0 1rem;border-radius:.25rem}
+.success{border:2px solid #047857;background:#ecfdf5;padding:.5rem 1rem;margin:0 0 1rem;border-radius:.25rem}
 .error-summary{border:2px solid #b91c1c;background:#fef2f2;padding:.75rem 1rem;margin:0 0 1rem;border-radius:.25rem}
 .hint{color:#4b5563;font-size:.9rem}
 dl.details{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;font-size:.9rem}
