@@ -74,7 +74,7 @@ export function containerListPage(
   const table =
     v.items.length === 0
       ? `<p id="no-items">${v.search ? `No ${esc(n.singular)}'s name starts with "${esc(v.search)}".` : `No ${esc(n.plural.toLowerCase())}.`}</p>`
-      : `<table class="grid" aria-label="${esc(n.plural)}">
+      : `<table class="grid" tabindex="0" aria-label="${esc(n.plural)}">
 <thead><tr><th scope="col">Name</th><th scope="col">Description</th><th scope="col">Object ID</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>`;
@@ -152,7 +152,7 @@ function foundTable(n: ContainerNames, item: ContainerItem, found: readonly User
 <td><form method="post" action="${itemPath(n, item)}/members" class="inline">${csrfField(csrf)}<input type="hidden" name="member" value="${esc(u.id)}"><button type="submit" class="secondary" aria-label="Add ${esc(u.displayName)}">Add</button></form></td></tr>`,
     )
     .join('');
-  return `<table class="grid" aria-label="Users found">
+  return `<table class="grid" tabindex="0" aria-label="Users found">
 <thead><tr><th scope="col">Display name</th><th scope="col">User principal name</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
 <tbody>${rows}</tbody>
 </table>`;
@@ -205,7 +205,7 @@ ${v.found ? foundTable(n, item, v.found, v.csrf) : ''}
   const table =
     v.members.length === 0
       ? '<p id="no-members">No members.</p>'
-      : `<table class="grid" aria-labelledby="members-heading">
+      : `<table class="grid" tabindex="0" aria-labelledby="members-heading">
 <thead><tr><th scope="col">Name</th><th scope="col">User principal name</th>${v.mayUpdate ? '<th scope="col"><span class="visually-hidden">Actions</span></th>' : ''}</tr></thead>
 <tbody>${rows}</tbody>
 </table>`;
@@ -247,7 +247,7 @@ export function scopedRolesSection(rows: readonly { role: string; principal: str
   const body =
     rows.length === 0
       ? '<p id="no-scoped-roles">No role is assigned in this administrative unit.</p>'
-      : `<table class="grid" aria-labelledby="scoped-roles">
+      : `<table class="grid" tabindex="0" aria-labelledby="scoped-roles">
 <thead><tr><th scope="col">Role</th><th scope="col">Assigned to</th><th scope="col">User principal name or app</th></tr></thead>
 <tbody>${rows.map((r) => `<tr><td>${esc(r.role)}</td><td>${esc(r.principal)}</td><td>${esc(r.detail)}</td></tr>`).join('')}</tbody>
 </table>`;

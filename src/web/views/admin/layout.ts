@@ -110,6 +110,8 @@ ${action}
 </html>`;
 }
 
+// In a narrow window a wide table scrolls inside its own box rather than the page; the views give each table
+// tabindex="0" so that a keyboard user can reach that box and scroll it.
 export const ADMIN_STYLESHEET = `
 *{box-sizing:border-box}
 body.admin{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1f2937;background:#f5f6f8}
@@ -162,11 +164,12 @@ dl.details dd{margin:0;word-break:break-word}
 .tiles{list-style:none;padding:0;margin:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(18rem,1fr));gap:1rem}
 .tiles .blade{margin:0}
 .tiles h2{margin-top:0}
-input[type=text],input[type=email],input[type=password],input[type=search]{width:28rem}
+input[type=text],input[type=email],input[type=password],input[type=search]{width:min(28rem,100%)}
+code,dd{overflow-wrap:anywhere}
 .choice code,.permissions code{color:#4b5563;font-size:.8rem}
 td form button,td .button{margin-top:0}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-@media (max-width:48rem){.shell{flex-direction:column}.sidenav{flex:none;border-right:0;border-bottom:1px solid #e5e7eb;padding:0}.sidenav ul{display:flex;flex-wrap:wrap}main{padding:1rem}.whoami{margin:0;flex-basis:100%}}
+@media (max-width:48rem){table.grid{display:block;overflow-x:auto;position:relative}select{width:100%}.shell{flex-direction:column}.sidenav{flex:none;border-right:0;border-bottom:1px solid #e5e7eb;padding:0}.sidenav ul{display:flex;flex-wrap:wrap}main{padding:1rem}.whoami{margin:0;flex-basis:100%}}
 `;
 
 export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1d4ed8"/><path d="M9 16a7 7 0 1 1 14 0v2h-4v-2a3 3 0 1 0-6 0v8H9z" fill="#fff"/></svg>`;

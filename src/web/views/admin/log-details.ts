@@ -28,7 +28,7 @@ const details = (rows: [string, string][]) =>
   `<dl class="details">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;
 
 const table = (label: string, head: string[], rows: string[][]) =>
-  `<table class="grid" aria-label="${esc(label)}">
+  `<table class="grid" tabindex="0" aria-label="${esc(label)}">
 <thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>
 <tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody>
 </table>`;
@@ -181,7 +181,7 @@ export function passHistoryPage(h: PassHistory): string {
   const body =
     rows.length === 0
       ? '<p id="no-entries">No Temporary Access Pass was created for this user in the logs.</p>'
-      : `<table class="grid" aria-label="Temporary Access Pass history of ${esc(h.user.displayName)}">
+      : `<table class="grid" tabindex="0" aria-label="Temporary Access Pass history of ${esc(h.user.displayName)}">
 <thead><tr><th scope="col">Date</th><th scope="col">Event</th><th scope="col">By</th><th scope="col">Details</th></tr></thead>
 <tbody>${rows.map((r) => `<tr>${r.html}</tr>`).join('\n')}</tbody>
 </table>`;

@@ -115,7 +115,7 @@ function listing(v: LogListView<unknown>, label: string, head: string[], rows: s
   const table =
     rows.length === 0
       ? `<p id="no-entries">${v.invalid ? 'No entries: correct the filter above.' : 'No entries match these filters.'}</p>`
-      : `<table class="grid" aria-label="${esc(label)}">
+      : `<table class="grid" tabindex="0" aria-label="${esc(label)}">
 <thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>
 <tbody>${rows.join('\n')}</tbody>
 </table>`;

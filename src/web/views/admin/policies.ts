@@ -15,7 +15,7 @@ const saved = (notice: string | undefined) =>
 export function policiesPage(v: { policy: TapPolicy }): string {
   return `${breadcrumb([{ label: 'Home', href: '/admin' }, { label: 'Authentication methods' }])}
 <h2 id="policies">Policies</h2>
-<table class="grid" aria-labelledby="policies">
+<table class="grid" tabindex="0" aria-labelledby="policies">
 <thead><tr><th scope="col">Method</th><th scope="col">Target</th><th scope="col">Enabled</th></tr></thead>
 <tbody><tr>
 <td><a href="${TAP}">Temporary Access Pass</a></td>

@@ -27,7 +27,7 @@ export function rolesListPage(v: { roles: readonly RoleDefinitionView[]; mayCrea
   const create = v.mayCreate ? '<p><a class="button" href="/admin/roles/new">New custom role</a></p>' : '';
   return `${breadcrumb([{ label: 'Home', href: '/admin' }, { label: 'Roles and administrators' }])}
 ${create}
-<table class="grid" aria-label="Roles">
+<table class="grid" tabindex="0" aria-label="Roles">
 <thead><tr><th scope="col">Role</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>`;
@@ -115,7 +115,7 @@ export function rolePage(v: {
         return `<tr><td>${name}</td><td>${esc(a.principalDetail)}</td><td>${esc(a.scopeName)}</td><td>${when(a.createdAt)}</td>${remove}</tr>`;
       })
       .join('');
-    assignments = `<table class="grid" aria-label="Assignments">
+    assignments = `<table class="grid" tabindex="0" aria-label="Assignments">
 <thead><tr><th scope="col">Name</th><th scope="col">User principal name</th><th scope="col">Scope</th><th scope="col">Assigned</th>${v.mayRemove ? '<th scope="col"><span class="visually-hidden">Actions</span></th>' : ''}</tr></thead>
 <tbody>${rows}</tbody>
 </table>`;

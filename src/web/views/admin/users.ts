@@ -43,7 +43,7 @@ export function usersListPage(v: {
   const table =
     v.users.length === 0
       ? `<p id="no-users">${v.search ? `No user's name or user principal name starts with "${esc(v.search)}".` : 'No users.'}</p>`
-      : `<table class="grid" aria-label="Users">
+      : `<table class="grid" tabindex="0" aria-label="Users">
 <thead><tr><th scope="col">Display name</th><th scope="col">User principal name</th><th scope="col">Account enabled</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>`;
@@ -205,7 +205,7 @@ export function authenticationMethodsPage(v: {
   const body =
     rows.length === 0
       ? '<p id="no-methods">No usable authentication methods.</p>'
-      : `<table class="grid" aria-label="Authentication methods of ${esc(user.displayName)}">
+      : `<table class="grid" tabindex="0" aria-label="Authentication methods of ${esc(user.displayName)}">
 <thead><tr><th scope="col">Authentication method</th><th scope="col">Detail</th>${v.mayDelete ? '<th scope="col"><span class="visually-hidden">Actions</span></th>' : ''}</tr></thead>
 <tbody>${rows
           .map(
