@@ -297,6 +297,13 @@ for (const dialect of dialects) {
       assert.doesNotMatch((await helpdesk.get(`/admin/groups/${group.id}`)).body, />Delete</);
 
       const rule = /Missing role: the signed-in user holds no directory role that allows this action/;
+      // The forms themselves, opened by address, are refused with the rule too.
+      for (const form of ['/admin/groups/new', '/admin/administrative-units/new', '/admin/users/new']) {
+        const opened = await helpdesk.get(form);
+        assert.equal(opened.statusCode, 403, form);
+        assert.match(opened.body, rule, form);
+        assert.doesNotMatch(opened.body, />Create</, form);
+      }
       const forged = [
         await helpdesk.post('/admin/groups', { displayName: 'Helpdesk group' }),
         await helpdesk.post('/admin/users', {

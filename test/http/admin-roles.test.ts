@@ -140,6 +140,9 @@ for (const dialect of dialects) {
       const home = await agentConsole.get('/admin/users');
       assert.equal(home.statusCode, 200);
       assert.doesNotMatch(home.body, /Roles and administrators/, 'the blade is not offered');
+      const form = await agentConsole.get('/admin/roles/new');
+      assert.equal(form.statusCode, 403, 'the form is refused when opened, not only when sent');
+      assert.doesNotMatch(form.body, />Create</);
       const list = await agentConsole.get('/admin/roles');
       assert.equal(list.statusCode, 403);
       assert.match(list.body, /deniedRoleMissing|does not hold|role/i);

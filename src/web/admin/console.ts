@@ -8,7 +8,7 @@ import { isAppError } from '../../domain/errors.js';
 import { guardedContext } from '../../services/caller-guard.js';
 import { consoleAuthority, type ConsoleAuthority } from '../../services/console-access.js';
 import type { Deps } from '../../services/deps.js';
-import { allows, TENANT_TARGET, type GuardedContext } from '../../services/guard.js';
+import { allows, check, TENANT_TARGET, type GuardedContext } from '../../services/guard.js';
 import { sendPage, type AppSessions, type SignedIn } from '../app-session.js';
 import { adminPage, adminRefusalPage, type AdminFrame, type AdminSection } from '../views/admin/layout.js';
 import { errorBox } from '../views/admin/users.js';
@@ -22,6 +22,11 @@ export interface Console {
   sections: readonly AdminSection[];
   /** Whether the administrator may take `action` on the tenant (what a page offers; the service decides anyway). */
   mayOnTenant(action: Action): boolean;
+  /**
+   * Throws the guard's refusal (its rule's words) unless the administrator may take `action` on the tenant: a form
+   * for a change they may not make is refused when opened, not only when sent.
+   */
+  requireOnTenant(action: Action): void;
   page(current: AdminSection, title: string, body: string): string;
   /**
    * Sends the page `render()` builds with `status`; a service refusal (an AppError) instead becomes a page in the
@@ -90,6 +95,7 @@ export function createConsoleGate(deps: Deps, sessions: AppSessions) {
       ctx,
       sections,
       mayOnTenant,
+      requireOnTenant: (action) => check(ctx, action, TENANT_TARGET),
       page,
       async show(reply, where, render, status = 200) {
         try {

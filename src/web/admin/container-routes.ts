@@ -117,6 +117,11 @@ export function registerContainerRoutes<C extends ContainerItem>(
   web.get(`${base}/new`, async (request, reply) => {
     const c = await gate.requireConsole(request, reply, `${base}/new`);
     if (!c) return reply;
+    try {
+      c.requireOnTenant(kind.actions.create);
+    } catch (e) {
+      return c.refuse(reply, e, where);
+    }
     return newForm(reply, c, { displayName: '', description: '' }, 200);
   });
 

@@ -54,6 +54,11 @@ export function registerAdminNewUserRoutes(web: FastifyInstance, deps: Deps, gat
   web.get('/admin/users/new', async (request, reply) => {
     const c = await gate.requireConsole(request, reply, '/admin/users/new');
     if (!c) return reply;
+    try {
+      c.requireOnTenant('microsoft.directory/users/create');
+    } catch (e) {
+      return c.refuse(reply, e, USERS);
+    }
     const blank: NewUserForm = {
       displayName: '',
       userPrincipalName: '',

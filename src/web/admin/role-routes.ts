@@ -148,6 +148,11 @@ export function registerAdminRoleRoutes(web: FastifyInstance, deps: Deps, gate: 
   web.get('/admin/roles/new', async (request, reply) => {
     const c = await gate.requireConsole(request, reply, '/admin/roles/new');
     if (!c) return reply;
+    try {
+      c.requireOnTenant(ROLE_DEFINITIONS_WRITE);
+    } catch (e) {
+      return c.refuse(reply, e, ROLES);
+    }
     return sendPage(reply, 200, newRoleView(c, emptyRole));
   });
 
