@@ -63,6 +63,9 @@ const SECTION_ACTIONS: readonly [AdminSection, Action | undefined][] = [
   ['signInLogs', 'microsoft.directory/signInReports/allProperties/read'],
 ];
 
+/** What every blade's routes get: the gate for pages and the gate for posted forms. */
+export type ConsoleGate = ReturnType<typeof createConsoleGate>;
+
 export function createConsoleGate(deps: Deps, sessions: AppSessions) {
   function consoleOf(request: FastifyRequest, signed: SignedIn, authority: ConsoleAuthority): Console {
     const ctx = guardedContext(signed.ctx, authority, (action, reason) =>

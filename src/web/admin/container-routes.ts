@@ -22,10 +22,9 @@ import {
   type ContainerNames,
   type MembersView,
 } from '../views/admin/containers.js';
-import type { Console, createConsoleGate } from './console.js';
+import type { Console, ConsoleGate } from './console.js';
 import { formErrorOf, startsWithFilter, text, type Form, type FormError } from './form-values.js';
 
-type Gate = ReturnType<typeof createConsoleGate>;
 const PAGE = 50;
 
 export interface ContainerKind<C extends ContainerItem> {
@@ -69,7 +68,7 @@ const MEMBER_FIELDS = {
 export function registerContainerRoutes<C extends ContainerItem>(
   web: FastifyInstance,
   deps: Deps,
-  gate: Gate,
+  gate: ConsoleGate,
   kind: ContainerKind<C>,
 ): void {
   const { names, section } = kind;

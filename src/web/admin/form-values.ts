@@ -8,6 +8,10 @@ export type Form = Record<string, unknown>;
 /** A form or query value as text; a repeated or missing field reads as empty, so nothing downstream sees an array. */
 export const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
+/** A repeated form field (checkboxes of one name) as its list of texts; a single value is a list of one. */
+export const texts = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x) => typeof x === 'string') : v ? [text(v)] : [];
+
 /** OData "startswith" on each field, joined with "or"; quotes doubled as OData escapes them. */
 export function startsWithFilter(search: string, fields: readonly string[]): string | undefined {
   const s = search.trim().replace(/'/g, "''");

@@ -13,7 +13,7 @@ import { sendPage } from '../app-session.js';
 import { auditDetailPage, passHistoryPage, signInDetailPage } from '../views/admin/log-details.js';
 import { auditLogsPage, signInLogsPage, type LogListView } from '../views/admin/logs.js';
 import { errorBox } from '../views/admin/users.js';
-import type { Console, createConsoleGate } from './console.js';
+import type { Console, ConsoleGate } from './console.js';
 import {
   auditUserClause,
   formQuery,
@@ -23,8 +23,6 @@ import {
   type LogQueryString,
   type ParsedLogForm,
 } from './log-filters.js';
-
-type Gate = ReturnType<typeof createConsoleGate>;
 
 const PAGE_SIZE = 50;
 const AUDIT_FIELDS: readonly (keyof LogForm)[] = [
@@ -61,7 +59,7 @@ const BAD_PAGE = {
   message: 'this link is not a page of this listing; start again from the first page.',
 };
 
-export function registerAdminLogRoutes(web: FastifyInstance, deps: Deps, gate: Gate): void {
+export function registerAdminLogRoutes(web: FastifyInstance, deps: Deps, gate: ConsoleGate): void {
   /**
    * Probes read permission before answering 400 for a field, so an administrator who may not read a log is told
    * that, whatever they typed.

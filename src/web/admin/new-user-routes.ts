@@ -12,11 +12,10 @@ import { createUser } from '../../services/users.js';
 import { sendPage } from '../app-session.js';
 import { newUserPage, type NewUserForm } from '../views/admin/new-user.js';
 import { userOverviewPage } from '../views/admin/users.js';
-import type { Console, createConsoleGate } from './console.js';
+import type { Console, ConsoleGate } from './console.js';
 import { formErrorOf, text, type Form, type FormError } from './form-values.js';
 import { temporaryPassword } from './user-actions-routes.js';
 
-type Gate = ReturnType<typeof createConsoleGate>;
 const UNIT_MEMBERS: Action = 'microsoft.directory/administrativeUnits/members/update';
 const USERS = { section: 'users', title: 'Users', after: '<p><a href="/admin/users">Back to Users</a></p>' } as const;
 
@@ -28,7 +27,7 @@ const FIELDS = {
   'passwordProfile.password': { name: 'password', label: 'Password' },
 };
 
-export function registerAdminNewUserRoutes(web: FastifyInstance, deps: Deps, gate: Gate): void {
+export function registerAdminNewUserRoutes(web: FastifyInstance, deps: Deps, gate: ConsoleGate): void {
   /** The units offered: only to whom may add members to them, and none when they may not read them either. */
   async function unitsFor(c: Console): Promise<{ id: string; displayName: string }[]> {
     if (!c.mayOnTenant(UNIT_MEMBERS)) return [];

@@ -18,12 +18,10 @@ import {
   tapEnablePage,
   type TapConfigForm,
 } from '../views/admin/policies.js';
-import type { Console, createConsoleGate } from './console.js';
+import type { Console, ConsoleGate } from './console.js';
+import { text, type Form } from './form-values.js';
 
-type Gate = ReturnType<typeof createConsoleGate>;
-type Form = Record<string, unknown>;
 const TAP = '/admin/authentication-methods/temporary-access-pass';
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(text) : typeof v === 'string' ? [v] : []);
 /** A number field as the API would receive it: a number when it reads as one, otherwise the text, refused by name. */
 const numberOf = (v: unknown): number | string => {
@@ -33,7 +31,7 @@ const numberOf = (v: unknown): number | string => {
 
 const UPDATE = 'microsoft.directory/userCredentialPolicies/basic/update';
 
-export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate: Gate): void {
+export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate: ConsoleGate): void {
   const POLICIES = { section: 'authenticationMethods', title: 'Authentication methods' } as const;
   const show = (reply: FastifyReply, c: Console, render: () => Promise<string>, status = 200) =>
     c.show(reply, POLICIES, render, status);

@@ -34,13 +34,9 @@ import {
   type NewRoleForm,
   type ScopeChoice,
 } from '../views/admin/roles.js';
-import type { Console, createConsoleGate } from './console.js';
+import type { Console, ConsoleGate } from './console.js';
+import { text, texts, type Form } from './form-values.js';
 
-type Gate = ReturnType<typeof createConsoleGate>;
-type Form = Record<string, unknown>;
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
-const texts = (v: unknown): string[] =>
-  Array.isArray(v) ? v.filter((x) => typeof x === 'string') : v ? [text(v)] : [];
 const ROLES = {
   section: 'roles',
   title: 'Roles and administrators',
@@ -48,7 +44,7 @@ const ROLES = {
 } as const;
 const DIRECTORY: ScopeChoice = { value: '/', label: 'Directory' };
 
-export function registerAdminRoleRoutes(web: FastifyInstance, deps: Deps, gate: Gate): void {
+export function registerAdminRoleRoutes(web: FastifyInstance, deps: Deps, gate: ConsoleGate): void {
   /** The directory, then every unit the administrator may read (none when they may not: the directory only). */
   async function scopeChoices(c: Console): Promise<ScopeChoice[]> {
     if (!c.mayOnTenant('microsoft.directory/administrativeUnits/standard/read')) return [DIRECTORY];

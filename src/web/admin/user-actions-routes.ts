@@ -13,15 +13,14 @@ import { clearThrottle, readSignInThrottle } from '../../services/throttle.js';
 import { getUser, resetPassword, setAccountEnabled } from '../../services/users.js';
 import { sendPage } from '../app-session.js';
 import { userOverviewPage, type UserActions } from '../views/admin/users.js';
-import type { Console, createConsoleGate } from './console.js';
+import type { Console, ConsoleGate } from './console.js';
 
-type Gate = ReturnType<typeof createConsoleGate>;
 const U = 'microsoft.directory/users';
 
 /** 16 characters from 12 random bytes: well past the password policy, typed once by the user before they change it. */
 export const temporaryPassword = () => `Gp-${randomBytes(12).toString('base64url')}`;
 
-export function registerAdminUserActionRoutes(web: FastifyInstance, deps: Deps, gate: Gate): void {
+export function registerAdminUserActionRoutes(web: FastifyInstance, deps: Deps, gate: ConsoleGate): void {
   async function overview(c: Console, id: string, extra: { notice?: string; error?: string; secret?: string } = {}) {
     const user = await getUser(deps, c.ctx, id);
     const target = await userAuthzTarget(deps.db, user.id);

@@ -21,19 +21,11 @@ import {
   usersListPage,
   type PassForm,
 } from '../views/admin/users.js';
-import type { Console, createConsoleGate } from './console.js';
+import type { Console, ConsoleGate } from './console.js';
+import { startsWithFilter, text, type Form } from './form-values.js';
 import { localInstant } from './local-time.js';
 
 const M = 'microsoft.directory/users/authenticationMethods';
-type Gate = ReturnType<typeof createConsoleGate>;
-type Form = Record<string, unknown>;
-const text = (v: unknown) => (typeof v === 'string' ? v : '');
-
-/** "startswith" on the two names an admin searches by; quotes doubled as OData escapes them. */
-function searchFilter(search: string): string | undefined {
-  const s = search.trim().replace(/'/g, "''");
-  return s === '' ? undefined : `startswith(displayName,'${s}') or startswith(userPrincipalName,'${s}')`;
-}
 
 /** The instant the admin chose in their own time zone (the page's script sends the browser's offset), or now. */
 function startOf(form: Form): string | undefined {
@@ -41,7 +33,7 @@ function startOf(form: Form): string | undefined {
   return localInstant(text(form.date), text(form.time), text(form.tzOffset))?.toISOString() ?? 'not a date and time';
 }
 
-export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, gate: Gate): void {
+export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, gate: ConsoleGate): void {
   /** Where a refused user page is shown: in the Users blade, with the way back to the search. */
   const USERS = { section: 'users', title: 'Users', after: '<p><a href="/admin/users">Back to Users</a></p>' } as const;
   const userPage = async (reply: FastifyReply, c: Console, id: string, render: () => Promise<string>) => {
@@ -54,7 +46,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, gate: 
     if (!c) return reply;
     const search = text(request.query.search).slice(0, 256);
     try {
-      const filter = searchFilter(search);
+      const filter = startsWithFilter(search, ['displayName', 'userPrincipalName']);
       const page = await listUsers(deps, c.ctx, {
         top: 50,
         ...(filter ? { filter } : {}),
