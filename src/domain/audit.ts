@@ -48,7 +48,7 @@ export type AuditCategory =
   | 'Authentication';
 
 export interface AuditEntry {
-  activityDisplayName: string;
+  activityDisplayName: AuditActivity;
   category: AuditCategory;
   loggedByService: string;
   operationType: 'Add' | 'Update' | 'Delete' | 'Assign' | 'Unassign' | 'Other';
@@ -144,7 +144,10 @@ export function userTarget(
   };
 }
 
-/** The activity names Gatepass writes to the audit log (Entra's own words), for a filter to choose from. */
+/**
+ * The activity names Gatepass writes to the audit log (Entra's own words), for the log's Activity filter. An entry's
+ * activityDisplayName is typed from this list, so a new activity does not compile until it is listed here.
+ */
 export const AUDIT_ACTIVITIES = [
   'Add administrative unit',
   'Add application',
@@ -157,6 +160,7 @@ export const AUDIT_ACTIVITIES = [
   'Add user',
   'Admin deleted security info',
   'Admin registered security info',
+  'Admin updated security info',
   'Authentication Methods Policy Update',
   'Change password (self-service)',
   'Delete administrative unit',
@@ -181,4 +185,7 @@ export const AUDIT_ACTIVITIES = [
   'Update user',
   'User deleted security info',
   'User registered security info',
+  'User updated security info',
 ] as const;
+
+export type AuditActivity = (typeof AUDIT_ACTIVITIES)[number];

@@ -1,7 +1,13 @@
 // Administrative units and their user members: each change one audited use case with Entra's activity names
 // ("Add administrative unit", "Add member to administrative unit"…), filed under the AdministrativeUnit category.
 
-import { jsonValue, type AuditEntry, type ModifiedProperty, type TargetResource } from '../domain/audit.js';
+import {
+  jsonValue,
+  type AuditEntry,
+  type ModifiedProperty,
+  type TargetResource,
+  type AuditActivity,
+} from '../domain/audit.js';
 import type { Action } from '../domain/authz/permissions.js';
 import { AppError } from '../domain/errors.js';
 import { isGuid, newId } from '../domain/ids.js';
@@ -52,7 +58,7 @@ function unitTarget(
 }
 
 function unitEntry(
-  activity: string,
+  activity: AuditActivity,
   operationType: AuditEntry['operationType'],
   targets: TargetResource[],
 ): AuditEntry {

@@ -1,7 +1,13 @@
 // Directory groups and their members: each change one audited use case ("Add group", "Add member to group"…).
 
 import type { Target } from '../domain/authz/authorize.js';
-import { jsonValue, type AuditEntry, type ModifiedProperty, type TargetResource } from '../domain/audit.js';
+import {
+  jsonValue,
+  type AuditEntry,
+  type ModifiedProperty,
+  type TargetResource,
+  type AuditActivity,
+} from '../domain/audit.js';
 import { AppError } from '../domain/errors.js';
 import { isGuid, newId } from '../domain/ids.js';
 import type { DbOrTx } from '../store/db.js';
@@ -45,7 +51,7 @@ function groupTarget(
 }
 
 function groupEntry(
-  activity: string,
+  activity: AuditActivity,
   operationType: AuditEntry['operationType'],
   targets: TargetResource[],
 ): AuditEntry {

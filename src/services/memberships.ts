@@ -3,7 +3,7 @@
 // "Add member to …" / "Remove member from …" with the container named in modifiedProperties, as Entra does); what
 // differs is described by a MembershipKind.
 
-import { jsonValue, userTarget, type AuditEntry, type TargetResource } from '../domain/audit.js';
+import { jsonValue, userTarget, type AuditEntry, type TargetResource, type AuditActivity } from '../domain/audit.js';
 import { AppError } from '../domain/errors.js';
 import type { Tx } from '../store/db.js';
 import type { UserRecord } from '../store/repos/users.js';
@@ -20,8 +20,8 @@ export interface Container {
 export interface MembershipKind<C extends Container> {
   /** Entra's name for the container in modifiedProperties: "Group", "AdministrativeUnit". */
   readonly entityName: string;
-  readonly activities: { readonly add: string; readonly remove: string };
-  entry(activity: string, operationType: AuditEntry['operationType'], targets: TargetResource[]): AuditEntry;
+  readonly activities: { readonly add: AuditActivity; readonly remove: AuditActivity };
+  entry(activity: AuditActivity, operationType: AuditEntry['operationType'], targets: TargetResource[]): AuditEntry;
   target(container: C | string): TargetResource;
   /** Finds the container and checks that `ctx` may change its members (refusing before or after the lookup). */
   loadForMemberChange(tx: Tx, ctx: GuardedContext, idOrName: string): Promise<C>;

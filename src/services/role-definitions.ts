@@ -3,7 +3,7 @@
 // transaction with Entra's activity names; built-ins cannot be changed.
 
 import { validateCustomRoleActions } from '../domain/authz/custom-roles.js';
-import type { AuditEntry, ModifiedProperty, TargetResource } from '../domain/audit.js';
+import type { AuditEntry, ModifiedProperty, TargetResource, AuditActivity } from '../domain/audit.js';
 import { jsonValue } from '../domain/audit.js';
 import { BUILT_IN_ROLES, type Action, type RoleDefinition } from '../domain/authz/permissions.js';
 import { findBuiltInRole } from '../domain/authz/role-lookup.js';
@@ -152,7 +152,11 @@ function roleTarget(
     : { id: role.id, displayName: role.displayName, type: 'Role', modifiedProperties: modified };
 }
 
-function roleEntry(activity: string, operationType: AuditEntry['operationType'], target: TargetResource): AuditEntry {
+function roleEntry(
+  activity: AuditActivity,
+  operationType: AuditEntry['operationType'],
+  target: TargetResource,
+): AuditEntry {
   return {
     activityDisplayName: activity,
     category: 'RoleManagement',

@@ -1,6 +1,6 @@
 // Ending a user's sign-in state: every session, grant, code and token goes, and tokens issued before now are void.
 
-import { userTarget } from '../domain/audit.js';
+import { userTarget, type AuditEntry } from '../domain/audit.js';
 import type { DbOrTx } from '../store/db.js';
 import { createMySessionsRepo } from '../store/repos/my-sessions.js';
 import { createOidcPayloadsRepo } from '../store/repos/oidc-payloads.js';
@@ -32,7 +32,7 @@ export function sessionsValidFromAfter(at: Date): Date {
 
 /** Graph `POST /users/{id}/revokeSignInSessions`. */
 export async function revokeSignInSessions(deps: Deps, ctx: GuardedContext, idOrUpn: string): Promise<void> {
-  const entry = (user?: { id: string; displayName: string; userPrincipalName: string }) => ({
+  const entry = (user?: { id: string; displayName: string; userPrincipalName: string }): AuditEntry => ({
     activityDisplayName: 'Invalidate all refresh tokens for user',
     category: 'UserManagement' as const,
     loggedByService: 'Core Directory',

@@ -1,7 +1,7 @@
 // Tenant settings that are one on/off switch (security defaults, apps on privileged users): stored in the policies
 // table, read fresh on every use, and changed by one audited use case in Entra's "Update policy" shape.
 
-import { jsonValue } from '../domain/audit.js';
+import { jsonValue, type AuditEntry } from '../domain/audit.js';
 import type { DbOrTx } from '../store/db.js';
 import { createPoliciesRepo } from '../store/repos/policies.js';
 import { audited } from './audited.js';
@@ -28,7 +28,7 @@ export async function setSwitchPolicy(
   policy: SwitchPolicy,
   isEnabled: boolean,
 ): Promise<{ isEnabled: boolean }> {
-  const entry = (oldValue: boolean | undefined) => ({
+  const entry = (oldValue: boolean | undefined): AuditEntry => ({
     activityDisplayName: 'Update policy',
     category: 'Policy' as const,
     loggedByService: 'Core Directory',

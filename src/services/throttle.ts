@@ -5,7 +5,7 @@
 // signed device cookie) are counted apart from all others, so strangers who drive the user-wide count to its cap lock
 // out only unfamiliar browsers, never the user's own.
 
-import { userTarget } from '../domain/audit.js';
+import { userTarget, type AuditEntry } from '../domain/audit.js';
 import { throttleAddressKey } from '../domain/net-address.js';
 import type { FactorMethod } from '../domain/signin/types.js';
 import { THROTTLE_RULES, decideAttempt, isLockedOut, type ThrottleScope } from '../domain/throttle.js';
@@ -250,7 +250,7 @@ export async function readSignInThrottle(deps: Pick<Deps, 'db' | 'clock'>, ctx: 
 
 /** Clears every failure counter of the user (audited). */
 export async function clearThrottle(deps: Deps, ctx: GuardedContext, userIdOrUpn: string): Promise<void> {
-  const entry = (user?: { id: string; displayName: string; userPrincipalName: string }) => ({
+  const entry = (user?: { id: string; displayName: string; userPrincipalName: string }): AuditEntry => ({
     activityDisplayName: 'Unlock user sign-in',
     category: 'UserManagement' as const,
     loggedByService: 'Authentication Methods',

@@ -1,7 +1,7 @@
 // Directory users: create, read, list, update, disable, reset password, delete — each one audited use case.
 // Disabling, deleting or resetting the password ends the user's sessions and tokens in the same transaction.
 
-import { userTarget, jsonValue, type AuditEntry, type ModifiedProperty } from '../domain/audit.js';
+import { userTarget, jsonValue, type AuditEntry, type ModifiedProperty, type AuditActivity } from '../domain/audit.js';
 import type { Action } from '../domain/authz/permissions.js';
 import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -63,7 +63,7 @@ const change = (displayName: string, oldValue: unknown, newValue: unknown): Modi
 type UserRef = { id: string; displayName: string; userPrincipalName: string };
 
 function userEntry(
-  activity: string,
+  activity: AuditActivity,
   operationType: AuditEntry['operationType'],
   user: UserRef | string,
   modified: ModifiedProperty[] = [],

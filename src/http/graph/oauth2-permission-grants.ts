@@ -4,7 +4,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { AuditEntry } from '../../domain/audit.js';
+import type { AuditEntry, AuditActivity } from '../../domain/audit.js';
 import type { Deps } from '../../services/deps.js';
 import {
   createPermissionGrant,
@@ -16,7 +16,7 @@ import {
 import { contextOf, contextUrl, refuseUnsupportedOptions } from './common.js';
 import type { RefusalAudit } from './refusal-audit.js';
 
-const grantAudit = (activity: string, operationType: AuditEntry['operationType']) => ({
+const grantAudit = (activity: AuditActivity, operationType: AuditEntry['operationType']) => ({
   audit: { activity, category: 'ApplicationManagement', operationType, targetType: 'App' } satisfies RefusalAudit,
 });
 

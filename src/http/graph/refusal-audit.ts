@@ -6,7 +6,7 @@
 // one line in the server log instead (see logUnauthenticatedRefusal).
 
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import type { AuditCategory, AuditEntry, TargetResource } from '../../domain/audit.js';
+import type { AuditCategory, AuditEntry, TargetResource, AuditActivity } from '../../domain/audit.js';
 import { recordAuditEvent } from '../../services/audited.js';
 import type { Deps } from '../../services/deps.js';
 import { hasAuditEventFor } from '../../services/audit-lookup.js';
@@ -15,7 +15,7 @@ import { toAppError } from '../graph-errors.js';
 
 /** What a refused write records: the activity a successful call would have recorded, and on what. */
 export interface RefusalAudit {
-  activity: string;
+  activity: AuditActivity;
   category: AuditCategory;
   operationType: AuditEntry['operationType'];
   targetType: TargetResource['type'];
@@ -33,20 +33,20 @@ declare module 'fastify' {
   }
 }
 
-export const userAudit = (activity: string, operationType: AuditEntry['operationType']) => ({
+export const userAudit = (activity: AuditActivity, operationType: AuditEntry['operationType']) => ({
   audit: { activity, category: 'UserManagement', operationType, targetType: 'User' } satisfies RefusalAudit,
 });
-export const groupAudit = (activity: string, operationType: AuditEntry['operationType']) => ({
+export const groupAudit = (activity: AuditActivity, operationType: AuditEntry['operationType']) => ({
   audit: { activity, category: 'GroupManagement', operationType, targetType: 'Group' } satisfies RefusalAudit,
 });
-export const unitAudit = (activity: string, operationType: AuditEntry['operationType']) => ({
+export const unitAudit = (activity: AuditActivity, operationType: AuditEntry['operationType']) => ({
   audit: { activity, category: 'AdministrativeUnit', operationType, targetType: 'Other' } satisfies RefusalAudit,
 });
 
-export const roleAudit = (activity: string, operationType: AuditEntry['operationType']) => ({
+export const roleAudit = (activity: AuditActivity, operationType: AuditEntry['operationType']) => ({
   audit: { activity, category: 'RoleManagement', operationType, targetType: 'Role' } satisfies RefusalAudit,
 });
-export const policyAudit = (activity: string, targetId?: string) => ({
+export const policyAudit = (activity: AuditActivity, targetId?: string) => ({
   audit: {
     activity,
     category: 'Policy',
