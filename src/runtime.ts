@@ -14,6 +14,7 @@ import type { Deps } from './services/deps.js';
 import { openStore, sqliteFileIn, type Db } from './store/db.js';
 import { createFido2MethodsRepo } from './store/repos/fido2-methods.js';
 import { migrateAndBootstrap } from './store/migrate.js';
+import { storeFailure } from './start-up-error.js';
 import type { Logger } from 'pino';
 
 export interface FirstAdminPass {
@@ -71,11 +72,18 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
   const clock = options.clock ?? systemClock(config.clockOffsetSeconds);
   if (config.clockOffsetSeconds !== 0)
     log.warn({ offsetSeconds: config.clockOffsetSeconds }, 'ATTENTION: the server clock is shifted for testing');
-  const { keyring, createdKeyFile } = loadKeyring(config);
-  const store = openStore({
-    dialect: config.dialect,
-    location: config.databaseUrl ?? sqliteFileIn(config.dataDirAbsolute),
-  });
+  const sqliteFile = sqliteFileIn(config.dataDirAbsolute);
+  // A failure to reach or write the store is named by its setting (DATABASE_URL, GATEPASS_DATA_DIR) at start-up.
+  const named = (e: unknown) => storeFailure(e, config, sqliteFile) ?? e;
+  let loaded: ReturnType<typeof loadKeyring>;
+  let store: ReturnType<typeof openStore>;
+  try {
+    loaded = loadKeyring(config);
+    store = openStore({ dialect: config.dialect, location: config.databaseUrl ?? sqliteFile });
+  } catch (e) {
+    throw named(e);
+  }
+  const { keyring, createdKeyFile } = loaded;
   try {
     const { bootstrap: firstStart, applied } = await migrateAndBootstrap(store, (db) =>
       bootstrap(db, { keyring, clock, domains: config.domains }),
@@ -99,6 +107,6 @@ export async function openRuntime(options: RuntimeOptions = {}): Promise<Runtime
     return { deps, firstStart, firstAdminPass, appliedMigrations: applied, createdKeyFile, close: () => store.close() };
   } catch (e) {
     await store.close();
-    throw e;
+    throw named(e);
   }
 }

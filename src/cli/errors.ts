@@ -2,6 +2,7 @@
 
 import { ConfigError } from '../config/load.js';
 import { KeyringError } from '../crypto/keyring.js';
+import { StartupError } from '../start-up-error.js';
 import { type ErrorDetail, type GraphErrorEnvelope, graphErrorEnvelope, isAppError } from '../domain/errors.js';
 
 /** Exit codes (documented in the README's CLI reference). */
@@ -50,6 +51,10 @@ export function reportError(e: unknown, correlationId: string, now: Date): Repor
   let details: ErrorDetail[] | undefined;
   if (e instanceof CliError) {
     ({ exitCode, code, target } = e);
+    message = e.message;
+  } else if (e instanceof StartupError) {
+    exitCode = e.exitCode;
+    code = e.exitCode === EXIT.config ? 'configurationError' : 'serviceNotAvailable';
     message = e.message;
   } else if (e instanceof ConfigError || e instanceof KeyringError) {
     exitCode = EXIT.config;

@@ -49,6 +49,8 @@ const ROOT_FILES = new Set([
   'src/main.ts',
   'src/app.ts',
   'src/server.ts',
+  'src/serve.ts',
+  'src/start-up-error.ts',
   'src/runtime.ts',
   'src/log.ts',
   'src/first-start.ts',
@@ -86,7 +88,14 @@ const ROOT_FILES_FOR: Partial<Record<Area, string[]>> = {
   http: ['src/log.ts'],
   web: ['src/log.ts'],
   oidc: ['src/log.ts'],
-  cli: ['src/log.ts', 'src/runtime.ts', 'src/server.ts', 'src/first-start.ts', 'src/supported-runtime.ts'],
+  cli: [
+    'src/log.ts',
+    'src/runtime.ts',
+    'src/serve.ts',
+    'src/start-up-error.ts',
+    'src/first-start.ts',
+    'src/supported-runtime.ts',
+  ],
 };
 
 /** Deliberate exceptions, each also listed in docs/architecture.md. */
