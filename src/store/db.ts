@@ -78,6 +78,10 @@ export function openStore(options: StoreOptions): Store {
   const pool = new pg.Pool({ connectionString: options.location, max: options.poolSize ?? 10, types: pgTypes });
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  // Nor may a checked-out client's: the pool listens only to idle ones, and a connection cut between two statements
+  // of a transaction is reported by pg as an 'error' event, which unheard ends the process. The statement in flight
+  // fails with the same error, and the pool drops the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

@@ -209,7 +209,9 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
         requiredClaims: ['exp'],
       }));
     } catch (e) {
-      if (e instanceof AppError) throw e;
+      // Only jose's own refusals say the token does not hold; a store that cannot list the signing keys is an
+      // outage, not a bad token (a 401 would make clients throw away a good token).
+      if (e instanceof AppError || !(e instanceof joseErrors.JOSEError)) throw e;
       throw verificationError(e);
     }
     const withRoles = async (caller: GraphCaller): Promise<GraphCaller> => ({
