@@ -25,6 +25,12 @@ export function isSelectedRoute(method: string, url: string): boolean {
   return pattern === undefined || pattern === '' || new RegExp(pattern, 'i').test(`${method} ${url}`);
 }
 
+/** GATEPASS_PROPERTY_DIALECTS (e.g. `postgres`) narrows a local run to some stores; `npm test` runs both. */
+export function isSelectedDialect(dialect: string): boolean {
+  const list = process.env.GATEPASS_PROPERTY_DIALECTS;
+  return list === undefined || list === '' || list.split(',').includes(dialect);
+}
+
 /** Characters known to break parsers, databases and displays: C0 controls, DEL, C1, bidi marks, lone surrogates… */
 export const HOSTILE_PIECES: readonly string[] = [
   '\u0000',
