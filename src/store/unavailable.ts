@@ -2,6 +2,9 @@
 // only place that knows what pg and better-sqlite3 throw when the database is gone, locked, read-only or full. The
 // error handlers answer these with 503 and Retry-After, so a client retries instead of reporting a fault.
 
+import { sql } from 'kysely';
+import type { Db } from './db.js';
+
 /** Socket errors of the connection to PostgreSQL. */
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -45,4 +48,15 @@ export function isStoreUnavailable(error: unknown, depth = 0): boolean {
   if (isUnavailableOne(error)) return true;
   if (error instanceof AggregateError && error.errors.some((e) => isStoreUnavailable(e, depth + 1))) return true;
   return isStoreUnavailable((error as { cause?: unknown }).cause, depth + 1);
+}
+
+/**
+ * Throws when the store cannot take a write right now: a write transaction that changes nothing, so a read-only
+ * SQLite file, a lock held elsewhere, a full disk or a read-only PostgreSQL standby show up, not only a lost
+ * connection (which a read would show as well).
+ */
+export async function probeWritable(db: Db): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await sql`update kysely_migration set name = name where 1 = 0`.execute(trx);
+  });
 }
