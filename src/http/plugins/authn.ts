@@ -9,6 +9,7 @@ import type { Principal } from '../../domain/authz/authorize.js';
 import type { RoleDefinition } from '../../domain/authz/permissions.js';
 import { AppError } from '../../domain/errors.js';
 import { isGuid } from '../../domain/ids.js';
+import { storeOutage } from '../../services/store-outage.js';
 import type { Deps } from '../../services/deps.js';
 import { loadRoleDefinitions } from '../../services/guard.js';
 import { passSignInStillHolds } from '../../services/tap-sessions.js';
@@ -210,7 +211,8 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
       }));
     } catch (e) {
       if (e instanceof AppError) throw e;
-      throw verificationError(e);
+      // The signing keys come from the store: its outage is a 503 to retry, not a token to throw away.
+      throw storeOutage(e) ?? verificationError(e);
     }
     const withRoles = async (caller: GraphCaller): Promise<GraphCaller> => ({
       ...caller,
