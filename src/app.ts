@@ -1,19 +1,21 @@
 // buildApp(deps) → a Fastify instance with every route; it never listens (tests use inject() or listen themselves).
 
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import formbody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { TrustProxy } from './config/schema.js';
 import { AppError } from './domain/errors.js';
-import { sendGraphError } from './http/graph-errors.js';
+import { createAllowedMethods } from './http/allowed-methods.js';
+import { sendGraphError, toAppError } from './http/graph-errors.js';
 import { registerHealth } from './http/health.js';
+import { refuseForbiddenCharacters } from './http/plugins/forbidden-characters.js';
 import { registerGraph } from './http/graph/index.js';
 import { registerOidc } from './oidc/index.js';
 import { registerWeb } from './web/index.js';
-import { isBrowserPageRequest, sendBrowserNotFound } from './web/browser-requests.js';
+import { isBrowserPageRequest, sendBrowserError, sendBrowserNotFound, wantsHtmlError } from './web/browser-requests.js';
 import { setPageSecurityHeaders } from './web/page-security.js';
 import { errorPage, loggedOutPage, logoutConfirmPage } from './web/views/oidc-pages.js';
 import { lazyChildLogger } from './log.js';
@@ -37,6 +39,17 @@ function trustProxyOption(t: TrustProxy): boolean | string[] | ((address: string
 }
 
 export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<FastifyInstance> {
+  /**
+   * A refusal raised outside every route (a bad URL, no route for the path or the method): the HTML error page for
+   * a browser on the pages, Graph's envelope for everyone else. Framework errors skip the onRequest hooks, so the
+   * request id header is set here too.
+   */
+  const refuseOutsideRoutes = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+    reply.header('request-id', request.id);
+    const refusal = toAppError(error);
+    if (refusal && wantsHtmlError(request)) return sendBrowserError(request, reply, refusal, deps.clock.now());
+    return sendGraphError(reply, request, error, deps.clock.now());
+  };
   // Cast: Fastify's types key the instance type on the https option; every route here is plain HTTP/1.1 either way.
   const app = Fastify({
     loggerInstance: deps.log,
@@ -47,6 +60,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
     genReqId: () => randomUUID(),
     bodyLimit: 256 * 1024,
     routerOptions: { ignoreTrailingSlash: true, caseSensitive: false },
+    frameworkErrors: (error, request, reply) => refuseOutsideRoutes(request, reply, error),
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
 
@@ -60,16 +74,22 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   await app.register(rateLimit, { global: true, max: deps.config.requestsPerMinute, timeWindow: 60_000 });
   await app.register(formbody);
   await app.register(cookie);
+  // Before any route (Graph or page) reads a string: control characters never reach a handler or the store.
+  app.addHook('preValidation', refuseForbiddenCharacters);
 
   app.setErrorHandler((error, request, reply) => sendGraphError(reply, request, error, deps.clock.now()));
+  // Every route is recorded as it is registered, so that a known path asked with another method is Graph's 405.
+  const allowedMethods = createAllowedMethods();
+  app.addHook('onRoute', (route) => allowedMethods.add(route));
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allow = allowedMethods.of(path);
+    if (allow.length > 0) {
+      reply.header('allow', allow.join(', '));
+      return refuseOutsideRoutes(request, reply, new AppError('methodNotAllowed'));
+    }
     if (isBrowserPageRequest(request)) return sendBrowserNotFound(request, reply);
-    return sendGraphError(
-      reply,
-      request,
-      new AppError('segmentNotFound', { params: { path: request.url.split('?')[0] ?? '' } }),
-      deps.clock.now(),
-    );
+    return refuseOutsideRoutes(request, reply, new AppError('segmentNotFound', { params: { path } }));
   });
   // A browser opening the service's address lands on the user's own pages; an API client keeps Graph's 404.
   app.get('/', async (request, reply) => {

@@ -1,9 +1,11 @@
 // Serializes every error a Graph route can raise into Microsoft Graph's envelope:
 // {"error":{"code","message","target?","details?","innerError":{"date","request-id","client-request-id"}}}.
-// Anything that is not an AppError is a fault: a 500 with a fixed message; the cause goes to the log only.
+// A store outage is a 503 with Retry-After; anything else that is not an AppError is a fault: a 500 with a fixed
+// message, the cause going to the log only.
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type GraphErrorEnvelope, graphErrorEnvelope, isAppError } from '../domain/errors.js';
+import { storeOutage } from '../services/store-outage.js';
 
 export function graphErrorBody(err: AppError, request: FastifyRequest, now: Date): GraphErrorEnvelope {
   const clientRequestId = request.headers['client-request-id'];
@@ -53,6 +55,8 @@ export function toAppError(error: unknown): AppError | undefined {
       return new AppError('bodyTooLarge', { target: 'body' });
     case 'FST_ERR_BAD_URL':
       return new AppError('malformedUrl');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('urlSegmentTooLong');
   }
   if (
     e instanceof SyntaxError ||
@@ -61,7 +65,7 @@ export function toAppError(error: unknown): AppError | undefined {
     return new AppError('invalidRequest');
   }
   if (e.statusCode === 429) return new AppError('tooManyRequests', { retryAfter: 60 });
-  return undefined;
+  return storeOutage(error);
 }
 
 export function sendGraphError(reply: FastifyReply, request: FastifyRequest, error: unknown, now: Date): FastifyReply {

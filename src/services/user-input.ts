@@ -2,6 +2,7 @@
 // NIST password policy. Each refusal is a 400 naming the property; no submitted value is ever echoed.
 
 import { AppError } from '../domain/errors.js';
+import { hasForbiddenCharacters } from '../domain/control-characters.js';
 import { checkPassword } from '../domain/password-policy.js';
 import type { Deps } from './deps.js';
 import { normalizeUpn } from './user-lookup.js';
@@ -29,6 +30,9 @@ export function validUpn(deps: Pick<Deps, 'tenant'>, raw: string): string {
 }
 
 export function text(value: string, target: string, max: number): string {
+  // The HTTP edge refuses these already (http/plugins/forbidden-characters.ts); the CLI reaches here directly.
+  if (hasForbiddenCharacters(value, target))
+    throw new AppError('forbiddenCharacters', { target, params: { where: 'property', target } });
   const v = value.trim();
   if (v.length === 0 || v.length > max)
     throw new AppError('propertyLength', { target, params: { property: target, resource: 'User', max } });

@@ -75,7 +75,13 @@ export function openStore(options: StoreOptions): Store {
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: 'sqlite', sqliteFile: options.location, sqlite, close: () => db.destroy() };
   }
-  const pool = new pg.Pool({ connectionString: options.location, max: options.poolSize ?? 10, types: pgTypes });
+  const pool = new pg.Pool({
+    connectionString: options.location,
+    max: options.poolSize ?? 10,
+    types: pgTypes,
+    // A server that stops answering (a network cut) fails a request with a 503 after this, instead of holding it.
+    connectionTimeoutMillis: 10_000,
+  });
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reports it.
   pool.on('error', () => {});
   // Nor may a checked-out client's: the pool listens only to idle ones, and a connection cut between two statements

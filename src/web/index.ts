@@ -12,7 +12,8 @@ import { registerMyRoutes } from './my-routes.js';
 import { registerPasskeyRoutes } from './passkey-routes.js';
 import { registerSignInRoutes } from './sign-in-routes.js';
 import { PAGE_CSP_DIRECTIVES } from './page-security.js';
-import { signInErrorPage } from './views/error-page.js';
+import { sendBrowserError } from './browser-requests.js';
+import { storeOutage } from '../services/store-outage.js';
 import { STYLESHEET } from './views/html.js';
 import { ADMIN_STYLESHEET, FAVICON_SVG } from './views/admin/layout.js';
 import { registerAdminRoutes } from './admin/index.js';
@@ -32,28 +33,19 @@ export async function registerWeb(app: FastifyInstance, deps: Deps, oidc: OidcHa
     });
 
     web.setErrorHandler((error, request, reply) => {
-      const appError = isAppError(error) ? error : undefined;
+      const appError = isAppError(error) ? error : storeOutage(error);
       if (!appError || appError.status >= 500) request.log.error({ err: error }, 'web page error');
-      if (appError?.retryAfter !== undefined) reply.header('retry-after', String(appError.retryAfter));
-      const status =
-        appError?.status ??
-        ((error as { statusCode?: number }).statusCode && (error as { statusCode: number }).statusCode < 500
-          ? (error as { statusCode: number }).statusCode
-          : 500);
+      const statusCode = (error as { statusCode?: number }).statusCode;
+      const status = appError?.status ?? (statusCode && statusCode >= 400 && statusCode < 500 ? statusCode : 500);
       const message =
         appError?.message ??
         (status < 500 ? 'The request is invalid.' : 'Something went wrong on our side. Try again in a moment.');
-      return reply
-        .code(status)
-        .header('cache-control', 'no-store')
-        .type('text/html; charset=utf-8')
-        .send(
-          signInErrorPage(status === 503 ? 'Busy' : 'Something went wrong', message, {
-            code: appError?.graphCode ?? 'server_error',
-            correlationId: request.id,
-            at: deps.clock.now(),
-          }),
-        );
+      return sendBrowserError(
+        request,
+        reply,
+        { status, message, graphCode: appError?.graphCode, retryAfter: appError?.retryAfter },
+        deps.clock.now(),
+      );
     });
 
     web.get('/assets/gatepass.css', async (_request, reply) =>

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { needsAdminConsent } from '../domain/consent.js';
 import { ACR_MFA } from '../domain/signin/factors.js';
 import type { InteractionDetails, OidcHandle } from '../oidc/index.js';
+import { storeOutage } from '../services/store-outage.js';
 import type { Deps } from '../services/deps.js';
 import {
   chooseMethod,
@@ -115,7 +116,9 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
       const d = await oidc.interactionDetails(request.raw, reply.raw);
       // The uid in the path must be the one bound to this browser's interaction cookie.
       return d.uid === (request.params as { uid: string }).uid ? d : undefined;
-    } catch {
+    } catch (e) {
+      // An unreadable interaction is a session gone, but not while the store is down: that is a 503 to retry.
+      if (storeOutage(e)) throw e;
       return undefined;
     }
   }

@@ -37,6 +37,12 @@ export const generalErrors = defineErrors({
   },
   tooManyRequests: { status: 429, graphCode: 'TooManyRequests', message: 'Too many requests; retry later.' },
   busy: { status: 503, graphCode: 'serviceNotAvailable', message: 'The service is busy; retry shortly.' },
+  /** The store refused or could not be reached (see store/unavailable.ts): worth retrying, never a 500. */
+  storeUnavailable: {
+    status: 503,
+    graphCode: 'serviceNotAvailable',
+    message: 'The service is temporarily unavailable; retry shortly.',
+  },
   internal: { status: 500, graphCode: 'generalException', message: 'An internal error occurred.' },
 
   // Authentication and authorization of API callers

@@ -29,6 +29,17 @@ export const requestErrors = defineErrors({
     message: (p: { where: 'query option' | 'path segment' | 'property'; target: string; detail: string }) =>
       `Invalid value for ${p.where} '${p.target}': ${p.detail}.`,
   },
+  /**
+   * A string with a control character or a lone surrogate (see domain/control-characters.ts), named by where it was;
+   * the value itself is never echoed.
+   */
+  forbiddenCharacters: {
+    ...invalidRequest,
+    message: (p: { where: 'query option' | 'path segment' | 'property' | 'form field'; target: string }) =>
+      `Invalid value for ${p.where} '${p.target}': control characters and unpaired surrogates are not allowed.`,
+  },
+  nestedTooDeeply: { ...invalidRequest, message: 'The request is nested too deeply.' },
+  urlSegmentTooLong: { ...invalidRequest, message: 'A segment of the request URL is too long.' },
   invalidRequestDetail: { ...invalidRequest, message: (p: { detail: string }) => `Invalid request: ${p.detail}.` },
   bodyNotObject: { ...badRequest, message: 'The request body must be a JSON object.' },
   unknownProperty: {

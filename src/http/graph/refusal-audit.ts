@@ -11,6 +11,7 @@ import { recordAuditEvent } from '../../services/audited.js';
 import type { Deps } from '../../services/deps.js';
 import { hasAuditEventFor } from '../../services/audit-lookup.js';
 import type { AppError } from '../../domain/errors.js';
+import { hasForbiddenCharacters } from '../../domain/control-characters.js';
 import { toAppError } from '../graph-errors.js';
 
 /** What a refused write records: the activity a successful call would have recorded, and on what. */
@@ -103,7 +104,9 @@ export function auditRefusedWrites(graph: FastifyInstance, deps: Deps): void {
     try {
       if (await hasAuditEventFor(deps, request.id)) return;
       const params = (request.params ?? {}) as Record<string, unknown>;
-      const id = typeof params.id === 'string' ? params.id : (declared.targetId ?? '');
+      // An id refused for its characters is not recorded: PostgreSQL could not store it, and it names nothing.
+      const id =
+        typeof params.id === 'string' && !hasForbiddenCharacters(params.id) ? params.id : (declared.targetId ?? '');
       const ctx = {
         actor: caller.actor,
         correlationId: request.id,

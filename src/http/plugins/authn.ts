@@ -9,6 +9,7 @@ import type { Principal } from '../../domain/authz/authorize.js';
 import type { RoleDefinition } from '../../domain/authz/permissions.js';
 import { AppError } from '../../domain/errors.js';
 import { isGuid } from '../../domain/ids.js';
+import { storeOutage } from '../../services/store-outage.js';
 import type { Deps } from '../../services/deps.js';
 import { loadRoleDefinitions } from '../../services/guard.js';
 import { passSignInStillHolds } from '../../services/tap-sessions.js';
@@ -209,9 +210,12 @@ export function createBearerAuthenticator(deps: Deps): (request: FastifyRequest)
         requiredClaims: ['exp'],
       }));
     } catch (e) {
-      // Only jose's own refusals say the token does not hold; a store that cannot list the signing keys is an
-      // outage, not a bad token (a 401 would make clients throw away a good token).
-      if (e instanceof AppError || !(e instanceof joseErrors.JOSEError)) throw e;
+      if (e instanceof AppError) throw e;
+      // The signing keys come from the store: its outage is a 503 to retry, not a token to throw away. Only jose's
+      // own refusals say the token does not hold; anything else is ours to report.
+      const outage = storeOutage(e);
+      if (outage) throw outage;
+      if (!(e instanceof joseErrors.JOSEError)) throw e;
       throw verificationError(e);
     }
     const withRoles = async (caller: GraphCaller): Promise<GraphCaller> => ({
