@@ -1,6 +1,6 @@
 // PostgreSQL cut away during traffic and brought back, without touching the shared server: a real server process
 // reaches PostgreSQL through a TCP proxy this test owns, and the test cuts the proxy (every connection destroyed, no
-// new one accepted), then restores it. While cut: only 5xx (or a cut connection), /readyz 503, no write happens.
+// new one accepted), then restores it. While cut: only 503 with Retry-After, /readyz 503, no write happens.
 // After: full service by itself (no restart), and every change acknowledged before, during or after is there.
 
 import assert from 'node:assert/strict';
@@ -102,8 +102,8 @@ describe('PostgreSQL cut away during traffic, then back (through a proxy the tes
     await database?.drop();
   });
 
-  /** Issues a pass; the status, or 0 when the connection itself failed. */
-  const issue = async (userId: string): Promise<{ status: number; id?: string }> => {
+  /** Issues a pass; the status (0 when the connection itself failed) and the Retry-After header. */
+  const issue = async (userId: string): Promise<{ status: number; id?: string; retryAfter?: string | null }> => {
     try {
       const res = await fetch(`${server.origin}/v1.0/users/${userId}/authentication/temporaryAccessPassMethods`, {
         method: 'POST',
@@ -111,21 +111,21 @@ describe('PostgreSQL cut away during traffic, then back (through a proxy the tes
         body: JSON.stringify({ lifetimeInMinutes: 60 }),
       });
       const body = (await res.json().catch(() => ({}))) as { id?: string };
-      return { status: res.status, id: body.id };
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), ...(body.id ? { id: body.id } : {}) };
     } catch {
       return { status: 0 };
     }
   };
-  const readUsers = async (): Promise<number> => {
+  const readUsers = async (): Promise<{ status: number; retryAfter?: string | null }> => {
     try {
-      return (await fetch(`${server.origin}/v1.0/users?$top=5`, { headers: { authorization: `Bearer ${token}` } }))
-        .status;
+      const res = await fetch(`${server.origin}/v1.0/users?$top=5`, { headers: { authorization: `Bearer ${token}` } });
+      return { status: res.status, retryAfter: res.headers.get('retry-after') };
     } catch {
-      return 0;
+      return { status: 0 };
     }
   };
 
-  it('answers only 5xx while PostgreSQL is gone, recovers by itself, and loses nothing acknowledged', async () => {
+  it('answers 503 with Retry-After while PostgreSQL is gone, recovers by itself, and loses nothing acknowledged', async () => {
     const acknowledged = new Map<string, string>(); // user id → pass id
     const record = (userId: string, r: { status: number; id?: string }) => {
       if (r.status === 201 && r.id) acknowledged.set(userId, r.id);
@@ -141,14 +141,14 @@ describe('PostgreSQL cut away during traffic, then back (through a proxy the tes
     await proxy.cut();
     await Promise.all(inFlight);
 
-    // While cut: every write and read is refused with a 5xx (503 once the outage mapping lands), none succeeds.
+    // While cut: every write and read is refused with a 503 the client may retry, none succeeds.
     const cutStatuses = await Promise.all([
       ...during.map((u) => issue(u.id)),
       ...Array.from({ length: 10 }, readUsers),
     ]);
     for (const r of cutStatuses) {
-      const status = typeof r === 'number' ? r : r.status;
-      assert.ok(status >= 500 || status === 0, `a request while PostgreSQL is gone answered ${status}`);
+      assert.equal(r.status, 503, 'a request while PostgreSQL is gone is a 503');
+      assert.ok(r.retryAfter, 'with Retry-After');
     }
     assert.equal(server.child.exitCode, null, `the server is still running: ${server.stderr.join('')}`);
     assert.equal((await fetch(`${server.origin}/readyz`)).status, 503, '/readyz reports the outage');
@@ -161,7 +161,7 @@ describe('PostgreSQL cut away during traffic, then back (through a proxy the tes
       assert.equal(r.status, 201, 'a pass is issued after PostgreSQL returns');
       record(u.id, r);
     }
-    assert.equal(await readUsers(), 200);
+    assert.equal((await readUsers()).status, 200);
     assert.equal(server.child.exitCode, null, 'the server never stopped');
 
     // Nothing acknowledged is lost; nothing refused during the cut was written; every pass has its audit entry.
