@@ -62,6 +62,20 @@ export async function sendAndCheck(
     allowed.includes(klass),
     `${request.method} ${short(request.url)} answered ${res.statusCode}: ${short(res.body, 400)}`,
   );
+  if (klass === 4 && /^\/(v1\.0|beta)(\/|$)/.test(request.url)) {
+    // Every refusal under the Graph prefixes, the framework's own included, wears Graph's error envelope.
+    const body = (() => {
+      try {
+        return JSON.parse(res.body) as { error?: { code?: unknown; innerError?: Record<string, unknown> } };
+      } catch {
+        return {};
+      }
+    })();
+    assert.ok(
+      typeof body.error?.code === 'string' && typeof body.error.innerError?.['request-id'] === 'string',
+      `${request.method} ${short(request.url)} answered ${res.statusCode} outside Graph's envelope: ${short(res.body, 300)}`,
+    );
+  }
   if (klass === 4) {
     const changed = changedTables(before, await storeSnapshot(deps));
     assert.deepEqual(
