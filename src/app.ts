@@ -14,7 +14,7 @@ import { registerGraph } from './http/graph/index.js';
 import { registerOidc } from './oidc/index.js';
 import { registerWeb } from './web/index.js';
 import { isBrowserPageRequest, sendBrowserNotFound } from './web/browser-requests.js';
-import { setPageSecurityHeaders } from './web/page-security.js';
+import { setBaselineSecurityHeaders, setPageSecurityHeaders } from './web/page-security.js';
 import { errorPage, loggedOutPage, logoutConfirmPage } from './web/views/oidc-pages.js';
 import { lazyChildLogger } from './log.js';
 import type { Deps } from './services/deps.js';
@@ -50,7 +50,9 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
     ...(options.https ? { https: options.https } : {}),
   }) as unknown as FastifyInstance;
 
+  const https = deps.config.issuer.startsWith('https:');
   app.addHook('onRequest', async (request, reply) => {
+    setBaselineSecurityHeaders(reply.raw, https);
     reply.header('request-id', request.id);
     const clientRequestId = request.headers['client-request-id'];
     reply.header('client-request-id', typeof clientRequestId === 'string' ? clientRequestId : request.id);
