@@ -16,7 +16,7 @@ import { registerGraph } from './http/graph/index.js';
 import { registerOidc } from './oidc/index.js';
 import { registerWeb } from './web/index.js';
 import { isBrowserPageRequest, sendBrowserError, sendBrowserNotFound, wantsHtmlError } from './web/browser-requests.js';
-import { setPageSecurityHeaders } from './web/page-security.js';
+import { setBaselineSecurityHeaders, setPageSecurityHeaders } from './web/page-security.js';
 import { errorPage, loggedOutPage, logoutConfirmPage } from './web/views/oidc-pages.js';
 import { lazyChildLogger } from './log.js';
 import type { Deps } from './services/deps.js';
@@ -44,7 +44,10 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
    * a browser on the pages, Graph's envelope for everyone else. Framework errors skip the onRequest hooks, so the
    * request id header is set here too.
    */
+  const https = deps.config.issuer.startsWith('https:');
   const refuseOutsideRoutes = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+    // A bad URL is refused before any hook runs: the headers every answer carries are set here too.
+    setBaselineSecurityHeaders(reply.raw, https);
     reply.header('request-id', request.id);
     const refusal = toAppError(error);
     if (refusal && wantsHtmlError(request)) return sendBrowserError(request, reply, refusal, deps.clock.now());
@@ -65,6 +68,7 @@ export async function buildApp(deps: Deps, options: BuildOptions = {}): Promise<
   }) as unknown as FastifyInstance;
 
   app.addHook('onRequest', async (request, reply) => {
+    setBaselineSecurityHeaders(reply.raw, https);
     reply.header('request-id', request.id);
     const clientRequestId = request.headers['client-request-id'];
     reply.header('client-request-id', typeof clientRequestId === 'string' ? clientRequestId : request.id);

@@ -1,5 +1,6 @@
 // The structured logger: pino JSON, with every field that could carry a secret redacted.
 
+import { createHash } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import type { LogLevel } from './config/schema.js';
 
@@ -31,6 +32,21 @@ export const REDACTED_PATHS = [
   'headers.cookie',
 ];
 
+/**
+ * A sign-in interaction's id in a path (`/signin/{uid}`, oidc-provider's `/oauth2/v2.0/authorize/{uid}`) is the key
+ * to a half-done sign-in: whoever reads the log could resume it. The log keeps a short hash, so one interaction's
+ * lines can still be told together.
+ */
+const INTERACTION_PATH = /(\/(?:signin|authorize)\/)([^/?#]+)/i;
+export function loggedPath(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  return path.replace(
+    INTERACTION_PATH,
+    (_all, head: string, uid: string) =>
+      `${head}uid-sha256:${createHash('sha256').update(uid).digest('base64url').slice(0, 12)}`,
+  );
+}
+
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -39,10 +55,10 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       base: { service: 'gatepass' },
       timestamp: pino.stdTimeFunctions.isoTime,
       serializers: {
-        // Never log query strings: authorization requests carry codes and state in them.
+        // Never log query strings (authorization requests carry codes and state in them) nor interaction ids.
         req: (req: { method: string; url: string; id: string; ip?: string }) => ({
           method: req.method,
-          url: req.url.split('?')[0],
+          url: loggedPath(req.url),
           id: req.id,
           ip: req.ip,
         }),

@@ -175,6 +175,7 @@ export const AUDIT_ACTIVITIES = [
   'Remove member from administrative unit',
   'Remove member from group',
   'Remove member from role',
+  'Refuse sign-in with possibly cloned passkey',
   'Reset user password',
   'Unlock user sign-in',
   'Update administrative unit',

@@ -62,7 +62,15 @@ export type PasskeyFailure =
 
 export type PasskeyAssertion =
   | { ok: true; user: UserRecord; method: Fido2MethodRecord; hardwareBound: boolean }
-  | { ok: false; failure: PasskeyFailure; user?: UserRecord; method?: Fido2MethodRecord; retryAfterSeconds?: number };
+  | {
+      ok: false;
+      failure: PasskeyFailure;
+      user?: UserRecord;
+      method?: Fido2MethodRecord;
+      retryAfterSeconds?: number;
+      /** The counter the authenticator presented (a 'counter' failure: not above the stored one). */
+      presentedCounter?: number;
+    };
 
 /** Only attestation verified to a trust path proves a hardware key (amr 'hwk'); today none is (see passkeys.ts). */
 export const isHardwareBound = (m: Pick<Fido2MethodRecord, 'attestationLevel'>) => m.attestationLevel === 'attested';
@@ -143,7 +151,7 @@ export async function verifyPasskeyAssertion(
       { userId: user.id, methodId: method.id, storedCounter: method.signCount, presentedCounter: newCounter },
       'passkey counter did not increase: possible cloned authenticator',
     );
-    return { ok: false, failure: 'counter', user, method };
+    return { ok: false, failure: 'counter', user, method, presentedCounter: newCounter };
   }
   await giveBack(deps, start.ticket);
   return { ok: true, user, method, hardwareBound: isHardwareBound(method) };

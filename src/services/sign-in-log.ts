@@ -41,3 +41,23 @@ export async function logSignIn(deps: Pick<Deps, 'db' | 'clock' | 'log'>, a: Sig
     'sign-in attempt',
   );
 }
+
+/** What a refused step shows under "Troubleshooting details": the sign-in log row's own code, correlation id and time. */
+export interface SignInTroubleshooting {
+  errorCode: number;
+  correlationId: string;
+  at: Date;
+}
+
+/**
+ * The failed sign-in this request logged, if any. Read back from the log rather than carried along, so what the user
+ * quotes to the helpdesk is exactly what the helpdesk finds (Graph: `signIns?$filter=correlationId eq '…'`).
+ */
+export async function troubleshootingOf(
+  deps: Pick<Deps, 'db'>,
+  correlationId: string,
+): Promise<SignInTroubleshooting | undefined> {
+  const rows = await createSignInsRepo(deps.db).findSignInsByCorrelationId(correlationId);
+  const failed = rows.filter((r) => r.errorCode !== 0).at(-1);
+  return failed && { errorCode: failed.errorCode, correlationId: failed.correlationId, at: failed.createdAt };
+}

@@ -129,7 +129,7 @@ export async function lockedOutOfFactor(
   subject: ThrottleSubject,
   factor: ThrottledFactor,
 ): Promise<boolean> {
-  const [total] = await createFailureCountersRepo(deps.db).listCountersWithPrefix(userKey(subject, factor));
+  const total = await createFailureCountersRepo(deps.db).findCounter(userKey(subject, factor));
   return total !== undefined && isLockedOut(total.failures, total.lastFailureAt, deps.clock.now());
 }
 
@@ -182,8 +182,9 @@ async function factorState(
   now: Date,
 ): Promise<FactorThrottleState> {
   const repo = createFailureCountersRepo(db);
-  const [total] = await repo.listCountersWithPrefix(userKey(subject, factor));
-  const [familiar] = await repo.listCountersWithPrefix(userKey(subject, factor, true));
+  // The user-wide counts by their exact keys: as prefixes, one user's key would also find another's that extends it.
+  const total = await repo.findCounter(userKey(subject, factor));
+  const familiar = await repo.findCounter(userKey(subject, factor, true));
   const pairs = await repo.listCountersWithPrefix(pairPrefix(subject, factor));
   return {
     failures: total?.failures ?? 0,

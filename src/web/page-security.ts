@@ -25,6 +25,23 @@ export const PAGE_CSP = Object.entries(PAGE_CSP_DIRECTIVES)
   .map(([name, values]) => `${kebab(name)} ${values.join(' ')}`)
   .join(';');
 
+/** HSTS as helmet sends it on our pages (180 days), on every answer when the public address is https. */
+export const HSTS = 'max-age=15552000';
+
+/**
+ * The headers every answer carries, the API's JSON, health checks, redirects and framework errors included: set on the
+ * raw response as a request starts, so answers that skip Fastify's reply (oidc-provider's, hijacked) have them too.
+ * The page CSP is harmless on JSON and covers any HTML served outside the pages' own scope (a browser's 404);
+ * helmet then sets the same names again on our pages. HSTS only when the public address is https (directly or
+ * behind a TLS proxy): over plain http a browser ignores it anyway, and a laptop's http://localhost must not get it.
+ */
+export function setBaselineSecurityHeaders(res: ServerResponse, https: boolean): void {
+  res.setHeader('content-security-policy', PAGE_CSP);
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+  if (https) res.setHeader('strict-transport-security', HSTS);
+}
+
 /**
  * The headers helmet gives our pages, set on a raw response before oidc-provider writes to it. Harmless on its JSON
  * answers (token, discovery), which no browser renders or frames.

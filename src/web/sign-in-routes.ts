@@ -27,6 +27,7 @@ import {
 import { type ErrorSpec, errorCatalogue } from '../domain/errors.js';
 import { type SignInErrorKind, type SignInRefusalPage, signInErrors } from '../domain/errors/sign-in.js';
 import { findApplicationByClientId } from '../services/applications.js';
+import { troubleshootingOf } from '../services/sign-in-log.js';
 import { DEVICE_COOKIE_DAYS, deviceCookieName, deviceCookieValue, userOfDeviceCookie } from './device-cookie.js';
 import { signInErrorPage } from './views/error-page.js';
 import {
@@ -148,6 +149,10 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
     view: SignInView,
   ) {
     const form: FormContext = { uid: d.uid, csrf: csrfTokenFor(deps, d.uid), clientName: req.app.displayName };
+    // A step refused by this request (it logged a failed sign-in): the log row's details, as Entra shows them.
+    const refusedStep = view.kind !== 'refused' && view.kind !== 'done' && view.error !== undefined;
+    const trouble = refusedStep ? await troubleshootingOf(deps, req.correlationId) : undefined;
+    if (trouble) form.trouble = { code: trouble.errorCode, correlationId: trouble.correlationId, at: trouble.at };
     switch (view.kind) {
       case 'username':
         return sendHtml(reply, view.error ? 400 : 200, usernamePage(form, view));

@@ -84,7 +84,13 @@ for (const dialect of dialects) {
     const normalised = (flow: RawFlow, name: string, res: RawResponse) => ({
       status: res.status,
       location: res.location,
-      html: res.html.replaceAll(flow.uid, 'UID').replaceAll(flow.csrf, 'CSRF').replaceAll(name, 'NAME'),
+      html: res.html
+        .replaceAll(flow.uid, 'UID')
+        .replaceAll(flow.csrf, 'CSRF')
+        .replaceAll(name, 'NAME')
+        // The troubleshooting details name this request and its time.
+        .replace(/id="correlation-id">[^<]+</g, 'id="correlation-id">ID<')
+        .replace(/<time id="timestamp" datetime="[^"]+">[^<]+</g, '<time id="timestamp">TIME<'),
     });
 
     const names = () => [

@@ -78,7 +78,10 @@ for (const dialect of dialects) {
       const html = await noCookie.text();
       assert.match(html, /role="alert"/);
       assert.match(html, new RegExp(`id="correlation-id">${noCookie.headers.get('request-id')}<`));
-      assert.match(html, /id="timestamp">\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ</);
+      assert.match(
+        html,
+        /id="timestamp" datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC</,
+      );
     });
 
     it('shows the same password page for an unknown name as for a real user', async () => {

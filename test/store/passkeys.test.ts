@@ -615,7 +615,7 @@ for (const dialect of dialects) {
       assert.equal(unknownLog?.userId, null);
     });
 
-    it('a cloned authenticator ends the interaction (90133), logged against its user', async () => {
+    it('a cloned authenticator ends the interaction (90133), logged against its user in the sign-in and audit logs', async () => {
       const { user, authenticator } = await withPasskey('tess');
       const first = request();
       done(await submitPasskeyDiscoverable(deps, first, await answer(first, 'discoverable', authenticator)));
@@ -631,6 +631,20 @@ for (const dialect of dialects) {
       assert.equal(log?.errorCode, 90133);
       const after = await currentView(deps, req);
       assert.ok(after.kind === 'refused' && after.errorCode === 90101, 'nothing more happens in this interaction');
+      // The audit log too, under the same correlation id, with the counters that gave it away.
+      const audited = await auditRows(deps, { correlationId: req.correlationId });
+      assert.equal(audited.length, 1, JSON.stringify(audited));
+      const [entry] = audited;
+      assert.equal(entry?.activity, 'Refuse sign-in with possibly cloned passkey');
+      assert.equal(entry?.result, 'failure');
+      assert.match(entry?.reason ?? '', /cloned/);
+      assert.equal(entry?.targets[0]?.id, user.id);
+      assert.deepEqual(entry?.targets[0]?.modifiedProperties?.[0], {
+        displayName: 'Fido2AuthenticationMethod.SignCount',
+        oldValue: '1',
+        newValue: '1',
+      });
+      assert.equal(entry?.initiatedBy.user?.id ?? null, null, 'whoever presented it proved nothing');
     });
   });
 

@@ -22,7 +22,8 @@ export const requestErrors = defineErrors({
   },
   emptyBody: { ...invalidRequest, message: 'The request body is empty; send a JSON object.' },
   invalidJsonBody: { ...invalidRequest, message: 'The request body is not valid JSON.' },
-  bodyTooLarge: { ...invalidRequest, message: 'The request body is too large.' },
+  // 413 as Graph documents it (Request Entity Too Large), in the same envelope as every refused request.
+  bodyTooLarge: { status: 413, graphCode: 'Request_BadRequest', message: 'The request body is too large.' },
   /** A value Fastify's schema refused, named by where it was (query option, path segment, property). */
   invalidValue: {
     ...invalidRequest,

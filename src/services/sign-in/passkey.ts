@@ -1,7 +1,11 @@
 // The passkey factor: after the username (the bound user's passkeys), or on the first page as "Sign in with a
 // passkey" (a discoverable credential names its user); and the WebAuthn request options for both.
 
+import { jsonValue, userTarget } from '../../domain/audit.js';
 import type { SignInErrorKind } from '../../domain/errors/sign-in.js';
+import type { Fido2MethodRecord } from '../../store/repos/fido2-methods.js';
+import type { UserRecord } from '../../store/repos/users.js';
+import { recordAuditEvent } from '../audited.js';
 import { createSignInStatesRepo, type SignInStateRecord } from '../../store/repos/sign-in-states.js';
 import type { Deps } from '../deps.js';
 import { type PasskeyFailure, passkeyAuthenticationOptions, verifyPasskeyAssertion } from '../passkey-assertions.js';
@@ -100,11 +104,55 @@ async function passkeyFailure(
     methodsUsed(state.facts, { method: 'passkey', detail: outcome.failure }),
   );
   if (outcome.failure === 'counter') {
-    // A possible clone: nothing more happens in this interaction.
+    // A possible clone: nothing more happens in this interaction, and administrators find it in the audit log too.
+    if (user && outcome.method) await auditClonedPasskey(deps, req, user, outcome.method, outcome.presentedCounter);
     await createSignInStatesRepo(deps.db).endState(state.uidHash);
     return { view: refusedView(deps, req, 'signInPasskeyCounterRegressed'), message };
   }
   return { message };
+}
+
+/**
+ * The audit entry of a signature counter that went backwards (WebAuthn §6.1.1: a sign the authenticator may have been
+ * cloned). The one who presented it proved nothing, so the initiator is the caller's address, not the user.
+ */
+async function auditClonedPasskey(
+  deps: Deps,
+  req: SignInRequest,
+  user: UserRecord,
+  method: Fido2MethodRecord,
+  presentedCounter: number | undefined,
+): Promise<void> {
+  const ctx = {
+    actor: { kind: 'anonymous' as const, ipAddress: req.ipAddress },
+    correlationId: req.correlationId,
+    ipAddress: req.ipAddress,
+    userAgent: req.userAgent,
+  };
+  const counter = (name: string, value: number | undefined) => ({
+    displayName: `Fido2AuthenticationMethod.${name}`,
+    oldValue: jsonValue(method.signCount),
+    newValue: jsonValue(value ?? null),
+  });
+  await recordAuditEvent(
+    deps.db,
+    deps,
+    ctx,
+    {
+      activityDisplayName: 'Refuse sign-in with possibly cloned passkey',
+      category: 'UserManagement',
+      loggedByService: 'Authentication Methods',
+      operationType: 'Other',
+      targetResources: [userTarget(user, [counter('SignCount', presentedCounter)])],
+      additionalDetails: [
+        { key: 'Fido2AuthenticationMethod.Id', value: method.id },
+        { key: 'Fido2AuthenticationMethod.DisplayName', value: method.displayName },
+        { key: 'AppId', value: req.app.appId },
+      ],
+    },
+    'failure',
+    'The passkey signature counter did not increase: possibly a cloned authenticator.',
+  );
 }
 
 /** The passkey step after the username: the assertion must come from one of the bound user's passkeys. */

@@ -1,7 +1,14 @@
 // Failed-attempt counters shared by every process: one atomic statement per change, never read-modify-write.
 
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { DbOrTx } from '../db.js';
+
+/**
+ * The key starts with exactly this text. Not LIKE: keys hold user-typed names' hashes and ids in which `_` and `%`
+ * would be wildcards, and SQLite's LIKE ignores case where PostgreSQL's does not; a substring compare means the same
+ * on both stores.
+ */
+const startsWith = (prefix: string) => sql<SqlBool>`substr(${sql.ref('key')}, 1, ${prefix.length}) = ${prefix}`;
 
 export interface CounterValue {
   key: string;
@@ -56,17 +63,12 @@ export function createFailureCountersRepo(db: DbOrTx) {
       if (keys.length === 0 && prefixes.length === 0) return;
       await db
         .deleteFrom('failure_counters')
-        .where((eb) =>
-          eb.or([
-            ...(keys.length > 0 ? [eb('key', 'in', keys)] : []),
-            ...prefixes.map((p) => eb('key', 'like', `${p}%`)),
-          ]),
-        )
+        .where((eb) => eb.or([...(keys.length > 0 ? [eb('key', 'in', keys)] : []), ...prefixes.map(startsWith)]))
         .execute();
     },
 
     async deleteCountersWithPrefix(prefix: string): Promise<number> {
-      const r = await db.deleteFrom('failure_counters').where('key', 'like', `${prefix}%`).executeTakeFirst();
+      const r = await db.deleteFrom('failure_counters').where(startsWith(prefix)).executeTakeFirst();
       return Number(r.numDeletedRows);
     },
 
@@ -74,14 +76,19 @@ export function createFailureCountersRepo(db: DbOrTx) {
       const rows = await db
         .selectFrom('failure_counters')
         .selectAll()
-        .where('key', 'like', `${prefix}%`)
+        .where(startsWith(prefix))
         .orderBy('key')
         .execute();
-      return rows.map((r) => ({
-        key: r.key,
-        failures: Number(r.failures),
-        lastFailureAt: new Date(Number(r.last_failure_at)),
-      }));
+      return rows.map(toCounter);
+    },
+
+    async findCounter(key: string): Promise<CounterValue | undefined> {
+      const row = await db.selectFrom('failure_counters').selectAll().where('key', '=', key).executeTakeFirst();
+      return row && toCounter(row);
     },
   };
+}
+
+function toCounter(r: { key: string; failures: number | string; last_failure_at: number | string }): CounterValue {
+  return { key: r.key, failures: Number(r.failures), lastFailureAt: new Date(Number(r.last_failure_at)) };
 }

@@ -9,15 +9,30 @@ export interface ErrorFacts {
   at: Date;
 }
 
-export function errorDetails(f: ErrorFacts): string {
+function detailsList(f: ErrorFacts): string {
   const code = typeof f.code === 'number' ? `AADSTS${f.code}` : f.code;
-  return `<h2>Troubleshooting details</h2>
-<p class="hint">If you contact your helpdesk, give them these details.</p>
+  const iso = f.at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Marked UTC in words: a user reads it out to a helpdesk in another time zone.
+  const shown = `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+  return `<p class="hint">If you contact your helpdesk, give them these details.</p>
 <dl class="details">
 <dt>Error code</dt><dd id="error-code">${esc(code)}</dd>
 <dt>Correlation ID</dt><dd id="correlation-id">${esc(f.correlationId)}</dd>
-<dt>Timestamp</dt><dd id="timestamp">${esc(f.at.toISOString().replace(/\.\d{3}Z$/, 'Z'))}</dd>
+<dt>Timestamp</dt><dd><time id="timestamp" datetime="${esc(iso)}">${esc(shown)}</time></dd>
 </dl>`;
+}
+
+export function errorDetails(f: ErrorFacts): string {
+  return `<h2>Troubleshooting details</h2>
+${detailsList(f)}`;
+}
+
+/** A refused step on a page the user stays on (a wrong password): the same details, folded away as Entra's "…". */
+export function foldedErrorDetails(f: ErrorFacts | undefined): string {
+  if (!f) return '';
+  return `<details class="troubleshooting"><summary>Troubleshooting details</summary>
+${detailsList(f)}
+</details>`;
 }
 
 export function signInErrorPage(title: string, message: string, f: ErrorFacts, extra = ''): string {

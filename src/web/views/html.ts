@@ -69,6 +69,8 @@ table.methods th,table.methods td{text-align:left;padding:.4rem;border-bottom:1p
 dl.details{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;font-size:.9rem}
 dl.details dt{font-weight:600}
 dl.details dd{margin:0;word-break:break-all}
+details.troubleshooting{margin-top:1.5rem;font-size:.9rem}
+details.troubleshooting summary{cursor:pointer;color:#1d4ed8}
 .inline{display:inline}
 ul.choices{list-style:none;padding:0;margin:0}
 ul.choices button{margin-top:.5rem}

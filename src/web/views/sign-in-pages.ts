@@ -1,12 +1,15 @@
 // The sign-in forms: plain HTML that works without JavaScript, labelled for screen readers.
 
 import type { FactorMethod } from '../../domain/signin/types.js';
+import { type ErrorFacts, foldedErrorDetails } from './error-page.js';
 import { errorSummary, esc, layout } from './html.js';
 
 export interface FormContext {
   uid: string;
   csrf: string;
   clientName: string;
+  /** The sign-in log's row of a step just refused (wrong password, pass, code or passkey), for the helpdesk. */
+  trouble?: ErrorFacts;
 }
 
 const hidden = (f: FormContext, action: string) =>
@@ -24,7 +27,8 @@ ${hidden(f, 'username')}
 <input type="email" id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus value="${esc(opts.username ?? '')}"${invalid}>
 <button type="submit">Next</button>
 </form>
-${passkeyFirstPage(f)}`,
+${passkeyFirstPage(f)}
+${foldedErrorDetails(f.trouble)}`,
   );
 }
 
@@ -65,7 +69,8 @@ ${hidden(f, 'password')}
 <input type="password" id="password" name="password" autocomplete="current-password" required autofocus${invalid}>
 <button type="submit">Sign in</button>
 </form>
-${anotherAccount(f)}`,
+${anotherAccount(f)}
+${foldedErrorDetails(f.trouble)}`,
   );
 }
 
@@ -130,7 +135,8 @@ ${hidden(f, 'otp')}
 <button type="submit">Verify</button>
 </form>
 ${otherWays(f, opts.alternatives)}
-${anotherAccount(f)}`,
+${anotherAccount(f)}
+${foldedErrorDetails(f.trouble)}`,
   );
 }
 
@@ -158,7 +164,8 @@ ${hidden(f, 'passkey')}
 <script src="/assets/webauthn/simplewebauthn-browser.js" defer></script>
 <script src="/assets/webauthn/passkey.js" defer></script>
 ${otherWays(f, opts.alternatives)}
-${anotherAccount(f)}`,
+${anotherAccount(f)}
+${foldedErrorDetails(f.trouble)}`,
   );
 }
 
@@ -190,7 +197,8 @@ ${hidden(f, 'tap')}
 </form>
 ${usePassword}
 ${otherWays(f, opts.alternatives)}
-${anotherAccount(f)}`,
+${anotherAccount(f)}
+${foldedErrorDetails(f.trouble)}`,
   );
 }
 
