@@ -51,7 +51,7 @@ const apiCases: FrameworkCase[] = [
     url: '/v1.0/users',
     rawBody: JSON.stringify({ displayName: 'x'.repeat(300 * 1024) }),
     headers: { 'content-type': 'application/json' },
-    status: 400,
+    status: 413,
     code: 'Request_BadRequest',
   },
   {

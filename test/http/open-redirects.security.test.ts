@@ -141,6 +141,13 @@ for (const dialect of dialects) {
             headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' },
             payload: new URLSearchParams({ returnTo }).toString(),
           });
+          // A value holding a control character is refused at the edge (400, no sign-in started, nowhere to go).
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are the subject
+          if (/[\u0000-\u001f\u007f]/.test(returnTo)) {
+            assert.equal(res.statusCode, 400, JSON.stringify(returnTo));
+            assert.equal(res.headers.location, undefined);
+            continue;
+          }
           assert.equal(res.statusCode, 303, returnTo);
           assert.match(String(res.headers.location), /^http:\/\/127\.0\.0\.1:\d+\/oauth2\/v2\.0\/authorize\?/);
           const kept = returnToOf(res.headers['set-cookie']);
