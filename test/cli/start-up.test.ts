@@ -3,8 +3,8 @@
 // 69 (a service that is not there). Real processes, real listeners, the real PostgreSQL server for the closed port.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,7 +34,7 @@ function tempDir(): string {
 const secretKey = () => randomBytes(32).toString('base64url');
 
 /** Runs package.json's start script as npm would (without npm's own banner lines), in a clean environment. */
-function npmStart(env: Record<string, string>, uid?: number): Promise<CliResult> {
+function npmStart(env: Record<string, string>): Promise<CliResult> {
   const [command, ...args] = START_SCRIPT.split(' ');
   assert.equal(command, 'node', 'the start script runs node directly');
   return new Promise((resolve, reject) => {
@@ -42,7 +42,6 @@ function npmStart(env: Record<string, string>, uid?: number): Promise<CliResult>
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
-      ...(uid === undefined ? {} : { uid, gid: uid }),
     });
     let stdout = '';
     let stderr = '';
@@ -162,39 +161,44 @@ describe('start-up failures: one line naming the cause, exit 78 or 69, alike for
     );
   });
 
-  // The file system's permissions are what is checked, so the server runs as an unprivileged user when the test
-  // runs as root (root writes to read-only files).
-  const runAs = process.getuid?.() === 0 ? 65534 : undefined;
-  const own = (file: string) => {
-    if (runAs !== undefined) chownSync(file, runAs, runAs);
+  // The file system's refusal is what is checked. Root writes to read-only files, so as root the files are made
+  // immutable (chattr +i binds root too) instead; elsewhere plain permissions do. (Running the server as another user
+  // would need the Node binary to be reachable by that user, which a Node under /root is not.)
+  const asRoot = process.getuid?.() === 0;
+  const immutable: string[] = [];
+  const makeReadOnly = (target: string, mode: number) => {
+    if (!asRoot) return chmodSync(target, mode);
+    execFileSync('chattr', ['+i', target]);
+    immutable.push(target);
+  };
+  const restore = (dir: string) => {
+    for (const target of immutable.splice(0).reverse()) execFileSync('chattr', ['-i', target]);
+    chmodSync(dir, 0o700);
   };
 
   it('a read-only SQLite data file: 78, naming the file and GATEPASS_DATA_DIR', async () => {
     const dataDir = tempDir();
     const env = { GATEPASS_DATA_DIR: dataDir, PORT: '0', GATEPASS_LOG_LEVEL: 'silent', HOST: '127.0.0.1' };
     assert.equal((await gatepass(env, ['migrate'])).code, 0);
-    for (const name of readdirSync(dataDir)) own(path.join(dataDir, name));
-    own(dataDir);
-    chmodSync(path.join(dataDir, 'gatepass.db'), 0o400);
-    chmodSync(dataDir, 0o500);
-    const r = await npmStart(env, runAs);
+    for (const name of readdirSync(dataDir)) makeReadOnly(path.join(dataDir, name), 0o400);
+    makeReadOnly(dataDir, 0o500);
+    const r = await npmStart(env);
+    restore(dataDir);
     assert.equal(r.code, 78, r.stderr);
     assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
     assert.match(
       r.stderr,
       new RegExp(`^gatepass: cannot write ${path.join(dataDir, 'gatepass.db')} \\(GATEPASS_DATA_DIR ${dataDir}\\): `),
     );
-    chmodSync(dataDir, 0o700);
   });
 
   it('a read-only data directory on the first start: 78, naming the file it could not create', async () => {
     const dataDir = tempDir();
-    own(dataDir);
-    chmodSync(dataDir, 0o500);
-    const r = await npmStart({ GATEPASS_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }, runAs);
+    makeReadOnly(dataDir, 0o500);
+    const r = await npmStart({ GATEPASS_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' });
+    restore(dataDir);
     assert.equal(r.code, 78, r.stderr);
     assert.equal(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`^gatepass: cannot write ${dataDir}/\\S+ \\(GATEPASS_DATA_DIR ${dataDir}\\): `));
-    chmodSync(dataDir, 0o700);
   });
 });
