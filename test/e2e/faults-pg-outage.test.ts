@@ -14,6 +14,7 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { freePort } from '../support/runtime.js';
 import { killServer, spawnServer, waitReady, type ServerProcess } from '../support/server-process.js';
 import { cliContext } from '../support/sign-in-fixtures.js';
+import { fetchAppToken } from '../support/tokens.js';
 
 /** A TCP proxy to 127.0.0.1:5432 on its own port, which the test can cut and restore. */
 class PgProxy {
@@ -82,17 +83,7 @@ describe('PostgreSQL cut away during traffic, then back (through a proxy the tes
     viaProxy.port = String(proxy.port);
     server = spawnServer({ ...database.env, DATABASE_URL: viaProxy.toString() }, port);
     await waitReady(server);
-    const answer = await fetch(`${server.origin}/oauth2/v2.0/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: issuer.app.appId,
-        client_secret: issuer.secret.secretText,
-        scope: 'https://graph.microsoft.com/.default',
-      }),
-    });
-    token = ((await answer.json()) as { access_token: string }).access_token;
+    token = await fetchAppToken(server.origin, issuer.app.appId, issuer.secret.secretText);
   });
 
   after(async () => {

@@ -15,6 +15,7 @@ import { postStep, startRawFlow } from '../support/raw-sign-in.js';
 import { freePort } from '../support/runtime.js';
 import { killServer, spawnServer, waitReady, type ServerProcess } from '../support/server-process.js';
 import { cliContext } from '../support/sign-in-fixtures.js';
+import { fetchAppToken } from '../support/tokens.js';
 
 const USERS = 24;
 const WORKERS = 6;
@@ -77,17 +78,7 @@ for (const dialect of dialects) {
       });
       server = spawnServer(database.env, port);
       await waitReady(server);
-      const answer = await fetch(`${server.origin}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: issuer.app.appId,
-          client_secret: issuer.secret.secretText,
-          scope: 'https://graph.microsoft.com/.default',
-        }),
-      });
-      token = ((await answer.json()) as { access_token: string }).access_token;
+      token = await fetchAppToken(server.origin, issuer.app.appId, issuer.secret.secretText);
     });
 
     after(async () => {

@@ -17,6 +17,7 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { postStep, startRawFlow } from '../support/raw-sign-in.js';
 import { freePort } from '../support/runtime.js';
 import { cliContext } from '../support/sign-in-fixtures.js';
+import { fetchAppToken } from '../support/tokens.js';
 
 interface ServerProcess {
   child: ChildProcess;
@@ -153,17 +154,7 @@ describe('Temporary Access Pass across two server processes on one PostgreSQL', 
       kind: 'daemon',
       permissions: ['UserAuthenticationMethod.ReadWrite.All'],
     });
-    const tokenRes = await fetch(`${servers[0]!.origin}/oauth2/v2.0/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: app.appId,
-        client_secret: secret.secretText,
-        scope: 'https://graph.microsoft.com/.default',
-      }),
-    });
-    const { access_token } = (await tokenRes.json()) as { access_token: string };
+    const access_token = await fetchAppToken(servers[0]!.origin, app.appId, secret.secretText);
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         fetch(`${servers[i % 2]!.origin}/v1.0/users/${user.id}/authentication/temporaryAccessPassMethods`, {

@@ -106,3 +106,19 @@ export async function userToken(
     options,
   );
 }
+
+/** A Graph app token from a running server's token endpoint (client credentials, the app's secret in the body). */
+export async function fetchAppToken(origin: string, clientId: string, clientSecret: string): Promise<string> {
+  const res = await fetch(`${origin}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: clientSecret,
+      scope: `${GRAPH}/.default`,
+    }),
+  });
+  if (!res.ok) throw new Error(`the token endpoint answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
