@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { ARGON2_PARAMS } from '../src/crypto/password-hasher.js';
 import { measureDirectoryScale } from './directory-scale.js';
@@ -76,7 +76,8 @@ async function main(): Promise<void> {
       measuredAt: new Date().toISOString(),
       quick: QUICK,
       machine: {
-        cpus: availableParallelism(),
+        // cpus(), not availableParallelism(): this process is pinned to one core by now.
+        cpus: cpus().length,
         model: cpus()[0]?.model ?? 'unknown',
         node: process.version,
         pinning: pinning.note,
