@@ -1,0 +1,195 @@
+// Sign-in efficiency: seeds a directory with one user (and app) per flow, then, for each flow, measures the server
+// process's CPU (process.cpuUsage over IPC) across N sign-ins, and argon2id's cost per verify in that same process
+// before and after, so the CPU everything but argon2id costs per sign-in can be told apart.
+
+import type { ChildProcess } from 'node:child_process';
+import * as OTPAuth from 'otpauth';
+import { loadConfig } from '../src/config/load.js';
+import { userActor } from '../src/domain/audit.js';
+import { systemClock } from '../src/domain/clock.js';
+import { openRuntime } from '../src/runtime.js';
+import { createApplication } from '../src/services/applications.js';
+import {
+  beginAuthenticatorAppRegistration,
+  confirmAuthenticatorAppRegistration,
+} from '../src/services/authenticator-apps.js';
+import { passkeyRegistrationOptions, registerPasskey } from '../src/services/passkeys.js';
+import { setSecurityDefaults } from '../src/services/security-defaults.js';
+import { issueTemporaryAccessPass } from '../src/services/temporary-access-passes.js';
+import { createUser } from '../src/services/users.js';
+import { SoftAuthenticator } from '../test/support/soft-authenticator.js';
+import { ask, type Flow, type Step, type StepSource, signIn } from './sign-in-client.js';
+
+export interface SignInDirectory {
+  flows: Flow[];
+  webApp: { appId: string; secret: string };
+  redirectUri: string;
+  /** A client-credentials app holding User.Read.All, for the token-endpoint and Graph figures. */
+  daemon: { appId: string; secret: string };
+  /** A user Graph's GET /users/{id} reads. */
+  someUserId: string;
+}
+
+/** Seeds the store `env` names through the services (as the CLI would), for `signIns + warmup` sign-ins per flow. */
+export async function seedSignInDirectory(
+  env: Record<string, string>,
+  signIns: number,
+  warmup: number,
+): Promise<SignInDirectory> {
+  // Set-up runs a minute in the past: the code that confirms each authenticator app is of an earlier time step than the
+  // codes the sign-ins send, which are therefore not replays.
+  const runtime = await openRuntime({ config: loadConfig(env), clock: systemClock(-60) });
+  const { deps } = runtime;
+  const ctx = { actor: { kind: 'cli' as const, osUser: 'bench' }, correlationId: 'bench', ipAddress: null };
+  await setSecurityDefaults(deps, ctx, true);
+  const redirectUri = 'http://127.0.0.1/bench-callback';
+  const { app, secret } = await createApplication(deps, ctx, {
+    displayName: 'Bench',
+    kind: 'web',
+    redirectUris: [redirectUri],
+  });
+  const domain = deps.tenant.defaultDomain;
+  const password = 'a long benchmark passphrase';
+  await createUser(deps, ctx, { userPrincipalName: `solo@${domain}`, displayName: 'Pass only' });
+  await createUser(deps, ctx, { userPrincipalName: `duo@${domain}`, displayName: 'Password and pass', password });
+  const multiUse = { lifetimeInMinutes: 480, isUsableOnce: false };
+  const solo = (await issueTemporaryAccessPass(deps, ctx, `solo@${domain}`, multiUse)).temporaryAccessPass;
+  const duo = (await issueTemporaryAccessPass(deps, ctx, `duo@${domain}`, multiUse)).temporaryAccessPass;
+  const apps = new Map<string, OTPAuth.TOTP>();
+  for (let i = 0; i < warmup + signIns; i++) {
+    const user = await createUser(deps, ctx, {
+      userPrincipalName: `code${i}@${domain}`,
+      displayName: `Password and code ${i}`,
+      password,
+    });
+    const pending = beginAuthenticatorAppRegistration(deps, user);
+    const totp = new OTPAuth.TOTP({
+      secret: OTPAuth.Secret.fromBase32(pending.secretBase32),
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+    });
+    await confirmAuthenticatorAppRegistration(deps, ctx, user, {
+      token: pending.token,
+      code: totp.generate({ timestamp: deps.clock.now().getTime() }),
+      displayName: 'Bench',
+    });
+    apps.set(user.userPrincipalName, totp);
+  }
+  // A passkey held by a software authenticator (P-256, as platform authenticators use); its origin is the issuer.
+  const keyHolder = await createUser(deps, ctx, { userPrincipalName: `key@${domain}`, displayName: 'Passkey' });
+  const authenticator = new SoftAuthenticator({ origin: deps.config.issuer });
+  const created = authenticator.create((await passkeyRegistrationOptions(deps, keyHolder)) as never);
+  const userCtx = { ...ctx, actor: userActor(keyHolder, null) };
+  await registerPasskey(deps, userCtx, keyHolder, { credential: JSON.stringify(created), displayName: 'Bench key' });
+  const flows: Flow[] = [
+    {
+      name: 'pass alone',
+      upn: () => `solo@${domain}`,
+      verifies: 1,
+      steps: (upn): Step[] => [
+        { action: 'username', fields: { username: upn } },
+        { action: 'tap', fields: { tap: solo } },
+      ],
+    },
+    {
+      name: 'password + pass',
+      upn: () => `duo@${domain}`,
+      verifies: 2,
+      steps: (upn): Step[] => [
+        { action: 'username', fields: { username: upn } },
+        { action: 'password', fields: { password } },
+        { action: 'tap', fields: { tap: duo } },
+      ],
+    },
+    {
+      name: 'password + code',
+      upn: (i) => `code${i}@${domain}`,
+      verifies: 1,
+      steps: (upn): Step[] => [
+        { action: 'username', fields: { username: upn } },
+        { action: 'password', fields: { password } },
+        { action: 'otp', fields: { otp: apps.get(upn)!.generate() } },
+      ],
+    },
+    {
+      // No username typed: "Sign in with a passkey" on the first page (a discoverable credential).
+      name: 'passkey alone',
+      upn: () => `key@${domain}`,
+      verifies: 0,
+      steps: (): StepSource[] => [
+        async (io) => ({
+          action: 'passkeyDiscoverable',
+          fields: { credential: JSON.stringify(authenticator.get((await io.passkeyOptions('discoverable')) as never)) },
+        }),
+      ],
+    },
+  ];
+  const daemon = await createApplication(deps, ctx, {
+    displayName: 'Bench daemon',
+    kind: 'daemon',
+    permissions: ['User.Read.All'],
+  });
+  const someUserId = (await createUser(deps, ctx, { userPrincipalName: `read@${domain}`, displayName: 'Read me' })).id;
+  await runtime.close();
+  return {
+    flows,
+    webApp: { appId: app.appId, secret: secret.secretText },
+    redirectUri,
+    daemon: { appId: daemon.app.appId, secret: daemon.secret.secretText },
+    someUserId,
+  };
+}
+
+export interface SignInRow {
+  flow: string;
+  signIns: number;
+  argon2VerifiesPerSignIn: number;
+  serverCpuMsPerSignIn: number;
+  argon2CpuMsPerSignIn: number;
+  nonHashingCpuMsPerSignIn: number;
+  argon2Share: number;
+  argon2CpuMsPerVerify: number;
+  wallMsPerSignIn: number;
+}
+
+/** Runs `warmup` then `signIns` sign-ins per flow against the server `child` answers for at `origin`. */
+export async function measureSignIns(
+  child: ChildProcess,
+  origin: string,
+  directory: SignInDirectory,
+  signIns: number,
+  warmup: number,
+): Promise<{ rows: SignInRow[]; calibrations: number[] }> {
+  const { flows, webApp: app, redirectUri } = directory;
+  // argon2's cost drifts with the machine's load: it is measured right before and right after each flow, in the
+  // server process itself, and the mean of the two is used for that flow.
+  const calibrate = async () =>
+    (await ask<{ microsPerVerify: number }>(child, { type: 'calibrate', rounds: 30 }, 'calibrated')).microsPerVerify;
+  const rows: SignInRow[] = [];
+  const calibrations: number[] = [];
+  for (const flow of flows) {
+    for (let i = 0; i < warmup; i++) await signIn(origin, app, redirectUri, flow.upn(signIns + i), flow);
+    const calibratedBefore = await calibrate();
+    const before = (await ask<{ micros: number }>(child, { type: 'cpu' }, 'cpu')).micros;
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < signIns; i++) await signIn(origin, app, redirectUri, flow.upn(i), flow);
+    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const total = (await ask<{ micros: number }>(child, { type: 'cpu' }, 'cpu')).micros - before;
+    const microsPerVerify = (calibratedBefore + (await calibrate())) / 2;
+    calibrations.push(microsPerVerify);
+    const argon = microsPerVerify * flow.verifies * signIns;
+    rows.push({
+      flow: flow.name,
+      signIns: signIns,
+      argon2VerifiesPerSignIn: flow.verifies,
+      serverCpuMsPerSignIn: +(total / signIns / 1000).toFixed(2),
+      argon2CpuMsPerSignIn: +(argon / signIns / 1000).toFixed(2),
+      nonHashingCpuMsPerSignIn: +((total - argon) / signIns / 1000).toFixed(2),
+      argon2Share: +(argon / total).toFixed(3),
+      argon2CpuMsPerVerify: +(microsPerVerify / 1000).toFixed(2),
+      wallMsPerSignIn: +(wallMs / signIns).toFixed(1),
+    });
+  }
+  return { rows, calibrations };
+}
