@@ -222,7 +222,7 @@ export const settings = {
   requestsPerMinute: {
     env: 'GATEPASS_REQUESTS_PER_MINUTE',
     description:
-      'Flood guard: requests one client address may make per minute before getting 429 (sign-in attempts are throttled separately, per user, in the store).',
+      'Flood guard: requests one client address may make per minute before getting 429, counted per process (sign-in attempts are throttled separately, per user, in the store).',
     defaultText: '1200',
     parse: integer(10, 10_000_000, 1200),
   },
