@@ -31,6 +31,21 @@ function toStoredPass(r: Selectable<TemporaryAccessPassesTable>): StoredPass {
   };
 }
 
+/** The row a new pass is stored as (one insert, or the benchmark's bulk seeding). */
+export function newPassRow(p: StoredPass) {
+  return {
+    id: p.id,
+    user_id: p.userId,
+    pass_hash: p.passHash,
+    created_at: p.createdAt.getTime(),
+    start_at: p.startAt.getTime(),
+    lifetime_minutes: p.lifetimeMinutes,
+    is_usable_once: int(p.isUsableOnce),
+    used_at: null,
+    issued_by: JSON.stringify(p.issuedBy),
+  };
+}
+
 export function createTemporaryAccessPassesRepo(db: DbOrTx) {
   return {
     /**
@@ -76,20 +91,7 @@ export function createTemporaryAccessPassesRepo(db: DbOrTx) {
 
     /** Fails with a unique violation when the user already holds a pass (the caller deletes it first, in one transaction). */
     async insertPass(p: StoredPass): Promise<void> {
-      await db
-        .insertInto('temporary_access_passes')
-        .values({
-          id: p.id,
-          user_id: p.userId,
-          pass_hash: p.passHash,
-          created_at: p.createdAt.getTime(),
-          start_at: p.startAt.getTime(),
-          lifetime_minutes: p.lifetimeMinutes,
-          is_usable_once: int(p.isUsableOnce),
-          used_at: null,
-          issued_by: JSON.stringify(p.issuedBy),
-        })
-        .execute();
+      await db.insertInto('temporary_access_passes').values(newPassRow(p)).execute();
     },
 
     /**

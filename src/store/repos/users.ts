@@ -87,6 +87,28 @@ export const USER_FILTER_COLUMNS = {
 } as const satisfies ColumnMap<string>;
 export type UserFilterKey = keyof typeof USER_FILTER_COLUMNS;
 
+/** The row a new user is stored as (one insert, or the benchmark's bulk seeding). */
+export function newUserRow(u: NewUser) {
+  return {
+    id: u.id,
+    user_principal_name: u.userPrincipalName,
+    display_name: u.displayName,
+    mail_nickname: u.mailNickname,
+    given_name: u.givenName,
+    surname: u.surname,
+    job_title: u.jobTitle,
+    mail: u.mail,
+    user_type: u.userType,
+    account_enabled: int(u.accountEnabled),
+    password_hash: u.passwordHash,
+    password_changed_at: u.passwordChangedAt?.getTime() ?? null,
+    force_change_password: int(u.forceChangePassword),
+    sessions_valid_from: u.sessionsValidFrom.getTime(),
+    created_at: u.createdAt.getTime(),
+    updated_at: u.createdAt.getTime(),
+  };
+}
+
 export function createUsersRepo(db: DbOrTx) {
   return {
     async findUserById(id: string): Promise<UserRecord | undefined> {
@@ -101,27 +123,7 @@ export function createUsersRepo(db: DbOrTx) {
     },
 
     async insertUser(u: NewUser): Promise<void> {
-      await db
-        .insertInto('users')
-        .values({
-          id: u.id,
-          user_principal_name: u.userPrincipalName,
-          display_name: u.displayName,
-          mail_nickname: u.mailNickname,
-          given_name: u.givenName,
-          surname: u.surname,
-          job_title: u.jobTitle,
-          mail: u.mail,
-          user_type: u.userType,
-          account_enabled: int(u.accountEnabled),
-          password_hash: u.passwordHash,
-          password_changed_at: u.passwordChangedAt?.getTime() ?? null,
-          force_change_password: int(u.forceChangePassword),
-          sessions_valid_from: u.sessionsValidFrom.getTime(),
-          created_at: u.createdAt.getTime(),
-          updated_at: u.createdAt.getTime(),
-        })
-        .execute();
+      await db.insertInto('users').values(newUserRow(u)).execute();
     },
 
     /** Returns false when no such user exists. */
