@@ -8,6 +8,7 @@ import { registerBackupCommand } from './backup.js';
 import { fail } from './command.js';
 import { EXIT, CliError } from './errors.js';
 import { registerGroupCommands } from './groups.js';
+import { registerKeyCommands } from './keys.js';
 import { registerUnitCommands } from './units.js';
 import { registerMethodCommands } from './methods.js';
 import { refusePasswordArgument } from './password-input.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerMethodCommands(program);
   registerSessionCommands(program);
   registerBackupCommand(program);
+  registerKeyCommands(program);
   registerPolicyCommands(program);
   // Every subcommand reports usage errors through the same path as the program.
   const quiet = (cmd: Command): void => {

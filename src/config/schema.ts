@@ -207,6 +207,13 @@ export const settings = {
     defaultText: '60',
     parse: integer(5, 1440, 60),
   },
+  keyActivationDelaySeconds: {
+    env: 'GATEPASS_KEY_ACTIVATION_DELAY_SECONDS',
+    description:
+      'A signing key added by `gatepass keys rotate` is published this many seconds before it signs; every process re-reads the keys at least every quarter of it (at most every 30 s). Use the same value for every process.',
+    defaultText: '3600',
+    parse: integer(1, 604800, 3600),
+  },
   hashConcurrency: {
     env: 'GATEPASS_HASH_CONCURRENCY',
     description: 'argon2id hashes run at once; further requests queue.',

@@ -22,7 +22,7 @@ import { ACR_MFA, ACR_PASSWORD } from '../domain/signin/factors.js';
 import { findApplicationByClientId, verifyClientSecret, type ApplicationMetadata } from '../services/applications.js';
 import type { Deps } from '../services/deps.js';
 import { tenantWidePermissionsOf } from '../services/permission-grants.js';
-import { loadCookieKeys, loadSigningJwks } from '../services/provider-keys.js';
+import { loadCookieKeys, loadSigningKeySet } from '../services/provider-keys.js';
 import { createAdapterFactory } from './adapter.js';
 import { createFindAccount, type GatepassAccount } from './claims.js';
 
@@ -151,7 +151,8 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
 
   const configuration: Configuration = {
     adapter: createAdapterFactory(deps, clientMetadataFor(issuer, placeholderSecret)),
-    jwks: { keys: await loadSigningJwks(deps) },
+    // The current key first: oidc-provider signs with the first that fits (see signing-key-refresh.ts for rotation).
+    jwks: { keys: (await loadSigningKeySet(deps)).jwks },
     findAccount: createFindAccount(deps),
     cookies: {
       keys: await loadCookieKeys(deps),

@@ -1,7 +1,7 @@
 // First start and every start: checks the server key against the store, creates the tenant, its keys, default
 // policies and the first Global Administrator once. Runs under the store-wide lock (store/migrate.ts).
 
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Keyring } from '../crypto/keyring.js';
 import { userTarget } from '../domain/audit.js';
 import type { Clock } from '../domain/clock.js';
@@ -17,6 +17,7 @@ import { createUsersRepo } from '../store/repos/users.js';
 import { ensureBuiltinApplications } from './applications.js';
 import { recordAuditEvent } from './audited.js';
 import { SECURITY_DEFAULTS_POLICY_ID } from './security-defaults.js';
+import { generateSigningKey } from './signing-keys.js';
 import { ensureTapPolicy } from './tap-policy.js';
 
 export interface BootstrapInput {
@@ -54,17 +55,7 @@ async function checkServerKey(db: Db, keyring: Keyring, now: number): Promise<st
 async function ensureSigningKey(db: Db, keyring: Keyring, now: number): Promise<void> {
   const repo = createKeysRepo(db);
   if ((await repo.listActiveSigningKeys()).length > 0) return;
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const kid = randomBytes(16).toString('base64url');
-  const privateJwk = { ...privateKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
-  const publicJwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' };
-  await repo.insertSigningKey({
-    kid,
-    alg: 'RS256',
-    privateJwkSealed: keyring.encrypt('secret-encryption', JSON.stringify(privateJwk), `signing-key:${kid}`),
-    publicJwk: JSON.stringify(publicJwk),
-    createdAt: now,
-  });
+  await repo.insertSigningKey(generateSigningKey(keyring, now));
 }
 
 async function ensureCookieKeys(db: Db, keyring: Keyring, now: number): Promise<void> {

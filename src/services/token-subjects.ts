@@ -3,7 +3,6 @@
 // and what oidc-provider's account lookup reads (the user and their pass).
 
 import { createApplicationsRepo, type ApplicationRecord } from '../store/repos/applications.js';
-import { createKeysRepo } from '../store/repos/keys.js';
 import { createRoleAssignmentsRepo, type RoleAssignmentRecord } from '../store/repos/role-assignments.js';
 import { createServicePrincipalRoleAssignmentsRepo } from '../store/repos/service-principal-role-assignments.js';
 import { createTemporaryAccessPassesRepo, type StoredPass } from '../store/repos/temporary-access-passes.js';
@@ -11,6 +10,7 @@ import { createUsersRepo, type UserRecord } from '../store/repos/users.js';
 import type { RoleAssignment } from '../domain/authz/authorize.js';
 import { getAppPrivilegedTargetsPolicy } from './app-privileged-targets-policy.js';
 import type { Deps } from './deps.js';
+import { signingKeySchedule } from './signing-keys.js';
 
 export interface VerificationKey {
   kid: string;
@@ -19,9 +19,10 @@ export interface VerificationKey {
   publicJwk: string;
 }
 
-export async function listVerificationKeys(deps: Pick<Deps, 'db'>): Promise<VerificationKey[]> {
-  const rows = await createKeysRepo(deps.db).listActiveSigningKeys();
-  return rows.map((r) => ({ kid: r.kid, alg: r.alg, publicJwk: r.publicJwk }));
+/** Every published key: a token signed by the current key or by a retired one still in its retention verifies. */
+export async function listVerificationKeys(deps: Pick<Deps, 'db' | 'clock' | 'config'>): Promise<VerificationKey[]> {
+  const { published } = await signingKeySchedule(deps);
+  return published.map((r) => ({ kid: r.kid, alg: r.alg, publicJwk: r.publicJwk }));
 }
 
 export async function findTokenApplication(

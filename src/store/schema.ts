@@ -156,6 +156,9 @@ export interface SigningKeysTable {
   private_jwk: string;
   public_jwk: string;
   created_at: number;
+  /** From when it signs; published before. Null for keys made before rotation existed: active from created_at. */
+  activates_at: number | null;
+  /** From when it no longer signs (its successor's activation); it verifies until the tokens it signed expire. */
   retired_at: number | null;
 }
 

@@ -15,7 +15,8 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-export function spawnServer(env: Record<string, string>, port: number): ServerProcess {
+/** `publicUrl` defaults to the process's own origin; processes behind one load balancer share one. */
+export function spawnServer(env: Record<string, string>, port: number, publicUrl?: string): ServerProcess {
   const origin = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: repoRoot,
@@ -24,7 +25,7 @@ export function spawnServer(env: Record<string, string>, port: number): ServerPr
       ...env,
       PORT: String(port),
       HOST: '127.0.0.1',
-      GATEPASS_PUBLIC_URL: origin,
+      GATEPASS_PUBLIC_URL: publicUrl ?? origin,
       // Every simulated user signs in from its own address, so the per-address throttle does not get in the way.
       GATEPASS_TRUST_PROXY: '1',
       GATEPASS_LOG_LEVEL: 'warn',

@@ -42,7 +42,7 @@ export class SigningKeyCache {
   private keys = new Map<string, VerifyKey>();
   private reloading: Promise<void> | undefined;
 
-  constructor(private readonly deps: Pick<Deps, 'db'>) {}
+  constructor(private readonly deps: Pick<Deps, 'db' | 'clock' | 'config'>) {}
 
   async get(kid: string | undefined): Promise<VerifyKey | undefined> {
     if (kid === undefined) return undefined;

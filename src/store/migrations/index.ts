@@ -11,6 +11,7 @@ import * as m0010 from './0010-service-principal-role-assignments.js';
 import * as m0011 from './0011-administrative-units.js';
 import * as m0012 from './0012-role-definitions.js';
 import * as m0013 from './0013-oauth2-permission-grants.js';
+import * as m0014 from './0014-signing-key-activation.js';
 
 const migrations: Record<string, Migration> = {
   '0001-init': m0001,
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0011-administrative-units': m0011,
   '0012-role-definitions': m0012,
   '0013-oauth2-permission-grants': m0013,
+  '0014-signing-key-activation': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {

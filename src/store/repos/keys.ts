@@ -10,6 +10,12 @@ export interface SigningKeyRow {
   createdAt: number;
 }
 
+/** A signing key with the times that place it in its rotation (domain/signing-keys.ts). */
+export interface StoredSigningKey extends SigningKeyRow {
+  activatesAt: number | null;
+  retiredAt: number | null;
+}
+
 export function createKeysRepo(db: DbOrTx) {
   return {
     async listKeyChecks(): Promise<{ keyId: string; checkValue: string }[]> {
@@ -41,7 +47,21 @@ export function createKeysRepo(db: DbOrTx) {
       }));
     },
 
-    async insertSigningKey(row: SigningKeyRow): Promise<void> {
+    /** Every signing key still stored: next, current and retired ones alike. */
+    async listSigningKeys(): Promise<StoredSigningKey[]> {
+      const rows = await db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').execute();
+      return rows.map((r) => ({
+        kid: r.kid,
+        alg: r.alg,
+        privateJwkSealed: r.private_jwk,
+        publicJwk: r.public_jwk,
+        createdAt: Number(r.created_at),
+        activatesAt: r.activates_at === null ? null : Number(r.activates_at),
+        retiredAt: r.retired_at === null ? null : Number(r.retired_at),
+      }));
+    },
+
+    async insertSigningKey(row: SigningKeyRow & { activatesAt?: number }): Promise<void> {
       await db
         .insertInto('signing_keys')
         .values({
@@ -50,9 +70,26 @@ export function createKeysRepo(db: DbOrTx) {
           private_jwk: row.privateJwkSealed,
           public_jwk: row.publicJwk,
           created_at: row.createdAt,
+          activates_at: row.activatesAt ?? null,
           retired_at: null,
         })
         .execute();
+    },
+
+    /** Sets the retirement time of every key not yet retired except `keep`: they stop signing from `at`. */
+    async retireSigningKeysExcept(keep: string, at: number): Promise<void> {
+      await db
+        .updateTable('signing_keys')
+        .set({ retired_at: at })
+        .where('retired_at', 'is', null)
+        .where('kid', '!=', keep)
+        .execute();
+    },
+
+    async deleteSigningKeys(kids: readonly string[]): Promise<number> {
+      if (kids.length === 0) return 0;
+      const result = await db.deleteFrom('signing_keys').where('kid', 'in', kids).executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
 
     async findServerSecret(name: string): Promise<string | undefined> {
