@@ -48,6 +48,7 @@ describe('configuration', () => {
     assert.equal(c.sessionMaxMinutes, 20160);
     assert.equal(c.refreshTokenMinutes, 20160);
     assert.equal(c.accessTokenMinutes, 60);
+    assert.equal(c.keyActivationDelaySeconds, 3600);
     assert.equal(c.hashConcurrency, 0);
     assert.equal(c.hashQueue, 64);
     assert.equal(c.logLevel, 'info');
@@ -63,7 +64,7 @@ describe('configuration', () => {
   it('checks a default for every setting in the schema (a new setting must be added above)', () => {
     const c = loadConfig({}) as unknown as Record<string, unknown>;
     for (const key of Object.keys(settings)) assert.ok(key in c, `${key} is in the loaded configuration`);
-    assert.equal(Object.keys(settings).length, 24, 'the schema grew: add the new setting to the defaults test');
+    assert.equal(Object.keys(settings).length, 25, 'the schema grew: add the new setting to the defaults test');
   });
 
   it('parses good non-default values', () => {
