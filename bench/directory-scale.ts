@@ -13,7 +13,7 @@ import { insertPassesInBulk, insertUsersInBulk } from '../src/store/repos/bulk-s
 import type { StoredPass } from '../src/store/repos/temporary-access-passes.js';
 import type { NewUser } from '../src/store/repos/users.js';
 import { createTestDatabase, type Dialect, PG_ADMIN_URL } from '../test/support/databases.js';
-import { keepAliveClient, runLoad } from './load.js';
+import { keepAliveClient, type LoadSamples, sampleLoad, summarize } from './load.js';
 import { cpuMicrosOf, startChild, type Child } from './processes.js';
 import { type Flow, type Step, signIn } from './sign-in-client.js';
 
@@ -26,6 +26,8 @@ export interface ScaleSettings {
   /** Passes issued, then the same passes redeemed, per store and size. */
   operations: number;
   concurrency: number;
+  /** The operations are measured in this many rounds, each taking every size in turn. */
+  rounds: number;
 }
 
 export interface DirectoryScaleRow {
@@ -140,27 +142,43 @@ function cpuSpent(before: Map<number, number>, after: Map<number, number>): numb
   return total;
 }
 
-async function measureOne(
+/** One seeded directory with its own server, ready to issue and redeem passes. */
+interface Subject {
+  size: DirectorySize;
+  server: Child;
+  seedSeconds: number;
+  /** The database's name on PostgreSQL, for its backends' CPU. */
+  database: string | null;
+  tasks: Record<Operation, (i: number) => Promise<void>>;
+  close(): Promise<void>;
+}
+
+type Operation = 'issue' | 'redeem';
+
+async function prepare(
   store: Dialect,
   size: DirectorySize,
   settings: ScaleSettings,
   serverEnv: Record<string, string>,
-): Promise<DirectoryScaleRow[]> {
+): Promise<Subject> {
   const db = await createTestDatabase(store);
   const env = { ...db.env, ...serverEnv, GATEPASS_DATA_DIR: db.dataDir, GATEPASS_LOG_LEVEL: 'warn' };
   delete (env as Record<string, string | undefined>).NODE_ENV;
-  const admin = db.databaseUrl ? new pg.Client({ connectionString: PG_ADMIN_URL }) : undefined;
   let server: Child | undefined;
+  const http = keepAliveClient(settings.concurrency);
+  const close = async () => {
+    http.close();
+    await server?.stop();
+    await db.drop();
+  };
   try {
     // Two warm-up operations per kind come on top of the measured ones.
     const seeded = await seed(env, size, settings.operations + 2);
     server = await startChild('server.ts', env);
-    await admin?.connect();
-    const database = db.databaseUrl?.replace(/^.*\//, '') ?? '';
-    const http = keepAliveClient(settings.concurrency);
+    const origin = server.url;
     const tokenBody = await http.send({
       method: 'POST',
-      url: `${server.url}/oauth2/v2.0/token`,
+      url: `${origin}/oauth2/v2.0/token`,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
         grant_type: 'client_credentials',
@@ -171,7 +189,6 @@ async function measureOne(
     });
     const bearer = `Bearer ${(JSON.parse(tokenBody) as { access_token: string }).access_token}`;
     const issued = new Map<string, string>();
-    const origin = server.url;
     const issue = async (i: number) => {
       const user = seeded.passless[i]!;
       const body = await http.send(
@@ -196,58 +213,122 @@ async function measureOne(
     };
     const redeem = (i: number) =>
       signIn(origin, seeded.webApp, 'http://127.0.0.1/bench-callback', redeemFlow.upn(i), redeemFlow);
-    const rows: DirectoryScaleRow[] = [];
-    const n = settings.operations;
-    for (const [operation, task] of [
-      ['issue', issue],
-      ['redeem', redeem],
-    ] as const) {
-      // Warm-up on the last two users (also opens the server's database connections before they are counted).
-      await task(n);
-      await task(n + 1);
-      const pgBefore = admin ? await postgresBackendsCpu(admin, database) : undefined;
-      const gpBefore = cpuMicrosOf(server.pid);
-      const r = await runLoad(settings.concurrency, { count: n }, task);
-      const gpCpu = cpuMicrosOf(server.pid) - gpBefore;
-      const pgCpu = admin && pgBefore ? cpuSpent(pgBefore, await postgresBackendsCpu(admin, database)) : null;
-      rows.push({
-        store,
-        users: size.users,
-        livePasses: size.livePasses,
-        operation,
-        operations: r.requests,
-        perSecond: r.perSecond,
-        p50Ms: r.p50Ms,
-        p99Ms: r.p99Ms,
-        gatepassCpuMsPerOperation: +(gpCpu / r.requests / 1000).toFixed(2),
-        postgresCpuMsPerOperation: pgCpu === null ? null : +(pgCpu / r.requests / 1000).toFixed(2),
-        seedSeconds: seeded.seedSeconds,
-      });
-    }
-    http.close();
-    return rows;
-  } finally {
-    await server?.stop();
-    await admin?.end();
-    await db.drop();
+    return {
+      size,
+      server,
+      seedSeconds: seeded.seedSeconds,
+      database: db.databaseUrl?.replace(/^.*\//, '') ?? null,
+      tasks: { issue, redeem },
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
   }
 }
 
-/** Every store × size, one after the other (each on a fresh database, dropped afterwards). */
+/** What one subject spent on one operation, over every round. */
+interface Tally {
+  runs: LoadSamples[];
+  gatepassMicros: number;
+  postgresMicros: number;
+}
+
+/**
+ * Every size of one store is seeded and served at once, and the operations are measured in rounds that take the sizes
+ * in turn: the cores are shared, and a burst of someone else's load then falls on every size alike instead of on
+ * whichever happened to be measured at that moment.
+ */
+async function measureStore(
+  store: Dialect,
+  sizes: DirectorySize[],
+  settings: ScaleSettings,
+  serverEnv: Record<string, string>,
+): Promise<DirectoryScaleRow[]> {
+  const subjects: Subject[] = [];
+  const admin = store === 'postgres' ? new pg.Client({ connectionString: PG_ADMIN_URL }) : undefined;
+  try {
+    for (const size of sizes) subjects.push(await prepare(store, size, settings, serverEnv));
+    await admin?.connect();
+    const n = settings.operations;
+    const rounds = Math.max(1, Math.min(settings.rounds, n));
+    const rows: DirectoryScaleRow[][] = subjects.map(() => []);
+    for (const operation of ['issue', 'redeem'] as const) {
+      // Warm-up on the last two users (also opens each server's database connections before they are counted).
+      for (const s of subjects) {
+        await s.tasks[operation](n);
+        await s.tasks[operation](n + 1);
+      }
+      const tallies: Tally[] = subjects.map(() => ({ runs: [], gatepassMicros: 0, postgresMicros: 0 }));
+      for (let round = 0; round < rounds; round++) {
+        const from = Math.floor((round * n) / rounds);
+        const to = Math.floor(((round + 1) * n) / rounds);
+        for (const [k, s] of subjects.entries()) {
+          const tally = tallies[k]!;
+          const pgBefore = admin && s.database ? await postgresBackendsCpu(admin, s.database) : undefined;
+          const gpBefore = cpuMicrosOf(s.server.pid);
+          tally.runs.push(
+            await sampleLoad(settings.concurrency, { count: to - from }, (i) => s.tasks[operation](from + i)),
+          );
+          tally.gatepassMicros += cpuMicrosOf(s.server.pid) - gpBefore;
+          if (admin && s.database && pgBefore)
+            tally.postgresMicros += cpuSpent(pgBefore, await postgresBackendsCpu(admin, s.database));
+        }
+      }
+      for (const [k, s] of subjects.entries()) {
+        const tally = tallies[k]!;
+        const r = summarize(tally.runs);
+        rows[k]!.push({
+          store,
+          users: s.size.users,
+          livePasses: s.size.livePasses,
+          operation,
+          operations: r.requests,
+          perSecond: r.perSecond,
+          p50Ms: r.p50Ms,
+          p99Ms: r.p99Ms,
+          gatepassCpuMsPerOperation: +(tally.gatepassMicros / r.requests / 1000).toFixed(2),
+          postgresCpuMsPerOperation: admin ? +(tally.postgresMicros / r.requests / 1000).toFixed(2) : null,
+          seedSeconds: s.seedSeconds,
+        });
+      }
+    }
+    return rows.flat();
+  } finally {
+    for (const s of subjects) await s.close();
+    await admin?.end();
+  }
+}
+
+/** For each store, the largest directory's operations per second over the smallest's (the target: at least 0.8). */
+export function scaleRatios(rows: DirectoryScaleRow[]): { store: Dialect; operation: Operation; ratio: number }[] {
+  const ratios: { store: Dialect; operation: Operation; ratio: number }[] = [];
+  for (const store of ['sqlite', 'postgres'] as const)
+    for (const operation of ['issue', 'redeem'] as const) {
+      const matching = rows.filter((r) => r.store === store && r.operation === operation);
+      if (matching.length < 2) continue;
+      const bySize = matching.sort((a, b) => a.users - b.users);
+      ratios.push({ store, operation, ratio: +(bySize.at(-1)!.perSecond / bySize[0]!.perSecond).toFixed(3) });
+    }
+  return ratios;
+}
+
+/** Every store, each with all its sizes measured side by side (fresh databases, dropped afterwards). */
 export async function measureDirectoryScale(
   sizes: DirectorySize[],
   settings: ScaleSettings,
   serverEnv: Record<string, string>,
 ): Promise<DirectoryScaleRow[]> {
   const rows: DirectoryScaleRow[] = [];
-  for (const store of ['sqlite', 'postgres'] as const)
-    for (const size of sizes) {
-      const measured = await measureOne(store, size, settings, serverEnv);
-      for (const row of measured)
-        console.log(
-          `${row.store} ${row.users} users / ${row.livePasses} live passes, ${row.operation}: ${row.perSecond}/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms`,
-        );
-      rows.push(...measured);
-    }
+  for (const store of ['sqlite', 'postgres'] as const) {
+    const measured = await measureStore(store, sizes, settings, serverEnv);
+    for (const row of measured)
+      console.log(
+        `${row.store} ${row.users} users / ${row.livePasses} live passes, ${row.operation}: ${row.perSecond}/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms`,
+      );
+    rows.push(...measured);
+  }
+  for (const r of scaleRatios(rows))
+    console.log(`${r.store} ${r.operation}: the largest directory at ${r.ratio} of the smallest's rate`);
   return rows;
 }

@@ -18,13 +18,19 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** Runs `task(i)` with `concurrency` workers until `stop`; latency is each task's wall time. */
-export async function runLoad(
+/** What a load run measured: every task's wall time, and the run's own wall time. */
+export interface LoadSamples {
+  latenciesMs: number[];
+  seconds: number;
+}
+
+/** Runs `task(i)` with `concurrency` workers until `stop`, keeping each task's wall time. */
+export async function sampleLoad(
   concurrency: number,
   stop: Stop,
   task: (i: number) => Promise<void>,
-): Promise<LoadResult> {
-  const latencies: number[] = [];
+): Promise<LoadSamples> {
+  const latenciesMs: number[] = [];
   const started = performance.now();
   const deadline = 'durationMs' in stop ? started + stop.durationMs : Number.POSITIVE_INFINITY;
   const count = 'count' in stop ? stop.count : Number.POSITIVE_INFINITY;
@@ -34,18 +40,32 @@ export async function runLoad(
       const i = next++;
       const t = performance.now();
       await task(i);
-      latencies.push(performance.now() - t);
+      latenciesMs.push(performance.now() - t);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+  return { latenciesMs, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Requests per second and latency percentiles of one or more load runs taken together. */
+export function summarize(runs: LoadSamples[]): LoadResult {
+  const latencies = runs.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
+  const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
   return {
     requests: latencies.length,
     perSecond: +(latencies.length / seconds).toFixed(1),
     p50Ms: +percentile(latencies, 50).toFixed(2),
     p99Ms: +percentile(latencies, 99).toFixed(2),
   };
+}
+
+/** Runs `task(i)` with `concurrency` workers until `stop`; latency is each task's wall time. */
+export async function runLoad(
+  concurrency: number,
+  stop: Stop,
+  task: (i: number) => Promise<void>,
+): Promise<LoadResult> {
+  return summarize([await sampleLoad(concurrency, stop, task)]);
 }
 
 export interface HttpCall {

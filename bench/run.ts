@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { ARGON2_PARAMS } from '../src/crypto/password-hasher.js';
-import { measureDirectoryScale } from './directory-scale.js';
+import { measureDirectoryScale, scaleRatios } from './directory-scale.js';
 import { pin, pinning, rssMiBOf, startChild } from './processes.js';
 import { measureSignIns, seedSignInDirectory } from './sign-in-bench.js';
 import { measureClientCredentials, measureGraphGetUser } from './throughput.js';
@@ -29,7 +29,7 @@ const SIZES = QUICK
       { users: 10_000, livePasses: 1_000 },
       { users: 100_000, livePasses: 10_000 },
     ];
-const SCALE = QUICK ? { operations: 8, concurrency: 4 } : { operations: 200, concurrency: 4 };
+const SCALE = QUICK ? { operations: 8, concurrency: 4, rounds: 1 } : { operations: 200, concurrency: 4, rounds: 4 };
 const OUTPUT = process.env.BENCH_OUTPUT ?? path.join(import.meta.dirname, 'results.json');
 /** How long the server is left alone after start-up before its idle memory is read. */
 const SETTLE_MS = QUICK ? 500 : 3000;
@@ -93,6 +93,7 @@ async function main(): Promise<void> {
       graphGetUser,
       memory: { idleRssMiB, loadedRssMiB },
       directoryScale,
+      directoryScaleRatios: scaleRatios(directoryScale),
       durationSeconds: Math.round((performance.now() - started) / 1000),
     };
     mkdirSync(path.dirname(OUTPUT), { recursive: true });

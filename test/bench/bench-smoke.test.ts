@@ -45,5 +45,6 @@ describe('npm run bench (BENCH_QUICK=1)', () => {
       ['sqlite issue', 'sqlite redeem', 'postgres issue', 'postgres redeem'],
     );
     for (const row of scale) has(row, ['users', 'livePasses', 'perSecond', 'p50Ms', 'p99Ms']);
+    assert.ok(Array.isArray(results.directoryScaleRatios), 'directoryScaleRatios');
   });
 });
