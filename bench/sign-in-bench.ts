@@ -3,20 +3,17 @@
 // before and after, so the CPU everything but argon2id costs per sign-in can be told apart.
 
 import type { ChildProcess } from 'node:child_process';
-import * as OTPAuth from 'otpauth';
+import type * as OTPAuth from 'otpauth';
 import { loadConfig } from '../src/config/load.js';
 import { userActor } from '../src/domain/audit.js';
 import { systemClock } from '../src/domain/clock.js';
 import { openRuntime } from '../src/runtime.js';
 import { createApplication } from '../src/services/applications.js';
-import {
-  beginAuthenticatorAppRegistration,
-  confirmAuthenticatorAppRegistration,
-} from '../src/services/authenticator-apps.js';
 import { passkeyRegistrationOptions, registerPasskey } from '../src/services/passkeys.js';
 import { setSecurityDefaults } from '../src/services/security-defaults.js';
 import { issueTemporaryAccessPass } from '../src/services/temporary-access-passes.js';
 import { createUser } from '../src/services/users.js';
+import { enrolAuthenticatorApp } from '../test/support/authenticator-app.js';
 import { SoftAuthenticator } from '../test/support/soft-authenticator.js';
 import { ask, type Flow, type Step, type StepSource, signIn } from './sign-in-client.js';
 
@@ -62,18 +59,7 @@ export async function seedSignInDirectory(
       displayName: `Password and code ${i}`,
       password,
     });
-    const pending = beginAuthenticatorAppRegistration(deps, user);
-    const totp = new OTPAuth.TOTP({
-      secret: OTPAuth.Secret.fromBase32(pending.secretBase32),
-      algorithm: 'SHA1',
-      digits: 6,
-      period: 30,
-    });
-    await confirmAuthenticatorAppRegistration(deps, ctx, user, {
-      token: pending.token,
-      code: totp.generate({ timestamp: deps.clock.now().getTime() }),
-      displayName: 'Bench',
-    });
+    const { totp } = await enrolAuthenticatorApp(deps, ctx, user, 'Bench');
     apps.set(user.userPrincipalName, totp);
   }
   // A passkey held by a software authenticator (P-256, as platform authenticators use); its origin is the issuer.

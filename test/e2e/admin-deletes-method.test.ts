@@ -5,14 +5,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { graphJsClient } from '../support/graph-js-client.js';
-import * as OTPAuth from 'otpauth';
 import { ManualClock } from '../../src/domain/clock.js';
-import {
-  beginAuthenticatorAppRegistration,
-  confirmAuthenticatorAppRegistration,
-} from '../../src/services/authenticator-apps.js';
 import type { Deps } from '../../src/services/deps.js';
 import { createAuthenticatorAppsRepo } from '../../src/store/repos/authenticator-apps.js';
+import { enrolAuthenticatorApp } from '../support/authenticator-app.js';
 import { dialects } from '../support/databases.js';
 import { postStep, startRawFlow, type RawFlow } from '../support/raw-sign-in.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
@@ -50,19 +46,7 @@ for (const dialect of dialects) {
     it('an authenticator app deleted through Graph stops working at the next sign-in', async () => {
       const password = 'correct horse battery staple';
       const user = await createPasswordUser(deps, 'mona', password);
-      const pending = beginAuthenticatorAppRegistration(deps, user);
-      const totp = new OTPAuth.TOTP({
-        secret: OTPAuth.Secret.fromBase32(pending.secretBase32),
-        digits: 6,
-        period: 30,
-        algorithm: 'SHA1',
-      });
-      const codeNow = () => totp.generate({ timestamp: clock.now().getTime() });
-      const app = await confirmAuthenticatorAppRegistration(deps, cliContext(), user, {
-        token: pending.token,
-        code: codeNow(),
-        displayName: 'Phone',
-      });
+      const { app, codeNow } = await enrolAuthenticatorApp(deps, cliContext(), user);
 
       clock.advance(30);
       const before = await signInWithPassword(user.userPrincipalName, password);

@@ -11,14 +11,10 @@ import type { Browser } from 'playwright-core';
 import { userActor } from '../../src/domain/audit.js';
 import { COOKIE_KEYS_SECRET } from '../../src/services/bootstrap.js';
 import { createKeysRepo } from '../../src/store/repos/keys.js';
+import { enrolAuthenticatorApp } from '../support/authenticator-app.js';
 import { dialects } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
-import {
-  beginAuthenticatorAppRegistration,
-  confirmAuthenticatorAppRegistration,
-} from '../../src/services/authenticator-apps.js';
-import * as OTPAuth from 'otpauth';
 import {
   cliContext,
   createDaemonApp,
@@ -178,21 +174,10 @@ for (const dialect of dialects) {
       await tapContext.close();
 
       // An authenticator app's secret, in every form a thief could use (base32 as typed, hex, base64).
-      const pending = beginAuthenticatorAppRegistration(deps, alice);
-      const totp = new OTPAuth.TOTP({
-        secret: OTPAuth.Secret.fromBase32(pending.secretBase32),
-        algorithm: 'SHA1',
-        digits: 6,
-        period: 30,
-      });
       const userCtx = { ...cliContext(), actor: userActor(alice, null) };
-      await confirmAuthenticatorAppRegistration(deps, userCtx, alice, {
-        token: pending.token,
-        code: totp.generate(),
-        displayName: 'Phone',
-      });
+      const { totp, secretBase32 } = await enrolAuthenticatorApp(deps, userCtx, alice);
       const raw = Buffer.from(totp.secret.bytes);
-      remember('TOTP secret (base32)', pending.secretBase32);
+      remember('TOTP secret (base32)', secretBase32);
       remember('TOTP secret (hex)', raw.toString('hex'));
       remember('TOTP secret (base64)', raw.toString('base64'));
       remember('TOTP secret (base64url)', raw.toString('base64url'));

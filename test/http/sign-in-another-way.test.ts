@@ -4,15 +4,11 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as OTPAuth from 'otpauth';
 import { userActor } from '../../src/domain/audit.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import {
-  beginAuthenticatorAppRegistration,
-  confirmAuthenticatorAppRegistration,
-} from '../../src/services/authenticator-apps.js';
 import type { Deps } from '../../src/services/deps.js';
 import { passkeyRegistrationOptions, registerPasskey } from '../../src/services/passkeys.js';
+import { enrolAuthenticatorApp } from '../support/authenticator-app.js';
 import { dialects } from '../support/databases.js';
 import { postPasskeyOptions, postStep, startRawFlow, type RawFlow } from '../support/raw-sign-in.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
@@ -43,18 +39,7 @@ for (const dialect of dialects) {
     it('offers the other second factor on each page, switches both ways, and logs the one used', async () => {
       const user = await createPasswordUser(deps, 'wanda', PASSWORD);
       const ctx = { ...cliContext(), actor: userActor(user, null) };
-      const pending = beginAuthenticatorAppRegistration(deps, user);
-      const totp = new OTPAuth.TOTP({
-        secret: OTPAuth.Secret.fromBase32(pending.secretBase32),
-        algorithm: 'SHA1',
-        digits: 6,
-        period: 30,
-      });
-      await confirmAuthenticatorAppRegistration(deps, ctx, user, {
-        token: pending.token,
-        code: totp.generate({ timestamp: clock.now().getTime() }),
-        displayName: 'Phone',
-      });
+      await enrolAuthenticatorApp(deps, ctx, user);
       const authenticator = new SoftAuthenticator({ origin: deps.config.issuer });
       const credential = authenticator.create((await passkeyRegistrationOptions(deps, user)) as never);
       await registerPasskey(deps, ctx, user, { credential: JSON.stringify(credential), displayName: 'Laptop' });

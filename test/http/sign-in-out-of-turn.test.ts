@@ -5,18 +5,14 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as OTPAuth from 'otpauth';
 import { userActor } from '../../src/domain/audit.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import {
-  beginAuthenticatorAppRegistration,
-  confirmAuthenticatorAppRegistration,
-} from '../../src/services/authenticator-apps.js';
 import type { Deps } from '../../src/services/deps.js';
 import { passkeyRegistrationOptions, registerPasskey } from '../../src/services/passkeys.js';
 import { NOT_ASKED_MESSAGE } from '../../src/services/sign-in/index.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
+import { enrolAuthenticatorApp } from '../support/authenticator-app.js';
 import { dialects } from '../support/databases.js';
 import { postPasskeyOptions, postStep, startRawFlow, type RawFlow, type RawResponse } from '../support/raw-sign-in.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
@@ -45,18 +41,7 @@ for (const dialect of dialects) {
       withoutPass = await createPasswordUser(deps, 'nopass', PASSWORD);
       const user = await createPasswordUser(deps, 'holder', PASSWORD);
       const ctx = { ...cliContext(), actor: userActor(user, null) };
-      const pending = beginAuthenticatorAppRegistration(deps, user);
-      const totp = new OTPAuth.TOTP({
-        secret: OTPAuth.Secret.fromBase32(pending.secretBase32),
-        algorithm: 'SHA1',
-        digits: 6,
-        period: 30,
-      });
-      await confirmAuthenticatorAppRegistration(deps, ctx, user, {
-        token: pending.token,
-        code: totp.generate({ timestamp: clock.now().getTime() }),
-        displayName: 'Phone',
-      });
+      const { totp } = await enrolAuthenticatorApp(deps, ctx, user);
       const authenticator = new SoftAuthenticator({ origin: deps.config.issuer });
       await registerPasskey(deps, ctx, user, {
         credential: JSON.stringify(authenticator.create((await passkeyRegistrationOptions(deps, user)) as never)),

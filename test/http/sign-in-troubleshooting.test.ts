@@ -5,17 +5,13 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import * as OTPAuth from 'otpauth';
 import { userActor } from '../../src/domain/audit.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import {
-  beginAuthenticatorAppRegistration,
-  confirmAuthenticatorAppRegistration,
-} from '../../src/services/authenticator-apps.js';
 import type { Deps } from '../../src/services/deps.js';
 import { passkeyRegistrationOptions, registerPasskey } from '../../src/services/passkeys.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { createUsersRepo } from '../../src/store/repos/users.js';
+import { enrolAuthenticatorApp } from '../support/authenticator-app.js';
 import { dialects } from '../support/databases.js';
 import { graphFetch } from '../support/graph-http.js';
 import { postStep, startRawFlow, type RawFlow, type RawResponse } from '../support/raw-sign-in.js';
@@ -121,13 +117,7 @@ for (const dialect of dialects) {
     it('a wrong authenticator code', async () => {
       const user = await createPasswordUser(deps, 'trouble-otp', PASSWORD);
       const ctx = { ...cliContext(), actor: userActor(user, null) };
-      const pending = beginAuthenticatorAppRegistration(deps, user);
-      const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(pending.secretBase32), digits: 6, period: 30 });
-      await confirmAuthenticatorAppRegistration(deps, ctx, user, {
-        token: pending.token,
-        code: totp.generate({ timestamp: clock.now().getTime() }),
-        displayName: 'Phone',
-      });
+      const { totp } = await enrolAuthenticatorApp(deps, ctx, user);
       const flow = await afterUsername(user.userPrincipalName);
       await postStep(flow, s.url, 'password', { password: PASSWORD });
       assert.equal(title(flow.html), 'Enter code');
