@@ -4,7 +4,6 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { graphJsClient } from '../support/graph-js-client.js';
 import { newId } from '../../src/domain/ids.js';
 import type { Deps } from '../../src/services/deps.js';
@@ -12,6 +11,7 @@ import { issueTemporaryAccessPass } from '../../src/services/temporary-access-pa
 import { createFido2MethodsRepo, type Fido2MethodRecord } from '../../src/store/repos/fido2-methods.js';
 import { createAuthenticatorAppsRepo, type AuthenticatorAppRecord } from '../../src/store/repos/authenticator-apps.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
+import { insertStoredPasskey } from '../support/stored-passkey.js';
 import { dialects } from '../support/databases.js';
 import { assertFetchedGraphError, auditRows, graphFetch, type FetchedGraphResponse } from '../support/graph-http.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
@@ -90,27 +90,8 @@ for (const dialect of dialects) {
       return record;
     }
 
-    async function addPasskey(user: UserRecord, options: Partial<Fido2MethodRecord> = {}): Promise<Fido2MethodRecord> {
-      const record: Fido2MethodRecord = {
-        id: newId(),
-        userId: user.id,
-        credentialId: randomBytes(32).toString('base64url'),
-        publicKey: randomBytes(77).toString('base64url'),
-        signCount: 0,
-        displayName: 'Passkey',
-        aaguid: '00000000-0000-0000-0000-000000000000',
-        transports: ['internal'],
-        deviceType: 'singleDevice',
-        backedUp: false,
-        attestationLevel: 'notAttested',
-        rpId: deps.config.rpId,
-        createdAt: deps.clock.now(),
-        lastUsedAt: null,
-        ...options,
-      };
-      await createFido2MethodsRepo(deps.db).insert(record);
-      return record;
-    }
+    const addPasskey = (user: UserRecord, overrides: Partial<Fido2MethodRecord> = {}) =>
+      insertStoredPasskey(deps, user.id, overrides);
 
     const appsOf = (user: UserRecord) => createAuthenticatorAppsRepo(deps.db).listOfUser(user.id);
     const passkeysOf = (user: UserRecord) => createFido2MethodsRepo(deps.db).listOfUser(user.id);

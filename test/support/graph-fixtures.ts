@@ -3,13 +3,12 @@
 // the generated paths and bodies, so that generated requests reach objects that exist (deep code), not only 404s.
 
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { insertStoredPasskey } from './stored-passkey.js';
 import { newId } from '../../src/domain/ids.js';
 import { ROLE_TEMPLATE_IDS } from '../../src/domain/authz/built-in-roles.js';
 import { createApplication } from '../../src/services/applications.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { createAuthenticatorAppsRepo } from '../../src/store/repos/authenticator-apps.js';
-import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
 import { graphRequest } from './graph-http.js';
 import type { RegisteredRoute } from './route-list.js';
@@ -48,23 +47,7 @@ async function addMethods(t: TestServer, user: UserRecord): Promise<{ app: strin
     lastUsedStep: null,
     lastUsedAt: null,
   });
-  const passkey = newId();
-  await createFido2MethodsRepo(deps.db).insert({
-    id: passkey,
-    userId: user.id,
-    credentialId: randomBytes(32).toString('base64url'),
-    publicKey: randomBytes(77).toString('base64url'),
-    signCount: 0,
-    displayName: 'Passkey',
-    aaguid: '00000000-0000-0000-0000-000000000000',
-    transports: ['internal'],
-    deviceType: 'singleDevice',
-    backedUp: false,
-    attestationLevel: 'notAttested',
-    rpId: deps.config.rpId,
-    createdAt: deps.clock.now(),
-    lastUsedAt: null,
-  });
+  const passkey = (await insertStoredPasskey(deps, user.id)).id;
   return { app, passkey };
 }
 
