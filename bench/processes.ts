@@ -1,10 +1,11 @@
-// The bench's child processes: start one (tsx, like `npm start`), pin it to a core, and read its CPU time and
+// The bench's child processes: start one (the Gatepass server as `npm start` runs it), pin it to a core, and read its CPU time and
 // resident memory from /proc, which counts every thread (argon2's and libuv's too) and needs nothing from the child.
 
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { buildIfStale, DIST } from '../scripts/build.js';
 
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime. */
 const CLOCK_TICKS = (() => {
@@ -58,12 +59,29 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Forks a bench/ script under tsx, waits for its `{type:'ready', url}` and pins it to the server core. */
+/** The node options of package.json's start script (`node <options> scripts/start.js`). */
+function startScriptNodeOptions(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  return pkg.scripts.start.split(' ').filter((word) => word.startsWith('--'));
+}
+
+/**
+ * Forks a bench/ script, waits for its `{type:'ready', url}` and pins it to the server core. The Gatepass server
+ * (server.ts) runs as `npm start` runs it: compiled to dist/ (scripts/build.js), with the start script's node options.
+ * The reference servers run under tsx, which costs them memory at start-up but nothing per request.
+ */
 export async function startChild(script: string, env: Record<string, string>, execArgv: string[] = []): Promise<Child> {
-  const child = fork(path.join(import.meta.dirname, script), [], {
-    env: { ...process.env, ...env },
-    execArgv: ['--import', 'tsx', ...execArgv],
-  });
+  const compiled = script === 'server.ts' && buildIfStale();
+  const child = fork(
+    compiled ? path.join(DIST, 'bench', script.replace(/\.ts$/, '.js')) : path.join(import.meta.dirname, script),
+    [],
+    {
+      env: { ...process.env, ...env },
+      execArgv: compiled ? [...startScriptNodeOptions(), ...execArgv] : ['--import', 'tsx', ...execArgv],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));

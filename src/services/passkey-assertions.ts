@@ -2,12 +2,8 @@
 // is required; the signature counter moves forward in one conditional update, so a cloned authenticator replaying an
 // older counter is refused. Failed verifications count towards the user's passkey throttle.
 
-import {
-  generateAuthenticationOptions,
-  verifyAuthenticationResponse,
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { webauthnServer } from './webauthn.js';
 import {
   createFido2MethodsRepo,
   createWebauthnChallengesRepo,
@@ -30,7 +26,7 @@ export async function passkeyAuthenticationOptions(
   const mine = userId
     ? (await createFido2MethodsRepo(deps.db).listOfUser(userId)).filter((c) => c.rpId === deps.config.rpId)
     : [];
-  const options = await generateAuthenticationOptions({
+  const options = await (await webauthnServer()).generateAuthenticationOptions({
     rpID: deps.config.rpId,
     userVerification: 'required',
     timeout: PASSKEY_CHALLENGE_TTL_MS,
@@ -124,7 +120,7 @@ export async function verifyPasskeyAssertion(
     return { ok: false, failure: 'throttled', user, method, retryAfterSeconds: start.retryAfterSeconds };
   let newCounter: number;
   try {
-    const verified = await verifyAuthenticationResponse({
+    const verified = await (await webauthnServer()).verifyAuthenticationResponse({
       response,
       expectedChallenge: parsed.challenge,
       expectedOrigin: deps.config.issuer,

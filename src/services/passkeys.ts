@@ -8,12 +8,8 @@
 // stored attestationLevel alone decides 'hwk', so trusting attestation later changes one function.
 
 import { randomBytes } from 'node:crypto';
-import {
-  generateRegistrationOptions,
-  verifyRegistrationResponse,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
-} from '@simplewebauthn/server';
+import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import { type WebAuthnServer, webauthnServer } from './webauthn.js';
 import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import {
@@ -58,7 +54,7 @@ export async function passkeyRegistrationOptions(
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const handle = await userHandleOf(deps, user);
   const existing = await createFido2MethodsRepo(deps.db).listOfUser(user.id);
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthnServer()).generateRegistrationOptions({
     rpName: RP_NAME,
     rpID: deps.config.rpId,
     userName: user.userPrincipalName,
@@ -117,9 +113,9 @@ export async function registerPasskey(
     now.getTime(),
   );
   if (!challenge || challenge.userId !== user.id) throw registrationRefused('passkeyRegistrationExpired');
-  let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+  let verified: Awaited<ReturnType<WebAuthnServer['verifyRegistrationResponse']>>;
   try {
-    verified = await verifyRegistrationResponse({
+    verified = await (await webauthnServer()).verifyRegistrationResponse({
       response: parsed.response as unknown as RegistrationResponseJSON,
       expectedChallenge: parsed.challenge,
       expectedOrigin: deps.config.issuer,

@@ -1,10 +1,11 @@
 // Opens the store: SQLite (a file under the data directory) or PostgreSQL (DATABASE_URL), behind one Kysely type.
 
 import { chmodSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -29,13 +30,17 @@ export interface Store {
   close(): Promise<void>;
 }
 
+// The PostgreSQL driver is required only when DATABASE_URL asks for it: a server on SQLite never loads it (about
+// 10 MiB resident). It is CommonJS, so a synchronous require keeps openStore synchronous.
+const requirePg = (): typeof pg => createRequire(import.meta.url)('pg') as typeof pg;
+
 // pg returns int8 (our millisecond timestamps) as strings by default; they fit a JS number exactly.
-const pgTypes = {
+const pgTypesOf = (driver: typeof pg) => ({
   getTypeParser: ((oid: number, format?: string) =>
     oid === 20
       ? (v: string) => Number(v)
-      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-};
+      : driver.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+});
 
 export function sqliteFileIn(dataDir: string): string {
   return path.join(dataDir, 'gatepass.db');
@@ -75,10 +80,11 @@ export function openStore(options: StoreOptions): Store {
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: 'sqlite', sqliteFile: options.location, sqlite, close: () => db.destroy() };
   }
-  const pool = new pg.Pool({
+  const driver = requirePg();
+  const pool = new driver.Pool({
     connectionString: options.location,
     max: options.poolSize ?? 10,
-    types: pgTypes,
+    types: pgTypesOf(driver),
     // A server that stops answering (a network cut) fails a request with a 503 after this, instead of holding it.
     connectionTimeoutMillis: 10_000,
   });

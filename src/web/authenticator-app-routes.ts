@@ -2,7 +2,6 @@
 // gate (a multi-factor sign-in within the window): the page shows a new key, the form confirms it with one code.
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import QRCode from 'qrcode';
 import { isAppError } from '../domain/errors.js';
 import {
   beginAuthenticatorAppRegistration,
@@ -28,7 +27,12 @@ export function registerAuthenticatorAppRoutes(app: FastifyInstance, deps: Deps,
     displayName: string,
     error?: AuthenticatorAppPageView['error'],
   ) {
-    const qrDataUrl = await QRCode.toDataURL(pending.uri, { errorCorrectionLevel: 'M', margin: 2, width: 200 });
+    // qrcode is loaded when a registration first needs it, not at start-up.
+    const qrDataUrl = await (await import('qrcode')).default.toDataURL(pending.uri, {
+      errorCorrectionLevel: 'M',
+      margin: 2,
+      width: 200,
+    });
     return sendPage(
       reply,
       status,
