@@ -2,7 +2,7 @@
 // (GRAPH_PERMISSIONS' `adminConsentRequired`, Entra's documented values). A user's consent never grants an admin-only
 // permission; an administrator's tenant-wide grant (oauth2PermissionGrants, consentType AllPrincipals) does.
 
-import { delegatedPermissionsOf, type GraphScopeOptions } from './authz/graph-scopes.js';
+import { delegatedPermissionsOf, type GraphScopeOptions, graphScopeValues } from './authz/graph-scopes.js';
 import { DELEGATED_PERMISSION_NAMES, GRAPH_PERMISSIONS } from './authz/permissions.js';
 
 /**
@@ -61,4 +61,22 @@ const OIDC_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 
 /** Whether a requested scope value (bare or under a Graph alias) names a permission only an administrator may grant. */
 export function needsAdminConsent(value: string, graphAliases: readonly string[]): boolean {
   return delegatedPermissionsOf([value], { oidcScopes: OIDC_SCOPES, graphAliases }).some(requiresAdminConsent);
+}
+
+/**
+ * The Graph scope values a resource server lets a client's tokens carry: every value anyone may grant, and the
+ * admin-only ones its tenant-wide grants cover. Graph's values are sorted once here, since only the grants change
+ * from one request to the next; the result keeps graphScopeValues' order.
+ */
+export function graphResourceScope(options: GraphScopeOptions): (tenantWide: ReadonlySet<string>) => string {
+  const all = graphScopeValues(options);
+  const none: ReadonlySet<string> = new Set();
+  const adminOnly: ReadonlySet<string> = new Set(sortByConsent(all, none, options).needsAdmin);
+  const withoutGrants = all.filter((v) => !adminOnly.has(v)).join(' ');
+  return (tenantWide) =>
+    tenantWide.size === 0
+      ? withoutGrants
+      : all
+          .filter((v) => !adminOnly.has(v) || sortByConsent([v], tenantWide, options).needsAdmin.length === 0)
+          .join(' ');
 }

@@ -11,15 +11,14 @@ import {
   asksForDefault,
   DEFAULT_DELEGATED_PERMISSIONS,
   delegatedPermissionsOf,
-  graphScopeValues,
   readGraphScopes,
   type GraphScopeOptions,
   type RequestedGraphScopes,
 } from '../domain/authz/graph-scopes.js';
 import { APPLICATION_PERMISSION_NAMES } from '../domain/authz/permissions.js';
-import { sortByConsent } from '../domain/consent.js';
+import { graphResourceScope, sortByConsent } from '../domain/consent.js';
 import { ACR_MFA, ACR_PASSWORD } from '../domain/signin/factors.js';
-import { findApplicationByClientId, verifyClientSecret, type ApplicationMetadata } from '../services/applications.js';
+import { verifyClientSecret, type ApplicationMetadata } from '../services/applications.js';
 import type { Deps } from '../services/deps.js';
 import { tenantWidePermissionsOf } from '../services/permission-grants.js';
 import { loadCookieKeys, loadSigningKeySet } from '../services/provider-keys.js';
@@ -53,6 +52,9 @@ export interface ProviderPages {
 }
 
 /** Client metadata for an application. `placeholderSecret` is never compared (see compareClientSecret below). */
+/** Self-only delegated names (User.Read …) have no application form in Graph: never in an app token's `roles`. */
+const APPLICATION_PERMISSIONS: ReadonlySet<string> = new Set(APPLICATION_PERMISSION_NAMES);
+
 function clientMetadataFor(issuer: string, placeholderSecret: string) {
   return (app: ApplicationMetadata): AdapterPayload => {
     const common = {
@@ -82,6 +84,9 @@ function clientMetadataFor(issuer: string, placeholderSecret: string) {
       return {
         ...common,
         ...secret,
+        // What its app-only tokens carry, so the token endpoint needs no second read of the application.
+        gatepass_roles: app.permissions.filter((p) => APPLICATION_PERMISSIONS.has(p)),
+        gatepass_object_id: app.servicePrincipalId,
         grant_types: ['client_credentials'],
         response_types: [],
         redirect_uris: [],
@@ -135,8 +140,8 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     if (problem.kind === 'unknownResource') throw new errors.InvalidTarget(problem.message);
     throw new errors.InvalidScope(problem.message, problem.scope);
   };
-  const applicationPermissions = new Set(APPLICATION_PERMISSION_NAMES);
   const tenantWideOf = (clientId: string) => tenantWidePermissionsOf(deps.db, clientId);
+  const resourceScopeFor = graphResourceScope(scopeOptions);
   const placeholderSecret = randomBytes(32).toString('base64url');
   const nowSeconds = () => Math.floor(deps.clock.now().getTime() / 1000);
   /**
@@ -182,7 +187,9 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     acrValues: [ACR_PASSWORD, ACR_MFA],
     // Entra puts name and preferred_username in the ID token of a code flow too.
     conformIdTokenClaims: false,
-    extraClientMetadata: { properties: ['gatepass_kind', 'gatepass_require_consent'] },
+    extraClientMetadata: {
+      properties: ['gatepass_kind', 'gatepass_require_consent', 'gatepass_roles', 'gatepass_object_id'],
+    },
     pkce: { required: () => true },
     interactions: {
       policy: gatepassInteractionPolicy(),
@@ -278,9 +285,7 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
           // fresh at every authorization, code exchange and refresh, so a removed grant drops out of the next token.
           const tenantWide = await tenantWideOf(client.clientId);
           return {
-            scope: graphScopeValues(scopeOptions)
-              .filter((value) => sortByConsent([value], tenantWide, scopeOptions).needsAdmin.length === 0)
-              .join(' '),
+            scope: resourceScopeFor(tenantWide),
             audience: GRAPH,
             accessTokenTTL: minutes(deps.config.accessTokenMinutes),
             accessTokenFormat: 'jwt',
@@ -291,15 +296,15 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     },
     extraTokenClaims: async (ctx, token) => {
       if (token.kind === 'ClientCredentials') {
-        const app = await findApplicationByClientId(deps, token.clientId!);
-        if (!app) return undefined;
+        // The client the request authenticated as, read from the store for this request (adapter.ts).
+        const client = ctx?.oidc?.client;
+        if (!client || client.clientId !== token.clientId) return undefined;
         return {
-          // Self-only delegated names (User.Read …) have no application form in Graph: never in `roles`.
-          roles: app.permissions.filter((p) => applicationPermissions.has(p)),
+          roles: client.gatepass_roles,
           tid: deps.tenant.id,
-          appid: app.appId,
-          azp: app.appId,
-          oid: app.servicePrincipalId,
+          appid: client.clientId,
+          azp: client.clientId,
+          oid: client.gatepass_object_id,
           idtyp: 'app',
           ver: '1.0',
         };

@@ -3,7 +3,22 @@
 import type { Selectable } from 'kysely';
 import type { DbOrTx } from '../db.js';
 import { bool, int } from '../db.js';
+import { type Arg, preparedQuery } from '../prepared.js';
 import type { ApplicationSecretsTable, ApplicationsTable } from '../schema.js';
+
+// Read on every token request and every sign-in (oidc-provider's client lookup and client authentication).
+const applicationByAppId = preparedQuery((db, arg: Arg<[string]>) =>
+  db.selectFrom('applications').selectAll().where('app_id', '=', arg(0)),
+);
+const validSecretHashes = preparedQuery((db, arg: Arg<[string, number]>) =>
+  db
+    .selectFrom('application_secrets')
+    .innerJoin('applications', 'applications.id', 'application_secrets.application_id')
+    .select('application_secrets.secret_hash')
+    .where('applications.app_id', '=', arg(0))
+    .where('application_secrets.start_at', '<=', arg(1))
+    .where('application_secrets.end_at', '>', arg(1)),
+);
 
 export type ApplicationKind = 'daemon' | 'web' | 'builtin';
 
@@ -100,7 +115,7 @@ export function createApplicationsRepo(db: DbOrTx) {
 
     /** One statement: the secrets are read only where a client authenticates (listValidSecretHashes). */
     async findApplicationMetadataByAppId(appId: string): Promise<ApplicationMetadata | undefined> {
-      const r = await db.selectFrom('applications').selectAll().where('app_id', '=', appId).executeTakeFirst();
+      const [r] = (await applicationByAppId(db, appId)).rows;
       return r ? toMetadata(r) : undefined;
     },
 
@@ -188,14 +203,7 @@ export function createApplicationsRepo(db: DbOrTx) {
 
     /** The hashes of the secrets valid at `now`, for the constant-time comparison of client authentication. */
     async listValidSecretHashes(appId: string, now: Date): Promise<string[]> {
-      const rows = await db
-        .selectFrom('application_secrets')
-        .innerJoin('applications', 'applications.id', 'application_secrets.application_id')
-        .select('application_secrets.secret_hash')
-        .where('applications.app_id', '=', appId)
-        .where('application_secrets.start_at', '<=', now.getTime())
-        .where('application_secrets.end_at', '>', now.getTime())
-        .execute();
+      const { rows } = await validSecretHashes(db, appId, now.getTime());
       return rows.map((r) => r.secret_hash);
     },
   };
