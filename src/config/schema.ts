@@ -210,7 +210,7 @@ export const settings = {
   keyActivationDelaySeconds: {
     env: 'GATEPASS_KEY_ACTIVATION_DELAY_SECONDS',
     description:
-      'A signing key added by `gatepass keys rotate` is published this many seconds before it signs; every process re-reads the keys at least every quarter of it (at most every 30 s). Use the same value for every process.',
+      'The signing and cookie keys added by `gatepass keys rotate` are published this many seconds before they sign; every process re-reads the keys at least every quarter of it (at most every 30 s). Use the same value for every process.',
     defaultText: '3600',
     parse: integer(1, 604800, 3600),
   },

@@ -177,6 +177,7 @@ export const AUDIT_ACTIVITIES = [
   'Remove member from role',
   'Refuse sign-in with possibly cloned passkey',
   'Reset user password',
+  'Rotate keys',
   'Unlock user sign-in',
   'Update administrative unit',
   'Update application – Certificates and secrets management',

@@ -6,7 +6,7 @@ import type Provider from 'oidc-provider';
 import { needsAdminConsent } from '../domain/consent.js';
 import type { Deps } from '../services/deps.js';
 import { createProvider, type ProviderPages } from './provider.js';
-import { startSigningKeyRefresh } from './signing-key-refresh.js';
+import { startKeyRefresh } from './key-refresh.js';
 import { registerTenantEndpoints } from './tenant-endpoints.js';
 
 export interface InteractionDetails {
@@ -49,7 +49,7 @@ const ALL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'HEAD']
 export async function registerOidc(app: FastifyInstance, deps: Deps, pages: ProviderPages): Promise<OidcHandle> {
   const provider = await createProvider(deps, pages);
   const callback = provider.callback();
-  const keyRefresh = startSigningKeyRefresh(provider, deps);
+  const keyRefresh = startKeyRefresh(provider, deps);
   app.addHook('onClose', async () => keyRefresh.stop());
 
   // Hijacked before Fastify reads the body, so oidc-provider reads the raw stream itself.

@@ -21,7 +21,7 @@ import { ACR_MFA, ACR_PASSWORD } from '../domain/signin/factors.js';
 import { verifyClientSecret, type ApplicationMetadata } from '../services/applications.js';
 import type { Deps } from '../services/deps.js';
 import { tenantWidePermissionsOf } from '../services/permission-grants.js';
-import { loadCookieKeys, loadSigningKeySet } from '../services/provider-keys.js';
+import { loadCookieKeySet, loadSigningKeySet } from '../services/provider-keys.js';
 import { createAdapterFactory } from './adapter.js';
 import { createFindAccount, type GatepassAccount } from './claims.js';
 
@@ -156,11 +156,12 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
 
   const configuration: Configuration = {
     adapter: createAdapterFactory(deps, clientMetadataFor(issuer, placeholderSecret)),
-    // The current key first: oidc-provider signs with the first that fits (see signing-key-refresh.ts for rotation).
+    // The current key first: oidc-provider signs with the first that fits (see key-refresh.ts for rotation).
     jwks: { keys: (await loadSigningKeySet(deps)).jwks },
     findAccount: createFindAccount(deps),
     cookies: {
-      keys: await loadCookieKeys(deps),
+      // The signing key first; key-refresh.ts swaps in a rotation (Koa's app.keys is read at every request).
+      keys: (await loadCookieKeySet(deps)).values,
       // __Host- requires Path=/, which only the session cookie has; the interaction cookies are path-scoped,
       // so they take __Secure- (still Secure-only, never settable over http).
       names: https

@@ -1,7 +1,6 @@
 // First start and every start: checks the server key against the store, creates the tenant, its keys, default
 // policies and the first Global Administrator once. Runs under the store-wide lock (store/migrate.ts).
 
-import { randomBytes } from 'node:crypto';
 import type { Keyring } from '../crypto/keyring.js';
 import { userTarget } from '../domain/audit.js';
 import type { Clock } from '../domain/clock.js';
@@ -14,6 +13,7 @@ import { createPoliciesRepo } from '../store/repos/policies.js';
 import { createRoleAssignmentsRepo } from '../store/repos/role-assignments.js';
 import { createTenantRepo, type Tenant } from '../store/repos/tenant.js';
 import { createUsersRepo } from '../store/repos/users.js';
+import { COOKIE_KEYS_SECRET, newCookieKey, sealCookieKeys } from './cookie-keys.js';
 import { ensureBuiltinApplications } from './applications.js';
 import { recordAuditEvent } from './audited.js';
 import { SECURITY_DEFAULTS_POLICY_ID } from './security-defaults.js';
@@ -33,8 +33,6 @@ export interface BootstrapResult {
   /** Set when a new server key was recorded next to a previous one (a rotation). */
   recordedNewKey?: string;
 }
-
-export const COOKIE_KEYS_SECRET = 'oidc-cookie-keys';
 
 async function checkServerKey(db: Db, keyring: Keyring, now: number): Promise<string | undefined> {
   const repo = createKeysRepo(db);
@@ -59,10 +57,9 @@ async function ensureSigningKey(db: Db, keyring: Keyring, now: number): Promise<
 }
 
 async function ensureCookieKeys(db: Db, keyring: Keyring, now: number): Promise<void> {
-  const keys = [randomBytes(32).toString('base64url'), randomBytes(32).toString('base64url')];
   await createKeysRepo(db).insertServerSecretIfAbsent(
     COOKIE_KEYS_SECRET,
-    keyring.encrypt('secret-encryption', JSON.stringify(keys), `server-secret:${COOKIE_KEYS_SECRET}`),
+    sealCookieKeys({ keyring }, [newCookieKey(now, null)]),
     now,
   );
 }

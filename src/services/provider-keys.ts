@@ -2,10 +2,9 @@
 // signing-keys.ts for rotation) and the cookie keys, each decrypted under the context it was sealed with (services/bootstrap.ts).
 
 import type { JsonWebKey } from 'node:crypto';
-import { COOKIE_KEYS_SECRET } from './bootstrap.js';
+import { cookieKeySchedule } from './cookie-keys.js';
 import type { Deps } from './deps.js';
 import { privateJwksOf, signingKeySchedule } from './signing-keys.js';
-import { createKeysRepo } from '../store/repos/keys.js';
 
 export interface SigningKeySet {
   /** The private JWKs to publish, the current (signing) key first. */
@@ -32,11 +31,22 @@ export async function loadSigningKeySet(
   };
 }
 
-/** The keys oidc-provider signs its cookies with. */
-export async function loadCookieKeys(deps: Pick<Deps, 'db' | 'keyring'>): Promise<string[]> {
-  const sealed = await createKeysRepo(deps.db).findServerSecret(COOKIE_KEYS_SECRET);
-  if (!sealed) throw new Error('no cookie keys in the store (bootstrap did not run)');
-  return JSON.parse(
-    deps.keyring.decryptText('secret-encryption', sealed, `server-secret:${COOKIE_KEYS_SECRET}`),
-  ) as string[];
+export interface CookieKeySet {
+  /** The values oidc-provider is given: the signing key first, then every key that still verifies. */
+  values: string[];
+  kids: string[];
+  nextChangeAt: number | undefined;
+  removable: number;
+}
+
+/** The keys oidc-provider signs and verifies its cookies with, now (services/cookie-keys.ts for rotation). */
+export async function loadCookieKeySet(deps: Pick<Deps, 'db' | 'keyring' | 'clock' | 'config'>): Promise<CookieKeySet> {
+  const schedule = await cookieKeySchedule(deps);
+  if (!schedule.current) throw new Error('no active cookie key in the store (bootstrap did not run)');
+  return {
+    values: schedule.published.map((k) => k.value),
+    kids: schedule.published.map((k) => k.kid),
+    nextChangeAt: schedule.nextChangeAt,
+    removable: schedule.removable.length,
+  };
 }

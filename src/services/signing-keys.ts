@@ -67,25 +67,26 @@ export interface Rotation {
 
 /**
  * Adds the next signing key, to sign from now + GATEPASS_KEY_ACTIVATION_DELAY_SECONDS; every key not yet retired
- * retires at that moment. Keys whose retention is over are removed on the way.
+ * retires at that moment. Keys whose retention is over are removed on the way. Runs in the caller's transaction.
  */
-export async function rotateSigningKey(deps: Pick<Deps, 'db' | 'clock' | 'config' | 'keyring'>): Promise<Rotation> {
-  const now = deps.clock.now().getTime();
+export async function rotateSigningKey(
+  deps: Pick<Deps, 'clock' | 'config' | 'keyring'>,
+  tx: DbOrTx,
+  now = deps.clock.now().getTime(),
+): Promise<Rotation> {
   const activatesAt = now + deps.config.keyActivationDelaySeconds * 1000;
   const row = generateSigningKey(deps.keyring, now);
-  return deps.db.transaction().execute(async (tx) => {
-    const repo = createKeysRepo(tx);
-    const before = await repo.listSigningKeys();
-    const { removable } = scheduleKeys(before, now, retentionMs(deps));
-    await repo.insertSigningKey({ ...row, activatesAt });
-    await repo.retireSigningKeysExcept(row.kid, activatesAt);
-    await repo.deleteSigningKeys(removable.map((k) => k.kid));
-    const gone = new Set(removable.map((k) => k.kid));
-    return {
-      kid: row.kid,
-      activatesAt,
-      retiredKids: before.filter((k) => k.retiredAt === null && !gone.has(k.kid)).map((k) => k.kid),
-      removedKids: [...gone],
-    };
-  });
+  const repo = createKeysRepo(tx);
+  const before = await repo.listSigningKeys();
+  const { removable } = scheduleKeys(before, now, retentionMs(deps));
+  await repo.insertSigningKey({ ...row, activatesAt });
+  await repo.retireSigningKeysExcept(row.kid, activatesAt);
+  await repo.deleteSigningKeys(removable.map((k) => k.kid));
+  const gone = new Set(removable.map((k) => k.kid));
+  return {
+    kid: row.kid,
+    activatesAt,
+    retiredKids: before.filter((k) => k.retiredAt === null && !gone.has(k.kid)).map((k) => k.kid),
+    removedKids: [...gone],
+  };
 }

@@ -9,7 +9,7 @@ import * as client from 'openid-client';
 import pg from 'pg';
 import type { Browser } from 'playwright-core';
 import { userActor } from '../../src/domain/audit.js';
-import { COOKIE_KEYS_SECRET } from '../../src/services/bootstrap.js';
+import { cookieKeySchedule } from '../../src/services/cookie-keys.js';
 import { createKeysRepo } from '../../src/store/repos/keys.js';
 import { enrolAuthenticatorApp } from '../support/authenticator-app.js';
 import { dialects } from '../support/databases.js';
@@ -190,14 +190,7 @@ for (const dialect of dialects) {
         ) as Record<string, string>;
         for (const part of ['d', 'p', 'q', 'dp', 'dq', 'qi']) remember(`signing key ${part}`, jwk[part]);
       }
-      const cookieKeys = JSON.parse(
-        deps.keyring.decryptText(
-          'secret-encryption',
-          (await keys.findServerSecret(COOKIE_KEYS_SECRET))!,
-          `server-secret:${COOKIE_KEYS_SECRET}`,
-        ),
-      ) as string[];
-      for (const k of cookieKeys) remember('cookie key', k);
+      for (const k of (await cookieKeySchedule(deps)).published) remember('cookie key', k.value);
 
       const dump = await dumpDatabase(s);
       assert.ok(dump.includes(alice.userPrincipalName), 'the dump is readable (sanity check)');

@@ -97,6 +97,17 @@ export function createKeysRepo(db: DbOrTx) {
       return row?.value;
     },
 
+    /** Replaces a server secret only if it still holds `expected` (compare-and-swap): false when another write won. */
+    async replaceServerSecret(name: string, expected: string, sealed: string): Promise<boolean> {
+      const result = await db
+        .updateTable('server_secrets')
+        .set({ value: sealed })
+        .where('name', '=', name)
+        .where('value', '=', expected)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
     async insertServerSecretIfAbsent(name: string, sealed: string, now: number): Promise<void> {
       await db
         .insertInto('server_secrets')

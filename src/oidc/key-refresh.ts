@@ -1,11 +1,12 @@
-// Keeps a running provider's signing keys equal to the store's schedule, so a `gatepass keys rotate` run anywhere
-// reaches every process without a restart: the store is re-read at least every quarter of the activation delay
+// Keeps a running provider's signing keys and cookie keys equal to the store's schedules, so a `gatepass keys rotate`
+// run anywhere reaches every process without a restart: the store is re-read at least every quarter of the activation delay
 // (so each process publishes a next key well before it activates) and again at the moment a key changes state
 // (so every process switches to the new key at the same instant, from the same timestamps).
 
 import type Provider from 'oidc-provider';
 import type { Deps } from '../services/deps.js';
-import { loadSigningKeySet } from '../services/provider-keys.js';
+import { removeExpiredCookieKeys } from '../services/cookie-keys.js';
+import { loadCookieKeySet, loadSigningKeySet } from '../services/provider-keys.js';
 import { removeExpiredSigningKeys } from '../services/signing-keys.js';
 import { publishedKids, replaceSigningKeys } from './internals.js';
 
@@ -18,10 +19,12 @@ export interface KeyRefresh {
   stop(): void;
 }
 
-export function startSigningKeyRefresh(provider: Provider, deps: Deps): KeyRefresh {
+export function startKeyRefresh(provider: Provider, deps: Deps): KeyRefresh {
   const intervalMs = Math.min(MAX_INTERVAL_MS, (deps.config.keyActivationDelaySeconds * 1000) / 4);
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  /** The cookie kids the provider holds; empty until the first refresh (the provider was built with the same). */
+  let cookieKids: string[] = [];
 
   const refresh = async (): Promise<number | undefined> => {
     const set = await loadSigningKeySet(deps);
@@ -31,7 +34,19 @@ export function startSigningKeyRefresh(provider: Provider, deps: Deps): KeyRefre
       deps.log.info({ kids: set.kids }, 'signing keys changed: now signing with the first');
     }
     if (set.removable > 0) await removeExpiredSigningKeys(deps);
-    return set.nextChangeAt;
+    // Koa reads app.keys when a request first touches its cookies: the swap holds from the next request on.
+    const cookies = await loadCookieKeySet(deps);
+    if (cookieKids.join(' ') !== cookies.kids.join(' ')) {
+      provider.keys = cookies.values;
+      if (cookieKids.length > 0)
+        deps.log.info({ kids: cookies.kids }, 'cookie keys changed: now signing with the first');
+      cookieKids = cookies.kids;
+    }
+    if (cookies.removable > 0) await removeExpiredCookieKeys(deps);
+    return [set.nextChangeAt, cookies.nextChangeAt].reduce<number | undefined>(
+      (soonest, t) => (t === undefined ? soonest : Math.min(soonest ?? t, t)),
+      undefined,
+    );
   };
 
   const schedule = (nextChangeAt: number | undefined) => {
@@ -45,7 +60,7 @@ export function startSigningKeyRefresh(provider: Provider, deps: Deps): KeyRefre
   const tick = () => {
     refresh().then(schedule, (err: unknown) => {
       // A store outage keeps the keys the provider holds; the next tick tries again.
-      deps.log.warn({ err }, 'signing keys could not be re-read; keeping the current ones');
+      deps.log.warn({ err }, 'keys could not be re-read; keeping the current ones');
       schedule(undefined);
     });
   };
