@@ -50,14 +50,24 @@ export function preparedQuery<A extends readonly unknown[], R>(
 ): (db: DbOrTx, ...args: A) => Promise<QueryResult<R>> {
   // Keyed by the dialect adapter's class: a transaction shares its root handle's dialect.
   const byDialect = new Map<unknown, Map<string, CompiledQuery<R>>>();
-  return (db, ...args) => {
+  return async (db, ...args) => {
     const dialect = db.getExecutor().adapter.constructor;
     let compiledByShape = byDialect.get(dialect);
     if (!compiledByShape) byDialect.set(dialect, (compiledByShape = new Map()));
     const shape = shapeOf(args);
     let compiled = compiledByShape.get(shape);
     if (!compiled) {
-      compiled = build(db, ((k: number) => placeholderFor(k, args[k])) as Arg<A>).compile();
+      const handedOut: unknown[] = [];
+      const arg = (k: number) => {
+        const placeholder = placeholderFor(k, args[k]);
+        handedOut.push(...(Array.isArray(placeholder) ? placeholder : [placeholder]));
+        return placeholder;
+      };
+      compiled = build(db, arg as Arg<A>).compile();
+      // A placeholder spread into an object or used other than as a value would bind nothing, or the wrong thing.
+      const bound = new Set(compiled.parameters);
+      if (!handedOut.every((p) => bound.has(p)))
+        throw new Error('a prepared query must use each placeholder it asks for as a value');
       compiledByShape.set(shape, compiled);
     }
     const parameters = compiled.parameters.map((p) => (isPlaceholder(p) ? boundValue(p, args) : p));
@@ -65,12 +75,5 @@ export function preparedQuery<A extends readonly unknown[], R>(
   };
 }
 
-/** The first row of a prepared select, or undefined. */
-export async function firstRow<R>(result: Promise<QueryResult<R>>): Promise<R | undefined> {
-  return (await result).rows[0];
-}
-
 /** How many rows a prepared insert, update or delete touched. */
-export async function affectedRows(result: Promise<QueryResult<unknown>>): Promise<number> {
-  return Number((await result).numAffectedRows ?? 0n);
-}
+export const affectedRows = (result: QueryResult<unknown>): number => Number(result.numAffectedRows ?? 0n);

@@ -73,6 +73,16 @@ for (const dialect of dialects) {
       assert.equal((await renameSecret(db, 'absent', 'x')).numAffectedRows, 0n);
     });
 
+    it('refuses a builder that does not bind a placeholder as a value', async () => {
+      const spread = preparedQuery((db, arg: Arg<[{ value: string }]>) =>
+        db
+          .updateTable('server_secrets')
+          .set({ ...arg(0) })
+          .where('name', '=', 'absent'),
+      );
+      await assert.rejects(spread(t.runtime.deps.db, { value: 'x' }), /each placeholder it asks for as a value/);
+    });
+
     it('keeps every value out of the SQL text', async () => {
       const { db } = t.runtime.deps;
       const seen: string[] = [];

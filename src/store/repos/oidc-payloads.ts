@@ -4,6 +4,7 @@
 
 import type { ExpressionBuilder } from 'kysely';
 import type { DbOrTx } from '../db.js';
+import { affectedRows, type Arg, preparedQuery } from '../prepared.js';
 import type { Database } from '../schema.js';
 
 export interface StoredPayload {
@@ -26,50 +27,78 @@ export interface FoundPayload {
   consumedAt: number | null;
 }
 
+/** model, id_hash, payload, grant_id_hash, uid_hash, user_code_hash, account_id, expires_at, via_tap */
+type PayloadRow = [
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  number | null,
+  number,
+];
+
+// The statements of every request oidc-provider handles (a sign-in runs about twenty of them), compiled once.
+const upsert = preparedQuery((db, arg: Arg<PayloadRow>) => {
+  const changed = {
+    payload: arg(2),
+    grant_id_hash: arg(3),
+    uid_hash: arg(4),
+    user_code_hash: arg(5),
+    account_id: arg(6),
+    expires_at: arg(7),
+    via_tap: arg(8),
+  };
+  return db
+    .insertInto('oidc_payloads')
+    .values({ model: arg(0), id_hash: arg(1), consumed_at: null, ...changed })
+    .onConflict((oc) => oc.columns(['model', 'id_hash']).doUpdateSet(changed));
+});
+const findLive = preparedQuery((db, arg: Arg<[string, string[], number]>) =>
+  db
+    .selectFrom('oidc_payloads')
+    .select(['id_hash', 'payload', 'consumed_at'])
+    .where('model', '=', arg(0))
+    .where('id_hash', 'in', arg(1))
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', arg(2))])),
+);
+const consume = preparedQuery((db, arg: Arg<[string, string[], number]>) =>
+  db
+    .updateTable('oidc_payloads')
+    .set({ consumed_at: arg(2) })
+    .where('model', '=', arg(0))
+    .where('id_hash', 'in', arg(1))
+    .where('consumed_at', 'is', null),
+);
+const remove = preparedQuery((db, arg: Arg<[string, string[]]>) =>
+  db.deleteFrom('oidc_payloads').where('model', '=', arg(0)).where('id_hash', 'in', arg(1)),
+);
+
 export function createOidcPayloadsRepo(db: DbOrTx) {
   const live = (now: number) => (eb: ExpressionBuilder<Database, 'oidc_payloads'>) =>
     eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]);
 
   return {
     async upsertPayload(p: StoredPayload): Promise<void> {
-      const values = {
-        model: p.model,
-        id_hash: p.idHash,
-        payload: p.sealed,
-        grant_id_hash: p.grantIdHash,
-        uid_hash: p.uidHash,
-        user_code_hash: p.userCodeHash,
-        account_id: p.accountId,
-        expires_at: p.expiresAt,
-        consumed_at: null,
-        via_tap: p.viaTap ? 1 : 0,
-      };
-      await db
-        .insertInto('oidc_payloads')
-        .values(values)
-        .onConflict((oc) =>
-          oc.columns(['model', 'id_hash']).doUpdateSet({
-            payload: values.payload,
-            grant_id_hash: values.grant_id_hash,
-            uid_hash: values.uid_hash,
-            user_code_hash: values.user_code_hash,
-            account_id: values.account_id,
-            expires_at: values.expires_at,
-            via_tap: values.via_tap,
-          }),
-        )
-        .execute();
+      await upsert(
+        db,
+        p.model,
+        p.idHash,
+        p.sealed,
+        p.grantIdHash,
+        p.uidHash,
+        p.userCodeHash,
+        p.accountId,
+        p.expiresAt,
+        p.viaTap ? 1 : 0,
+      );
     },
 
     /** Undefined when absent or expired. */
     async findPayload(model: string, idHashes: string[], now: number): Promise<FoundPayload | undefined> {
-      const r = await db
-        .selectFrom('oidc_payloads')
-        .select(['id_hash', 'payload', 'consumed_at'])
-        .where('model', '=', model)
-        .where('id_hash', 'in', idHashes)
-        .where(live(now))
-        .executeTakeFirst();
+      const [r] = (await findLive(db, model, idHashes, now)).rows;
       return r && { idHash: r.id_hash, sealed: r.payload, consumedAt: r.consumed_at };
     },
 
@@ -91,18 +120,11 @@ export function createOidcPayloadsRepo(db: DbOrTx) {
 
     /** Marks a single-use record used, in one statement; false when it was already consumed (another request won). */
     async consumePayload(model: string, idHashes: string[], now: number): Promise<boolean> {
-      const result = await db
-        .updateTable('oidc_payloads')
-        .set({ consumed_at: now })
-        .where('model', '=', model)
-        .where('id_hash', 'in', idHashes)
-        .where('consumed_at', 'is', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      return affectedRows(await consume(db, model, idHashes, now)) > 0;
     },
 
     async deletePayload(model: string, idHashes: string[]): Promise<void> {
-      await db.deleteFrom('oidc_payloads').where('model', '=', model).where('id_hash', 'in', idHashes).execute();
+      await remove(db, model, idHashes);
     },
 
     /**

@@ -1,6 +1,7 @@
 // Server-side state of a sign-in interaction (keyed by a hash of the interaction uid).
 
 import type { DbOrTx } from '../db.js';
+import { affectedRows, type Arg, preparedQuery } from '../prepared.js';
 
 export interface StoredFact {
   method: 'password' | 'tap' | 'authenticatorApp' | 'passkey';
@@ -31,16 +32,53 @@ const isMethod = (v: string | null): v is StoredFact['method'] => v !== null && 
 const factsOf = (json: string): StoredFact[] =>
   (JSON.parse(json) as StoredFact[]).map((f) => ({ ...f, method: current(f.method) as StoredFact['method'] }));
 
+// Every step of a sign-in reads its state, and most write it: compiled once (prepared.ts).
+const findLive = preparedQuery((db, arg: Arg<[string, number]>) =>
+  db.selectFrom('sign_in_states').selectAll().where('uid_hash', '=', arg(0)).where('expires_at', '>', arg(1)),
+);
+const sweepExpired = preparedQuery((db, arg: Arg<[number]>) =>
+  db.deleteFrom('sign_in_states').where('expires_at', '<=', arg(0)),
+);
+/** uid_hash, subject, user_id, login_name, facts, csrf_hash, status, created_at, expires_at */
+type StateRow = [string, string | null, string | null, string | null, string, string, string, number, number];
+const insertIfAbsent = preparedQuery((db, arg: Arg<StateRow>) =>
+  db
+    .insertInto('sign_in_states')
+    .values({
+      uid_hash: arg(0),
+      subject: arg(1),
+      user_id: arg(2),
+      login_name: arg(3),
+      facts: arg(4),
+      csrf_hash: arg(5),
+      status: arg(6),
+      created_at: arg(7),
+      expires_at: arg(8),
+    })
+    .onConflict((oc) => oc.column('uid_hash').doNothing()),
+);
+const bind = preparedQuery((db, arg: Arg<[string, string, string | null, string]>) =>
+  db
+    .updateTable('sign_in_states')
+    .set({ subject: arg(1), user_id: arg(2), login_name: arg(3) })
+    .where('uid_hash', '=', arg(0))
+    .where('status', '=', 'active')
+    .where((eb) => eb.or([eb('subject', 'is', null), eb('subject', '=', arg(1))])),
+);
+const setFacts = preparedQuery((db, arg: Arg<[string, string, string]>) =>
+  db
+    .updateTable('sign_in_states')
+    .set({ facts: arg(2) })
+    .where('uid_hash', '=', arg(0))
+    .where('status', '=', 'active')
+    .where('subject', '=', arg(1)),
+);
+
 export function createSignInStatesRepo(db: DbOrTx) {
   return {
     /** Undefined when absent or expired. */
     async findState(uidHash: string, now: number): Promise<SignInStateRecord | undefined> {
-      const r = await db
-        .selectFrom('sign_in_states')
-        .selectAll()
-        .where('uid_hash', '=', uidHash)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
+      const [r] = (await findLive(db, uidHash, now)).rows;
       if (!r) return undefined;
       return {
         uidHash: r.uid_hash,
@@ -61,22 +99,19 @@ export function createSignInStatesRepo(db: DbOrTx) {
 
     /** Creates the state once; a concurrent second start keeps the first. Expired states are swept on the way. */
     async insertStateIfAbsent(s: SignInStateRecord): Promise<void> {
-      await db.deleteFrom('sign_in_states').where('expires_at', '<=', s.createdAt).execute();
-      await db
-        .insertInto('sign_in_states')
-        .values({
-          uid_hash: s.uidHash,
-          subject: s.subject,
-          user_id: s.userId,
-          login_name: s.loginName,
-          facts: JSON.stringify(s.facts),
-          csrf_hash: s.csrfHash,
-          status: s.status,
-          created_at: s.createdAt,
-          expires_at: s.expiresAt,
-        })
-        .onConflict((oc) => oc.column('uid_hash').doNothing())
-        .execute();
+      await sweepExpired(db, s.createdAt);
+      await insertIfAbsent(
+        db,
+        s.uidHash,
+        s.subject,
+        s.userId,
+        s.loginName,
+        JSON.stringify(s.facts),
+        s.csrfHash,
+        s.status,
+        s.createdAt,
+        s.expiresAt,
+      );
     },
 
     /**
@@ -84,26 +119,12 @@ export function createSignInStatesRepo(db: DbOrTx) {
      * so two racing requests cannot bind it to two users). Returns false when bound to someone else or ended.
      */
     async bindSubject(uidHash: string, subject: string, userId: string | null, loginName: string): Promise<boolean> {
-      const r = await db
-        .updateTable('sign_in_states')
-        .set({ subject, user_id: userId, login_name: loginName })
-        .where('uid_hash', '=', uidHash)
-        .where('status', '=', 'active')
-        .where((eb) => eb.or([eb('subject', 'is', null), eb('subject', '=', subject)]))
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+      return affectedRows(await bind(db, uidHash, subject, userId, loginName)) > 0;
     },
 
     /** Appends a verified fact, only while the state is active and bound to `subject`. */
     async recordFacts(uidHash: string, subject: string, facts: StoredFact[]): Promise<boolean> {
-      const r = await db
-        .updateTable('sign_in_states')
-        .set({ facts: JSON.stringify(facts) })
-        .where('uid_hash', '=', uidHash)
-        .where('status', '=', 'active')
-        .where('subject', '=', subject)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+      return affectedRows(await setFacts(db, uidHash, subject, JSON.stringify(facts))) > 0;
     },
 
     /** A failure: the verified facts are dropped; the binding stays, so nothing proved can move to another user. */

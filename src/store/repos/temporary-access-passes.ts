@@ -3,6 +3,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { TapRecord } from '../../domain/tap/pass.js';
 import type { DbOrTx } from '../db.js';
+import { type Arg, preparedQuery } from '../prepared.js';
 import { bool, int } from '../db.js';
 import type { TemporaryAccessPassesTable } from '../schema.js';
 
@@ -46,6 +47,11 @@ export function newPassRow(p: StoredPass) {
   };
 }
 
+// Read by every sign-in of its user and by oidc-provider's account lookups (prepared.ts).
+const passOfUser = preparedQuery((db, arg: Arg<[string]>) =>
+  db.selectFrom('temporary_access_passes').selectAll().where('user_id', '=', arg(0)),
+);
+
 export function createTemporaryAccessPassesRepo(db: DbOrTx) {
   return {
     /**
@@ -61,11 +67,7 @@ export function createTemporaryAccessPassesRepo(db: DbOrTx) {
     },
 
     async findPassOfUser(userId: string): Promise<StoredPass | undefined> {
-      const r = await db
-        .selectFrom('temporary_access_passes')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
+      const [r] = (await passOfUser(db, userId)).rows;
       return r && toStoredPass(r);
     },
 

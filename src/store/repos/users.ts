@@ -2,6 +2,7 @@
 
 import type { Selectable, Updateable } from 'kysely';
 import type { DbOrTx } from '../db.js';
+import { type Arg, preparedQuery } from '../prepared.js';
 import type { ColumnMap, ListPage, TableWhere } from './query.js';
 import { bool, int } from '../db.js';
 import type { UsersTable } from '../schema.js';
@@ -109,10 +110,13 @@ export function newUserRow(u: NewUser) {
   };
 }
 
+// Read at every step of a sign-in and at every Graph request (prepared.ts).
+const userById = preparedQuery((db, arg: Arg<[string]>) => db.selectFrom('users').selectAll().where('id', '=', arg(0)));
+
 export function createUsersRepo(db: DbOrTx) {
   return {
     async findUserById(id: string): Promise<UserRecord | undefined> {
-      const r = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      const [r] = (await userById(db, id)).rows;
       return r && toUserRecord(r);
     },
 
