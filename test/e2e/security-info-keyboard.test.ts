@@ -8,9 +8,9 @@ import type { Browser, Page } from 'playwright-core';
 import { newId } from '../../src/domain/ids.js';
 import type { Deps } from '../../src/services/deps.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
-import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
 import { createAuthenticatorAppsRepo } from '../../src/store/repos/authenticator-apps.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
+import { insertStoredPasskey } from '../support/stored-passkey.js';
 import { dialects } from '../support/databases.js';
 import { MY_SESSION_COOKIE, openMySession } from '../support/my-session.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
@@ -74,21 +74,11 @@ for (const dialect of dialects) {
         lastUsedStep: null,
         lastUsedAt: null,
       });
-      await createFido2MethodsRepo(deps.db).insert({
-        id: newId(),
-        userId: user.id,
-        credentialId: randomBytes(32).toString('base64url'),
-        publicKey: randomBytes(77).toString('base64url'),
-        signCount: 0,
+      await insertStoredPasskey(deps, user.id, {
         displayName: 'Laptop',
-        aaguid: '00000000-0000-0000-0000-000000000000',
-        transports: ['internal'],
         deviceType: 'multiDevice',
         backedUp: true,
-        attestationLevel: 'notAttested',
-        rpId: deps.config.rpId,
         createdAt: new Date(),
-        lastUsedAt: null,
       });
       const page = await signedIn(user);
       await page.goto(`${s.url}/my/security-info`);
