@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -97,6 +97,10 @@ export function openStore(options: StoreOptions): Store {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
+
+/** Whether a handle (root or transaction) speaks to PostgreSQL, for the few statements whose SQL differs. */
+export const isPostgres = (db: { getExecutor(): { adapter: unknown } }): boolean =>
+  db.getExecutor().adapter instanceof PostgresAdapter;
 
 /** True for a unique-constraint violation on either dialect. */
 export function isUniqueViolation(e: unknown): boolean {

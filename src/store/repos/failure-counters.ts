@@ -1,14 +1,21 @@
 // Failed-attempt counters shared by every process: one atomic statement per change, never read-modify-write.
 
 import { sql, type SqlBool } from 'kysely';
-import type { DbOrTx } from '../db.js';
+import { type DbOrTx, isPostgres } from '../db.js';
 
 /**
  * The key starts with exactly this text. Not LIKE: keys hold user-typed names' hashes and ids in which `_` and `%`
  * would be wildcards, and SQLite's LIKE ignores case where PostgreSQL's does not; a substring compare means the same
- * on both stores.
+ * on both stores. The byte-order range before it lets the primary key's index find the rows, where the substring
+ * compare alone read the whole table at every completed sign-in: keys are ASCII, and every key that starts with the
+ * prefix sorts between it and the prefix followed by the last code point. PostgreSQL compares in byte order only
+ * under the "C" collation, which migration 0016 indexes.
  */
-const startsWith = (prefix: string) => sql<SqlBool>`substr(${sql.ref('key')}, 1, ${prefix.length}) = ${prefix}`;
+const startsWith = (prefix: string, postgres: boolean) => {
+  const key = postgres ? sql`${sql.ref('key')} collate "C"` : sql.ref('key');
+  const bound = (v: string) => (postgres ? sql`${v} collate "C"` : sql`${v}`);
+  return sql<SqlBool>`(${key} >= ${bound(prefix)} and ${key} < ${bound(`${prefix}\u{10FFFF}`)} and substr(${sql.ref('key')}, 1, ${prefix.length}) = ${prefix})`;
+};
 
 export interface CounterValue {
   key: string;
@@ -18,6 +25,7 @@ export interface CounterValue {
 }
 
 export function createFailureCountersRepo(db: DbOrTx) {
+  const postgres = isPostgres(db);
   return {
     /**
      * Counts one more attempt BEFORE its credential is checked, in one statement, and returns the new count with
@@ -63,12 +71,14 @@ export function createFailureCountersRepo(db: DbOrTx) {
       if (keys.length === 0 && prefixes.length === 0) return;
       await db
         .deleteFrom('failure_counters')
-        .where((eb) => eb.or([...(keys.length > 0 ? [eb('key', 'in', keys)] : []), ...prefixes.map(startsWith)]))
+        .where((eb) =>
+          eb.or([...(keys.length > 0 ? [eb('key', 'in', keys)] : []), ...prefixes.map((p) => startsWith(p, postgres))]),
+        )
         .execute();
     },
 
     async deleteCountersWithPrefix(prefix: string): Promise<number> {
-      const r = await db.deleteFrom('failure_counters').where(startsWith(prefix)).executeTakeFirst();
+      const r = await db.deleteFrom('failure_counters').where(startsWith(prefix, postgres)).executeTakeFirst();
       return Number(r.numDeletedRows);
     },
 
@@ -76,7 +86,7 @@ export function createFailureCountersRepo(db: DbOrTx) {
       const rows = await db
         .selectFrom('failure_counters')
         .selectAll()
-        .where(startsWith(prefix))
+        .where(startsWith(prefix, postgres))
         .orderBy('key')
         .execute();
       return rows.map(toCounter);
