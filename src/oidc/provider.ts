@@ -52,6 +52,8 @@ export interface ProviderPages {
 }
 
 /** Client metadata for an application. `placeholderSecret` is never compared (see compareClientSecret below). */
+const NO_GRANTS: ReadonlySet<string> = new Set();
+
 /** Self-only delegated names (User.Read …) have no application form in Graph: never in an app token's `roles`. */
 const APPLICATION_PERMISSIONS: ReadonlySet<string> = new Set(APPLICATION_PERMISSION_NAMES);
 
@@ -284,7 +286,10 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
           requestedGraph(ctx.oidc.params?.scope); // an explicit `resource` skips defaultResource, not the scope check
           // Admin-only permissions exist for this client only while an administrator grants them tenant-wide: read
           // fresh at every authorization, code exchange and refresh, so a removed grant drops out of the next token.
-          const tenantWide = await tenantWideOf(client.clientId);
+          // An app-only token carries application permissions (`roles`), never delegated ones: the grants do not
+          // apply, and without them no admin-only delegated value can be in its scope.
+          const appOnly = ctx.oidc.params?.grant_type === 'client_credentials';
+          const tenantWide = appOnly ? NO_GRANTS : await tenantWideOf(client.clientId);
           return {
             scope: resourceScopeFor(tenantWide),
             audience: GRAPH,
