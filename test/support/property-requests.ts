@@ -97,6 +97,8 @@ export function propertyParameters(numRuns: number, timeLimitMs: number): fc.Par
     numRuns,
     interruptAfterTimeLimit: timeLimitMs,
     endOnFailure: process.env.GATEPASS_PROPERTY_SHRINK !== '1',
+    // The failed assertion's own message (status, body, changed tables) in the report, not only the counterexample.
+    includeErrorInReport: true,
     ...(seed === undefined ? {} : { seed }),
   };
 }
