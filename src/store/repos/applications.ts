@@ -3,6 +3,7 @@
 import type { Selectable } from 'kysely';
 import type { DbOrTx } from '../db.js';
 import { bool, int } from '../db.js';
+import { first, prepared } from '../prepared.js';
 import type { ApplicationSecretsTable, ApplicationsTable } from '../schema.js';
 
 export type ApplicationKind = 'daemon' | 'web' | 'builtin';
@@ -76,6 +77,20 @@ function toApplication(r: Selectable<ApplicationsTable>, secrets: ApplicationSec
 
 export type NewApplication = Omit<ApplicationRecord, 'secrets' | 'updatedAt'>;
 
+// Read on every authorization request, sign-in page and token request (oidc-provider's client lookup).
+const metadataQuery = prepared((db, p: { appId: string }) =>
+  db.selectFrom('applications').selectAll().where('app_id', '=', p.appId),
+);
+const validSecretsQuery = prepared((db, p: { appId: string; now: number }) =>
+  db
+    .selectFrom('application_secrets')
+    .innerJoin('applications', 'applications.id', 'application_secrets.application_id')
+    .select('application_secrets.secret_hash')
+    .where('applications.app_id', '=', p.appId)
+    .where('application_secrets.start_at', '<=', p.now)
+    .where('application_secrets.end_at', '>', p.now),
+);
+
 export function createApplicationsRepo(db: DbOrTx) {
   async function withSecrets(rows: Selectable<ApplicationsTable>[]): Promise<ApplicationRecord[]> {
     if (rows.length === 0) return [];
@@ -100,7 +115,7 @@ export function createApplicationsRepo(db: DbOrTx) {
 
     /** One statement: the secrets are read only where a client authenticates (listValidSecretHashes). */
     async findApplicationMetadataByAppId(appId: string): Promise<ApplicationMetadata | undefined> {
-      const r = await db.selectFrom('applications').selectAll().where('app_id', '=', appId).executeTakeFirst();
+      const r = first(await metadataQuery(db, { appId }));
       return r ? toMetadata(r) : undefined;
     },
 
@@ -188,14 +203,7 @@ export function createApplicationsRepo(db: DbOrTx) {
 
     /** The hashes of the secrets valid at `now`, for the constant-time comparison of client authentication. */
     async listValidSecretHashes(appId: string, now: Date): Promise<string[]> {
-      const rows = await db
-        .selectFrom('application_secrets')
-        .innerJoin('applications', 'applications.id', 'application_secrets.application_id')
-        .select('application_secrets.secret_hash')
-        .where('applications.app_id', '=', appId)
-        .where('application_secrets.start_at', '<=', now.getTime())
-        .where('application_secrets.end_at', '>', now.getTime())
-        .execute();
+      const { rows } = await validSecretsQuery(db, { appId, now: now.getTime() });
       return rows.map((r) => r.secret_hash);
     },
   };

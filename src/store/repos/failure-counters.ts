@@ -2,6 +2,7 @@
 
 import { sql, type SqlBool } from 'kysely';
 import type { DbOrTx } from '../db.js';
+import { first, prepared } from '../prepared.js';
 
 /**
  * The key starts with exactly this text. Not LIKE: keys hold user-typed names' hashes and ids in which `_` and `%`
@@ -17,6 +18,27 @@ export interface CounterValue {
   lastFailureAt: Date;
 }
 
+// Every factor a sign-in checks counts an attempt and gives it back: compiled once.
+const incrementQuery = prepared((db, p: { key: string; now: number; staleBefore: number; expiresAt: number }) =>
+  db
+    .insertInto('failure_counters')
+    .values({ key: p.key, failures: 1, last_failure_at: p.now, expires_at: p.expiresAt })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        failures: sql<number>`case when failure_counters.last_failure_at < ${p.staleBefore} then 1 else failure_counters.failures + 1 end`,
+        last_failure_at: sql<number>`case when failure_counters.last_failure_at < ${p.staleBefore} then ${p.now} else failure_counters.last_failure_at end`,
+        expires_at: p.expiresAt,
+      }),
+    )
+    .returning(['key', 'failures', 'last_failure_at']),
+);
+const giveBackQuery = prepared((db, p: { key: string }) =>
+  db
+    .updateTable('failure_counters')
+    .set({ failures: sql<number>`case when failures > 0 then failures - 1 else 0 end` })
+    .where('key', '=', p.key),
+);
+
 export function createFailureCountersRepo(db: DbOrTx) {
   return {
     /**
@@ -25,28 +47,14 @@ export function createFailureCountersRepo(db: DbOrTx) {
      * Concurrent callers each get a distinct count, so no race lets extra guesses through.
      */
     async incrementAttempt(key: string, now: number, staleBefore: number, expiresAt: number): Promise<CounterValue> {
-      const row = await db
-        .insertInto('failure_counters')
-        .values({ key, failures: 1, last_failure_at: now, expires_at: expiresAt })
-        .onConflict((oc) =>
-          oc.column('key').doUpdateSet({
-            failures: sql<number>`case when failure_counters.last_failure_at < ${staleBefore} then 1 else failure_counters.failures + 1 end`,
-            last_failure_at: sql<number>`case when failure_counters.last_failure_at < ${staleBefore} then ${now} else failure_counters.last_failure_at end`,
-            expires_at: expiresAt,
-          }),
-        )
-        .returning(['key', 'failures', 'last_failure_at'])
-        .executeTakeFirstOrThrow();
+      const row = first(await incrementQuery(db, { key, now, staleBefore, expiresAt }));
+      if (!row) throw new Error('failure counter: the upsert returned no row');
       return { key: row.key, failures: Number(row.failures), lastFailureAt: new Date(Number(row.last_failure_at)) };
     },
 
     /** Gives an attempt back (it succeeded, or was refused without checking anything). Never below zero. */
     async giveBack(key: string): Promise<void> {
-      await db
-        .updateTable('failure_counters')
-        .set({ failures: sql<number>`case when failures > 0 then failures - 1 else 0 end` })
-        .where('key', '=', key)
-        .execute();
+      await giveBackQuery(db, { key });
     },
 
     /** The attempt was checked and wrong: the back-off runs from now. */

@@ -2,8 +2,9 @@
 // the payload encrypted, so the table alone yields no usable session id, code or token. Every query of
 // oidc_payloads is here; what a payload holds is read only in src/oidc (payload-format.ts).
 
-import type { ExpressionBuilder } from 'kysely';
+import type { ExpressionBuilder, Insertable } from 'kysely';
 import type { DbOrTx } from '../db.js';
+import { changed, first, prepared } from '../prepared.js';
 import type { Database } from '../schema.js';
 
 export interface StoredPayload {
@@ -26,13 +27,61 @@ export interface FoundPayload {
   consumedAt: number | null;
 }
 
-export function createOidcPayloadsRepo(db: DbOrTx) {
-  const live = (now: number) => (eb: ExpressionBuilder<Database, 'oidc_payloads'>) =>
-    eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]);
+const live = (now: number) => (eb: ExpressionBuilder<Database, 'oidc_payloads'>) =>
+  eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]);
 
+// The queries every authorization request, sign-in and token exchange runs (oidc-provider's load and save of its
+// interactions, sessions, grants and codes), compiled once.
+const upsertQuery = prepared((db, v: Insertable<Database['oidc_payloads']>) =>
+  db
+    .insertInto('oidc_payloads')
+    .values(v)
+    .onConflict((oc) =>
+      oc.columns(['model', 'id_hash']).doUpdateSet({
+        payload: v.payload,
+        grant_id_hash: v.grant_id_hash,
+        uid_hash: v.uid_hash,
+        user_code_hash: v.user_code_hash,
+        account_id: v.account_id,
+        expires_at: v.expires_at,
+        via_tap: v.via_tap,
+      }),
+    ),
+);
+const findBy = (column: 'id_hash' | 'uid_hash' | 'user_code_hash') =>
+  prepared((db, p: { model: string; hashes: string[]; now: number }) =>
+    db
+      .selectFrom('oidc_payloads')
+      .select(['id_hash', 'payload', 'consumed_at'])
+      .where('model', '=', p.model)
+      .where(column, 'in', p.hashes)
+      .where(live(p.now))
+      .limit(1),
+  );
+const findQueries = {
+  id_hash: findBy('id_hash'),
+  uid_hash: findBy('uid_hash'),
+  user_code_hash: findBy('user_code_hash'),
+};
+const consumeQuery = prepared((db, p: { model: string; hashes: string[]; now: number }) =>
+  db
+    .updateTable('oidc_payloads')
+    .set({ consumed_at: p.now })
+    .where('model', '=', p.model)
+    .where('id_hash', 'in', p.hashes)
+    .where('consumed_at', 'is', null),
+);
+const deleteQuery = prepared((db, p: { model: string; hashes: string[] }) =>
+  db.deleteFrom('oidc_payloads').where('model', '=', p.model).where('id_hash', 'in', p.hashes),
+);
+
+const found = (r: { id_hash: string; payload: string; consumed_at: number | null } | undefined) =>
+  r && { idHash: r.id_hash, sealed: r.payload, consumedAt: r.consumed_at };
+
+export function createOidcPayloadsRepo(db: DbOrTx) {
   return {
     async upsertPayload(p: StoredPayload): Promise<void> {
-      const values = {
+      await upsertQuery(db, {
         model: p.model,
         id_hash: p.idHash,
         payload: p.sealed,
@@ -43,34 +92,12 @@ export function createOidcPayloadsRepo(db: DbOrTx) {
         expires_at: p.expiresAt,
         consumed_at: null,
         via_tap: p.viaTap ? 1 : 0,
-      };
-      await db
-        .insertInto('oidc_payloads')
-        .values(values)
-        .onConflict((oc) =>
-          oc.columns(['model', 'id_hash']).doUpdateSet({
-            payload: values.payload,
-            grant_id_hash: values.grant_id_hash,
-            uid_hash: values.uid_hash,
-            user_code_hash: values.user_code_hash,
-            account_id: values.account_id,
-            expires_at: values.expires_at,
-            via_tap: values.via_tap,
-          }),
-        )
-        .execute();
+      });
     },
 
     /** Undefined when absent or expired. */
     async findPayload(model: string, idHashes: string[], now: number): Promise<FoundPayload | undefined> {
-      const r = await db
-        .selectFrom('oidc_payloads')
-        .select(['id_hash', 'payload', 'consumed_at'])
-        .where('model', '=', model)
-        .where('id_hash', 'in', idHashes)
-        .where(live(now))
-        .executeTakeFirst();
-      return r && { idHash: r.id_hash, sealed: r.payload, consumedAt: r.consumed_at };
+      return found(first(await findQueries.id_hash(db, { model, hashes: idHashes, now })));
     },
 
     async findPayloadBy(
@@ -79,30 +106,16 @@ export function createOidcPayloadsRepo(db: DbOrTx) {
       hashes: string[],
       now: number,
     ): Promise<FoundPayload | undefined> {
-      const r = await db
-        .selectFrom('oidc_payloads')
-        .select(['id_hash', 'payload', 'consumed_at'])
-        .where('model', '=', model)
-        .where(column, 'in', hashes)
-        .where(live(now))
-        .executeTakeFirst();
-      return r && { idHash: r.id_hash, sealed: r.payload, consumedAt: r.consumed_at };
+      return found(first(await findQueries[column](db, { model, hashes, now })));
     },
 
     /** Marks a single-use record used, in one statement; false when it was already consumed (another request won). */
     async consumePayload(model: string, idHashes: string[], now: number): Promise<boolean> {
-      const result = await db
-        .updateTable('oidc_payloads')
-        .set({ consumed_at: now })
-        .where('model', '=', model)
-        .where('id_hash', 'in', idHashes)
-        .where('consumed_at', 'is', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      return changed(await consumeQuery(db, { model, hashes: idHashes, now })) > 0;
     },
 
     async deletePayload(model: string, idHashes: string[]): Promise<void> {
-      await db.deleteFrom('oidc_payloads').where('model', '=', model).where('id_hash', 'in', idHashes).execute();
+      await deleteQuery(db, { model, hashes: idHashes });
     },
 
     /**

@@ -1,6 +1,9 @@
 // Server-side state of a sign-in interaction (keyed by a hash of the interaction uid).
 
+import type { Insertable } from 'kysely';
 import type { DbOrTx } from '../db.js';
+import { changed, first, prepared } from '../prepared.js';
+import type { Database } from '../schema.js';
 
 export interface StoredFact {
   method: 'password' | 'tap' | 'authenticatorApp' | 'passkey';
@@ -31,16 +34,44 @@ const isMethod = (v: string | null): v is StoredFact['method'] => v !== null && 
 const factsOf = (json: string): StoredFact[] =>
   (JSON.parse(json) as StoredFact[]).map((f) => ({ ...f, method: current(f.method) as StoredFact['method'] }));
 
+// Every step of every sign-in reads its state and most write it: these are compiled once.
+const findQuery = prepared((db, p: { uidHash: string; now: number }) =>
+  db.selectFrom('sign_in_states').selectAll().where('uid_hash', '=', p.uidHash).where('expires_at', '>', p.now),
+);
+const sweepQuery = prepared((db, p: { now: number }) =>
+  db.deleteFrom('sign_in_states').where('expires_at', '<=', p.now),
+);
+const insertQuery = prepared((db, v: Insertable<Database['sign_in_states']>) =>
+  db
+    .insertInto('sign_in_states')
+    .values(v)
+    .onConflict((oc) => oc.column('uid_hash').doNothing()),
+);
+const bindQuery = prepared((db, p: { uidHash: string; subject: string; userId: string | null; loginName: string }) =>
+  db
+    .updateTable('sign_in_states')
+    .set({ subject: p.subject, user_id: p.userId, login_name: p.loginName })
+    .where('uid_hash', '=', p.uidHash)
+    .where('status', '=', 'active')
+    .where((eb) => eb.or([eb('subject', 'is', null), eb('subject', '=', p.subject)])),
+);
+const recordFactsQuery = prepared((db, p: { uidHash: string; subject: string; facts: string }) =>
+  db
+    .updateTable('sign_in_states')
+    .set({ facts: p.facts })
+    .where('uid_hash', '=', p.uidHash)
+    .where('status', '=', 'active')
+    .where('subject', '=', p.subject),
+);
+const deleteQuery = prepared((db, p: { uidHash: string }) =>
+  db.deleteFrom('sign_in_states').where('uid_hash', '=', p.uidHash),
+);
+
 export function createSignInStatesRepo(db: DbOrTx) {
   return {
     /** Undefined when absent or expired. */
     async findState(uidHash: string, now: number): Promise<SignInStateRecord | undefined> {
-      const r = await db
-        .selectFrom('sign_in_states')
-        .selectAll()
-        .where('uid_hash', '=', uidHash)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
+      const r = first(await findQuery(db, { uidHash, now }));
       if (!r) return undefined;
       return {
         uidHash: r.uid_hash,
@@ -61,22 +92,18 @@ export function createSignInStatesRepo(db: DbOrTx) {
 
     /** Creates the state once; a concurrent second start keeps the first. Expired states are swept on the way. */
     async insertStateIfAbsent(s: SignInStateRecord): Promise<void> {
-      await db.deleteFrom('sign_in_states').where('expires_at', '<=', s.createdAt).execute();
-      await db
-        .insertInto('sign_in_states')
-        .values({
-          uid_hash: s.uidHash,
-          subject: s.subject,
-          user_id: s.userId,
-          login_name: s.loginName,
-          facts: JSON.stringify(s.facts),
-          csrf_hash: s.csrfHash,
-          status: s.status,
-          created_at: s.createdAt,
-          expires_at: s.expiresAt,
-        })
-        .onConflict((oc) => oc.column('uid_hash').doNothing())
-        .execute();
+      await sweepQuery(db, { now: s.createdAt });
+      await insertQuery(db, {
+        uid_hash: s.uidHash,
+        subject: s.subject,
+        user_id: s.userId,
+        login_name: s.loginName,
+        facts: JSON.stringify(s.facts),
+        csrf_hash: s.csrfHash,
+        status: s.status,
+        created_at: s.createdAt,
+        expires_at: s.expiresAt,
+      });
     },
 
     /**
@@ -84,26 +111,12 @@ export function createSignInStatesRepo(db: DbOrTx) {
      * so two racing requests cannot bind it to two users). Returns false when bound to someone else or ended.
      */
     async bindSubject(uidHash: string, subject: string, userId: string | null, loginName: string): Promise<boolean> {
-      const r = await db
-        .updateTable('sign_in_states')
-        .set({ subject, user_id: userId, login_name: loginName })
-        .where('uid_hash', '=', uidHash)
-        .where('status', '=', 'active')
-        .where((eb) => eb.or([eb('subject', 'is', null), eb('subject', '=', subject)]))
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+      return changed(await bindQuery(db, { uidHash, subject, userId, loginName })) > 0;
     },
 
     /** Appends a verified fact, only while the state is active and bound to `subject`. */
     async recordFacts(uidHash: string, subject: string, facts: StoredFact[]): Promise<boolean> {
-      const r = await db
-        .updateTable('sign_in_states')
-        .set({ facts: JSON.stringify(facts) })
-        .where('uid_hash', '=', uidHash)
-        .where('status', '=', 'active')
-        .where('subject', '=', subject)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+      return changed(await recordFactsQuery(db, { uidHash, subject, facts: JSON.stringify(facts) })) > 0;
     },
 
     /** A failure: the verified facts are dropped; the binding stays, so nothing proved can move to another user. */
@@ -149,7 +162,7 @@ export function createSignInStatesRepo(db: DbOrTx) {
     },
 
     async deleteState(uidHash: string): Promise<void> {
-      await db.deleteFrom('sign_in_states').where('uid_hash', '=', uidHash).execute();
+      await deleteQuery(db, { uidHash });
     },
   };
 }

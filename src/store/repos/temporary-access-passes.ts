@@ -4,6 +4,7 @@ import { sql, type Selectable } from 'kysely';
 import type { TapRecord } from '../../domain/tap/pass.js';
 import type { DbOrTx } from '../db.js';
 import { bool, int } from '../db.js';
+import { first, prepared } from '../prepared.js';
 import type { TemporaryAccessPassesTable } from '../schema.js';
 
 export interface IssuerSnapshot {
@@ -46,6 +47,11 @@ export function newPassRow(p: StoredPass) {
   };
 }
 
+// Read by every sign-in step: compiled once.
+const passOfUserQuery = prepared((db, p: { userId: string }) =>
+  db.selectFrom('temporary_access_passes').selectAll().where('user_id', '=', p.userId),
+);
+
 export function createTemporaryAccessPassesRepo(db: DbOrTx) {
   return {
     /**
@@ -61,11 +67,7 @@ export function createTemporaryAccessPassesRepo(db: DbOrTx) {
     },
 
     async findPassOfUser(userId: string): Promise<StoredPass | undefined> {
-      const r = await db
-        .selectFrom('temporary_access_passes')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
+      const r = first(await passOfUserQuery(db, { userId }));
       return r && toStoredPass(r);
     },
 

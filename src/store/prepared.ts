@@ -1,0 +1,85 @@
+// Hot queries built and compiled once: Kysely builds a query's operation tree, freezes it and compiles it to SQL on
+// every call, which costs more than SQLite takes to run most of ours (a sign-in runs ~60 statements). A prepared
+// query is built once per dialect with stand-in values, its SQL kept, and each call runs that SQL with its own values
+// put where the stand-ins were (better-sqlite3 then reuses its statement: db.ts caches them by SQL).
+
+import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
+import type { DbOrTx } from './db.js';
+
+/** What a query takes: named values, an array for an `in (…)` list (one compiled query per list length). */
+type Params = Record<string, unknown>;
+
+/** A value the built query must not read: it only stands where the call's value will go. */
+const STAND_IN = '\u0000gatepass-param\u0000';
+
+type Slot = { name: string; index?: number } | { constant: unknown };
+
+interface Compiled {
+  sql: CompiledQuery;
+  slots: Slot[];
+}
+
+/** Stand-ins for `params`, and the shape (list lengths) that selects the compiled query. */
+function standInsOf(params: Params): { standIns: Params; shape: string } {
+  const standIns: Params = {};
+  let shape = '';
+  for (const [name, value] of Object.entries(params)) {
+    if (Array.isArray(value)) {
+      standIns[name] = value.map((_, i) => `${STAND_IN}${name}\u0000${i}`);
+      shape += `${name}:${value.length};`;
+    } else standIns[name] = `${STAND_IN}${name}`;
+  }
+  return { standIns, shape };
+}
+
+function slotOf(parameter: unknown): Slot {
+  if (typeof parameter !== 'string' || !parameter.startsWith(STAND_IN)) return { constant: parameter };
+  const [name, index] = parameter.slice(STAND_IN.length).split('\u0000') as [string, string | undefined];
+  return index === undefined ? { name } : { name, index: Number(index) };
+}
+
+/**
+ * A query compiled once per dialect and list shape. `build` must not look at its values (they are stand-ins): every
+ * value goes into the query as a parameter, and the same tree comes out whatever the values. Column names, operators
+ * and constants stay in the builder. A value that never reaches a parameter is refused when the query is compiled.
+ */
+export function prepared<P extends Params, R>(build: (db: DbOrTx, params: P) => Compilable<R>) {
+  // Keyed by the dialect's adapter: the root handle and its transactions share one, and SQL differs by dialect.
+  const byAdapter = new WeakMap<object, Map<string, Compiled>>();
+
+  function compiledFor(db: DbOrTx, params: P): Compiled {
+    const adapter = db.getExecutor().adapter;
+    let shapes = byAdapter.get(adapter);
+    if (!shapes) byAdapter.set(adapter, (shapes = new Map()));
+    const { standIns, shape } = standInsOf(params);
+    let compiled = shapes.get(shape);
+    if (!compiled) {
+      const sql = build(db, standIns as P).compile();
+      const slots = sql.parameters.map(slotOf);
+      const used = new Set(slots.map((s) => ('name' in s ? `${s.name}\u0000${s.index ?? ''}` : '')));
+      for (const [name, value] of Object.entries(params)) {
+        const keys = Array.isArray(value) ? value.map((_, i) => `${name}\u0000${i}`) : [`${name}\u0000`];
+        if (!keys.every((k) => used.has(k))) throw new Error(`prepared query: the value ${name} is not a parameter`);
+      }
+      compiled = { sql, slots };
+      shapes.set(shape, compiled);
+    }
+    return compiled;
+  }
+
+  return async (db: DbOrTx, params: P): Promise<QueryResult<R>> => {
+    const { sql, slots } = compiledFor(db, params);
+    const parameters = slots.map((s) => {
+      if ('constant' in s) return s.constant;
+      const value = params[s.name];
+      return s.index === undefined ? value : (value as unknown[])[s.index];
+    });
+    return db.executeQuery<R>({ ...sql, parameters });
+  };
+}
+
+/** The first row, or undefined. */
+export const first = <R>(result: QueryResult<R>): R | undefined => result.rows[0];
+
+/** Rows an update or delete changed. */
+export const changed = (result: QueryResult<unknown>): number => Number(result.numAffectedRows ?? 0n);
