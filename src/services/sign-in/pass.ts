@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { redeemTemporaryAccessPass } from '../redeem-tap.js';
 import { advance, refuseUnaskedFactor } from './advance.js';
 import { attemptBase, endedView, logFailure, methodsUsed, refusedView, throttledView } from './refusals.js';
-import { openStep, recordFact } from './state.js';
+import { openStep, passChanged, recordFact } from './state.js';
 import type { SignInRequest, SignInView } from './view.js';
 
 export const WRONG_TAP_MESSAGE = signInErrors.signInTapWrong.message;
@@ -81,6 +81,7 @@ export async function submitTap(deps: Deps, req: SignInRequest, tap: unknown): P
       }
     }
   }
+  if (user) passChanged(deps, b, user);
   const facts = await recordFact(deps, b, 'tap');
   return facts ? advance(deps, req, b, facts) : endedView(deps, req);
 }

@@ -1,6 +1,6 @@
 // Server-side state of a sign-in interaction (keyed by a hash of the interaction uid).
 
-import type { Insertable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { DbOrTx } from '../db.js';
 import { changed, first, prepared } from '../prepared.js';
 import type { Database } from '../schema.js';
@@ -45,7 +45,8 @@ const insertQuery = prepared((db, v: Insertable<Database['sign_in_states']>) =>
   db
     .insertInto('sign_in_states')
     .values(v)
-    .onConflict((oc) => oc.column('uid_hash').doNothing()),
+    .onConflict((oc) => oc.column('uid_hash').doNothing())
+    .returningAll(),
 );
 const bindQuery = prepared((db, p: { uidHash: string; subject: string; userId: string | null; loginName: string }) =>
   db
@@ -53,7 +54,8 @@ const bindQuery = prepared((db, p: { uidHash: string; subject: string; userId: s
     .set({ subject: p.subject, user_id: p.userId, login_name: p.loginName })
     .where('uid_hash', '=', p.uidHash)
     .where('status', '=', 'active')
-    .where((eb) => eb.or([eb('subject', 'is', null), eb('subject', '=', p.subject)])),
+    .where((eb) => eb.or([eb('subject', 'is', null), eb('subject', '=', p.subject)]))
+    .returningAll(),
 );
 const recordFactsQuery = prepared((db, p: { uidHash: string; subject: string; facts: string }) =>
   db
@@ -67,33 +69,37 @@ const deleteQuery = prepared((db, p: { uidHash: string }) =>
   db.deleteFrom('sign_in_states').where('uid_hash', '=', p.uidHash),
 );
 
+function toRecord(r: Selectable<Database['sign_in_states']>): SignInStateRecord {
+  return {
+    uidHash: r.uid_hash,
+    subject: r.subject,
+    userId: r.user_id,
+    loginName: r.login_name,
+    facts: factsOf(r.facts),
+    csrfHash: r.csrf_hash,
+    status: r.status === 'ended' ? 'ended' : 'active',
+    createdAt: Number(r.created_at),
+    expiresAt: Number(r.expires_at),
+    preferPassword: r.prefer_password === 1,
+    ...(isMethod(current(r.chosen_method)) ? { chosenMethod: current(r.chosen_method) as StoredFact['method'] } : {}),
+  };
+}
+
 export function createSignInStatesRepo(db: DbOrTx) {
   return {
     /** Undefined when absent or expired. */
     async findState(uidHash: string, now: number): Promise<SignInStateRecord | undefined> {
       const r = first(await findQuery(db, { uidHash, now }));
-      if (!r) return undefined;
-      return {
-        uidHash: r.uid_hash,
-        subject: r.subject,
-        userId: r.user_id,
-        loginName: r.login_name,
-        facts: factsOf(r.facts),
-        csrfHash: r.csrf_hash,
-        status: r.status === 'ended' ? 'ended' : 'active',
-        createdAt: Number(r.created_at),
-        expiresAt: Number(r.expires_at),
-        preferPassword: r.prefer_password === 1,
-        ...(isMethod(current(r.chosen_method))
-          ? { chosenMethod: current(r.chosen_method) as StoredFact['method'] }
-          : {}),
-      };
+      return r && toRecord(r);
     },
 
-    /** Creates the state once; a concurrent second start keeps the first. Expired states are swept on the way. */
-    async insertStateIfAbsent(s: SignInStateRecord): Promise<void> {
+    /**
+     * Creates the state once; a concurrent second start keeps the first (and gets undefined: read it). Expired states
+     * are swept on the way.
+     */
+    async insertStateIfAbsent(s: SignInStateRecord): Promise<SignInStateRecord | undefined> {
       await sweepQuery(db, { now: s.createdAt });
-      await insertQuery(db, {
+      const inserted = await insertQuery(db, {
         uid_hash: s.uidHash,
         subject: s.subject,
         user_id: s.userId,
@@ -104,14 +110,23 @@ export function createSignInStatesRepo(db: DbOrTx) {
         created_at: s.createdAt,
         expires_at: s.expiresAt,
       });
+      const r = first(inserted);
+      return r && toRecord(r);
     },
 
     /**
      * Binds the state to one subject, only if it is unbound or already bound to that subject (one statement,
-     * so two racing requests cannot bind it to two users). Returns false when bound to someone else or ended.
+     * so two racing requests cannot bind it to two users). Returns the state as bound (read in the same statement),
+     * or undefined when bound to someone else or ended.
      */
-    async bindSubject(uidHash: string, subject: string, userId: string | null, loginName: string): Promise<boolean> {
-      return changed(await bindQuery(db, { uidHash, subject, userId, loginName })) > 0;
+    async bindSubject(
+      uidHash: string,
+      subject: string,
+      userId: string | null,
+      loginName: string,
+    ): Promise<SignInStateRecord | undefined> {
+      const r = first(await bindQuery(db, { uidHash, subject, userId, loginName }));
+      return r && toRecord(r);
     },
 
     /** Appends a verified fact, only while the state is active and bound to `subject`. */
