@@ -42,7 +42,7 @@ export interface SignInChoices {
 /**
  * What the store says about the user and the tenant at this step: the policies in force, the user's groups, their pass
  * and whether they hold an authenticator app or a passkey. Read once per request: the check that a factor is asked
- * for and the step after it share it (sign-in/state.ts), and a redeemed pass is read again (withPassReread).
+ * for and the step after it share it (sign-in/state.ts), and a redeemed pass is taken as the redemption left it.
  */
 export interface SignInContext {
   policies: Map<string, StoredPolicy<unknown>>;
@@ -65,9 +65,12 @@ export async function loadSignInContext(deps: Deps, user: UserRecord): Promise<S
   return { policies, groups, pass, hasApp, hasPasskey };
 }
 
-/** The context with the user's pass read again (after a redemption changed it). */
-export async function withPassReread(deps: Deps, user: UserRecord, context: SignInContext): Promise<SignInContext> {
-  return { ...context, pass: await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(user.id) };
+/** The pass policy and the user's groups, as a redemption checks them. */
+export function passSettingsOf(context: SignInContext): { policy: TapPolicy; groups: string[] } {
+  return {
+    policy: tapPolicyOf(context.policies.get(TAP_POLICY_ID) as StoredPolicy<TapPolicy> | undefined),
+    groups: context.groups,
+  };
 }
 
 export async function loadSignInFacts(

@@ -7,7 +7,8 @@ import { secretsEqual } from '../../domain/secrets.js';
 import { createSignInStatesRepo, type SignInStateRecord, type StoredFact } from '../../store/repos/sign-in-states.js';
 import { createUsersRepo, type UserRecord } from '../../store/repos/users.js';
 import type { Deps } from '../deps.js';
-import { loadSignInContext, type SignInContext, withPassReread } from '../sign-in-facts.js';
+import type { StoredPass } from '../../store/repos/temporary-access-passes.js';
+import { loadSignInContext, type SignInContext } from '../sign-in-facts.js';
 import { isFamiliar, type ThrottleSubject } from '../throttle.js';
 import { endedView } from './refusals.js';
 import type { SignInRequest, SignInView } from './view.js';
@@ -72,10 +73,10 @@ export function signInContextOf(deps: Deps, b: Bound, user: UserRecord): Promise
   return b.read.context;
 }
 
-/** A redeemed pass changed (a one-time pass is now used): the next step reads it again. */
-export function passChanged(deps: Deps, b: Bound, user: UserRecord): void {
+/** A redeemed pass changed (its use recorded): the next step sees it as the redemption left it. */
+export function passRedeemed(b: Bound, pass: StoredPass): void {
   const before = b.read?.context;
-  if (b.read && before) b.read.context = before.then((c) => withPassReread(deps, user, c));
+  if (b.read && before) b.read.context = before.then((c) => ({ ...c, pass }));
 }
 
 /** What opening a step found: the live state and, once a name was given, what it is bound to. */
