@@ -19,17 +19,21 @@ interface Compiled {
   slots: Slot[];
 }
 
-/** Stand-ins for `params`, and the shape (list lengths) that selects the compiled query. */
-function standInsOf(params: Params): { standIns: Params; shape: string } {
-  const standIns: Params = {};
+/** The shape (list lengths) that selects the compiled query: '' for a query without lists, most of ours. */
+function shapeOf(params: Params): string {
   let shape = '';
-  for (const [name, value] of Object.entries(params)) {
-    if (Array.isArray(value)) {
-      standIns[name] = value.map((_, i) => `${STAND_IN}${name}\u0000${i}`);
-      shape += `${name}:${value.length};`;
-    } else standIns[name] = `${STAND_IN}${name}`;
+  for (const name in params) {
+    const value = params[name];
+    if (Array.isArray(value)) shape += `${name}:${value.length};`;
   }
-  return { standIns, shape };
+  return shape;
+}
+
+function standInsOf(params: Params): Params {
+  const standIns: Params = {};
+  for (const [name, value] of Object.entries(params))
+    standIns[name] = Array.isArray(value) ? value.map((_, i) => `${STAND_IN}${name}\u0000${i}`) : `${STAND_IN}${name}`;
+  return standIns;
 }
 
 function slotOf(parameter: unknown): Slot {
@@ -51,10 +55,10 @@ export function prepared<P extends Params, R>(build: (db: DbOrTx, params: P) => 
     const adapter = db.getExecutor().adapter;
     let shapes = byAdapter.get(adapter);
     if (!shapes) byAdapter.set(adapter, (shapes = new Map()));
-    const { standIns, shape } = standInsOf(params);
+    const shape = shapeOf(params);
     let compiled = shapes.get(shape);
     if (!compiled) {
-      const sql = build(db, standIns as P).compile();
+      const sql = build(db, standInsOf(params) as P).compile();
       const slots = sql.parameters.map(slotOf);
       const used = new Set(slots.map((s) => ('name' in s ? `${s.name}\u0000${s.index ?? ''}` : '')));
       for (const [name, value] of Object.entries(params)) {
