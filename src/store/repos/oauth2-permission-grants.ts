@@ -1,6 +1,7 @@
 // Tenant-wide delegated permission grants (oauth2_permission_grants), with the client application they name.
 
 import type { DbOrTx } from '../db.js';
+import { prepared } from '../prepared.js';
 
 export interface PermissionGrantRecord {
   id: string;
@@ -26,6 +27,17 @@ export interface NewPermissionGrant {
 }
 
 const namesOf = (scope: string) => scope.split(' ').filter(Boolean);
+
+// Read by every authorization and token request that names a resource's permissions: compiled once.
+const tenantWideScopesQuery = prepared((db, p: { clientAppId: string; resourceId: string }) =>
+  db
+    .selectFrom('oauth2_permission_grants as g')
+    .innerJoin('applications as a', 'a.service_principal_id', 'g.client_id')
+    .select('g.scope')
+    .where('a.app_id', '=', p.clientAppId)
+    .where('g.consent_type', '=', 'AllPrincipals')
+    .where('g.resource_id', '=', p.resourceId),
+);
 
 export function createPermissionGrantsRepo(db: DbOrTx) {
   const base = () =>
@@ -92,11 +104,7 @@ export function createPermissionGrantsRepo(db: DbOrTx) {
 
     /** The names granted to a client (by application id) for every user: the union of its AllPrincipals grants. */
     async listTenantWideScopesOf(clientAppId: string, resourceId: string): Promise<string[]> {
-      const rows = await base()
-        .where('a.app_id', '=', clientAppId)
-        .where('g.consent_type', '=', 'AllPrincipals')
-        .where('g.resource_id', '=', resourceId)
-        .execute();
+      const { rows } = await tenantWideScopesQuery(db, { clientAppId, resourceId });
       return [...new Set(rows.flatMap((r) => namesOf(r.scope)))];
     },
 
