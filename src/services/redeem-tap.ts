@@ -3,16 +3,18 @@
 // consumeAtomically (one conditional update: exactly one of any number of concurrent redemptions wins).
 
 import { normalizeEnteredPass } from '../domain/tap/code.js';
-import { usabilityContext, type TapRecord } from '../domain/tap/pass.js';
+import { usabilityContext } from '../domain/tap/pass.js';
+import type { TapPolicy } from '../domain/tap/policy.js';
 import { checkRedeemable, redemptionMessage, type RedemptionRefusal } from '../domain/tap/redeem.js';
 import { createGroupsRepo } from '../store/repos/groups.js';
-import { createTemporaryAccessPassesRepo } from '../store/repos/temporary-access-passes.js';
+import { createTemporaryAccessPassesRepo, type StoredPass } from '../store/repos/temporary-access-passes.js';
 import type { Deps } from './deps.js';
 import { getTapPolicy } from './tap-policy.js';
 import { attemptFailed, beginAttempt, giveBack, isFamiliar, type ThrottleSubject } from './throttle.js';
 
 export type TapRedemption =
-  | { ok: true; pass: TapRecord }
+  /** The pass as the redemption left it (a one-time pass now used). */
+  | { ok: true; pass: StoredPass }
   | { ok: false; kind: 'wrong' }
   | { ok: false; kind: 'throttled'; retryAfterSeconds: number }
   | { ok: false; kind: 'refused'; reason: RedemptionRefusal; message: string };
@@ -24,6 +26,8 @@ export interface RedeemInput {
   ipAddress: string | null;
   /** The user a valid device cookie of this browser names (smart lock-out: a familiar browser is counted apart). */
   familiarUserId?: string | null;
+  /** The pass policy and the user's groups, when this request has read them already (the sign-in step has). */
+  settings?: { policy: TapPolicy; groups: string[] };
 }
 
 export async function redeemTemporaryAccessPass(deps: Deps, input: RedeemInput): Promise<TapRedemption> {
@@ -50,10 +54,7 @@ export async function redeemTemporaryAccessPass(deps: Deps, input: RedeemInput):
   await giveBack(deps, start.ticket);
 
   const now = deps.clock.now();
-  const [policy, groups] = await Promise.all([
-    getTapPolicy(deps.db),
-    createGroupsRepo(deps.db).listGroupIdsOf(stored.userId),
-  ]);
+  const { policy, groups } = input.settings ?? (await readSettings(deps, stored.userId));
   const redeemable = checkRedeemable(stored, usabilityContext(policy, new Set(groups), now));
   if (!redeemable.ok) return { ok: false, kind: 'refused', reason: redeemable.reason, message: redeemable.message };
   if (!(await passes.consumePass(stored.id, now.getTime()))) {
@@ -61,5 +62,10 @@ export async function redeemTemporaryAccessPass(deps: Deps, input: RedeemInput):
     const reason: RedemptionRefusal = stored.isUsableOnce ? 'used' : 'noPass';
     return { ok: false, kind: 'refused', reason, message: redemptionMessage(reason, stored) };
   }
-  return { ok: true, pass: stored };
+  return { ok: true, pass: { ...stored, usedAt: now } };
+}
+
+async function readSettings(deps: Deps, userId: string): Promise<{ policy: TapPolicy; groups: string[] }> {
+  const [policy, groups] = await Promise.all([getTapPolicy(deps.db), createGroupsRepo(deps.db).listGroupIdsOf(userId)]);
+  return { policy, groups };
 }

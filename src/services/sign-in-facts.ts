@@ -11,7 +11,7 @@ import { createGroupsRepo } from '../store/repos/groups.js';
 import { createAuthenticatorAppsRepo } from '../store/repos/authenticator-apps.js';
 import { createPoliciesRepo, type StoredPolicy } from '../store/repos/policies.js';
 import type { StoredFact } from '../store/repos/sign-in-states.js';
-import { createTemporaryAccessPassesRepo } from '../store/repos/temporary-access-passes.js';
+import { createTemporaryAccessPassesRepo, type StoredPass } from '../store/repos/temporary-access-passes.js';
 import type { UserRecord } from '../store/repos/users.js';
 import type { Deps } from './deps.js';
 import { SECURITY_DEFAULTS_POLICY_ID, securityDefaultsOf, type SecurityDefaults } from './security-defaults.js';
@@ -39,14 +39,20 @@ export interface SignInChoices {
   stepUp?: boolean;
 }
 
-export async function loadSignInFacts(
-  deps: Deps,
-  user: UserRecord,
-  stored: StoredFact[],
-  choices: SignInChoices = {},
-): Promise<LoadedFacts> {
-  const { preferPassword = false, chosenMethod } = choices;
-  const now = deps.clock.now();
+/**
+ * What the store says about the user and the tenant at this step: the policies in force, the user's groups, their pass
+ * and whether they hold an authenticator app or a passkey. Read once per request: the check that a factor is asked
+ * for and the step after it share it (sign-in/state.ts), and a redeemed pass is taken as the redemption left it.
+ */
+export interface SignInContext {
+  policies: Map<string, StoredPolicy<unknown>>;
+  groups: string[];
+  pass: StoredPass | undefined;
+  hasApp: boolean;
+  hasPasskey: boolean;
+}
+
+export async function loadSignInContext(deps: Deps, user: UserRecord): Promise<SignInContext> {
   // Both policies in one statement: every step of every sign-in reads them afresh.
   const [policies, groups, pass, hasApp, hasPasskey] = await Promise.all([
     createPoliciesRepo(deps.db).findPolicies([SECURITY_DEFAULTS_POLICY_ID, TAP_POLICY_ID]),
@@ -56,6 +62,27 @@ export async function loadSignInFacts(
     // A passkey bound to another relying party (the public host changed) cannot be used here.
     createFido2MethodsRepo(deps.db).hasAnyForRp(user.id, deps.config.rpId),
   ]);
+  return { policies, groups, pass, hasApp, hasPasskey };
+}
+
+/** The pass policy and the user's groups, as a redemption checks them. */
+export function passSettingsOf(context: SignInContext): { policy: TapPolicy; groups: string[] } {
+  return {
+    policy: tapPolicyOf(context.policies.get(TAP_POLICY_ID) as StoredPolicy<TapPolicy> | undefined),
+    groups: context.groups,
+  };
+}
+
+export async function loadSignInFacts(
+  deps: Deps,
+  user: UserRecord,
+  stored: StoredFact[],
+  choices: SignInChoices = {},
+  context?: SignInContext,
+): Promise<LoadedFacts> {
+  const { preferPassword = false, chosenMethod } = choices;
+  const now = deps.clock.now();
+  const { policies, groups, pass, hasApp, hasPasskey } = context ?? (await loadSignInContext(deps, user));
   const securityDefaults = securityDefaultsOf(
     policies.get(SECURITY_DEFAULTS_POLICY_ID) as StoredPolicy<SecurityDefaults> | undefined,
   );

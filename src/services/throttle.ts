@@ -101,6 +101,8 @@ export async function attemptFailed(deps: Pick<Deps, 'db' | 'clock'>, ticket: At
 
 /** The credential was right: the attempt is given back (the counts themselves reset only when the sign-in completes). */
 export async function giveBack(deps: Pick<Deps, 'db'>, ticket: AttemptTicket): Promise<void> {
+  // One statement per counter, in the ticket's order (pair, then user), as beginAttempt locks them: one statement
+  // over both rows would lock them in whatever order PostgreSQL scans them, and deadlock with a concurrent attempt.
   const repo = createFailureCountersRepo(deps.db);
   for (const key of ticket.keys) await repo.giveBack(key);
 }

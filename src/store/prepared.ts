@@ -1,79 +1,89 @@
-// The hot queries of a sign-in and of the token endpoint, built and compiled once per dialect and then run with each
-// call's values. Kysely otherwise rebuilds and recompiles a query's operation tree on every call, and a profile of
-// the sign-in benchmark put that above the time SQLite takes to run most of our statements.
-//
-// A prepared query's builder receives placeholders instead of values. Each placeholder compiles to an ordinary bound
-// parameter, and the values are swapped in at every call, so a prepared query is still fully parameterized: nothing a
-// caller passes is ever part of the SQL text.
+// Hot queries built and compiled once: Kysely builds a query's operation tree, freezes it and compiles it to SQL on
+// every call, which costs more than SQLite takes to run most of ours (a sign-in runs ~60 statements). A prepared
+// query is built once per dialect with stand-in values, its SQL kept, and each call runs that SQL with its own values
+// put where the stand-ins were (better-sqlite3 then reuses its statement: db.ts caches them by SQL).
 
 import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
 import type { DbOrTx } from './db.js';
 
-const SLOT = Symbol('prepared query placeholder');
+/** What a query takes: named values, an array for an `in (…)` list (one compiled query per list length). */
+type Params = Record<string, unknown>;
 
-/** Stands for argument `arg` (or element `item` of an array argument) while the query compiles. */
-interface Placeholder {
-  readonly [SLOT]: true;
-  readonly arg: number;
-  readonly item: number | null;
+/** A value the built query must not read: it only stands where the call's value will go. */
+const STAND_IN = '\u0000gatepass-param\u0000';
+
+type Slot = { name: string; index?: number } | { constant: unknown };
+
+interface Compiled {
+  sql: CompiledQuery;
+  slots: Slot[];
 }
 
-const isPlaceholder = (v: unknown): v is Placeholder => typeof v === 'object' && v !== null && SLOT in v;
-
-/** The placeholder of argument `k`: typed as the argument, so the builder type-checks as with real values. */
-export type Arg<A extends readonly unknown[]> = <K extends number & keyof A>(k: K) => A[K];
-
-function placeholderFor(arg: number, value: unknown): unknown {
-  if (Array.isArray(value))
-    return value.map((_, item): Placeholder => Object.freeze({ [SLOT]: true as const, arg, item }));
-  return Object.freeze({ [SLOT]: true as const, arg, item: null });
-}
-
-/** The lengths of the array arguments: an `in (…)` list compiles to one placeholder per element. */
-function shapeOf(args: readonly unknown[]): string {
+/** The shape (list lengths) that selects the compiled query: '' for a query without lists, most of ours. */
+function shapeOf(params: Params): string {
   let shape = '';
-  for (const a of args) shape += Array.isArray(a) ? `${a.length},` : '.,';
+  for (const name in params) {
+    const value = params[name];
+    if (Array.isArray(value)) shape += `${name}:${value.length};`;
+  }
   return shape;
 }
 
-function boundValue(p: Placeholder, args: readonly unknown[]): unknown {
-  const a = args[p.arg];
-  return p.item === null ? a : (a as readonly unknown[])[p.item];
+function standInsOf(params: Params): Params {
+  const standIns: Params = {};
+  for (const [name, value] of Object.entries(params))
+    standIns[name] = Array.isArray(value) ? value.map((_, i) => `${STAND_IN}${name}\u0000${i}`) : `${STAND_IN}${name}`;
+  return standIns;
+}
+
+function slotOf(parameter: unknown): Slot {
+  if (typeof parameter !== 'string' || !parameter.startsWith(STAND_IN)) return { constant: parameter };
+  const [name, index] = parameter.slice(STAND_IN.length).split('\u0000') as [string, string | undefined];
+  return index === undefined ? { name } : { name, index: Number(index) };
 }
 
 /**
- * A query compiled on first use for each dialect and list shape. `build` must be pure: it may use only `db`'s
- * builders, constants and the placeholders `arg(k)` gives, because what it returns is compiled once and reused.
+ * A query compiled once per dialect and list shape. `build` must not look at its values (they are stand-ins): every
+ * value goes into the query as a parameter, and the same tree comes out whatever the values. Column names, operators
+ * and constants stay in the builder. A value that never reaches a parameter is refused when the query is compiled.
  */
-export function preparedQuery<A extends readonly unknown[], R>(
-  build: (db: DbOrTx, arg: Arg<A>) => Compilable<R>,
-): (db: DbOrTx, ...args: A) => Promise<QueryResult<R>> {
-  // Keyed by the dialect adapter's class: a transaction shares its root handle's dialect.
-  const byDialect = new Map<unknown, Map<string, CompiledQuery<R>>>();
-  return async (db, ...args) => {
-    const dialect = db.getExecutor().adapter.constructor;
-    let compiledByShape = byDialect.get(dialect);
-    if (!compiledByShape) byDialect.set(dialect, (compiledByShape = new Map()));
-    const shape = shapeOf(args);
-    let compiled = compiledByShape.get(shape);
+export function prepared<P extends Params, R>(build: (db: DbOrTx, params: P) => Compilable<R>) {
+  // Keyed by the dialect's adapter: the root handle and its transactions share one, and SQL differs by dialect.
+  const byAdapter = new WeakMap<object, Map<string, Compiled>>();
+
+  function compiledFor(db: DbOrTx, params: P): Compiled {
+    const adapter = db.getExecutor().adapter;
+    let shapes = byAdapter.get(adapter);
+    if (!shapes) byAdapter.set(adapter, (shapes = new Map()));
+    const shape = shapeOf(params);
+    let compiled = shapes.get(shape);
     if (!compiled) {
-      const handedOut: unknown[] = [];
-      const arg = (k: number) => {
-        const placeholder = placeholderFor(k, args[k]);
-        handedOut.push(...(Array.isArray(placeholder) ? placeholder : [placeholder]));
-        return placeholder;
-      };
-      compiled = build(db, arg as Arg<A>).compile();
-      // A placeholder spread into an object or used other than as a value would bind nothing, or the wrong thing.
-      const bound = new Set(compiled.parameters);
-      if (!handedOut.every((p) => bound.has(p)))
-        throw new Error('a prepared query must use each placeholder it asks for as a value');
-      compiledByShape.set(shape, compiled);
+      const sql = build(db, standInsOf(params) as P).compile();
+      const slots = sql.parameters.map(slotOf);
+      const used = new Set(slots.map((s) => ('name' in s ? `${s.name}\u0000${s.index ?? ''}` : '')));
+      for (const [name, value] of Object.entries(params)) {
+        const keys = Array.isArray(value) ? value.map((_, i) => `${name}\u0000${i}`) : [`${name}\u0000`];
+        if (!keys.every((k) => used.has(k))) throw new Error(`prepared query: the value ${name} is not a parameter`);
+      }
+      compiled = { sql, slots };
+      shapes.set(shape, compiled);
     }
-    const parameters = compiled.parameters.map((p) => (isPlaceholder(p) ? boundValue(p, args) : p));
-    return db.executeQuery<R>({ ...compiled, parameters });
+    return compiled;
+  }
+
+  return async (db: DbOrTx, params: P): Promise<QueryResult<R>> => {
+    const { sql, slots } = compiledFor(db, params);
+    const parameters = slots.map((s) => {
+      if ('constant' in s) return s.constant;
+      const value = params[s.name];
+      return s.index === undefined ? value : (value as unknown[])[s.index];
+    });
+    return db.executeQuery<R>({ ...sql, parameters });
   };
 }
 
-/** How many rows a prepared insert, update or delete touched. */
-export const affectedRows = (result: QueryResult<unknown>): number => Number(result.numAffectedRows ?? 0n);
+/** The first row, or undefined. */
+export const first = <R>(result: QueryResult<R>): R | undefined => result.rows[0];
+
+/** Rows an update or delete changed. */
+export const changed = (result: QueryResult<unknown>): number => Number(result.numAffectedRows ?? 0n);

@@ -11,7 +11,7 @@ import { loadSignInFacts, METHOD_LOG_NAMES } from '../sign-in-facts.js';
 import { logSignIn } from '../sign-in-log.js';
 import { resetAfterSignIn } from '../throttle.js';
 import { attemptBase, logCodeOf, logFailure, methodsUsed, refusedView, SIGN_IN_SUCCEEDED } from './refusals.js';
-import { type Bound, choicesOf, familiarFor } from './state.js';
+import { type Bound, choicesOf, familiarFor, signInContextOf } from './state.js';
 import type { FactorView, SignInRequest, SignInView } from './view.js';
 
 /** The catalogue entry of each refusal of the pipeline. */
@@ -64,7 +64,8 @@ export async function advance(
 ): Promise<SignInView> {
   const { user, loginName, state } = b;
   if (!user) return { kind: 'password', loginName, ...(notice ? { error: notice } : {}) };
-  const loaded = await loadSignInFacts(deps, user, facts, choicesOf(state, req));
+  const context = await signInContextOf(deps, b, user);
+  const loaded = await loadSignInFacts(deps, user, facts, choicesOf(state, req), context);
   const step: SignInStep = nextStep(loaded.facts);
   const states = createSignInStatesRepo(deps.db);
   const base = attemptBase(req, user, loginName);
@@ -133,7 +134,8 @@ export async function advance(
 export async function acceptedFactors(deps: Deps, req: SignInRequest, b: Bound): Promise<ReadonlySet<FactorMethod>> {
   const { user, state } = b;
   if (!user) return new Set(['password']);
-  const loaded = await loadSignInFacts(deps, user, state.facts, choicesOf(state, req));
+  const context = await signInContextOf(deps, b, user);
+  const loaded = await loadSignInFacts(deps, user, state.facts, choicesOf(state, req), context);
   const methods = loaded.facts.methods.map(
     (m): AvailableMethod => (m.kind === 'tap' ? { kind: 'tap', usable: true, reason: 'EnabledByPolicy' } : m),
   );

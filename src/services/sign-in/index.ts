@@ -51,12 +51,11 @@ export async function submitUsername(deps: Deps, req: SignInRequest, username: u
     ? userSubject(user.id)
     : `unknown:${deps.keyring.keyedHash('id-hash', `upn:${name}`)}`;
   const repo = createSignInStatesRepo(deps.db);
-  if (!(await repo.bindSubject(state.uidHash, subject, user?.id ?? null, name)))
-    return otherAccountView(deps, req, state.uidHash, attemptBase(req, user, name));
-  const fresh = (await repo.findState(state.uidHash, deps.clock.now().getTime())) ?? state;
+  const fresh = await repo.bindSubject(state.uidHash, subject, user?.id ?? null, name);
+  if (!fresh) return otherAccountView(deps, req, state.uidHash, attemptBase(req, user, name));
   // Users with a password (and unknown names) get the password page first; a pass comes first only for users
   // without a password or under Entra's pass-first flow.
-  return advance(deps, req, { state: fresh, user, subject, loginName: name }, fresh.facts);
+  return advance(deps, req, { state: fresh, user, subject, loginName: name, read: {} }, fresh.facts);
 }
 
 export async function restart(deps: Deps, req: SignInRequest): Promise<SignInView> {

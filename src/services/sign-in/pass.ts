@@ -5,9 +5,10 @@ import type { RedemptionRefusal } from '../../domain/tap/redeem.js';
 import { createSignInStatesRepo } from '../../store/repos/sign-in-states.js';
 import type { Deps } from '../deps.js';
 import { redeemTemporaryAccessPass } from '../redeem-tap.js';
+import { passSettingsOf } from '../sign-in-facts.js';
 import { advance, refuseUnaskedFactor } from './advance.js';
 import { attemptBase, endedView, logFailure, methodsUsed, refusedView, throttledView } from './refusals.js';
-import { openStep, recordFact } from './state.js';
+import { openStep, passRedeemed, recordFact, signInContextOf } from './state.js';
 import type { SignInRequest, SignInView } from './view.js';
 
 export const WRONG_TAP_MESSAGE = signInErrors.signInTapWrong.message;
@@ -36,12 +37,15 @@ export async function submitTap(deps: Deps, req: SignInRequest, tap: unknown): P
   const states = createSignInStatesRepo(deps.db);
   const base = attemptBase(req, user, loginName);
 
+  // The pass policy and the user's groups as this request read them to ask for the pass.
+  const context = user ? await signInContextOf(deps, b, user) : undefined;
   const outcome = await redeemTemporaryAccessPass(deps, {
     subject,
     userId: user?.id ?? null,
     entered,
     ipAddress: req.ipAddress,
     familiarUserId: req.familiarUserId ?? null,
+    ...(context ? { settings: passSettingsOf(context) } : {}),
   });
   if (!outcome.ok) {
     switch (outcome.kind) {
@@ -81,6 +85,7 @@ export async function submitTap(deps: Deps, req: SignInRequest, tap: unknown): P
       }
     }
   }
+  passRedeemed(b, outcome.pass);
   const facts = await recordFact(deps, b, 'tap');
   return facts ? advance(deps, req, b, facts) : endedView(deps, req);
 }

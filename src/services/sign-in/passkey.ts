@@ -214,10 +214,9 @@ export async function submitPasskeyDiscoverable(
   const { user } = outcome;
   const subject = userSubject(user.id);
   const repo = createSignInStatesRepo(deps.db);
-  if (!(await repo.bindSubject(state.uidHash, subject, user.id, user.userPrincipalName)))
-    return otherAccountView(deps, req, state.uidHash, attemptBase(req, user, user.userPrincipalName));
-  const fresh = (await repo.findState(state.uidHash, deps.clock.now().getTime())) ?? state;
-  const b: Bound = { state: fresh, user, subject, loginName: user.userPrincipalName };
+  const fresh = await repo.bindSubject(state.uidHash, subject, user.id, user.userPrincipalName);
+  if (!fresh) return otherAccountView(deps, req, state.uidHash, attemptBase(req, user, user.userPrincipalName));
+  const b: Bound = { state: fresh, user, subject, loginName: user.userPrincipalName, read: {} };
   const facts = await recordFact(deps, b, 'passkey', { hardwareBound: outcome.hardwareBound });
   return facts ? advance(deps, req, b, facts) : endedView(deps, req);
 }

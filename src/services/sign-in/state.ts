@@ -7,6 +7,8 @@ import { secretsEqual } from '../../domain/secrets.js';
 import { createSignInStatesRepo, type SignInStateRecord, type StoredFact } from '../../store/repos/sign-in-states.js';
 import { createUsersRepo, type UserRecord } from '../../store/repos/users.js';
 import type { Deps } from '../deps.js';
+import type { StoredPass } from '../../store/repos/temporary-access-passes.js';
+import { loadSignInContext, type SignInContext } from '../sign-in-facts.js';
 import { isFamiliar, type ThrottleSubject } from '../throttle.js';
 import { endedView } from './refusals.js';
 import type { SignInRequest, SignInView } from './view.js';
@@ -31,7 +33,7 @@ export async function loadState(deps: Deps, uid: string): Promise<SignInStateRec
   const now = deps.clock.now().getTime();
   const found = await repo.findState(uidHash, now);
   if (found) return found;
-  await repo.insertStateIfAbsent({
+  const inserted = await repo.insertStateIfAbsent({
     uidHash,
     subject: null,
     userId: null,
@@ -42,7 +44,7 @@ export async function loadState(deps: Deps, uid: string): Promise<SignInStateRec
     createdAt: now,
     expiresAt: now + SIGN_IN_STATE_TTL_MS,
   });
-  return (await repo.findState(uidHash, now))!;
+  return inserted ?? (await repo.findState(uidHash, now))!;
 }
 
 /** An interaction bound to a name (and to a user, when the name is one). */
@@ -51,12 +53,30 @@ export interface Bound {
   user: UserRecord | undefined;
   subject: ThrottleSubject;
   loginName: string;
+  /**
+   * This request's reading of the user's methods and policies (signInContextOf), shared by copies of the Bound: the
+   * check that a factor is asked for and the step after it read the store once.
+   */
+  readonly read?: { context?: Promise<SignInContext> };
 }
 
 export async function bound(deps: Deps, state: SignInStateRecord): Promise<Bound | undefined> {
   if (!state.subject || !state.loginName) return undefined;
   const user = state.userId ? await createUsersRepo(deps.db).findUserById(state.userId) : undefined;
-  return { state, user, subject: state.subject, loginName: state.loginName };
+  return { state, user, subject: state.subject, loginName: state.loginName, read: {} };
+}
+
+/** The user's methods and policies as this request read them (read on first use). */
+export function signInContextOf(deps: Deps, b: Bound, user: UserRecord): Promise<SignInContext> {
+  if (!b.read) return loadSignInContext(deps, user);
+  b.read.context ??= loadSignInContext(deps, user);
+  return b.read.context;
+}
+
+/** A redeemed pass changed (its use recorded): the next step sees it as the redemption left it. */
+export function passRedeemed(b: Bound, pass: StoredPass): void {
+  const before = b.read?.context;
+  if (b.read && before) b.read.context = before.then((c) => ({ ...c, pass }));
 }
 
 /** What opening a step found: the live state and, once a name was given, what it is bound to. */

@@ -3,22 +3,8 @@
 import type { Selectable } from 'kysely';
 import type { DbOrTx } from '../db.js';
 import { bool, int } from '../db.js';
-import { type Arg, preparedQuery } from '../prepared.js';
+import { first, prepared } from '../prepared.js';
 import type { ApplicationSecretsTable, ApplicationsTable } from '../schema.js';
-
-// Read on every token request and every sign-in (oidc-provider's client lookup and client authentication).
-const applicationByAppId = preparedQuery((db, arg: Arg<[string]>) =>
-  db.selectFrom('applications').selectAll().where('app_id', '=', arg(0)),
-);
-const validSecretHashes = preparedQuery((db, arg: Arg<[string, number]>) =>
-  db
-    .selectFrom('application_secrets')
-    .innerJoin('applications', 'applications.id', 'application_secrets.application_id')
-    .select('application_secrets.secret_hash')
-    .where('applications.app_id', '=', arg(0))
-    .where('application_secrets.start_at', '<=', arg(1))
-    .where('application_secrets.end_at', '>', arg(1)),
-);
 
 export type ApplicationKind = 'daemon' | 'web' | 'builtin';
 
@@ -91,6 +77,20 @@ function toApplication(r: Selectable<ApplicationsTable>, secrets: ApplicationSec
 
 export type NewApplication = Omit<ApplicationRecord, 'secrets' | 'updatedAt'>;
 
+// Read on every authorization request, sign-in page and token request (oidc-provider's client lookup).
+const metadataQuery = prepared((db, p: { appId: string }) =>
+  db.selectFrom('applications').selectAll().where('app_id', '=', p.appId),
+);
+const validSecretsQuery = prepared((db, p: { appId: string; now: number }) =>
+  db
+    .selectFrom('application_secrets')
+    .innerJoin('applications', 'applications.id', 'application_secrets.application_id')
+    .select('application_secrets.secret_hash')
+    .where('applications.app_id', '=', p.appId)
+    .where('application_secrets.start_at', '<=', p.now)
+    .where('application_secrets.end_at', '>', p.now),
+);
+
 export function createApplicationsRepo(db: DbOrTx) {
   async function withSecrets(rows: Selectable<ApplicationsTable>[]): Promise<ApplicationRecord[]> {
     if (rows.length === 0) return [];
@@ -115,7 +115,7 @@ export function createApplicationsRepo(db: DbOrTx) {
 
     /** One statement: the secrets are read only where a client authenticates (listValidSecretHashes). */
     async findApplicationMetadataByAppId(appId: string): Promise<ApplicationMetadata | undefined> {
-      const [r] = (await applicationByAppId(db, appId)).rows;
+      const r = first(await metadataQuery(db, { appId }));
       return r ? toMetadata(r) : undefined;
     },
 
@@ -203,7 +203,7 @@ export function createApplicationsRepo(db: DbOrTx) {
 
     /** The hashes of the secrets valid at `now`, for the constant-time comparison of client authentication. */
     async listValidSecretHashes(appId: string, now: Date): Promise<string[]> {
-      const { rows } = await validSecretHashes(db, appId, now.getTime());
+      const { rows } = await validSecretsQuery(db, { appId, now: now.getTime() });
       return rows.map((r) => r.secret_hash);
     },
   };

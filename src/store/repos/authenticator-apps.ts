@@ -3,6 +3,7 @@
 
 import type { Selectable } from 'kysely';
 import type { DbOrTx } from '../db.js';
+import { prepared } from '../prepared.js';
 import type { SoftwareOathMethodsTable } from '../schema.js';
 
 export interface AuthenticatorAppRecord {
@@ -27,6 +28,11 @@ function toRecord(r: Selectable<SoftwareOathMethodsTable>): AuthenticatorAppReco
   };
 }
 
+// Asked by every sign-in step.
+const hasAnyQuery = prepared((db, p: { userId: string }) =>
+  db.selectFrom('software_oath_methods').select('id').where('user_id', '=', p.userId).limit(1),
+);
+
 export function createAuthenticatorAppsRepo(db: DbOrTx) {
   return {
     async listOfUser(userId: string): Promise<AuthenticatorAppRecord[]> {
@@ -42,14 +48,7 @@ export function createAuthenticatorAppsRepo(db: DbOrTx) {
 
     /** Whether the user has an app at all (every sign-in step asks; no ciphertext is read). */
     async hasAny(userId: string): Promise<boolean> {
-      return (
-        (await db
-          .selectFrom('software_oath_methods')
-          .select('id')
-          .where('user_id', '=', userId)
-          .limit(1)
-          .executeTakeFirst()) !== undefined
-      );
+      return (await hasAnyQuery(db, { userId })).rows.length > 0;
     },
 
     async find(userId: string, id: string): Promise<AuthenticatorAppRecord | undefined> {

@@ -2,6 +2,7 @@
 
 import type { Selectable } from 'kysely';
 import { bool, int, type DbOrTx } from '../db.js';
+import { prepared } from '../prepared.js';
 import type { Fido2MethodsTable } from '../schema.js';
 
 export interface Fido2MethodRecord {
@@ -42,6 +43,11 @@ function toRecord(r: Selectable<Fido2MethodsTable>): Fido2MethodRecord {
   };
 }
 
+// Asked by every sign-in step.
+const hasAnyForRpQuery = prepared((db, p: { userId: string; rpId: string }) =>
+  db.selectFrom('fido2_methods').select('id').where('user_id', '=', p.userId).where('rp_id', '=', p.rpId).limit(1),
+);
+
 export function createFido2MethodsRepo(db: DbOrTx) {
   return {
     async listOfUser(userId: string): Promise<Fido2MethodRecord[]> {
@@ -57,15 +63,7 @@ export function createFido2MethodsRepo(db: DbOrTx) {
 
     /** Whether the user has a passkey usable here (bound to `rpId`); every sign-in step asks. */
     async hasAnyForRp(userId: string, rpId: string): Promise<boolean> {
-      return (
-        (await db
-          .selectFrom('fido2_methods')
-          .select('id')
-          .where('user_id', '=', userId)
-          .where('rp_id', '=', rpId)
-          .limit(1)
-          .executeTakeFirst()) !== undefined
-      );
+      return (await hasAnyForRpQuery(db, { userId, rpId })).rows.length > 0;
     },
 
     async find(userId: string, id: string): Promise<Fido2MethodRecord | undefined> {

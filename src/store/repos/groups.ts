@@ -2,6 +2,7 @@
 
 import { sql, type Selectable, type Updateable } from 'kysely';
 import type { DbOrTx } from '../db.js';
+import { prepared } from '../prepared.js';
 import { bool, int, isUniqueViolation } from '../db.js';
 import type { GroupsTable } from '../schema.js';
 import type { ColumnMap, ListPage } from './query.js';
@@ -52,6 +53,11 @@ export const GROUP_FILTER_COLUMNS = {
   createdDateTime: { column: 'created_at', kind: 'time' },
 } as const satisfies ColumnMap<string>;
 export type GroupFilterKey = keyof typeof GROUP_FILTER_COLUMNS;
+
+// Read by every sign-in step (a pass's policy may name groups).
+const groupIdsQuery = prepared((db, p: { memberId: string }) =>
+  db.selectFrom('group_members').select('group_id').where('member_id', '=', p.memberId),
+);
 
 export function createGroupsRepo(db: DbOrTx) {
   return {
@@ -166,8 +172,7 @@ export function createGroupsRepo(db: DbOrTx) {
     },
 
     async listGroupIdsOf(memberId: string): Promise<string[]> {
-      const rows = await db.selectFrom('group_members').select('group_id').where('member_id', '=', memberId).execute();
-      return rows.map((r) => r.group_id);
+      return (await groupIdsQuery(db, { memberId })).rows.map((r) => r.group_id);
     },
   };
 }

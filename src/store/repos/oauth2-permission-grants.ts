@@ -1,7 +1,7 @@
 // Tenant-wide delegated permission grants (oauth2_permission_grants), with the client application they name.
 
 import type { DbOrTx } from '../db.js';
-import { type Arg, preparedQuery } from '../prepared.js';
+import { prepared } from '../prepared.js';
 
 export interface PermissionGrantRecord {
   id: string;
@@ -28,15 +28,15 @@ export interface NewPermissionGrant {
 
 const namesOf = (scope: string) => scope.split(' ').filter(Boolean);
 
-// Read at every token request of a Graph resource (the resource server's scope) and at every consent decision.
-const tenantWideScopes = preparedQuery((db, arg: Arg<[string, string]>) =>
+// Read by every authorization and token request that names a resource's permissions: compiled once.
+const tenantWideScopesQuery = prepared((db, p: { clientAppId: string; resourceId: string }) =>
   db
     .selectFrom('oauth2_permission_grants as g')
     .innerJoin('applications as a', 'a.service_principal_id', 'g.client_id')
     .select('g.scope')
-    .where('a.app_id', '=', arg(0))
+    .where('a.app_id', '=', p.clientAppId)
     .where('g.consent_type', '=', 'AllPrincipals')
-    .where('g.resource_id', '=', arg(1)),
+    .where('g.resource_id', '=', p.resourceId),
 );
 
 export function createPermissionGrantsRepo(db: DbOrTx) {
@@ -104,7 +104,7 @@ export function createPermissionGrantsRepo(db: DbOrTx) {
 
     /** The names granted to a client (by application id) for every user: the union of its AllPrincipals grants. */
     async listTenantWideScopesOf(clientAppId: string, resourceId: string): Promise<string[]> {
-      const { rows } = await tenantWideScopes(db, clientAppId, resourceId);
+      const { rows } = await tenantWideScopesQuery(db, { clientAppId, resourceId });
       return [...new Set(rows.flatMap((r) => namesOf(r.scope)))];
     },
 

@@ -2,9 +2,9 @@
 // the payload encrypted, so the table alone yields no usable session id, code or token. Every query of
 // oidc_payloads is here; what a payload holds is read only in src/oidc (payload-format.ts).
 
-import type { ExpressionBuilder } from 'kysely';
+import type { ExpressionBuilder, Insertable } from 'kysely';
 import type { DbOrTx } from '../db.js';
-import { affectedRows, type Arg, preparedQuery } from '../prepared.js';
+import { changed, first, prepared } from '../prepared.js';
 import type { Database } from '../schema.js';
 
 export interface StoredPayload {
@@ -27,79 +27,77 @@ export interface FoundPayload {
   consumedAt: number | null;
 }
 
-/** model, id_hash, payload, grant_id_hash, uid_hash, user_code_hash, account_id, expires_at, via_tap */
-type PayloadRow = [
-  string,
-  string,
-  string,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  number | null,
-  number,
-];
+const live = (now: number) => (eb: ExpressionBuilder<Database, 'oidc_payloads'>) =>
+  eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]);
 
-// The statements of every request oidc-provider handles (a sign-in runs about twenty of them), compiled once.
-const upsert = preparedQuery((db, arg: Arg<PayloadRow>) => {
-  const changed = {
-    payload: arg(2),
-    grant_id_hash: arg(3),
-    uid_hash: arg(4),
-    user_code_hash: arg(5),
-    account_id: arg(6),
-    expires_at: arg(7),
-    via_tap: arg(8),
-  };
-  return db
-    .insertInto('oidc_payloads')
-    .values({ model: arg(0), id_hash: arg(1), consumed_at: null, ...changed })
-    .onConflict((oc) => oc.columns(['model', 'id_hash']).doUpdateSet(changed));
-});
-const findLive = preparedQuery((db, arg: Arg<[string, string[], number]>) =>
+// The queries every authorization request, sign-in and token exchange runs (oidc-provider's load and save of its
+// interactions, sessions, grants and codes), compiled once.
+const upsertQuery = prepared((db, v: Insertable<Database['oidc_payloads']>) =>
   db
-    .selectFrom('oidc_payloads')
-    .select(['id_hash', 'payload', 'consumed_at'])
-    .where('model', '=', arg(0))
-    .where('id_hash', 'in', arg(1))
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', arg(2))])),
+    .insertInto('oidc_payloads')
+    .values(v)
+    .onConflict((oc) =>
+      oc.columns(['model', 'id_hash']).doUpdateSet({
+        payload: v.payload,
+        grant_id_hash: v.grant_id_hash,
+        uid_hash: v.uid_hash,
+        user_code_hash: v.user_code_hash,
+        account_id: v.account_id,
+        expires_at: v.expires_at,
+        via_tap: v.via_tap,
+      }),
+    ),
 );
-const consume = preparedQuery((db, arg: Arg<[string, string[], number]>) =>
+const findBy = (column: 'id_hash' | 'uid_hash' | 'user_code_hash') =>
+  prepared((db, p: { model: string; hashes: string[]; now: number }) =>
+    db
+      .selectFrom('oidc_payloads')
+      .select(['id_hash', 'payload', 'consumed_at'])
+      .where('model', '=', p.model)
+      .where(column, 'in', p.hashes)
+      .where(live(p.now))
+      .limit(1),
+  );
+const findQueries = {
+  id_hash: findBy('id_hash'),
+  uid_hash: findBy('uid_hash'),
+  user_code_hash: findBy('user_code_hash'),
+};
+const consumeQuery = prepared((db, p: { model: string; hashes: string[]; now: number }) =>
   db
     .updateTable('oidc_payloads')
-    .set({ consumed_at: arg(2) })
-    .where('model', '=', arg(0))
-    .where('id_hash', 'in', arg(1))
+    .set({ consumed_at: p.now })
+    .where('model', '=', p.model)
+    .where('id_hash', 'in', p.hashes)
     .where('consumed_at', 'is', null),
 );
-const remove = preparedQuery((db, arg: Arg<[string, string[]]>) =>
-  db.deleteFrom('oidc_payloads').where('model', '=', arg(0)).where('id_hash', 'in', arg(1)),
+const deleteQuery = prepared((db, p: { model: string; hashes: string[] }) =>
+  db.deleteFrom('oidc_payloads').where('model', '=', p.model).where('id_hash', 'in', p.hashes),
 );
 
-export function createOidcPayloadsRepo(db: DbOrTx) {
-  const live = (now: number) => (eb: ExpressionBuilder<Database, 'oidc_payloads'>) =>
-    eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]);
+const found = (r: { id_hash: string; payload: string; consumed_at: number | null } | undefined) =>
+  r && { idHash: r.id_hash, sealed: r.payload, consumedAt: r.consumed_at };
 
+export function createOidcPayloadsRepo(db: DbOrTx) {
   return {
     async upsertPayload(p: StoredPayload): Promise<void> {
-      await upsert(
-        db,
-        p.model,
-        p.idHash,
-        p.sealed,
-        p.grantIdHash,
-        p.uidHash,
-        p.userCodeHash,
-        p.accountId,
-        p.expiresAt,
-        p.viaTap ? 1 : 0,
-      );
+      await upsertQuery(db, {
+        model: p.model,
+        id_hash: p.idHash,
+        payload: p.sealed,
+        grant_id_hash: p.grantIdHash,
+        uid_hash: p.uidHash,
+        user_code_hash: p.userCodeHash,
+        account_id: p.accountId,
+        expires_at: p.expiresAt,
+        consumed_at: null,
+        via_tap: p.viaTap ? 1 : 0,
+      });
     },
 
     /** Undefined when absent or expired. */
     async findPayload(model: string, idHashes: string[], now: number): Promise<FoundPayload | undefined> {
-      const [r] = (await findLive(db, model, idHashes, now)).rows;
-      return r && { idHash: r.id_hash, sealed: r.payload, consumedAt: r.consumed_at };
+      return found(first(await findQueries.id_hash(db, { model, hashes: idHashes, now })));
     },
 
     async findPayloadBy(
@@ -108,23 +106,16 @@ export function createOidcPayloadsRepo(db: DbOrTx) {
       hashes: string[],
       now: number,
     ): Promise<FoundPayload | undefined> {
-      const r = await db
-        .selectFrom('oidc_payloads')
-        .select(['id_hash', 'payload', 'consumed_at'])
-        .where('model', '=', model)
-        .where(column, 'in', hashes)
-        .where(live(now))
-        .executeTakeFirst();
-      return r && { idHash: r.id_hash, sealed: r.payload, consumedAt: r.consumed_at };
+      return found(first(await findQueries[column](db, { model, hashes, now })));
     },
 
     /** Marks a single-use record used, in one statement; false when it was already consumed (another request won). */
     async consumePayload(model: string, idHashes: string[], now: number): Promise<boolean> {
-      return affectedRows(await consume(db, model, idHashes, now)) > 0;
+      return changed(await consumeQuery(db, { model, hashes: idHashes, now })) > 0;
     },
 
     async deletePayload(model: string, idHashes: string[]): Promise<void> {
-      await remove(db, model, idHashes);
+      await deleteQuery(db, { model, hashes: idHashes });
     },
 
     /**

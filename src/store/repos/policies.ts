@@ -2,12 +2,18 @@
 // Readers always read the row, so a change made through one process holds at once in all.
 
 import type { DbOrTx } from '../db.js';
+import { prepared } from '../prepared.js';
 
 export interface StoredPolicy<T> {
   value: T;
   version: number;
   updatedAt: number;
 }
+
+// Every step of every sign-in reads the policies in force.
+const findQuery = prepared((db, p: { ids: string[] }) =>
+  db.selectFrom('policies').selectAll().where('id', 'in', p.ids),
+);
 
 export function createPoliciesRepo(db: DbOrTx) {
   return {
@@ -18,7 +24,7 @@ export function createPoliciesRepo(db: DbOrTx) {
 
     /** Several policies in one statement, by id (absent ones are missing from the map). */
     async findPolicies(ids: string[]): Promise<Map<string, StoredPolicy<unknown>>> {
-      const rows = ids.length > 0 ? await db.selectFrom('policies').selectAll().where('id', 'in', ids).execute() : [];
+      const rows = ids.length > 0 ? (await findQuery(db, { ids })).rows : [];
       return new Map(
         rows.map((row) => [
           row.id,

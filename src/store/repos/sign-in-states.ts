@@ -1,7 +1,9 @@
 // Server-side state of a sign-in interaction (keyed by a hash of the interaction uid).
 
+import type { Insertable, Selectable } from 'kysely';
 import type { DbOrTx } from '../db.js';
-import { affectedRows, type Arg, preparedQuery } from '../prepared.js';
+import { changed, first, prepared } from '../prepared.js';
+import type { Database } from '../schema.js';
 
 export interface StoredFact {
   method: 'password' | 'tap' | 'authenticatorApp' | 'passkey';
@@ -32,99 +34,104 @@ const isMethod = (v: string | null): v is StoredFact['method'] => v !== null && 
 const factsOf = (json: string): StoredFact[] =>
   (JSON.parse(json) as StoredFact[]).map((f) => ({ ...f, method: current(f.method) as StoredFact['method'] }));
 
-// Every step of a sign-in reads its state, and most write it: compiled once (prepared.ts).
-const findLive = preparedQuery((db, arg: Arg<[string, number]>) =>
-  db.selectFrom('sign_in_states').selectAll().where('uid_hash', '=', arg(0)).where('expires_at', '>', arg(1)),
+// Every step of every sign-in reads its state and most write it: these are compiled once.
+const findQuery = prepared((db, p: { uidHash: string; now: number }) =>
+  db.selectFrom('sign_in_states').selectAll().where('uid_hash', '=', p.uidHash).where('expires_at', '>', p.now),
 );
-const sweepExpired = preparedQuery((db, arg: Arg<[number]>) =>
-  db.deleteFrom('sign_in_states').where('expires_at', '<=', arg(0)),
+const sweepQuery = prepared((db, p: { now: number }) =>
+  db.deleteFrom('sign_in_states').where('expires_at', '<=', p.now),
 );
-/** uid_hash, subject, user_id, login_name, facts, csrf_hash, status, created_at, expires_at */
-type StateRow = [string, string | null, string | null, string | null, string, string, string, number, number];
-const insertIfAbsent = preparedQuery((db, arg: Arg<StateRow>) =>
+const insertQuery = prepared((db, v: Insertable<Database['sign_in_states']>) =>
   db
     .insertInto('sign_in_states')
-    .values({
-      uid_hash: arg(0),
-      subject: arg(1),
-      user_id: arg(2),
-      login_name: arg(3),
-      facts: arg(4),
-      csrf_hash: arg(5),
-      status: arg(6),
-      created_at: arg(7),
-      expires_at: arg(8),
-    })
-    .onConflict((oc) => oc.column('uid_hash').doNothing()),
+    .values(v)
+    .onConflict((oc) => oc.column('uid_hash').doNothing())
+    .returningAll(),
 );
-const bind = preparedQuery((db, arg: Arg<[string, string, string | null, string]>) =>
+const bindQuery = prepared((db, p: { uidHash: string; subject: string; userId: string | null; loginName: string }) =>
   db
     .updateTable('sign_in_states')
-    .set({ subject: arg(1), user_id: arg(2), login_name: arg(3) })
-    .where('uid_hash', '=', arg(0))
+    .set({ subject: p.subject, user_id: p.userId, login_name: p.loginName })
+    .where('uid_hash', '=', p.uidHash)
     .where('status', '=', 'active')
-    .where((eb) => eb.or([eb('subject', 'is', null), eb('subject', '=', arg(1))])),
+    .where((eb) => eb.or([eb('subject', 'is', null), eb('subject', '=', p.subject)]))
+    .returningAll(),
 );
-const setFacts = preparedQuery((db, arg: Arg<[string, string, string]>) =>
+const recordFactsQuery = prepared((db, p: { uidHash: string; subject: string; facts: string }) =>
   db
     .updateTable('sign_in_states')
-    .set({ facts: arg(2) })
-    .where('uid_hash', '=', arg(0))
+    .set({ facts: p.facts })
+    .where('uid_hash', '=', p.uidHash)
     .where('status', '=', 'active')
-    .where('subject', '=', arg(1)),
+    .where('subject', '=', p.subject),
 );
+const deleteQuery = prepared((db, p: { uidHash: string }) =>
+  db.deleteFrom('sign_in_states').where('uid_hash', '=', p.uidHash),
+);
+
+function toRecord(r: Selectable<Database['sign_in_states']>): SignInStateRecord {
+  return {
+    uidHash: r.uid_hash,
+    subject: r.subject,
+    userId: r.user_id,
+    loginName: r.login_name,
+    facts: factsOf(r.facts),
+    csrfHash: r.csrf_hash,
+    status: r.status === 'ended' ? 'ended' : 'active',
+    createdAt: Number(r.created_at),
+    expiresAt: Number(r.expires_at),
+    preferPassword: r.prefer_password === 1,
+    ...(isMethod(current(r.chosen_method)) ? { chosenMethod: current(r.chosen_method) as StoredFact['method'] } : {}),
+  };
+}
 
 export function createSignInStatesRepo(db: DbOrTx) {
   return {
     /** Undefined when absent or expired. */
     async findState(uidHash: string, now: number): Promise<SignInStateRecord | undefined> {
-      const [r] = (await findLive(db, uidHash, now)).rows;
-      if (!r) return undefined;
-      return {
-        uidHash: r.uid_hash,
-        subject: r.subject,
-        userId: r.user_id,
-        loginName: r.login_name,
-        facts: factsOf(r.facts),
-        csrfHash: r.csrf_hash,
-        status: r.status === 'ended' ? 'ended' : 'active',
-        createdAt: Number(r.created_at),
-        expiresAt: Number(r.expires_at),
-        preferPassword: r.prefer_password === 1,
-        ...(isMethod(current(r.chosen_method))
-          ? { chosenMethod: current(r.chosen_method) as StoredFact['method'] }
-          : {}),
-      };
+      const r = first(await findQuery(db, { uidHash, now }));
+      return r && toRecord(r);
     },
 
-    /** Creates the state once; a concurrent second start keeps the first. Expired states are swept on the way. */
-    async insertStateIfAbsent(s: SignInStateRecord): Promise<void> {
-      await sweepExpired(db, s.createdAt);
-      await insertIfAbsent(
-        db,
-        s.uidHash,
-        s.subject,
-        s.userId,
-        s.loginName,
-        JSON.stringify(s.facts),
-        s.csrfHash,
-        s.status,
-        s.createdAt,
-        s.expiresAt,
-      );
+    /**
+     * Creates the state once; a concurrent second start keeps the first (and gets undefined: read it). Expired states
+     * are swept on the way.
+     */
+    async insertStateIfAbsent(s: SignInStateRecord): Promise<SignInStateRecord | undefined> {
+      await sweepQuery(db, { now: s.createdAt });
+      const inserted = await insertQuery(db, {
+        uid_hash: s.uidHash,
+        subject: s.subject,
+        user_id: s.userId,
+        login_name: s.loginName,
+        facts: JSON.stringify(s.facts),
+        csrf_hash: s.csrfHash,
+        status: s.status,
+        created_at: s.createdAt,
+        expires_at: s.expiresAt,
+      });
+      const r = first(inserted);
+      return r && toRecord(r);
     },
 
     /**
      * Binds the state to one subject, only if it is unbound or already bound to that subject (one statement,
-     * so two racing requests cannot bind it to two users). Returns false when bound to someone else or ended.
+     * so two racing requests cannot bind it to two users). Returns the state as bound (read in the same statement),
+     * or undefined when bound to someone else or ended.
      */
-    async bindSubject(uidHash: string, subject: string, userId: string | null, loginName: string): Promise<boolean> {
-      return affectedRows(await bind(db, uidHash, subject, userId, loginName)) > 0;
+    async bindSubject(
+      uidHash: string,
+      subject: string,
+      userId: string | null,
+      loginName: string,
+    ): Promise<SignInStateRecord | undefined> {
+      const r = first(await bindQuery(db, { uidHash, subject, userId, loginName }));
+      return r && toRecord(r);
     },
 
     /** Appends a verified fact, only while the state is active and bound to `subject`. */
     async recordFacts(uidHash: string, subject: string, facts: StoredFact[]): Promise<boolean> {
-      return affectedRows(await setFacts(db, uidHash, subject, JSON.stringify(facts))) > 0;
+      return changed(await recordFactsQuery(db, { uidHash, subject, facts: JSON.stringify(facts) })) > 0;
     },
 
     /** A failure: the verified facts are dropped; the binding stays, so nothing proved can move to another user. */
@@ -170,7 +177,7 @@ export function createSignInStatesRepo(db: DbOrTx) {
     },
 
     async deleteState(uidHash: string): Promise<void> {
-      await db.deleteFrom('sign_in_states').where('uid_hash', '=', uidHash).execute();
+      await deleteQuery(db, { uidHash });
     },
   };
 }

@@ -1,9 +1,13 @@
 // The sign-in log: one row per interactive attempt, success or failure, in Graph's signIn shape.
 
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { DbOrTx } from '../db.js';
 import { bool, int } from '../db.js';
+import { prepared } from '../prepared.js';
 import type { SignInsTable } from '../schema.js';
+
+// One row per sign-in attempt: compiled once.
+const insertQuery = prepared((db, v: Insertable<SignInsTable>) => db.insertInto('sign_ins').values(v));
 
 export interface SignInMethodUse {
   method: string;
@@ -63,28 +67,25 @@ function toRecord(r: Selectable<SignInsTable>): SignInRecord {
 export function createSignInsRepo(db: DbOrTx) {
   return {
     async insertSignIn(s: SignInRecord): Promise<void> {
-      await db
-        .insertInto('sign_ins')
-        .values({
-          id: s.id,
-          created_at: s.createdAt.getTime(),
-          user_id: s.userId,
-          user_principal_name: s.userPrincipalName,
-          user_display_name: s.userDisplayName,
-          app_id: s.appId,
-          app_display_name: s.appDisplayName,
-          ip_address: s.ipAddress,
-          client_app_used: s.clientAppUsed,
-          user_agent: s.userAgent,
-          correlation_id: s.correlationId,
-          is_interactive: int(s.isInteractive),
-          error_code: s.errorCode,
-          failure_reason: s.failureReason,
-          methods: JSON.stringify(s.methods),
-          authentication_requirement: s.authenticationRequirement,
-          conditional_access_status: s.conditionalAccessStatus,
-        })
-        .execute();
+      await insertQuery(db, {
+        id: s.id,
+        created_at: s.createdAt.getTime(),
+        user_id: s.userId,
+        user_principal_name: s.userPrincipalName,
+        user_display_name: s.userDisplayName,
+        app_id: s.appId,
+        app_display_name: s.appDisplayName,
+        ip_address: s.ipAddress,
+        client_app_used: s.clientAppUsed,
+        user_agent: s.userAgent,
+        correlation_id: s.correlationId,
+        is_interactive: int(s.isInteractive),
+        error_code: s.errorCode,
+        failure_reason: s.failureReason,
+        methods: JSON.stringify(s.methods),
+        authentication_requirement: s.authenticationRequirement,
+        conditional_access_status: s.conditionalAccessStatus,
+      });
     },
 
     async findSignInsByCorrelationId(correlationId: string): Promise<SignInRecord[]> {

@@ -3,8 +3,8 @@
 import { sql, type Selectable } from 'kysely';
 import type { TapRecord } from '../../domain/tap/pass.js';
 import type { DbOrTx } from '../db.js';
-import { type Arg, preparedQuery } from '../prepared.js';
 import { bool, int } from '../db.js';
+import { changed, first, prepared } from '../prepared.js';
 import type { TemporaryAccessPassesTable } from '../schema.js';
 
 export interface IssuerSnapshot {
@@ -47,9 +47,20 @@ export function newPassRow(p: StoredPass) {
   };
 }
 
-// Read by every sign-in of its user and by oidc-provider's account lookups (prepared.ts).
-const passOfUser = preparedQuery((db, arg: Arg<[string]>) =>
-  db.selectFrom('temporary_access_passes').selectAll().where('user_id', '=', arg(0)),
+// Read by every sign-in step: compiled once.
+const passOfUserQuery = prepared((db, p: { userId: string }) =>
+  db.selectFrom('temporary_access_passes').selectAll().where('user_id', '=', p.userId),
+);
+
+const consumeQuery = prepared((db, p: { id: string; now: number }) =>
+  db
+    .updateTable('temporary_access_passes')
+    .set({ used_at: p.now })
+    .where('id', '=', p.id)
+    .where('start_at', '<=', p.now)
+    // bigint arithmetic: 43200 minutes in milliseconds overflows PostgreSQL's 32-bit integer.
+    .where(sql<number>`start_at + cast(lifetime_minutes as bigint) * 60000`, '>', p.now)
+    .where((eb) => eb.or([eb('is_usable_once', '=', 0), eb('used_at', 'is', null)])),
 );
 
 export function createTemporaryAccessPassesRepo(db: DbOrTx) {
@@ -67,7 +78,7 @@ export function createTemporaryAccessPassesRepo(db: DbOrTx) {
     },
 
     async findPassOfUser(userId: string): Promise<StoredPass | undefined> {
-      const [r] = (await passOfUser(db, userId)).rows;
+      const r = first(await passOfUserQuery(db, { userId }));
       return r && toStoredPass(r);
     },
 
@@ -103,16 +114,7 @@ export function createTemporaryAccessPassesRepo(db: DbOrTx) {
      * A multi-use pass just records its last use.
      */
     async consumePass(id: string, now: number): Promise<boolean> {
-      const result = await db
-        .updateTable('temporary_access_passes')
-        .set({ used_at: now })
-        .where('id', '=', id)
-        .where('start_at', '<=', now)
-        // bigint arithmetic: 43200 minutes in milliseconds overflows PostgreSQL's 32-bit integer.
-        .where(sql<number>`start_at + cast(lifetime_minutes as bigint) * 60000`, '>', now)
-        .where((eb) => eb.or([eb('is_usable_once', '=', 0), eb('used_at', 'is', null)]))
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      return changed(await consumeQuery(db, { id, now })) === 1;
     },
 
     async countPasses(): Promise<number> {

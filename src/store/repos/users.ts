@@ -2,9 +2,9 @@
 
 import type { Selectable, Updateable } from 'kysely';
 import type { DbOrTx } from '../db.js';
-import { type Arg, preparedQuery } from '../prepared.js';
 import type { ColumnMap, ListPage, TableWhere } from './query.js';
 import { bool, int } from '../db.js';
+import { first, prepared } from '../prepared.js';
 import type { UsersTable } from '../schema.js';
 
 export interface UserRecord {
@@ -110,19 +110,22 @@ export function newUserRow(u: NewUser) {
   };
 }
 
-// Read at every step of a sign-in and at every Graph request (prepared.ts).
-const userById = preparedQuery((db, arg: Arg<[string]>) => db.selectFrom('users').selectAll().where('id', '=', arg(0)));
+// Read by every step of every sign-in: compiled once.
+const byIdQuery = prepared((db, p: { id: string }) => db.selectFrom('users').selectAll().where('id', '=', p.id));
+const byUpnQuery = prepared((db, p: { upn: string }) =>
+  db.selectFrom('users').selectAll().where('user_principal_name', '=', p.upn),
+);
 
 export function createUsersRepo(db: DbOrTx) {
   return {
     async findUserById(id: string): Promise<UserRecord | undefined> {
-      const [r] = (await userById(db, id)).rows;
+      const r = first(await byIdQuery(db, { id }));
       return r && toUserRecord(r);
     },
 
     /** `upn` must already be normalised (lower-case, NFC). */
     async findUserByUpn(upn: string): Promise<UserRecord | undefined> {
-      const r = await db.selectFrom('users').selectAll().where('user_principal_name', '=', upn).executeTakeFirst();
+      const r = first(await byUpnQuery(db, { upn }));
       return r && toUserRecord(r);
     },
 
