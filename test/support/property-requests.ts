@@ -87,6 +87,9 @@ export async function sendAndCheck(
   return { status: res.statusCode, body: res.body };
 }
 
+/** Long enough for one generated request even on saturated cores. */
+const MIN_TIME_PER_PROPERTY_MS = 1_500;
+
 /**
  * fast-check's parameters for one property: few runs, a time limit, the seed from GATEPASS_PROPERTY_SEED, and no
  * shrinking unless GATEPASS_PROPERTY_SHRINK=1 (each shrink step is another request against a store that changed).
@@ -95,7 +98,9 @@ export function propertyParameters(numRuns: number, timeLimitMs: number): fc.Par
   const seed = propertySeed();
   return {
     numRuns,
-    interruptAfterTimeLimit: timeLimitMs,
+    // fast-check fails a property interrupted before its first run ended ("interrupted after 0 tests"): on saturated
+    // cores one request can take longer than a route's share of the budget, so every route gets at least this long.
+    interruptAfterTimeLimit: Math.max(timeLimitMs, MIN_TIME_PER_PROPERTY_MS),
     endOnFailure: process.env.GATEPASS_PROPERTY_SHRINK !== '1',
     // The failed assertion's own message (status, body, changed tables) in the report, not only the counterexample.
     includeErrorInReport: true,
