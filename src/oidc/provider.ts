@@ -51,12 +51,13 @@ export interface ProviderPages {
   setSecurityHeaders(res: ServerResponse): void;
 }
 
-/** Client metadata for an application. `placeholderSecret` is never compared (see compareClientSecret below). */
+/** What an app-only token's resource scope is computed with: delegated grants do not apply to it. */
 const NO_GRANTS: ReadonlySet<string> = new Set();
 
 /** Self-only delegated names (User.Read …) have no application form in Graph: never in an app token's `roles`. */
 const APPLICATION_PERMISSIONS: ReadonlySet<string> = new Set(APPLICATION_PERMISSION_NAMES);
 
+/** Client metadata for an application. `placeholderSecret` is never compared (see compareClientSecret below). */
 function clientMetadataFor(issuer: string, placeholderSecret: string) {
   return (app: ApplicationMetadata): AdapterPayload => {
     const common = {

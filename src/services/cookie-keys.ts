@@ -12,6 +12,7 @@ import { type KeySchedule, scheduleKeys, type KeyTimes } from '../domain/signing
 import type { DbOrTx } from '../store/db.js';
 import { createKeysRepo } from '../store/repos/keys.js';
 import type { Deps } from './deps.js';
+import { CLOCK_LEEWAY_MS, type Rotation } from './signing-keys.js';
 
 /** The server secret that holds the cookie keys. */
 export const COOKIE_KEYS_SECRET = 'oidc-cookie-keys';
@@ -20,8 +21,6 @@ export interface CookieKey extends KeyTimes {
   value: string;
 }
 
-/** Leeway for clocks that differ between processes. */
-const CLOCK_LEEWAY_MS = 60_000;
 const AAD = `server-secret:${COOKIE_KEYS_SECRET}`;
 
 /** How long a retired cookie key still verifies: the longest a cookie it signed can live (the session's). */
@@ -75,13 +74,6 @@ export async function cookieKeySchedule(
   return scheduleKeys(keys, deps.clock.now().getTime(), cookieRetentionMs(deps));
 }
 
-export interface CookieKeyRotation {
-  kid: string;
-  activatesAt: number;
-  retiredKids: string[];
-  removedKids: string[];
-}
-
 /**
  * Writes `change(keys)` over the stored keys if nobody wrote in between; otherwise reads again and retries, so two
  * processes changing the keys at once both take effect.
@@ -106,7 +98,7 @@ export async function rotateCookieKey(
   deps: Pick<Deps, 'keyring' | 'clock' | 'config'>,
   db: DbOrTx,
   now = deps.clock.now().getTime(),
-): Promise<CookieKeyRotation> {
+): Promise<Rotation> {
   const activatesAt = now + deps.config.keyActivationDelaySeconds * 1000;
   const added = newCookieKey(now, activatesAt);
   const rotation = await changeCookieKeys(deps, db, (keys) => {

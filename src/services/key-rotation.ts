@@ -3,17 +3,17 @@
 // now, signing after GATEPASS_KEY_ACTIVATION_DELAY_SECONDS, the keys they replace verifying until what they signed
 // has expired.
 
-import type { AuditEntry } from '../domain/audit.js';
+import { type AuditEntry, jsonValue } from '../domain/audit.js';
 import { keyStateAt, type KeyState, type KeyTimes, scheduleKeys } from '../domain/signing-keys.js';
 import { createKeysRepo } from '../store/repos/keys.js';
 import { audited } from './audited.js';
-import { cookieKeySchedule, cookieRetentionMs, type CookieKeyRotation, rotateCookieKey } from './cookie-keys.js';
+import { cookieKeySchedule, cookieRetentionMs, rotateCookieKey } from './cookie-keys.js';
 import type { Deps, RequestContext } from './deps.js';
 import { retentionMs, type Rotation, rotateSigningKey } from './signing-keys.js';
 
 export interface KeysRotation {
   signing: Rotation;
-  cookies: CookieKeyRotation;
+  cookies: Rotation;
 }
 
 function rotationEntry(rotation: KeysRotation | undefined): AuditEntry {
@@ -26,7 +26,7 @@ function rotationEntry(rotation: KeysRotation | undefined): AuditEntry {
           {
             displayName: 'ActivatesDateTime',
             oldValue: null,
-            newValue: JSON.stringify(new Date(rotation.signing.activatesAt).toISOString()),
+            newValue: jsonValue(new Date(rotation.signing.activatesAt).toISOString()),
           },
         ]
       : [],

@@ -10,7 +10,7 @@ import { createKeysRepo, type SigningKeyRow, type StoredSigningKey } from '../st
 import type { Deps } from './deps.js';
 
 /** Leeway for clocks that differ between processes and relying parties. */
-const CLOCK_LEEWAY_MS = 60_000;
+export const CLOCK_LEEWAY_MS = 60_000;
 
 /** A fresh RS256 key pair, its private half sealed with the keyring. */
 export function generateSigningKey(keyring: Keyring, now: number): SigningKeyRow {
@@ -57,6 +57,7 @@ export async function removeExpiredSigningKeys(deps: Pick<Deps, 'db' | 'clock' |
   return createKeysRepo(deps.db).deleteSigningKeys(removable.map((k) => k.kid));
 }
 
+/** One kind of key's rotation: the key added, when it signs, and the keys it retires and removes. */
 export interface Rotation {
   kid: string;
   /** When the new key starts signing and the keys before it retire (epoch ms). */
