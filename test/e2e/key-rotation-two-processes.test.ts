@@ -6,7 +6,7 @@
 // activation is signed with the new cookie key. No restart anywhere.
 
 import assert from 'node:assert/strict';
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
 import { loadConfig } from '../../src/config/load.js';
@@ -15,6 +15,7 @@ import { createApplication } from '../../src/services/applications.js';
 import { cookieKeySchedule } from '../../src/services/cookie-keys.js';
 import { gatepass } from '../cli/run-cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { startRawFlow } from '../support/raw-sign-in.js';
 import { freePort } from '../support/runtime.js';
 import { killServer, spawnServer, waitReady, type ServerProcess } from '../support/server-process.js';
 import { cliContext } from '../support/sign-in-fixtures.js';
@@ -24,6 +25,8 @@ const DELAY_SECONDS = 6;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const REDIRECT_URI = 'http://127.0.0.1/callback';
+/** oidc-provider's interaction cookie over http (Gatepass names it; src/oidc/provider.ts). */
+const INTERACTION_COOKIE = 'gp-interaction';
 
 /** A cookie of a sign-in in progress and its signature, as a browser holds them. */
 interface SignedCookie {
@@ -101,26 +104,10 @@ describe('signing-key and cookie-key rotation across two server processes on one
 
   /** Starts a sign-in at `origin`: the interaction cookie it sets, with its signature. */
   const startSignIn = async (origin: string): Promise<SignedCookie> => {
-    const query = new URLSearchParams({
-      client_id: webAppId,
-      redirect_uri: REDIRECT_URI,
-      response_type: 'code',
-      scope: 'openid',
-      code_challenge: createHash('sha256').update(randomBytes(32)).digest('base64url'),
-      code_challenge_method: 'S256',
-    });
-    const res = await fetch(`${origin}/oauth2/v2.0/authorize?${query}`, { redirect: 'manual' });
-    assert.equal(res.status, 303, await res.text());
-    const pairs = res.headers.getSetCookie().map((c) => c.split(';')[0]!.split('=') as [string, string]);
-    const cookie = pairs.find(([n]) => n === 'gp-interaction');
-    const sig = pairs.find(([n]) => n === 'gp-interaction.sig');
-    assert.ok(cookie && sig, 'the interaction cookie is set, signed');
-    return {
-      name: cookie[0],
-      value: cookie[1],
-      sig: sig[1],
-      page: new URL(res.headers.get('location')!, origin).pathname,
-    };
+    const flow = await startRawFlow([origin], webAppId, REDIRECT_URI);
+    const [value, sig] = [flow.cookies.get(INTERACTION_COOKIE), flow.cookies.get(`${INTERACTION_COOKIE}.sig`)];
+    assert.ok(value && sig, 'the interaction cookie is set, signed');
+    return { name: INTERACTION_COOKIE, value, sig, page: `/signin/${flow.uid}` };
   };
   /** The sign-in page's status when `cookie` is presented to `origin`: 200 only when the signature verifies. */
   const pageStatus = async (origin: string, cookie: SignedCookie): Promise<number> => {
