@@ -1,5 +1,6 @@
 // `npm run bench`: measures, on this machine and in one run, the figures issue 13 names; nothing is asserted.
 // - signIn[]: per flow, the server process's CPU per end-to-end sign-in, argon2id's share and everything else;
+// - signInFloor: the same flow's CPU on a bare oidc-provider, the library's own share of a sign-in;
 // - clientCredentials: Gatepass's token endpoint beside a bare oidc-provider, one pinned core each;
 // - graphGetUser: Graph GET /v1.0/users/{id} beside a Fastify hello world on the same core;
 // - memory: the server's resident memory idle after start-up and after the sign-in load;
@@ -14,7 +15,7 @@ import path from 'node:path';
 import { ARGON2_PARAMS } from '../src/crypto/password-hasher.js';
 import { measureDirectoryScale, scaleRatios } from './directory-scale.js';
 import { pin, pinning, rssMiBOf, startChild } from './processes.js';
-import { measureSignIns, seedSignInDirectory } from './sign-in-bench.js';
+import { measureSignInFloor, measureSignIns, seedSignInDirectory } from './sign-in-bench.js';
 import { measureClientCredentials, measureGraphGetUser } from './throughput.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -61,6 +62,10 @@ async function main(): Promise<void> {
       `argon2id m=${ARGON2_PARAMS.memoryCost} KiB t=${ARGON2_PARAMS.timeCost} p=${ARGON2_PARAMS.parallelism} (measured in the server process)`,
     );
     console.table(rows);
+    const signInFloor = await measureSignInFloor(SIGN_INS, WARMUP);
+    console.log(
+      `the same sign-in flow on a bare oidc-provider (in-memory, no factor checked): ${signInFloor.bareCpuMsPerSignIn} CPU-ms per sign-in`,
+    );
     console.log(`server RSS: ${idleRssMiB} MiB idle after start-up, ${loadedRssMiB} MiB after the sign-ins`);
     const clientCredentials = await measureClientCredentials(server, directory.daemon, THROUGHPUT);
     console.log(
@@ -89,6 +94,7 @@ async function main(): Promise<void> {
       },
       goal: 'under 5 CPU-ms per sign-in of everything but argon2id, every flow; clientCredentials.ratio >= 0.9; memory.idleRssMiB < 120; directoryScale at 100k within 20% of 10k',
       signIn: rows,
+      signInFloor,
       clientCredentials,
       graphGetUser,
       memory: { idleRssMiB, loadedRssMiB },

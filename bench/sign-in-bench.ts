@@ -15,6 +15,8 @@ import { issueTemporaryAccessPass } from '../src/services/temporary-access-passe
 import { createUser } from '../src/services/users.js';
 import { enrolAuthenticatorApp } from '../test/support/authenticator-app.js';
 import { SoftAuthenticator } from '../test/support/soft-authenticator.js';
+import { BARE_WEB_APP } from './bare-client.js';
+import { startChild } from './processes.js';
 import { ask, type Flow, type Step, type StepSource, signIn } from './sign-in-client.js';
 
 export interface SignInDirectory {
@@ -178,4 +180,35 @@ export async function measureSignIns(
     });
   }
   return { rows, calibrations };
+}
+
+export interface SignInFloor {
+  signIns: number;
+  /** The bare oidc-provider's CPU per sign-in of the same flow (bench/bare-sign-in.ts). */
+  bareCpuMsPerSignIn: number;
+}
+
+/**
+ * The same end-to-end flow against a bare oidc-provider (pinned to the same core, measured the same way): the part of
+ * a sign-in's non-hashing CPU that is oidc-provider's own and Node's HTTP, which no change inside Gatepass removes.
+ */
+export async function measureSignInFloor(signIns: number, warmup: number): Promise<SignInFloor> {
+  const bare = await startChild('bare-sign-in.ts', {});
+  try {
+    const flow: Flow = {
+      name: 'bare oidc-provider',
+      verifies: 0,
+      upn: () => 'bench-user',
+      steps: () => [{ action: 'continue', fields: {} }],
+    };
+    const app = { appId: BARE_WEB_APP.id, secret: BARE_WEB_APP.secret };
+    const run = () => signIn(bare.url, app, BARE_WEB_APP.redirectUri, 'bench-user', flow);
+    const cpu = async () => (await ask<{ micros: number }>(bare.process, { type: 'cpu' }, 'cpu')).micros;
+    for (let i = 0; i < warmup; i++) await run();
+    const before = await cpu();
+    for (let i = 0; i < signIns; i++) await run();
+    return { signIns, bareCpuMsPerSignIn: +(((await cpu()) - before) / signIns / 1000).toFixed(2) };
+  } finally {
+    await bare.stop();
+  }
 }

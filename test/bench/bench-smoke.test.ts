@@ -36,6 +36,7 @@ describe('npm run bench (BENCH_QUICK=1)', () => {
       ['pass alone', 'password + pass', 'password + code', 'passkey alone'],
     );
     for (const row of signIn) has(row, ['serverCpuMsPerSignIn', 'nonHashingCpuMsPerSignIn', 'argon2Share']);
+    has(results.signInFloor, ['signIns', 'bareCpuMsPerSignIn']);
     has(results.clientCredentials, ['gatepassPerSecond', 'barePerSecond', 'ratio']);
     has(results.graphGetUser, ['perSecond', 'helloWorldPerSecond', 'ratio']);
     has(results.memory, ['idleRssMiB', 'loadedRssMiB']);
