@@ -10,9 +10,9 @@ import { openTestRuntime, type TestRuntime } from '../support/runtime.js';
 
 const HOT_STATEMENTS = [
   // Client authentication at the token endpoint.
-  `select "application_secrets"."secret_hash" from "application_secrets" inner join "applications" on "applications"."id" = "application_secrets"."application_id" where "applications"."app_id" = ? and "application_secrets"."start_at" <= ? and "application_secrets"."end_at" > ?`,
+  `select "secret_hash" from "application_secrets" where "application_id" = (select "id" from "applications" where "app_id" = ?) and "start_at" <= ? and "end_at" > ?`,
   // The resource server's scope: the client's tenant-wide grants.
-  `select "g"."scope" from "oauth2_permission_grants" as "g" inner join "applications" as "a" on "a"."service_principal_id" = "g"."client_id" where "a"."app_id" = ? and "g"."consent_type" = ? and "g"."resource_id" = ?`,
+  `select "g"."scope" from "oauth2_permission_grants" as "g" where "g"."client_id" = (select "service_principal_id" from "applications" where "app_id" = ?) and "g"."consent_type" = ? and "g"."resource_id" = ?`,
   `select * from "applications" where "app_id" = ?`,
   `select "id_hash", "payload", "consumed_at" from "oidc_payloads" where "model" = ? and "id_hash" in (?) and ("expires_at" is null or "expires_at" > ?)`,
   `select * from "sign_in_states" where "uid_hash" = ? and "expires_at" > ?`,

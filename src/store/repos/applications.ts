@@ -81,14 +81,15 @@ export type NewApplication = Omit<ApplicationRecord, 'secrets' | 'updatedAt'>;
 const metadataQuery = prepared((db, p: { appId: string }) =>
   db.selectFrom('applications').selectAll().where('app_id', '=', p.appId),
 );
+// Read by every client authentication. A subquery, not a join: SQLite re-prepares a join with a bound value at
+// every run (see src/store/prepared.ts).
 const validSecretsQuery = prepared((db, p: { appId: string; now: number }) =>
   db
     .selectFrom('application_secrets')
-    .innerJoin('applications', 'applications.id', 'application_secrets.application_id')
-    .select('application_secrets.secret_hash')
-    .where('applications.app_id', '=', p.appId)
-    .where('application_secrets.start_at', '<=', p.now)
-    .where('application_secrets.end_at', '>', p.now),
+    .select('secret_hash')
+    .where('application_id', '=', (eb) => eb.selectFrom('applications').select('id').where('app_id', '=', p.appId))
+    .where('start_at', '<=', p.now)
+    .where('end_at', '>', p.now),
 );
 
 export function createApplicationsRepo(db: DbOrTx) {

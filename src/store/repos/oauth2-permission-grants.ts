@@ -28,13 +28,15 @@ export interface NewPermissionGrant {
 
 const namesOf = (scope: string) => scope.split(' ').filter(Boolean);
 
-// Read by every authorization and token request that names a resource's permissions: compiled once.
+// Read by every authorization and token request that names a resource's permissions: compiled once. A subquery,
+// not a join: SQLite re-prepares a join with a bound value at every run (see src/store/prepared.ts).
 const tenantWideScopesQuery = prepared((db, p: { clientAppId: string; resourceId: string }) =>
   db
     .selectFrom('oauth2_permission_grants as g')
-    .innerJoin('applications as a', 'a.service_principal_id', 'g.client_id')
     .select('g.scope')
-    .where('a.app_id', '=', p.clientAppId)
+    .where('g.client_id', '=', (eb) =>
+      eb.selectFrom('applications').select('service_principal_id').where('app_id', '=', p.clientAppId),
+    )
     .where('g.consent_type', '=', 'AllPrincipals')
     .where('g.resource_id', '=', p.resourceId),
 );
