@@ -15,7 +15,7 @@ import path from 'node:path';
 import { ARGON2_PARAMS } from '../src/crypto/password-hasher.js';
 import { measureDirectoryScale, scaleRatios } from './directory-scale.js';
 import { pin, pinning, rssMiBOf, startChild } from './processes.js';
-import { measureSignInFloor, measureSignIns, seedSignInDirectory } from './sign-in-bench.js';
+import { measureGatepassByRequest, measureSignInFloor, measureSignIns, seedSignInDirectory } from './sign-in-bench.js';
 import { measureClientCredentials, measureGraphGetUser } from './throughput.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -62,9 +62,17 @@ async function main(): Promise<void> {
       `argon2id m=${ARGON2_PARAMS.memoryCost} KiB t=${ARGON2_PARAMS.timeCost} p=${ARGON2_PARAMS.parallelism} (measured in the server process)`,
     );
     console.table(rows);
-    const signInFloor = await measureSignInFloor(SIGN_INS, WARMUP);
+    const byRequest = await measureGatepassByRequest(server.process, server.url, directory, SIGN_INS);
+    const signInFloor = await measureSignInFloor(SIGN_INS, WARMUP, byRequest);
     console.log(
-      `the same sign-in flow on a bare oidc-provider (in-memory, no factor checked): ${signInFloor.bareCpuMsPerSignIn} CPU-ms per sign-in`,
+      `the same sign-in flow on a bare oidc-provider (in-memory, no factor checked): ${signInFloor.bareCpuMsPerSignIn} CPU-ms per sign-in; request by request (CPU-ms per sign-in, passkey alone on Gatepass):`,
+    );
+    console.table(
+      Object.entries(byRequest).map(([request, gatepass]) => ({
+        request,
+        gatepass,
+        bare: signInFloor.byRequest.bare[request as keyof typeof byRequest] ?? null,
+      })),
     );
     console.log(`server RSS: ${idleRssMiB} MiB idle after start-up, ${loadedRssMiB} MiB after the sign-ins`);
     const clientCredentials = await measureClientCredentials(server, directory.daemon, THROUGHPUT);

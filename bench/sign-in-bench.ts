@@ -17,7 +17,7 @@ import { enrolAuthenticatorApp } from '../test/support/authenticator-app.js';
 import { SoftAuthenticator } from '../test/support/soft-authenticator.js';
 import { BARE_WEB_APP } from './bare-client.js';
 import { startChild } from './processes.js';
-import { ask, type Flow, type Step, type StepSource, signIn } from './sign-in-client.js';
+import { ask, type Flow, type RequestLabel, type Step, type StepSource, signIn } from './sign-in-client.js';
 
 export interface SignInDirectory {
   flows: Flow[];
@@ -182,17 +182,67 @@ export async function measureSignIns(
   return { rows, calibrations };
 }
 
+/** CPU-ms per sign-in spent answering each kind of request (a label absent from a flow is absent here). */
+export type RequestCpu = Partial<Record<RequestLabel, number>>;
+
 export interface SignInFloor {
   signIns: number;
   /** The bare oidc-provider's CPU per sign-in of the same flow (bench/bare-sign-in.ts). */
   bareCpuMsPerSignIn: number;
+  /** Request by request, the passkey-alone flow on Gatepass and the bare flow, each read around every request. */
+  byRequest: { gatepass: RequestCpu; bare: RequestCpu };
+}
+
+/**
+ * `signIns` sign-ins of `flow` with the server's CPU read over IPC around every request; the cost of one read,
+ * measured first, is taken off each figure. Slower than measureSignIns (two reads a request), so run apart from it.
+ */
+async function measureByRequest(
+  child: ChildProcess,
+  run: (observe: Parameters<typeof signIn>[5]) => Promise<void>,
+  signIns: number,
+): Promise<RequestCpu> {
+  const cpu = async () => (await ask<{ micros: number }>(child, { type: 'cpu' }, 'cpu')).micros;
+  const first = await cpu();
+  for (let i = 0; i < 20; i++) await cpu();
+  const perRead = ((await cpu()) - first) / 21;
+  const totals: RequestCpu = {};
+  for (let i = 0; i < signIns; i++)
+    await run(async (label, send) => {
+      const before = await cpu();
+      const res = await send();
+      const body = await res.clone().arrayBuffer(); // the whole answer, so its writing is this request's
+      void body;
+      totals[label] = (totals[label] ?? 0) + (await cpu()) - before - perRead;
+      return res;
+    });
+  const perSignIn: RequestCpu = {};
+  for (const [label, micros] of Object.entries(totals) as [RequestLabel, number][])
+    perSignIn[label] = +(micros / signIns / 1000).toFixed(2);
+  return perSignIn;
+}
+
+/** Gatepass's passkey-alone sign-in, request by request: beside the bare floor's, it shows what Gatepass adds where. */
+export function measureGatepassByRequest(
+  child: ChildProcess,
+  origin: string,
+  directory: SignInDirectory,
+  signIns: number,
+): Promise<RequestCpu> {
+  const flow = directory.flows.find((f) => f.verifies === 0)!;
+  const { webApp: app, redirectUri } = directory;
+  return measureByRequest(child, (observe) => signIn(origin, app, redirectUri, flow.upn(0), flow, observe), signIns);
 }
 
 /**
  * The same end-to-end flow against a bare oidc-provider (pinned to the same core, measured the same way): the part of
  * a sign-in's non-hashing CPU that is oidc-provider's own and Node's HTTP, which no change inside Gatepass removes.
  */
-export async function measureSignInFloor(signIns: number, warmup: number): Promise<SignInFloor> {
+export async function measureSignInFloor(
+  signIns: number,
+  warmup: number,
+  gatepassByRequest: RequestCpu,
+): Promise<SignInFloor> {
   const bare = await startChild('bare-sign-in.ts', {});
   try {
     const flow: Flow = {
@@ -202,12 +252,15 @@ export async function measureSignInFloor(signIns: number, warmup: number): Promi
       steps: () => [{ action: 'continue', fields: {} }],
     };
     const app = { appId: BARE_WEB_APP.id, secret: BARE_WEB_APP.secret };
-    const run = () => signIn(bare.url, app, BARE_WEB_APP.redirectUri, 'bench-user', flow);
+    const run = (observe?: Parameters<typeof signIn>[5]) =>
+      signIn(bare.url, app, BARE_WEB_APP.redirectUri, 'bench-user', flow, observe);
     const cpu = async () => (await ask<{ micros: number }>(bare.process, { type: 'cpu' }, 'cpu')).micros;
     for (let i = 0; i < warmup; i++) await run();
     const before = await cpu();
     for (let i = 0; i < signIns; i++) await run();
-    return { signIns, bareCpuMsPerSignIn: +(((await cpu()) - before) / signIns / 1000).toFixed(2) };
+    const bareCpuMsPerSignIn = +(((await cpu()) - before) / signIns / 1000).toFixed(2);
+    const byRequest = { gatepass: gatepassByRequest, bare: await measureByRequest(bare.process, run, signIns) };
+    return { signIns, bareCpuMsPerSignIn, byRequest };
   } finally {
     await bare.stop();
   }

@@ -34,6 +34,12 @@ class Jar {
   }
 }
 
+/** The requests of a sign-in, by what each does. */
+export type RequestLabel = 'authorize' | 'sign-in page' | 'passkey options' | 'step' | 'resume' | 'code exchange';
+/** Wraps each request of a sign-in (to read the server's CPU around it); the default just sends it. */
+export type Observe = (label: RequestLabel, send: () => Promise<Response>) => Promise<Response>;
+const sendOnly: Observe = (_label, send) => send();
+
 async function request(jar: Jar, url: string, init: RequestInit = {}): Promise<Response> {
   const res = await fetch(url, {
     ...init,
@@ -50,6 +56,7 @@ export async function signIn(
   redirectUri: string,
   upn: string,
   flow: Flow,
+  observe: Observe = sendOnly,
 ): Promise<void> {
   const jar = new Jar();
   const verifier = randomBytes(32).toString('base64url');
@@ -61,18 +68,20 @@ export async function signIn(
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
   });
-  const start = await request(jar, `${origin}/oauth2/v2.0/authorize?${query}`);
+  const start = await observe('authorize', () => request(jar, `${origin}/oauth2/v2.0/authorize?${query}`));
   const signinPath = new URL(start.headers.get('location')!, origin).pathname;
   await start.arrayBuffer();
-  const page = await (await request(jar, `${origin}${signinPath}`)).text();
+  const page = await (await observe('sign-in page', () => request(jar, `${origin}${signinPath}`))).text();
   const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
   const io: StepIO = {
     async passkeyOptions(mode) {
-      const res = await request(jar, `${origin}${signinPath}/passkey/options`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ csrf, mode }),
-      });
+      const res = await observe('passkey options', () =>
+        request(jar, `${origin}${signinPath}/passkey/options`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ csrf, mode }),
+        }),
+      );
       if (res.status !== 200) throw new Error(`${flow.name}: passkey options answered ${res.status}`);
       return res.json();
     },
@@ -80,11 +89,13 @@ export async function signIn(
   let last: Response | undefined;
   for (const source of flow.steps(upn)) {
     const step = typeof source === 'function' ? await source(io) : source;
-    last = await request(jar, `${origin}${signinPath}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ csrf, action: step.action, ...step.fields }).toString(),
-    });
+    last = await observe('step', () =>
+      request(jar, `${origin}${signinPath}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf, action: step.action, ...step.fields }).toString(),
+      }),
+    );
     if (last.status !== 200 && last.status !== 303) {
       // The page's error message says why (a wrong pass, a refused step…), which a status alone does not.
       const shown = /id="error-summary"><p>([^<]*)</.exec(await last.text())?.[1]?.trim();
@@ -93,23 +104,26 @@ export async function signIn(
     if (last.status === 200) await last.arrayBuffer();
   }
   if (last?.status !== 303) throw new Error(`${flow.name}: the sign-in did not complete`);
-  const resume = await request(jar, new URL(last.headers.get('location')!, origin).href);
+  const location = last.headers.get('location')!;
+  const resume = await observe('resume', () => request(jar, new URL(location, origin).href));
   const callback = new URL(resume.headers.get('location')!, origin);
   await resume.arrayBuffer();
   const code = callback.searchParams.get('code');
   if (!code) throw new Error(`${flow.name}: no code (${callback.href})`);
-  const token = await fetch(`${origin}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
-      client_id: app.appId,
-      client_secret: app.secret,
-      code_verifier: verifier,
+  const token = await observe('code exchange', () =>
+    fetch(`${origin}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        client_id: app.appId,
+        client_secret: app.secret,
+        code_verifier: verifier,
+      }),
     }),
-  });
+  );
   if (token.status !== 200) throw new Error(`${flow.name}: token endpoint answered ${token.status}`);
   await token.arrayBuffer();
 }

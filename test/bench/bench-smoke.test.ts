@@ -37,6 +37,9 @@ describe('npm run bench (BENCH_QUICK=1)', () => {
     );
     for (const row of signIn) has(row, ['serverCpuMsPerSignIn', 'nonHashingCpuMsPerSignIn', 'argon2Share']);
     has(results.signInFloor, ['signIns', 'bareCpuMsPerSignIn']);
+    const byRequest = (results.signInFloor as { byRequest: Record<'gatepass' | 'bare', unknown> }).byRequest;
+    has(byRequest.gatepass, ['authorize', 'sign-in page', 'passkey options', 'step', 'resume', 'code exchange']);
+    has(byRequest.bare, ['authorize', 'sign-in page', 'step', 'resume', 'code exchange']);
     has(results.clientCredentials, ['gatepassPerSecond', 'barePerSecond', 'ratio']);
     has(results.graphGetUser, ['perSecond', 'helloWorldPerSecond', 'ratio']);
     has(results.memory, ['idleRssMiB', 'loadedRssMiB']);
