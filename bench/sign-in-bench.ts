@@ -17,7 +17,15 @@ import { enrolAuthenticatorApp } from '../test/support/authenticator-app.js';
 import { SoftAuthenticator } from '../test/support/soft-authenticator.js';
 import { BARE_WEB_APP } from './bare-client.js';
 import { startChild } from './processes.js';
-import { ask, type Flow, type RequestLabel, type Step, type StepSource, signIn } from './sign-in-client.js';
+import {
+  ask,
+  type Flow,
+  type Observe,
+  type RequestLabel,
+  type Step,
+  type StepSource,
+  signIn,
+} from './sign-in-client.js';
 
 export interface SignInDirectory {
   flows: Flow[];
@@ -194,12 +202,12 @@ export interface SignInFloor {
 }
 
 /**
- * `signIns` sign-ins of `flow` with the server's CPU read over IPC around every request; the cost of one read,
+ * `signIns` runs of a sign-in with the server's CPU read over IPC around every request; the cost of one read,
  * measured first, is taken off each figure. Slower than measureSignIns (two reads a request), so run apart from it.
  */
 async function measureByRequest(
   child: ChildProcess,
-  run: (observe: Parameters<typeof signIn>[5]) => Promise<void>,
+  run: (observe: Observe) => Promise<void>,
   signIns: number,
 ): Promise<RequestCpu> {
   const cpu = async () => (await ask<{ micros: number }>(child, { type: 'cpu' }, 'cpu')).micros;
@@ -211,8 +219,7 @@ async function measureByRequest(
     await run(async (label, send) => {
       const before = await cpu();
       const res = await send();
-      const body = await res.clone().arrayBuffer(); // the whole answer, so its writing is this request's
-      void body;
+      await res.clone().arrayBuffer(); // the whole answer, so writing it counts for this request
       totals[label] = (totals[label] ?? 0) + (await cpu()) - before - perRead;
       return res;
     });
@@ -229,7 +236,7 @@ export function measureGatepassByRequest(
   directory: SignInDirectory,
   signIns: number,
 ): Promise<RequestCpu> {
-  const flow = directory.flows.find((f) => f.verifies === 0)!;
+  const flow = directory.flows.find((f) => f.name === 'passkey alone')!;
   const { webApp: app, redirectUri } = directory;
   return measureByRequest(child, (observe) => signIn(origin, app, redirectUri, flow.upn(0), flow, observe), signIns);
 }
@@ -252,8 +259,7 @@ export async function measureSignInFloor(
       steps: () => [{ action: 'continue', fields: {} }],
     };
     const app = { appId: BARE_WEB_APP.id, secret: BARE_WEB_APP.secret };
-    const run = (observe?: Parameters<typeof signIn>[5]) =>
-      signIn(bare.url, app, BARE_WEB_APP.redirectUri, 'bench-user', flow, observe);
+    const run = (observe?: Observe) => signIn(bare.url, app, BARE_WEB_APP.redirectUri, 'bench-user', flow, observe);
     const cpu = async () => (await ask<{ micros: number }>(bare.process, { type: 'cpu' }, 'cpu')).micros;
     for (let i = 0; i < warmup; i++) await run();
     const before = await cpu();
