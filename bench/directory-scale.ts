@@ -107,6 +107,7 @@ async function seed(env: Record<string, string>, size: DirectorySize, operations
       lifetimeMinutes: 480,
       isUsableOnce: false,
       usedAt: null,
+      purpose: 'access',
       issuedBy: { kind: 'cli', id: null, displayName: 'bench seeder' },
     }));
     await deps.db.transaction().execute(async (trx) => {
@@ -196,7 +197,8 @@ async function prepare(
           method: 'POST',
           url: `${origin}/v1.0/users/${user.id}/authentication/temporaryAccessPassMethods`,
           headers: { authorization: bearer, 'content-type': 'application/json' },
-          body: '{}',
+          // Redeemed by signing in to the bench's app: an access pass (without a password, set-up is the default).
+          body: '{"gatepassPurpose":"access"}',
         },
         201,
       );

@@ -59,7 +59,8 @@ export async function seedSignInDirectory(
   const password = 'a long benchmark passphrase';
   await createUser(deps, ctx, { userPrincipalName: `solo@${domain}`, displayName: 'Pass only' });
   await createUser(deps, ctx, { userPrincipalName: `duo@${domain}`, displayName: 'Password and pass', password });
-  const multiUse = { lifetimeInMinutes: 480, isUsableOnce: false };
+  // 'access': the flows end with a code for the bench's app (a set-up pass would open Security info only).
+  const multiUse = { lifetimeInMinutes: 480, isUsableOnce: false, purpose: 'access' };
   const solo = (await issueTemporaryAccessPass(deps, ctx, `solo@${domain}`, multiUse)).temporaryAccessPass;
   const duo = (await issueTemporaryAccessPass(deps, ctx, `duo@${domain}`, multiUse)).temporaryAccessPass;
   const apps = new Map<string, OTPAuth.TOTP>();

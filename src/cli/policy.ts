@@ -3,7 +3,13 @@
 // `gatepass policy app-permissions-reach-privileged-users [on|off|show]` (a Gatepass tenant setting).
 
 import type { Command } from 'commander';
-import { ALL_USERS, SIGN_IN_FLOW_PROPERTY, toGraphTapConfiguration, type TapPolicy } from '../domain/tap/policy.js';
+import {
+  ALL_USERS,
+  DEFAULT_PURPOSE_PROPERTY,
+  SIGN_IN_FLOW_PROPERTY,
+  toGraphTapConfiguration,
+  type TapPolicy,
+} from '../domain/tap/policy.js';
 import {
   APP_PRIVILEGED_TARGETS_POLICY_ID,
   getAppPrivilegedTargetsPolicy,
@@ -112,6 +118,7 @@ function describeTapPolicy(p: TapPolicy): string[] {
     `  Includes:   ${p.includeTargets.map((t) => (t.id === ALL_USERS ? 'all users' : `group ${t.id}`)).join(', ') || 'nobody'}`,
     `  Excludes:   ${p.excludeTargets.map((t) => `group ${t.id}`).join(', ') || 'nobody'}`,
     `  Sign-in:    ${p.signInFlow === 'tapFirst' ? "pass asked right after the username (Entra's flow)" : 'password first, then the pass when a second factor is needed'}`,
+    `  Purpose:    ${p.defaultPurpose === 'setup' ? 'set-up only' : 'access to apps'} by default (a user without a password: set-up only)`,
   ];
 }
 
@@ -150,6 +157,10 @@ export function registerTapPolicyCommands(policy: Command): void {
     )
     .option('--no-exclude', 'exclude nobody')
     .option('--sign-in-flow <flow>', "passwordFirst (default) or tapFirst (Entra's: the pass right after the username)")
+    .option(
+      '--default-purpose <purpose>',
+      'setup (a pass opens Security info only) or access (every app; the default) for users who have a password',
+    )
     .action(
       act(async (session, _args, o) => {
         const deps = await session.deps();
@@ -175,6 +186,7 @@ export function registerTapPolicyCommands(policy: Command): void {
             id,
           }));
         if (o.signInFlow !== undefined) patch[SIGN_IN_FLOW_PROPERTY] = o.signInFlow;
+        if (o.defaultPurpose !== undefined) patch[DEFAULT_PURPOSE_PROPERTY] = o.defaultPurpose;
         if (Object.keys(patch).length === 0)
           throw new CliError('nothing to change: give at least one option (see --help)', EXIT.usage, 'badArgument');
         const after = await updateTapPolicy(deps, session.ctx, patch);

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { formatPassForDisplay, PASS_DISPLAY_NOTE } from '../domain/tap/code.js';
 import { AppError } from '../domain/errors.js';
+import type { TapPurpose } from '../domain/tap/constants.js';
 import { passEndsAt } from '../domain/tap/pass.js';
 import { getUser } from '../services/users.js';
 import {
@@ -15,11 +16,17 @@ import {
 } from '../services/temporary-access-passes.js';
 import { act, wholeNumber } from './command.js';
 
+const PURPOSE_WORDS: Record<TapPurpose, string> = {
+  setup: 'setup (signs in to Security info only, to add a sign-in method)',
+  access: 'access (signs in to every app until the pass ends)',
+};
+
 function describePass(view: TapView): string[] {
   return [
     `  Pass id:    ${view.pass.id}`,
     `  Valid:      ${view.pass.startAt.toISOString()} to ${passEndsAt(view.pass).toISOString()} (${view.pass.lifetimeMinutes} minutes)`,
     `  Use:        ${view.pass.isUsableOnce ? 'one-time' : 'multi-use'}${view.pass.usedAt ? `, used ${view.pass.usedAt.toISOString()}` : ''}`,
+    `  Purpose:    ${PURPOSE_WORDS[view.pass.purpose]}`,
     `  Usable now: ${view.usability.isUsable ? 'yes' : 'no'} (${view.usability.methodUsabilityReason})`,
     `  Issued by:  ${view.issuedBy.displayName} at ${view.pass.createdAt.toISOString()}`,
   ];
@@ -35,6 +42,10 @@ export function registerTapCommands(program: Command): void {
     .option('--lifetime <minutes>', "lifetime in minutes, within the policy's range (default: the policy's default)")
     .option('--one-time', "the pass works for one sign-in only (default: the policy's setting)")
     .option(
+      '--purpose <purpose>',
+      "setup (Security info only) or access (every app) (default: the policy's default; setup for a user without a password)",
+    )
+    .option(
       '--start <datetime>',
       'activation time, ISO 8601 with a time zone, e.g. 2026-06-05T08:00:00Z (default: now)',
     )
@@ -46,6 +57,7 @@ export function registerTapCommands(program: Command): void {
           ...(lifetime === undefined ? {} : { lifetimeInMinutes: lifetime }),
           ...(o.oneTime ? { isUsableOnce: true } : {}),
           ...(typeof o.start === 'string' ? { startDateTime: o.start } : {}),
+          ...(o.purpose === undefined ? {} : { purpose: o.purpose }),
         });
         const user = await getUser(deps, session.ctx, issued.pass.userId);
         return {

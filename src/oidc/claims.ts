@@ -2,6 +2,7 @@
 // (a session or token that began before users.sessions_valid_from is void).
 
 import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
+import type { TapPurpose } from '../domain/tap/constants.js';
 import { passEndsAt } from '../domain/tap/pass.js';
 import type { Deps } from '../services/deps.js';
 import { findAccountHolder } from '../services/token-subjects.js';
@@ -12,6 +13,8 @@ export interface GatepassAccount extends Account {
   tapEndsAt?: number;
   /** Id of the user's current pass: user access tokens from a pass sign-in name it (`gp_tap`). */
   tapId?: string;
+  /** Purpose of the user's current pass: a sign-in with a 'setup' pass reaches Security info only. */
+  tapPurpose?: TapPurpose;
 }
 
 /** When the sign-in behind `token` (or the browser session) happened, in epoch seconds. */
@@ -34,7 +37,9 @@ export function createFindAccount(deps: Pick<Deps, 'db' | 'tenant'>): FindAccoun
     if (started !== undefined && started < Math.floor(user.sessionsValidFrom.getTime() / 1000)) return undefined;
     const account: GatepassAccount = {
       accountId: user.id,
-      ...(pass ? { tapEndsAt: Math.floor(passEndsAt(pass).getTime() / 1000), tapId: pass.id } : {}),
+      ...(pass
+        ? { tapEndsAt: Math.floor(passEndsAt(pass).getTime() / 1000), tapId: pass.id, tapPurpose: pass.purpose }
+        : {}),
       async claims() {
         return {
           sub: user.id,

@@ -13,7 +13,8 @@ export interface InteractionDetails {
   uid: string;
   prompt: { name: string; reasons: string[]; details: Record<string, unknown> };
   params: Record<string, unknown>;
-  session?: { accountId?: string; uid?: string };
+  /** The browser session the request came with; amr is what its sign-in proved. */
+  session?: { accountId?: string; uid?: string; amr?: string[] };
   grantId?: string;
   lastSubmission?: Record<string, unknown>;
   returnTo: string;

@@ -16,6 +16,7 @@ import {
   type TapRecord,
   type Usability,
 } from '../domain/tap/pass.js';
+import { PURPOSE_PROPERTY } from '../domain/tap/constants.js';
 import { isTapEnabledFor, type TapPolicy } from '../domain/tap/policy.js';
 import type { DbOrTx } from '../store/db.js';
 import { createGroupsRepo } from '../store/repos/groups.js';
@@ -62,6 +63,7 @@ export function toGraphTap(view: TapView, temporaryAccessPass: string | null = n
     isUsableOnce: view.pass.isUsableOnce,
     isUsable: view.usability.isUsable,
     methodUsabilityReason: view.usability.methodUsabilityReason,
+    [PURPOSE_PROPERTY]: view.pass.purpose,
   };
 }
 
@@ -139,7 +141,7 @@ async function checkIssue(
   if (isExternalGuest(user)) throw new AppError('externalGuestNoPass', { target: 'user' });
   const { policy, groups } = await policyContextFor(db, user.id);
   if (!isTapEnabledFor(policy, groups)) throw new AppError('passPolicyRefusal');
-  const plan = planIssue(request, policy, now);
+  const plan = planIssue(request, policy, now, { hasPassword: user.passwordHash !== null });
   if (!plan.ok) throw plan.error;
   return { user, policy, plan };
 }
@@ -183,6 +185,7 @@ export async function issueTemporaryAccessPass(
       lifetimeMinutes: plan.lifetimeMinutes,
       isUsableOnce: plan.isUsableOnce,
       usedAt: null,
+      purpose: plan.purpose,
       issuedBy: issuerOf(ctx),
     };
     await repo.insertPass(stored);

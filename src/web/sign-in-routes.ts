@@ -3,7 +3,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { needsAdminConsent } from '../domain/consent.js';
 import { ACR_MFA } from '../domain/signin/factors.js';
+import { FIRST_PARTY_APPS } from '../domain/first-party-apps.js';
 import type { InteractionDetails, OidcHandle } from '../oidc/index.js';
+import { SETUP_ONLY_PROMPT } from '../domain/tap/purpose.js';
 import { storeOutage } from '../services/store-outage.js';
 import type { Deps } from '../services/deps.js';
 import {
@@ -13,6 +15,7 @@ import {
   csrfTokenFor,
   passkeySignInOptions,
   restart,
+  setupOnlyView,
   submitAuthenticatorCode,
   submitNewPassword,
   submitPasskey,
@@ -141,6 +144,17 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
     };
   }
 
+  /**
+   * A session limited to setting up methods asked for another app: it is refused, and the page leads to Security
+   * info, which the same session opens without signing in again.
+   */
+  async function setupOnly(reply: FastifyReply, d: InteractionDetails, req: SignInRequest) {
+    const view = await setupOnlyView(deps, req, { accountId: d.session?.accountId ?? '', amr: d.session?.amr ?? [] });
+    const link = `<p><a class="button" href="${FIRST_PARTY_APPS.my.basePath}/security-info">Go to Security info</a></p>`;
+    const facts = { code: view.errorCode, correlationId: view.correlationId, at: view.at };
+    return sendHtml(reply, errorCatalogue[view.error].status, signInErrorPage(view.title, view.message, facts, link));
+  }
+
   async function render(
     request: FastifyRequest<Params>,
     reply: FastifyReply,
@@ -193,6 +207,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
     const d = await details(request, reply);
     if (!d) return sessionGone(deps, request, reply);
     const req = await requestOf(request, d);
+    if (d.prompt.name === SETUP_ONLY_PROMPT) return setupOnly(reply, d, req);
     if (d.prompt.name === 'consent') {
       // The OpenID scopes and the Graph permissions the app asks for (delegated: it acts as this user).
       const resourceScopes = Object.values(
@@ -236,6 +251,8 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
     const body = (request.body ?? {}) as Body;
     if (!isValidCsrf(deps, d.uid, body.csrf)) return refusalPage(deps, request, reply, 'signInInvalidCsrf');
     const req = await requestOf(request, d);
+    // Nothing posted here changes what the session may reach: only a method of the user's own does (Security info).
+    if (d.prompt.name === SETUP_ONLY_PROMPT) return setupOnly(reply, d, req);
     switch (body.action) {
       case 'username':
         return render(request, reply, d, req, await submitUsername(deps, req, body.username));

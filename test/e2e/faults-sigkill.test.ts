@@ -99,7 +99,8 @@ for (const dialect of dialects) {
             const res = await fetch(`${origin}/v1.0/users/${subject.id}/authentication/temporaryAccessPassMethods`, {
               method: 'POST',
               headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-              body: JSON.stringify({ lifetimeInMinutes: 60, isUsableOnce: true }),
+              // 'access': the load signs in to an app (a set-up pass, the default without a password, opens Security info only).
+              body: JSON.stringify({ lifetimeInMinutes: 60, isUsableOnce: true, gatepassPurpose: 'access' }),
             });
             statuses.push(res.status);
             if (res.status !== 201) continue;

@@ -98,7 +98,11 @@ describe('Temporary Access Pass across two server processes on one PostgreSQL', 
       kind: 'web',
       redirectUris: [redirectUri],
     });
-    const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, { isUsableOnce: true });
+    // 'access': the racers sign in to an app (Nina has no password, so the default would be set-up only).
+    const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, {
+      isUsableOnce: true,
+      purpose: 'access',
+    });
     secrets.push(issued.temporaryAccessPass);
     const origins = servers.map((s) => s.origin);
 

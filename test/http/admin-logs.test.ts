@@ -45,6 +45,8 @@ for (const dialect of dialects) {
         activation: 'now',
         durationMinutes: '60',
         oneTime: 'no',
+        // The users sign in to an app with it (without a password, a pass is for set-up only by default).
+        purpose: 'access',
       });
       assert.equal(res.statusCode, 201, res.body.slice(0, 400));
       return /id="temporary-access-pass">([^<]+)</.exec(res.body)![1]!;

@@ -21,6 +21,8 @@ import type { RedemptionRefusal } from '../../src/domain/tap/redeem.js';
 
 const T0 = new Date('2026-06-05T08:00:00.000Z');
 const MIN = 60_000;
+/** A user with a password: the policy's default purpose applies. */
+const HOLDER = { hasPassword: true };
 const at = (ms: number): Date => new Date(T0.getTime() + ms);
 
 function pass(overrides: Partial<TapRecord> = {}): TapRecord {
@@ -32,6 +34,7 @@ function pass(overrides: Partial<TapRecord> = {}): TapRecord {
     lifetimeMinutes: 60,
     isUsableOnce: false,
     usedAt: null,
+    purpose: 'access',
     ...overrides,
   };
 }
@@ -161,7 +164,7 @@ function refused(
   pol: TapPolicy = DEFAULT_TAP_POLICY,
   now: Date = T0,
 ): string {
-  const plan = planIssue(request, pol, now);
+  const plan = planIssue(request, pol, now, HOLDER);
   assert.equal(plan.ok, false, `expected ${JSON.stringify(request)} to be refused`);
   if (plan.ok) throw new Error('unreachable');
   assert.deepEqual([plan.error.code, plan.error.target, plan.error.reason], ['badRequest', target, reason]);
@@ -170,30 +173,37 @@ function refused(
 
 describe('planIssue', () => {
   it('an empty request takes the policy defaults and starts now', () => {
-    const plan = planned(planIssue({}, DEFAULT_TAP_POLICY, T0));
-    assert.deepEqual(plan, { ok: true, startAt: T0, lifetimeMinutes: 60, isUsableOnce: false, length: 8 });
+    const plan = planned(planIssue({}, DEFAULT_TAP_POLICY, T0, HOLDER));
+    assert.deepEqual(plan, {
+      ok: true,
+      startAt: T0,
+      lifetimeMinutes: 60,
+      isUsableOnce: false,
+      purpose: 'access',
+      length: 8,
+    });
   });
   it('JSON nulls count as absent', () => {
     const plan = planned(
-      planIssue({ startDateTime: null, lifetimeInMinutes: null, isUsableOnce: null }, DEFAULT_TAP_POLICY, T0),
+      planIssue({ startDateTime: null, lifetimeInMinutes: null, isUsableOnce: null }, DEFAULT_TAP_POLICY, T0, HOLDER),
     );
     assert.deepEqual([plan.startAt, plan.lifetimeMinutes, plan.isUsableOnce], [T0, 60, false]);
   });
   it("uses the policy's default lifetime and length", () => {
-    const plan = planned(planIssue({}, policy({ defaultLifetimeInMinutes: 240, defaultLength: 48 }), T0));
+    const plan = planned(planIssue({}, policy({ defaultLifetimeInMinutes: 240, defaultLength: 48 }), T0, HOLDER));
     assert.deepEqual([plan.lifetimeMinutes, plan.length], [240, 48]);
   });
   it("lifetime: the policy's min and max are accepted, one beyond is refused with Entra's text", () => {
-    assert.equal(planned(planIssue({ lifetimeInMinutes: 60 }, DEFAULT_TAP_POLICY, T0)).lifetimeMinutes, 60);
-    assert.equal(planned(planIssue({ lifetimeInMinutes: 480 }, DEFAULT_TAP_POLICY, T0)).lifetimeMinutes, 480);
+    assert.equal(planned(planIssue({ lifetimeInMinutes: 60 }, DEFAULT_TAP_POLICY, T0, HOLDER)).lifetimeMinutes, 60);
+    assert.equal(planned(planIssue({ lifetimeInMinutes: 480 }, DEFAULT_TAP_POLICY, T0, HOLDER)).lifetimeMinutes, 480);
     const text = 'Invalid LifetimeInMinutes specified. The valid range between 60 and 480.';
     assert.equal(refused({ lifetimeInMinutes: 59 }, 'lifetimeInMinutes', 'lifetimeOutOfRange'), text);
     assert.equal(refused({ lifetimeInMinutes: 481 }, 'lifetimeInMinutes', 'lifetimeOutOfRange'), text);
   });
   it('lifetime: 10 and 43200 under the widest policy; 9 and 43201 refused', () => {
     const widest = policy({ minimumLifetimeInMinutes: 10, maximumLifetimeInMinutes: 43200 });
-    assert.equal(planned(planIssue({ lifetimeInMinutes: 10 }, widest, T0)).lifetimeMinutes, 10);
-    assert.equal(planned(planIssue({ lifetimeInMinutes: 43200 }, widest, T0)).lifetimeMinutes, 43200);
+    assert.equal(planned(planIssue({ lifetimeInMinutes: 10 }, widest, T0, HOLDER)).lifetimeMinutes, 10);
+    assert.equal(planned(planIssue({ lifetimeInMinutes: 43200 }, widest, T0, HOLDER)).lifetimeMinutes, 43200);
     assert.equal(
       refused({ lifetimeInMinutes: 9 }, 'lifetimeInMinutes', 'lifetimeOutOfRange', widest),
       'Invalid LifetimeInMinutes specified. The valid range between 10 and 43200.',
@@ -206,27 +216,33 @@ describe('planIssue', () => {
   });
   it('start in the future is kept, to the millisecond', () => {
     assert.deepEqual(
-      planned(planIssue({ startDateTime: '2026-06-06T09:30:00.123Z' }, DEFAULT_TAP_POLICY, T0)).startAt,
+      planned(planIssue({ startDateTime: '2026-06-06T09:30:00.123Z' }, DEFAULT_TAP_POLICY, T0, HOLDER)).startAt,
       new Date('2026-06-06T09:30:00.123Z'),
     );
   });
   it("start accepts Graph's 7 fractional digits and numeric offsets", () => {
     assert.deepEqual(
-      planned(planIssue({ startDateTime: '2026-06-05T16:21:09.7651739Z' }, DEFAULT_TAP_POLICY, T0)).startAt,
+      planned(planIssue({ startDateTime: '2026-06-05T16:21:09.7651739Z' }, DEFAULT_TAP_POLICY, T0, HOLDER)).startAt,
       new Date('2026-06-05T16:21:09.765Z'),
     );
     assert.deepEqual(
-      planned(planIssue({ startDateTime: '2026-06-05T12:00:00+02:00' }, DEFAULT_TAP_POLICY, T0)).startAt,
+      planned(planIssue({ startDateTime: '2026-06-05T12:00:00+02:00' }, DEFAULT_TAP_POLICY, T0, HOLDER)).startAt,
       new Date('2026-06-05T10:00:00Z'),
     );
   });
   it('start up to 5 minutes in the past means now; further back is refused', () => {
     assert.deepEqual(
-      planned(planIssue({ startDateTime: at(-5 * MIN).toISOString() }, DEFAULT_TAP_POLICY, T0)).startAt,
+      planned(planIssue({ startDateTime: at(-5 * MIN).toISOString() }, DEFAULT_TAP_POLICY, T0, HOLDER)).startAt,
       T0,
     );
-    assert.deepEqual(planned(planIssue({ startDateTime: at(-1).toISOString() }, DEFAULT_TAP_POLICY, T0)).startAt, T0);
-    assert.deepEqual(planned(planIssue({ startDateTime: T0.toISOString() }, DEFAULT_TAP_POLICY, T0)).startAt, T0);
+    assert.deepEqual(
+      planned(planIssue({ startDateTime: at(-1).toISOString() }, DEFAULT_TAP_POLICY, T0, HOLDER)).startAt,
+      T0,
+    );
+    assert.deepEqual(
+      planned(planIssue({ startDateTime: T0.toISOString() }, DEFAULT_TAP_POLICY, T0, HOLDER)).startAt,
+      T0,
+    );
     const message = refused({ startDateTime: at(-5 * MIN - 1).toISOString() }, 'startDateTime', 'startDateTimeInPast');
     assert.match(
       message,
@@ -236,7 +252,7 @@ describe('planIssue', () => {
   });
   it('start at most 30 days ahead', () => {
     assert.deepEqual(
-      planned(planIssue({ startDateTime: at(43200 * MIN).toISOString() }, DEFAULT_TAP_POLICY, T0)).startAt,
+      planned(planIssue({ startDateTime: at(43200 * MIN).toISOString() }, DEFAULT_TAP_POLICY, T0, HOLDER)).startAt,
       at(43200 * MIN),
     );
     assert.match(
@@ -263,11 +279,11 @@ describe('planIssue', () => {
     }
   });
   it("isUsableOnce omitted → the policy's value", () => {
-    assert.equal(planned(planIssue({}, DEFAULT_TAP_POLICY, T0)).isUsableOnce, false);
-    assert.equal(planned(planIssue({}, policy({ isUsableOnce: true }), T0)).isUsableOnce, true);
+    assert.equal(planned(planIssue({}, DEFAULT_TAP_POLICY, T0, HOLDER)).isUsableOnce, false);
+    assert.equal(planned(planIssue({}, policy({ isUsableOnce: true }), T0, HOLDER)).isUsableOnce, true);
   });
   it('isUsableOnce true under a multi-use policy is allowed (stricter than asked)', () => {
-    assert.equal(planned(planIssue({ isUsableOnce: true }, DEFAULT_TAP_POLICY, T0)).isUsableOnce, true);
+    assert.equal(planned(planIssue({ isUsableOnce: true }, DEFAULT_TAP_POLICY, T0, HOLDER)).isUsableOnce, true);
   });
   it('explicit isUsableOnce false under a one-time policy → 400 on isUsableOnce', () => {
     assert.match(
@@ -278,9 +294,22 @@ describe('planIssue', () => {
   it('isUsableOnce of another type is refused', () => {
     for (const bad of ['true', 1, 0]) refused({ isUsableOnce: bad }, 'isUsableOnce', 'invalidIsUsableOnce');
   });
-  it('checks lifetime, then start, then isUsableOnce', () => {
+  it('checks lifetime, then start, then isUsableOnce, then the purpose', () => {
     refused({ lifetimeInMinutes: 1, startDateTime: 'x', isUsableOnce: 'x' }, 'lifetimeInMinutes', 'lifetimeOutOfRange');
     refused({ startDateTime: 'x', isUsableOnce: 'x' }, 'startDateTime', 'invalidStartDateTime');
+    refused({ isUsableOnce: 'x', purpose: 'x' }, 'isUsableOnce', 'invalidIsUsableOnce');
+  });
+  it('purpose omitted: setup for a user without a password, else the policy default', () => {
+    const noPassword = { hasPassword: false };
+    assert.equal(planned(planIssue({}, DEFAULT_TAP_POLICY, T0, HOLDER)).purpose, 'access');
+    assert.equal(planned(planIssue({}, DEFAULT_TAP_POLICY, T0, noPassword)).purpose, 'setup');
+    assert.equal(planned(planIssue({}, policy({ gatepassDefaultPurpose: 'setup' }), T0, HOLDER)).purpose, 'setup');
+    assert.equal(planned(planIssue({ purpose: null }, DEFAULT_TAP_POLICY, T0, noPassword)).purpose, 'setup');
+    assert.equal(planned(planIssue({ purpose: 'access' }, DEFAULT_TAP_POLICY, T0, noPassword)).purpose, 'access');
+    assert.equal(planned(planIssue({ purpose: 'setup' }, DEFAULT_TAP_POLICY, T0, HOLDER)).purpose, 'setup');
+  });
+  it('a purpose other than setup or access is refused, naming gatepassPurpose', () => {
+    for (const bad of ['Setup', 'admin', 1, true, {}]) refused({ purpose: bad }, 'gatepassPurpose', 'invalidPurpose');
   });
   it("exports Entra's policy refusal text for the caller's scope check", () => {
     assert.equal(
@@ -304,6 +333,7 @@ describe('auditModifiedProperties', () => {
       { displayName: 'TemporaryAccessPass.StartDateTime', oldValue: '""', newValue: '"2026-06-05T08:00:00.000Z"' },
       { displayName: 'TemporaryAccessPass.EndDateTime', oldValue: '""', newValue: '"2026-06-05T09:00:00.000Z"' },
       { displayName: 'TemporaryAccessPass.AccessPassUsage', oldValue: '""', newValue: '"Multiple"' },
+      { displayName: 'TemporaryAccessPass.GatepassPurpose', oldValue: '""', newValue: '"access"' },
     ]);
   });
   it('says OneTime for a one-time pass', () => {

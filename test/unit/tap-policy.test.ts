@@ -45,6 +45,7 @@ describe('DEFAULT_TAP_POLICY', () => {
       defaultLength: 8,
       isUsableOnce: false,
       signInFlow: 'passwordFirst',
+      defaultPurpose: 'access',
     });
   });
   it('is frozen, so no caller can change the defaults for everyone', () => {
@@ -69,9 +70,10 @@ describe('toGraphTapConfiguration', () => {
       includeTargets: [{ targetType: 'group', id: 'all_users', isRegistrationRequired: false }],
       excludeTargets: [],
       gatepassSignInFlow: 'passwordFirst',
+      gatepassDefaultPurpose: 'access',
     });
     assert.deepEqual(Object.keys(json).slice(0, 2), ['@odata.type', 'id']);
-    assert.equal(Object.keys(json).at(-1), 'gatepassSignInFlow');
+    assert.deepEqual(Object.keys(json).slice(-2), ['gatepassSignInFlow', 'gatepassDefaultPurpose']);
   });
   it('round-trips through PATCH unchanged (GET-modify-PATCH works, annotations included)', () => {
     const policy = withPolicy({ excludeTargets: [{ targetType: 'group', id: G1 }], gatepassSignInFlow: 'tapFirst' });
@@ -114,6 +116,7 @@ describe('applyTapPolicyPatch merge', () => {
       includeTargets: [{ targetType: 'group', id: G1, isRegistrationRequired: true }],
       excludeTargets: [{ targetType: 'group', id: G2 }],
       gatepassSignInFlow: 'tapFirst',
+      gatepassDefaultPurpose: 'setup',
     });
     assert.deepEqual(policy, {
       state: 'disabled',
@@ -125,6 +128,7 @@ describe('applyTapPolicyPatch merge', () => {
       includeTargets: [{ targetType: 'group', id: G1, isRegistrationRequired: true }],
       excludeTargets: [{ targetType: 'group', id: G2 }],
       signInFlow: 'tapFirst',
+      defaultPurpose: 'setup',
     });
   });
   it('replaces the target lists whole, and allows emptying includeTargets (nobody targeted)', () => {
@@ -291,6 +295,10 @@ describe('applyTapPolicyPatch refusals name the property', () => {
   it('refuses an unknown sign-in flow', () => {
     for (const bad of ['passwordfirst', 'tap', null])
       refusedAt({ gatepassSignInFlow: bad }, 'gatepassSignInFlow', /'passwordFirst', 'tapFirst'/);
+  });
+  it('refuses a default purpose other than setup or access', () => {
+    for (const bad of ['Setup', 'all', true, null])
+      refusedAt({ gatepassDefaultPurpose: bad }, 'gatepassDefaultPurpose', /'setup', 'access'/);
   });
 });
 

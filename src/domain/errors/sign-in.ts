@@ -223,6 +223,18 @@ export const signInErrors = defineErrors({
     signInErrorCode: 90134,
     message: 'This passkey request expired. Try again.',
   },
+  /**
+   * A session whose strong factor was a set-up pass (gatepassPurpose 'setup') asked for an app other than Security
+   * info. The session stays: the page links to Security info, where it is welcome.
+   */
+  signInSetupOnly: {
+    status: 403,
+    graphCode: 'access_denied',
+    signInErrorCode: 90150,
+    title: 'Finish setting up a sign-in method first',
+    message:
+      'You signed in with a Temporary Access Pass that is for setting up a sign-in method only. Add an authenticator app or a passkey in Security info, then sign in to this app with it.',
+  },
 } as const);
 
 export type SignInErrorKind = keyof typeof signInErrors;

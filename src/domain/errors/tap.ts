@@ -37,6 +37,10 @@ export const tapErrors = defineErrors({
     message: 'Invalid StartDateTime specified. The start time cannot be more than 30 days in the future.',
   },
   invalidIsUsableOnce: { ...badRequest, message: 'Invalid IsUsableOnce specified. It must be true or false.' },
+  invalidPurpose: {
+    ...badRequest,
+    message: "Invalid gatepassPurpose specified. It must be 'setup' or 'access'.",
+  },
   multiUseNotAllowed: {
     ...badRequest,
     message: 'Invalid IsUsableOnce specified. The Temporary Access Pass policy allows only one-time passes.',

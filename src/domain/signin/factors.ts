@@ -37,6 +37,18 @@ function amrValue(factor: VerifiedFactor): string {
   }
 }
 
+/** The method behind an amr value of ours ("mfa" and values of other issuers name none). */
+export function methodOfAmr(value: string): FactorMethod | undefined {
+  const methods: Readonly<Record<string, FactorMethod>> = {
+    pwd: 'password',
+    tap: 'tap',
+    otp: 'authenticatorApp',
+    hwk: 'passkey',
+    swk: 'passkey',
+  };
+  return Object.hasOwn(methods, value) ? methods[value] : undefined;
+}
+
 /** Multi-factor when one method is multi-factor by itself or two different categories were proved. */
 export function isMultiFactor(methods: Iterable<FactorMethod>): boolean {
   const categories = new Set<Category>();

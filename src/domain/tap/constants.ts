@@ -30,3 +30,15 @@ export const TAP_SIGN_IN_FLOWS: readonly TapSignInFlow[] = Object.freeze(['passw
  * property Microsoft adds later; Graph clients ignore properties they do not know.
  */
 export const SIGN_IN_FLOW_PROPERTY = 'gatepassSignInFlow';
+
+/**
+ * What a pass is for, a Gatepass extension: 'setup' opens Security info and nothing else (the user registers a
+ * method, then signs in to apps with it); 'access' signs in to every app for the pass's lifetime, as in Entra.
+ */
+export type TapPurpose = 'setup' | 'access';
+export const TAP_PURPOSES: readonly TapPurpose[] = Object.freeze(['setup', 'access']);
+
+/** Graph name of the pass's purpose (on temporaryAccessPassAuthenticationMethod). */
+export const PURPOSE_PROPERTY = 'gatepassPurpose';
+/** Graph name of the policy's default purpose for a user who has a password. */
+export const DEFAULT_PURPOSE_PROPERTY = 'gatepassDefaultPurpose';

@@ -2,7 +2,7 @@
 import type { ModifiedProperty } from '../audit.js';
 import { AppError, errorCatalogue } from '../errors.js';
 import type { TapUsabilityReason } from '../signin/types.js';
-import { TAP_LIMITS } from './constants.js';
+import { TAP_LIMITS, TAP_PURPOSES, type TapPurpose } from './constants.js';
 import { parseDateTimeOffset } from './date-time.js';
 import { isTapEnabledFor } from './policy.js';
 import type { TapPolicy } from './policy.js';
@@ -19,6 +19,8 @@ export interface TapRecord {
   readonly isUsableOnce: boolean;
   /** When a one-time pass was consumed (for a multi-use pass: its last use, which never makes it unusable). */
   readonly usedAt: Date | null;
+  /** 'setup': a sign-in with it reaches Security info only (see ./purpose.ts); 'access': every app. */
+  readonly purpose: TapPurpose;
 }
 
 /** Entra: after a one-time pass sign-in, a passwordless method must be registered within 10 minutes. */
@@ -97,6 +99,8 @@ export interface IssueRequest {
   readonly startDateTime?: unknown;
   readonly lifetimeInMinutes?: unknown;
   readonly isUsableOnce?: unknown;
+  /** Gatepass's `gatepassPurpose`: 'setup' or 'access'. */
+  readonly purpose?: unknown;
 }
 
 export type IssueRefusalReason =
@@ -105,12 +109,13 @@ export type IssueRefusalReason =
   | 'startDateTimeInPast'
   | 'startDateTimeTooFarAhead'
   | 'invalidIsUsableOnce'
-  | 'multiUseNotAllowed';
+  | 'multiUseNotAllowed'
+  | 'invalidPurpose';
 
 /** The refusal to throw as is: a 400 badRequest whose catalogue entry is named by `reason`. */
 export type IssueError = AppError & {
   readonly reason: IssueRefusalReason;
-  readonly target: 'lifetimeInMinutes' | 'startDateTime' | 'isUsableOnce';
+  readonly target: 'lifetimeInMinutes' | 'startDateTime' | 'isUsableOnce' | 'gatepassPurpose';
 };
 
 export type IssuePlan =
@@ -119,6 +124,7 @@ export type IssuePlan =
       readonly startAt: Date;
       readonly lifetimeMinutes: number;
       readonly isUsableOnce: boolean;
+      readonly purpose: TapPurpose;
       readonly length: number;
     }
   | { readonly ok: false; readonly error: IssueError };
@@ -132,13 +138,26 @@ const refused = (error: AppError, reason: IssueRefusalReason, target: IssueError
 const refuseIssue = (reason: Exclude<IssueRefusalReason, 'lifetimeOutOfRange'>, target: IssueError['target']) =>
   refused(new AppError(reason, { target }), reason, target);
 
+/** What the holder is like, where it decides a default: a user without a password onboards with the pass. */
+export interface PassHolder {
+  readonly hasPassword: boolean;
+}
+
 /**
- * What a create request means under the policy, checked in the order lifetime, start, one-time use.
- * JSON null counts as absent (Graph's properties are nullable): lifetime → the policy default, start →
- * now, isUsableOnce → the policy's value. Whether the policy targets the user is the caller's check
- * (isTapEnabledFor, then TAP_POLICY_REFUSAL_MESSAGE).
+ * The purpose of a pass issued without one: a user without a password is onboarding, so the pass is for setting up
+ * a method ('setup'); anyone else gets the policy's default ('access' unless changed, as in Entra).
  */
-export function planIssue(request: IssueRequest, policy: TapPolicy, now: Date): IssuePlan {
+export function defaultPurposeFor(holder: PassHolder, policy: TapPolicy): TapPurpose {
+  return holder.hasPassword ? policy.defaultPurpose : 'setup';
+}
+
+/**
+ * What a create request means under the policy, checked in the order lifetime, start, one-time use, purpose.
+ * JSON null counts as absent (Graph's properties are nullable): lifetime → the policy default, start →
+ * now, isUsableOnce → the policy's value, purpose → defaultPurposeFor. Whether the policy targets the user is the
+ * caller's check (isTapEnabledFor, then TAP_POLICY_REFUSAL_MESSAGE).
+ */
+export function planIssue(request: IssueRequest, policy: TapPolicy, now: Date, holder: PassHolder): IssuePlan {
   const min = Math.max(policy.minimumLifetimeInMinutes, TAP_LIMITS.minLifetimeMinutes);
   const max = Math.min(policy.maximumLifetimeInMinutes, TAP_LIMITS.maxLifetimeMinutes);
   const lifetime = request.lifetimeInMinutes ?? policy.defaultLifetimeInMinutes;
@@ -169,11 +188,15 @@ export function planIssue(request: IssueRequest, policy: TapPolicy, now: Date): 
     return refuseIssue('multiUseNotAllowed', 'isUsableOnce');
   }
 
+  const purpose = request.purpose ?? defaultPurposeFor(holder, policy);
+  if (!TAP_PURPOSES.includes(purpose as TapPurpose)) return refuseIssue('invalidPurpose', 'gatepassPurpose');
+
   return {
     ok: true,
     startAt: new Date(startAt),
     lifetimeMinutes: lifetime,
     isUsableOnce: once,
+    purpose: purpose as TapPurpose,
     length: policy.defaultLength,
   };
 }
@@ -197,6 +220,8 @@ export function auditModifiedProperties(
     ['TemporaryAccessPass.StartDateTime', pass.startAt.toISOString()],
     ['TemporaryAccessPass.EndDateTime', passEndsAt(pass).toISOString()],
     ['TemporaryAccessPass.AccessPassUsage', pass.isUsableOnce ? 'OneTime' : 'Multiple'],
+    // A Gatepass extension, after Entra's four.
+    ['TemporaryAccessPass.GatepassPurpose', pass.purpose],
   ];
   const empty = JSON.stringify('');
   return values.map(([displayName, value]) =>

@@ -3,15 +3,17 @@ import { AppError, type AppErrorArgs, type ErrorCode } from '../errors.js';
 import { isGuid } from '../ids.js';
 import {
   ALL_USERS,
+  DEFAULT_PURPOSE_PROPERTY,
   EXCLUDE_TARGET_ODATA_TYPE,
   INCLUDE_TARGET_ODATA_TYPE,
   SIGN_IN_FLOW_PROPERTY,
   TAP_CONFIGURATION_ID,
   TAP_CONFIGURATION_ODATA_TYPE,
   TAP_LIMITS,
+  TAP_PURPOSES,
   TAP_SIGN_IN_FLOWS,
 } from './constants.js';
-import type { TapSignInFlow } from './constants.js';
+import type { TapPurpose, TapSignInFlow } from './constants.js';
 import type { TapExcludeTarget, TapIncludeTarget, TapPolicy } from './policy.js';
 
 /**
@@ -176,6 +178,9 @@ function applyProperty(draft: Mutable<TapPolicy>, key: string, value: unknown): 
     case SIGN_IN_FLOW_PROPERTY:
       draft.signInFlow = readEnum<TapSignInFlow>(value, key, TAP_SIGN_IN_FLOWS);
       return;
+    case DEFAULT_PURPOSE_PROPERTY:
+      draft.defaultPurpose = readEnum<TapPurpose>(value, key, TAP_PURPOSES);
+      return;
     default:
       if (IGNORED_ANNOTATIONS.has(key)) return;
       unknownProperty(key, TAP_CONFIGURATION_ODATA_TYPE.slice(1), key);
@@ -214,6 +219,7 @@ const GRAPH_NAMES: readonly (readonly [keyof TapPolicy, string])[] = [
   ['includeTargets', 'includeTargets'],
   ['excludeTargets', 'excludeTargets'],
   ['signInFlow', SIGN_IN_FLOW_PROPERTY],
+  ['defaultPurpose', DEFAULT_PURPOSE_PROPERTY],
 ];
 
 function freeze(policy: TapPolicy): TapPolicy {

@@ -1,22 +1,25 @@
 // The Temporary Access Pass method policy (Graph temporaryAccessPassAuthenticationMethodConfiguration): shape, defaults, targeting, Graph JSON.
 import {
   ALL_USERS,
+  DEFAULT_PURPOSE_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   TAP_CONFIGURATION_ID,
   TAP_CONFIGURATION_ODATA_TYPE,
   TAP_LIMITS,
 } from './constants.js';
-import type { TapSignInFlow } from './constants.js';
+import type { TapPurpose, TapSignInFlow } from './constants.js';
 
 export {
   ALL_USERS,
+  DEFAULT_PURPOSE_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   TAP_CONFIGURATION_ID,
   TAP_CONFIGURATION_ODATA_TYPE,
   TAP_LIMITS,
+  TAP_PURPOSES,
   TAP_SIGN_IN_FLOWS,
 } from './constants.js';
-export type { TapSignInFlow } from './constants.js';
+export type { TapPurpose, TapSignInFlow } from './constants.js';
 
 export interface TapIncludeTarget {
   readonly targetType: 'group';
@@ -44,6 +47,8 @@ export interface TapPolicy {
   /** When true every pass is one-time; multi-use passes can neither be issued nor used. */
   readonly isUsableOnce: boolean;
   readonly signInFlow: TapSignInFlow;
+  /** The purpose of a pass issued without one to a user who has a password (without one: always 'setup'). */
+  readonly defaultPurpose: TapPurpose;
 }
 
 /**
@@ -63,6 +68,7 @@ export const DEFAULT_TAP_POLICY: TapPolicy = Object.freeze({
   defaultLength: TAP_LIMITS.minLength,
   isUsableOnce: false,
   signInFlow: 'passwordFirst',
+  defaultPurpose: 'access',
 });
 
 /** The Graph JSON of a TAP configuration, as GET returns it (the HTTP layer adds `@odata.context`). */
@@ -77,11 +83,12 @@ export interface GraphTapConfiguration {
   isUsableOnce: boolean;
   includeTargets: { targetType: 'group'; id: string; isRegistrationRequired: boolean }[];
   excludeTargets: { targetType: 'group'; id: string }[];
-  /** Gatepass extension (see SIGN_IN_FLOW_PROPERTY). */
+  /** Gatepass extensions (see SIGN_IN_FLOW_PROPERTY and DEFAULT_PURPOSE_PROPERTY). */
   gatepassSignInFlow: TapSignInFlow;
+  gatepassDefaultPurpose: TapPurpose;
 }
 
-/** Property order follows the Graph documentation's example; the extension comes last. */
+/** Property order follows the Graph documentation's example; the extensions come last. */
 export function toGraphTapConfiguration(policy: TapPolicy): GraphTapConfiguration {
   return {
     '@odata.type': TAP_CONFIGURATION_ODATA_TYPE,
@@ -99,6 +106,7 @@ export function toGraphTapConfiguration(policy: TapPolicy): GraphTapConfiguratio
     })),
     excludeTargets: policy.excludeTargets.map((t) => ({ targetType: t.targetType, id: t.id })),
     [SIGN_IN_FLOW_PROPERTY]: policy.signInFlow,
+    [DEFAULT_PURPOSE_PROPERTY]: policy.defaultPurpose,
   };
 }
 

@@ -4,6 +4,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { AppError } from '../../domain/errors.js';
+import { PURPOSE_PROPERTY } from '../../domain/tap/constants.js';
+import type { IssueRequest } from '../../domain/tap/pass.js';
 import type { Deps } from '../../services/deps.js';
 import type { GuardedContext } from '../../services/guard.js';
 import {
@@ -35,27 +37,29 @@ import { NOT_A_CHANGE, userAudit } from './refusal-audit.js';
 
 const TAP_TYPE = '#microsoft.graph.temporaryAccessPassAuthenticationMethod';
 
-const WRITABLE = new Set(['startDateTime', 'lifetimeInMinutes', 'isUsableOnce']);
+/** Graph's writable properties, and Gatepass's purpose extension, by the IssueRequest field each fills. */
+const WRITABLE: ReadonlyMap<string, keyof IssueRequest> = new Map([
+  ['startDateTime', 'startDateTime'],
+  ['lifetimeInMinutes', 'lifetimeInMinutes'],
+  ['isUsableOnce', 'isUsableOnce'],
+  [PURPOSE_PROPERTY, 'purpose'],
+]);
 const READ_ONLY = new Set(['id', 'temporaryAccessPass', 'createdDateTime', 'isUsable', 'methodUsabilityReason']);
 
 /**
  * Reads the create body strictly: only Graph's writable properties (null = absent, as planIssue reads it) and
  * `@odata.type` of this type; a read-only or unknown property is a 400 naming it, never silently dropped.
  */
-function issueRequestOf(body: unknown): {
-  startDateTime?: unknown;
-  lifetimeInMinutes?: unknown;
-  isUsableOnce?: unknown;
-} {
+function issueRequestOf(body: unknown): IssueRequest {
   if (body === undefined || body === null) return {};
   if (typeof body !== 'object' || Array.isArray(body)) throw new AppError('bodyNotObject', { target: 'body' });
-  const request: Record<string, unknown> = {};
+  const request: { -readonly [K in keyof IssueRequest]: unknown } = {};
   for (const [key, value] of Object.entries(body)) {
     if (key === '@odata.type') {
       if (value !== TAP_TYPE)
         throw new AppError('odataTypeMismatch', { target: key, params: { property: key, type: TAP_TYPE } });
     } else if (WRITABLE.has(key)) {
-      request[key] = value;
+      request[WRITABLE.get(key)!] = value;
     } else if (READ_ONLY.has(key)) {
       throw new AppError('readOnlyOnCreate', { target: key, params: { property: key } });
     } else {

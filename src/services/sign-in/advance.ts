@@ -3,6 +3,7 @@
 
 import { type SignInRefusalPage, signInErrors } from '../../domain/errors/sign-in.js';
 import { nextStep } from '../../domain/signin/next-step.js';
+import { isSetupOnlySignIn, setupSignInMayReach } from '../../domain/tap/purpose.js';
 import type { AvailableMethod, FactorMethod, SignInRefusal, SignInStep } from '../../domain/signin/types.js';
 import { createSignInStatesRepo, type StoredFact } from '../../store/repos/sign-in-states.js';
 import type { UserRecord } from '../../store/repos/users.js';
@@ -84,13 +85,16 @@ export async function advance(
     case 'done': {
       await resetAfterSignIn(deps, b.subject, familiarFor(req, user.id));
       await states.deleteState(state.uidHash);
-      await logSignIn(deps, {
-        ...base,
-        errorCode: SIGN_IN_SUCCEEDED,
-        failureReason: null,
-        methods: methodsUsed(facts),
-        requirement,
-      });
+      // A set-up pass signs in for Security info only: for another app, the page that says so logs the attempt.
+      const limited = isSetupOnlySignIn(step.amr, context.pass?.purpose) && !setupSignInMayReach(req.app.appId);
+      if (!limited)
+        await logSignIn(deps, {
+          ...base,
+          errorCode: SIGN_IN_SUCCEEDED,
+          failureReason: null,
+          methods: methodsUsed(facts),
+          requirement,
+        });
       return {
         kind: 'done',
         login: {

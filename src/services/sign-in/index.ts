@@ -26,6 +26,7 @@ export {
   submitPasskeyDiscoverable,
 } from './passkey.js';
 export { submitNewPassword, submitPassword, WRONG_CREDENTIALS_MESSAGE } from './password.js';
+export { setupOnlyView } from './refusals.js';
 export { csrfTokenFor, isValidCsrf, SIGN_IN_STATE_TTL_MS } from './state.js';
 export type { LoginDone, SignInRequest, SignInView } from './view.js';
 

@@ -3,15 +3,16 @@
 
 import { type ErrorSpec, errorCatalogue } from '../../domain/errors.js';
 import { type SignInErrorKind, type SignInRefusalPage, signInErrors } from '../../domain/errors/sign-in.js';
+import { methodOfAmr } from '../../domain/signin/factors.js';
 import type { FactorMethod } from '../../domain/signin/types.js';
 import { createSignInStatesRepo, type SignInStateRecord, type StoredFact } from '../../store/repos/sign-in-states.js';
 import type { SignInMethodUse } from '../../store/repos/sign-ins.js';
-import type { UserRecord } from '../../store/repos/users.js';
+import { createUsersRepo, type UserRecord } from '../../store/repos/users.js';
 import type { Deps } from '../deps.js';
 import { METHOD_LOG_NAMES } from '../sign-in-facts.js';
 import { logSignIn, type SignInAttempt } from '../sign-in-log.js';
 import { isFamiliar, lockedOutOfFactor, userSubject } from '../throttle.js';
-import type { SignInRequest, SignInView } from './view.js';
+import type { RefusedView, SignInRequest, SignInView } from './view.js';
 
 /** The sign-in log's code for a completed sign-in. */
 export const SIGN_IN_SUCCEEDED = 0;
@@ -33,7 +34,7 @@ export function refusedView(
   req: SignInRequest,
   kind: SignInRefusalPage,
   extra: { message?: string; retryAfterSeconds?: number } = {},
-): SignInView {
+): RefusedView {
   return {
     kind: 'refused',
     error: kind,
@@ -138,4 +139,25 @@ export async function otherAccountView(
     [],
   );
   return refusedView(deps, req, 'signInOtherAccount');
+}
+
+/**
+ * A session limited to setting up methods (a set-up pass) asked for another app: logged under its own code with the
+ * methods the session proved, read from its amr. The session itself stays, for Security info.
+ */
+export async function setupOnlyView(
+  deps: Deps,
+  req: SignInRequest,
+  session: { accountId: string; amr: readonly string[] },
+): Promise<RefusedView> {
+  const user = await createUsersRepo(deps.db).findUserById(session.accountId);
+  const methods = session.amr.map(methodOfAmr).filter((m): m is FactorMethod => m !== undefined);
+  await logFailure(
+    deps,
+    attemptBase(req, user, user?.userPrincipalName ?? session.accountId),
+    'signInSetupOnly',
+    `Signed in with a Temporary Access Pass for setting up methods only: ${req.app.displayName} was refused; Security info is allowed.`,
+    [...new Set(methods)].map((m) => ({ method: METHOD_LOG_NAMES[m], succeeded: true })),
+  );
+  return refusedView(deps, req, 'signInSetupOnly');
 }

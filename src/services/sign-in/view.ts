@@ -49,3 +49,6 @@ export type SignInView =
       at: Date;
       retryAfterSeconds?: number;
     };
+
+/** A refusal: its error page. */
+export type RefusedView = Extract<SignInView, { kind: 'refused' }>;

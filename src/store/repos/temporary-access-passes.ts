@@ -1,6 +1,7 @@
 // Temporary Access Passes: one row per user at most, the pass as an argon2id hash; redemption is one conditional update.
 
 import { sql, type Selectable } from 'kysely';
+import { TAP_PURPOSES, type TapPurpose } from '../../domain/tap/constants.js';
 import type { TapRecord } from '../../domain/tap/pass.js';
 import type { DbOrTx } from '../db.js';
 import { bool, int } from '../db.js';
@@ -29,8 +30,12 @@ function toStoredPass(r: Selectable<TemporaryAccessPassesTable>): StoredPass {
     isUsableOnce: bool(r.is_usable_once),
     usedAt: r.used_at === null ? null : new Date(r.used_at),
     issuedBy: JSON.parse(r.issued_by) as IssuerSnapshot,
+    purpose: purposeOf(r.purpose),
   };
 }
+
+/** A value the code never writes reads as the narrower purpose: a damaged row must not open every app. */
+const purposeOf = (stored: string): TapPurpose => TAP_PURPOSES.find((p) => p === stored) ?? 'setup';
 
 /** The row a new pass is stored as (one insert, or the benchmark's bulk seeding). */
 export function newPassRow(p: StoredPass) {
@@ -44,6 +49,7 @@ export function newPassRow(p: StoredPass) {
     is_usable_once: int(p.isUsableOnce),
     used_at: null,
     issued_by: JSON.stringify(p.issuedBy),
+    purpose: p.purpose,
   };
 }
 

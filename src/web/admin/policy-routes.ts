@@ -4,7 +4,7 @@
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isAppError } from '../../domain/errors.js';
-import type { TapPolicy } from '../../domain/tap/policy.js';
+import { DEFAULT_PURPOSE_PROPERTY, type TapPolicy } from '../../domain/tap/policy.js';
 import { readTapPolicy } from '../../services/authentication-methods-policy.js';
 import type { Deps } from '../../services/deps.js';
 import { listGroups } from '../../services/groups.js';
@@ -127,6 +127,7 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate
         defaultLifetime: String(p.defaultLifetimeInMinutes),
         oneTime: p.isUsableOnce,
         length: String(p.defaultLength),
+        defaultPurpose: p.defaultPurpose,
       });
     });
   });
@@ -141,6 +142,7 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate
       defaultLifetime: text(form.defaultLifetime),
       oneTime: text(form.oneTime) === 'yes',
       length: text(form.length),
+      defaultPurpose: text(form.defaultPurpose),
     };
     try {
       await updateTapPolicy(deps, c.ctx, {
@@ -149,6 +151,8 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate
         defaultLifetimeInMinutes: numberOf(chosen.defaultLifetime),
         isUsableOnce: chosen.oneTime,
         defaultLength: numberOf(chosen.length),
+        // Absent from an older form: left as it is.
+        ...(form.defaultPurpose === undefined ? {} : { [DEFAULT_PURPOSE_PROPERTY]: chosen.defaultPurpose }),
       });
     } catch (e) {
       if (!isAppError(e) || e.status === 403) return c.refuse(reply, e, POLICIES);

@@ -8,6 +8,7 @@ import { isGuid } from '../../domain/ids.js';
 import { deleteAuthenticationMethod, listAuthenticationMethods } from '../../services/authentication-methods.js';
 import type { Deps } from '../../services/deps.js';
 import { allows, userAuthzTarget } from '../../services/guard.js';
+import { defaultPurposeFor } from '../../domain/tap/pass.js';
 import { getTapPolicy } from '../../services/tap-policy.js';
 import { deleteTemporaryAccessPass, issueTemporaryAccessPass } from '../../services/temporary-access-passes.js';
 import { getUser, listUsers } from '../../services/users.js';
@@ -136,13 +137,14 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, gate: 
           const user = await getUser(deps, c.ctx, id);
           return sendPage(reply, 200, c.page('users', 'Add authentication method', addMethodChoicePage(user)));
         }
-        const policy = await getTapPolicy(deps.db);
+        const [policy, holder] = await Promise.all([getTapPolicy(deps.db), getUser(deps, c.ctx, id)]);
         const form: PassForm = {
           activation: 'now',
           date: '',
           time: '',
           durationMinutes: String(policy.defaultLifetimeInMinutes),
           oneTime: policy.isUsableOnce,
+          purpose: defaultPurposeFor({ hasPassword: holder.passwordHash !== null }, policy),
         };
         return await passForm(c, id, form, 200, reply);
       } catch (e) {
@@ -165,6 +167,7 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, gate: 
         time: text(form.time),
         durationMinutes: text(form.durationMinutes),
         oneTime: text(form.oneTime) === 'yes',
+        purpose: text(form.purpose) === 'access' ? 'access' : 'setup',
       };
       const minutes = Number(chosen.durationMinutes);
       const start = startOf(form);
@@ -173,6 +176,8 @@ export function registerAdminUserRoutes(web: FastifyInstance, deps: Deps, gate: 
           lifetimeInMinutes:
             chosen.durationMinutes.trim() !== '' && Number.isFinite(minutes) ? minutes : chosen.durationMinutes,
           isUsableOnce: chosen.oneTime,
+          // As posted, so that a forged value is refused by the service naming the field; absent: the default.
+          ...(form.purpose === undefined ? {} : { purpose: text(form.purpose) }),
           ...(start ? { startDateTime: start } : {}),
         });
         reply.header('cache-control', 'no-store');

@@ -95,10 +95,14 @@ ${saved(v.notice)}
 <dt>Default lifetime</dt><dd id="default">${p.defaultLifetimeInMinutes} minutes</dd>
 <dt>One-time</dt><dd id="one-time">${p.isUsableOnce ? 'Yes' : 'No'}</dd>
 <dt>Length</dt><dd id="length">${p.defaultLength} characters</dd>
+<dt>Default purpose</dt><dd id="default-purpose">${p.defaultPurpose === 'setup' ? SETUP_WORDS : ACCESS_WORDS} (a user without a password: ${SETUP_WORDS.toLowerCase()})</dd>
 </dl>
 ${v.mayEdit ? `<p><a class="button" href="${TAP}/configure/edit">Edit</a></p>` : ''}
 </section>`;
 }
+
+const SETUP_WORDS = 'Set up sign-in methods only';
+const ACCESS_WORDS = 'Sign in to apps';
 
 export interface TapConfigForm {
   minimum: string;
@@ -106,6 +110,8 @@ export interface TapConfigForm {
   defaultLifetime: string;
   oneTime: boolean;
   length: string;
+  /** Posted as is: the policy refuses anything but 'setup' and 'access', naming the field. */
+  defaultPurpose: string;
 }
 
 export function tapEditPage(v: { form: TapConfigForm; csrf: string; error?: string; field?: string }): string {
@@ -127,6 +133,11 @@ ${csrfField(v.csrf)}
 </fieldset>
 <label for="length">Length (characters)</label>
 <input type="number" id="length" name="length" value="${esc(f.length)}"${invalid('defaultLength')}>
+<fieldset aria-describedby="default-purpose-hint"><legend>Default purpose</legend>
+<label class="choice"><input type="radio" name="defaultPurpose" value="access"${f.defaultPurpose === 'access' ? ' checked' : ''}> ${ACCESS_WORDS}</label>
+<label class="choice"><input type="radio" name="defaultPurpose" value="setup"${f.defaultPurpose === 'setup' ? ' checked' : ''}> ${SETUP_WORDS}</label>
+<p class="hint" id="default-purpose-hint">For a pass issued without a purpose to a user who has a password. A user without a password always gets a pass to set up sign-in methods, unless the issuer chooses otherwise.</p>
+</fieldset>
 <p><button type="submit">Save</button> <a class="button secondary" href="${TAP}/configure">Cancel</a></p>
 </form>`;
 }

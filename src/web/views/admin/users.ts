@@ -2,6 +2,7 @@
 // "Add authentication method" → Temporary Access Pass, the pass shown once, and the delete confirmation.
 
 import type { TapUsabilityReason } from '../../../domain/signin/types.js';
+import type { TapPurpose } from '../../../domain/tap/constants.js';
 import { passEndsAt } from '../../../domain/tap/pass.js';
 import type { AuthenticationMethods } from '../../../services/authentication-methods.js';
 import type { IssuedPass, TapView } from '../../../services/temporary-access-passes.js';
@@ -150,6 +151,12 @@ const REASONS: Record<TapUsabilityReason, string> = {
   NotYetValid: 'Not yet valid',
 };
 
+/** Gatepass's gatepassPurpose in the console's words: what a sign-in with the pass may reach. */
+const PURPOSE_WORDS: Record<TapPurpose, string> = {
+  setup: 'Set up sign-in methods only',
+  access: 'Sign in to apps',
+};
+
 export function passSummary(view: TapView): string {
   const p = view.pass;
   return `<dl class="details">
@@ -157,6 +164,7 @@ export function passSummary(view: TapView): string {
 <dt>Valid from</dt><dd>${when(p.startAt)}</dd>
 <dt>Valid until</dt><dd>${when(passEndsAt(p))}</dd>
 <dt>One-time use</dt><dd>${p.isUsableOnce ? 'Yes' : 'No'}</dd>
+<dt>Purpose</dt><dd id="pass-purpose">${PURPOSE_WORDS[p.purpose]}</dd>
 <dt>Created by</dt><dd>${esc(view.issuedBy.displayName)}</dd>
 <dt>Created</dt><dd>${when(p.createdAt)}</dd>
 </dl>`;
@@ -250,6 +258,7 @@ export interface PassForm {
   time: string;
   durationMinutes: string;
   oneTime: boolean;
+  purpose: TapPurpose;
 }
 
 export function addPassPage(v: {
@@ -285,6 +294,11 @@ ${csrfField(v.csrf)}
 <input type="number" id="duration" name="durationMinutes" min="${v.policy.minimum}" max="${v.policy.maximum}" value="${esc(form.durationMinutes)}" aria-describedby="duration-hint" required>
 <p class="hint" id="duration-hint">Between ${v.policy.minimum} and ${v.policy.maximum} minutes, as the tenant's policy allows.</p>
 ${oneTime}
+<fieldset aria-describedby="purpose-hint"><legend>Purpose</legend>
+<label class="choice"><input type="radio" name="purpose" value="setup"${checked(form.purpose === 'setup')}> ${PURPOSE_WORDS.setup}</label>
+<label class="choice"><input type="radio" name="purpose" value="access"${checked(form.purpose === 'access')}> ${PURPOSE_WORDS.access}</label>
+<p class="hint" id="purpose-hint">A pass to set up sign-in methods opens Security info and nothing else, until the user has added an authenticator app or a passkey.</p>
+</fieldset>
 <p><button type="submit">Add</button> <a class="button secondary" href="${userPath(user)}/authentication-methods">Cancel</a></p>
 </form>`;
 }
