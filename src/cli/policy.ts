@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import {
   ALL_USERS,
   DEFAULT_PURPOSE_PROPERTY,
+  RETIRE_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   toGraphTapConfiguration,
   type TapPolicy,
@@ -119,6 +120,7 @@ function describeTapPolicy(p: TapPolicy): string[] {
     `  Excludes:   ${p.excludeTargets.map((t) => `group ${t.id}`).join(', ') || 'nobody'}`,
     `  Sign-in:    ${p.signInFlow === 'tapFirst' ? "pass asked right after the username (Entra's flow)" : 'password first, then the pass when a second factor is needed'}`,
     `  Purpose:    ${p.defaultPurpose === 'setup' ? 'set-up only' : 'access to apps'} by default (a user without a password: set-up only)`,
+    `  Retire:     ${p.retireAfterRegistration ? 'a pass is removed once the user registers a method that replaces it' : 'a pass stays until it ends or is deleted'}`,
   ];
 }
 
@@ -161,6 +163,8 @@ export function registerTapPolicyCommands(policy: Command): void {
       '--default-purpose <purpose>',
       'setup (a pass opens Security info only) or access (every app; the default) for users who have a password',
     )
+    .option('--retire-after-registration', 'remove a pass once the user registers a method that replaces it (default)')
+    .option('--no-retire-after-registration', 'keep a pass until it ends or is deleted, as Entra does')
     .action(
       act(async (session, _args, o) => {
         const deps = await session.deps();
@@ -187,6 +191,7 @@ export function registerTapPolicyCommands(policy: Command): void {
           }));
         if (o.signInFlow !== undefined) patch[SIGN_IN_FLOW_PROPERTY] = o.signInFlow;
         if (o.defaultPurpose !== undefined) patch[DEFAULT_PURPOSE_PROPERTY] = o.defaultPurpose;
+        if (typeof o.retireAfterRegistration === 'boolean') patch[RETIRE_PROPERTY] = o.retireAfterRegistration;
         if (Object.keys(patch).length === 0)
           throw new CliError('nothing to change: give at least one option (see --help)', EXIT.usage, 'badArgument');
         const after = await updateTapPolicy(deps, session.ctx, patch);

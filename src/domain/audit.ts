@@ -178,6 +178,7 @@ export const AUDIT_ACTIVITIES = [
   'Refuse sign-in with possibly cloned passkey',
   'Reset user password',
   'Rotate keys',
+  'Temporary Access Pass retired after registration',
   'Unlock user sign-in',
   'Update administrative unit',
   'Update application – Certificates and secrets management',

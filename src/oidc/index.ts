@@ -42,6 +42,18 @@ export interface OidcHandle {
    * which is a same-origin form with its own CSRF check. The next authorization request asks for a sign-in.
    */
   endBrowserSession(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /**
+   * The provider's browser session named by the request's session cookie, read now, so that it can be saved again
+   * with another amr after something ended it: a registration that retired the pass the session signed in with.
+   */
+  browserSession(req: IncomingMessage, res: ServerResponse): Promise<BrowserSession>;
+}
+
+export interface BrowserSession {
+  readonly accountId: string | undefined;
+  readonly amr: readonly string[];
+  /** Saves the session as read, resting on `amr`, for what remained of its lifetime. */
+  rebase(amr: string[]): Promise<void>;
 }
 
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'HEAD'] as const;
@@ -120,6 +132,21 @@ export async function registerOidc(app: FastifyInstance, deps: Deps, pages: Prov
         await (await provider.Grant.find(grantId))?.destroy();
       }
       await session.destroy();
+    },
+    browserSession: async (req, res) => {
+      const session = await provider.Session.get(provider.createContext(req, res));
+      const exp = (session as { exp?: unknown }).exp;
+      return {
+        accountId: session.accountId,
+        amr: session.amr ?? [],
+        rebase: async (amr) => {
+          if (!session.accountId || typeof exp !== 'number') return;
+          const left = exp - Math.floor(deps.clock.now().getTime() / 1000);
+          if (left <= 0) return;
+          session.amr = amr;
+          await session.save(left);
+        },
+      };
     },
   };
 }

@@ -2,6 +2,7 @@
 // code confirms it, then stored encrypted and bound to its user and method) and checking a code at sign-in
 // (throttled per factor, every app of the user, each time step accepted at most once).
 
+import { type RegisteringSession, type RetiredPass, retirePassIfNoLongerNeeded } from './pass-retirement.js';
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry } from '../domain/audit.js';
 import { AppError } from '../domain/errors.js';
@@ -118,6 +119,8 @@ export interface ConfirmAppInput {
   token: unknown;
   code: unknown;
   displayName: unknown;
+  /** The Security info session registering it: it survives the retirement of the pass it signed in with. */
+  session?: RegisteringSession;
 }
 
 /**
@@ -131,7 +134,7 @@ export async function confirmAuthenticatorAppRegistration(
   ctx: RequestContext,
   user: AppOwner,
   input: ConfirmAppInput,
-): Promise<AuthenticatorAppRecord> {
+): Promise<AuthenticatorAppRecord & { retiredPass?: RetiredPass }> {
   const displayName = parseAppName(input.displayName);
   const code = typeof input.code === 'string' ? normalizeCode(input.code) : undefined;
   if (code === undefined) throw new AppError('authenticatorAppCodeFormat', { target: 'code' });
@@ -163,7 +166,9 @@ export async function confirmAuthenticatorAppRegistration(
         throw e;
       }
       await record(registeredEntry(user, method));
-      return method;
+      const registered = { kind: 'softwareOath', id: method.id, displayName, amr: 'otp' } as const;
+      const retiredPass = await retirePassIfNoLongerNeeded(tx, deps, record, user, registered, input.session);
+      return retiredPass ? { ...method, retiredPass } : method;
     },
   );
 }

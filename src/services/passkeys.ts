@@ -7,6 +7,7 @@
 // the user a privacy prompt on some platforms. Every passkey is therefore 'notAttested' and its amr is 'swk'; the
 // stored attestationLevel alone decides 'hwk', so trusting attestation later changes one function.
 
+import { type RegisteringSession, type RetiredPass, retirePassIfNoLongerNeeded } from './pass-retirement.js';
 import { randomBytes } from 'node:crypto';
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { type WebAuthnServer, webauthnServer } from './webauthn.js';
@@ -21,6 +22,7 @@ import { createUsersRepo, type UserRecord } from '../store/repos/users.js';
 import { securityInfoEntry } from './authentication-methods.js';
 import { audited } from './audited.js';
 import type { Deps, RequestContext } from './deps.js';
+import { isHardwareBound } from './passkey-assertions.js';
 import { challengeHash, PASSKEY_CHALLENGE_TTL_MS, parseCredential } from './passkey-ceremony.js';
 
 export { PASSKEY_CHALLENGE_TTL_MS } from './passkey-ceremony.js';
@@ -101,8 +103,8 @@ export async function registerPasskey(
   deps: Deps,
   ctx: RequestContext,
   user: UserRecord,
-  input: { credential: unknown; displayName: unknown },
-): Promise<Fido2MethodRecord> {
+  input: { credential: unknown; displayName: unknown; session?: RegisteringSession },
+): Promise<Fido2MethodRecord & { retiredPass?: RetiredPass }> {
   const displayName = passkeyName(input.displayName);
   const parsed = parseCredential(input.credential, 'registration');
   if (!parsed) throw registrationRefused('passkeyAnswerInvalid');
@@ -159,7 +161,14 @@ export async function registerPasskey(
         throw new AppError('passkeyAlreadyRegistered', { target: 'credential' });
       await repo.insert(method);
       await record(securityInfoEntry('registered', 'User', 'fido2', user, user.id, method));
-      return method;
+      const registered = {
+        kind: 'fido2',
+        id: method.id,
+        displayName,
+        amr: isHardwareBound(method) ? 'hwk' : 'swk',
+      } as const;
+      const retiredPass = await retirePassIfNoLongerNeeded(tx, deps, record, user, registered, input.session);
+      return retiredPass ? { ...method, retiredPass } : method;
     },
   );
 }

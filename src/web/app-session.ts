@@ -35,6 +35,8 @@ export interface MySession {
   passId?: string;
   /** The form token of this session (derived from its id, see services/my-sessions.ts). */
   csrf: string;
+  /** The key of the session's row: a registration that retires the pass keeps this session (pass-retirement.ts). */
+  idHash: string;
 }
 
 export interface Transaction {
@@ -155,6 +157,7 @@ export function createAppSessions(deps: Deps, app: FirstPartyApp): AppSessions {
       authTime: row.authTime,
       ...(row.passId ? { passId: row.passId } : {}),
       csrf: csrfTokenOf(deps, token, app.key),
+      idHash: row.idHash,
     };
     const user = await findUserByIdOrUpn(deps.db, row.userId);
     const ctx = user && contextOf(user, request);

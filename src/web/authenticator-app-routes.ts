@@ -11,14 +11,22 @@ import {
   type PendingAppRegistration,
 } from '../services/authenticator-apps.js';
 import type { Deps } from '../services/deps.js';
+import type { OidcHandle } from '../oidc/index.js';
+import type { RetiredPass } from '../services/pass-retirement.js';
 import { sendPage, type MySessions, type SignedIn } from './app-session.js';
+import { keepBrowserSession } from './retired-pass.js';
 import { authenticatorAppPage, type AuthenticatorAppPageView } from './views/authenticator-app-pages.js';
 
 export const AUTHENTICATOR_APP_PATH = '/my/security-info/authenticator-app';
 
 type Body = { csrf?: unknown; pending?: unknown; code?: unknown; displayName?: unknown };
 
-export function registerAuthenticatorAppRoutes(app: FastifyInstance, deps: Deps, my: MySessions): void {
+export function registerAuthenticatorAppRoutes(
+  app: FastifyInstance,
+  deps: Deps,
+  my: MySessions,
+  oidc: Pick<OidcHandle, 'browserSession'>,
+): void {
   async function show(
     reply: FastifyReply,
     status: number,
@@ -67,12 +75,16 @@ export function registerAuthenticatorAppRoutes(app: FastifyInstance, deps: Deps,
     // A missing token is checked too (undefined would skip the check).
     const signed = await my.requireMethodChange(request, reply, AUTHENTICATOR_APP_PATH, body.csrf ?? null);
     if (!signed) return reply;
+    // Read before the registration: retiring the pass ends the provider session too, and it is saved again after.
+    const browser = await oidc.browserSession(request.raw, reply.raw);
+    let retired: RetiredPass | undefined;
     try {
-      await confirmAuthenticatorAppRegistration(deps, signed.ctx, signed.user, {
+      ({ retiredPass: retired } = await confirmAuthenticatorAppRegistration(deps, signed.ctx, signed.user, {
         token: body.pending,
         code: body.code,
         displayName: body.displayName,
-      });
+        session: { idHash: signed.session.idHash, amr: signed.session.amr },
+      }));
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
       // The same form sent again after it succeeded: the app is registered, nothing more to do.
@@ -89,6 +101,8 @@ export function registerAuthenticatorAppRoutes(app: FastifyInstance, deps: Deps,
       const field = e.target === 'code' || e.target === 'displayName' ? e.target : undefined;
       return show(reply, 400, signed, pending, typedName, { message: e.message, ...(field ? { field } : {}) });
     }
-    return reply.header('cache-control', 'no-store').redirect('/my/security-info?done=authenticator-app-added', 303);
+    await keepBrowserSession(browser, signed.user.id, retired);
+    const done = retired ? 'authenticator-app-added-pass-retired' : 'authenticator-app-added';
+    return reply.header('cache-control', 'no-store').redirect(`/my/security-info?done=${done}`, 303);
   });
 }

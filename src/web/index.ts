@@ -63,8 +63,8 @@ export async function registerWeb(app: FastifyInstance, deps: Deps, oidc: OidcHa
     registerSignInRoutes(web, deps, oidc);
     // Pages of Security info that add methods register themselves here with the same /my session.
     const my = registerMyRoutes(web, deps, oidc);
-    registerAuthenticatorAppRoutes(web, deps, my);
-    registerPasskeyRoutes(web, deps, my);
+    registerAuthenticatorAppRoutes(web, deps, my, oidc);
+    registerPasskeyRoutes(web, deps, my, oidc);
     registerAdminRoutes(web, deps, oidc);
   });
 }

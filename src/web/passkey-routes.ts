@@ -9,7 +9,10 @@ import { isAppError } from '../domain/errors.js';
 import type { Deps } from '../services/deps.js';
 import { methodChangeGate } from '../services/method-change-gate.js';
 import { findPasskeyOfUser, passkeyRegistrationOptions, registerPasskey, renamePasskey } from '../services/passkeys.js';
+import type { OidcHandle } from '../oidc/index.js';
+import type { RetiredPass } from '../services/pass-retirement.js';
 import { sendPage, type MySessions } from './app-session.js';
+import { keepBrowserSession } from './retired-pass.js';
 import { signInErrorPage } from './views/error-page.js';
 import { addPasskeyPage, renamePasskeyPage } from './views/passkey-pages.js';
 
@@ -34,7 +37,12 @@ type RenameBody = { csrf?: unknown; displayName?: unknown };
 
 const ADD_PATH = '/my/security-info/passkey';
 
-export function registerPasskeyRoutes(app: FastifyInstance, deps: Deps, my: MySessions): void {
+export function registerPasskeyRoutes(
+  app: FastifyInstance,
+  deps: Deps,
+  my: MySessions,
+  oidc: Pick<OidcHandle, 'browserSession'>,
+): void {
   const assets = loadAssets();
   app.get('/assets/webauthn/simplewebauthn-browser.js', async (_request, reply) =>
     sendScript(reply, assets.browserBundle),
@@ -98,11 +106,15 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: Deps, my: MySe
       typeof body.csrf === 'string' ? body.csrf : '',
     );
     if (!signed) return reply;
+    // Read before the registration: retiring the pass ends the provider session too, and it is saved again after.
+    const browser = await oidc.browserSession(request.raw, reply.raw);
+    let retired: RetiredPass | undefined;
     try {
-      await registerPasskey(deps, signed.ctx, signed.user, {
+      ({ retiredPass: retired } = await registerPasskey(deps, signed.ctx, signed.user, {
         credential: body.credential,
         displayName: body.displayName,
-      });
+        session: { idHash: signed.session.idHash, amr: signed.session.amr },
+      }));
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
       const gate = methodChangeGate(signed.session, signed.pass, deps.clock.now().getTime(), windowMinutes);
@@ -118,7 +130,9 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: Deps, my: MySe
         }),
       );
     }
-    return reply.header('cache-control', 'no-store').redirect('/my/security-info?done=passkey-added', 303);
+    await keepBrowserSession(browser, signed.user.id, retired);
+    const done = retired ? 'passkey-added-pass-retired' : 'passkey-added';
+    return reply.header('cache-control', 'no-store').redirect(`/my/security-info?done=${done}`, 303);
   });
 
   // Renaming is harmless: signed in and the form's CSRF token are enough (no method-change window).

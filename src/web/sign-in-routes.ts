@@ -150,7 +150,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
    */
   async function setupOnly(reply: FastifyReply, d: InteractionDetails, req: SignInRequest) {
     const view = await setupOnlyView(deps, req, { accountId: d.session?.accountId ?? '', amr: d.session?.amr ?? [] });
-    const link = `<p><a class="button" href="${FIRST_PARTY_APPS.my.basePath}/security-info">Go to Security info</a></p>`;
+    const link = `<p><a class="button primary" href="${FIRST_PARTY_APPS.my.basePath}/security-info">Go to Security info</a></p>`;
     const facts = { code: view.errorCode, correlationId: view.correlationId, at: view.at };
     return sendHtml(reply, errorCatalogue[view.error].status, signInErrorPage(view.title, view.message, facts, link));
   }

@@ -12,6 +12,7 @@ import { issueTemporaryAccessPass } from '../../src/services/temporary-access-pa
 import { createUser } from '../../src/services/users.js';
 import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
 import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
+import { seriousViolations } from '../support/axe.js';
 import { enterPass, enterUsername, finishCodeFlow, startCodeFlow } from '../support/browser-sign-in.js';
 import { dialects } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
@@ -79,6 +80,9 @@ for (const dialect of dialects) {
       await signInAtApp(page, user.userPrincipalName, pass);
       await page.locator('h1', { hasText: 'Finish setting up a sign-in method first' }).waitFor();
       assert.equal(await page.locator('#error-code').innerText(), 'AADSTS90150');
+      assert.deepEqual(await seriousViolations(page), [], 'axe-core: no serious or critical violation');
+      if (process.env.GATEPASS_TEST_SCREENSHOTS)
+        await page.screenshot({ path: `${process.env.GATEPASS_TEST_SCREENSHOTS}/setup-only-${dialect}.png` });
       assert.equal(reachedApp, false, 'the browser was never sent back to the app');
       const [refused] = await signInsOf(user.id);
       assert.equal(refused?.errorCode, 90150);

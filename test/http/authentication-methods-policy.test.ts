@@ -76,6 +76,7 @@ for (const dialect of dialects) {
         excludeTargets: [],
         gatepassSignInFlow: 'passwordFirst',
         gatepassDefaultPurpose: 'access',
+        gatepassRetireAfterRegistration: true,
       });
     });
 

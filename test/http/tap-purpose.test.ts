@@ -1,14 +1,17 @@
 // A pass's purpose over real HTTP and the real CLI, on both stores (issue 14, item 1): gatepassPurpose on create and
 // GET, its defaults (a user without a password: setup; otherwise the policy's gatepassDefaultPurpose), refusals naming
-// the field, the policy extension, and a set-up session's answers to an app (the refusal page, prompt=none).
+// the field, the policy extensions (default purpose, retirement), a set-up session's answers to an app (the refusal
+// page, prompt=none), and the admin center's fields.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ROLE_TEMPLATE_IDS } from '../../src/domain/authz/built-in-roles.js';
 import type { Deps } from '../../src/services/deps.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { createUser } from '../../src/services/users.js';
 import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
 import { gatepass, oneJsonObject } from '../cli/run-cli.js';
+import { newAdministrator } from '../support/admin-console.js';
 import { dialects } from '../support/databases.js';
 import { assertFetchedGraphError, auditRows, graphFetch } from '../support/graph-http.js';
 import { getWithCookies, postStep, startRawFlow } from '../support/raw-sign-in.js';
@@ -167,6 +170,46 @@ for (const dialect of dialects) {
       );
     });
 
+    it('the admin center: the purpose on the issue form (its default, a choice, a forged value) and in the policy', async () => {
+      const chief = await newAdministrator(s, `chief${++counter}`, ROLE_TEMPLATE_IDS.globalAdministrator);
+      const wen = await passwordless('wen');
+      const form = await chief.get(`/admin/users/${wen.id}/authentication-methods/add?method=temporaryAccessPass`);
+      assert.equal(form.statusCode, 200);
+      assert.match(form.body, /<legend>Purpose<\/legend>/);
+      assert.match(form.body, /value="setup" checked> Set up sign-in methods only/, 'no password: set-up by default');
+      const path = `/admin/users/${wen.id}/authentication-methods/temporary-access-pass`;
+      const fields = { activation: 'now', durationMinutes: '60', oneTime: 'no' };
+      const issued = await chief.post(path, { ...fields, purpose: 'access' });
+      assert.equal(issued.statusCode, 201, issued.body.slice(0, 300));
+      assert.match(issued.body, /id="pass-purpose">Sign in to apps</);
+      const forged = await chief.post(path, { ...fields, purpose: 'everything' });
+      assert.equal(forged.statusCode, 400);
+      assert.match(forged.body, /Invalid gatepassPurpose specified/);
+
+      const edit = '/admin/authentication-methods/temporary-access-pass/configure/edit';
+      const settings = await chief.get(edit);
+      assert.match(settings.body, /name="defaultPurpose" value="access" checked/);
+      assert.match(settings.body, /name="retireAfterRegistration" value="yes" checked/);
+      const saved = await chief.post(edit, {
+        minimum: '60',
+        maximum: '480',
+        defaultLifetime: '60',
+        oneTime: 'no',
+        length: '8',
+        defaultPurpose: 'setup',
+        retireAfterRegistration: 'no',
+      });
+      assert.equal(saved.statusCode, 303, saved.body.slice(0, 300));
+      const after = await graphFetch(s.url, 'GET', TAP_POLICY, policyWriter);
+      assert.equal(after.body.gatepassDefaultPurpose, 'setup');
+      assert.equal(after.body.gatepassRetireAfterRegistration, false);
+      const back = await graphFetch(s.url, 'PATCH', TAP_POLICY, policyWriter, {
+        gatepassDefaultPurpose: 'access',
+        gatepassRetireAfterRegistration: true,
+      });
+      assert.equal(back.status, 204);
+    });
+
     it('the CLI: tap create --purpose, tap show, policy tap set --default-purpose', async () => {
       const env = { ...s.database.env, GATEPASS_LOG_LEVEL: 'warn' };
       const vic = await withPassword('vic');
@@ -184,6 +227,10 @@ for (const dialect of dialects) {
       const back = await gatepass(env, ['policy', 'tap', 'set', '--default-purpose', 'access']);
       assert.equal(back.code, 0, back.stderr);
       assert.match(back.stdout, /Purpose: +access to apps by default/);
+      const kept = await gatepass(env, ['policy', 'tap', 'set', '--no-retire-after-registration', '--json']);
+      assert.equal(oneJsonObject(kept.stdout).gatepassRetireAfterRegistration, false);
+      const retiring = await gatepass(env, ['policy', 'tap', 'set', '--retire-after-registration']);
+      assert.match(retiring.stdout, /Retire: +a pass is removed once the user registers a method/);
     });
   });
 }

@@ -8,6 +8,7 @@ import {
   confirmAuthenticatorAppRegistration,
 } from '../../src/services/authenticator-apps.js';
 import type { Deps, RequestContext } from '../../src/services/deps.js';
+import type { RegisteringSession } from '../../src/services/pass-retirement.js';
 
 export interface EnrolledApp {
   app: AuthenticatorAppRecord;
@@ -24,6 +25,8 @@ export async function enrolAuthenticatorApp(
   ctx: RequestContext,
   user: Parameters<typeof beginAuthenticatorAppRegistration>[1],
   displayName = 'Phone',
+  /** The Security info session registering it (kept if the registration retires the pass it signed in with). */
+  session?: RegisteringSession,
 ): Promise<EnrolledApp> {
   const pending = beginAuthenticatorAppRegistration(deps, user);
   const totp = new OTPAuth.TOTP({
@@ -37,6 +40,7 @@ export async function enrolAuthenticatorApp(
     token: pending.token,
     code: codeNow(),
     displayName,
+    ...(session ? { session } : {}),
   });
   return { app, totp, secretBase32: pending.secretBase32, codeNow };
 }

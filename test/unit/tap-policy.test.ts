@@ -46,6 +46,7 @@ describe('DEFAULT_TAP_POLICY', () => {
       isUsableOnce: false,
       signInFlow: 'passwordFirst',
       defaultPurpose: 'access',
+      retireAfterRegistration: true,
     });
   });
   it('is frozen, so no caller can change the defaults for everyone', () => {
@@ -71,9 +72,14 @@ describe('toGraphTapConfiguration', () => {
       excludeTargets: [],
       gatepassSignInFlow: 'passwordFirst',
       gatepassDefaultPurpose: 'access',
+      gatepassRetireAfterRegistration: true,
     });
     assert.deepEqual(Object.keys(json).slice(0, 2), ['@odata.type', 'id']);
-    assert.deepEqual(Object.keys(json).slice(-2), ['gatepassSignInFlow', 'gatepassDefaultPurpose']);
+    assert.deepEqual(Object.keys(json).slice(-3), [
+      'gatepassSignInFlow',
+      'gatepassDefaultPurpose',
+      'gatepassRetireAfterRegistration',
+    ]);
   });
   it('round-trips through PATCH unchanged (GET-modify-PATCH works, annotations included)', () => {
     const policy = withPolicy({ excludeTargets: [{ targetType: 'group', id: G1 }], gatepassSignInFlow: 'tapFirst' });
@@ -117,6 +123,7 @@ describe('applyTapPolicyPatch merge', () => {
       excludeTargets: [{ targetType: 'group', id: G2 }],
       gatepassSignInFlow: 'tapFirst',
       gatepassDefaultPurpose: 'setup',
+      gatepassRetireAfterRegistration: false,
     });
     assert.deepEqual(policy, {
       state: 'disabled',
@@ -129,6 +136,7 @@ describe('applyTapPolicyPatch merge', () => {
       excludeTargets: [{ targetType: 'group', id: G2 }],
       signInFlow: 'tapFirst',
       defaultPurpose: 'setup',
+      retireAfterRegistration: false,
     });
   });
   it('replaces the target lists whole, and allows emptying includeTargets (nobody targeted)', () => {
@@ -295,6 +303,10 @@ describe('applyTapPolicyPatch refusals name the property', () => {
   it('refuses an unknown sign-in flow', () => {
     for (const bad of ['passwordfirst', 'tap', null])
       refusedAt({ gatepassSignInFlow: bad }, 'gatepassSignInFlow', /'passwordFirst', 'tapFirst'/);
+  });
+  it('refuses a retirement switch that is not a boolean', () => {
+    for (const bad of ['true', 1, null])
+      refusedAt({ gatepassRetireAfterRegistration: bad }, 'gatepassRetireAfterRegistration', /true or false/);
   });
   it('refuses a default purpose other than setup or access', () => {
     for (const bad of ['Setup', 'all', true, null])

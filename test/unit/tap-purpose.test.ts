@@ -1,10 +1,13 @@
-// The set-up pass rule (src/domain/tap/purpose.ts): which sign-ins it limits, and the one app they may reach.
+// The set-up pass rule (src/domain/tap/purpose.ts): which sign-ins it limits, and the one app they may reach; and the
+// retirement rule (src/domain/tap/retire.ts): when a registration makes a pass unneeded, and what the session becomes.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FIRST_PARTY_APPS } from '../../src/domain/first-party-apps.js';
 import { methodOfAmr } from '../../src/domain/signin/factors.js';
+import type { FactorMethod } from '../../src/domain/signin/types.js';
 import { isSetupOnlySignIn, setupSignInMayReach } from '../../src/domain/tap/purpose.js';
+import { amrAfterRetirement, passNoLongerNeeded } from '../../src/domain/tap/retire.js';
 
 describe('a set-up pass limits its sign-ins', () => {
   it('limits a sign-in that used a set-up pass, with or without a password beside it', () => {
@@ -37,5 +40,26 @@ describe('methodOfAmr', () => {
       undefined,
       undefined,
     ]);
+  });
+});
+
+describe('retiring a pass after a registration', () => {
+  const on = (methods: FactorMethod[]) => passNoLongerNeeded({ enabled: true, methodsWithoutPass: new Set(methods) });
+  it('retires once the methods left complete a multi-factor sign-in', () => {
+    assert.equal(on(['passkey']), true);
+    assert.equal(on(['password', 'authenticatorApp']), true);
+    assert.equal(on(['password', 'passkey']), true);
+  });
+  it('keeps the pass while it is still needed, or when the policy says so', () => {
+    assert.equal(on(['authenticatorApp']), false, 'a code cannot open a sign-in');
+    assert.equal(on(['password']), false);
+    assert.equal(on([]), false);
+    assert.equal(passNoLongerNeeded({ enabled: false, methodsWithoutPass: new Set(['passkey']) }), false);
+  });
+  it("rests the registering session on the new method: the pass's amr replaced, mfa only if still multi-factor", () => {
+    assert.deepEqual(amrAfterRetirement(['tap', 'mfa'], 'swk'), ['swk', 'mfa']);
+    assert.deepEqual(amrAfterRetirement(['pwd', 'tap', 'mfa'], 'otp'), ['pwd', 'otp', 'mfa']);
+    assert.deepEqual(amrAfterRetirement(['tap', 'mfa'], 'otp'), ['otp'], 'a code alone is not multi-factor');
+    assert.deepEqual(amrAfterRetirement(['pwd', 'tap', 'mfa'], 'hwk'), ['pwd', 'hwk', 'mfa']);
   });
 });

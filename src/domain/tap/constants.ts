@@ -42,3 +42,5 @@ export const TAP_PURPOSES: readonly TapPurpose[] = Object.freeze(['setup', 'acce
 export const PURPOSE_PROPERTY = 'gatepassPurpose';
 /** Graph name of the policy's default purpose for a user who has a password. */
 export const DEFAULT_PURPOSE_PROPERTY = 'gatepassDefaultPurpose';
+/** Graph name of the policy switch that removes a pass once the user has registered a method that replaces it. */
+export const RETIRE_PROPERTY = 'gatepassRetireAfterRegistration';

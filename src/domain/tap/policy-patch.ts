@@ -6,6 +6,7 @@ import {
   DEFAULT_PURPOSE_PROPERTY,
   EXCLUDE_TARGET_ODATA_TYPE,
   INCLUDE_TARGET_ODATA_TYPE,
+  RETIRE_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   TAP_CONFIGURATION_ID,
   TAP_CONFIGURATION_ODATA_TYPE,
@@ -181,6 +182,9 @@ function applyProperty(draft: Mutable<TapPolicy>, key: string, value: unknown): 
     case DEFAULT_PURPOSE_PROPERTY:
       draft.defaultPurpose = readEnum<TapPurpose>(value, key, TAP_PURPOSES);
       return;
+    case RETIRE_PROPERTY:
+      draft.retireAfterRegistration = readBoolean(value, key);
+      return;
     default:
       if (IGNORED_ANNOTATIONS.has(key)) return;
       unknownProperty(key, TAP_CONFIGURATION_ODATA_TYPE.slice(1), key);
@@ -220,6 +224,7 @@ const GRAPH_NAMES: readonly (readonly [keyof TapPolicy, string])[] = [
   ['excludeTargets', 'excludeTargets'],
   ['signInFlow', SIGN_IN_FLOW_PROPERTY],
   ['defaultPurpose', DEFAULT_PURPOSE_PROPERTY],
+  ['retireAfterRegistration', RETIRE_PROPERTY],
 ];
 
 function freeze(policy: TapPolicy): TapPolicy {

@@ -2,6 +2,7 @@
 import {
   ALL_USERS,
   DEFAULT_PURPOSE_PROPERTY,
+  RETIRE_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   TAP_CONFIGURATION_ID,
   TAP_CONFIGURATION_ODATA_TYPE,
@@ -12,6 +13,7 @@ import type { TapPurpose, TapSignInFlow } from './constants.js';
 export {
   ALL_USERS,
   DEFAULT_PURPOSE_PROPERTY,
+  RETIRE_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   TAP_CONFIGURATION_ID,
   TAP_CONFIGURATION_ODATA_TYPE,
@@ -49,6 +51,11 @@ export interface TapPolicy {
   readonly signInFlow: TapSignInFlow;
   /** The purpose of a pass issued without one to a user who has a password (without one: always 'setup'). */
   readonly defaultPurpose: TapPurpose;
+  /**
+   * Remove the user's pass as soon as they register a method that, with what they already hold, completes a
+   * multi-factor sign-in without it (domain/tap/retire.ts). On by default.
+   */
+  readonly retireAfterRegistration: boolean;
 }
 
 /**
@@ -69,6 +76,7 @@ export const DEFAULT_TAP_POLICY: TapPolicy = Object.freeze({
   isUsableOnce: false,
   signInFlow: 'passwordFirst',
   defaultPurpose: 'access',
+  retireAfterRegistration: true,
 });
 
 /** The Graph JSON of a TAP configuration, as GET returns it (the HTTP layer adds `@odata.context`). */
@@ -83,9 +91,10 @@ export interface GraphTapConfiguration {
   isUsableOnce: boolean;
   includeTargets: { targetType: 'group'; id: string; isRegistrationRequired: boolean }[];
   excludeTargets: { targetType: 'group'; id: string }[];
-  /** Gatepass extensions (see SIGN_IN_FLOW_PROPERTY and DEFAULT_PURPOSE_PROPERTY). */
+  /** Gatepass extensions (see SIGN_IN_FLOW_PROPERTY, DEFAULT_PURPOSE_PROPERTY and RETIRE_PROPERTY). */
   gatepassSignInFlow: TapSignInFlow;
   gatepassDefaultPurpose: TapPurpose;
+  gatepassRetireAfterRegistration: boolean;
 }
 
 /** Property order follows the Graph documentation's example; the extensions come last. */
@@ -107,6 +116,7 @@ export function toGraphTapConfiguration(policy: TapPolicy): GraphTapConfiguratio
     excludeTargets: policy.excludeTargets.map((t) => ({ targetType: t.targetType, id: t.id })),
     [SIGN_IN_FLOW_PROPERTY]: policy.signInFlow,
     [DEFAULT_PURPOSE_PROPERTY]: policy.defaultPurpose,
+    [RETIRE_PROPERTY]: policy.retireAfterRegistration,
   };
 }
 

@@ -81,6 +81,21 @@ export function createMySessionsRepo(db: DbOrTx) {
       return Number(result.numDeletedRows);
     },
 
+    /**
+     * After the user's pass was retired by a registration: the session that registered rests on the new method (its
+     * amr, no pass), and every other session the pass started ends.
+     */
+    async rebaseOnRetiredPass(passId: string, keep: { idHash: string; amr: string[] } | undefined): Promise<void> {
+      if (keep)
+        await db
+          .updateTable('my_sessions')
+          .set({ amr: JSON.stringify(keep.amr), pass_id: null })
+          .where('id_hash', '=', keep.idHash)
+          .where('pass_id', '=', passId)
+          .execute();
+      await db.deleteFrom('my_sessions').where('pass_id', '=', passId).execute();
+    },
+
     /** Every /my session of the user (sign out everywhere, an administrator's revoke, password reset, disable). */
     async deleteSessionsOfUser(userId: string): Promise<number> {
       const result = await db.deleteFrom('my_sessions').where('user_id', '=', userId).executeTakeFirst();

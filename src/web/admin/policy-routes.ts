@@ -4,7 +4,7 @@
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isAppError } from '../../domain/errors.js';
-import { DEFAULT_PURPOSE_PROPERTY, type TapPolicy } from '../../domain/tap/policy.js';
+import { DEFAULT_PURPOSE_PROPERTY, RETIRE_PROPERTY, type TapPolicy } from '../../domain/tap/policy.js';
 import { readTapPolicy } from '../../services/authentication-methods-policy.js';
 import type { Deps } from '../../services/deps.js';
 import { listGroups } from '../../services/groups.js';
@@ -128,6 +128,7 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate
         oneTime: p.isUsableOnce,
         length: String(p.defaultLength),
         defaultPurpose: p.defaultPurpose,
+        retireAfterRegistration: p.retireAfterRegistration,
       });
     });
   });
@@ -143,6 +144,7 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate
       oneTime: text(form.oneTime) === 'yes',
       length: text(form.length),
       defaultPurpose: text(form.defaultPurpose),
+      retireAfterRegistration: text(form.retireAfterRegistration) !== 'no',
     };
     try {
       await updateTapPolicy(deps, c.ctx, {
@@ -153,6 +155,7 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate
         defaultLength: numberOf(chosen.length),
         // Absent from an older form: left as it is.
         ...(form.defaultPurpose === undefined ? {} : { [DEFAULT_PURPOSE_PROPERTY]: chosen.defaultPurpose }),
+        ...(form.retireAfterRegistration === undefined ? {} : { [RETIRE_PROPERTY]: chosen.retireAfterRegistration }),
       });
     } catch (e) {
       if (!isAppError(e) || e.status === 403) return c.refuse(reply, e, POLICIES);

@@ -59,6 +59,7 @@ button{margin-top:1.25rem;padding:.6rem 1.2rem;font-size:1rem;border:0;border-ra
 button.secondary{background:#e5e7eb;color:#111827}
 a.button{display:inline-block;padding:.3rem .8rem;border-radius:.25rem;text-decoration:none}
 a.button.secondary{background:#e5e7eb;color:#111827}
+a.button.primary{background:#1d4ed8;color:#fff;padding:.6rem 1.2rem;font-size:1rem}
 table.methods{width:100%;border-collapse:collapse;font-size:.9rem}
 table.methods th,table.methods td{text-align:left;padding:.4rem;border-bottom:1px solid #e5e7eb;vertical-align:top}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}

@@ -79,10 +79,14 @@ export interface SecurityInfoView {
   outcome?: SecurityInfoOutcome | undefined;
 }
 
+const PASS_RETIRED = 'Your Temporary Access Pass is no longer needed and has been removed.';
+
 /** The changes Security info confirms after its redirect, and the words it confirms them with. */
 export const SECURITY_INFO_OUTCOMES = {
   'authenticator-app-added': 'Authenticator app added. You can use it to sign in from now on.',
   'passkey-added': 'Passkey added. You can use it to sign in from now on.',
+  'authenticator-app-added-pass-retired': `Authenticator app added. You can use it to sign in from now on. ${PASS_RETIRED}`,
+  'passkey-added-pass-retired': `Passkey added. You can use it to sign in from now on. ${PASS_RETIRED}`,
   'passkey-renamed': 'Passkey renamed.',
   'method-deleted': 'Sign-in method deleted.',
   'password-changed': 'Password changed.',

@@ -95,8 +95,10 @@ ${saved(v.notice)}
 <dt>Default lifetime</dt><dd id="default">${p.defaultLifetimeInMinutes} minutes</dd>
 <dt>One-time</dt><dd id="one-time">${p.isUsableOnce ? 'Yes' : 'No'}</dd>
 <dt>Length</dt><dd id="length">${p.defaultLength} characters</dd>
-<dt>Default purpose</dt><dd id="default-purpose">${p.defaultPurpose === 'setup' ? SETUP_WORDS : ACCESS_WORDS} (a user without a password: ${SETUP_WORDS.toLowerCase()})</dd>
+<dt>Default purpose</dt><dd id="default-purpose">${p.defaultPurpose === 'setup' ? SETUP_WORDS : ACCESS_WORDS}</dd>
+<dt>Removed once replaced</dt><dd id="retire-after-registration">${p.retireAfterRegistration ? 'Yes' : 'No'}</dd>
 </dl>
+<p class="hint">A user without a password gets a pass to set up sign-in methods only, unless the issuer chooses otherwise. "Removed once replaced": the pass is removed when the user registers a method that signs them in without it.</p>
 ${v.mayEdit ? `<p><a class="button" href="${TAP}/configure/edit">Edit</a></p>` : ''}
 </section>`;
 }
@@ -112,6 +114,7 @@ export interface TapConfigForm {
   length: string;
   /** Posted as is: the policy refuses anything but 'setup' and 'access', naming the field. */
   defaultPurpose: string;
+  retireAfterRegistration: boolean;
 }
 
 export function tapEditPage(v: { form: TapConfigForm; csrf: string; error?: string; field?: string }): string {
@@ -137,6 +140,11 @@ ${csrfField(v.csrf)}
 <label class="choice"><input type="radio" name="defaultPurpose" value="access"${f.defaultPurpose === 'access' ? ' checked' : ''}> ${ACCESS_WORDS}</label>
 <label class="choice"><input type="radio" name="defaultPurpose" value="setup"${f.defaultPurpose === 'setup' ? ' checked' : ''}> ${SETUP_WORDS}</label>
 <p class="hint" id="default-purpose-hint">For a pass issued without a purpose to a user who has a password. A user without a password always gets a pass to set up sign-in methods, unless the issuer chooses otherwise.</p>
+</fieldset>
+<fieldset aria-describedby="retire-hint"><legend>Remove the pass once a method replaces it</legend>
+<label class="choice"><input type="radio" name="retireAfterRegistration" value="yes"${f.retireAfterRegistration ? ' checked' : ''}> Yes</label>
+<label class="choice"><input type="radio" name="retireAfterRegistration" value="no"${f.retireAfterRegistration ? '' : ' checked'}> No</label>
+<p class="hint" id="retire-hint">When the user registers an authenticator app or a passkey that signs them in without the pass, the pass is removed and its other sessions end.</p>
 </fieldset>
 <p><button type="submit">Save</button> <a class="button secondary" href="${TAP}/configure">Cancel</a></p>
 </form>`;
