@@ -6,6 +6,8 @@ import type { Command } from 'commander';
 import {
   ALL_USERS,
   DEFAULT_PURPOSE_PROPERTY,
+  ONE_TIME_RETRY_PROPERTY,
+  REGISTRATION_WINDOW_PROPERTY,
   RETIRE_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   toGraphTapConfiguration,
@@ -120,6 +122,7 @@ function describeTapPolicy(p: TapPolicy): string[] {
     `  Excludes:   ${p.excludeTargets.map((t) => `group ${t.id}`).join(', ') || 'nobody'}`,
     `  Sign-in:    ${p.signInFlow === 'tapFirst' ? "pass asked right after the username (Entra's flow)" : 'password first, then the pass when a second factor is needed'}`,
     `  Purpose:    ${p.defaultPurpose === 'setup' ? 'set-up only' : 'access to apps'} by default (a user without a password: set-up only)`,
+    `  One-time:   ${p.oneTimeRetry ? `used up by a registration or after ${p.registrationWindowInMinutes} minutes (retry-tolerant)` : `used up at the first sign-in (Entra); ${p.registrationWindowInMinutes}-minute window when retry is on`}`,
     `  Retire:     ${p.retireAfterRegistration ? 'a pass is removed once the user registers a method that replaces it' : 'a pass stays until it ends or is deleted'}`,
   ];
 }
@@ -163,6 +166,12 @@ export function registerTapPolicyCommands(policy: Command): void {
       '--default-purpose <purpose>',
       'setup (a pass opens Security info only) or access (every app; the default) for users who have a password',
     )
+    .option('--one-time-retry', 'a one-time pass survives a failed first try: used up by a registration or its window')
+    .option('--no-one-time-retry', "a one-time pass is used up at its first sign-in (Entra's rule; the default)")
+    .option(
+      '--registration-window <minutes>',
+      'registration window of a retry-tolerant one-time pass, 5 to 60 minutes (default 10)',
+    )
     .option('--retire-after-registration', 'remove a pass once the user registers a method that replaces it (default)')
     .option('--no-retire-after-registration', 'keep a pass until it ends or is deleted, as Entra does')
     .action(
@@ -192,6 +201,9 @@ export function registerTapPolicyCommands(policy: Command): void {
         if (o.signInFlow !== undefined) patch[SIGN_IN_FLOW_PROPERTY] = o.signInFlow;
         if (o.defaultPurpose !== undefined) patch[DEFAULT_PURPOSE_PROPERTY] = o.defaultPurpose;
         if (typeof o.retireAfterRegistration === 'boolean') patch[RETIRE_PROPERTY] = o.retireAfterRegistration;
+        if (typeof o.oneTimeRetry === 'boolean') patch[ONE_TIME_RETRY_PROPERTY] = o.oneTimeRetry;
+        if (o.registrationWindow !== undefined)
+          patch[REGISTRATION_WINDOW_PROPERTY] = num(o.registrationWindow, '--registration-window');
         if (Object.keys(patch).length === 0)
           throw new CliError('nothing to change: give at least one option (see --help)', EXIT.usage, 'badArgument');
         const after = await updateTapPolicy(deps, session.ctx, patch);

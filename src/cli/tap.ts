@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { formatPassForDisplay, PASS_DISPLAY_NOTE } from '../domain/tap/code.js';
 import { AppError } from '../domain/errors.js';
 import type { TapPurpose } from '../domain/tap/constants.js';
-import { passEndsAt } from '../domain/tap/pass.js';
+import { passEndsAt, retryWindowEndsAt } from '../domain/tap/pass.js';
 import { getUser } from '../services/users.js';
 import {
   deleteTemporaryAccessPass,
@@ -21,11 +21,21 @@ const PURPOSE_WORDS: Record<TapPurpose, string> = {
   access: 'access (signs in to every app until the pass ends)',
 };
 
+function useOf(view: TapView): string {
+  const p = view.pass;
+  if (!p.isUsableOnce) return `multi-use${p.usedAt ? `, last used ${p.usedAt.toISOString()}` : ''}`;
+  if (p.retryWindowMinutes == null) return `one-time${p.usedAt ? `, used ${p.usedAt.toISOString()}` : ''}`;
+  const window = `one-time, retry-tolerant (${p.retryWindowMinutes}-minute registration window)`;
+  if (p.usedUpAt) return `${window}, used up by a registration ${p.usedUpAt.toISOString()}`;
+  const ends = retryWindowEndsAt(p);
+  return ends ? `${window}, first used ${p.usedAt!.toISOString()}, window ends ${ends.toISOString()}` : window;
+}
+
 function describePass(view: TapView): string[] {
   return [
     `  Pass id:    ${view.pass.id}`,
     `  Valid:      ${view.pass.startAt.toISOString()} to ${passEndsAt(view.pass).toISOString()} (${view.pass.lifetimeMinutes} minutes)`,
-    `  Use:        ${view.pass.isUsableOnce ? 'one-time' : 'multi-use'}${view.pass.usedAt ? `, used ${view.pass.usedAt.toISOString()}` : ''}`,
+    `  Use:        ${useOf(view)}`,
     `  Purpose:    ${PURPOSE_WORDS[view.pass.purpose]}`,
     `  Usable now: ${view.usability.isUsable ? 'yes' : 'no'} (${view.usability.methodUsabilityReason})`,
     `  Issued by:  ${view.issuedBy.displayName} at ${view.pass.createdAt.toISOString()}`,

@@ -179,6 +179,7 @@ export const AUDIT_ACTIVITIES = [
   'Reset user password',
   'Rotate keys',
   'Temporary Access Pass retired after registration',
+  'Temporary Access Pass used in its registration window',
   'Unlock user sign-in',
   'Update administrative unit',
   'Update application – Certificates and secrets management',

@@ -2,7 +2,7 @@
 // code confirms it, then stored encrypted and bound to its user and method) and checking a code at sign-in
 // (throttled per factor, every app of the user, each time step accepted at most once).
 
-import { type RegisteringSession, type RetiredPass, retirePassIfNoLongerNeeded } from './pass-retirement.js';
+import { type RegisteringSession, type RetiredPass, settlePassAfterRegistration } from './pass-retirement.js';
 import { randomBytes } from 'node:crypto';
 import type { AuditEntry } from '../domain/audit.js';
 import { AppError } from '../domain/errors.js';
@@ -167,7 +167,7 @@ export async function confirmAuthenticatorAppRegistration(
       }
       await record(registeredEntry(user, method));
       const registered = { kind: 'softwareOath', id: method.id, displayName, amr: 'otp' } as const;
-      const retiredPass = await retirePassIfNoLongerNeeded(tx, deps, record, user, registered, input.session);
+      const retiredPass = await settlePassAfterRegistration(tx, deps, record, user, registered, input.session);
       return retiredPass ? { ...method, retiredPass } : method;
     },
   );

@@ -18,7 +18,7 @@ export interface SignInAt {
  */
 export function methodRegistrationDeadline(s: SignInAt, pass: TapView | undefined): Date | undefined {
   const usedOneTime = s.amr.includes('tap') && pass?.pass.isUsableOnce === true;
-  return usedOneTime ? registrationDeadline(new Date(s.authTime * 1000)) : undefined;
+  return usedOneTime ? registrationDeadline(new Date(s.authTime * 1000), pass.pass) : undefined;
 }
 
 export type MethodChangeGate =

@@ -83,11 +83,12 @@ async function methodsWithoutPass(db: DbOrTx, deps: Pick<Deps, 'config'>, user: 
 
 /**
  * Call inside the registration's transaction, after the new method is stored. Retires the user's pass when the policy
- * says so and the pass is no longer needed; returns what was retired, or undefined.
+ * says so and the pass is no longer needed, and returns what was retired. Otherwise a retry-tolerant one-time pass
+ * whose session registered is used up now (its registration is what it was for).
  */
-export async function retirePassIfNoLongerNeeded(
+export async function settlePassAfterRegistration(
   tx: DbOrTx,
-  deps: Pick<Deps, 'config' | 'oidcPayloads'>,
+  deps: Pick<Deps, 'config' | 'oidcPayloads' | 'clock'>,
   record: RecordAudit,
   user: Holder,
   method: RegisteredMethod,
@@ -100,7 +101,10 @@ export async function retirePassIfNoLongerNeeded(
     enabled: policy.retireAfterRegistration,
     methodsWithoutPass: await methodsWithoutPass(tx, deps, user),
   };
-  if (!passNoLongerNeeded(facts)) return undefined;
+  if (!passNoLongerNeeded(facts)) {
+    if (session?.amr.includes('tap')) await passes.markUsedUp(pass.id, deps.clock.now().getTime());
+    return undefined;
+  }
   // Deleted by id: a pass issued a moment ago by the helpdesk is another pass, and stays.
   if (!(await passes.deletePass(pass.id, user.id))) return undefined;
   await endSessionsStartedWithPass(tx, deps, user.id);

@@ -7,7 +7,7 @@
 // the user a privacy prompt on some platforms. Every passkey is therefore 'notAttested' and its amr is 'swk'; the
 // stored attestationLevel alone decides 'hwk', so trusting attestation later changes one function.
 
-import { type RegisteringSession, type RetiredPass, retirePassIfNoLongerNeeded } from './pass-retirement.js';
+import { type RegisteringSession, type RetiredPass, settlePassAfterRegistration } from './pass-retirement.js';
 import { randomBytes } from 'node:crypto';
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { type WebAuthnServer, webauthnServer } from './webauthn.js';
@@ -167,7 +167,7 @@ export async function registerPasskey(
         displayName,
         amr: isHardwareBound(method) ? 'hwk' : 'swk',
       } as const;
-      const retiredPass = await retirePassIfNoLongerNeeded(tx, deps, record, user, registered, input.session);
+      const retiredPass = await settlePassAfterRegistration(tx, deps, record, user, registered, input.session);
       return retiredPass ? { ...method, retiredPass } : method;
     },
   );

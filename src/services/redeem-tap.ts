@@ -62,7 +62,9 @@ export async function redeemTemporaryAccessPass(deps: Deps, input: RedeemInput):
     const reason: RedemptionRefusal = stored.isUsableOnce ? 'used' : 'noPass';
     return { ok: false, kind: 'refused', reason, message: redemptionMessage(reason, stored) };
   }
-  return { ok: true, pass: { ...stored, usedAt: now } };
+  // A retry-tolerant pass keeps its first use (its window counts from there), as the update did.
+  const usedAt = stored.retryWindowMinutes != null && stored.usedAt !== null ? stored.usedAt : now;
+  return { ok: true, pass: { ...stored, usedAt } };
 }
 
 async function readSettings(deps: Deps, userId: string): Promise<{ policy: TapPolicy; groups: string[] }> {

@@ -186,6 +186,8 @@ export async function issueTemporaryAccessPass(
       isUsableOnce: plan.isUsableOnce,
       usedAt: null,
       purpose: plan.purpose,
+      retryWindowMinutes: plan.retryWindowMinutes,
+      usedUpAt: null,
       issuedBy: issuerOf(ctx),
     };
     await repo.insertPass(stored);

@@ -280,6 +280,10 @@ export interface TemporaryAccessPassesTable {
   issued_by: string;
   /** 'setup' or 'access' (TapPurpose). */
   purpose: string;
+  /** A retry-tolerant one-time pass: its registration window in minutes, counted from used_at (its first use). */
+  retry_window_minutes: number | null;
+  /** When a registration used up a retry-tolerant pass. */
+  used_up_at: number | null;
 }
 
 /** An authenticator app (migration 0005). */

@@ -2,6 +2,7 @@
 // it is the last that allows a multi-factor sign-in), changing the password and signing out everywhere. Adding an
 // authenticator app or a passkey lives in their own route files; every change passes the method-change gate.
 
+import { retryWindowEndsAt } from '../domain/tap/pass.js';
 import type { FastifyInstance } from 'fastify';
 import { canCompleteMultiFactor } from '../domain/signin/factors.js';
 import type { FactorMethod } from '../domain/signin/types.js';
@@ -72,6 +73,7 @@ export function registerSecurityInfoRoutes(app: FastifyInstance, deps: Deps, my:
         signedInWithPass: session.amr.includes('tap'),
         // Entra: after a one-time pass sign-in, new methods must be registered within 10 minutes.
         registerUntil: methodRegistrationDeadline(session, pass),
+        finishSetUpBy: session.amr.includes('tap') && pass ? retryWindowEndsAt(pass.pass) : undefined,
         canChangeUntil: gate.allowed ? gate.until : undefined,
         now,
         csrf: session.csrf,

@@ -77,6 +77,8 @@ for (const dialect of dialects) {
         gatepassSignInFlow: 'passwordFirst',
         gatepassDefaultPurpose: 'access',
         gatepassRetireAfterRegistration: true,
+        gatepassOneTimeRetry: false,
+        gatepassRegistrationWindowInMinutes: 10,
       });
     });
 

@@ -12,6 +12,7 @@ import {
   passEndsAt,
   planIssue,
   registrationDeadline,
+  retryWindowEndsAt,
   usability,
   usabilityContext,
 } from '../../src/domain/tap/pass.js';
@@ -180,6 +181,7 @@ describe('planIssue', () => {
       lifetimeMinutes: 60,
       isUsableOnce: false,
       purpose: 'access',
+      retryWindowMinutes: null,
       length: 8,
     });
   });
@@ -308,6 +310,12 @@ describe('planIssue', () => {
     assert.equal(planned(planIssue({ purpose: 'access' }, DEFAULT_TAP_POLICY, T0, noPassword)).purpose, 'access');
     assert.equal(planned(planIssue({ purpose: 'setup' }, DEFAULT_TAP_POLICY, T0, HOLDER)).purpose, 'setup');
   });
+  it('a one-time pass issued under gatepassOneTimeRetry carries the registration window; others none', () => {
+    const tolerant = policy({ gatepassOneTimeRetry: true, gatepassRegistrationWindowInMinutes: 15 });
+    assert.equal(planned(planIssue({ isUsableOnce: true }, tolerant, T0, HOLDER)).retryWindowMinutes, 15);
+    assert.equal(planned(planIssue({ isUsableOnce: false }, tolerant, T0, HOLDER)).retryWindowMinutes, null);
+    assert.equal(planned(planIssue({ isUsableOnce: true }, DEFAULT_TAP_POLICY, T0, HOLDER)).retryWindowMinutes, null);
+  });
   it('a purpose other than setup or access is refused, naming gatepassPurpose', () => {
     for (const bad of ['Setup', 'admin', 1, true, {}]) refused({ purpose: bad }, 'gatepassPurpose', 'invalidPurpose');
   });
@@ -433,5 +441,40 @@ describe('checkRedeemable', () => {
       }
     }
     assert.equal(cases, 4 * 2 * 2 * 2 * 2 * 9);
+  });
+});
+
+describe('a retry-tolerant one-time pass', () => {
+  const firstUse = at(2 * MIN);
+  const tolerant = (overrides: Partial<TapRecord> = {}) =>
+    pass({ isUsableOnce: true, retryWindowMinutes: 10, usedAt: firstUse, ...overrides });
+  const ctxAt = (now: Date): UsabilityContext => ({ policyEnabledForUser: true, now });
+
+  it('signs in again within its window, counted from the first use', () => {
+    assert.equal(usability(tolerant(), ctxAt(at(11 * MIN))).methodUsabilityReason, 'EnabledByPolicy');
+    assert.equal(checkRedeemable(tolerant(), ctxAt(at(11 * MIN))).ok, true);
+    assert.deepEqual(retryWindowEndsAt(tolerant()), at(12 * MIN));
+    assert.equal(retryWindowEndsAt(pass({ isUsableOnce: true, usedAt: firstUse })), undefined, "Entra's rule: none");
+    assert.equal(retryWindowEndsAt(tolerant({ usedAt: null })), undefined, 'not used yet: no window yet');
+  });
+  it('is used up when the window ends: OneTimeUsed, refused with its own reason and words', () => {
+    assert.equal(usability(tolerant(), ctxAt(at(12 * MIN))).methodUsabilityReason, 'OneTimeUsed');
+    const refused = checkRedeemable(tolerant(), ctxAt(at(12 * MIN)));
+    assert.equal(refused.ok, false);
+    assert.equal(!refused.ok && refused.reason, 'windowOver');
+    assert.equal(
+      !refused.ok && refused.message,
+      'This pass has already been used. Contact your helpdesk for a new one.',
+    );
+  });
+  it('is used up at once by a registration: OneTimeUsed, refused as used', () => {
+    const usedUp = tolerant({ usedUpAt: at(5 * MIN) });
+    assert.equal(usability(usedUp, ctxAt(at(6 * MIN))).methodUsabilityReason, 'OneTimeUsed');
+    const refused = checkRedeemable(usedUp, ctxAt(at(6 * MIN)));
+    assert.equal(!refused.ok && refused.reason, 'used');
+  });
+  it("gives a one-time pass sign-in until the window's end to register, however late it signed in again", () => {
+    assert.deepEqual(registrationDeadline(at(9 * MIN), tolerant()), at(12 * MIN));
+    assert.deepEqual(registrationDeadline(at(9 * MIN)), at(19 * MIN), "Entra's 10 minutes from the sign-in");
   });
 });

@@ -47,6 +47,8 @@ describe('DEFAULT_TAP_POLICY', () => {
       signInFlow: 'passwordFirst',
       defaultPurpose: 'access',
       retireAfterRegistration: true,
+      oneTimeRetry: false,
+      registrationWindowInMinutes: 10,
     });
   });
   it('is frozen, so no caller can change the defaults for everyone', () => {
@@ -73,12 +75,16 @@ describe('toGraphTapConfiguration', () => {
       gatepassSignInFlow: 'passwordFirst',
       gatepassDefaultPurpose: 'access',
       gatepassRetireAfterRegistration: true,
+      gatepassOneTimeRetry: false,
+      gatepassRegistrationWindowInMinutes: 10,
     });
     assert.deepEqual(Object.keys(json).slice(0, 2), ['@odata.type', 'id']);
-    assert.deepEqual(Object.keys(json).slice(-3), [
+    assert.deepEqual(Object.keys(json).slice(-5), [
       'gatepassSignInFlow',
       'gatepassDefaultPurpose',
       'gatepassRetireAfterRegistration',
+      'gatepassOneTimeRetry',
+      'gatepassRegistrationWindowInMinutes',
     ]);
   });
   it('round-trips through PATCH unchanged (GET-modify-PATCH works, annotations included)', () => {
@@ -124,6 +130,8 @@ describe('applyTapPolicyPatch merge', () => {
       gatepassSignInFlow: 'tapFirst',
       gatepassDefaultPurpose: 'setup',
       gatepassRetireAfterRegistration: false,
+      gatepassOneTimeRetry: true,
+      gatepassRegistrationWindowInMinutes: 60,
     });
     assert.deepEqual(policy, {
       state: 'disabled',
@@ -137,6 +145,8 @@ describe('applyTapPolicyPatch merge', () => {
       signInFlow: 'tapFirst',
       defaultPurpose: 'setup',
       retireAfterRegistration: false,
+      oneTimeRetry: true,
+      registrationWindowInMinutes: 60,
     });
   });
   it('replaces the target lists whole, and allows emptying includeTargets (nobody targeted)', () => {
@@ -303,6 +313,12 @@ describe('applyTapPolicyPatch refusals name the property', () => {
   it('refuses an unknown sign-in flow', () => {
     for (const bad of ['passwordfirst', 'tap', null])
       refusedAt({ gatepassSignInFlow: bad }, 'gatepassSignInFlow', /'passwordFirst', 'tapFirst'/);
+  });
+  it('refuses a registration window outside 5..60 minutes, and a retry switch that is not a boolean', () => {
+    for (const bad of [4, 61, 10.5, '10', null])
+      refusedAt({ gatepassRegistrationWindowInMinutes: bad }, 'gatepassRegistrationWindowInMinutes', /5 and 60|5\b/);
+    for (const bad of ['yes', 0, null])
+      refusedAt({ gatepassOneTimeRetry: bad }, 'gatepassOneTimeRetry', /true or false/);
   });
   it('refuses a retirement switch that is not a boolean', () => {
     for (const bad of ['true', 1, null])

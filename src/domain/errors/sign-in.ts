@@ -158,6 +158,14 @@ export const signInErrors = defineErrors({
     title: 'Temporary Access Pass already used',
     message: redemptionMessage('used'),
   },
+  /** A retry-tolerant one-time pass whose registration window ended before a registration (its own code). */
+  signInTapWindowOver: {
+    status: 403,
+    graphCode: 'access_denied',
+    signInErrorCode: 90116,
+    title: 'Temporary Access Pass already used',
+    message: redemptionMessage('windowOver'),
+  },
   /** Entra: "Temporary Access Pass sign in was blocked due to User Credential Policy". */
   signInTapBlockedByPolicy: {
     status: 403,

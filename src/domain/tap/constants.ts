@@ -44,3 +44,11 @@ export const PURPOSE_PROPERTY = 'gatepassPurpose';
 export const DEFAULT_PURPOSE_PROPERTY = 'gatepassDefaultPurpose';
 /** Graph name of the policy switch that removes a pass once the user has registered a method that replaces it. */
 export const RETIRE_PROPERTY = 'gatepassRetireAfterRegistration';
+/**
+ * Graph names of the retry-tolerant one-time pass: with it on, a one-time pass is used up by a completed registration
+ * or at the end of its registration window (in minutes, from its first use), not by its first sign-in.
+ */
+export const ONE_TIME_RETRY_PROPERTY = 'gatepassOneTimeRetry';
+export const REGISTRATION_WINDOW_PROPERTY = 'gatepassRegistrationWindowInMinutes';
+/** Entra's 10 minutes by default; at most an hour, so a lost one-time pass never stays open long. */
+export const REGISTRATION_WINDOW_LIMITS = Object.freeze({ min: 5, max: 60, default: 10 });

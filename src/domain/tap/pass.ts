@@ -21,6 +21,14 @@ export interface TapRecord {
   readonly usedAt: Date | null;
   /** 'setup': a sign-in with it reaches Security info only (see ./purpose.ts); 'access': every app. */
   readonly purpose: TapPurpose;
+  /**
+   * A retry-tolerant one-time pass (the policy's gatepassOneTimeRetry when it was issued): its registration window in
+   * minutes, counted from its first use (usedAt), within which it signs in again. Absent or null: Entra's rule, used up
+   * at its first sign-in.
+   */
+  readonly retryWindowMinutes?: number | null;
+  /** When a session of a retry-tolerant pass completed a registration, which uses it up at once. */
+  readonly usedUpAt?: Date | null;
 }
 
 /** Entra: after a one-time pass sign-in, a passwordless method must be registered within 10 minutes. */
@@ -60,10 +68,29 @@ export function usabilityContext(policy: TapPolicy, userGroupIds: ReadonlySet<st
   return { policyEnabledForUser: isTapEnabledFor(policy, userGroupIds), policyIsUsableOnce: policy.isUsableOnce, now };
 }
 
+/** For a retry-tolerant one-time pass used once already: the end of its registration window. */
+export function retryWindowEndsAt(pass: TapRecord): Date | undefined {
+  if (!pass.isUsableOnce || pass.retryWindowMinutes == null || pass.usedAt === null) return undefined;
+  return new Date(pass.usedAt.getTime() + pass.retryWindowMinutes * 60_000);
+}
+
+/** A retry-tolerant pass whose window ran out before any registration: used up by time, not by a registration. */
+export const isRetryWindowOver = (pass: TapRecord, now: Date): boolean => {
+  const end = retryWindowEndsAt(pass);
+  return end !== undefined && pass.usedUpAt == null && now.getTime() >= end.getTime();
+};
+
 // The four conditions, shared by usability() and the redemption checks so both always agree.
 export const isBlockedByPolicy = (pass: TapRecord, ctx: UsabilityContext): boolean =>
   !ctx.policyEnabledForUser || (ctx.policyIsUsableOnce === true && !pass.isUsableOnce);
-export const isOneTimeUsed = (pass: TapRecord): boolean => pass.isUsableOnce && pass.usedAt !== null;
+/**
+ * A one-time pass is used: at its first sign-in (Entra), or, retry-tolerant, once a registration completed or its
+ * window ended.
+ */
+export const isOneTimeUsed = (pass: TapRecord, now: Date): boolean =>
+  pass.isUsableOnce &&
+  pass.usedAt !== null &&
+  (pass.retryWindowMinutes == null || pass.usedUpAt != null || isRetryWindowOver(pass, now));
 /** Expired from the end instant on, to the millisecond: usable while now < start + lifetime. */
 export const hasExpired = (pass: TapRecord, now: Date): boolean => now.getTime() >= passEndsAt(pass).getTime();
 export const isNotYetValid = (pass: TapRecord, now: Date): boolean => now.getTime() < pass.startAt.getTime();
@@ -82,7 +109,7 @@ export interface Usability {
 export function usability(pass: TapRecord, ctx: UsabilityContext): Usability {
   const reason: TapUsabilityReason = isBlockedByPolicy(pass, ctx)
     ? 'DisabledByPolicy'
-    : isOneTimeUsed(pass)
+    : isOneTimeUsed(pass, ctx.now)
       ? 'OneTimeUsed'
       : hasExpired(pass, ctx.now)
         ? 'Expired'
@@ -125,6 +152,7 @@ export type IssuePlan =
       readonly lifetimeMinutes: number;
       readonly isUsableOnce: boolean;
       readonly purpose: TapPurpose;
+      readonly retryWindowMinutes: number | null;
       readonly length: number;
     }
   | { readonly ok: false; readonly error: IssueError };
@@ -197,13 +225,21 @@ export function planIssue(request: IssueRequest, policy: TapPolicy, now: Date, h
     lifetimeMinutes: lifetime,
     isUsableOnce: once,
     purpose: purpose as TapPurpose,
+    // Fixed at issue: a later policy change does not change what an issued pass does.
+    retryWindowMinutes: once && policy.oneTimeRetry ? policy.registrationWindowInMinutes : null,
     length: policy.defaultLength,
   };
 }
 
-/** Until when a new method may be registered after a one-time pass sign-in at `signedInAt`. */
-export function registrationDeadline(signedInAt: Date): Date {
-  return new Date(signedInAt.getTime() + ONE_TIME_REGISTRATION_WINDOW_SECONDS * 1000);
+/**
+ * Until when a new method may be registered after a one-time pass sign-in at `signedInAt`: Entra's 10 minutes from
+ * that sign-in; for a retry-tolerant pass, the end of its window, counted from its first use, so signing in again
+ * never extends it.
+ */
+export function registrationDeadline(signedInAt: Date, pass?: TapRecord): Date {
+  return (
+    (pass && retryWindowEndsAt(pass)) ?? new Date(signedInAt.getTime() + ONE_TIME_REGISTRATION_WINDOW_SECONDS * 1000)
+  );
 }
 
 /**

@@ -6,6 +6,9 @@ import {
   DEFAULT_PURPOSE_PROPERTY,
   EXCLUDE_TARGET_ODATA_TYPE,
   INCLUDE_TARGET_ODATA_TYPE,
+  ONE_TIME_RETRY_PROPERTY,
+  REGISTRATION_WINDOW_LIMITS,
+  REGISTRATION_WINDOW_PROPERTY,
   RETIRE_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   TAP_CONFIGURATION_ID,
@@ -185,6 +188,17 @@ function applyProperty(draft: Mutable<TapPolicy>, key: string, value: unknown): 
     case RETIRE_PROPERTY:
       draft.retireAfterRegistration = readBoolean(value, key);
       return;
+    case ONE_TIME_RETRY_PROPERTY:
+      draft.oneTimeRetry = readBoolean(value, key);
+      return;
+    case REGISTRATION_WINDOW_PROPERTY:
+      draft.registrationWindowInMinutes = readInteger(
+        value,
+        key,
+        REGISTRATION_WINDOW_LIMITS.min,
+        REGISTRATION_WINDOW_LIMITS.max,
+      );
+      return;
     default:
       if (IGNORED_ANNOTATIONS.has(key)) return;
       unknownProperty(key, TAP_CONFIGURATION_ODATA_TYPE.slice(1), key);
@@ -225,6 +239,8 @@ const GRAPH_NAMES: readonly (readonly [keyof TapPolicy, string])[] = [
   ['signInFlow', SIGN_IN_FLOW_PROPERTY],
   ['defaultPurpose', DEFAULT_PURPOSE_PROPERTY],
   ['retireAfterRegistration', RETIRE_PROPERTY],
+  ['oneTimeRetry', ONE_TIME_RETRY_PROPERTY],
+  ['registrationWindowInMinutes', REGISTRATION_WINDOW_PROPERTY],
 ];
 
 function freeze(policy: TapPolicy): TapPolicy {

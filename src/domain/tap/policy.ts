@@ -2,6 +2,9 @@
 import {
   ALL_USERS,
   DEFAULT_PURPOSE_PROPERTY,
+  ONE_TIME_RETRY_PROPERTY,
+  REGISTRATION_WINDOW_LIMITS,
+  REGISTRATION_WINDOW_PROPERTY,
   RETIRE_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   TAP_CONFIGURATION_ID,
@@ -13,6 +16,9 @@ import type { TapPurpose, TapSignInFlow } from './constants.js';
 export {
   ALL_USERS,
   DEFAULT_PURPOSE_PROPERTY,
+  ONE_TIME_RETRY_PROPERTY,
+  REGISTRATION_WINDOW_LIMITS,
+  REGISTRATION_WINDOW_PROPERTY,
   RETIRE_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   TAP_CONFIGURATION_ID,
@@ -56,6 +62,13 @@ export interface TapPolicy {
    * multi-factor sign-in without it (domain/tap/retire.ts). On by default.
    */
   readonly retireAfterRegistration: boolean;
+  /**
+   * Off by default, because it relaxes Entra's rule: a one-time pass is used up by a completed registration or at the
+   * end of its registration window, so a closed browser or a failed passkey prompt does not burn it.
+   */
+  readonly oneTimeRetry: boolean;
+  /** The registration window of a retry-tolerant one-time pass (5..60 minutes; Entra's 10 by default). */
+  readonly registrationWindowInMinutes: number;
 }
 
 /**
@@ -77,6 +90,8 @@ export const DEFAULT_TAP_POLICY: TapPolicy = Object.freeze({
   signInFlow: 'passwordFirst',
   defaultPurpose: 'access',
   retireAfterRegistration: true,
+  oneTimeRetry: false,
+  registrationWindowInMinutes: REGISTRATION_WINDOW_LIMITS.default,
 });
 
 /** The Graph JSON of a TAP configuration, as GET returns it (the HTTP layer adds `@odata.context`). */
@@ -91,10 +106,12 @@ export interface GraphTapConfiguration {
   isUsableOnce: boolean;
   includeTargets: { targetType: 'group'; id: string; isRegistrationRequired: boolean }[];
   excludeTargets: { targetType: 'group'; id: string }[];
-  /** Gatepass extensions (see SIGN_IN_FLOW_PROPERTY, DEFAULT_PURPOSE_PROPERTY and RETIRE_PROPERTY). */
+  /** Gatepass extensions (see SIGN_IN_FLOW_PROPERTY and the properties after it in ./constants.ts). */
   gatepassSignInFlow: TapSignInFlow;
   gatepassDefaultPurpose: TapPurpose;
   gatepassRetireAfterRegistration: boolean;
+  gatepassOneTimeRetry: boolean;
+  gatepassRegistrationWindowInMinutes: number;
 }
 
 /** Property order follows the Graph documentation's example; the extensions come last. */
@@ -117,6 +134,8 @@ export function toGraphTapConfiguration(policy: TapPolicy): GraphTapConfiguratio
     [SIGN_IN_FLOW_PROPERTY]: policy.signInFlow,
     [DEFAULT_PURPOSE_PROPERTY]: policy.defaultPurpose,
     [RETIRE_PROPERTY]: policy.retireAfterRegistration,
+    [ONE_TIME_RETRY_PROPERTY]: policy.oneTimeRetry,
+    [REGISTRATION_WINDOW_PROPERTY]: policy.registrationWindowInMinutes,
   };
 }
 

@@ -1,5 +1,5 @@
 // Whether a pass may be redeemed now, as a list of named checks; each refusal has one code and one plain-language message.
-import { hasExpired, isBlockedByPolicy, isNotYetValid, isOneTimeUsed } from './pass.js';
+import { hasExpired, isBlockedByPolicy, isNotYetValid, isOneTimeUsed, isRetryWindowOver } from './pass.js';
 import type { TapRecord, UsabilityContext } from './pass.js';
 import { type RedemptionRefusal, redemptionMessage } from './redemption-messages.js';
 
@@ -28,7 +28,11 @@ export interface RedemptionCheck {
  */
 export const REDEMPTION_CHECKS: readonly RedemptionCheck[] = [
   { name: 'checkAllowedByPolicy', run: (pass, ctx) => (isBlockedByPolicy(pass, ctx) ? 'disabledByPolicy' : undefined) },
-  { name: 'checkNotUsed', run: (pass) => (isOneTimeUsed(pass) ? 'used' : undefined) },
+  {
+    name: 'checkNotUsed',
+    run: (pass, ctx) =>
+      !isOneTimeUsed(pass, ctx.now) ? undefined : isRetryWindowOver(pass, ctx.now) ? 'windowOver' : 'used',
+  },
   { name: 'checkNotExpired', run: (pass, ctx) => (hasExpired(pass, ctx.now) ? 'expired' : undefined) },
   { name: 'checkNotBefore', run: (pass, ctx) => (isNotYetValid(pass, ctx.now) ? 'notYetValid' : undefined) },
 ];

@@ -5,7 +5,7 @@
  * Refusal codes shared by the sign-in log, the audit log and the tests. 'noPass' covers a pass that
  * was deleted or replaced: the user cannot tell these apart, and need not.
  */
-export type RedemptionRefusal = 'noPass' | 'disabledByPolicy' | 'used' | 'expired' | 'notYetValid';
+export type RedemptionRefusal = 'noPass' | 'disabledByPolicy' | 'used' | 'windowOver' | 'expired' | 'notYetValid';
 
 const ASK_HELPDESK = 'Ask your helpdesk for a new one.';
 
@@ -45,6 +45,9 @@ export function redemptionMessage(reason: RedemptionRefusal, pass?: { startAt: D
       return 'Temporary Access Pass sign in was blocked due to User Credential Policy. Your organisation does not allow you to sign in with a Temporary Access Pass at the moment: contact your helpdesk.';
     case 'used':
       return `This Temporary Access Pass has already been used, and it could be used only once. ${ASK_HELPDESK}`;
+    case 'windowOver':
+      // A retry-tolerant one-time pass whose registration window ended: used up by time.
+      return 'This pass has already been used. Contact your helpdesk for a new one.';
     case 'expired':
       return `This Temporary Access Pass has expired. ${ASK_HELPDESK}`;
     case 'notYetValid':

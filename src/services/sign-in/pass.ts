@@ -1,8 +1,13 @@
 // The Temporary Access Pass factor, and "Use your password instead" on the pass page (Entra's pass-first flow).
 
+import { userActor, userTarget } from '../../domain/audit.js';
 import { type SignInRefusalPage, signInErrors } from '../../domain/errors/sign-in.js';
+import { retryWindowEndsAt } from '../../domain/tap/pass.js';
 import type { RedemptionRefusal } from '../../domain/tap/redeem.js';
 import { createSignInStatesRepo } from '../../store/repos/sign-in-states.js';
+import type { StoredPass } from '../../store/repos/temporary-access-passes.js';
+import type { UserRecord } from '../../store/repos/users.js';
+import { recordAuditEvent } from '../audited.js';
 import type { Deps } from '../deps.js';
 import { redeemTemporaryAccessPass } from '../redeem-tap.js';
 import { passSettingsOf } from '../sign-in-facts.js';
@@ -19,6 +24,7 @@ const PASS_REFUSALS: Record<RedemptionRefusal, SignInRefusalPage> = {
   notYetValid: 'signInTapNotYetValid',
   expired: 'signInTapExpired',
   used: 'signInTapUsed',
+  windowOver: 'signInTapWindowOver',
   disabledByPolicy: 'signInTapBlockedByPolicy',
 };
 
@@ -86,8 +92,42 @@ export async function submitTap(deps: Deps, req: SignInRequest, tap: unknown): P
     }
   }
   passRedeemed(b, outcome.pass);
+  if (user) await auditRetryTolerantUse(deps, req, user, outcome.pass);
   const facts = await recordFact(deps, b, 'tap');
   return facts ? advance(deps, req, b, facts) : endedView(deps, req);
+}
+
+/**
+ * Every sign-in with a retry-tolerant one-time pass is audited, since the pass signs in more than once: the helpdesk
+ * sees each use on the pass's trail, with the app, the address and when the window ends.
+ */
+async function auditRetryTolerantUse(deps: Deps, req: SignInRequest, user: UserRecord, pass: StoredPass) {
+  const windowEnds = retryWindowEndsAt(pass);
+  if (!windowEnds) return;
+  const ctx = {
+    actor: userActor(user, req.ipAddress),
+    correlationId: req.correlationId,
+    ipAddress: req.ipAddress,
+    userAgent: req.userAgent,
+  };
+  await recordAuditEvent(
+    deps.db,
+    deps,
+    ctx,
+    {
+      activityDisplayName: 'Temporary Access Pass used in its registration window',
+      category: 'UserManagement',
+      loggedByService: 'Authentication Methods',
+      operationType: 'Other',
+      targetResources: [userTarget(user)],
+      additionalDetails: [
+        { key: 'TemporaryAccessPass.Id', value: pass.id },
+        { key: 'RegistrationWindowEndDateTime', value: windowEnds.toISOString() },
+      ],
+    },
+    'success',
+    `Signed in to ${req.app.displayName} with a one-time pass that signs in again until ${windowEnds.toISOString()} or a registration.`,
+  );
 }
 
 /** "Use your password instead" on the pass page (Entra's pass-first flow). */

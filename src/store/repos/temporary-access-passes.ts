@@ -31,6 +31,8 @@ function toStoredPass(r: Selectable<TemporaryAccessPassesTable>): StoredPass {
     usedAt: r.used_at === null ? null : new Date(r.used_at),
     issuedBy: JSON.parse(r.issued_by) as IssuerSnapshot,
     purpose: purposeOf(r.purpose),
+    retryWindowMinutes: r.retry_window_minutes === null ? null : Number(r.retry_window_minutes),
+    usedUpAt: r.used_up_at === null ? null : new Date(Number(r.used_up_at)),
   };
 }
 
@@ -50,6 +52,8 @@ export function newPassRow(p: StoredPass) {
     used_at: null,
     issued_by: JSON.stringify(p.issuedBy),
     purpose: p.purpose,
+    retry_window_minutes: p.retryWindowMinutes ?? null,
+    used_up_at: null,
   };
 }
 
@@ -61,12 +65,26 @@ const passOfUserQuery = prepared((db, p: { userId: string }) =>
 const consumeQuery = prepared((db, p: { id: string; now: number }) =>
   db
     .updateTable('temporary_access_passes')
-    .set({ used_at: p.now })
+    // A retry-tolerant pass keeps its first use: its registration window counts from there.
+    .set({
+      used_at: sql<number>`case when retry_window_minutes is not null and used_at is not null then used_at else ${p.now} end`,
+    })
     .where('id', '=', p.id)
     .where('start_at', '<=', p.now)
     // bigint arithmetic: 43200 minutes in milliseconds overflows PostgreSQL's 32-bit integer.
     .where(sql<number>`start_at + cast(lifetime_minutes as bigint) * 60000`, '>', p.now)
-    .where((eb) => eb.or([eb('is_usable_once', '=', 0), eb('used_at', 'is', null)])),
+    .where((eb) =>
+      eb.or([
+        eb('is_usable_once', '=', 0),
+        eb('used_at', 'is', null),
+        // A retry-tolerant one-time pass signs in again until a registration used it up or its window ended.
+        eb.and([
+          eb('retry_window_minutes', 'is not', null),
+          eb('used_up_at', 'is', null),
+          eb(sql<number>`used_at + cast(retry_window_minutes as bigint) * 60000`, '>', p.now),
+        ]),
+      ]),
+    ),
 );
 
 export function createTemporaryAccessPassesRepo(db: DbOrTx) {
@@ -121,6 +139,18 @@ export function createTemporaryAccessPassesRepo(db: DbOrTx) {
      */
     async consumePass(id: string, now: number): Promise<boolean> {
       return changed(await consumeQuery(db, { id, now })) === 1;
+    },
+
+    /** A registration used up retry-tolerant pass `id` (no-op for any other pass, or one used up already). */
+    async markUsedUp(id: string, now: number): Promise<boolean> {
+      const r = await db
+        .updateTable('temporary_access_passes')
+        .set({ used_up_at: now })
+        .where('id', '=', id)
+        .where('retry_window_minutes', 'is not', null)
+        .where('used_up_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
 
     async countPasses(): Promise<number> {

@@ -4,7 +4,13 @@
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isAppError } from '../../domain/errors.js';
-import { DEFAULT_PURPOSE_PROPERTY, RETIRE_PROPERTY, type TapPolicy } from '../../domain/tap/policy.js';
+import {
+  DEFAULT_PURPOSE_PROPERTY,
+  ONE_TIME_RETRY_PROPERTY,
+  REGISTRATION_WINDOW_PROPERTY,
+  RETIRE_PROPERTY,
+  type TapPolicy,
+} from '../../domain/tap/policy.js';
 import { readTapPolicy } from '../../services/authentication-methods-policy.js';
 import type { Deps } from '../../services/deps.js';
 import { listGroups } from '../../services/groups.js';
@@ -129,6 +135,8 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate
         length: String(p.defaultLength),
         defaultPurpose: p.defaultPurpose,
         retireAfterRegistration: p.retireAfterRegistration,
+        oneTimeRetry: p.oneTimeRetry,
+        registrationWindow: String(p.registrationWindowInMinutes),
       });
     });
   });
@@ -145,6 +153,8 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate
       length: text(form.length),
       defaultPurpose: text(form.defaultPurpose),
       retireAfterRegistration: text(form.retireAfterRegistration) !== 'no',
+      oneTimeRetry: text(form.oneTimeRetry) === 'yes',
+      registrationWindow: text(form.registrationWindow),
     };
     try {
       await updateTapPolicy(deps, c.ctx, {
@@ -156,6 +166,10 @@ export function registerAdminPolicyRoutes(web: FastifyInstance, deps: Deps, gate
         // Absent from an older form: left as it is.
         ...(form.defaultPurpose === undefined ? {} : { [DEFAULT_PURPOSE_PROPERTY]: chosen.defaultPurpose }),
         ...(form.retireAfterRegistration === undefined ? {} : { [RETIRE_PROPERTY]: chosen.retireAfterRegistration }),
+        ...(form.oneTimeRetry === undefined ? {} : { [ONE_TIME_RETRY_PROPERTY]: chosen.oneTimeRetry }),
+        ...(form.registrationWindow === undefined
+          ? {}
+          : { [REGISTRATION_WINDOW_PROPERTY]: numberOf(chosen.registrationWindow) }),
       });
     } catch (e) {
       if (!isAppError(e) || e.status === 403) return c.refuse(reply, e, POLICIES);

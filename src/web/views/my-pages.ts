@@ -73,6 +73,8 @@ export interface SecurityInfoView {
   registerUntil: Date | undefined;
   /** Until when this session may add or delete methods; undefined when it may not (it must sign in again). */
   canChangeUntil: Date | undefined;
+  /** A retry-tolerant one-time pass's session: when its registration window ends (the countdown). */
+  finishSetUpBy?: Date | undefined;
   now: Date;
   csrf: string;
   /** What the last change did, for the success message (a query parameter of the redirect after it). */
@@ -146,7 +148,14 @@ function passNotice(v: SecurityInfoView): string {
   if (!v.signedInWithPass || keeps) return '';
   const windowClosed = v.registerUntil !== undefined && v.now.getTime() >= v.registerUntil.getTime();
   if (windowClosed)
-    return `<div class="notice" role="status" id="registration-window"><p>The 10 minutes to add a sign-in method after a one-time Temporary Access Pass have passed. Ask your helpdesk for a new pass to add one.</p></div>`;
+    return v.finishSetUpBy
+      ? `<div class="notice" role="status" id="registration-window"><p>The time to add a sign-in method with your one-time Temporary Access Pass has run out. Ask your helpdesk for a new pass to add one.</p></div>`
+      : `<div class="notice" role="status" id="registration-window"><p>The 10 minutes to add a sign-in method after a one-time Temporary Access Pass have passed. Ask your helpdesk for a new pass to add one.</p></div>`;
+  if (v.finishSetUpBy) {
+    // Rounded up, so the last minute still reads "1 minute".
+    const minutes = Math.max(1, Math.ceil((v.finishSetUpBy.getTime() - v.now.getTime()) / 60_000));
+    return `<div class="notice" role="status" id="registration-window"><p>You signed in with a one-time Temporary Access Pass. You have ${minutes} minute${minutes === 1 ? '' : 's'} left to finish setting up: add an authenticator app or a passkey before ${when(v.finishSetUpBy)}. If the browser closes or a prompt fails, sign in again with the same pass until then.</p></div>`;
+  }
   return `<div class="notice" role="status" id="registration-window"><p>You signed in with a Temporary Access Pass. Add a sign-in method you keep, such as an authenticator app or a passkey${
     v.registerUntil ? `, before ${when(v.registerUntil)} (your pass was one-time)` : ''
   }.</p></div>`;

@@ -96,9 +96,11 @@ ${saved(v.notice)}
 <dt>One-time</dt><dd id="one-time">${p.isUsableOnce ? 'Yes' : 'No'}</dd>
 <dt>Length</dt><dd id="length">${p.defaultLength} characters</dd>
 <dt>Default purpose</dt><dd id="default-purpose">${p.defaultPurpose === 'setup' ? SETUP_WORDS : ACCESS_WORDS}</dd>
+<dt>One-time retry</dt><dd id="one-time-retry">${p.oneTimeRetry ? 'Yes' : 'No'}</dd>
+<dt>Registration window</dt><dd id="registration-window">${p.registrationWindowInMinutes} minutes</dd>
 <dt>Removed once replaced</dt><dd id="retire-after-registration">${p.retireAfterRegistration ? 'Yes' : 'No'}</dd>
 </dl>
-<p class="hint">A user without a password gets a pass to set up sign-in methods only, unless the issuer chooses otherwise. "Removed once replaced": the pass is removed when the user registers a method that signs them in without it.</p>
+<p class="hint">A user without a password gets a pass to set up sign-in methods only, unless the issuer chooses otherwise. "Removed once replaced": the pass is removed when the user registers a method that signs them in without it. "One-time retry": a one-time pass is used up by a registration or at the end of its registration window, not at its first sign-in.</p>
 ${v.mayEdit ? `<p><a class="button" href="${TAP}/configure/edit">Edit</a></p>` : ''}
 </section>`;
 }
@@ -115,6 +117,8 @@ export interface TapConfigForm {
   /** Posted as is: the policy refuses anything but 'setup' and 'access', naming the field. */
   defaultPurpose: string;
   retireAfterRegistration: boolean;
+  oneTimeRetry: boolean;
+  registrationWindow: string;
 }
 
 export function tapEditPage(v: { form: TapConfigForm; csrf: string; error?: string; field?: string }): string {
@@ -141,6 +145,13 @@ ${csrfField(v.csrf)}
 <label class="choice"><input type="radio" name="defaultPurpose" value="setup"${f.defaultPurpose === 'setup' ? ' checked' : ''}> ${SETUP_WORDS}</label>
 <p class="hint" id="default-purpose-hint">For a pass issued without a purpose to a user who has a password. A user without a password always gets a pass to set up sign-in methods, unless the issuer chooses otherwise.</p>
 </fieldset>
+<fieldset aria-describedby="one-time-retry-hint"><legend>One-time retry</legend>
+<label class="choice"><input type="radio" name="oneTimeRetry" value="yes"${f.oneTimeRetry ? ' checked' : ''}> Yes</label>
+<label class="choice"><input type="radio" name="oneTimeRetry" value="no"${f.oneTimeRetry ? '' : ' checked'}> No</label>
+<p class="hint" id="one-time-retry-hint">Yes: a one-time pass still signs in after a closed browser or a failed passkey prompt, until the user registers a method or the registration window ends. No: it is used up at its first sign-in, as in Entra.</p>
+</fieldset>
+<label for="registration-window">Registration window (minutes)</label>
+<input type="number" id="registration-window" name="registrationWindow" value="${esc(f.registrationWindow)}"${invalid('gatepassRegistrationWindowInMinutes')}>
 <fieldset aria-describedby="retire-hint"><legend>Remove the pass once a method replaces it</legend>
 <label class="choice"><input type="radio" name="retireAfterRegistration" value="yes"${f.retireAfterRegistration ? ' checked' : ''}> Yes</label>
 <label class="choice"><input type="radio" name="retireAfterRegistration" value="no"${f.retireAfterRegistration ? '' : ' checked'}> No</label>
