@@ -23,10 +23,18 @@ export interface PassHistory {
 export const READ_LIMIT = 5000;
 const PAGE = 999;
 
-/** The activities that add or remove security info; a pass's entry among them names the pass in its properties. */
-const SECURITY_INFO = ['Admin', 'User'].flatMap((who) =>
-  ['registered', 'deleted'].map((change) => `activityDisplayName eq '${who} ${change} security info'`),
-);
+export const PASS_RETIRED = 'Temporary Access Pass retired after registration';
+
+/**
+ * The activities that add or remove security info, and a pass's retirement; a pass's entry among them names the pass
+ * in its properties.
+ */
+const SECURITY_INFO = [
+  ...['Admin', 'User'].flatMap((who) =>
+    ['registered', 'deleted'].map((change) => `activityDisplayName eq '${who} ${change} security info'`),
+  ),
+  `activityDisplayName eq '${PASS_RETIRED}'`,
+];
 
 const isPassChange = (a: DirectoryAuditJson) =>
   a.targetResources.some(

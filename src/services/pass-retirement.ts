@@ -12,6 +12,7 @@ import { createFido2MethodsRepo } from '../store/repos/fido2-methods.js';
 import { createMySessionsRepo } from '../store/repos/my-sessions.js';
 import { createTemporaryAccessPassesRepo } from '../store/repos/temporary-access-passes.js';
 import { createUsersRepo, type UserRecord } from '../store/repos/users.js';
+import { PASS_RETIRED } from './pass-history.js';
 import type { RecordAudit } from './audited.js';
 import type { Deps } from './deps.js';
 import { endSessionsStartedWithPass } from './tap-sessions.js';
@@ -51,7 +52,7 @@ function retiredEntry(
   method: RegisteredMethod,
 ): AuditEntry {
   return {
-    activityDisplayName: 'Temporary Access Pass retired after registration',
+    activityDisplayName: PASS_RETIRED,
     category: 'UserManagement',
     loggedByService: 'Authentication Methods',
     operationType: 'Delete',

@@ -3,6 +3,7 @@
 // authenticator app or a passkey lives in their own route files; every change passes the method-change gate.
 
 import { retryWindowEndsAt } from '../domain/tap/pass.js';
+import { isSetupOnlySignIn } from '../domain/tap/purpose.js';
 import type { FastifyInstance } from 'fastify';
 import { canCompleteMultiFactor } from '../domain/signin/factors.js';
 import type { FactorMethod } from '../domain/signin/types.js';
@@ -71,6 +72,7 @@ export function registerSecurityInfoRoutes(app: FastifyInstance, deps: Deps, my:
         displayName: user.displayName,
         methods,
         signedInWithPass: session.amr.includes('tap'),
+        setupOnly: isSetupOnlySignIn(session.amr, pass?.pass.purpose),
         // Entra: after a one-time pass sign-in, new methods must be registered within 10 minutes.
         registerUntil: methodRegistrationDeadline(session, pass),
         finishSetUpBy: session.amr.includes('tap') && pass ? retryWindowEndsAt(pass.pass) : undefined,

@@ -96,6 +96,7 @@ for (const dialect of dialects) {
       // The same provider session opens Security info: no second sign-in, so a one-time pass would not be needed again.
       await page.getByRole('link', { name: 'Go to Security info' }).click();
       await page.waitForURL((u) => u.pathname === '/my/security-info');
+      assert.match(await page.locator('#setup-only').innerText(), /your other apps open once you have added/);
       await page.locator('#add-passkey').click();
       await page.waitForURL((u) => u.pathname === '/my/security-info/passkey');
       await page.getByLabel('Name', { exact: true }).fill('Phone');

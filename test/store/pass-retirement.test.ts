@@ -8,11 +8,13 @@ import { after, before, describe, it } from 'node:test';
 import { userActor } from '../../src/domain/audit.js';
 import type { Deps, RequestContext } from '../../src/services/deps.js';
 import { resumeMySession, startMySession } from '../../src/services/my-sessions.js';
+import { readPassHistory } from '../../src/services/pass-history.js';
 import { updateTapPolicy } from '../../src/services/tap-policy.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { createUser } from '../../src/services/users.js';
 import { createTemporaryAccessPassesRepo } from '../../src/store/repos/temporary-access-passes.js';
 import type { UserRecord } from '../../src/store/repos/users.js';
+import { passHistoryPage } from '../../src/web/views/admin/log-details.js';
 import { enrolAuthenticatorApp } from '../support/authenticator-app.js';
 import { dialects } from '../support/databases.js';
 import { auditRows } from '../support/graph-http.js';
@@ -71,6 +73,13 @@ for (const dialect of dialects) {
       assert.deepEqual(kept?.amr, ['pwd', 'otp', 'mfa'], 'the registering session rests on the new app');
       assert.equal(kept?.passId, null);
       assert.equal(await resumeMySession(deps, other.token, 'my'), undefined, "the pass's other session ended");
+      // The pass's history (the admin center's Temporary Access Pass history) shows its retirement.
+      const history = await readPassHistory(deps, cliContext(), pat.id);
+      assert.deepEqual(
+        history.changes.map((c) => c.activityDisplayName),
+        ['Admin registered security info', RETIRED],
+      );
+      assert.match(passHistoryPage(history), /Retired after registration/);
     });
 
     it('a user without a password keeps the pass after an authenticator app: its code cannot open a sign-in', async () => {

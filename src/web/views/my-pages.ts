@@ -69,6 +69,8 @@ export interface SecurityInfoView {
   displayName: string;
   methods: AuthenticationMethods;
   signedInWithPass: boolean;
+  /** The pass of this sign-in is for setting up methods only: the user's apps open once one is added. */
+  setupOnly?: boolean;
   /** Set after a one-time pass sign-in: new methods must be registered before this instant. */
   registerUntil: Date | undefined;
   /** Until when this session may add or delete methods; undefined when it may not (it must sign in again). */
@@ -139,7 +141,10 @@ function banner(v: SecurityInfoView): string {
   const success = v.outcome
     ? `<div class="success" role="status" id="security-info-outcome"><p>${esc(SECURITY_INFO_OUTCOMES[v.outcome])}</p></div>`
     : '';
-  return success + passNotice(v);
+  const setupOnly = v.setupOnly
+    ? '<div class="notice" role="note" id="setup-only"><p>Your Temporary Access Pass is for setting up sign-in methods: your other apps open once you have added an authenticator app or a passkey here.</p></div>'
+    : '';
+  return success + setupOnly + passNotice(v);
 }
 
 /** After a pass sign-in, the reminder to add a method the user keeps, until they have one. */

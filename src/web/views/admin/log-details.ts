@@ -2,7 +2,7 @@
 // each method it tried), and a user's Temporary Access Pass history built from both logs.
 
 import type { DirectoryAuditJson, SignInRecord } from '../../../services/audit-logs.js';
-import type { PassHistory } from '../../../services/pass-history.js';
+import { PASS_RETIRED, type PassHistory } from '../../../services/pass-history.js';
 import { esc } from '../html.js';
 import { breadcrumb } from './layout.js';
 import { initiatorText, methodsText, resultText, signInStatus, targetText } from './logs.js';
@@ -168,9 +168,14 @@ export function passHistoryPage(h: PassHistory): string {
       ? `Valid from ${when(new Date(passProperty(a, 'TemporaryAccessPass.StartDateTime')))}${until ? ` until ${when(new Date(until))}` : ''}${usage === 'OneTime' ? ', one-time use' : ''}`
       : esc(a.resultReason);
     const at = new Date(a.activityDateTime);
+    const change = created
+      ? 'Created'
+      : a.activityDisplayName === PASS_RETIRED
+        ? 'Retired after registration'
+        : 'Deleted';
     return {
       at,
-      html: `<td><a href="/admin/audit-logs/${esc(a.id)}">${when(at)}</a></td><td>${created ? 'Created' : 'Deleted'}</td><td>${esc(initiatorText(a.initiatedBy))}</td><td>${detail}</td>`,
+      html: `<td><a href="/admin/audit-logs/${esc(a.id)}">${when(at)}</a></td><td>${change}</td><td>${esc(initiatorText(a.initiatedBy))}</td><td>${detail}</td>`,
     };
   });
   const uses: HistoryRow[] = h.uses.map((s) => ({
