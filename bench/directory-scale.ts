@@ -107,6 +107,7 @@ async function seed(env: Record<string, string>, size: DirectorySize, operations
       lifetimeMinutes: 480,
       isUsableOnce: false,
       usedAt: null,
+      disputedAt: null,
       issuedBy: { kind: 'cli', id: null, displayName: 'bench seeder' },
     }));
     await deps.db.transaction().execute(async (trx) => {

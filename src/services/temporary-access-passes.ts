@@ -183,6 +183,7 @@ export async function issueTemporaryAccessPass(
       lifetimeMinutes: plan.lifetimeMinutes,
       isUsableOnce: plan.isUsableOnce,
       usedAt: null,
+      disputedAt: null,
       issuedBy: issuerOf(ctx),
     };
     await repo.insertPass(stored);

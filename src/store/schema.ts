@@ -278,6 +278,8 @@ export interface TemporaryAccessPassesTable {
   used_at: number | null;
   /** Who issued it, for "this replaces the pass issued by X at Y" (JSON: {kind, id, displayName}). */
   issued_by: string;
+  /** When the holder reported the pass as not theirs ("This wasn't me"); null: never. */
+  disputed_at: number | null;
 }
 
 /** An authenticator app (migration 0005). */

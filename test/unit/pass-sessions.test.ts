@@ -16,6 +16,7 @@ const PASS: TapRecord = {
   lifetimeMinutes: 60,
   isUsableOnce: false,
   usedAt: null,
+  disputedAt: null,
 };
 const withPass = { amr: ['pwd', 'tap', 'mfa'], authTime: seconds(at(5 * MIN)), passId: 'p1' };
 

@@ -20,6 +20,7 @@ const PASS_REFUSALS: Record<RedemptionRefusal, SignInRefusalPage> = {
   expired: 'signInTapExpired',
   used: 'signInTapUsed',
   disabledByPolicy: 'signInTapBlockedByPolicy',
+  disputed: 'signInTapDisputed',
 };
 
 export async function submitTap(deps: Deps, req: SignInRequest, tap: unknown): Promise<SignInView> {

@@ -29,6 +29,7 @@ function toStoredPass(r: Selectable<TemporaryAccessPassesTable>): StoredPass {
     isUsableOnce: bool(r.is_usable_once),
     usedAt: r.used_at === null ? null : new Date(r.used_at),
     issuedBy: JSON.parse(r.issued_by) as IssuerSnapshot,
+    disputedAt: r.disputed_at === null ? null : new Date(r.disputed_at),
   };
 }
 
@@ -44,6 +45,7 @@ export function newPassRow(p: StoredPass) {
     is_usable_once: int(p.isUsableOnce),
     used_at: null,
     issued_by: JSON.stringify(p.issuedBy),
+    disputed_at: p.disputedAt === null ? null : p.disputedAt.getTime(),
   };
 }
 
@@ -60,7 +62,9 @@ const consumeQuery = prepared((db, p: { id: string; now: number }) =>
     .where('start_at', '<=', p.now)
     // bigint arithmetic: 43200 minutes in milliseconds overflows PostgreSQL's 32-bit integer.
     .where(sql<number>`start_at + cast(lifetime_minutes as bigint) * 60000`, '>', p.now)
-    .where((eb) => eb.or([eb('is_usable_once', '=', 0), eb('used_at', 'is', null)])),
+    .where((eb) => eb.or([eb('is_usable_once', '=', 0), eb('used_at', 'is', null)]))
+    // A disputed pass is never redeemed, even by a request that checked it a moment before it was disputed.
+    .where('disputed_at', 'is', null),
 );
 
 export function createTemporaryAccessPassesRepo(db: DbOrTx) {
@@ -115,6 +119,21 @@ export function createTemporaryAccessPassesRepo(db: DbOrTx) {
      */
     async consumePass(id: string, now: number): Promise<boolean> {
       return changed(await consumeQuery(db, { id, now })) === 1;
+    },
+
+    /**
+     * Marks pass `id` of `userId` disputed ("This wasn't me"), once: the first report's time stays. Returns false when
+     * the user holds no such pass or it was disputed already.
+     */
+    async markPassDisputed(id: string, userId: string, at: Date): Promise<boolean> {
+      const r = await db
+        .updateTable('temporary_access_passes')
+        .set({ disputed_at: at.getTime() })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('disputed_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
 
     async countPasses(): Promise<number> {
