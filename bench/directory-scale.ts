@@ -108,6 +108,7 @@ async function seed(env: Record<string, string>, size: DirectorySize, operations
       isUsableOnce: false,
       usedAt: null,
       purpose: 'access',
+      disputedAt: null,
       issuedBy: { kind: 'cli', id: null, displayName: 'bench seeder' },
     }));
     await deps.db.transaction().execute(async (trx) => {

@@ -188,6 +188,7 @@ export async function issueTemporaryAccessPass(
       purpose: plan.purpose,
       retryWindowMinutes: plan.retryWindowMinutes,
       usedUpAt: null,
+      disputedAt: null,
       issuedBy: issuerOf(ctx),
     };
     await repo.insertPass(stored);

@@ -284,6 +284,8 @@ export interface TemporaryAccessPassesTable {
   retry_window_minutes: number | null;
   /** When a registration used up a retry-tolerant pass. */
   used_up_at: number | null;
+  /** When the holder reported the pass as not theirs ("This wasn't me"); null: never. */
+  disputed_at: number | null;
 }
 
 /** An authenticator app (migration 0005). */

@@ -17,6 +17,7 @@ const PASS: TapRecord = {
   isUsableOnce: false,
   usedAt: null,
   purpose: 'access',
+  disputedAt: null,
 };
 const withPass = { amr: ['pwd', 'tap', 'mfa'], authTime: seconds(at(5 * MIN)), passId: 'p1' };
 

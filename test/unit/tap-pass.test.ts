@@ -9,6 +9,7 @@ import {
   ONE_TIME_REGISTRATION_WINDOW_SECONDS,
   TAP_POLICY_REFUSAL_MESSAGE,
   auditModifiedProperties,
+  isPolicyEnabledForUser,
   passEndsAt,
   planIssue,
   registrationDeadline,
@@ -36,12 +37,15 @@ function pass(overrides: Partial<TapRecord> = {}): TapRecord {
     isUsableOnce: false,
     usedAt: null,
     purpose: 'access',
+    disputedAt: null,
     ...overrides,
   };
 }
 
 const enabled = (now: Date, extra: Partial<UsabilityContext> = {}): UsabilityContext => ({
-  policyEnabledForUser: true,
+  policyOn: true,
+  userIncluded: true,
+  userExcluded: false,
   now,
   ...extra,
 });
@@ -100,7 +104,7 @@ describe('usability with an injected clock', () => {
     assert.equal(reasonAt(pass({ isUsableOnce: false, usedAt: at(MIN) }), at(2 * MIN)), 'EnabledByPolicy');
   });
   it('policy disabled or user not targeted → DisabledByPolicy', () => {
-    assert.deepEqual(usability(pass(), { policyEnabledForUser: false, now: at(MIN) }), {
+    assert.deepEqual(usability(pass(), { policyOn: false, userIncluded: true, userExcluded: false, now: at(MIN) }), {
       isUsable: false,
       methodUsabilityReason: 'DisabledByPolicy',
     });
@@ -116,17 +120,20 @@ describe('usability precedence: DisabledByPolicy > OneTimeUsed > Expired > NotYe
   const usedExpired = pass({ isUsableOnce: true, usedAt: at(MIN) });
   it('disabled beats used and expired', () => {
     assert.equal(
-      usability(usedExpired, { policyEnabledForUser: false, now: at(120 * MIN) }).methodUsabilityReason,
+      usability(usedExpired, { policyOn: false, userIncluded: true, userExcluded: false, now: at(120 * MIN) })
+        .methodUsabilityReason,
       'DisabledByPolicy',
     );
   });
   it('disabled beats expired, and not yet valid', () => {
     assert.equal(
-      usability(pass(), { policyEnabledForUser: false, now: at(120 * MIN) }).methodUsabilityReason,
+      usability(pass(), { policyOn: false, userIncluded: true, userExcluded: false, now: at(120 * MIN) })
+        .methodUsabilityReason,
       'DisabledByPolicy',
     );
     assert.equal(
-      usability(pass({ startAt: at(MIN) }), { policyEnabledForUser: false, now: T0 }).methodUsabilityReason,
+      usability(pass({ startAt: at(MIN) }), { policyOn: false, userIncluded: true, userExcluded: false, now: T0 })
+        .methodUsabilityReason,
       'DisabledByPolicy',
     );
   });
@@ -141,14 +148,16 @@ describe('usability precedence: DisabledByPolicy > OneTimeUsed > Expired > NotYe
 describe('usabilityContext', () => {
   it('derives enabled-for-user and the one-time demand from the policy', () => {
     assert.deepEqual(usabilityContext(DEFAULT_TAP_POLICY, new Set(), T0), {
-      policyEnabledForUser: true,
+      policyOn: true,
+      userIncluded: true,
+      userExcluded: false,
       policyIsUsableOnce: false,
       now: T0,
     });
-    assert.equal(usabilityContext(policy({ state: 'disabled' }), new Set(), T0).policyEnabledForUser, false);
+    assert.equal(isPolicyEnabledForUser(usabilityContext(policy({ state: 'disabled' }), new Set(), T0)), false);
     const g = '11111111-1111-4111-8111-111111111111';
     const excluded = policy({ excludeTargets: [{ targetType: 'group', id: g }] });
-    assert.equal(usabilityContext(excluded, new Set([g]), T0).policyEnabledForUser, false);
+    assert.equal(isPolicyEnabledForUser(usabilityContext(excluded, new Set([g]), T0)), false);
     assert.equal(usabilityContext(policy({ isUsableOnce: true }), new Set(), T0).policyIsUsableOnce, true);
   });
 });
@@ -368,7 +377,17 @@ describe('checkRedeemable', () => {
   it('runs the named checks in precedence order', () => {
     assert.deepEqual(
       REDEMPTION_CHECKS.map((c) => c.name),
-      ['checkAllowedByPolicy', 'checkNotUsed', 'checkNotExpired', 'checkNotBefore'],
+      [
+        'policyOn',
+        'userTargeted',
+        'notExcluded',
+        'usageAllowed',
+        'notDisputed',
+        'notUsed',
+        'windowOpen',
+        'notExpired',
+        'started',
+      ],
     );
   });
   it('a usable pass is redeemable', () => {
@@ -396,14 +415,14 @@ describe('checkRedeemable', () => {
     const expired = refusal(pass(), enabled(at(60 * MIN)));
     assert.equal(expired.reason, 'expired');
     assert.match(expired.message, /has expired\. Ask your helpdesk for a new one\./);
-    const disabled = refusal(pass(), { policyEnabledForUser: false, now: at(MIN) });
+    const disabled = refusal(pass(), { policyOn: false, userIncluded: true, userExcluded: false, now: at(MIN) });
     assert.equal(disabled.reason, 'disabledByPolicy');
     assert.match(disabled.message, /^Temporary Access Pass sign in was blocked due to User Credential Policy\./);
   });
-  it('the five messages are distinct and free of jargon', () => {
-    const reasons: RedemptionRefusal[] = ['noPass', 'disabledByPolicy', 'used', 'expired', 'notYetValid'];
+  it('the six messages are distinct and free of jargon', () => {
+    const reasons: RedemptionRefusal[] = ['noPass', 'disabledByPolicy', 'disputed', 'used', 'expired', 'notYetValid'];
     const messages = reasons.map((r) => redemptionMessage(r, pass()));
-    assert.equal(new Set(messages).size, 5);
+    assert.equal(new Set(messages).size, 6);
     for (const m of messages) assert.doesNotMatch(m, /usedAt|startAt|lifetime|\bnull\b|undefined|Expired|NotYetValid/);
   });
   it('formats the start in UTC, on the minute when already on one', () => {
@@ -411,6 +430,10 @@ describe('checkRedeemable', () => {
     assert.equal(formatValidFrom(new Date('2026-12-31T23:59:00.001Z')), '1 January 2027 at 00:00 UTC');
   });
   it('always agrees with usability(), over a grid of passes and instants', () => {
+    // Every combination of policy on, user included and user excluded.
+    const TARGETINGS = [false, true].flatMap((a) =>
+      [false, true].flatMap((b) => [false, true].map((c) => [a, b, c] as const)),
+    );
     const map: Record<string, RedemptionRefusal | 'ok'> = {
       EnabledByPolicy: 'ok',
       DisabledByPolicy: 'disabledByPolicy',
@@ -422,25 +445,39 @@ describe('checkRedeemable', () => {
     for (const startOffset of [-120, -60, 0, 30]) {
       for (const once of [false, true]) {
         for (const used of [false, true]) {
-          for (const enabledForUser of [false, true]) {
+          for (const [policyOn, userIncluded, userExcluded] of TARGETINGS) {
             for (const demandOnce of [false, true]) {
-              for (const nowMin of [-1, 0, 29, 30, 59, 60, 89, 90, 120]) {
-                const p = pass({ startAt: at(startOffset * MIN), isUsableOnce: once, usedAt: used ? T0 : null });
-                const ctx: UsabilityContext = {
-                  policyEnabledForUser: enabledForUser,
-                  policyIsUsableOnce: demandOnce,
-                  now: at(nowMin * MIN),
-                };
-                const r = checkRedeemable(p, ctx);
-                assert.equal(r.ok ? 'ok' : r.reason, map[usability(p, ctx).methodUsabilityReason]);
-                cases += 1;
+              for (const disputed of [false, true]) {
+                for (const nowMin of [-1, 0, 29, 30, 59, 60, 89, 90, 120]) {
+                  const p = pass({
+                    startAt: at(startOffset * MIN),
+                    isUsableOnce: once,
+                    usedAt: used ? T0 : null,
+                    disputedAt: disputed ? T0 : null,
+                  });
+                  const ctx: UsabilityContext = {
+                    policyOn,
+                    userIncluded,
+                    userExcluded,
+                    policyIsUsableOnce: demandOnce,
+                    now: at(nowMin * MIN),
+                  };
+                  const r = checkRedeemable(p, ctx);
+                  // A disputed pass reports Graph's 'Expired' (no Entra value exists); its refusal is its own.
+                  const expected =
+                    r.ok || r.reason !== 'disputed' ? map[usability(p, ctx).methodUsabilityReason] : 'disputed';
+                  assert.equal(r.ok ? 'ok' : r.reason, expected);
+                  if (!r.ok && r.reason === 'disputed')
+                    assert.equal(usability(p, ctx).methodUsabilityReason, 'Expired');
+                  cases += 1;
+                }
               }
             }
           }
         }
       }
     }
-    assert.equal(cases, 4 * 2 * 2 * 2 * 2 * 9);
+    assert.equal(cases, 4 * 2 * 2 * TARGETINGS.length * 2 * 2 * 9);
   });
 });
 
@@ -448,7 +485,7 @@ describe('a retry-tolerant one-time pass', () => {
   const firstUse = at(2 * MIN);
   const tolerant = (overrides: Partial<TapRecord> = {}) =>
     pass({ isUsableOnce: true, retryWindowMinutes: 10, usedAt: firstUse, ...overrides });
-  const ctxAt = (now: Date): UsabilityContext => ({ policyEnabledForUser: true, now });
+  const ctxAt = (now: Date): UsabilityContext => ({ policyOn: true, userIncluded: true, userExcluded: false, now });
 
   it('signs in again within its window, counted from the first use', () => {
     assert.equal(usability(tolerant(), ctxAt(at(11 * MIN))).methodUsabilityReason, 'EnabledByPolicy');

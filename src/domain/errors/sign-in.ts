@@ -174,6 +174,14 @@ export const signInErrors = defineErrors({
     title: 'Temporary Access Pass blocked',
     message: redemptionMessage('disabledByPolicy'),
   },
+  /** The holder reported the pass as not theirs ("This wasn't me"): it never works again. */
+  signInTapDisputed: {
+    status: 403,
+    graphCode: 'access_denied',
+    signInErrorCode: 90116,
+    title: 'Temporary Access Pass reported',
+    message: redemptionMessage('disputed'),
+  },
   signInAuthenticatorCodeWrong: {
     status: 401,
     graphCode: 'invalid_grant',

@@ -4,7 +4,7 @@ import { AppError, errorCatalogue } from '../errors.js';
 import type { TapUsabilityReason } from '../signin/types.js';
 import { TAP_LIMITS, TAP_PURPOSES, type TapPurpose } from './constants.js';
 import { parseDateTimeOffset } from './date-time.js';
-import { isTapEnabledFor } from './policy.js';
+import { isUserExcluded, isUserIncluded } from './policy.js';
 import type { TapPolicy } from './policy.js';
 
 export type { TapUsabilityReason } from '../signin/types.js';
@@ -29,6 +29,8 @@ export interface TapRecord {
   readonly retryWindowMinutes?: number | null;
   /** When a session of a retry-tolerant pass completed a registration, which uses it up at once. */
   readonly usedUpAt?: Date | null;
+  /** When the holder reported it as not theirs ("This wasn't me"); null: never. Such a pass is never redeemed. */
+  readonly disputedAt: Date | null;
 }
 
 /** Entra: after a one-time pass sign-in, a passwordless method must be registered within 10 minutes. */
@@ -53,8 +55,12 @@ export function passEndsAt(pass: Pick<TapRecord, 'startAt' | 'lifetimeMinutes'>)
 }
 
 export interface UsabilityContext {
-  /** The policy is enabled and targets the user (not excluded). */
-  readonly policyEnabledForUser: boolean;
+  /** The pass policy's state is 'enabled'. */
+  readonly policyOn: boolean;
+  /** An include target covers the user (`all_users` or one of their groups). */
+  readonly userIncluded: boolean;
+  /** One of the user's groups is an exclude target (an exclusion wins over any inclusion, as in Entra). */
+  readonly userExcluded: boolean;
   /**
    * The policy now demands one-time passes: a multi-use pass issued before that change is blocked
    * ("…blocked due to User Credential Policy", ENTRA-REFERENCE §2.3). Absent = no such demand.
@@ -65,7 +71,13 @@ export interface UsabilityContext {
 
 /** The context for one user from the policy and the user's group ids. */
 export function usabilityContext(policy: TapPolicy, userGroupIds: ReadonlySet<string>, now: Date): UsabilityContext {
-  return { policyEnabledForUser: isTapEnabledFor(policy, userGroupIds), policyIsUsableOnce: policy.isUsableOnce, now };
+  return {
+    policyOn: policy.state === 'enabled',
+    userIncluded: isUserIncluded(policy, userGroupIds),
+    userExcluded: isUserExcluded(policy, userGroupIds),
+    policyIsUsableOnce: policy.isUsableOnce,
+    now,
+  };
 }
 
 /** For a retry-tolerant one-time pass used once already: the end of its registration window. */
@@ -80,9 +92,16 @@ export const isRetryWindowOver = (pass: TapRecord, now: Date): boolean => {
   return end !== undefined && pass.usedUpAt == null && now.getTime() >= end.getTime();
 };
 
-// The four conditions, shared by usability() and the redemption checks so both always agree.
+/** What isTapEnabledFor says, from a context: the policy is on and targets the user. */
+export const isPolicyEnabledForUser = (ctx: UsabilityContext): boolean =>
+  ctx.policyOn && ctx.userIncluded && !ctx.userExcluded;
+
+// The conditions, shared by usability() and the redemption checks (redeem.ts) so both always agree.
+export const blocksMultiUse = (pass: TapRecord, ctx: UsabilityContext): boolean =>
+  ctx.policyIsUsableOnce === true && !pass.isUsableOnce;
 export const isBlockedByPolicy = (pass: TapRecord, ctx: UsabilityContext): boolean =>
-  !ctx.policyEnabledForUser || (ctx.policyIsUsableOnce === true && !pass.isUsableOnce);
+  !isPolicyEnabledForUser(ctx) || blocksMultiUse(pass, ctx);
+export const isDisputed = (pass: TapRecord): boolean => pass.disputedAt !== null;
 /**
  * A one-time pass is used: at its first sign-in (Entra), or, retry-tolerant, once a registration completed or its
  * window ended.
@@ -105,17 +124,25 @@ export interface Usability {
  * DisabledByPolicy > OneTimeUsed > Expired > NotYetValid wins (Entra's order is unconfirmed; this is
  * ENTRA-REFERENCE §1.1's suggestion): the policy overrides everything, and a used one-time pass stays
  * "used" after it would have expired, which is the more useful thing to tell the helpdesk.
+ *
+ * A disputed pass ("This wasn't me") has no Entra value. It reports 'Expired', right after the policy:
+ * its life is over for good, as an expired pass's is — unlike 'DisabledByPolicy' or 'NotYetValid', nothing
+ * the admin changes makes it work again, and unlike 'OneTimeUsed' it does not claim a use that may not have
+ * happened. The admin should revoke it (and issue a new one once the report is checked); the diagnosis
+ * (gatepassDiagnosis) names the dispute.
  */
 export function usability(pass: TapRecord, ctx: UsabilityContext): Usability {
   const reason: TapUsabilityReason = isBlockedByPolicy(pass, ctx)
     ? 'DisabledByPolicy'
-    : isOneTimeUsed(pass, ctx.now)
-      ? 'OneTimeUsed'
-      : hasExpired(pass, ctx.now)
-        ? 'Expired'
-        : isNotYetValid(pass, ctx.now)
-          ? 'NotYetValid'
-          : 'EnabledByPolicy';
+    : isDisputed(pass)
+      ? 'Expired'
+      : isOneTimeUsed(pass, ctx.now)
+        ? 'OneTimeUsed'
+        : hasExpired(pass, ctx.now)
+          ? 'Expired'
+          : isNotYetValid(pass, ctx.now)
+            ? 'NotYetValid'
+            : 'EnabledByPolicy';
   return { isUsable: reason === 'EnabledByPolicy', methodUsabilityReason: reason };
 }
 

@@ -139,16 +139,27 @@ export function toGraphTapConfiguration(policy: TapPolicy): GraphTapConfiguratio
   };
 }
 
+/** Whether an include target covers the user: `all_users`, or one of their groups. */
+export function isUserIncluded(policy: TapPolicy, userGroupIds: ReadonlySet<string>): boolean {
+  const groups = lowerCased(userGroupIds);
+  return policy.includeTargets.some((t) => t.id === ALL_USERS || groups.has(t.id));
+}
+
+/** Whether one of the user's groups is an exclude target. */
+export function isUserExcluded(policy: TapPolicy, userGroupIds: ReadonlySet<string>): boolean {
+  const groups = lowerCased(userGroupIds);
+  return policy.excludeTargets.some((t) => groups.has(t.id));
+}
+
+const lowerCased = (ids: ReadonlySet<string>) => new Set([...ids].map((id) => id.toLowerCase()));
+
 /**
  * Whether the policy's targets cover a user, whatever its state: included through `all_users` or one
  * of their groups, and in no excluded group (an exclusion wins over any inclusion, as in Entra).
  * `userGroupIds` are the ids of every group the user belongs to.
  */
 export function isUserTargeted(policy: TapPolicy, userGroupIds: ReadonlySet<string>): boolean {
-  const groups = new Set([...userGroupIds].map((id) => id.toLowerCase()));
-  const included = policy.includeTargets.some((t) => t.id === ALL_USERS || groups.has(t.id));
-  const excluded = policy.excludeTargets.some((t) => groups.has(t.id));
-  return included && !excluded;
+  return isUserIncluded(policy, userGroupIds) && !isUserExcluded(policy, userGroupIds);
 }
 
 /** Enabled and targeting the user: a pass may be issued to them, and used by them. */

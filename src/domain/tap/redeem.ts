@@ -1,6 +1,14 @@
 // Whether a pass may be redeemed now, as a list of named checks; each refusal has one code and one plain-language message.
-import { hasExpired, isBlockedByPolicy, isNotYetValid, isOneTimeUsed, isRetryWindowOver } from './pass.js';
-import type { TapRecord, UsabilityContext } from './pass.js';
+import {
+  blocksMultiUse,
+  hasExpired,
+  isDisputed,
+  isNotYetValid,
+  isOneTimeUsed,
+  isRetryWindowOver,
+  type TapRecord,
+  type UsabilityContext,
+} from './pass.js';
 import { type RedemptionRefusal, redemptionMessage } from './redemption-messages.js';
 
 export { formatValidFrom, type RedemptionRefusal, redemptionMessage } from './redemption-messages.js';
@@ -15,26 +23,51 @@ export type Redeemability =
       readonly validFrom?: Date;
     };
 
-export interface RedemptionCheck {
+/**
+ * One named check. `about: 'user'` checks read only the policy's view of the user, so the diagnosis can run them
+ * when the user holds no pass; `about: 'pass'` checks read the pass too. `fails` is true when the check refuses.
+ */
+export type RedemptionCheck = {
+  /** A stable camelCase id, shared by the diagnosis (gatepassDiagnosis, `gatepass tap why`). */
   readonly name: string;
-  /** The refusal, or undefined to go on. */
-  readonly run: (pass: TapRecord, ctx: UsabilityContext) => RedemptionRefusal | undefined;
+  readonly refusal: RedemptionRefusal;
+} & (
+  | { readonly about: 'user'; readonly fails: (ctx: UsabilityContext) => boolean }
+  | { readonly about: 'pass'; readonly fails: (pass: TapRecord, ctx: UsabilityContext) => boolean }
+);
+
+/** Whether `check` refuses `pass` (a 'pass' check cannot run without one: undefined). */
+export function runCheck(
+  check: RedemptionCheck,
+  pass: TapRecord | undefined,
+  ctx: UsabilityContext,
+): boolean | undefined {
+  if (check.about === 'user') return check.fails(ctx);
+  return pass === undefined ? undefined : check.fails(pass, ctx);
 }
 
 /**
- * In the precedence order of usability(): policy, used, expired, not yet valid — so the page and
- * Graph's methodUsabilityReason never disagree. The final, authoritative step (consuming a one-time
- * pass with one conditional update) belongs to the store; these checks only decide what to say.
+ * In the precedence order of usability(): policy (on, targets the user, does not exclude them, allows this kind of
+ * pass), disputed, used, expired, not yet valid — so the page, Graph's methodUsabilityReason and the diagnosis never
+ * disagree. The final, authoritative step (consuming a one-time pass with one conditional update) belongs to the
+ * store; these checks only decide what to say.
  */
 export const REDEMPTION_CHECKS: readonly RedemptionCheck[] = [
-  { name: 'checkAllowedByPolicy', run: (pass, ctx) => (isBlockedByPolicy(pass, ctx) ? 'disabledByPolicy' : undefined) },
+  { name: 'policyOn', about: 'user', refusal: 'disabledByPolicy', fails: (ctx) => !ctx.policyOn },
+  { name: 'userTargeted', about: 'user', refusal: 'disabledByPolicy', fails: (ctx) => !ctx.userIncluded },
+  { name: 'notExcluded', about: 'user', refusal: 'disabledByPolicy', fails: (ctx) => ctx.userExcluded },
+  { name: 'usageAllowed', about: 'pass', refusal: 'disabledByPolicy', fails: blocksMultiUse },
+  { name: 'notDisputed', about: 'pass', refusal: 'disputed', fails: isDisputed },
+  // A retry-tolerant one-time pass whose window ran out is used up by time: its own refusal and words.
   {
-    name: 'checkNotUsed',
-    run: (pass, ctx) =>
-      !isOneTimeUsed(pass, ctx.now) ? undefined : isRetryWindowOver(pass, ctx.now) ? 'windowOver' : 'used',
+    name: 'notUsed',
+    about: 'pass',
+    refusal: 'used',
+    fails: (pass, ctx) => isOneTimeUsed(pass, ctx.now) && !isRetryWindowOver(pass, ctx.now),
   },
-  { name: 'checkNotExpired', run: (pass, ctx) => (hasExpired(pass, ctx.now) ? 'expired' : undefined) },
-  { name: 'checkNotBefore', run: (pass, ctx) => (isNotYetValid(pass, ctx.now) ? 'notYetValid' : undefined) },
+  { name: 'windowOpen', about: 'pass', refusal: 'windowOver', fails: (pass, ctx) => isRetryWindowOver(pass, ctx.now) },
+  { name: 'notExpired', about: 'pass', refusal: 'expired', fails: (pass, ctx) => hasExpired(pass, ctx.now) },
+  { name: 'started', about: 'pass', refusal: 'notYetValid', fails: (pass, ctx) => isNotYetValid(pass, ctx.now) },
 ];
 
 /**
@@ -44,13 +77,11 @@ export const REDEMPTION_CHECKS: readonly RedemptionCheck[] = [
  */
 export function checkRedeemable(pass: TapRecord | undefined, ctx: UsabilityContext): Redeemability {
   if (pass === undefined) return { ok: false, reason: 'noPass', message: redemptionMessage('noPass') };
-  for (const check of REDEMPTION_CHECKS) {
-    const reason = check.run(pass, ctx);
-    if (reason === undefined) continue;
-    const message = redemptionMessage(reason, pass);
-    return reason === 'notYetValid'
-      ? { ok: false, reason, message, validFrom: new Date(pass.startAt) }
-      : { ok: false, reason, message };
-  }
-  return { ok: true, pass };
+  const failed = REDEMPTION_CHECKS.find((check) => runCheck(check, pass, ctx));
+  if (failed === undefined) return { ok: true, pass };
+  const reason = failed.refusal;
+  const message = redemptionMessage(reason, pass);
+  return reason === 'notYetValid'
+    ? { ok: false, reason, message, validFrom: new Date(pass.startAt) }
+    : { ok: false, reason, message };
 }

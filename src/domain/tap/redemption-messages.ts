@@ -5,7 +5,14 @@
  * Refusal codes shared by the sign-in log, the audit log and the tests. 'noPass' covers a pass that
  * was deleted or replaced: the user cannot tell these apart, and need not.
  */
-export type RedemptionRefusal = 'noPass' | 'disabledByPolicy' | 'used' | 'windowOver' | 'expired' | 'notYetValid';
+export type RedemptionRefusal =
+  | 'noPass'
+  | 'disabledByPolicy'
+  | 'disputed'
+  | 'used'
+  | 'windowOver'
+  | 'expired'
+  | 'notYetValid';
 
 const ASK_HELPDESK = 'Ask your helpdesk for a new one.';
 
@@ -43,6 +50,9 @@ export function redemptionMessage(reason: RedemptionRefusal, pass?: { startAt: D
     case 'disabledByPolicy':
       // Entra's wording first (ENTRA-REFERENCE §6), then what it means.
       return 'Temporary Access Pass sign in was blocked due to User Credential Policy. Your organisation does not allow you to sign in with a Temporary Access Pass at the moment: contact your helpdesk.';
+    case 'disputed':
+      // Whoever holds it now may not be its owner: no new pass without the helpdesk checking who asks.
+      return 'This Temporary Access Pass was reported as not requested by you, so it can no longer be used. Contact your helpdesk: they will check the report and give you a new pass.';
     case 'used':
       return `This Temporary Access Pass has already been used, and it could be used only once. ${ASK_HELPDESK}`;
     case 'windowOver':

@@ -26,6 +26,7 @@ const PASS_REFUSALS: Record<RedemptionRefusal, SignInRefusalPage> = {
   used: 'signInTapUsed',
   windowOver: 'signInTapWindowOver',
   disabledByPolicy: 'signInTapBlockedByPolicy',
+  disputed: 'signInTapDisputed',
 };
 
 export async function submitTap(deps: Deps, req: SignInRequest, tap: unknown): Promise<SignInView> {

@@ -15,6 +15,7 @@ import * as m0014 from './0014-signing-key-activation.js';
 import * as m0015 from './0015-application-secret-lookup.js';
 import * as m0016 from './0016-failure-counter-prefixes.js';
 import * as m0017 from './0017-tap-purpose.js';
+import * as m0018 from './0018-tap-disputed.js';
 import * as m0020 from './0020-tap-retry-window.js';
 
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0015-application-secret-lookup': m0015,
   '0016-failure-counter-prefixes': m0016,
   '0017-tap-purpose': m0017,
+  '0018-tap-disputed': m0018,
   '0020-tap-retry-window': m0020,
 };
 

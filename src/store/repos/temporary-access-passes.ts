@@ -33,6 +33,7 @@ function toStoredPass(r: Selectable<TemporaryAccessPassesTable>): StoredPass {
     purpose: purposeOf(r.purpose),
     retryWindowMinutes: r.retry_window_minutes === null ? null : Number(r.retry_window_minutes),
     usedUpAt: r.used_up_at === null ? null : new Date(Number(r.used_up_at)),
+    disputedAt: r.disputed_at === null ? null : new Date(r.disputed_at),
   };
 }
 
@@ -54,6 +55,7 @@ export function newPassRow(p: StoredPass) {
     purpose: p.purpose,
     retry_window_minutes: p.retryWindowMinutes ?? null,
     used_up_at: null,
+    disputed_at: p.disputedAt === null ? null : p.disputedAt.getTime(),
   };
 }
 
@@ -84,7 +86,9 @@ const consumeQuery = prepared((db, p: { id: string; now: number }) =>
           eb(sql<number>`used_at + cast(retry_window_minutes as bigint) * 60000`, '>', p.now),
         ]),
       ]),
-    ),
+    )
+    // A disputed pass is never redeemed, even by a request that checked it a moment before it was disputed.
+    .where('disputed_at', 'is', null),
 );
 
 export function createTemporaryAccessPassesRepo(db: DbOrTx) {
@@ -149,6 +153,21 @@ export function createTemporaryAccessPassesRepo(db: DbOrTx) {
         .where('id', '=', id)
         .where('retry_window_minutes', 'is not', null)
         .where('used_up_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    /**
+     * Marks pass `id` of `userId` disputed ("This wasn't me"), once: the first report's time stays. Returns false when
+     * the user holds no such pass or it was disputed already.
+     */
+    async markPassDisputed(id: string, userId: string, at: Date): Promise<boolean> {
+      const r = await db
+        .updateTable('temporary_access_passes')
+        .set({ disputed_at: at.getTime() })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('disputed_at', 'is', null)
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
