@@ -2,7 +2,7 @@
 // gatepassOneTimeRetry on. Tia signs in, closes the browser before registering, signs in again with the same pass in a
 // new browser (Security info counts down her window), and registers an authenticator app, which uses the pass up: a
 // third sign-in is refused as already used (90114). Uma signs in once and lets the window run out: her second sign-in is
-// refused with the window's own code (90116). Every use is audited; Graph's methodUsabilityReason says OneTimeUsed.
+// refused with the window's own code (90117). Every use is audited; Graph's methodUsabilityReason says OneTimeUsed.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -133,12 +133,12 @@ for (const dialect of dialects) {
       assert.equal(await reasonOf(user.id), 'OneTimeUsed');
       const again = await signInToSecurityInfo(user.userPrincipalName, pass);
       await again.locator('h1', { hasText: 'Temporary Access Pass already used' }).waitFor();
-      assert.equal(await again.locator('#error-code').innerText(), 'AADSTS90116');
+      assert.equal(await again.locator('#error-code').innerText(), 'AADSTS90117');
       assert.match(
         await again.locator('#error-message').innerText(),
         /This pass has already been used\. Contact your helpdesk for a new one\./,
       );
-      assert.equal(await lastSignInCode(user.id), 90116);
+      assert.equal(await lastSignInCode(user.id), 90117);
       await again.context().close();
     });
   });

@@ -162,7 +162,7 @@ export const signInErrors = defineErrors({
   signInTapWindowOver: {
     status: 403,
     graphCode: 'access_denied',
-    signInErrorCode: 90116,
+    signInErrorCode: 90117,
     title: 'Temporary Access Pass already used',
     message: redemptionMessage('windowOver'),
   },
