@@ -1,4 +1,4 @@
-// `gatepass tap create|show|delete USER`: a user's Temporary Access Pass. The pass is printed once, at creation;
+// `gatepass tap create|show|delete|why USER`: a user's Temporary Access Pass. The pass is printed once, at creation;
 // afterwards only its metadata. Issuing replaces any pass the user holds (one pass per user).
 
 import type { Command } from 'commander';
@@ -14,6 +14,7 @@ import {
   type TapView,
 } from '../services/temporary-access-passes.js';
 import { act, wholeNumber } from './command.js';
+import { registerTapWhyCommand } from './tap-why.js';
 
 function describePass(view: TapView): string[] {
   return [
@@ -107,4 +108,6 @@ export function registerTapCommands(program: Command): void {
         };
       }),
     );
+
+  registerTapWhyCommand(tap);
 }
