@@ -1,4 +1,4 @@
-// `gatepass tap create|show|delete USER`: a user's Temporary Access Pass. The pass is printed once, at creation;
+// `gatepass tap create|show|delete|why USER`: a user's Temporary Access Pass. The pass is printed once, at creation;
 // afterwards only its metadata. Issuing replaces any pass the user holds (one pass per user).
 
 import type { Command } from 'commander';
@@ -15,6 +15,7 @@ import {
   type TapView,
 } from '../services/temporary-access-passes.js';
 import { act, wholeNumber } from './command.js';
+import { registerTapWhyCommand } from './tap-why.js';
 
 const PURPOSE_WORDS: Record<TapPurpose, string> = {
   setup: 'setup (signs in to Security info only, to add a sign-in method)',
@@ -129,4 +130,6 @@ export function registerTapCommands(program: Command): void {
         };
       }),
     );
+
+  registerTapWhyCommand(tap);
 }

@@ -7,6 +7,7 @@ import { userTarget, type AuditEntry } from '../domain/audit.js';
 import { AppError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { generatePass } from '../domain/tap/code.js';
+import { isExternalGuest } from '../domain/tap/eligibility.js';
 import {
   auditModifiedProperties,
   planIssue,
@@ -118,9 +119,6 @@ export async function viewOf(db: DbOrTx, pass: StoredPass, now: Date): Promise<T
   const { policy, groups } = await policyContextFor(db, pass.userId);
   return { pass, usability: usability(pass, usabilityContext(policy, groups, now)), issuedBy: pass.issuedBy };
 }
-
-/** Entra: only internal guests may hold a pass; an external guest is a Guest whose UPN carries #EXT#. */
-const isExternalGuest = (user: UserRecord) => user.userType === 'Guest' && user.userPrincipalName.includes('#ext#');
 
 interface IssueChecks {
   user: UserRecord;

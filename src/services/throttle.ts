@@ -209,6 +209,15 @@ async function factorState(
   };
 }
 
+/** The pass factor's user-wide back-off, read without counting an attempt: "Why doesn't this pass work?". */
+export async function readPassThrottle(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  userId: string,
+): Promise<{ retryAfterSeconds: number; lockedOut: boolean }> {
+  const state = await factorState(deps.db, userSubject(userId), 'tap', deps.clock.now());
+  return { retryAfterSeconds: state.retryAfterSeconds, lockedOut: state.lockedOut };
+}
+
 /** The user's counters, for `gatepass user unlock` and Graph's signInThrottle extension. */
 export async function getThrottleState(deps: Pick<Deps, 'db' | 'clock'>, userIdOrUpn: string): Promise<ThrottleState> {
   const user = await getUserByIdOrUpn(deps.db, userIdOrUpn);

@@ -9,6 +9,7 @@ import type { Deps } from '../../src/services/deps.js';
 import { submitPassword, submitTap, submitUsername, type SignInRequest } from '../../src/services/sign-in/index.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { createUser } from '../../src/services/users.js';
+import { createTemporaryAccessPassesRepo } from '../../src/store/repos/temporary-access-passes.js';
 import { dialects } from '../support/databases.js';
 import { openTestRuntime, type TestRuntime } from '../support/runtime.js';
 import { cliContext, createPasswordUser } from '../support/sign-in-fixtures.js';
@@ -59,6 +60,20 @@ for (const dialect of dialects) {
       const done = await submitTap(deps, req2, issued.temporaryAccessPass);
       assert.equal(done.kind, 'done');
       assert.deepEqual(done.kind === 'done' && [...done.login.amr].sort(), ['mfa', 'tap']);
+    });
+
+    it('a disputed pass ("This wasn\'t me"): once verified, its own message and sign-in log code 90116', async () => {
+      const user = await createUser(deps, cliContext(), {
+        userPrincipalName: `dee@${deps.tenant.defaultDomain}`,
+        displayName: 'Dee',
+      });
+      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.id, {});
+      assert.ok(await createTemporaryAccessPassesRepo(deps.db).markPassDisputed(issued.pass.id, user.id, clock.now()));
+      const req = request();
+      assert.equal((await submitUsername(deps, req, user.userPrincipalName)).kind, 'tap');
+      const refused = await submitTap(deps, req, issued.temporaryAccessPass);
+      assert.equal(refused.kind === 'refused' && refused.errorCode, 90116);
+      assert.match(refused.kind === 'refused' ? refused.message : '', /reported as not requested by you.*helpdesk/);
     });
 
     it('an expired pass: its own message for a passwordless user, and a note after the password for a user with one', async () => {

@@ -160,6 +160,22 @@ for (const dialect of dialects) {
       assert.equal(expired!.usability.methodUsabilityReason, 'Expired');
     });
 
+    it('a disputed pass: marked once, never consumed (even multi-use), and Graph reports Expired', async () => {
+      const user = await createUser(deps, cli, { userPrincipalName: 'dina@contoso.test', displayName: 'Dina' });
+      const issued = await issueTemporaryAccessPass(deps, cli, user.id, { isUsableOnce: false });
+      const repo = createTemporaryAccessPassesRepo(deps.db);
+      const at = clock.now();
+      assert.equal(await repo.markPassDisputed(issued.pass.id, 'someone-else', at), false, "another user's pass");
+      assert.equal(await repo.markPassDisputed(issued.pass.id, user.id, at), true);
+      clock.advance(1);
+      assert.equal(await repo.markPassDisputed(issued.pass.id, user.id, clock.now()), false, 'the first report stays');
+      assert.deepEqual((await repo.findPassOfUser(user.id))?.disputedAt, at);
+      // The store's own guard: a redemption that checked the pass just before the report still loses.
+      assert.equal(await repo.consumePass(issued.pass.id, clock.now().getTime()), false);
+      const [view] = await listTemporaryAccessPasses(deps, cli, user.id);
+      assert.deepEqual(view!.usability, { isUsable: false, methodUsabilityReason: 'Expired' });
+    });
+
     it('deletes a pass and ends the sessions it started, leaving the others', async () => {
       const user = await createUser(deps, cli, { userPrincipalName: 'max@contoso.test', displayName: 'Max' });
       const issued = await issueTemporaryAccessPass(deps, cli, user.id, {});

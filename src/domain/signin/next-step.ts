@@ -1,4 +1,5 @@
 // The sign-in pipeline: from what is known about an interaction, the one next step to take.
+import { isAccountEnabled } from '../tap/eligibility.js';
 import { FACTOR_TRAITS, acrFor, amrFor } from './factors.js';
 import { REFUSAL_MESSAGES, TAP_UNUSABLE_MESSAGES } from './messages.js';
 import { isRequirementMet } from './requirements.js';
@@ -98,7 +99,7 @@ export const SIGN_IN_CHECKS: readonly SignInCheck[] = [
   },
   {
     name: 'checkAccountEnabled',
-    run: (ctx) => (ctx.facts.user.accountEnabled ? undefined : refuse('accountDisabled', ctx)),
+    run: (ctx) => (isAccountEnabled(ctx.facts.user) ? undefined : refuse('accountDisabled', ctx)),
   },
   {
     name: 'checkNotBlocked',

@@ -17,7 +17,9 @@ import {
   toGraphTap,
   type TapView,
 } from '../../services/temporary-access-passes.js';
+import { readPassDiagnosis } from '../../services/tap-diagnosis.js';
 import { findUserByIdOrUpn } from '../../services/user-lookup.js';
+import { diagnose } from '../../domain/tap/diagnosis.js';
 import { audited } from '../../services/audited.js';
 import {
   AnyQuery,
@@ -36,6 +38,8 @@ import { contextOf } from './common.js';
 import { NOT_A_CHANGE, userAudit } from './refusal-audit.js';
 
 const TAP_TYPE = '#microsoft.graph.temporaryAccessPassAuthenticationMethod';
+/** The diagnosis's path segment, named like the policy's gatepassSignInFlow extension. */
+const DIAGNOSIS_SEGMENT = 'gatepassDiagnosis';
 
 /** Graph's writable properties, and Gatepass's purpose extension, by the IssueRequest field each fills. */
 const WRITABLE: ReadonlyMap<string, keyof IssueRequest> = new Map([
@@ -130,6 +134,26 @@ export function registerTemporaryAccessPassRoutes(app: FastifyInstance, deps: De
     `${base}/:methodId`,
     { schema: { params: MethodParams, querystring: AnyQuery } },
     (request) => getOne(request, request.params.id, request.params.methodId, contextOf(request)),
+  );
+
+  // Gatepass extension: "Why doesn't this pass work?", guarded exactly as GET of the pass; times in UTC.
+  app.get<{ Params: Static<typeof MethodParams>; Querystring: Query }>(
+    `${base}/:methodId/${DIAGNOSIS_SEGMENT}`,
+    { schema: { params: MethodParams, querystring: AnyQuery } },
+    async (request) => {
+      refuseAllOptions(request.query as Query);
+      const { user, facts } = await readPassDiagnosis(
+        deps,
+        contextOf(request),
+        request.params.id,
+        request.params.methodId,
+      );
+      const passId = facts.pass?.id ?? request.params.methodId;
+      return {
+        '@odata.context': `${collectionContext(user.id, 'temporaryAccessPassMethods')}('${passId}')/${DIAGNOSIS_SEGMENT}`,
+        ...diagnose(facts, (at) => at.toISOString()),
+      };
+    },
   );
 
   app.delete<{ Params: Static<typeof MethodParams> }>(
