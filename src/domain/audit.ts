@@ -178,6 +178,8 @@ export const AUDIT_ACTIVITIES = [
   'Refuse sign-in with possibly cloned passkey',
   'Reset user password',
   'Rotate keys',
+  'Send Temporary Access Pass notice',
+  'Temporary Access Pass disputed by user',
   'Unlock user sign-in',
   'Update administrative unit',
   'Update application – Certificates and secrets management',

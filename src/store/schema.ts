@@ -7,6 +7,8 @@ export interface TenantsTable {
   id: string;
   display_name: string;
   created_at: number;
+  /** JSON array: Graph organization.securityComplianceNotificationMails (migration 0019). */
+  security_compliance_notification_mails: Generated<string>;
 }
 
 export interface TenantDomainsTable {
@@ -333,6 +335,47 @@ export interface MySessionsTable {
   absolute_expires_at: number;
 }
 
+/** A verified notification address (Graph emailAuthenticationMethod; migration 0019). */
+export interface EmailMethodsTable {
+  id: string;
+  user_id: string;
+  email_address: string;
+  created_at: number;
+}
+
+/** Mail waiting to be sent, sent, or given up on (migration 0019). */
+export interface MailOutboxTable {
+  id: string;
+  kind: string;
+  recipient: string;
+  subject: string;
+  sealed_body: string;
+  pass_id: string | null;
+  user_id: string | null;
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+/** A "This wasn't me" notice and its single-use dispute link (migration 0019). */
+export interface PassNoticesTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  pass_id: string;
+  kind: string;
+  issuer_display_name: string;
+  issuer_role: string;
+  pass_start_at: number;
+  pass_end_at: number;
+  created_at: number;
+  expires_at: number;
+  disputed_at: number | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -361,5 +404,8 @@ export interface Database {
   fido2_methods: Fido2MethodsTable;
   webauthn_challenges: WebauthnChallengesTable;
   my_sessions: MySessionsTable;
+  email_methods: EmailMethodsTable;
+  mail_outbox: MailOutboxTable;
+  pass_notices: PassNoticesTable;
   oauth2_permission_grants: OAuth2PermissionGrantsTable;
 }

@@ -75,6 +75,7 @@ for (const dialect of dialects) {
         includeTargets: [{ targetType: 'group', id: 'all_users', isRegistrationRequired: false }],
         excludeTargets: [],
         gatepassSignInFlow: 'passwordFirst',
+        gatepassNotifyAccountHolder: true,
       });
     });
 

@@ -45,6 +45,7 @@ describe('DEFAULT_TAP_POLICY', () => {
       defaultLength: 8,
       isUsableOnce: false,
       signInFlow: 'passwordFirst',
+      notifyAccountHolder: true,
     });
   });
   it('is frozen, so no caller can change the defaults for everyone', () => {
@@ -69,9 +70,10 @@ describe('toGraphTapConfiguration', () => {
       includeTargets: [{ targetType: 'group', id: 'all_users', isRegistrationRequired: false }],
       excludeTargets: [],
       gatepassSignInFlow: 'passwordFirst',
+      gatepassNotifyAccountHolder: true,
     });
     assert.deepEqual(Object.keys(json).slice(0, 2), ['@odata.type', 'id']);
-    assert.equal(Object.keys(json).at(-1), 'gatepassSignInFlow');
+    assert.equal(Object.keys(json).at(-1), 'gatepassNotifyAccountHolder');
   });
   it('round-trips through PATCH unchanged (GET-modify-PATCH works, annotations included)', () => {
     const policy = withPolicy({ excludeTargets: [{ targetType: 'group', id: G1 }], gatepassSignInFlow: 'tapFirst' });
@@ -114,6 +116,7 @@ describe('applyTapPolicyPatch merge', () => {
       includeTargets: [{ targetType: 'group', id: G1, isRegistrationRequired: true }],
       excludeTargets: [{ targetType: 'group', id: G2 }],
       gatepassSignInFlow: 'tapFirst',
+      gatepassNotifyAccountHolder: false,
     });
     assert.deepEqual(policy, {
       state: 'disabled',
@@ -125,6 +128,7 @@ describe('applyTapPolicyPatch merge', () => {
       includeTargets: [{ targetType: 'group', id: G1, isRegistrationRequired: true }],
       excludeTargets: [{ targetType: 'group', id: G2 }],
       signInFlow: 'tapFirst',
+      notifyAccountHolder: false,
     });
   });
   it('replaces the target lists whole, and allows emptying includeTargets (nobody targeted)', () => {
@@ -291,6 +295,11 @@ describe('applyTapPolicyPatch refusals name the property', () => {
   it('refuses an unknown sign-in flow', () => {
     for (const bad of ['passwordfirst', 'tap', null])
       refusedAt({ gatepassSignInFlow: bad }, 'gatepassSignInFlow', /'passwordFirst', 'tapFirst'/);
+  });
+  it('refuses a non-boolean gatepassNotifyAccountHolder, and accepts false', () => {
+    for (const bad of ['false', 0, null])
+      refusedAt({ gatepassNotifyAccountHolder: bad }, 'gatepassNotifyAccountHolder', /true or false/);
+    assert.equal(withPolicy({ gatepassNotifyAccountHolder: false }).notifyAccountHolder, false);
   });
 });
 

@@ -30,3 +30,9 @@ export const TAP_SIGN_IN_FLOWS: readonly TapSignInFlow[] = Object.freeze(['passw
  * property Microsoft adds later; Graph clients ignore properties they do not know.
  */
 export const SIGN_IN_FLOW_PROPERTY = 'gatepassSignInFlow';
+
+/**
+ * Graph name of the "This wasn't me" extension property: whether the account holder is mailed when a pass is issued
+ * to them and at its first use. Holders of an admin role are notified whatever it says.
+ */
+export const NOTIFY_ACCOUNT_HOLDER_PROPERTY = 'gatepassNotifyAccountHolder';

@@ -5,6 +5,7 @@ import {
   ALL_USERS,
   EXCLUDE_TARGET_ODATA_TYPE,
   INCLUDE_TARGET_ODATA_TYPE,
+  NOTIFY_ACCOUNT_HOLDER_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   TAP_CONFIGURATION_ID,
   TAP_CONFIGURATION_ODATA_TYPE,
@@ -176,6 +177,9 @@ function applyProperty(draft: Mutable<TapPolicy>, key: string, value: unknown): 
     case SIGN_IN_FLOW_PROPERTY:
       draft.signInFlow = readEnum<TapSignInFlow>(value, key, TAP_SIGN_IN_FLOWS);
       return;
+    case NOTIFY_ACCOUNT_HOLDER_PROPERTY:
+      draft.notifyAccountHolder = readBoolean(value, key);
+      return;
     default:
       if (IGNORED_ANNOTATIONS.has(key)) return;
       unknownProperty(key, TAP_CONFIGURATION_ODATA_TYPE.slice(1), key);
@@ -214,6 +218,7 @@ const GRAPH_NAMES: readonly (readonly [keyof TapPolicy, string])[] = [
   ['includeTargets', 'includeTargets'],
   ['excludeTargets', 'excludeTargets'],
   ['signInFlow', SIGN_IN_FLOW_PROPERTY],
+  ['notifyAccountHolder', NOTIFY_ACCOUNT_HOLDER_PROPERTY],
 ];
 
 function freeze(policy: TapPolicy): TapPolicy {

@@ -1,6 +1,7 @@
 // The Temporary Access Pass method policy (Graph temporaryAccessPassAuthenticationMethodConfiguration): shape, defaults, targeting, Graph JSON.
 import {
   ALL_USERS,
+  NOTIFY_ACCOUNT_HOLDER_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   TAP_CONFIGURATION_ID,
   TAP_CONFIGURATION_ODATA_TYPE,
@@ -10,6 +11,7 @@ import type { TapSignInFlow } from './constants.js';
 
 export {
   ALL_USERS,
+  NOTIFY_ACCOUNT_HOLDER_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   TAP_CONFIGURATION_ID,
   TAP_CONFIGURATION_ODATA_TYPE,
@@ -44,6 +46,8 @@ export interface TapPolicy {
   /** When true every pass is one-time; multi-use passes can neither be issued nor used. */
   readonly isUsableOnce: boolean;
   readonly signInFlow: TapSignInFlow;
+  /** "This wasn't me" notices to the account holder (always on for holders of an admin role). */
+  readonly notifyAccountHolder: boolean;
 }
 
 /**
@@ -63,6 +67,7 @@ export const DEFAULT_TAP_POLICY: TapPolicy = Object.freeze({
   defaultLength: TAP_LIMITS.minLength,
   isUsableOnce: false,
   signInFlow: 'passwordFirst',
+  notifyAccountHolder: true,
 });
 
 /** The Graph JSON of a TAP configuration, as GET returns it (the HTTP layer adds `@odata.context`). */
@@ -79,6 +84,8 @@ export interface GraphTapConfiguration {
   excludeTargets: { targetType: 'group'; id: string }[];
   /** Gatepass extension (see SIGN_IN_FLOW_PROPERTY). */
   gatepassSignInFlow: TapSignInFlow;
+  /** Gatepass extension (see NOTIFY_ACCOUNT_HOLDER_PROPERTY). */
+  gatepassNotifyAccountHolder: boolean;
 }
 
 /** Property order follows the Graph documentation's example; the extension comes last. */
@@ -99,6 +106,7 @@ export function toGraphTapConfiguration(policy: TapPolicy): GraphTapConfiguratio
     })),
     excludeTargets: policy.excludeTargets.map((t) => ({ targetType: t.targetType, id: t.id })),
     [SIGN_IN_FLOW_PROPERTY]: policy.signInFlow,
+    [NOTIFY_ACCOUNT_HOLDER_PROPERTY]: policy.notifyAccountHolder,
   };
 }
 

@@ -14,6 +14,7 @@ import * as m0013 from './0013-oauth2-permission-grants.js';
 import * as m0014 from './0014-signing-key-activation.js';
 import * as m0015 from './0015-application-secret-lookup.js';
 import * as m0016 from './0016-failure-counter-prefixes.js';
+import * as m0019 from './0019-notification-email-and-mail-outbox.js';
 
 const migrations: Record<string, Migration> = {
   '0001-init': m0001,
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0014-signing-key-activation': m0014,
   '0015-application-secret-lookup': m0015,
   '0016-failure-counter-prefixes': m0016,
+  '0019-notification-email-and-mail-outbox': m0019,
 };
 
 export const migrationProvider: MigrationProvider = {
