@@ -17,6 +17,8 @@ import type { TapRecord } from '../domain/tap/pass.js';
 import type { DbOrTx } from '../store/db.js';
 import { createEmailMethodsRepo } from '../store/repos/email-methods.js';
 import { createPassNoticesRepo, type PassNotice } from '../store/repos/pass-notices.js';
+
+export type { PassNotice };
 import { createRoleAssignmentsRepo } from '../store/repos/role-assignments.js';
 import { createRoleDefinitionsRepo } from '../store/repos/role-definitions.js';
 import { createTemporaryAccessPassesRepo, type IssuerSnapshot } from '../store/repos/temporary-access-passes.js';

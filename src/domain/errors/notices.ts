@@ -4,6 +4,17 @@
 import { defineErrors } from './spec.js';
 
 export const noticeErrors = defineErrors({
+  invalidEmailAddress: {
+    status: 400,
+    graphCode: 'badRequest',
+    code: 'badRequest',
+    message: 'emailAddress must be one email address, such as alice@example.com.',
+  },
+  emailMethodExists: {
+    status: 409,
+    graphCode: 'conflict',
+    message: 'The user already has a notification email; update or delete it instead.',
+  },
   disputeLinkUnknown: {
     status: 404,
     graphCode: 'itemNotFound',
