@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAppCommands } from './apps.js';
 import { registerBackupCommand } from './backup.js';
 import { fail } from './command.js';
+import { registerDoctorCommand } from './doctor.js';
 import { EXIT, CliError } from './errors.js';
 import { registerGroupCommands } from './groups.js';
 import { registerKeyCommands } from './keys.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerBackupCommand(program);
   registerKeyCommands(program);
   registerPolicyCommands(program);
+  registerDoctorCommand(program);
   // Every subcommand reports usage errors through the same path as the program.
   const quiet = (cmd: Command): void => {
     cmd.exitOverride().configureOutput({ outputError: () => {} });
