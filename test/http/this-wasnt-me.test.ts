@@ -5,12 +5,19 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { loadConfig } from '../../src/config/load.js';
+import { openRuntime } from '../../src/runtime.js';
+import { startServer } from '../../src/server.js';
 import type { Deps } from '../../src/services/deps.js';
+import { readPassHistory } from '../../src/services/pass-history.js';
+import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
+import { createEmailMethodsRepo } from '../../src/store/repos/email-methods.js';
+import { newId } from '../../src/domain/ids.js';
 import { createTenantRepo } from '../../src/store/repos/tenant.js';
-import { dialects } from '../support/databases.js';
+import { createTestDatabase, dialects } from '../support/databases.js';
 import { graphFetch } from '../support/graph-http.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
-import { createDaemonApp, createPasswordUser } from '../support/sign-in-fixtures.js';
+import { cliContext, createDaemonApp, createPasswordUser } from '../support/sign-in-fixtures.js';
 import { decodedText, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 
 async function appToken(s: TestServer, deps: Deps): Promise<string> {
@@ -82,6 +89,13 @@ for (const dialect of dialects) {
       const text = decodedText(mail.raw);
       assert.match(text, /Issued by: Test daemon \(application\)/);
       assert.ok(!mail.raw.includes(pass) && !text.includes(pass), 'the mail never holds the pass');
+      // The delivery is on the pass's trail, as the admin console's pass history reads it.
+      let trail: string[] = [];
+      for (let i = 0; i < 50 && !trail.includes('sent'); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        trail = (await readPassHistory(deps, cliContext(), user.id)).changes.map((c) => String(c.resultReason));
+      }
+      assert.ok(trail.includes('sent'), JSON.stringify(trail));
       const link = /This wasn't me: (\S+)/.exec(text)?.[1];
       assert.ok(link?.startsWith(`${s.publicUrl}/my/this-wasnt-me/`), text);
       const path = new URL(link ?? '').pathname;
@@ -188,6 +202,50 @@ for (const dialect of dialects) {
       } while (!row?.last_error && Date.now() < until);
       assert.equal(row?.status, 'pending');
       assert.match(row?.last_error ?? '', /ECONNREFUSED/);
+    });
+  });
+}
+
+for (const dialect of dialects) {
+  describe(`"This wasn't me" across a restart on ${dialect}`, () => {
+    it('a notice queued while no server runs is sent when one starts', async () => {
+      const smtp = await startSmtpSink();
+      const database = await createTestDatabase(dialect);
+      const env = {
+        HOST: '127.0.0.1',
+        PORT: '0',
+        GATEPASS_DOMAINS: 'contoso.test',
+        GATEPASS_SMTP_URL: smtp.url,
+        GATEPASS_MAIL_FROM: 'gatepass@contoso.test',
+        ...database.env,
+      };
+      try {
+        // Issued by a process with no sender running (as the CLI is), then that process ends.
+        const first = await openRuntime({ config: loadConfig(env) });
+        const deps = first.deps;
+        const user = await createPasswordUser(deps, 'gus', 'Correct-Horse-Battery-Staple-9');
+        await createEmailMethodsRepo(deps.db).insertEmailMethod({
+          id: newId(),
+          userId: user.id,
+          emailAddress: 'gus@mail.test',
+          createdAt: deps.clock.now(),
+        });
+        const issued = await issueTemporaryAccessPass(deps, cliContext(), user.userPrincipalName, {});
+        await first.close();
+        assert.equal(smtp.messages.length, 0);
+
+        const server = await startServer(await openRuntime({ config: loadConfig(env) }));
+        try {
+          await smtp.waitFor(1);
+          assert.deepEqual(smtp.messages[0]!.to, ['gus@mail.test']);
+          assert.ok(!smtp.messages[0]!.raw.includes(issued.temporaryAccessPass));
+        } finally {
+          await server.close();
+        }
+      } finally {
+        await database.drop();
+        await smtp.close();
+      }
     });
   });
 }
