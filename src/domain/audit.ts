@@ -179,6 +179,7 @@ export const AUDIT_ACTIVITIES = [
   'Reset user password',
   'Rotate keys',
   'Send Temporary Access Pass notice',
+  'Set Company Information',
   'Temporary Access Pass disputed by user',
   'Unlock user sign-in',
   'Update administrative unit',

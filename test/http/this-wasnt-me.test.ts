@@ -20,8 +20,8 @@ import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createDaemonApp, createPasswordUser } from '../support/sign-in-fixtures.js';
 import { decodedText, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 
-async function appToken(s: TestServer, deps: Deps): Promise<string> {
-  const { app, secret } = await createDaemonApp(deps);
+async function appToken(s: TestServer, deps: Deps, permissions?: string[]): Promise<string> {
+  const { app, secret } = await createDaemonApp(deps, permissions);
   const res = await fetch(`${s.url}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -62,12 +62,44 @@ for (const dialect of dialects) {
       await smtp.close();
     });
 
+    it('PATCH /organization sets the security contacts, for a caller allowed to, naming a bad address by index', async () => {
+      const org = await graphFetch(s.url, 'GET', '/organization', token);
+      const id = ((org.body.value?.[0] ?? {}) as { id?: string }).id;
+      const path = `/organization/${id}`;
+      const refused = await graphFetch(s.url, 'PATCH', path, token, { securityComplianceNotificationMails: [] });
+      assert.equal(refused.status, 403);
+      const policyToken = await appToken(s, deps, ['Policy.ReadWrite.AuthenticationMethod']);
+      const bad = await graphFetch(s.url, 'PATCH', path, policyToken, {
+        securityComplianceNotificationMails: ['soc@contoso.test', 'nope'],
+      });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error?.target, 'securityComplianceNotificationMails.1');
+      const ok = await graphFetch(s.url, 'PATCH', path, policyToken, {
+        securityComplianceNotificationMails: ['SOC@contoso.test'],
+      });
+      assert.equal(ok.status, 204, ok.raw);
+      const after = await graphFetch(s.url, 'GET', '/organization', token);
+      assert.deepEqual(
+        ((after.body.value?.[0] ?? {}) as { securityComplianceNotificationMails?: string[] })
+          .securityComplianceNotificationMails,
+        ['soc@contoso.test'],
+      );
+    });
+
     it('mails the notice: it names the issuer and holds no pass; the link disputes once', async () => {
       const user = await createPasswordUser(deps, 'erin', 'Correct-Horse-Battery-Staple-9');
       const added = await graphFetch(s.url, 'POST', `/users/${user.id}/authentication/emailMethods`, token, {
         emailAddress: 'erin@mail.test',
       });
       assert.equal(added.status, 201, added.raw);
+      const listed = await graphFetch(s.url, 'GET', `/users/${user.id}/authentication/methods`, token);
+      assert.ok(
+        listed.body.value?.some(
+          (m) =>
+            m['@odata.type'] === '#microsoft.graph.emailAuthenticationMethod' && m.emailAddress === 'erin@mail.test',
+        ),
+        listed.raw,
+      );
       const bad = await graphFetch(s.url, 'POST', `/users/${user.id}/authentication/emailMethods`, token, {
         emailAddress: 'not an address',
       });
