@@ -9,6 +9,8 @@ import { MAX_MAIL_ATTEMPTS } from '../../src/domain/mail/backoff.js';
 import { GLOBAL_ADMINISTRATOR } from '../../src/domain/roles.js';
 import type { Deps } from '../../src/services/deps.js';
 import { deliverDueMail, enqueueMail } from '../../src/services/mail/outbox.js';
+import { redeemTemporaryAccessPass } from '../../src/services/redeem-tap.js';
+import { userSubject } from '../../src/services/throttle.js';
 import type { MailTransport, OutgoingMail } from '../../src/services/mail/transport.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { updateTapPolicy } from '../../src/services/tap-policy.js';
@@ -87,6 +89,29 @@ for (const dialect of dialects) {
         .where('activity_display_name', '=', 'Send Temporary Access Pass notice')
         .execute();
       assert.ok(audit.some((a) => a.result_reason === 'sent' && a.result === 'success'));
+    });
+
+    it('the first use of a pass queues a notice in its transaction; later uses do not', async () => {
+      await drain();
+      const user = await userWithEmail('gil');
+      const issued = await issueTemporaryAccessPass(deps, cliContext(), user.userPrincipalName, {});
+      await drain();
+      const redeem = () =>
+        redeemTemporaryAccessPass(deps, {
+          subject: userSubject(user.id),
+          userId: user.id,
+          entered: issued.temporaryAccessPass,
+          ipAddress: '127.0.0.1',
+        });
+      clock.advance(60);
+      assert.equal((await redeem()).ok, true);
+      assert.deepEqual(
+        (await outbox()).filter((r) => r.user_id === user.id).map((r) => r.kind),
+        ['pass_first_used'],
+      );
+      clock.advance(60);
+      assert.equal((await redeem()).ok, true);
+      assert.equal((await outbox()).filter((r) => r.user_id === user.id).length, 1);
     });
 
     it('two concurrent senders never send the same mail', async () => {
