@@ -28,6 +28,9 @@ export async function printFirstStartBanner(runtime: Runtime): Promise<void> {
     ' Everything can also be managed with the CLI, for example:',
     '   npx gatepass user list',
     '   npx gatepass app create --name "Automation" --permission User.ReadWrite.All',
+    config.smtpUrl
+      ? ''
+      : ' Mail: GATEPASS_SMTP_URL is not set, so "This wasn\'t me" notices are shown on /my only (`gatepass doctor` checks).',
     runtime.createdKeyFile ? ` Server key created at ${runtime.createdKeyFile} — back it up; backups need it.` : '',
     '================================================================================',
     '',

@@ -8,6 +8,8 @@ import type { AppConfig } from './config/load.js';
 import { answerPlainHttpOnTls } from './http/plain-http-on-tls.js';
 import type { Runtime } from './runtime.js';
 import { EX_CONFIG, listenFailure, StartupError } from './start-up-error.js';
+import { startMailSender } from './services/mail/outbox.js';
+import { createMailTransport } from './services/mail/transport.js';
 import { startSweeper } from './services/sweeper.js';
 
 export interface RunningServer {
@@ -68,6 +70,8 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : deps.config.port;
   const stopSweeper = startSweeper(deps.db, deps.clock, deps.log);
+  const transport = createMailTransport(deps.config);
+  const stopMailSender = transport ? startMailSender(deps, transport) : async () => {};
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -75,6 +79,7 @@ export async function startServer(
     close: () =>
       (closing ??= (async () => {
         stopSweeper();
+        await stopMailSender();
         await app.close();
         await runtime.close();
       })()),

@@ -6,6 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { registerAppCommands } from './apps.js';
 import { registerBackupCommand } from './backup.js';
 import { fail } from './command.js';
+import { registerDoctorCommand } from './doctor.js';
+import { registerSecurityContactCommands } from './security-contacts.js';
 import { EXIT, CliError } from './errors.js';
 import { registerGroupCommands } from './groups.js';
 import { registerKeyCommands } from './keys.js';
@@ -38,6 +40,8 @@ export function buildProgram(): Command {
   registerBackupCommand(program);
   registerKeyCommands(program);
   registerPolicyCommands(program);
+  registerDoctorCommand(program);
+  registerSecurityContactCommands(program);
   // Every subcommand reports usage errors through the same path as the program.
   const quiet = (cmd: Command): void => {
     cmd.exitOverride().configureOutput({ outputError: () => {} });

@@ -22,12 +22,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const values: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(settings)) {
     const parsed = setting.parse(env[setting.env], env);
-    if (!parsed.ok) throw new ConfigError(`${setting.env} ${parsed.error} (got ${JSON.stringify(env[setting.env])})`);
+    if (!parsed.ok) {
+      const raw = env[setting.env];
+      const quoted = raw !== undefined && 'quote' in setting ? setting.quote(raw) : raw;
+      throw new ConfigError(`${setting.env} ${parsed.error} (got ${JSON.stringify(quoted)})`);
+    }
     values[key] = parsed.value;
   }
   const config = values as unknown as Config;
   if (Boolean(config.tlsCert) !== Boolean(config.tlsKey))
     throw new ConfigError('GATEPASS_TLS_CERT and GATEPASS_TLS_KEY must be set together');
+  if (config.smtpUrl && !config.mailFrom)
+    throw new ConfigError('GATEPASS_MAIL_FROM must be set with GATEPASS_SMTP_URL (the sender of notification mail)');
   const tls = config.tlsCert && config.tlsKey ? { cert: config.tlsCert, key: config.tlsKey } : undefined;
   const dataDirAbsolute = path.resolve(config.dataDir);
   const dialect = config.databaseUrl ? 'postgres' : 'sqlite';

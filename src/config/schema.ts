@@ -11,6 +11,19 @@ export interface Setting<T> {
   /** Shown in the README; `undefined` means "unset by default". */
   defaultText?: string;
   parse(raw: string | undefined, env: NodeJS.ProcessEnv): Parsed<T>;
+  /** How a refused value may be quoted in the error: a value that can hold a credential is not quoted whole. */
+  quote?(raw: string): string;
+}
+
+/** A URL with its password replaced, for error messages; a value that does not parse is not quoted at all. */
+export function withoutPassword(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.href;
+  } catch {
+    return '(not shown: it may hold a password)';
+  }
 }
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
@@ -89,6 +102,28 @@ function parseDatabaseUrl(raw: string | undefined): Parsed<string | undefined> {
     return fail('is not a valid URL');
   }
   return ok(raw);
+}
+
+function parseSmtpUrl(raw: string | undefined): Parsed<string | undefined> {
+  if (raw === undefined || raw === '') return ok(undefined);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail('must be an smtp:// or smtps:// URL such as smtps://user:password@mail.example.com:465');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') return fail('must use smtp or smtps');
+  if (!url.hostname) return fail('must name the SMTP host');
+  return ok(raw);
+}
+
+/** An address, optionally with a display name: `Gatepass <id@example.com>`. */
+function parseMailFrom(raw: string | undefined): Parsed<string | undefined> {
+  if (raw === undefined || raw === '') return ok(undefined);
+  const address = /<([^<>]+)>\s*$/.exec(raw)?.[1] ?? raw.trim();
+  if (/[\r\n]/.test(raw) || !/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address))
+    return fail('must be an email address, optionally as "Name <address>"');
+  return ok(raw.trim());
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -247,6 +282,19 @@ export const settings = {
     defaultText: 'off',
     parse: (raw: string | undefined): Parsed<boolean> =>
       raw === undefined || raw === '' || raw === '0' ? ok(false) : raw === '1' ? ok(true) : fail('must be 1 or 0'),
+  },
+  smtpUrl: {
+    env: 'GATEPASS_SMTP_URL',
+    description:
+      'SMTP server for notification mail ("This wasn\'t me" notices, email codes): `smtp://` (STARTTLS when offered) or `smtps://`, credentials in the URL. Unset: notices are shown on /my only.',
+    parse: parseSmtpUrl,
+    quote: withoutPassword,
+  },
+  mailFrom: {
+    env: 'GATEPASS_MAIL_FROM',
+    description:
+      'Sender of notification mail, e.g. `Gatepass <gatepass@example.com>`. Required with GATEPASS_SMTP_URL.',
+    parse: parseMailFrom,
   },
   logLevel: { env: 'GATEPASS_LOG_LEVEL', description: 'Log level.', defaultText: 'info', parse: parseLogLevel },
   nodeEnv: {

@@ -6,6 +6,7 @@ import { applicationErrors } from './errors/applications.js';
 import { directoryErrors } from './errors/directory.js';
 import { generalErrors } from './errors/general.js';
 import { methodErrors } from './errors/methods.js';
+import { noticeErrors } from './errors/notices.js';
 import { queryErrors } from './errors/query.js';
 import { registrationErrors } from './errors/registration.js';
 import { requestErrors } from './errors/request.js';
@@ -28,6 +29,7 @@ export const errorCatalogue = {
   ...applicationErrors,
   ...methodErrors,
   ...tapErrors,
+  ...noticeErrors,
   ...registrationErrors,
   ...signInErrors,
 } as const;

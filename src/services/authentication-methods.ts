@@ -1,6 +1,7 @@
 // A user's authentication methods as Security info and Graph's `…/authentication/methods` show them (password,
 // pass, authenticator apps, passkeys), and the audited deletion of an authenticator app or a passkey.
 
+import { createEmailMethodsRepo, type EmailMethod } from '../store/repos/email-methods.js';
 import { userTarget, type AuditEntry, type ModifiedProperty } from '../domain/audit.js';
 import { isGuid } from '../domain/ids.js';
 import { createFido2MethodsRepo, type Fido2MethodRecord } from '../store/repos/fido2-methods.js';
@@ -30,6 +31,8 @@ export interface AuthenticationMethods {
   pass: TapView | undefined;
   apps: AuthenticatorAppRecord[];
   passkeys: Fido2MethodRecord[];
+  /** The notification email ("This wasn't me" notices), if set. */
+  email?: EmailMethod | undefined;
 }
 
 /** Graph's softwareOathAuthenticationMethod: the secret is never returned (`secretKey` is always null). */
@@ -140,10 +143,11 @@ export async function listAuthenticationMethods(
     throw notFoundError(idOrUpn);
   }
   check(ctx, READ, await userAuthzTarget(deps.db, user.id));
-  const [stored, apps, passkeys] = await Promise.all([
+  const [stored, apps, passkeys, email] = await Promise.all([
     createTemporaryAccessPassesRepo(deps.db).findPassOfUser(user.id),
     createAuthenticatorAppsRepo(deps.db).listOfUser(user.id),
     createFido2MethodsRepo(deps.db).listOfUser(user.id),
+    createEmailMethodsRepo(deps.db).findEmailMethodOfUser(user.id),
   ]);
   return {
     user,
@@ -151,6 +155,7 @@ export async function listAuthenticationMethods(
     pass: stored ? await viewOf(deps.db, stored, deps.clock.now()) : undefined,
     apps,
     passkeys,
+    email,
   };
 }
 

@@ -36,6 +36,12 @@ const SECURITY_INFO = [
   `activityDisplayName eq '${PASS_RETIRED}'`,
 ];
 
+/** "This wasn't me": each notice's delivery ("sent" or "failed: reason") and the dispute name the pass the same way. */
+const NOTICES = [
+  "activityDisplayName eq 'Send Temporary Access Pass notice'",
+  "activityDisplayName eq 'Temporary Access Pass disputed by user' and result eq 'success'",
+];
+
 const isPassChange = (a: DirectoryAuditJson) =>
   a.targetResources.some(
     (t) =>
@@ -73,7 +79,7 @@ export async function readPassHistory(
 ): Promise<PassHistory> {
   const user = await getUser(deps, ctx, userId);
   const audits = await readAll((q) => listDirectoryAudits(deps, ctx, q), {
-    filter: `targetResources/any(t: t/id eq '${user.id}') and result eq 'success' and (${SECURITY_INFO.join(' or ')})`,
+    filter: `targetResources/any(t: t/id eq '${user.id}') and ((result eq 'success' and (${SECURITY_INFO.join(' or ')})) or (${NOTICES.join(') or (')}))`,
     orderBy: 'activityDateTime asc',
   });
   const changes = audits.items.filter(isPassChange);

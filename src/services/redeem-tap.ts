@@ -8,7 +8,9 @@ import type { TapPolicy } from '../domain/tap/policy.js';
 import { checkRedeemable, redemptionMessage, type RedemptionRefusal } from '../domain/tap/redeem.js';
 import { createGroupsRepo } from '../store/repos/groups.js';
 import { createTemporaryAccessPassesRepo, type StoredPass } from '../store/repos/temporary-access-passes.js';
+import { createUsersRepo } from '../store/repos/users.js';
 import type { Deps } from './deps.js';
+import { recordPassNotice } from './pass-notices.js';
 import { getTapPolicy } from './tap-policy.js';
 import { attemptFailed, beginAttempt, giveBack, isFamiliar, type ThrottleSubject } from './throttle.js';
 
@@ -34,8 +36,7 @@ export async function redeemTemporaryAccessPass(deps: Deps, input: RedeemInput):
   const start = await beginAttempt(deps, input.subject, input.ipAddress, 'tap', isFamiliar(input));
   if (!start.allowed) return { ok: false, kind: 'throttled', retryAfterSeconds: start.retryAfterSeconds };
 
-  const passes = createTemporaryAccessPassesRepo(deps.db);
-  const stored = input.userId ? await passes.findPassOfUser(input.userId) : undefined;
+  const stored = input.userId ? await createTemporaryAccessPassesRepo(deps.db).findPassOfUser(input.userId) : undefined;
   let verified: boolean;
   try {
     verified = (await deps.hasher.verify(stored?.passHash ?? null, normalizeEnteredPass(input.entered))).ok;
@@ -57,7 +58,7 @@ export async function redeemTemporaryAccessPass(deps: Deps, input: RedeemInput):
   const { policy, groups } = input.settings ?? (await readSettings(deps, stored.userId));
   const redeemable = checkRedeemable(stored, usabilityContext(policy, new Set(groups), now));
   if (!redeemable.ok) return { ok: false, kind: 'refused', reason: redeemable.reason, message: redeemable.message };
-  if (!(await passes.consumePass(stored.id, now.getTime()))) {
+  if (!(await consume(deps, stored, now))) {
     // Another redemption won, or the pass was replaced or revoked a moment ago.
     const reason: RedemptionRefusal = stored.isUsableOnce ? 'used' : 'noPass';
     return { ok: false, kind: 'refused', reason, message: redemptionMessage(reason, stored) };
@@ -65,6 +66,20 @@ export async function redeemTemporaryAccessPass(deps: Deps, input: RedeemInput):
   // A retry-tolerant pass keeps its first use (its window counts from there), as the update did.
   const usedAt = stored.retryWindowMinutes != null && stored.usedAt !== null ? stored.usedAt : now;
   return { ok: true, pass: { ...stored, usedAt } };
+}
+
+/**
+ * The first use of a pass also records its "This wasn't me" notice, in the same transaction as the use: a notice is
+ * never lost and never sent for a use that did not happen. Later uses stay one statement.
+ */
+async function consume(deps: Deps, stored: StoredPass, now: Date): Promise<boolean> {
+  if (stored.usedAt !== null) return createTemporaryAccessPassesRepo(deps.db).consumePass(stored.id, now.getTime());
+  return deps.db.transaction().execute(async (tx) => {
+    if (!(await createTemporaryAccessPassesRepo(tx).consumePass(stored.id, now.getTime()))) return false;
+    const user = await createUsersRepo(tx).findUserById(stored.userId);
+    if (user) await recordPassNotice(tx, deps, user, stored, 'first_used');
+    return true;
+  });
 }
 
 async function readSettings(deps: Deps, userId: string): Promise<{ policy: TapPolicy; groups: string[] }> {

@@ -30,6 +30,7 @@ import type { UserRecord } from '../store/repos/users.js';
 import { audited, type RecordAudit } from './audited.js';
 import type { Deps, RequestContext } from './deps.js';
 import { check, userAuthzTarget, type GuardedContext } from './guard.js';
+import { recordPassNotice } from './pass-notices.js';
 import { endSessionsStartedWithPass } from './tap-sessions.js';
 import { getTapPolicy } from './tap-policy.js';
 import { findUserByIdOrUpn, getUserByIdOrUpn, notFoundError } from './user-lookup.js';
@@ -191,6 +192,7 @@ export async function issueTemporaryAccessPass(
     };
     await repo.insertPass(stored);
     await record(passEntry('registered', 'Admin', user, idOrUpn, stored));
+    await recordPassNotice(tx, deps, user, stored, 'issued');
     const view = await viewOf(tx, stored, now);
     return {
       ...view,

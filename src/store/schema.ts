@@ -2,11 +2,14 @@
 // the same representation on SQLite and PostgreSQL, so one set of repository code serves both.
 
 import type { Generated } from 'kysely';
+import type { EmailMethodsTable, MailOutboxTable, PassNoticesTable } from './schema-notices.js';
 
 export interface TenantsTable {
   id: string;
   display_name: string;
   created_at: number;
+  /** JSON array: Graph organization.securityComplianceNotificationMails (migration 0019). */
+  security_compliance_notification_mails: Generated<string>;
 }
 
 export interface TenantDomainsTable {
@@ -369,5 +372,8 @@ export interface Database {
   fido2_methods: Fido2MethodsTable;
   webauthn_challenges: WebauthnChallengesTable;
   my_sessions: MySessionsTable;
+  email_methods: EmailMethodsTable;
+  mail_outbox: MailOutboxTable;
+  pass_notices: PassNoticesTable;
   oauth2_permission_grants: OAuth2PermissionGrantsTable;
 }

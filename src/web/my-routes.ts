@@ -8,7 +8,10 @@ import type { Deps } from '../services/deps.js';
 import type { OidcHandle } from '../oidc/index.js';
 import { createAppSessions, sendPage, type MySessions } from './app-session.js';
 import { registerAppSessionRoutes } from './app-session-routes.js';
+import { listOpenNotices } from '../services/pass-notices.js';
+import { registerDisputeRoutes } from './dispute-routes.js';
 import { registerSecurityInfoRoutes } from './security-info-routes.js';
+import { openNoticesSection } from './views/dispute-pages.js';
 import { myHomePage } from './views/my-pages.js';
 
 export { isRecentMfa } from './app-session.js';
@@ -24,7 +27,10 @@ export function registerMyRoutes(
     const signed = await my.requireSignedIn(request, reply, '/my');
     if (!signed) return reply;
     const { session, user } = signed;
-    const methods = await listAuthenticationMethods(deps, signed.ctx, user.id);
+    const [methods, notices] = await Promise.all([
+      listAuthenticationMethods(deps, signed.ctx, user.id),
+      listOpenNotices(deps, user.id),
+    ]);
     return sendPage(
       reply,
       200,
@@ -35,11 +41,13 @@ export function registerMyRoutes(
         amr: session.amr,
         authTime: new Date(session.authTime * 1000),
         csrf: session.csrf,
+        notices: openNoticesSection(notices, session.csrf),
       }),
     );
   });
 
   registerSecurityInfoRoutes(app, deps, my);
+  registerDisputeRoutes(app, deps, my);
 
   registerAppSessionRoutes(app, deps, my, oidc, {
     // After a sign-in with a pass the user is here to set up their methods: Security info is where that happens.

@@ -57,6 +57,8 @@ describe('configuration', () => {
     assert.equal(c.methodChangeWindowMinutes, 10);
     assert.equal(c.requestsPerMinute, 1200);
     assert.equal(c.acceptRpIdChange, false);
+    assert.equal(c.smtpUrl, undefined);
+    assert.equal(c.mailFrom, undefined);
     assert.equal(c.rpId, 'localhost');
     assert.ok(Object.isFrozen(c), 'the configuration is frozen');
   });
@@ -64,7 +66,29 @@ describe('configuration', () => {
   it('checks a default for every setting in the schema (a new setting must be added above)', () => {
     const c = loadConfig({}) as unknown as Record<string, unknown>;
     for (const key of Object.keys(settings)) assert.ok(key in c, `${key} is in the loaded configuration`);
-    assert.equal(Object.keys(settings).length, 25, 'the schema grew: add the new setting to the defaults test');
+    assert.equal(Object.keys(settings).length, 27, 'the schema grew: add the new setting to the defaults test');
+  });
+
+  it('reads the SMTP settings, refuses a bad one by name, and never quotes its password', () => {
+    const c = loadConfig({
+      GATEPASS_SMTP_URL: 'smtps://u:p@mail.example.com:465',
+      GATEPASS_MAIL_FROM: 'Gatepass <id@example.com>',
+    });
+    assert.equal(c.smtpUrl, 'smtps://u:p@mail.example.com:465');
+    assert.equal(c.mailFrom, 'Gatepass <id@example.com>');
+    assert.throws(
+      () => loadConfig({ GATEPASS_SMTP_URL: 'https://u:hunter2@mail.example.com' }),
+      (e: Error) => {
+        assert.match(e.message, /^GATEPASS_SMTP_URL must use smtp or smtps/);
+        assert.doesNotMatch(e.message, /hunter2/);
+        return true;
+      },
+    );
+    assert.throws(() => loadConfig({ GATEPASS_SMTP_URL: 'smtp://mail.example.com' }), /GATEPASS_MAIL_FROM must be set/);
+    assert.throws(
+      () => loadConfig({ GATEPASS_SMTP_URL: 'smtp://m.example.com', GATEPASS_MAIL_FROM: 'a@b.c\nBcc: x@y.z' }),
+      /GATEPASS_MAIL_FROM must be an email address/,
+    );
   });
 
   it('parses good non-default values', () => {

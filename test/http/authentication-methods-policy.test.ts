@@ -79,6 +79,7 @@ for (const dialect of dialects) {
         gatepassRetireAfterRegistration: true,
         gatepassOneTimeRetry: false,
         gatepassRegistrationWindowInMinutes: 10,
+        gatepassNotifyAccountHolder: true,
       });
     });
 

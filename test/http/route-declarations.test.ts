@@ -41,6 +41,12 @@ const EXPECTED: Record<string, string> = {
     'UserManagement Admin deleted security info Delete User',
   'DELETE /v1.0/me/authentication/temporaryAccessPassMethods/:methodId':
     'UserManagement User deleted security info Delete User',
+  'PATCH /v1.0/organization/:id': 'DirectoryManagement Set Company Information Update Directory',
+  'POST /v1.0/users/:id/authentication/emailMethods': 'UserManagement Admin registered security info Add User',
+  'PATCH /v1.0/users/:id/authentication/emailMethods/:methodId':
+    'UserManagement Admin updated security info Update User',
+  'DELETE /v1.0/users/:id/authentication/emailMethods/:methodId':
+    'UserManagement Admin deleted security info Delete User',
   'DELETE /v1.0/users/:id/authentication/softwareOathMethods/:methodId':
     'UserManagement Admin deleted security info Delete User',
   'DELETE /v1.0/me/authentication/softwareOathMethods/:methodId':

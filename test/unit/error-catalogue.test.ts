@@ -12,6 +12,7 @@ import { requestErrors } from '../../src/domain/errors/request.js';
 import { roleErrors } from '../../src/domain/errors/roles.js';
 import { signInErrors } from '../../src/domain/errors/sign-in.js';
 import { tapErrors } from '../../src/domain/errors/tap.js';
+import { noticeErrors } from '../../src/domain/errors/notices.js';
 import { unitErrors } from '../../src/domain/errors/units.js';
 
 const entries = Object.entries(errorCatalogue) as [string, ErrorSpec][];
@@ -72,6 +73,7 @@ describe('error catalogue', () => {
       applicationErrors,
       methodErrors,
       tapErrors,
+      noticeErrors,
       registrationErrors,
       signInErrors,
     };

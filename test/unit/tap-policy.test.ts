@@ -49,6 +49,7 @@ describe('DEFAULT_TAP_POLICY', () => {
       retireAfterRegistration: true,
       oneTimeRetry: false,
       registrationWindowInMinutes: 10,
+      notifyAccountHolder: true,
     });
   });
   it('is frozen, so no caller can change the defaults for everyone', () => {
@@ -77,14 +78,16 @@ describe('toGraphTapConfiguration', () => {
       gatepassRetireAfterRegistration: true,
       gatepassOneTimeRetry: false,
       gatepassRegistrationWindowInMinutes: 10,
+      gatepassNotifyAccountHolder: true,
     });
     assert.deepEqual(Object.keys(json).slice(0, 2), ['@odata.type', 'id']);
-    assert.deepEqual(Object.keys(json).slice(-5), [
+    assert.deepEqual(Object.keys(json).slice(-6), [
       'gatepassSignInFlow',
       'gatepassDefaultPurpose',
       'gatepassRetireAfterRegistration',
       'gatepassOneTimeRetry',
       'gatepassRegistrationWindowInMinutes',
+      'gatepassNotifyAccountHolder',
     ]);
   });
   it('round-trips through PATCH unchanged (GET-modify-PATCH works, annotations included)', () => {
@@ -132,6 +135,7 @@ describe('applyTapPolicyPatch merge', () => {
       gatepassRetireAfterRegistration: false,
       gatepassOneTimeRetry: true,
       gatepassRegistrationWindowInMinutes: 60,
+      gatepassNotifyAccountHolder: false,
     });
     assert.deepEqual(policy, {
       state: 'disabled',
@@ -147,6 +151,7 @@ describe('applyTapPolicyPatch merge', () => {
       retireAfterRegistration: false,
       oneTimeRetry: true,
       registrationWindowInMinutes: 60,
+      notifyAccountHolder: false,
     });
   });
   it('replaces the target lists whole, and allows emptying includeTargets (nobody targeted)', () => {
@@ -327,6 +332,11 @@ describe('applyTapPolicyPatch refusals name the property', () => {
   it('refuses a default purpose other than setup or access', () => {
     for (const bad of ['Setup', 'all', true, null])
       refusedAt({ gatepassDefaultPurpose: bad }, 'gatepassDefaultPurpose', /'setup', 'access'/);
+  });
+  it('refuses a non-boolean gatepassNotifyAccountHolder, and accepts false', () => {
+    for (const bad of ['false', 0, null])
+      refusedAt({ gatepassNotifyAccountHolder: bad }, 'gatepassNotifyAccountHolder', /true or false/);
+    assert.equal(withPolicy({ gatepassNotifyAccountHolder: false }).notifyAccountHolder, false);
   });
 });
 

@@ -52,3 +52,8 @@ export const ONE_TIME_RETRY_PROPERTY = 'gatepassOneTimeRetry';
 export const REGISTRATION_WINDOW_PROPERTY = 'gatepassRegistrationWindowInMinutes';
 /** Entra's 10 minutes by default; at most an hour, so a lost one-time pass never stays open long. */
 export const REGISTRATION_WINDOW_LIMITS = Object.freeze({ min: 5, max: 60, default: 10 });
+/**
+ * Graph name of the "This wasn't me" extension property: whether the account holder is mailed when a pass is issued
+ * to them and at its first use. Holders of an admin role are notified whatever it says.
+ */
+export const NOTIFY_ACCOUNT_HOLDER_PROPERTY = 'gatepassNotifyAccountHolder';

@@ -10,6 +10,7 @@ import {
   REGISTRATION_WINDOW_LIMITS,
   REGISTRATION_WINDOW_PROPERTY,
   RETIRE_PROPERTY,
+  NOTIFY_ACCOUNT_HOLDER_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   TAP_CONFIGURATION_ID,
   TAP_CONFIGURATION_ODATA_TYPE,
@@ -199,6 +200,9 @@ function applyProperty(draft: Mutable<TapPolicy>, key: string, value: unknown): 
         REGISTRATION_WINDOW_LIMITS.max,
       );
       return;
+    case NOTIFY_ACCOUNT_HOLDER_PROPERTY:
+      draft.notifyAccountHolder = readBoolean(value, key);
+      return;
     default:
       if (IGNORED_ANNOTATIONS.has(key)) return;
       unknownProperty(key, TAP_CONFIGURATION_ODATA_TYPE.slice(1), key);
@@ -241,6 +245,7 @@ const GRAPH_NAMES: readonly (readonly [keyof TapPolicy, string])[] = [
   ['retireAfterRegistration', RETIRE_PROPERTY],
   ['oneTimeRetry', ONE_TIME_RETRY_PROPERTY],
   ['registrationWindowInMinutes', REGISTRATION_WINDOW_PROPERTY],
+  ['notifyAccountHolder', NOTIFY_ACCOUNT_HOLDER_PROPERTY],
 ];
 
 function freeze(policy: TapPolicy): TapPolicy {

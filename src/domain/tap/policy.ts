@@ -6,6 +6,7 @@ import {
   REGISTRATION_WINDOW_LIMITS,
   REGISTRATION_WINDOW_PROPERTY,
   RETIRE_PROPERTY,
+  NOTIFY_ACCOUNT_HOLDER_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   TAP_CONFIGURATION_ID,
   TAP_CONFIGURATION_ODATA_TYPE,
@@ -20,6 +21,7 @@ export {
   REGISTRATION_WINDOW_LIMITS,
   REGISTRATION_WINDOW_PROPERTY,
   RETIRE_PROPERTY,
+  NOTIFY_ACCOUNT_HOLDER_PROPERTY,
   SIGN_IN_FLOW_PROPERTY,
   TAP_CONFIGURATION_ID,
   TAP_CONFIGURATION_ODATA_TYPE,
@@ -69,6 +71,8 @@ export interface TapPolicy {
   readonly oneTimeRetry: boolean;
   /** The registration window of a retry-tolerant one-time pass (5..60 minutes; Entra's 10 by default). */
   readonly registrationWindowInMinutes: number;
+  /** "This wasn't me" notices to the account holder (always on for holders of an admin role). */
+  readonly notifyAccountHolder: boolean;
 }
 
 /**
@@ -92,6 +96,7 @@ export const DEFAULT_TAP_POLICY: TapPolicy = Object.freeze({
   retireAfterRegistration: true,
   oneTimeRetry: false,
   registrationWindowInMinutes: REGISTRATION_WINDOW_LIMITS.default,
+  notifyAccountHolder: true,
 });
 
 /** The Graph JSON of a TAP configuration, as GET returns it (the HTTP layer adds `@odata.context`). */
@@ -112,6 +117,8 @@ export interface GraphTapConfiguration {
   gatepassRetireAfterRegistration: boolean;
   gatepassOneTimeRetry: boolean;
   gatepassRegistrationWindowInMinutes: number;
+  /** Gatepass extension (see NOTIFY_ACCOUNT_HOLDER_PROPERTY). */
+  gatepassNotifyAccountHolder: boolean;
 }
 
 /** Property order follows the Graph documentation's example; the extensions come last. */
@@ -136,6 +143,7 @@ export function toGraphTapConfiguration(policy: TapPolicy): GraphTapConfiguratio
     [RETIRE_PROPERTY]: policy.retireAfterRegistration,
     [ONE_TIME_RETRY_PROPERTY]: policy.oneTimeRetry,
     [REGISTRATION_WINDOW_PROPERTY]: policy.registrationWindowInMinutes,
+    [NOTIFY_ACCOUNT_HOLDER_PROPERTY]: policy.notifyAccountHolder,
   };
 }
 

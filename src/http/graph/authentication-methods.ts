@@ -19,6 +19,7 @@ import {
 } from '../../services/authentication-methods.js';
 import type { Deps } from '../../services/deps.js';
 import type { GuardedContext } from '../../services/guard.js';
+import { toGraphEmailMethod } from '../../services/email-methods.js';
 import { toGraphTap } from '../../services/temporary-access-passes.js';
 import { notFoundError } from '../../services/user-lookup.js';
 import {
@@ -106,6 +107,7 @@ export function registerAuthenticationMethodRoutes(app: FastifyInstance, deps: D
       ...(m.pass ? [toGraphTap(m.pass, null)] : []),
       ...m.apps.map(toGraphSoftwareOath),
       ...m.passkeys.map(toGraphFido2),
+      ...(m.email ? [toGraphEmailMethod(m.email)] : []),
     ];
     return { userId: m.user.id, value };
   }

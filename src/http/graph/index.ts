@@ -17,6 +17,7 @@ import { registerRoleManagementRoutes } from './role-management.js';
 import { registerSignInThrottleRoutes } from './sign-in-throttle.js';
 import { registerUserRoutes } from './users.js';
 import { registerTemporaryAccessPassRoutes } from './temporary-access-pass-methods.js';
+import { registerEmailMethodRoutes } from './email-methods.js';
 import { registerAuthenticationMethodRoutes } from './authentication-methods.js';
 import { registerAuthenticationMethodsPolicyRoutes } from './authentication-methods-policy.js';
 import { registerAuditLogRoutes } from './audit-logs.js';
@@ -52,6 +53,7 @@ export async function registerGraph(app: FastifyInstance, deps: Deps): Promise<v
       registerOrganizationRoutes(graph, deps);
       registerSignInThrottleRoutes(graph, deps);
       registerTemporaryAccessPassRoutes(graph, deps);
+      registerEmailMethodRoutes(graph, deps);
       registerAuthenticationMethodRoutes(graph, deps);
       registerAuthenticationMethodsPolicyRoutes(graph, deps);
       registerAuditLogRoutes(graph, deps);

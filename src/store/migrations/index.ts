@@ -16,6 +16,7 @@ import * as m0015 from './0015-application-secret-lookup.js';
 import * as m0016 from './0016-failure-counter-prefixes.js';
 import * as m0017 from './0017-tap-purpose.js';
 import * as m0018 from './0018-tap-disputed.js';
+import * as m0019 from './0019-notification-email-and-mail-outbox.js';
 import * as m0020 from './0020-tap-retry-window.js';
 
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0016-failure-counter-prefixes': m0016,
   '0017-tap-purpose': m0017,
   '0018-tap-disputed': m0018,
+  '0019-notification-email-and-mail-outbox': m0019,
   '0020-tap-retry-window': m0020,
 };
 

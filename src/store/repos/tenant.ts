@@ -22,6 +22,20 @@ export function createTenantRepo(db: DbOrTx) {
       return { id: row.id, displayName: row.display_name, domains, defaultDomain };
     },
 
+    /** Graph organization.securityComplianceNotificationMails: who is told when a user disputes a pass. */
+    async findSecurityContacts(): Promise<string[]> {
+      const row = await db.selectFrom('tenants').select('security_compliance_notification_mails').executeTakeFirst();
+      const list: unknown = row ? JSON.parse(row.security_compliance_notification_mails) : [];
+      return Array.isArray(list) ? list.filter((a): a is string => typeof a === 'string') : [];
+    },
+
+    async updateSecurityContacts(addresses: string[]): Promise<void> {
+      await db
+        .updateTable('tenants')
+        .set({ security_compliance_notification_mails: JSON.stringify(addresses) })
+        .execute();
+    },
+
     /** Idempotent: a second process racing on an empty store inserts nothing. */
     async insertTenantIfAbsent(id: string, displayName: string, now: number): Promise<void> {
       await db

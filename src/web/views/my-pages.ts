@@ -11,6 +11,8 @@ export interface MyView {
   amr: string[];
   authTime: Date;
   csrf: string;
+  /** "This wasn't me" notices the user can still dispute (already-rendered HTML section; empty when none). */
+  notices?: string;
 }
 
 /** A date as people read it, with the exact instant for machines and screen readers' "more info". */
@@ -48,6 +50,7 @@ export function myHomePage(v: MyView): string {
 <dt>User principal name</dt><dd id="upn">${esc(v.userPrincipalName)}</dd>
 <dt>Signed in</dt><dd>${when(v.authTime)} with ${esc(signInMethodsInWords(v.amr))}</dd>
 </dl>
+${v.notices ?? ''}
 <h2 id="security-info">Security info</h2>
 <p class="hint">The methods you use to sign in.</p>
 <ul aria-labelledby="security-info">

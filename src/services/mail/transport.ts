@@ -1,0 +1,48 @@
+// SMTP through nodemailer, from GATEPASS_SMTP_URL. The URL (which may carry a password) is never logged; errors are
+// reduced to their message, which nodemailer writes without credentials.
+
+import { createTransport } from 'nodemailer';
+import type { AppConfig } from '../../config/load.js';
+
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export interface MailTransport {
+  send(mail: OutgoingMail): Promise<void>;
+  /** Connects and greets the server (and authenticates, if the URL has credentials): `gatepass doctor`'s check. */
+  verify(): Promise<void>;
+  close(): void;
+}
+
+/** Short enough that a dead server fails a send in seconds; the outbox retries later anyway. */
+const TIMEOUT_MS = 10_000;
+
+export function createMailTransport(
+  config: Pick<AppConfig, 'smtpUrl' | 'mailFrom'>,
+  timeoutMs = TIMEOUT_MS,
+): MailTransport | undefined {
+  if (!config.smtpUrl || !config.mailFrom) return undefined;
+  const from = config.mailFrom;
+  const transporter = createTransport({
+    url: config.smtpUrl,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
+  return {
+    async send(mail) {
+      await transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
+    },
+    async verify() {
+      await transporter.verify();
+    },
+    close: () => transporter.close(),
+  };
+}
+
+/** A failure's reason for the audit trail: one line, no stack, bounded. */
+export const reasonOf = (err: unknown): string =>
+  (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 300);
