@@ -144,6 +144,7 @@ for (const dialect of dialects) {
           ['usageAllowed', 'pass'],
           ['notDisputed', 'pass'],
           ['notUsed', 'pass'],
+          ['windowOpen', 'pass'],
           ['notExpired', 'pass'],
           ['started', 'pass'],
           ['sessionRules', 'pass'],
