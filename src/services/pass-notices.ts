@@ -144,7 +144,8 @@ function disputeEntry(user: UserRecord | undefined, notice: PassNotice | undefin
 }
 
 /**
- * The dispute: marks the pass's notices used (once), revokes the pass if it is still held, ends every session and
+ * The dispute: marks the pass's notices used (once), marks the pass disputed if it is still held (it never signs in
+ * again), ends every session and
  * refresh token it started, audits, and queues mail to the tenant's security contacts. Signs nobody in.
  */
 async function disputeNotice(
@@ -164,7 +165,8 @@ async function disputeNotice(
     // Consumed in this transaction, so of two clicks racing exactly one disputes.
     if (state === 'used' || !(await createPassNoticesRepo(tx).consumeNoticesOfPass(notice.passId, now)))
       throw new AppError('disputeLinkUsed');
-    const removed = await createTemporaryAccessPassesRepo(tx).deletePass(notice.passId, holder.id);
+    // Marked rather than deleted: the pass can never sign in again, and the admin's diagnosis names the dispute.
+    const revoked = await createTemporaryAccessPassesRepo(tx).markPassDisputed(notice.passId, holder.id, now);
     await endSessionsStartedWithPass(tx, deps, holder.id);
     await record(disputeEntry(holder, notice));
     if (deps.config.smtpUrl) {
@@ -179,7 +181,7 @@ async function disputeNotice(
       for (const to of await createTenantRepo(tx).findSecurityContacts())
         await enqueueMail(tx, deps, { kind: 'pass_disputed', to, ...alert, passId: notice.passId, userId: holder.id });
     }
-    return { revoked: removed !== undefined };
+    return { revoked };
   });
 }
 

@@ -10,6 +10,8 @@ import { openRuntime } from '../../src/runtime.js';
 import { startServer } from '../../src/server.js';
 import type { Deps } from '../../src/services/deps.js';
 import { readPassHistory } from '../../src/services/pass-history.js';
+import { readPassDiagnosis } from '../../src/services/tap-diagnosis.js';
+import { diagnose } from '../../src/domain/tap/diagnosis.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { createEmailMethodsRepo } from '../../src/store/repos/email-methods.js';
 import { newId } from '../../src/domain/ids.js';
@@ -161,11 +163,16 @@ for (const dialect of dialects) {
       assert.equal(done.status, 200);
       assert.match(await done.text(), /pass is revoked/);
       assert.equal(done.headers.get('set-cookie'), null);
-      assert.equal(
-        (await deps.db.selectFrom('temporary_access_passes').selectAll().where('user_id', '=', user.id).execute())
-          .length,
-        0,
-      );
+      // The pass stays listed, disputed: it never signs in again and the diagnosis says why.
+      const kept = await deps.db
+        .selectFrom('temporary_access_passes')
+        .select('disputed_at')
+        .where('user_id', '=', user.id)
+        .execute();
+      assert.equal(kept.length, 1);
+      assert.notEqual(kept[0]!.disputed_at, null);
+      const { facts } = await readPassDiagnosis(deps, cliContext(), user.id);
+      assert.equal(diagnose(facts, (at) => at.toISOString()).firstFailingCheck, 'notDisputed');
       const disputed = await deps.db
         .selectFrom('audit_events')
         .selectAll()

@@ -36,6 +36,10 @@ describe('passSignInHolds', () => {
     assert.equal(passSignInHolds(withPass, { ...PASS, id: 'p2', createdAt: at(6 * MIN) }, at(7 * MIN)), false);
   });
 
+  it('ends once the holder disputes the pass ("This wasn\'t me"), although the pass stays listed', () => {
+    assert.equal(passSignInHolds(withPass, { ...PASS, disputedAt: at(6 * MIN) }, at(7 * MIN)), false);
+  });
+
   it('knows a replacement within the same second by the pass id', () => {
     const replaced = { ...PASS, id: 'p2', createdAt: new Date(seconds(at(5 * MIN)) * 1000 + 999) };
     assert.equal(passSignInHolds(withPass, replaced, at(6 * MIN)), false);

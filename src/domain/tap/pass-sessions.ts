@@ -19,11 +19,13 @@ export interface PassSignIn {
  */
 export function passSignInHolds(
   signIn: PassSignIn,
-  pass: Pick<TapRecord, 'id' | 'createdAt' | 'startAt' | 'lifetimeMinutes'> | undefined,
+  pass: Pick<TapRecord, 'id' | 'createdAt' | 'startAt' | 'lifetimeMinutes' | 'disputedAt'> | undefined,
   now: Date,
 ): boolean {
   if (!signIn.amr.includes('tap')) return true;
   if (pass === undefined || passEndsAt(pass).getTime() <= now.getTime()) return false;
+  // "This wasn't me": what the pass opened closes with the report, though the pass stays listed as disputed.
+  if (pass.disputedAt !== null) return false;
   if (signIn.passId !== undefined && signIn.passId !== pass.id) return false;
   return Math.floor(pass.createdAt.getTime() / 1000) <= signIn.authTime;
 }
