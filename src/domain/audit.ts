@@ -192,6 +192,7 @@ export const AUDIT_ACTIVITIES = [
   'Update user',
   'User deleted security info',
   'User registered security info',
+  'User started security info registration',
   'User updated security info',
 ] as const;
 

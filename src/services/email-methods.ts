@@ -31,12 +31,17 @@ export function readEmailAddress(value: unknown): string {
   return value;
 }
 
-function emailEntry(
+/**
+ * Entra's "… security info" entry for the notification email, set by an administrator ("Admin registered email
+ * authentication method for user") or by the user from Security info ("User registered email authentication method").
+ */
+export function emailEntry(
   change: 'registered' | 'updated' | 'deleted',
   user: Pick<UserRecord, 'id' | 'displayName' | 'userPrincipalName'> | undefined,
   key: string,
   method?: EmailMethod,
   previous?: string,
+  who: 'Admin' | 'User' = 'Admin',
 ): AuditEntry {
   const properties = method
     ? [
@@ -49,11 +54,11 @@ function emailEntry(
       ]
     : [];
   return {
-    activityDisplayName: `Admin ${change} security info`,
+    activityDisplayName: `${who} ${change} security info`,
     category: 'UserManagement',
     loggedByService: 'Authentication Methods',
     operationType: change === 'registered' ? 'Add' : change === 'updated' ? 'Update' : 'Delete',
-    resultReason: `Admin ${change} email authentication method for user`,
+    resultReason: `${who} ${change} email authentication method${who === 'Admin' ? ' for user' : ''}`,
     targetResources: [user ? userTarget(user, properties) : { id: key, displayName: null, type: 'User' }],
   };
 }

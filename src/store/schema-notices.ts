@@ -10,6 +10,17 @@ export interface EmailMethodsTable {
   created_at: number;
 }
 
+/** A notification email a user is adding from Security info, until its mailed code comes back (migration 0021). */
+export interface EmailVerificationsTable {
+  user_id: string;
+  email_address: string;
+  code_hash: string;
+  expires_at: number;
+  failed_attempts: Generated<number>;
+  codes_sent: Generated<number>;
+  window_started_at: number;
+}
+
 /** Mail waiting to be sent, sent, or given up on (migration 0019). */
 export interface MailOutboxTable {
   id: string;

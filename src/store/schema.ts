@@ -2,7 +2,12 @@
 // the same representation on SQLite and PostgreSQL, so one set of repository code serves both.
 
 import type { Generated } from 'kysely';
-import type { EmailMethodsTable, MailOutboxTable, PassNoticesTable } from './schema-notices.js';
+import type {
+  EmailMethodsTable,
+  EmailVerificationsTable,
+  MailOutboxTable,
+  PassNoticesTable,
+} from './schema-notices.js';
 
 export interface TenantsTable {
   id: string;
@@ -373,6 +378,7 @@ export interface Database {
   webauthn_challenges: WebauthnChallengesTable;
   my_sessions: MySessionsTable;
   email_methods: EmailMethodsTable;
+  email_verifications: EmailVerificationsTable;
   mail_outbox: MailOutboxTable;
   pass_notices: PassNoticesTable;
   oauth2_permission_grants: OAuth2PermissionGrantsTable;

@@ -8,6 +8,7 @@ import { isAppError } from '../domain/errors.js';
 import type { OidcHandle } from '../oidc/index.js';
 import type { Deps } from '../services/deps.js';
 import { registerAuthenticatorAppRoutes } from './authenticator-app-routes.js';
+import { registerEmailMethodRoutes } from './email-method-routes.js';
 import { registerMyRoutes } from './my-routes.js';
 import { registerPasskeyRoutes } from './passkey-routes.js';
 import { registerSignInRoutes } from './sign-in-routes.js';
@@ -65,6 +66,7 @@ export async function registerWeb(app: FastifyInstance, deps: Deps, oidc: OidcHa
     const my = registerMyRoutes(web, deps, oidc);
     registerAuthenticatorAppRoutes(web, deps, my, oidc);
     registerPasskeyRoutes(web, deps, my, oidc);
+    registerEmailMethodRoutes(web, deps, my);
     registerAdminRoutes(web, deps, oidc);
   });
 }

@@ -16,6 +16,7 @@ import type { Deps } from '../services/deps.js';
 import { methodChangeGate, methodRegistrationDeadline } from '../services/method-change-gate.js';
 import { changeOwnPassword, signOutEverywhere } from '../services/self-service.js';
 import { deleteTemporaryAccessPass } from '../services/temporary-access-passes.js';
+import { deleteOwnEmailMethod } from '../services/own-email-method.js';
 import { sendPage, type MySessions, type SignedIn } from './app-session.js';
 import {
   changePasswordPage,
@@ -25,8 +26,8 @@ import {
   type DeletableMethod,
 } from './views/my-pages.js';
 
-type DeleteKind = 'temporaryAccessPass' | 'authenticatorApp' | 'passkey';
-const DELETE_KINDS: readonly DeleteKind[] = ['temporaryAccessPass', 'authenticatorApp', 'passkey'];
+type DeleteKind = DeletableMethod['kind'];
+const DELETE_KINDS: readonly DeleteKind[] = ['temporaryAccessPass', 'authenticatorApp', 'passkey', 'email'];
 type DeleteParams = { Params: { kind: string; id: string } };
 
 /** The methods a user could sign in with after removing one (for the "last multi-factor method" warning). */
@@ -52,6 +53,8 @@ function findDeletable(methods: AuthenticationMethods, kind: DeleteKind, id: str
       const key = methods.passkeys.find((p) => p.id === id);
       return key && { kind, id, name: key.displayName };
     }
+    case 'email':
+      return methods.email?.id === id ? { kind, id, name: methods.email.emailAddress } : undefined;
   }
 }
 
@@ -96,7 +99,8 @@ export function registerSecurityInfoRoutes(app: FastifyInstance, deps: Deps, my:
     const methods = await methodsOf(signed);
     const method = kind && findDeletable(methods, kind, request.params.id);
     if (!method) return reply.header('cache-control', 'no-store').redirect('/my/security-info', 303);
-    const lastMultiFactor = !canCompleteMultiFactor(usableAfter(methods, method));
+    // The email is no sign-in factor: removing it leaves every sign-in as it was.
+    const lastMultiFactor = method.kind !== 'email' && !canCompleteMultiFactor(usableAfter(methods, method));
     return sendPage(reply, 200, confirmDeletePage({ method, lastMultiFactor, csrf: signed.session.csrf }));
   });
 
@@ -111,7 +115,8 @@ export function registerSecurityInfoRoutes(app: FastifyInstance, deps: Deps, my:
     const kind = deleteKindOf(request.params.kind);
     const method = kind && findDeletable(await methodsOf(signed), kind, request.params.id);
     if (method) {
-      if (method.kind === 'temporaryAccessPass')
+      if (method.kind === 'email') await deleteOwnEmailMethod(deps, signed.ctx, signed.user, method.id);
+      else if (method.kind === 'temporaryAccessPass')
         // Entra lets users delete their own pass; it ends the sessions the pass started, this one too.
         await deleteTemporaryAccessPass(deps, signed.ctx, signed.user.id, method.id, 'User');
       else

@@ -12,7 +12,6 @@ import { graphJsClient } from '../support/graph-js-client.js';
 import * as client from 'openid-client';
 import * as OTPAuth from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Clock } from '../../src/domain/clock.js';
 import { ACR_MFA } from '../../src/domain/signin/factors.js';
 import type { Deps } from '../../src/services/deps.js';
 import { createAuthenticatorAppsRepo } from '../../src/store/repos/authenticator-apps.js';
@@ -34,22 +33,7 @@ import {
   launchChromium,
   securityDefaults,
 } from '../support/sign-in-fixtures.js';
-
-/** Real time plus an offset the test moves: the server's clock (oidc-provider and the browser keep real time). */
-class MovableClock implements Clock {
-  private offsetMs = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-  advance(seconds: number): void {
-    this.offsetMs += seconds * 1000;
-  }
-  /** Moves to the middle of the next 30-second step: a fresh code, and ±1 step cannot straddle the move. */
-  nextStep(): void {
-    const now = this.now().getTime();
-    this.offsetMs += (Math.floor(now / 30_000) + 1) * 30_000 + 15_000 - now;
-  }
-}
+import { MovableClock } from '../support/movable-clock.js';
 
 interface GraphTap {
   temporaryAccessPass: string;

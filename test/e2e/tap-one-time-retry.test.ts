@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as OTPAuth from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
-import type { Clock } from '../../src/domain/clock.js';
 import type { Deps } from '../../src/services/deps.js';
 import { updateTapPolicy } from '../../src/services/tap-policy.js';
 import { issueTemporaryAccessPass, listTemporaryAccessPasses } from '../../src/services/temporary-access-passes.js';
@@ -20,17 +19,7 @@ import { dialects } from '../support/databases.js';
 import { auditRows } from '../support/graph-http.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, launchChromium } from '../support/sign-in-fixtures.js';
-
-/** The real time, moved on by the test: the window's end without waiting for it. */
-class MovableClock implements Clock {
-  private offsetMs = 0;
-  now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-  advance(seconds: number): void {
-    this.offsetMs += seconds * 1000;
-  }
-}
+import { MovableClock } from '../support/movable-clock.js';
 
 for (const dialect of dialects) {
   describe(`A one-time pass tolerant of a failed first try, in Chromium (${dialect})`, () => {

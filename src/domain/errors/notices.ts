@@ -15,6 +15,49 @@ export const noticeErrors = defineErrors({
     graphCode: 'conflict',
     message: 'The user already has a notification email; update or delete it instead.',
   },
+  // A user adding their own notification email from Security info (the code mailed to it).
+  mailNotConfigured: {
+    status: 503,
+    graphCode: 'serviceNotAvailable',
+    message:
+      'Email cannot be added yet: this server has no mail settings (SMTP). Ask your administrator to set GATEPASS_SMTP_URL.',
+  },
+  emailCodeNotSent: {
+    status: 502,
+    graphCode: 'mailDeliveryFailed',
+    message: 'The code could not be sent: the mail server did not take the mail. Try again in a few minutes.',
+  },
+  emailCodesTooMany: {
+    status: 429,
+    graphCode: 'tooManyRequests',
+    message: (p: { minutes: number }) =>
+      `Too many codes were sent in the last hour. Try again in ${p.minutes} minute${p.minutes === 1 ? '' : 's'}.`,
+  },
+  emailCodeInvalid: {
+    status: 400,
+    graphCode: 'badRequest',
+    message: 'Enter the 8-digit code from the mail.',
+  },
+  emailCodeNotRequested: {
+    status: 400,
+    graphCode: 'badRequest',
+    message: 'No code was sent to you yet. Enter your email address first.',
+  },
+  emailCodeWrong: {
+    status: 400,
+    graphCode: 'badRequest',
+    message: 'That code is not right. Check the latest mail and try again.',
+  },
+  emailCodeExpired: {
+    status: 400,
+    graphCode: 'badRequest',
+    message: 'This code has expired or was already used. Ask for a new code.',
+  },
+  emailCodeTooManyGuesses: {
+    status: 429,
+    graphCode: 'tooManyRequests',
+    message: 'Too many wrong codes. Ask for a new code.',
+  },
   disputeLinkUnknown: {
     status: 404,
     graphCode: 'itemNotFound',

@@ -18,6 +18,7 @@ import * as m0017 from './0017-tap-purpose.js';
 import * as m0018 from './0018-tap-disputed.js';
 import * as m0019 from './0019-notification-email-and-mail-outbox.js';
 import * as m0020 from './0020-tap-retry-window.js';
+import * as m0021 from './0021-email-verifications.js';
 
 const migrations: Record<string, Migration> = {
   '0001-init': m0001,
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0018-tap-disputed': m0018,
   '0019-notification-email-and-mail-outbox': m0019,
   '0020-tap-retry-window': m0020,
+  '0021-email-verifications': m0021,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -95,6 +95,7 @@ export const SECURITY_INFO_OUTCOMES = {
   'authenticator-app-added-pass-retired': `Authenticator app added. You can use it to sign in from now on. ${PASS_RETIRED}`,
   'passkey-added-pass-retired': `Passkey added. You can use it to sign in from now on. ${PASS_RETIRED}`,
   'passkey-renamed': 'Passkey renamed.',
+  'email-added': 'Email verified. Notices about Temporary Access Passes issued for you will be sent there.',
   'method-deleted': 'Sign-in method deleted.',
   'password-changed': 'Password changed.',
 } as const;
@@ -118,7 +119,7 @@ const deleteLink = (kind: string, id: string, name: string) =>
   `<a href="/my/security-info/${esc(kind)}/${esc(id)}/delete" class="button secondary" aria-label="Delete ${esc(name)}">Delete</a>`;
 
 function rows(v: SecurityInfoView): string {
-  const { password, pass, apps, passkeys } = v.methods;
+  const { password, pass, apps, passkeys, email } = v.methods;
   const out: string[] = [];
   out.push(`<tr id="method-password"><th scope="row">Password</th><td>${password ? `Last changed ${when(password.changedAt)}` : 'None'}</td>
 <td>${password ? '<a href="/my/security-info/password" aria-label="Change password">Change</a>' : ''}</td></tr>`);
@@ -137,6 +138,10 @@ function rows(v: SecurityInfoView): string {
     out.push(`<tr id="method-passkey-${esc(k.id)}" class="method-passkey"><th scope="row">Passkey</th>
 <td><span class="method-name">${esc(k.displayName)}</span>; ${k.deviceType === 'multiDevice' ? 'synced' : 'on one device'}; created ${when(k.createdAt)}; last used ${when(k.lastUsedAt)}</td>
 <td><a href="/my/security-info/passkey/${esc(k.id)}/rename" aria-label="Rename ${esc(k.displayName)}">Rename</a> ${deleteLink('passkey', k.id, k.displayName)}</td></tr>`);
+  if (email)
+    out.push(`<tr id="method-email"><th scope="row">Email</th>
+<td><span class="method-name">${esc(email.emailAddress)}</span>; for notices about passes issued for you</td>
+<td><a href="/my/security-info/email" aria-label="Change email">Change</a> ${deleteLink('email', email.id, 'email')}</td></tr>`);
   return out.join('\n');
 }
 
@@ -184,6 +189,7 @@ ${changeHint}
 <ul aria-labelledby="add-method" class="choices">
 <li><a href="/my/security-info/authenticator-app" id="add-authenticator-app">Authenticator app</a> — a 6-digit code from an app such as Microsoft Authenticator</li>
 <li><a href="/my/security-info/passkey" id="add-passkey">Passkey</a> — this device's screen lock, a phone or a security key</li>
+${v.methods.email ? '' : `<li><a href="/my/security-info/email" id="add-email">Email</a> — where Gatepass tells you when a Temporary Access Pass is issued for you (not a way to sign in)</li>`}
 </ul>
 <h2 id="your-methods">Your sign-in methods</h2>
 <table class="methods" aria-labelledby="your-methods">
@@ -205,7 +211,7 @@ ${csrfField(v.csrf)}
 }
 
 export interface DeletableMethod {
-  kind: 'temporaryAccessPass' | 'authenticatorApp' | 'passkey';
+  kind: 'temporaryAccessPass' | 'authenticatorApp' | 'passkey' | 'email';
   id: string;
   name: string;
 }
@@ -214,6 +220,7 @@ const KIND_NAMES: Record<DeletableMethod['kind'], string> = {
   temporaryAccessPass: 'Temporary Access Pass',
   authenticatorApp: 'authenticator app',
   passkey: 'passkey',
+  email: 'email',
 };
 
 /** "Delete this method?" — with a plain warning when nothing else would allow a multi-factor sign-in. */
@@ -222,14 +229,18 @@ export function confirmDeletePage(v: { method: DeletableMethod; lastMultiFactor:
   const label =
     method.kind === 'temporaryAccessPass'
       ? 'your Temporary Access Pass'
-      : `the ${KIND_NAMES[method.kind]} “${method.name}”`;
+      : method.kind === 'email'
+        ? `your email “${method.name}”`
+        : `the ${KIND_NAMES[method.kind]} “${method.name}”`;
   const warning = v.lastMultiFactor
     ? `<div class="error-summary" role="alert" id="last-method-warning"><p><strong>This is your last method for multi-factor sign-in.</strong> Once it is deleted you cannot complete a sign-in that needs a second factor until you add another method — or your helpdesk gives you a Temporary Access Pass.</p></div>`
     : '';
   const passNote =
     method.kind === 'temporaryAccessPass'
       ? '<p>Deleting the pass also signs you out of every session you started with it, this one included.</p>'
-      : '';
+      : method.kind === 'email'
+        ? '<p>Notices about passes issued for you are then shown on your account page only.</p>'
+        : '';
   return layout(
     'Delete sign-in method',
     `${warning}
