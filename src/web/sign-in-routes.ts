@@ -148,19 +148,25 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
    * A session limited to setting up methods asked for another app: it is refused, and the page leads to Security
    * info, which the same session opens without signing in again.
    */
-  async function setupOnly(reply: FastifyReply, d: InteractionDetails, req: SignInRequest) {
+  async function setupOnly(
+    request: FastifyRequest<Params>,
+    reply: FastifyReply,
+    d: InteractionDetails,
+    req: SignInRequest,
+  ) {
     const view = await setupOnlyView(deps, req, { accountId: d.session?.accountId ?? '', amr: d.session?.amr ?? [] });
     const link = `<p><a class="button primary" href="${FIRST_PARTY_APPS.my.basePath}/security-info">Go to Security info</a></p>`;
-    const facts = { code: view.errorCode, correlationId: view.correlationId, at: view.at };
-    return sendHtml(reply, errorCatalogue[view.error].status, signInErrorPage(view.title, view.message, facts, link));
+    return render(request, reply, d, req, view, link);
   }
 
+  /** `refusalExtra`: HTML shown on a refusal page under its message (a way forward, e.g. a link). */
   async function render(
     request: FastifyRequest<Params>,
     reply: FastifyReply,
     d: InteractionDetails,
     req: SignInRequest,
     view: SignInView,
+    refusalExtra?: string,
   ) {
     const form: FormContext = { uid: d.uid, csrf: csrfTokenFor(deps, d.uid), clientName: req.app.displayName };
     // A step refused by this request (it logged a failed sign-in): the log row's details, as Entra shows them.
@@ -190,11 +196,12 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
         return sendHtml(
           reply,
           errorCatalogue[view.error].status,
-          signInErrorPage(view.title, view.message, {
-            code: view.errorCode,
-            correlationId: view.correlationId,
-            at: view.at,
-          }),
+          signInErrorPage(
+            view.title,
+            view.message,
+            { code: view.errorCode, correlationId: view.correlationId, at: view.at },
+            refusalExtra,
+          ),
         );
       }
       default:
@@ -207,7 +214,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
     const d = await details(request, reply);
     if (!d) return sessionGone(deps, request, reply);
     const req = await requestOf(request, d);
-    if (d.prompt.name === SETUP_ONLY_PROMPT) return setupOnly(reply, d, req);
+    if (d.prompt.name === SETUP_ONLY_PROMPT) return setupOnly(request, reply, d, req);
     if (d.prompt.name === 'consent') {
       // The OpenID scopes and the Graph permissions the app asks for (delegated: it acts as this user).
       const resourceScopes = Object.values(
@@ -252,7 +259,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: Deps, oidc: Oid
     if (!isValidCsrf(deps, d.uid, body.csrf)) return refusalPage(deps, request, reply, 'signInInvalidCsrf');
     const req = await requestOf(request, d);
     // Nothing posted here changes what the session may reach: only a method of the user's own does (Security info).
-    if (d.prompt.name === SETUP_ONLY_PROMPT) return setupOnly(reply, d, req);
+    if (d.prompt.name === SETUP_ONLY_PROMPT) return setupOnly(request, reply, d, req);
     switch (body.action) {
       case 'username':
         return render(request, reply, d, req, await submitUsername(deps, req, body.username));

@@ -27,18 +27,12 @@ import {
 } from '../support/browser-sign-in.js';
 import { auditRows } from '../support/graph-http.js';
 import { credentialsOf, withAuthenticator } from '../support/virtual-authenticator.js';
-import { startTestServer, type TestServer } from '../support/runtime.js';
-import {
-  cliContext,
-  createDaemonApp,
-  createPasswordUser,
-  createWebApp,
-  launchChromium,
-} from '../support/sign-in-fixtures.js';
+import { startLocalhostBrowser, type LocalhostBrowser } from '../support/localhost-browser.js';
+import { cliContext, createDaemonApp, createPasswordUser } from '../support/sign-in-fixtures.js';
 
 for (const dialect of dialects) {
   describe(`Passkeys in Chromium (${dialect})`, () => {
-    let s: TestServer;
+    let rig: LocalhostBrowser;
     let deps: Deps;
     let origin: string;
     let browser: Browser;
@@ -50,25 +44,15 @@ for (const dialect of dialects) {
     let mine: { context: BrowserContext; page: Page; cdp: CDPSession; authenticatorId: string };
 
     before(async () => {
-      s = await startTestServer(dialect, {}, undefined, { publicHost: 'localhost' });
-      origin = s.publicUrl;
-      deps = s.runtime.deps;
+      rig = await startLocalhostBrowser(dialect);
+      ({ deps, origin, browser, rp, redirectUri } = rig);
       assert.equal(deps.config.rpId, 'localhost');
-      browser = await launchChromium();
-      redirectUri = `${origin}/rp-callback`;
-      const web = await createWebApp(deps, redirectUri);
-      rp = await client.discovery(new URL(origin), web.app.appId, web.secret.secretText, undefined, {
-        execute: [client.allowInsecureRequests],
-      });
       pat = await createPasswordUser(deps, 'pat', patPassword);
       const context = await browser.newContext();
       mine = { context, ...(await withAuthenticator(context)) };
     });
 
-    after(async () => {
-      await browser?.close();
-      await s?.close();
-    });
+    after(() => rig?.close());
 
     const startFlow = (page: Page) => startCodeFlow(page, rp, redirectUri, 'openid profile');
 

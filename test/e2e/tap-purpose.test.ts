@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import * as client from 'openid-client';
+import type * as client from 'openid-client';
 import type { Browser, Page } from 'playwright-core';
 import type { Deps } from '../../src/services/deps.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
@@ -15,13 +15,13 @@ import { createSignInsRepo } from '../../src/store/repos/sign-ins.js';
 import { seriousViolations } from '../support/axe.js';
 import { enterPass, enterUsername, finishCodeFlow, startCodeFlow } from '../support/browser-sign-in.js';
 import { dialects } from '../support/databases.js';
-import { startTestServer, type TestServer } from '../support/runtime.js';
-import { cliContext, createWebApp, launchChromium } from '../support/sign-in-fixtures.js';
+import { startLocalhostBrowser, type LocalhostBrowser } from '../support/localhost-browser.js';
+import { cliContext } from '../support/sign-in-fixtures.js';
 import { withAuthenticator } from '../support/virtual-authenticator.js';
 
 for (const dialect of dialects) {
   describe(`A pass's purpose in Chromium (${dialect})`, () => {
-    let s: TestServer;
+    let rig: LocalhostBrowser;
     let deps: Deps;
     let origin: string;
     let browser: Browser;
@@ -30,22 +30,11 @@ for (const dialect of dialects) {
     let appName: string;
 
     before(async () => {
-      s = await startTestServer(dialect, {}, undefined, { publicHost: 'localhost' });
-      origin = s.publicUrl;
-      deps = s.runtime.deps;
-      browser = await launchChromium();
-      redirectUri = `${origin}/rp-callback`;
-      const web = await createWebApp(deps, redirectUri);
-      appName = web.app.displayName;
-      rp = await client.discovery(new URL(origin), web.app.appId, web.secret.secretText, undefined, {
-        execute: [client.allowInsecureRequests],
-      });
+      rig = await startLocalhostBrowser(dialect);
+      ({ deps, origin, browser, rp, redirectUri, appName } = rig);
     });
 
-    after(async () => {
-      await browser?.close();
-      await s?.close();
-    });
+    after(() => rig?.close());
 
     /** A user without a password, and a pass issued with `purpose` (undefined: the default). */
     async function newcomer(local: string, purpose?: 'setup' | 'access') {

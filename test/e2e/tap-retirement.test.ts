@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import * as client from 'openid-client';
+import type * as client from 'openid-client';
 import type { Browser } from 'playwright-core';
 import type { Deps } from '../../src/services/deps.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
@@ -14,13 +14,13 @@ import { createTemporaryAccessPassesRepo } from '../../src/store/repos/temporary
 import { enterPass, enterUsername, finishCodeFlow, startCodeFlow } from '../support/browser-sign-in.js';
 import { dialects } from '../support/databases.js';
 import { auditRows } from '../support/graph-http.js';
-import { startTestServer, type TestServer } from '../support/runtime.js';
-import { cliContext, createWebApp, launchChromium } from '../support/sign-in-fixtures.js';
+import { startLocalhostBrowser, type LocalhostBrowser } from '../support/localhost-browser.js';
+import { cliContext } from '../support/sign-in-fixtures.js';
 import { withAuthenticator } from '../support/virtual-authenticator.js';
 
 for (const dialect of dialects) {
   describe(`A pass retired once a passkey replaces it, in Chromium (${dialect})`, () => {
-    let s: TestServer;
+    let rig: LocalhostBrowser;
     let deps: Deps;
     let origin: string;
     let browser: Browser;
@@ -28,21 +28,11 @@ for (const dialect of dialects) {
     let redirectUri: string;
 
     before(async () => {
-      s = await startTestServer(dialect, {}, undefined, { publicHost: 'localhost' });
-      origin = s.publicUrl;
-      deps = s.runtime.deps;
-      browser = await launchChromium();
-      redirectUri = `${origin}/rp-callback`;
-      const web = await createWebApp(deps, redirectUri);
-      rp = await client.discovery(new URL(origin), web.app.appId, web.secret.secretText, undefined, {
-        execute: [client.allowInsecureRequests],
-      });
+      rig = await startLocalhostBrowser(dialect);
+      ({ deps, origin, browser, rp, redirectUri } = rig);
     });
 
-    after(async () => {
-      await browser?.close();
-      await s?.close();
-    });
+    after(() => rig?.close());
 
     it('registering a passkey retires the pass, ends its other session, and the registering one goes on', async () => {
       const rita = await createUser(deps, cliContext(), {

@@ -16,7 +16,7 @@ import { dialects } from '../support/databases.js';
 import { assertFetchedGraphError, auditRows, graphFetch } from '../support/graph-http.js';
 import { getWithCookies, postStep, startRawFlow } from '../support/raw-sign-in.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
-import { cliContext, createDaemonApp, createPasswordUser, createWebApp } from '../support/sign-in-fixtures.js';
+import { cliContext, createPasswordUser, createWebApp, daemonAppToken } from '../support/sign-in-fixtures.js';
 
 const REDIRECT_URI = 'http://127.0.0.1/purpose-callback';
 const TAP_POLICY = '/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass';
@@ -28,21 +28,6 @@ for (const dialect of dialects) {
     let writer: string;
     let policyWriter: string;
     let counter = 0;
-
-    async function appToken(permissions: string[]): Promise<string> {
-      const { app, secret } = await createDaemonApp(deps, permissions);
-      const res = await fetch(`${s.url}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: app.appId,
-          client_secret: secret.secretText,
-          scope: 'https://graph.microsoft.com/.default',
-        }).toString(),
-      });
-      return ((await res.json()) as { access_token: string }).access_token;
-    }
 
     const passwordless = (local: string) =>
       createUser(deps, cliContext(), {
@@ -57,8 +42,8 @@ for (const dialect of dialects) {
     before(async () => {
       s = await startTestServer(dialect);
       deps = s.runtime.deps;
-      writer = await appToken(['UserAuthenticationMethod.ReadWrite.All']);
-      policyWriter = await appToken(['Policy.ReadWrite.AuthenticationMethod']);
+      writer = await daemonAppToken(deps, s.url, ['UserAuthenticationMethod.ReadWrite.All']);
+      policyWriter = await daemonAppToken(deps, s.url, ['Policy.ReadWrite.AuthenticationMethod']);
     });
     after(async () => s?.close());
 

@@ -17,7 +17,7 @@ import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js
 import { dialects } from '../support/databases.js';
 import { assertFetchedGraphError, graphFetch, type FetchedGraphResponse } from '../support/graph-http.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
-import { cliContext, createDaemonApp } from '../support/sign-in-fixtures.js';
+import { cliContext, daemonAppToken } from '../support/sign-in-fixtures.js';
 import { userToken } from '../support/tokens.js';
 
 const DEFAULT_POLICY = {
@@ -40,23 +40,6 @@ for (const dialect of dialects) {
     let writer: string;
     let reader: string;
     let weak: string;
-
-    async function appToken(permissions: string[]): Promise<string> {
-      const { app, secret } = await createDaemonApp(deps, permissions);
-      const res = await fetch(`${s.url}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: app.appId,
-          client_secret: secret.secretText,
-          scope: 'https://graph.microsoft.com/.default',
-        }).toString(),
-      });
-      const json = (await res.json()) as { access_token?: string };
-      assert.ok(json.access_token, JSON.stringify(json));
-      return json.access_token;
-    }
 
     const call = (method: string, path: string, token: string | undefined, body?: unknown): Promise<Res> =>
       graphFetch(s.url, method, path, token, body);
@@ -108,9 +91,9 @@ for (const dialect of dialects) {
     before(async () => {
       s = await startTestServer(dialect, { GATEPASS_DOMAINS: 'contoso.test' });
       deps = s.runtime.deps;
-      writer = await appToken(['UserAuthenticationMethod.ReadWrite.All']);
-      reader = await appToken(['UserAuthenticationMethod.Read.All']);
-      weak = await appToken(['User.Read.All']);
+      writer = await daemonAppToken(deps, s.url, ['UserAuthenticationMethod.ReadWrite.All']);
+      reader = await daemonAppToken(deps, s.url, ['UserAuthenticationMethod.Read.All']);
+      weak = await daemonAppToken(deps, s.url, ['User.Read.All']);
     });
     after(() => s.close());
 

@@ -19,25 +19,8 @@ import { createTenantRepo } from '../../src/store/repos/tenant.js';
 import { createTestDatabase, dialects } from '../support/databases.js';
 import { graphFetch } from '../support/graph-http.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
-import { cliContext, createDaemonApp, createPasswordUser } from '../support/sign-in-fixtures.js';
+import { cliContext, createPasswordUser, daemonAppToken } from '../support/sign-in-fixtures.js';
 import { decodedText, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
-
-async function appToken(s: TestServer, deps: Deps, permissions?: string[]): Promise<string> {
-  const { app, secret } = await createDaemonApp(deps, permissions);
-  const res = await fetch(`${s.url}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: app.appId,
-      client_secret: secret.secretText,
-      scope: 'https://graph.microsoft.com/.default',
-    }).toString(),
-  });
-  const json = (await res.json()) as { access_token?: string };
-  assert.ok(json.access_token);
-  return json.access_token;
-}
 
 const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1];
 
@@ -56,7 +39,7 @@ for (const dialect of dialects) {
         GATEPASS_MAIL_FROM: 'Gatepass <gatepass@contoso.test>',
       });
       deps = s.runtime.deps;
-      token = await appToken(s, deps);
+      token = await daemonAppToken(deps, s.url);
       await createTenantRepo(deps.db).updateSecurityContacts(['soc@contoso.test']);
     });
     after(async () => {
@@ -70,7 +53,7 @@ for (const dialect of dialects) {
       const path = `/organization/${id}`;
       const refused = await graphFetch(s.url, 'PATCH', path, token, { securityComplianceNotificationMails: [] });
       assert.equal(refused.status, 403);
-      const policyToken = await appToken(s, deps, ['Policy.ReadWrite.AuthenticationMethod']);
+      const policyToken = await daemonAppToken(deps, s.url, ['Policy.ReadWrite.AuthenticationMethod']);
       const bad = await graphFetch(s.url, 'PATCH', path, policyToken, {
         securityComplianceNotificationMails: ['soc@contoso.test', 'nope'],
       });
@@ -216,7 +199,7 @@ for (const dialect of dialects) {
 
     it('issues the pass anyway (201); the notice waits in the outbox for a retry', async () => {
       const deps = s.runtime.deps;
-      const token = await appToken(s, deps);
+      const token = await daemonAppToken(deps, s.url);
       const user = await createPasswordUser(deps, 'finn', 'Correct-Horse-Battery-Staple-9');
       await graphFetch(s.url, 'POST', `/users/${user.id}/authentication/emailMethods`, token, {
         emailAddress: 'finn@mail.test',

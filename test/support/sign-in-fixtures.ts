@@ -8,6 +8,7 @@ import type { Deps, RequestContext } from '../../src/services/deps.js';
 import { setSecurityDefaults } from '../../src/services/security-defaults.js';
 import type { SignInRequest } from '../../src/services/sign-in/index.js';
 import { createUsersRepo, type UserRecord } from '../../src/store/repos/users.js';
+import { fetchAppToken } from './tokens.js';
 
 /** A new sign-in interaction (its own uid) from `ip`, as the sign-in pages would describe it to the service. */
 export const signInRequest = (ip = '203.0.113.7'): SignInRequest => ({
@@ -62,6 +63,12 @@ export async function createDaemonApp(
   permissions = ['User.Read.All', 'UserAuthenticationMethod.ReadWrite.All'],
 ) {
   return createApplication(deps, cliContext(), { displayName: 'Test daemon', kind: 'daemon', permissions });
+}
+
+/** A new daemon app (createDaemonApp) and its Graph token from the token endpoint of the server at `origin`. */
+export async function daemonAppToken(deps: Deps, origin: string, permissions?: string[]): Promise<string> {
+  const { app, secret } = await createDaemonApp(deps, permissions);
+  return fetchAppToken(origin, app.appId, secret.secretText);
 }
 
 export const securityDefaults = (deps: Deps, on: boolean) => setSecurityDefaults(deps, cliContext(), on);

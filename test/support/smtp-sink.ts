@@ -1,5 +1,7 @@
-// A real SMTP server on 127.0.0.1 (the smtp-server package), keeping every message it receives, raw.
+// A real SMTP server on 127.0.0.1 (the smtp-server package), keeping every message it receives, raw; and a tarpit
+// that holds a sender's connection open without ever taking a message.
 
+import { createServer, type Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
 export interface SmtpSink {
@@ -51,3 +53,56 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 /** The text of a quoted-printable body, soft line breaks joined, as a reader of the mail sees it. */
 export const decodedText = (raw: string): string =>
   raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+
+export interface SmtpTarpit {
+  url: string;
+  /** Connections open right now: each is a send held in flight. */
+  readonly open: number;
+  /** Resolves once a connection is open, or rejects after `attempts` polls of 100 ms. */
+  waitForConnection(attempts?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * An SMTP server on 127.0.0.1 that greets, then answers EHLO one continuation line ("250-…") a second and never ends
+ * the reply: a client's send is held until the client dies. The greeting ends nodemailer's connection-setup timeout,
+ * and each line restarts its inactivity timeout, so unlike a server that never answers, this one holds a sender for as
+ * long as the test needs (a server that never greets fails the send after the transport's timeout).
+ */
+export async function startSmtpTarpit(): Promise<SmtpTarpit> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    let trickle: NodeJS.Timeout | undefined;
+    socket.on('error', () => {});
+    socket.once('data', () => {
+      trickle = setInterval(() => socket.write('250-still thinking\r\n'), 1000);
+    });
+    socket.once('close', () => {
+      clearInterval(trickle);
+      sockets.delete(socket);
+    });
+    socket.write('220 127.0.0.1 ESMTP\r\n');
+  });
+  const port = await new Promise<number>((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve(typeof a === 'object' && a ? a.port : 0);
+    });
+  });
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    get open() {
+      return sockets.size;
+    },
+    async waitForConnection(attempts = 200) {
+      for (let i = 0; i < attempts && sockets.size === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      if (sockets.size === 0) throw new Error('no sender connected to the SMTP tarpit');
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
