@@ -47,7 +47,11 @@ export function registerEmailMethodRoutes(app: FastifyInstance, deps: Deps, my: 
     if (!signed) return reply;
     try {
       const sent = await sendOwnEmailCode(deps, signed.ctx, signed.user, body.emailAddress, transport);
-      return sendPage(reply, 200, emailCodePage({ csrf: signed.session.csrf, ...sent }));
+      return sendPage(
+        reply,
+        200,
+        emailCodePage({ csrf: signed.session.csrf, emailAddress: sent.emailAddress, sentJustNow: true }),
+      );
     } catch (e) {
       const refusal = refusalOf(e);
       if (refusal.status === 503) return sendPage(reply, 503, emailNeedsMailPage());

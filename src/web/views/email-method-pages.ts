@@ -1,7 +1,7 @@
 // Security info › Email: the address, then the code mailed to it (Entra's words: "What email would you like to use?",
 // "We just sent a code to …"). Plain HTML forms, no script.
 
-import { EMAIL_CODE_DIGITS } from '../../domain/mail/email-code.js';
+import { EMAIL_CODE_DIGITS, EMAIL_CODE_LIFETIME_MS } from '../../domain/mail/email-code.js';
 import { errorSummary, esc, layout } from './html.js';
 
 export const EMAIL_METHOD_PATH = '/my/security-info/email';
@@ -44,10 +44,14 @@ ${back}`,
   );
 }
 
-export function emailCodePage(v: { csrf: string; emailAddress: string; expiresAt?: Date; error?: string }): string {
-  const until = v.expiresAt
-    ? ` It works until <time datetime="${esc(v.expiresAt.toISOString())}">${esc(v.expiresAt.toISOString().slice(11, 16))} UTC</time>.`
-    : '';
+export function emailCodePage(v: {
+  csrf: string;
+  emailAddress: string;
+  sentJustNow?: boolean;
+  error?: string;
+}): string {
+  // A duration, not a clock time: the page carries no script to show times in the reader's zone.
+  const until = v.sentJustNow ? ` It works for ${EMAIL_CODE_LIFETIME_MS / 60_000} minutes.` : '';
   return layout(
     'Email',
     `${errorSummary(v.error, v.error ? 'code' : undefined)}
@@ -65,6 +69,5 @@ ${csrfField(v.csrf)}
 <button type="submit" class="secondary" id="email-resend">Resend code</button>
 </form>
 ${back}`,
-    { wide: true },
   );
 }

@@ -57,6 +57,7 @@ ${v.notices ?? ''}
 <li>Password: <span id="method-password">${v.methods.password ? 'yes' : 'no'}</span></li>
 <li>Authenticator apps: <span id="method-apps">${v.methods.apps.length}</span></li>
 <li>Passkeys: <span id="method-passkeys">${v.methods.passkeys.length}</span></li>
+<li>Email for notices: <span id="method-email">${v.methods.email ? esc(v.methods.email.emailAddress) : 'none'}</span></li>
 ${v.methods.pass ? `<li>Temporary Access Pass: <span id="method-tap">${esc(REASONS[v.methods.pass.usability.methodUsabilityReason] ?? '')}</span></li>` : ''}
 </ul>
 <p><a href="/my/security-info">Manage your security info</a></p>
