@@ -16,6 +16,8 @@ import {
   emailNeedsMailPage,
 } from './views/email-method-pages.js';
 
+const CODE_SEND_DEADLINE_MS = 20_000;
+
 type Body = { csrf?: unknown; emailAddress?: unknown; code?: unknown };
 
 const bodyOf = (raw: unknown): Body => (typeof raw === 'object' && raw !== null ? (raw as Body) : {});
@@ -30,8 +32,9 @@ function withRetryAfter(reply: FastifyReply, refusal: { retryAfter?: number }): 
 }
 
 export function registerEmailMethodRoutes(app: FastifyInstance, deps: Deps, my: MySessions): void {
-  // The same settings the outbox sends with; no connection is opened until a code is sent.
-  const transport = createMailTransport(deps.config);
+  // The same settings the outbox sends with (no connection is opened until a code is sent), but a person waits for
+  // this send: it gets 20 seconds, then the page says to try again.
+  const transport = createMailTransport(deps.config, undefined, CODE_SEND_DEADLINE_MS);
 
   app.get(EMAIL_METHOD_PATH, async (request, reply) => {
     const signed = await my.requireMethodChange(request, reply, EMAIL_METHOD_PATH);

@@ -19,10 +19,26 @@ export interface MailTransport {
 
 /** Short enough that a dead server fails a send in seconds; the outbox retries later anyway. */
 const TIMEOUT_MS = 10_000;
+/**
+ * nodemailer's timeouts are per step and per silence: a server (or middlebox) that answers one line every few seconds
+ * never trips them, and would hold the outbox's sender, which sends one mail at a time, for ever. A whole send gets
+ * this long; one that ends late may still have been delivered, so a retry can repeat a notice (at least once, never
+ * lost).
+ */
+const SEND_DEADLINE_MS = 60_000;
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the SMTP server did not take the mail within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
 
 export function createMailTransport(
   config: Pick<AppConfig, 'smtpUrl' | 'mailFrom'>,
   timeoutMs = TIMEOUT_MS,
+  sendDeadlineMs = SEND_DEADLINE_MS,
 ): MailTransport | undefined {
   if (!config.smtpUrl || !config.mailFrom) return undefined;
   const from = config.mailFrom;
@@ -34,7 +50,10 @@ export function createMailTransport(
   });
   return {
     async send(mail) {
-      await transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
+      await withDeadline(
+        transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text }),
+        sendDeadlineMs,
+      );
     },
     async verify() {
       await transporter.verify();
