@@ -14,6 +14,7 @@ import {
   type AuthenticationMethods,
 } from '../services/authentication-methods.js';
 import { toGraphTap } from '../services/temporary-access-passes.js';
+import { toGraphEmailMethod } from '../services/email-methods.js';
 import { act } from './command.js';
 
 const when = (d: Date | null) => (d ? d.toISOString() : 'never');
@@ -37,6 +38,8 @@ function lines(m: AuthenticationMethods): string[] {
     out.push(
       `  Passkey                 ${k.id}  "${k.displayName}", ${k.deviceType === 'multiDevice' ? 'synced' : 'device-bound'}, added ${when(k.createdAt)}, last used ${when(k.lastUsedAt)}`,
     );
+  if (m.email)
+    out.push(`  Email (notices)         ${m.email.id}  ${m.email.emailAddress}, added ${when(m.email.createdAt)}`);
   return out;
 }
 
@@ -56,6 +59,7 @@ export function registerMethodCommands(program: Command): void {
           ...(m.pass ? [toGraphTap(m.pass)] : []),
           ...m.apps.map(toGraphSoftwareOath),
           ...m.passkeys.map(toGraphFido2),
+          ...(m.email ? [toGraphEmailMethod(m.email)] : []),
         ];
         return {
           json: {

@@ -16,6 +16,7 @@ import { startTestServer } from '../support/runtime.js';
 import { osUserName } from '../../src/cli/session.js';
 import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
 import { createAuthenticatorAppsRepo } from '../../src/store/repos/authenticator-apps.js';
+import { createEmailMethodsRepo } from '../../src/store/repos/email-methods.js';
 import { gatepass, oneJsonObject } from './run-cli.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -204,6 +205,7 @@ for (const dialect of dialects) {
       const secret = 'JBSWY3DPEHPK3PXPJBSWY3DP';
       let appId = '';
       let keyId = '';
+      let emailId = '';
       try {
         const alice = (
           await rt.deps.db
@@ -240,6 +242,13 @@ for (const dialect of dialects) {
           createdAt: now,
           lastUsedAt: null,
         });
+        emailId = randomUUID();
+        await createEmailMethodsRepo(rt.deps.db).insertEmailMethod({
+          id: emailId,
+          userId: alice,
+          emailAddress: 'alice@mail.test',
+          createdAt: now,
+        });
       } finally {
         await rt.close();
       }
@@ -253,8 +262,10 @@ for (const dialect of dialects) {
         ['#microsoft.graph.passwordAuthenticationMethod', '28c10230-6103-485e-b985-444c60001490'],
         ['#microsoft.graph.softwareOathAuthenticationMethod', appId],
         ['#microsoft.graph.fido2AuthenticationMethod', keyId],
+        ['#microsoft.graph.emailAuthenticationMethod', emailId],
       ]);
       const text = await gatepass(env, ['method', 'list', 'alice@contoso.test']);
+      assert.match(text.stdout, /Email \(notices\) +[0-9a-f-]{36} +alice@mail\.test/);
       assert.match(text.stdout, /Authenticator app +[0-9a-f-]{36} +"Phone"/);
       assert.match(text.stdout, /Passkey +[0-9a-f-]{36} +"Laptop", device-bound/);
       assert.ok(!listed.stdout.includes(secret) && !text.stdout.includes(secret), 'no secret is printed');
@@ -267,7 +278,7 @@ for (const dialect of dialects) {
       assert.match(unknown.stderr, /no authenticator app or passkey/);
       assert.equal((await gatepass(env, ['method', 'delete', 'alice@contoso.test', keyId, '--json'])).code, 0);
       const after = oneJsonObject((await gatepass(env, ['method', 'list', 'alice@contoso.test', '--json'])).stdout);
-      assert.equal((after.value as unknown[]).length, 1, 'only the password is left');
+      assert.equal((after.value as unknown[]).length, 2, 'only the password and the email are left');
       const check = await openRuntime({ config: loadConfig(env) });
       try {
         const rows = await check.deps.db
