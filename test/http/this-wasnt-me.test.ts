@@ -17,7 +17,8 @@ import { createEmailMethodsRepo } from '../../src/store/repos/email-methods.js';
 import { newId } from '../../src/domain/ids.js';
 import { createTenantRepo } from '../../src/store/repos/tenant.js';
 import { createTestDatabase, dialects } from '../support/databases.js';
-import { graphFetch } from '../support/graph-http.js';
+import { auditRows, graphFetch } from '../support/graph-http.js';
+import { MovableClock } from '../support/movable-clock.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createPasswordUser, daemonAppToken } from '../support/sign-in-fixtures.js';
 import { decodedText, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
@@ -268,6 +269,76 @@ for (const dialect of dialects) {
         await database.drop();
         await smtp.close();
       }
+    });
+  });
+}
+
+for (const dialect of dialects) {
+  describe(`"This wasn't me" after the pass ended on ${dialect}`, () => {
+    let smtp: SmtpSink;
+    let s: TestServer;
+    let deps: Deps;
+    const clock = new MovableClock();
+
+    before(async () => {
+      smtp = await startSmtpSink();
+      s = await startTestServer(
+        dialect,
+        { GATEPASS_SMTP_URL: smtp.url, GATEPASS_MAIL_FROM: 'Gatepass <gatepass@contoso.test>' },
+        clock,
+      );
+      deps = s.runtime.deps;
+    });
+    after(async () => {
+      await s?.close();
+      await smtp?.close();
+    });
+
+    /** Issues a one-hour pass for a new user with a notification email; the path of the link mailed for it. */
+    async function issueAndReadLink(local: string): Promise<{ userId: string; path: string }> {
+      const user = await createPasswordUser(deps, local, 'Correct-Horse-Battery-Staple-9');
+      await createEmailMethodsRepo(deps.db).insertEmailMethod({
+        id: newId(),
+        userId: user.id,
+        emailAddress: `${local}@mail.test`,
+        createdAt: clock.now(),
+      });
+      const sent = smtp.messages.length;
+      // Through the service: a Graph token from the provider (real time) would look expired to the moved clock.
+      await issueTemporaryAccessPass(deps, cliContext(), user.id, { lifetimeInMinutes: 60 });
+      await smtp.waitFor(sent + 1);
+      const text = decodedText(smtp.messages[sent]!.raw);
+      const link = /This wasn't me: (\S+)/.exec(text)?.[1] ?? assert.fail(text);
+      return { userId: user.id, path: new URL(link).pathname };
+    }
+
+    it('still works once the pass has expired, and signs nobody in', async () => {
+      const { userId, path } = await issueAndReadLink('gail');
+      clock.advance(2 * 3600);
+      const page = await fetch(`${s.url}${path}`);
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      assert.match(html, /<button type="submit">This wasn't me<\/button>/);
+      const done = await fetch(`${s.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf: csrfOf(html) ?? '' }).toString(),
+        redirect: 'manual',
+      });
+      assert.equal(done.status, 200);
+      assert.match(await done.text(), /Your security team has been told/);
+      assert.equal(done.headers.get('set-cookie'), null, 'no session, no cookie');
+      assert.equal(done.headers.get('location'), null, 'no redirect into a signed-in page');
+      const disputed = await auditRows(deps, { activity: 'Temporary Access Pass disputed by user' });
+      assert.ok(disputed.some((r) => r.result === 'success' && r.targets.some((t) => t.id === userId)));
+    });
+
+    it('is refused after 7 days, with a clear page', async () => {
+      const { path } = await issueAndReadLink('hugo');
+      clock.advance(7 * 24 * 3600 + 60);
+      const page = await fetch(`${s.url}${path}`);
+      assert.equal(page.status, 410);
+      assert.match(await page.text(), /has expired \(links work for 7 days\)/);
     });
   });
 }
