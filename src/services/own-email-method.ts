@@ -92,6 +92,11 @@ export async function sendOwnEmailCode(
   return { emailAddress, expiresAt };
 }
 
+/** The user's notification email now, if any (the Email page names it before a change). */
+export async function currentOwnEmail(deps: Pick<Deps, 'db'>, userId: string): Promise<string | undefined> {
+  return (await createEmailMethodsRepo(deps.db).findEmailMethodOfUser(userId))?.emailAddress;
+}
+
 /** The address a code is waiting for, for the "enter the code" page; undefined when none is pending. */
 export async function pendingOwnEmail(deps: Pick<Deps, 'db' | 'clock'>, userId: string): Promise<string | undefined> {
   return createEmailVerificationsRepo(deps.db).pendingAddress(userId, deps.clock.now());

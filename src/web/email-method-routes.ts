@@ -5,8 +5,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isAppError } from '../domain/errors.js';
 import type { Deps } from '../services/deps.js';
 import { createMailTransport } from '../services/mail/transport.js';
-import { confirmOwnEmailCode, pendingOwnEmail, sendOwnEmailCode } from '../services/own-email-method.js';
-import { createEmailMethodsRepo } from '../store/repos/email-methods.js';
+import {
+  confirmOwnEmailCode,
+  currentOwnEmail,
+  pendingOwnEmail,
+  sendOwnEmailCode,
+} from '../services/own-email-method.js';
 import { sendPage, type MySessions } from './app-session.js';
 import {
   EMAIL_CODE_PATH,
@@ -40,8 +44,8 @@ export function registerEmailMethodRoutes(app: FastifyInstance, deps: Deps, my: 
     const signed = await my.requireMethodChange(request, reply, EMAIL_METHOD_PATH);
     if (!signed) return reply;
     if (!transport) return sendPage(reply, 200, emailNeedsMailPage());
-    const current = await createEmailMethodsRepo(deps.db).findEmailMethodOfUser(signed.user.id);
-    return sendPage(reply, 200, emailAddressPage({ csrf: signed.session.csrf, current: current?.emailAddress }));
+    const current = await currentOwnEmail(deps, signed.user.id);
+    return sendPage(reply, 200, emailAddressPage({ csrf: signed.session.csrf, current }));
   });
 
   app.post<{ Body: Body }>(EMAIL_METHOD_PATH, async (request, reply) => {

@@ -95,9 +95,10 @@ for (const dialect of dialects) {
       );
       assert.equal(unnamed, 0);
 
-      assert.deepEqual(await tabOrder(page, 9), [
+      assert.deepEqual(await tabOrder(page, 10), [
         'Authenticator app',
         'Passkey',
+        'Email',
         'Change password',
         'Delete Temporary Access Pass',
         'Delete Work phone',
