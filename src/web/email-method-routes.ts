@@ -26,12 +26,25 @@ type Body = { csrf?: unknown; emailAddress?: unknown; code?: unknown };
 
 const bodyOf = (raw: unknown): Body => (typeof raw === 'object' && raw !== null ? (raw as Body) : {});
 
-function refusalOf(e: unknown): { status: number; message: string; retryAfter?: number } {
-  if (!isAppError(e) || (e.status >= 500 && e.status !== 502 && e.status !== 503)) throw e;
-  return { status: e.status, message: e.message, ...(e.retryAfter === undefined ? {} : { retryAfter: e.retryAfter }) };
+interface Refusal {
+  status: number;
+  message: string;
+  entry: string;
+  retryAfter?: number;
 }
 
-function withRetryAfter(reply: FastifyReply, refusal: { retryAfter?: number }): FastifyReply {
+/** A refusal to show on the form; anything else (a fault) goes on to the error handler. 502: SMTP did not take the code. */
+function refusalOf(e: unknown): Refusal {
+  if (!isAppError(e) || (e.status >= 500 && e.status !== 502)) throw e;
+  return {
+    status: e.status,
+    message: e.message,
+    entry: e.entry,
+    ...(e.retryAfter === undefined ? {} : { retryAfter: e.retryAfter }),
+  };
+}
+
+function withRetryAfter(reply: FastifyReply, refusal: Refusal): FastifyReply {
   return refusal.retryAfter === undefined ? reply : reply.header('retry-after', String(refusal.retryAfter));
 }
 
@@ -61,7 +74,7 @@ export function registerEmailMethodRoutes(app: FastifyInstance, deps: Deps, my: 
       );
     } catch (e) {
       const refusal = refusalOf(e);
-      if (refusal.status === 503) return sendPage(reply, 503, emailNeedsMailPage());
+      if (refusal.entry === 'mailNotConfigured') return sendPage(reply, refusal.status, emailNeedsMailPage());
       const typed = typeof body.emailAddress === 'string' ? body.emailAddress.slice(0, 254) : undefined;
       return sendPage(
         withRetryAfter(reply, refusal),

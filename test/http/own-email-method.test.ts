@@ -245,7 +245,7 @@ for (const dialect of dialects) {
         csrf: await csrf(browser),
         emailAddress: 'eve@mail.test',
       });
-      assert.equal(post.status, 503);
+      assert.equal(post.status, 409);
       assert.match(post.html, /Email cannot be added yet/);
     });
   });

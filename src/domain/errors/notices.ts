@@ -16,9 +16,10 @@ export const noticeErrors = defineErrors({
     message: 'The user already has a notification email; update or delete it instead.',
   },
   // A user adding their own notification email from Security info (the code mailed to it).
+  // A 409, not a 503: nothing is down, and retrying will not help until an administrator configures mail.
   mailNotConfigured: {
-    status: 503,
-    graphCode: 'serviceNotAvailable',
+    status: 409,
+    graphCode: 'mailNotConfigured',
     message:
       'Email cannot be added yet: this server has no mail settings (SMTP). Ask your administrator to set GATEPASS_SMTP_URL.',
   },
