@@ -1,7 +1,7 @@
 // SMTP through nodemailer, from GATEPASS_SMTP_URL. The URL (which may carry a password) is never logged; errors are
 // reduced to their message, which nodemailer writes without credentials.
 
-import { createTransport } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { AppConfig } from '../../config/load.js';
 
 export interface OutgoingMail {
@@ -41,24 +41,33 @@ export function createMailTransport(
   sendDeadlineMs = SEND_DEADLINE_MS,
 ): MailTransport | undefined {
   if (!config.smtpUrl || !config.mailFrom) return undefined;
-  const from = config.mailFrom;
-  const transporter = createTransport({
-    url: config.smtpUrl,
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-  });
+  const { smtpUrl, mailFrom: from } = config;
+  // nodemailer is loaded at the first send (about 20 MiB resident): a server without mail, or one that has not sent
+  // yet, does not carry it.
+  let transporter: Promise<Transporter> | undefined;
+  const open = () =>
+    (transporter ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport({
+        url: smtpUrl,
+        connectionTimeout: timeoutMs,
+        greetingTimeout: timeoutMs,
+        socketTimeout: timeoutMs,
+      }),
+    ));
   return {
     async send(mail) {
-      await withDeadline(
-        transporter.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text }),
-        sendDeadlineMs,
-      );
+      const t = await open();
+      await withDeadline(t.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text }), sendDeadlineMs);
     },
     async verify() {
-      await transporter.verify();
+      await (await open()).verify();
     },
-    close: () => transporter.close(),
+    close: () => {
+      void transporter?.then(
+        (t) => t.close(),
+        () => {},
+      );
+    },
   };
 }
 
