@@ -13,19 +13,24 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load.js';
 import { jsonValue } from '../../src/domain/audit.js';
-import { newId } from '../../src/domain/ids.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
 import { readPassHistory } from '../../src/services/pass-history.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { createUser } from '../../src/services/users.js';
-import { createEmailMethodsRepo } from '../../src/store/repos/email-methods.js';
 import { createMailOutboxRepo } from '../../src/store/repos/mail-outbox.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 import { graphFetch } from '../support/graph-http.js';
 import { freePort } from '../support/runtime.js';
 import { killServer, spawnServer, waitReady, type ServerProcess } from '../support/server-process.js';
 import { cliContext, createDaemonApp } from '../support/sign-in-fixtures.js';
-import { decodedText, startSmtpSink, startSmtpTarpit, type SmtpSink, type SmtpTarpit } from '../support/smtp-sink.js';
+import {
+  decodedText,
+  startSmtpSink,
+  startSmtpTarpit,
+  type SmtpSink,
+  type SmtpTarpit,
+  giveNotificationEmail,
+} from '../support/smtp-sink.js';
 import { fetchAppToken } from '../support/tokens.js';
 
 const mailEnv = (smtpUrl: string) => ({
@@ -80,12 +85,7 @@ for (const dialect of dialects) {
       const domain = deps.tenant.defaultDomain;
       // The earlier notice, queued before process 1 starts, which its sender claims at start-up and is held sending.
       const earlier = await createUser(deps, cliContext(), { userPrincipalName: `ada@${domain}`, displayName: 'Ada' });
-      await createEmailMethodsRepo(deps.db).insertEmailMethod({
-        id: newId(),
-        userId: earlier.id,
-        emailAddress: 'ada@mail.test',
-        createdAt: deps.clock.now(),
-      });
+      await giveNotificationEmail(deps, earlier.id, 'ada@mail.test');
       await issueTemporaryAccessPass(deps, cliContext(), earlier.id, {});
       const user = await createUser(deps, cliContext(), { userPrincipalName: `erin@${domain}`, displayName: 'Erin' });
       const { app, secret } = await createDaemonApp(deps);

@@ -17,9 +17,9 @@ import { dialects } from '../support/databases.js';
 import { graphFetch } from '../support/graph-http.js';
 import { MovableClock } from '../support/movable-clock.js';
 import { Browser, signInToMyWithPass } from '../support/my-browser.js';
-import { startTestServer, type TestServer } from '../support/runtime.js';
+import type { TestServer } from '../support/runtime.js';
 import { cliContext, createPasswordUser, daemonAppToken, launchChromium } from '../support/sign-in-fixtures.js';
-import { decodedText, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { decodedText, type SmtpSink, startMailTestServer, emailCodeIn, disputeLinkIn } from '../support/smtp-sink.js';
 
 const PASSWORD = 'Correct-Horse-Battery-Staple-9';
 
@@ -27,6 +27,7 @@ for (const dialect of dialects) {
   describe(`"This wasn't me" in Chromium (${dialect})`, () => {
     let smtp: SmtpSink;
     let s: TestServer;
+    let closeMail: (() => Promise<void>) | undefined;
     let deps: Deps;
     let chromium: Chromium;
     let token: string;
@@ -40,12 +41,7 @@ for (const dialect of dialects) {
     const clock = new MovableClock();
 
     before(async () => {
-      smtp = await startSmtpSink();
-      s = await startTestServer(
-        dialect,
-        { GATEPASS_SMTP_URL: smtp.url, GATEPASS_MAIL_FROM: 'Gatepass <gatepass@contoso.test>' },
-        clock,
-      );
+      ({ smtp, server: s, close: closeMail } = await startMailTestServer(dialect, clock));
       deps = s.runtime.deps;
       chromium = await launchChromium();
       token = await daemonAppToken(deps, s.url);
@@ -55,8 +51,7 @@ for (const dialect of dialects) {
     });
     after(async () => {
       await chromium?.close();
-      await s?.close();
-      await smtp?.close();
+      await closeMail?.();
     });
 
     it('Erin adds her email in Security info with the code mailed to it', async () => {
@@ -77,7 +72,7 @@ for (const dialect of dialects) {
       assert.deepEqual(await seriousViolations(own), []);
       await smtp.waitFor(1);
       assert.deepEqual(smtp.messages[0]!.to, ['erin@mail.test']);
-      const code = /^\s+(\d{8})\s*$/m.exec(decodedText(smtp.messages[0]!.raw))?.[1];
+      const code = emailCodeIn(smtp.messages[0]!.raw);
       assert.ok(code, decodedText(smtp.messages[0]!.raw));
 
       await own.getByLabel('Enter code').fill(code);
@@ -106,7 +101,7 @@ for (const dialect of dialects) {
       const text = decodedText(mail.raw);
       assert.match(text, /Issued by: Test daemon \(application\)/);
       assert.ok(!mail.raw.includes(pass) && !text.includes(pass), 'the mail never holds the pass');
-      link = /This wasn't me: (\S+)/.exec(text)?.[1] ?? assert.fail(text);
+      link = disputeLinkIn(text) ?? assert.fail(text);
 
       await own.goto(`${s.url}/my`);
       await own.getByRole('heading', { name: 'Temporary Access Pass notices' }).waitFor();

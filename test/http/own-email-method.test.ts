@@ -20,20 +20,16 @@ import { MovableClock } from '../support/movable-clock.js';
 import { Browser, csrfOf, signInToMyWithPass } from '../support/my-browser.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext } from '../support/sign-in-fixtures.js';
-import { decodedText, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { decodedText, type SmtpSink, startMailTestServer, emailCodeIn } from '../support/smtp-sink.js';
 
-const MAIL_ENV = (smtp: SmtpSink) => ({
-  GATEPASS_SMTP_URL: smtp.url,
-  GATEPASS_MAIL_FROM: 'Gatepass <gp@contoso.test>',
-  // Longer than a code's life, so that here only the code runs out.
-  GATEPASS_METHOD_CHANGE_WINDOW_MINUTES: '30',
-});
+// Longer than a code's life, so that here only the code runs out.
+const LONG_METHOD_CHANGE_WINDOW = { GATEPASS_METHOD_CHANGE_WINDOW_MINUTES: '30' };
 
 /** The code in the newest mail to `to`. */
 function latestCode(smtp: SmtpSink, to: string): string {
   const mail = smtp.messages.filter((m) => m.to.includes(to)).at(-1);
   assert.ok(mail, `a mail to ${to}`);
-  const code = /^\s+(\d{8})\s*$/m.exec(decodedText(mail.raw))?.[1];
+  const code = emailCodeIn(mail.raw);
   assert.ok(code, decodedText(mail.raw));
   return code;
 }
@@ -58,18 +54,15 @@ for (const dialect of dialects) {
   describe(`Security info › Email on ${dialect}`, () => {
     let smtp: SmtpSink;
     let s: TestServer;
+    let closeMail: (() => Promise<void>) | undefined;
     let deps: Deps;
     const clock = new MovableClock();
 
     before(async () => {
-      smtp = await startSmtpSink();
-      s = await startTestServer(dialect, MAIL_ENV(smtp), clock);
+      ({ smtp, server: s, close: closeMail } = await startMailTestServer(dialect, clock, LONG_METHOD_CHANGE_WINDOW));
       deps = s.runtime.deps;
     });
-    after(async () => {
-      await s?.close();
-      await smtp?.close();
-    });
+    after(() => closeMail?.());
 
     it('mails a code; a wrong code is refused on the form; the right one stores the address, audited', async () => {
       const { browser, userId } = await signedInUser(s, deps, 'ada');

@@ -13,15 +13,20 @@ import { readPassHistory } from '../../src/services/pass-history.js';
 import { readPassDiagnosis } from '../../src/services/tap-diagnosis.js';
 import { diagnose } from '../../src/domain/tap/diagnosis.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
-import { createEmailMethodsRepo } from '../../src/store/repos/email-methods.js';
-import { newId } from '../../src/domain/ids.js';
 import { createTenantRepo } from '../../src/store/repos/tenant.js';
 import { createTestDatabase, dialects } from '../support/databases.js';
 import { auditRows, graphFetch } from '../support/graph-http.js';
 import { MovableClock } from '../support/movable-clock.js';
 import { startTestServer, type TestServer } from '../support/runtime.js';
 import { cliContext, createPasswordUser, daemonAppToken } from '../support/sign-in-fixtures.js';
-import { decodedText, startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import {
+  decodedText,
+  startSmtpSink,
+  type SmtpSink,
+  disputeLinkIn,
+  giveNotificationEmail,
+  startMailTestServer,
+} from '../support/smtp-sink.js';
 
 const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1];
 
@@ -114,7 +119,7 @@ for (const dialect of dialects) {
         trail = (await readPassHistory(deps, cliContext(), user.id)).changes.map((c) => String(c.resultReason));
       }
       assert.ok(trail.includes('sent'), JSON.stringify(trail));
-      const link = /This wasn't me: (\S+)/.exec(text)?.[1];
+      const link = disputeLinkIn(text);
       assert.ok(link?.startsWith(`${s.publicUrl}/my/this-wasnt-me/`), text);
       const path = new URL(link ?? '').pathname;
 
@@ -247,12 +252,7 @@ for (const dialect of dialects) {
         const first = await openRuntime({ config: loadConfig(env) });
         const deps = first.deps;
         const user = await createPasswordUser(deps, 'gus', 'Correct-Horse-Battery-Staple-9');
-        await createEmailMethodsRepo(deps.db).insertEmailMethod({
-          id: newId(),
-          userId: user.id,
-          emailAddress: 'gus@mail.test',
-          createdAt: deps.clock.now(),
-        });
+        await giveNotificationEmail(deps, user.id, 'gus@mail.test');
         const issued = await issueTemporaryAccessPass(deps, cliContext(), user.userPrincipalName, {});
         await first.close();
         assert.equal(smtp.messages.length, 0);
@@ -277,38 +277,26 @@ for (const dialect of dialects) {
   describe(`"This wasn't me" after the pass ended on ${dialect}`, () => {
     let smtp: SmtpSink;
     let s: TestServer;
+    let closeMail: (() => Promise<void>) | undefined;
     let deps: Deps;
     const clock = new MovableClock();
 
     before(async () => {
-      smtp = await startSmtpSink();
-      s = await startTestServer(
-        dialect,
-        { GATEPASS_SMTP_URL: smtp.url, GATEPASS_MAIL_FROM: 'Gatepass <gatepass@contoso.test>' },
-        clock,
-      );
+      ({ smtp, server: s, close: closeMail } = await startMailTestServer(dialect, clock));
       deps = s.runtime.deps;
     });
-    after(async () => {
-      await s?.close();
-      await smtp?.close();
-    });
+    after(() => closeMail?.());
 
     /** Issues a one-hour pass for a new user with a notification email; the path of the link mailed for it. */
     async function issueAndReadLink(local: string): Promise<{ userId: string; path: string }> {
       const user = await createPasswordUser(deps, local, 'Correct-Horse-Battery-Staple-9');
-      await createEmailMethodsRepo(deps.db).insertEmailMethod({
-        id: newId(),
-        userId: user.id,
-        emailAddress: `${local}@mail.test`,
-        createdAt: clock.now(),
-      });
+      await giveNotificationEmail(deps, user.id, `${local}@mail.test`);
       const sent = smtp.messages.length;
       // Through the service: a Graph token from the provider (real time) would look expired to the moved clock.
       await issueTemporaryAccessPass(deps, cliContext(), user.id, { lifetimeInMinutes: 60 });
       await smtp.waitFor(sent + 1);
       const text = decodedText(smtp.messages[sent]!.raw);
-      const link = /This wasn't me: (\S+)/.exec(text)?.[1] ?? assert.fail(text);
+      const link = disputeLinkIn(text) ?? assert.fail(text);
       return { userId: user.id, path: new URL(link).pathname };
     }
 

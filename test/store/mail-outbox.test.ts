@@ -14,10 +14,10 @@ import { userSubject } from '../../src/services/throttle.js';
 import type { MailTransport, OutgoingMail } from '../../src/services/mail/transport.js';
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { updateTapPolicy } from '../../src/services/tap-policy.js';
-import { createEmailMethodsRepo } from '../../src/store/repos/email-methods.js';
 import { createRoleAssignmentsRepo } from '../../src/store/repos/role-assignments.js';
 import { newId } from '../../src/domain/ids.js';
 import { dialects } from '../support/databases.js';
+import { giveNotificationEmail } from '../support/smtp-sink.js';
 import { openTestRuntime, type TestRuntime } from '../support/runtime.js';
 import { cliContext, createPasswordUser } from '../support/sign-in-fixtures.js';
 
@@ -54,12 +54,7 @@ for (const dialect of dialects) {
 
     async function userWithEmail(local: string) {
       const user = await createPasswordUser(deps, local, 'Correct-Horse-Battery-Staple-9');
-      await createEmailMethodsRepo(deps.db).insertEmailMethod({
-        id: newId(),
-        userId: user.id,
-        emailAddress: `${local}@mail.test`,
-        createdAt: clock.now(),
-      });
+      await giveNotificationEmail(deps, user.id, `${local}@mail.test`);
       return user;
     }
     const outbox = () => deps.db.selectFrom('mail_outbox').selectAll().orderBy('created_at').execute();

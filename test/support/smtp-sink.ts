@@ -3,6 +3,12 @@
 
 import { createServer, type Socket } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import type { Clock } from '../../src/domain/clock.js';
+import { newId } from '../../src/domain/ids.js';
+import type { Deps } from '../../src/services/deps.js';
+import { createEmailMethodsRepo } from '../../src/store/repos/email-methods.js';
+import type { Dialect } from './databases.js';
+import { startTestServer, type TestServer } from './runtime.js';
 
 export interface SmtpSink {
   url: string;
@@ -105,4 +111,42 @@ export async function startSmtpTarpit(): Promise<SmtpTarpit> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** The 8-digit code of a Security info › Email mail. */
+export const emailCodeIn = (raw: string): string | undefined => /^\s+(\d{8})\s*$/m.exec(decodedText(raw))?.[1];
+
+/** The "This wasn't me" link of a notice mail (its decoded text). */
+export const disputeLinkIn = (text: string): string | undefined => /This wasn't me: (\S+)/.exec(text)?.[1];
+
+/** A test server that mails through a fresh SMTP sink; close() stops both. */
+export async function startMailTestServer(
+  dialect: Dialect,
+  clock?: Clock,
+  env: Record<string, string> = {},
+): Promise<{ smtp: SmtpSink; server: TestServer; close(): Promise<void> }> {
+  const smtp = await startSmtpSink();
+  const server = await startTestServer(
+    dialect,
+    { GATEPASS_SMTP_URL: smtp.url, GATEPASS_MAIL_FROM: 'Gatepass <gatepass@contoso.test>', ...env },
+    clock,
+  );
+  return {
+    smtp,
+    server,
+    close: async () => {
+      await server.close();
+      await smtp.close();
+    },
+  };
+}
+
+/** Gives `userId` a notification email as an administrator would (verified at once). */
+export async function giveNotificationEmail(deps: Deps, userId: string, emailAddress: string): Promise<void> {
+  await createEmailMethodsRepo(deps.db).insertEmailMethod({
+    id: newId(),
+    userId,
+    emailAddress,
+    createdAt: deps.clock.now(),
+  });
 }
