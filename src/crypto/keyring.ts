@@ -1,7 +1,15 @@
 // The keyring: one server key (plus retired ones) from which HKDF derives a sub-key per purpose.
 // Every keyed hash and ciphertext names the key it was made with, so keys can rotate without locking anyone out.
 
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  createSecretKey,
+  hkdfSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import { secretsEqual } from '../domain/secrets.js';
 
 export type KeyPurpose =
@@ -41,6 +49,7 @@ const checkValueOf = (material: Buffer): string =>
 export class Keyring {
   private readonly keys: ServerKey[];
   private readonly derived = new Map<string, Buffer>();
+  private readonly macKeys = new Map<string, KeyObject>();
 
   /** `current` signs and encrypts; `previous` keys only verify and decrypt. */
   constructor(current: Buffer, previous: Buffer[] = []) {
@@ -83,8 +92,19 @@ export class Keyring {
 
   /** `<keyId>.<HMAC-SHA256>`: a keyed hash of an identifier or machine secret, used as a lookup key. */
   keyedHash(purpose: KeyPurpose, value: string, keyId = this.currentKeyId): string {
-    const mac = createHmac('sha256', this.subKey(purpose, keyId)).update(value, 'utf8').digest('base64url');
+    const mac = createHmac('sha256', this.macKey(purpose, keyId)).update(value, 'utf8').digest('base64url');
     return `${keyId}.${mac}`;
+  }
+
+  /** The sub-key as a KeyObject, made once: createHmac would import a Buffer key again at every call. */
+  private macKey(purpose: KeyPurpose, keyId: string): KeyObject {
+    const cacheKey = `${keyId}:${purpose}`;
+    let key = this.macKeys.get(cacheKey);
+    if (!key) {
+      key = createSecretKey(this.subKey(purpose, keyId));
+      this.macKeys.set(cacheKey, key);
+    }
+    return key;
   }
 
   /** The keyed hash under every key still held: look a value up with `where hash in (...)` during a rotation. */

@@ -1,15 +1,17 @@
 // oidc-provider's storage adapter over the store: ids kept only as keyed hashes, payloads encrypted (the format is
 // payload-format.ts), and clients read from the applications table (their secrets are checked by our hash, see
-// provider.ts). The one file outside src/store and src/services that uses a repository: it is oidc-provider's storage
+// provider.ts, against the hashes client-cache.ts read with the client). The one file outside src/store and src/services that uses a repository: it is oidc-provider's storage
 // layer, one repository call per adapter method, so a service in between would only forward (docs/architecture.md).
 
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import { findApplicationByClientId, type ApplicationMetadata } from '../services/applications.js';
+import type { ApplicationMetadata } from '../services/applications.js';
+import { type CachedClient, type ClientCache, createClientCache, validSecretHashes } from '../services/client-cache.js';
 import type { Deps } from '../services/deps.js';
 import { createOidcPayloadsRepo } from '../store/repos/oidc-payloads.js';
 import { idHashesOf, idHashOf, openPayload, sealPayload } from './payload-format.js';
 
-export type ClientMetadataOf = (app: ApplicationMetadata) => AdapterPayload;
+/** Client metadata for an application, with the keyed hashes of its secrets valid now. */
+export type ClientMetadataOf = (app: ApplicationMetadata, secretHashes: string[]) => AdapterPayload;
 
 type AdapterDeps = Pick<Deps, 'db' | 'keyring' | 'clock'>;
 
@@ -100,16 +102,26 @@ class PayloadAdapter implements Adapter {
   }
 }
 
-/** Clients are the applications table, read on every lookup so a change made by another process holds at once. */
+/** Clients are the applications table, checked at every lookup so that a change made by another process holds at once. */
 class ClientAdapter implements Adapter {
   constructor(
     private readonly deps: AdapterDeps,
+    private readonly clients: ClientCache,
     private readonly metadataOf: ClientMetadataOf,
   ) {}
 
+  /** The metadata last made for each client, kept while its valid secrets stay the same (oidc-provider hashes it). */
+  private readonly made = new WeakMap<CachedClient, { hashes: string[]; metadata: AdapterPayload }>();
+
   async find(clientId: string): Promise<AdapterPayload | undefined> {
-    const app = await findApplicationByClientId(this.deps, clientId);
-    return app ? this.metadataOf(app) : undefined;
+    const client = await this.clients.find(clientId);
+    if (!client) return undefined;
+    const hashes = validSecretHashes(client, this.deps.clock.now().getTime());
+    const last = this.made.get(client);
+    if (last && sameList(last.hashes, hashes)) return last.metadata;
+    const metadata = this.metadataOf(client.app, hashes);
+    this.made.set(client, { hashes, metadata });
+    return metadata;
   }
 
   private refuse(): never {
@@ -134,6 +146,10 @@ class ClientAdapter implements Adapter {
   async revokeByGrantId(): Promise<void> {}
 }
 
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+
 export function createAdapterFactory(deps: AdapterDeps, metadataOf: ClientMetadataOf): (model: string) => Adapter {
-  return (model) => (model === 'Client' ? new ClientAdapter(deps, metadataOf) : new PayloadAdapter(model, deps));
+  const clients = createClientCache(deps);
+  return (model) =>
+    model === 'Client' ? new ClientAdapter(deps, clients, metadataOf) : new PayloadAdapter(model, deps);
 }

@@ -18,7 +18,7 @@ import {
 import { APPLICATION_PERMISSION_NAMES } from '../domain/authz/permissions.js';
 import { graphResourceScope, sortByConsent } from '../domain/consent.js';
 import { ACR_MFA, ACR_PASSWORD } from '../domain/signin/factors.js';
-import { verifyClientSecret, type ApplicationMetadata } from '../services/applications.js';
+import { matchesSecretHash, type ApplicationMetadata } from '../services/applications.js';
 import type { Deps } from '../services/deps.js';
 import { tenantWidePermissionsOf } from '../services/permission-grants.js';
 import { loadCookieKeySet, loadSigningKeySet } from '../services/provider-keys.js';
@@ -57,9 +57,12 @@ const NO_GRANTS: ReadonlySet<string> = new Set();
 /** Self-only delegated names (User.Read …) have no application form in Graph: never in an app token's `roles`. */
 const APPLICATION_PERMISSIONS: ReadonlySet<string> = new Set(APPLICATION_PERMISSION_NAMES);
 
-/** Client metadata for an application. `placeholderSecret` is never compared (see compareClientSecret below). */
+/**
+ * Client metadata for an application. `placeholderSecret` is never compared: compareClientSecret (below) checks the
+ * presented secret against `gatepass_secret_hashes`, the keyed hashes read with the client for this request.
+ */
 function clientMetadataFor(issuer: string, placeholderSecret: string) {
-  return (app: ApplicationMetadata): AdapterPayload => {
+  return (app: ApplicationMetadata, secretHashes: string[]): AdapterPayload => {
     const common = {
       client_id: app.appId,
       client_name: app.displayName,
@@ -82,6 +85,7 @@ function clientMetadataFor(issuer: string, placeholderSecret: string) {
       client_secret: placeholderSecret,
       client_secret_expires_at: 0,
       token_endpoint_auth_method: 'client_secret_basic',
+      gatepass_secret_hashes: secretHashes,
     };
     if (app.kind === 'daemon')
       return {
@@ -192,7 +196,13 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
     // Entra puts name and preferred_username in the ID token of a code flow too.
     conformIdTokenClaims: false,
     extraClientMetadata: {
-      properties: ['gatepass_kind', 'gatepass_require_consent', 'gatepass_roles', 'gatepass_object_id'],
+      properties: [
+        'gatepass_kind',
+        'gatepass_require_consent',
+        'gatepass_roles',
+        'gatepass_object_id',
+        'gatepass_secret_hashes',
+      ],
     },
     pkce: { required: () => true },
     interactions: {
@@ -368,12 +378,15 @@ export async function createProvider(deps: Deps, pages: ProviderPages): Promise<
 
   // Client secrets are stored as keyed hashes only, so oidc-provider's plain comparison cannot work. The
   // documented extension point is the Client model; we replace its compareClientSecret (called by
-  // client_secret_basic/post authentication after the client was found) with our keyed-hash comparison.
+  // client_secret_basic/post authentication after the client was found) with our keyed-hash comparison, against
+  // the hashes of the secrets valid when this request found the client.
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(
-    this: { clientId: string },
+    this: { gatepass_secret_hashes?: unknown },
     actual: string,
   ) {
-    return verifyClientSecret(deps, this.clientId, actual);
+    const stored = this.gatepass_secret_hashes;
+    const hashes = Array.isArray(stored) ? stored.filter((h): h is string => typeof h === 'string') : [];
+    return matchesSecretHash(deps, hashes, actual);
   };
 
   provider.on('server_error', (_ctx, err) => deps.log.error({ err }, 'oidc-provider server error'));

@@ -304,8 +304,17 @@ export async function verifyClientSecret(
   appId: string,
   presented: string,
 ): Promise<boolean> {
-  if (typeof presented !== 'string' || presented.length === 0 || presented.length > 512) return false;
+  if (!plausibleSecret(presented)) return false;
   const stored = await createApplicationsRepo(deps.db).listValidSecretHashes(appId, deps.clock.now());
+  return matchesSecretHash(deps, stored, presented);
+}
+
+const plausibleSecret = (presented: unknown): presented is string =>
+  typeof presented === 'string' && presented.length > 0 && presented.length <= 512;
+
+/** Whether `presented` is a secret whose keyed hash is one of `stored`: every pair compared in constant time. */
+export function matchesSecretHash(deps: Pick<Deps, 'keyring'>, stored: readonly string[], presented: string): boolean {
+  if (!plausibleSecret(presented)) return false;
   const candidates = deps.keyring.keyedHashCandidates('client-secret-hash', presented);
   let match = false;
   for (const s of stored) for (const c of candidates) match = secretsEqual(s, c) || match;

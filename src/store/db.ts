@@ -4,7 +4,16 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
+import {
+  type CompiledQuery,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  type QueryResult,
+  SqliteDialect,
+  type SqliteDatabase,
+  type Transaction,
+} from 'kysely';
 import type pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -68,6 +77,33 @@ function withStatementCache(sqlite: SQLite.Database, size = 500): SqliteDatabase
   };
 }
 
+/**
+ * Runs a compiled statement on SQLite at once, without Kysely's connection lock, when no transaction holds the one
+ * connection: better-sqlite3 is synchronous, so nothing can interleave with the statement, and outside a
+ * transaction it reads and writes exactly what a locked run would. Inside one (another request's, between its
+ * awaits) `run` returns undefined and the caller queues behind the lock as usual, so nobody reads uncommitted rows.
+ */
+export interface SqliteDirect {
+  run<R>(query: CompiledQuery): QueryResult<R> | undefined;
+}
+
+const sqliteDirectOf = new WeakMap<object, SqliteDirect>();
+
+/** The direct runner of a root SQLite handle; undefined for PostgreSQL and for a transaction's handle. */
+export const sqliteDirect = (db: DbOrTx): SqliteDirect | undefined => sqliteDirectOf.get(db);
+
+function directRunner(sqlite: SQLite.Database, cached: SqliteDatabase): SqliteDirect {
+  return {
+    run<R>(query: CompiledQuery): QueryResult<R> | undefined {
+      if (sqlite.inTransaction) return undefined;
+      const stmt = cached.prepare(query.sql) as unknown as SQLite.Statement;
+      if (stmt.reader) return { rows: stmt.all(query.parameters) as R[] };
+      const { changes, lastInsertRowid } = stmt.run(query.parameters);
+      return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+    },
+  };
+}
+
 export function openStore(options: StoreOptions): Store {
   if (options.dialect === 'sqlite') {
     mkdirSync(path.dirname(options.location), { recursive: true, mode: 0o700 });
@@ -77,7 +113,9 @@ export function openStore(options: StoreOptions): Store {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 15000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const cached = withStatementCache(sqlite);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+    sqliteDirectOf.set(db, directRunner(sqlite, cached));
     return { db, dialect: 'sqlite', sqliteFile: options.location, sqlite, close: () => db.destroy() };
   }
   const driver = requirePg();

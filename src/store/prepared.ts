@@ -9,7 +9,7 @@
 // that would join use a subquery instead (`where x = (select …)`), which is not re-prepared.
 
 import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
-import type { DbOrTx } from './db.js';
+import { type DbOrTx, sqliteDirect } from './db.js';
 
 /** What a query takes: named values, an array for an `in (…)` list (one compiled query per list length). */
 type Params = Record<string, unknown>;
@@ -83,7 +83,8 @@ export function prepared<P extends Params, R>(build: (db: DbOrTx, params: P) => 
       const value = params[s.name];
       return s.index === undefined ? value : (value as unknown[])[s.index];
     });
-    return db.executeQuery<R>({ ...sql, parameters });
+    const query = { ...sql, parameters };
+    return sqliteDirect(db)?.run<R>(query) ?? db.executeQuery<R>(query);
   };
 }
 

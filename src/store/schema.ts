@@ -157,6 +157,12 @@ export interface ApplicationSecretsTable {
   created_at: number;
 }
 
+/** Counts of writes, kept by triggers (migration 0022): 'applications' counts applications and their secrets. */
+export interface ChangeCountsTable {
+  name: string;
+  value: number;
+}
+
 export interface SigningKeysTable {
   kid: string;
   alg: string;
@@ -363,6 +369,7 @@ export interface Database {
   service_principal_role_assignments: ServicePrincipalRoleAssignmentsTable;
   applications: ApplicationsTable;
   application_secrets: ApplicationSecretsTable;
+  change_counts: ChangeCountsTable;
   signing_keys: SigningKeysTable;
   server_secrets: ServerSecretsTable;
   oidc_payloads: OidcPayloadsTable;

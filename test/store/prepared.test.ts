@@ -56,6 +56,38 @@ for (const dialect of dialects) {
       assert.equal(first(await byKeys(db, { keys: ['prep:b'], atLeast: 0 }))?.failures, 100);
     });
 
+    it("never reads the rows of another request's open transaction, nor writes into it", async () => {
+      // On SQLite a query on the root handle runs at once (db.ts's direct path) unless a transaction holds the one
+      // connection: then it waits for the commit or the rollback, as on PostgreSQL.
+      const db = t.runtime.deps.db;
+      let inside!: () => void;
+      const opened = new Promise<void>((resolve) => (inside = resolve));
+      let finish!: () => void;
+      const held = new Promise<void>((resolve) => (finish = resolve));
+      const rolledBack = db
+        .transaction()
+        .execute(async (tx) => {
+          await insert(tx, { key: 'prep:uncommitted', failures: 7 });
+          inside();
+          await held;
+          throw new Error('rolled back');
+        })
+        .catch((e: Error) => e.message);
+      await opened;
+      const read = byKeys(db, { keys: ['prep:uncommitted'], atLeast: 0 });
+      const write = insert(db, { key: 'prep:outside', failures: 1 });
+      await new Promise((resolve) => setImmediate(resolve));
+      finish();
+      assert.equal(await rolledBack, 'rolled back');
+      assert.deepEqual((await read).rows, [], 'the uncommitted row was never seen');
+      await write;
+      assert.equal(
+        first(await byKeys(db, { keys: ['prep:outside'], atLeast: 0 }))?.failures,
+        1,
+        'kept: not rolled back',
+      );
+    });
+
     it('refuses a query whose value does not become a parameter', async () => {
       const broken = prepared((db, p: { key: string }) =>
         db.selectFrom('failure_counters').select('key').where('key', '=', p.key.slice(0, 3)),

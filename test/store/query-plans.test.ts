@@ -9,7 +9,10 @@ import { sqliteFileIn } from '../../src/store/db.js';
 import { openTestRuntime, type TestRuntime } from '../support/runtime.js';
 
 const HOT_STATEMENTS = [
-  // Client authentication at the token endpoint.
+  // Client authentication at the token endpoint: the change count at every request (services/client-cache.ts),
+  // the client and its secrets when it moved.
+  `select "value" from "change_counts" where "name" = ?`,
+  `select "secret_hash", "start_at", "end_at" from "application_secrets" where "application_id" = (select "id" from "applications" where "app_id" = ?)`,
   `select "secret_hash" from "application_secrets" where "application_id" = (select "id" from "applications" where "app_id" = ?) and "start_at" <= ? and "end_at" > ?`,
   // The resource server's scope: the client's tenant-wide grants.
   `select "g"."scope" from "oauth2_permission_grants" as "g" where "g"."client_id" = (select "service_principal_id" from "applications" where "app_id" = ?) and "g"."consent_type" = ? and "g"."resource_id" = ?`,

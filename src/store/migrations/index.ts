@@ -19,6 +19,7 @@ import * as m0018 from './0018-tap-disputed.js';
 import * as m0019 from './0019-notification-email-and-mail-outbox.js';
 import * as m0020 from './0020-tap-retry-window.js';
 import * as m0021 from './0021-email-verifications.js';
+import * as m0022 from './0022-application-change-count.js';
 
 const migrations: Record<string, Migration> = {
   '0001-init': m0001,
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0019-notification-email-and-mail-outbox': m0019,
   '0020-tap-retry-window': m0020,
   '0021-email-verifications': m0021,
+  '0022-application-change-count': m0022,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -92,6 +92,25 @@ const validSecretsQuery = prepared((db, p: { appId: string; now: number }) =>
     .where('end_at', '>', p.now),
 );
 
+// Read by every token request that authenticates a client: whether what the client cache holds still stands.
+const changeCountQuery = prepared((db, p: { name: string }) =>
+  db.selectFrom('change_counts').select('value').where('name', '=', p.name),
+);
+// Every secret of an application with its validity, for the client cache to check at each use.
+const secretValidityQuery = prepared((db, p: { appId: string }) =>
+  db
+    .selectFrom('application_secrets')
+    .select(['secret_hash', 'start_at', 'end_at'])
+    .where('application_id', '=', (eb) => eb.selectFrom('applications').select('id').where('app_id', '=', p.appId)),
+);
+
+/** A secret's keyed hash and when it is valid (epoch ms, end excluded). */
+export interface SecretValidity {
+  hash: string;
+  startAt: number;
+  endAt: number;
+}
+
 export function createApplicationsRepo(db: DbOrTx) {
   async function withSecrets(rows: Selectable<ApplicationsTable>[]): Promise<ApplicationRecord[]> {
     if (rows.length === 0) return [];
@@ -200,6 +219,16 @@ export function createApplicationsRepo(db: DbOrTx) {
         .where('id', '=', keyId)
         .executeTakeFirst();
       return Number(result.numDeletedRows) > 0;
+    },
+
+    /** How many writes applications and their secrets have had (migration 0022's triggers count them). */
+    async readChangeCount(): Promise<number> {
+      return Number(first(await changeCountQuery(db, { name: 'applications' }))?.value ?? 0);
+    },
+
+    async listSecretValidity(appId: string): Promise<SecretValidity[]> {
+      const { rows } = await secretValidityQuery(db, { appId });
+      return rows.map((r) => ({ hash: r.secret_hash, startAt: Number(r.start_at), endAt: Number(r.end_at) }));
     },
 
     /** The hashes of the secrets valid at `now`, for the constant-time comparison of client authentication. */
