@@ -3,7 +3,7 @@
 
 import type { FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from '@sinclair/typebox';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { AppError } from '../../domain/errors.js';
 import { parseSelect, parseTop } from '../../domain/odata/query-options.js';
 import type { Deps } from '../../services/deps.js';
@@ -25,8 +25,11 @@ declare module 'fastify' {
  * Graph answers 400 naming an unknown property, and so do we. Errors keep Ajv's shape for the error handler.
  */
 export const typeboxValidatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema }) => {
-  const compiled = TypeCompiler.Compile(schema);
+  // Compiled at the route's first request rather than at start-up: each compiled check is generated code that stays
+  // in memory, and a server idles with most routes never called (issue 13's idle memory).
+  let compiled: TypeCheck<TSchema> | undefined;
   return (data: unknown) => {
+    compiled ??= TypeCompiler.Compile(schema);
     if (compiled.Check(data)) return { value: data };
     const first = compiled.Errors(data).First();
     return {
