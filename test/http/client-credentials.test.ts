@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { loadConfig } from '../../src/config/load.js';
+import { openRuntime } from '../../src/runtime.js';
 import { addApplicationSecret, removeApplicationSecret } from '../../src/services/applications.js';
 import type { Deps } from '../../src/services/deps.js';
 import { dialects } from '../support/databases.js';
@@ -143,6 +145,32 @@ for (const dialect of dialects) {
       });
       assert.equal(removed.status, 401);
       assert.equal(removed.body.error, 'invalid_client');
+    });
+
+    it('takes a secret added or removed by another process at the next request', async () => {
+      // The token endpoint holds the client in memory (services/client-cache.ts): a second runtime on the same
+      // database writes as the CLI or another server process would.
+      const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ...s.database.env });
+      const other = await openRuntime({ config });
+      try {
+        const withSecret = (clientSecret: string) =>
+          token({
+            grant_type: 'client_credentials',
+            scope: GRAPH_DEFAULT,
+            client_id: clientId,
+            client_secret: clientSecret,
+          });
+        assert.equal((await withSecret(secret)).status, 200, 'the client is held from here on');
+        const added = await addApplicationSecret(other.deps, cliContext(), clientId, { displayName: 'elsewhere' });
+        assert.equal((await withSecret(added.secretText)).status, 200);
+        await removeApplicationSecret(other.deps, cliContext(), clientId, added.keyId);
+        const removed = await withSecret(added.secretText);
+        assert.equal(removed.status, 401);
+        assert.equal(removed.body.error, 'invalid_client');
+        assert.equal((await withSecret(secret)).status, 200, 'the other secret still works');
+      } finally {
+        await other.close();
+      }
     });
 
     it('serves the tenant discovery and token endpoints by domain and by id, case-insensitively; unknown tenants get 400', async () => {
