@@ -1,8 +1,11 @@
 // The benchmarked server process: a normal Gatepass server that also answers its parent over IPC with its own CPU
 // usage, and can measure, in this same process, what one argon2id verify costs.
 
-import { openRuntime } from '../src/runtime.js';
-import { startServer } from '../src/server.js';
+import '../src/defer-undici.js';
+
+// Loaded after defer-undici.ts, as src/main.ts loads the server: the bench measures what `npm start` runs.
+const { openRuntime } = await import('../src/runtime.js');
+const { startServer } = await import('../src/server.js');
 
 type Request = { type: 'cpu' } | { type: 'calibrate'; rounds: number };
 

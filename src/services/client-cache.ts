@@ -28,11 +28,12 @@ const MAX_CLIENTS = 1000;
 
 export function createClientCache(deps: Pick<Deps, 'db'>): ClientCache {
   const held = new Map<string, { count: number; client: CachedClient }>();
+  // Made once: deps.db is the root handle, and a repository is a dozen closures to make at every token request.
+  const repo = createApplicationsRepo(deps.db);
   return {
     async find(clientId) {
       if (!isGuid(clientId)) return undefined;
       const appId = clientId.toLowerCase();
-      const repo = createApplicationsRepo(deps.db);
       // The count first: whatever is read after it is at least as new as the state it counts.
       const count = await repo.readChangeCount();
       const cached = held.get(appId);

@@ -15,10 +15,18 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** `publicUrl` defaults to the process's own origin; processes behind one load balancer share one. */
-export function spawnServer(env: Record<string, string>, port: number, publicUrl?: string): ServerProcess {
+/**
+ * `publicUrl` defaults to the process's own origin; processes behind one load balancer share one. `nodeArgs` go
+ * before the entry point (e.g. `--import` of a probe).
+ */
+export function spawnServer(
+  env: Record<string, string>,
+  port: number,
+  publicUrl?: string,
+  nodeArgs: string[] = [],
+): ServerProcess {
   const origin = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, 'src/main.ts'], {
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -55,6 +55,7 @@ const ROOT_FILES = new Set([
   'src/log.ts',
   'src/first-start.ts',
   'src/supported-runtime.ts',
+  'src/defer-undici.ts',
 ]);
 
 const FOLDERS = ['http', 'web', 'cli', 'oidc', 'services', 'domain', 'store', 'crypto', 'config'] as const;
@@ -95,6 +96,7 @@ const ROOT_FILES_FOR: Partial<Record<Area, string[]>> = {
     'src/start-up-error.ts',
     'src/first-start.ts',
     'src/supported-runtime.ts',
+    'src/defer-undici.ts',
   ],
 };
 
