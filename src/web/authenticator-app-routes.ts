@@ -52,7 +52,7 @@ export function registerAuthenticatorAppRoutes(
         pending: pending.token,
         csrf: signed.session.csrf,
         displayName,
-        expiresAt: pending.expiresAt,
+        minutesLeft: Math.max(1, Math.ceil((pending.expiresAt.getTime() - deps.clock.now().getTime()) / 60_000)),
         ...(error ? { error } : {}),
       }),
     );

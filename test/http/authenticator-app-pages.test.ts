@@ -100,6 +100,25 @@ for (const dialect of dialects) {
       assert.match(page.html, new RegExp(`id="authenticator-account">${u.userPrincipalName.replace('.', '\\.')}<`));
     });
 
+    it('says how long is left to finish in minutes, never a clock time in a zone the viewer may not be in', async () => {
+      const u = await user('chiara');
+      const { browser, csrf } = await sessionFor(u, ['pwd', 'otp', 'mfa']);
+      const page = await browser.go(PATH);
+      assert.match(page.html, /id="authenticator-time-left">[^<]*finish within 10 minutes\.</);
+      assert.doesNotMatch(page.html, /\d\d:\d\d UTC/);
+      clock.advance(270);
+      const right = codeFor(keyOf(page.html), clock.now());
+      const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, '0');
+      const pending = decode(field(page.html, 'pending'));
+      const refused = await browser.go(PATH, { csrf, pending, code: wrong, displayName: 'Phone' });
+      assert.equal(refused.status, 400);
+      assert.match(
+        refused.html,
+        /id="authenticator-time-left">[^<]*finish within 6 minutes\.</,
+        '330 s left, rounded up',
+      );
+    });
+
     it('a wrong code: 400, the error announced and linked to the field, the same key again; then the right code saves the app', async () => {
       const u = await user('bruno');
       const { browser, csrf } = await sessionFor(u, ['pwd', 'otp', 'mfa']);

@@ -16,9 +16,12 @@ export interface AuthenticatorAppPageView {
   csrf: string;
   displayName: string;
   /** Until when this setup may be confirmed. */
-  expiresAt: Date;
+  /** Whole minutes until the key expires (rounded up): a span, so that no clock time needs the viewer's zone. */
+  minutesLeft: number;
   error?: { message: string; field?: 'code' | 'displayName' };
 }
+
+const minutes = (n: number) => (n === 1 ? '1 minute' : `${n} minutes`);
 
 export function authenticatorAppPage(v: AuthenticatorAppPageView): string {
   const field = v.error?.field;
@@ -42,7 +45,7 @@ export function authenticatorAppPage(v: AuthenticatorAppPageView): string {
 <dt>Issuer</dt><dd>${esc(v.issuer)}</dd>
 <dt>Type</dt><dd>Time based, 6 digits, every 30 seconds</dd>
 </dl>
-<p class="hint">The key is shown only while you set up the app. Finish before ${esc(v.expiresAt.toISOString().slice(11, 16))} UTC.</p>
+<p class="hint" id="authenticator-time-left">The key is shown only while you set up the app: finish within ${esc(minutes(v.minutesLeft))}.</p>
 <form method="post" action="/my/security-info/authenticator-app" novalidate>
 <input type="hidden" name="csrf" value="${esc(v.csrf)}">
 <input type="hidden" name="pending" value="${esc(v.pending)}">
