@@ -33,15 +33,17 @@ import { getTapPolicy } from './tap-policy.js';
 
 /** The display names of a user's directory roles, built-in or custom; empty when they hold none. */
 async function roleNamesOf(db: DbOrTx, userId: string): Promise<string[]> {
-  const assignments = await createRoleAssignmentsRepo(db).listRoleAssignmentsOf(userId);
+  const roleIds = new Set(
+    (await createRoleAssignmentsRepo(db).listRoleAssignmentsOf(userId)).map((a) => a.roleDefinitionId),
+  );
   const names = new Set<string>();
-  for (const a of assignments) {
-    const builtIn = BUILT_IN_ROLES.get(a.roleDefinitionId);
-    const name =
-      builtIn?.displayName ??
-      (await createRoleDefinitionsRepo(db).findRoleDefinitionById(a.roleDefinitionId))?.displayName;
-    if (name) names.add(name);
+  for (const id of roleIds) {
+    const builtIn = BUILT_IN_ROLES.get(id)?.displayName;
+    if (builtIn) names.add(builtIn);
   }
+  const customIds = [...roleIds].filter((id) => !BUILT_IN_ROLES.has(id));
+  for (const role of await createRoleDefinitionsRepo(db).findRoleDefinitionsByIds(customIds))
+    names.add(role.displayName);
   return [...names].sort();
 }
 

@@ -15,6 +15,8 @@ import type { MailTransport, OutgoingMail } from '../../src/services/mail/transp
 import { issueTemporaryAccessPass } from '../../src/services/temporary-access-passes.js';
 import { updateTapPolicy } from '../../src/services/tap-policy.js';
 import { createRoleAssignmentsRepo } from '../../src/store/repos/role-assignments.js';
+import { createRoleDefinitionsRepo } from '../../src/store/repos/role-definitions.js';
+import { userActor } from '../../src/domain/audit.js';
 import { newId } from '../../src/domain/ids.js';
 import { dialects } from '../support/databases.js';
 import { giveNotificationEmail } from '../support/smtp-sink.js';
@@ -150,6 +152,41 @@ for (const dialect of dialects) {
         .where('result', '=', 'failure')
         .execute();
       assert.ok(audit.some((a) => a.result_reason === 'failed: connect ECONNREFUSED 127.0.0.1:9'));
+    });
+
+    it('names the issuer by their roles, built-in and custom, each once', async () => {
+      await drain();
+      const issuer = await userWithEmail('eve');
+      const holder = await userWithEmail('fay');
+      const customRole = {
+        id: newId(),
+        displayName: 'Helpdesk pass issuer',
+        description: null,
+        isEnabled: true,
+        allowedResourceActions: ['microsoft.directory/users/authenticationMethods/create'],
+        version: '1',
+        createdAt: clock.now(),
+      };
+      await createRoleDefinitionsRepo(deps.db).insertRoleDefinition(customRole);
+      const assignments = createRoleAssignmentsRepo(deps.db);
+      for (const [roleDefinitionId, directoryScopeId] of [
+        [GLOBAL_ADMINISTRATOR, '/'],
+        [customRole.id, '/'],
+        [customRole.id, `/administrativeUnits/${newId()}`],
+      ] as const)
+        await assignments.insertRoleAssignmentIfAbsent({
+          id: newId(),
+          principalId: issuer.id,
+          roleDefinitionId,
+          directoryScopeId,
+          createdAt: clock.now(),
+        });
+      const ctx = { ...cliContext(), actor: userActor(issuer, null) };
+      await issueTemporaryAccessPass(deps, ctx, holder.userPrincipalName, {});
+      const transport = recordingTransport();
+      assert.equal((await deliverDueMail(deps, transport)).sent, 1);
+      assert.match(transport.sent[0]!.text, /Global Administrator, Helpdesk pass issuer\b/);
+      assert.doesNotMatch(transport.sent[0]!.text, /Helpdesk pass issuer, Helpdesk pass issuer/);
     });
 
     it('with notices turned off, mails only holders of an admin role', async () => {

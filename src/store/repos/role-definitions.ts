@@ -51,6 +51,18 @@ export function createRoleDefinitionsRepo(db: DbOrTx) {
       return r && toRecord(r);
     },
 
+    /** The custom roles among `ids`, in one statement (unknown ids are left out). */
+    async findRoleDefinitionsByIds(ids: readonly string[]): Promise<CustomRoleDefinitionRecord[]> {
+      if (ids.length === 0) return [];
+      return (
+        await db
+          .selectFrom('role_definitions')
+          .selectAll()
+          .where('id', 'in', [...ids])
+          .execute()
+      ).map(toRecord);
+    },
+
     /** Display names compare without regard to case, as Entra's do. */
     async findRoleDefinitionByName(displayName: string): Promise<CustomRoleDefinitionRecord | undefined> {
       const rows = await db.selectFrom('role_definitions').selectAll().execute();
