@@ -2,23 +2,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { passSignInHolds } from '../../src/domain/tap/pass-sessions.js';
-import type { TapRecord } from '../../src/domain/tap/pass.js';
+import { TAP_T0 as T0, tapRecord } from '../support/tap-record.js';
 
-const T0 = new Date('2026-06-05T08:00:00.000Z');
 const MIN = 60_000;
 const at = (ms: number): Date => new Date(T0.getTime() + ms);
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
-const PASS: TapRecord = {
-  id: 'p1',
-  userId: 'u1',
-  createdAt: T0,
-  startAt: T0,
-  lifetimeMinutes: 60,
-  isUsableOnce: false,
-  usedAt: null,
-  purpose: 'access',
-  disputedAt: null,
-};
+const PASS = tapRecord({ id: 'p1' });
 const withPass = { amr: ['pwd', 'tap', 'mfa'], authTime: seconds(at(5 * MIN)), passId: 'p1' };
 
 describe('passSignInHolds', () => {

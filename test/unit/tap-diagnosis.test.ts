@@ -5,27 +5,15 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { type DiagnosisFacts, diagnose, REDEMPTION_CHECK_WORDING } from '../../src/domain/tap/diagnosis.js';
 import { isExternalGuest } from '../../src/domain/tap/eligibility.js';
-import type { TapRecord, UsabilityContext } from '../../src/domain/tap/pass.js';
+import type { UsabilityContext } from '../../src/domain/tap/pass.js';
 import { checkRedeemable, REDEMPTION_CHECKS } from '../../src/domain/tap/redeem.js';
 import { formatLocalTime } from '../../src/cli/tap-why.js';
+import { TAP_T0 as T0, tapRecord as pass } from '../support/tap-record.js';
 
-const T0 = new Date('2026-06-05T08:00:00.000Z');
 const MIN = 60_000;
 const at = (ms: number) => new Date(T0.getTime() + ms);
 const iso = (d: Date) => d.toISOString();
 
-const pass = (o: Partial<TapRecord> = {}): TapRecord => ({
-  id: 'bdaede67-61e0-4349-9347-d2d6afd84009',
-  userId: 'u1',
-  createdAt: T0,
-  startAt: T0,
-  lifetimeMinutes: 60,
-  isUsableOnce: false,
-  usedAt: null,
-  disputedAt: null,
-  purpose: 'access',
-  ...o,
-});
 const ctx = (o: Partial<UsabilityContext> = {}): UsabilityContext => ({
   policyOn: true,
   userIncluded: true,

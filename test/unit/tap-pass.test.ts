@@ -20,27 +20,12 @@ import {
 import type { IssuePlan, IssueRequest, TapRecord, UsabilityContext } from '../../src/domain/tap/pass.js';
 import { REDEMPTION_CHECKS, checkRedeemable, formatValidFrom, redemptionMessage } from '../../src/domain/tap/redeem.js';
 import type { RedemptionRefusal } from '../../src/domain/tap/redeem.js';
+import { TAP_T0 as T0, tapRecord as pass } from '../support/tap-record.js';
 
-const T0 = new Date('2026-06-05T08:00:00.000Z');
 const MIN = 60_000;
 /** A user with a password: the policy's default purpose applies. */
 const HOLDER = { hasPassword: true };
 const at = (ms: number): Date => new Date(T0.getTime() + ms);
-
-function pass(overrides: Partial<TapRecord> = {}): TapRecord {
-  return {
-    id: 'bdaede67-61e0-4349-9347-d2d6afd84009',
-    userId: 'u1',
-    createdAt: T0,
-    startAt: T0,
-    lifetimeMinutes: 60,
-    isUsableOnce: false,
-    usedAt: null,
-    purpose: 'access',
-    disputedAt: null,
-    ...overrides,
-  };
-}
 
 const enabled = (now: Date, extra: Partial<UsabilityContext> = {}): UsabilityContext => ({
   policyOn: true,
