@@ -273,6 +273,8 @@ for (const dialect of dialects) {
         }
         assert.fail(`Tab never reached "${name}"`);
       };
+      // The search box takes the focus when the page has loaded (autofocus); typing earlier loses keys (seen under load).
+      await page.waitForFunction(() => document.activeElement?.id === 'search');
       await page.keyboard.type('Amy');
       await page.keyboard.press('Enter');
       await page.waitForURL((u) => u.searchParams.get('search') === 'Amy');
