@@ -4,8 +4,8 @@
 // layer, one repository call per adapter method, so a service in between would only forward (docs/architecture.md).
 
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
-import type { ApplicationMetadata } from '../services/applications.js';
-import { type CachedClient, type ClientCache, createClientCache, validSecretHashes } from '../services/client-cache.js';
+import { type ApplicationMetadata, validSecretHashes } from '../services/applications.js';
+import { type ClientCache, createClientCache } from '../services/client-cache.js';
 import type { Deps } from '../services/deps.js';
 import { createOidcPayloadsRepo } from '../store/repos/oidc-payloads.js';
 import { idHashesOf, idHashOf, openPayload, sealPayload } from './payload-format.js';
@@ -110,18 +110,9 @@ class ClientAdapter implements Adapter {
     private readonly metadataOf: ClientMetadataOf,
   ) {}
 
-  /** The metadata last made for each client, kept while its valid secrets stay the same (oidc-provider hashes it). */
-  private readonly made = new WeakMap<CachedClient, { hashes: string[]; metadata: AdapterPayload }>();
-
   async find(clientId: string): Promise<AdapterPayload | undefined> {
     const client = await this.clients.find(clientId);
-    if (!client) return undefined;
-    const hashes = validSecretHashes(client, this.deps.clock.now().getTime());
-    const last = this.made.get(client);
-    if (last && sameList(last.hashes, hashes)) return last.metadata;
-    const metadata = this.metadataOf(client.app, hashes);
-    this.made.set(client, { hashes, metadata });
-    return metadata;
+    return client && this.metadataOf(client.app, validSecretHashes(client.secrets, this.deps.clock.now().getTime()));
   }
 
   private refuse(): never {
@@ -145,8 +136,6 @@ class ClientAdapter implements Adapter {
   }
   async revokeByGrantId(): Promise<void> {}
 }
-
-const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 export function createAdapterFactory(deps: AdapterDeps, metadataOf: ClientMetadataOf): (model: string) => Adapter {
   const clients = createClientCache(deps);

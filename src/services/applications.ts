@@ -13,6 +13,7 @@ import {
   type ApplicationMetadata,
   type ApplicationRecord,
   type ApplicationSecretRecord,
+  type SecretValidity,
 } from '../store/repos/applications.js';
 import { audited } from './audited.js';
 import type { Deps, RequestContext } from './deps.js';
@@ -305,9 +306,13 @@ export async function verifyClientSecret(
   presented: string,
 ): Promise<boolean> {
   if (!plausibleSecret(presented)) return false;
-  const stored = await createApplicationsRepo(deps.db).listValidSecretHashes(appId, deps.clock.now());
-  return matchesSecretHash(deps, stored, presented);
+  const secrets = await createApplicationsRepo(deps.db).listSecretValidity(appId);
+  return matchesSecretHash(deps, validSecretHashes(secrets, deps.clock.now().getTime()), presented);
 }
+
+/** The hashes of the secrets valid at `now` (epoch ms): from their start, until (not at) their end. */
+export const validSecretHashes = (secrets: readonly SecretValidity[], now: number): string[] =>
+  secrets.filter((s) => s.startAt <= now && now < s.endAt).map((s) => s.hash);
 
 const plausibleSecret = (presented: unknown): presented is string =>
   typeof presented === 'string' && presented.length > 0 && presented.length <= 512;

@@ -19,10 +19,6 @@ export interface ClientCache {
   find(clientId: string): Promise<CachedClient | undefined>;
 }
 
-/** The hashes of a client's secrets valid at `now` (epoch ms). */
-export const validSecretHashes = (client: CachedClient, now: number): string[] =>
-  client.secrets.filter((s) => s.startAt <= now && now < s.endAt).map((s) => s.hash);
-
 /** At most this many clients are held; an unknown client id is never held, so guessing ids cannot fill it. */
 const MAX_CLIENTS = 1000;
 

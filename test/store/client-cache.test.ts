@@ -13,8 +13,9 @@ import {
   createApplication,
   deleteApplication,
   removeApplicationSecret,
+  validSecretHashes,
 } from '../../src/services/applications.js';
-import { createClientCache, validSecretHashes } from '../../src/services/client-cache.js';
+import { createClientCache } from '../../src/services/client-cache.js';
 import type { Deps } from '../../src/services/deps.js';
 import { createApplicationsRepo } from '../../src/store/repos/applications.js';
 import { dialects } from '../support/databases.js';
@@ -54,7 +55,7 @@ for (const dialect of dialects) {
       const { app, secret } = await daemon('Cached daemon');
       const first = await cache.find(app.appId);
       assert.equal(first?.app.displayName, 'Cached daemon');
-      assert.deepEqual(validSecretHashes(first!, clock.now().getTime()), [
+      assert.deepEqual(validSecretHashes(first!.secrets, clock.now().getTime()), [
         deps.keyring.keyedHash('client-secret-hash', secret.secretText),
       ]);
       assert.equal(await cache.find(app.appId.toUpperCase()), first, 'held, not read again');
@@ -67,7 +68,7 @@ for (const dialect of dialects) {
       await removeApplicationSecret(other.deps, cliContext(), app.appId, secret.keyId);
       const afterRemove = await cache.find(app.appId);
       assert.deepEqual(
-        validSecretHashes(afterRemove!, clock.now().getTime()),
+        validSecretHashes(afterRemove!.secrets, clock.now().getTime()),
         [deps.keyring.keyedHash('client-secret-hash', added.secretText)],
         'the removed secret is gone at once',
       );
@@ -118,10 +119,10 @@ for (const dialect of dialects) {
       const { app } = await daemon('Expiring daemon');
       const client = await cache.find(app.appId);
       const [secret] = client!.secrets;
-      assert.equal(validSecretHashes(client!, secret!.startAt - 1).length, 0, 'not yet valid');
-      assert.equal(validSecretHashes(client!, secret!.endAt - 1).length, 1);
-      assert.equal(validSecretHashes(client!, secret!.endAt).length, 0, 'expired at its end');
-      assert.equal(validSecretHashes(client!, clock.now().getTime() + 181 * DAY).length, 0);
+      assert.equal(validSecretHashes(client!.secrets, secret!.startAt - 1).length, 0, 'not yet valid');
+      assert.equal(validSecretHashes(client!.secrets, secret!.endAt - 1).length, 1);
+      assert.equal(validSecretHashes(client!.secrets, secret!.endAt).length, 0, 'expired at its end');
+      assert.equal(validSecretHashes(client!.secrets, clock.now().getTime() + 181 * DAY).length, 0);
     });
 
     it('finds nothing for an id that is not a GUID or names no application', async () => {

@@ -13,7 +13,6 @@ const HOT_STATEMENTS = [
   // the client and its secrets when it moved.
   `select "value" from "change_counts" where "name" = ?`,
   `select "secret_hash", "start_at", "end_at" from "application_secrets" where "application_id" = (select "id" from "applications" where "app_id" = ?)`,
-  `select "secret_hash" from "application_secrets" where "application_id" = (select "id" from "applications" where "app_id" = ?) and "start_at" <= ? and "end_at" > ?`,
   // The resource server's scope: the client's tenant-wide grants.
   `select "g"."scope" from "oauth2_permission_grants" as "g" where "g"."client_id" = (select "service_principal_id" from "applications" where "app_id" = ?) and "g"."consent_type" = ? and "g"."resource_id" = ?`,
   `select * from "applications" where "app_id" = ?`,

@@ -81,22 +81,13 @@ export type NewApplication = Omit<ApplicationRecord, 'secrets' | 'updatedAt'>;
 const metadataQuery = prepared((db, p: { appId: string }) =>
   db.selectFrom('applications').selectAll().where('app_id', '=', p.appId),
 );
-// Read by every client authentication. A subquery, not a join: SQLite re-prepares a join with a bound value at
-// every run (see src/store/prepared.ts).
-const validSecretsQuery = prepared((db, p: { appId: string; now: number }) =>
-  db
-    .selectFrom('application_secrets')
-    .select('secret_hash')
-    .where('application_id', '=', (eb) => eb.selectFrom('applications').select('id').where('app_id', '=', p.appId))
-    .where('start_at', '<=', p.now)
-    .where('end_at', '>', p.now),
-);
 
 // Read by every token request that authenticates a client: whether what the client cache holds still stands.
 const changeCountQuery = prepared((db, p: { name: string }) =>
   db.selectFrom('change_counts').select('value').where('name', '=', p.name),
 );
-// Every secret of an application with its validity, for the client cache to check at each use.
+// Every secret of an application with its validity, checked at each use (services/applications.ts validSecretHashes).
+// A subquery, not a join: SQLite re-prepares a join with a bound value at every run (see src/store/prepared.ts).
 const secretValidityQuery = prepared((db, p: { appId: string }) =>
   db
     .selectFrom('application_secrets')
@@ -133,7 +124,7 @@ export function createApplicationsRepo(db: DbOrTx) {
       return r ? (await withSecrets([r]))[0] : undefined;
     },
 
-    /** One statement: the secrets are read only where a client authenticates (listValidSecretHashes). */
+    /** One statement: the secrets are read only where a client authenticates (listSecretValidity). */
     async findApplicationMetadataByAppId(appId: string): Promise<ApplicationMetadata | undefined> {
       const r = first(await metadataQuery(db, { appId }));
       return r ? toMetadata(r) : undefined;
@@ -229,12 +220,6 @@ export function createApplicationsRepo(db: DbOrTx) {
     async listSecretValidity(appId: string): Promise<SecretValidity[]> {
       const { rows } = await secretValidityQuery(db, { appId });
       return rows.map((r) => ({ hash: r.secret_hash, startAt: Number(r.start_at), endAt: Number(r.end_at) }));
-    },
-
-    /** The hashes of the secrets valid at `now`, for the constant-time comparison of client authentication. */
-    async listValidSecretHashes(appId: string, now: Date): Promise<string[]> {
-      const { rows } = await validSecretsQuery(db, { appId, now: now.getTime() });
-      return rows.map((r) => r.secret_hash);
     },
   };
 }
