@@ -6,6 +6,7 @@ import { isUniqueViolation } from '../db.js';
 import type { AdministrativeUnitsTable } from '../schema.js';
 import type { ColumnMap, ListPage } from './query.js';
 import { toUserRecord, type UserRecord } from './users.js';
+import { rowLimit } from '../prepared.js';
 
 export interface AdministrativeUnitRecord {
   id: string;
@@ -86,7 +87,7 @@ export function createAdministrativeUnitsRepo(db: DbOrTx) {
         .selectAll()
         .where(sql<string>`lower(display_name)`, '=', displayName.toLowerCase())
         .orderBy('id')
-        .limit(limit)
+        .limit(rowLimit(limit))
         .execute();
       return rows.map(toAdministrativeUnitRecord);
     },
@@ -126,7 +127,7 @@ export function createAdministrativeUnitsRepo(db: DbOrTx) {
       let q = db.selectFrom('administrative_units').selectAll();
       if (page.where) q = q.where(page.where);
       if (page.afterId !== undefined) q = q.where('id', '>', page.afterId);
-      const rows = await q.orderBy('id').limit(page.limit).execute();
+      const rows = await q.orderBy('id').limit(rowLimit(page.limit)).execute();
       return rows.map(toAdministrativeUnitRecord);
     },
 
@@ -171,7 +172,7 @@ export function createAdministrativeUnitsRepo(db: DbOrTx) {
         .selectAll('users')
         .where('administrative_unit_members.unit_id', '=', unitId);
       if (page.afterId !== undefined) q = q.where('users.id', '>', page.afterId);
-      const rows = await q.orderBy('users.id').limit(page.limit).execute();
+      const rows = await q.orderBy('users.id').limit(rowLimit(page.limit)).execute();
       return rows.map(toUserRecord);
     },
 

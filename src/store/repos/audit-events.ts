@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import { initiatorOf, type AuditEvent } from '../../domain/audit.js';
 import type { DbOrTx } from '../db.js';
 import type { AuditEventsTable } from '../schema.js';
+import { rowLimit } from '../prepared.js';
 
 export interface DirectoryAuditJson {
   id: string;
@@ -83,7 +84,7 @@ export function createAuditEventsRepo(db: DbOrTx) {
         .selectFrom('audit_events')
         .select('id')
         .where('correlation_id', '=', correlationId)
-        .limit(1)
+        .limit(rowLimit(1))
         .executeTakeFirst();
       return r !== undefined;
     },
@@ -100,7 +101,7 @@ export function createAuditEventsRepo(db: DbOrTx) {
         .selectAll()
         .orderBy('activity_date_time', 'desc')
         .orderBy('id', 'desc')
-        .limit(limit)
+        .limit(rowLimit(limit))
         .execute();
       return rows.map(toDirectoryAudit);
     },

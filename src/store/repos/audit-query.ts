@@ -7,6 +7,7 @@ import type { DbOrTx } from '../db.js';
 import { filterToWhere, type CollectionMap, type ColumnMap } from './query.js';
 import { toDirectoryAudit, type DirectoryAuditJson } from './audit-events.js';
 import { toSignInRecord, type SignInRecord } from './sign-ins.js';
+import { rowLimit } from '../prepared.js';
 
 export type AuditFilterKey =
   | 'id'
@@ -125,7 +126,7 @@ export function createAuditQueryRepo(db: DbOrTx) {
       const rows = await q
         .orderBy('audit_events.activity_date_time', page.direction)
         .orderBy('audit_events.id', page.direction)
-        .limit(page.limit + 1)
+        .limit(rowLimit(page.limit + 1))
         .execute();
       return {
         rows: rows.slice(0, page.limit).map((r) => ({ ...toDirectoryAudit(r), time: r.activity_date_time })),
@@ -143,7 +144,7 @@ export function createAuditQueryRepo(db: DbOrTx) {
       const rows = await q
         .orderBy('sign_ins.created_at', page.direction)
         .orderBy('sign_ins.id', page.direction)
-        .limit(page.limit + 1)
+        .limit(rowLimit(page.limit + 1))
         .execute();
       return { rows: rows.slice(0, page.limit).map(toSignInRecord), more: rows.length > page.limit };
     },

@@ -3,7 +3,7 @@
 
 import type { Selectable } from 'kysely';
 import type { DbOrTx } from '../db.js';
-import { prepared } from '../prepared.js';
+import { prepared, rowLimit } from '../prepared.js';
 import type { SoftwareOathMethodsTable } from '../schema.js';
 
 export interface AuthenticatorAppRecord {
@@ -30,7 +30,7 @@ function toRecord(r: Selectable<SoftwareOathMethodsTable>): AuthenticatorAppReco
 
 // Asked by every sign-in step.
 const hasAnyQuery = prepared((db, p: { userId: string }) =>
-  db.selectFrom('software_oath_methods').select('id').where('user_id', '=', p.userId).limit(1),
+  db.selectFrom('software_oath_methods').select('id').where('user_id', '=', p.userId).limit(rowLimit(1)),
 );
 
 export function createAuthenticatorAppsRepo(db: DbOrTx) {

@@ -2,7 +2,7 @@
 
 import type { Selectable } from 'kysely';
 import { bool, int, type DbOrTx } from '../db.js';
-import { prepared } from '../prepared.js';
+import { prepared, rowLimit } from '../prepared.js';
 import type { Fido2MethodsTable } from '../schema.js';
 
 export interface Fido2MethodRecord {
@@ -45,7 +45,12 @@ function toRecord(r: Selectable<Fido2MethodsTable>): Fido2MethodRecord {
 
 // Asked by every sign-in step.
 const hasAnyForRpQuery = prepared((db, p: { userId: string; rpId: string }) =>
-  db.selectFrom('fido2_methods').select('id').where('user_id', '=', p.userId).where('rp_id', '=', p.rpId).limit(1),
+  db
+    .selectFrom('fido2_methods')
+    .select('id')
+    .where('user_id', '=', p.userId)
+    .where('rp_id', '=', p.rpId)
+    .limit(rowLimit(1)),
 );
 
 export function createFido2MethodsRepo(db: DbOrTx) {

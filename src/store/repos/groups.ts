@@ -2,7 +2,7 @@
 
 import { sql, type Selectable, type Updateable } from 'kysely';
 import type { DbOrTx } from '../db.js';
-import { prepared } from '../prepared.js';
+import { prepared, rowLimit } from '../prepared.js';
 import { bool, int, isUniqueViolation } from '../db.js';
 import type { GroupsTable } from '../schema.js';
 import type { ColumnMap, ListPage } from './query.js';
@@ -73,7 +73,7 @@ export function createGroupsRepo(db: DbOrTx) {
         .selectAll()
         .where(sql<string>`lower(display_name)`, '=', displayName.toLowerCase())
         .orderBy('id')
-        .limit(limit)
+        .limit(rowLimit(limit))
         .execute();
       return rows.map(toGroupRecord);
     },
@@ -112,7 +112,7 @@ export function createGroupsRepo(db: DbOrTx) {
       let q = db.selectFrom('groups').selectAll();
       if (page.where) q = q.where(page.where);
       if (page.afterId !== undefined) q = q.where('id', '>', page.afterId);
-      const rows = await q.orderBy('id').limit(page.limit).execute();
+      const rows = await q.orderBy('id').limit(rowLimit(page.limit)).execute();
       return rows.map(toGroupRecord);
     },
 
@@ -167,7 +167,7 @@ export function createGroupsRepo(db: DbOrTx) {
         .selectAll('users')
         .where('group_members.group_id', '=', groupId);
       if (page.afterId !== undefined) q = q.where('users.id', '>', page.afterId);
-      const rows = await q.orderBy('users.id').limit(page.limit).execute();
+      const rows = await q.orderBy('users.id').limit(rowLimit(page.limit)).execute();
       return rows.map(toUserRecord);
     },
 

@@ -2,6 +2,7 @@
 // with several senders on one database, on both dialects), then marked sent, retried later, or failed.
 
 import type { DbOrTx } from '../db.js';
+import { rowLimit } from '../prepared.js';
 
 export interface OutboxMail {
   id: string;
@@ -106,7 +107,7 @@ export function createMailOutboxRepo(db: DbOrTx) {
         .where('status', '=', 'pending')
         .where('next_attempt_at', '<=', now.getTime())
         .orderBy('next_attempt_at')
-        .limit(limit)
+        .limit(rowLimit(limit))
         .execute();
       const claimed: OutboxMail[] = [];
       for (const d of due) {

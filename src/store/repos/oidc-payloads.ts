@@ -4,7 +4,7 @@
 
 import type { ExpressionBuilder, Insertable } from 'kysely';
 import type { DbOrTx } from '../db.js';
-import { changed, first, prepared } from '../prepared.js';
+import { changed, first, prepared, rowLimit } from '../prepared.js';
 import type { Database } from '../schema.js';
 
 export interface StoredPayload {
@@ -56,7 +56,7 @@ const findBy = (column: 'id_hash' | 'uid_hash' | 'user_code_hash') =>
       .where('model', '=', p.model)
       .where(column, 'in', p.hashes)
       .where(live(p.now))
-      .limit(1),
+      .limit(rowLimit(1)),
   );
 const findQueries = {
   id_hash: findBy('id_hash'),

@@ -3,7 +3,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { DbOrTx } from '../db.js';
 import { bool, int } from '../db.js';
-import { prepared } from '../prepared.js';
+import { prepared, rowLimit } from '../prepared.js';
 import type { SignInsTable } from '../schema.js';
 
 // One row per sign-in attempt: compiled once.
@@ -104,7 +104,7 @@ export function createSignInsRepo(db: DbOrTx) {
         .selectAll()
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
-        .limit(limit)
+        .limit(rowLimit(limit))
         .execute();
       return rows.map(toRecord);
     },

@@ -4,7 +4,7 @@ import type { Selectable, Updateable } from 'kysely';
 import type { DbOrTx } from '../db.js';
 import type { ColumnMap, ListPage, TableWhere } from './query.js';
 import { bool, int } from '../db.js';
-import { first, prepared } from '../prepared.js';
+import { first, prepared, rowLimit } from '../prepared.js';
 import type { UsersTable } from '../schema.js';
 
 export interface UserRecord {
@@ -159,7 +159,7 @@ export function createUsersRepo(db: DbOrTx) {
       let q = db.selectFrom('users').selectAll();
       if (page.where) q = q.where(page.where);
       if (page.afterId !== undefined) q = q.where('id', '>', page.afterId);
-      const rows = await q.orderBy('id').limit(page.limit).execute();
+      const rows = await q.orderBy('id').limit(rowLimit(page.limit)).execute();
       return rows.map(toUserRecord);
     },
 
