@@ -20,6 +20,7 @@ import * as m0019 from './0019-notification-email-and-mail-outbox.js';
 import * as m0020 from './0020-tap-retry-window.js';
 import * as m0021 from './0021-email-verifications.js';
 import * as m0022 from './0022-application-change-count.js';
+import * as m0023 from './0023-oidc-payload-partial-indexes.js';
 
 const migrations: Record<string, Migration> = {
   '0001-init': m0001,
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0020-tap-retry-window': m0020,
   '0021-email-verifications': m0021,
   '0022-application-change-count': m0022,
+  '0023-oidc-payload-partial-indexes': m0023,
 };
 
 export const migrationProvider: MigrationProvider = {
