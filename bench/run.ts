@@ -28,8 +28,8 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const SIGN_INS = Number(process.env.BENCH_SIGN_INS ?? (QUICK ? 3 : 40));
 const WARMUP = QUICK ? 1 : 5;
 const THROUGHPUT = QUICK
-  ? { concurrency: 8, warmupMs: 300, durationMs: 1000 }
-  : { concurrency: 8, warmupMs: 2000, durationMs: 10_000 };
+  ? { concurrency: 8, warmupMs: 300, durationMs: 1000, rounds: 1 }
+  : { concurrency: 8, warmupMs: 2000, durationMs: 10_000, rounds: 5 };
 const SIZES = QUICK
   ? [{ users: 10_000, livePasses: 1_000 }]
   : [

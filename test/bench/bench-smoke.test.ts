@@ -40,8 +40,8 @@ describe('npm run bench (BENCH_QUICK=1)', () => {
     const byRequest = (results.signInFloor as { byRequest: Record<'gatepass' | 'bare', unknown> }).byRequest;
     has(byRequest.gatepass, ['authorize', 'sign-in page', 'passkey options', 'step', 'resume', 'code exchange']);
     has(byRequest.bare, ['authorize', 'sign-in page', 'step', 'resume', 'code exchange']);
-    has(results.clientCredentials, ['gatepassPerSecond', 'barePerSecond', 'ratio']);
-    has(results.graphGetUser, ['perSecond', 'helloWorldPerSecond', 'ratio']);
+    has(results.clientCredentials, ['gatepassPerSecond', 'barePerSecond', 'ratio', 'rounds']);
+    has(results.graphGetUser, ['perSecond', 'helloWorldPerSecond', 'ratio', 'rounds']);
     has(results.memory, ['idleRssMiB', 'loadedRssMiB']);
     const scale = results.directoryScale as { store: string; operation: string }[];
     assert.deepEqual(
