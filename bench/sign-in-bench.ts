@@ -1,6 +1,7 @@
-// Sign-in efficiency: seeds a directory with one user (and app) per flow, then, for each flow, measures the server
-// process's CPU (process.cpuUsage over IPC) across N sign-ins, and argon2id's cost per verify in that same process
-// before and after, so the CPU everything but argon2id costs per sign-in can be told apart.
+// Sign-in efficiency: seeds a directory with one user (and app) per flow, then measures the server process's CPU
+// (process.cpuUsage over IPC) across N sign-ins per flow and the same flow on a bare oidc-provider, in rounds that take
+// turns, and argon2id's cost per verify in that same process between the rounds, so the CPU everything but argon2id
+// costs per sign-in can be told apart.
 
 import type { ChildProcess } from 'node:child_process';
 import type * as OTPAuth from 'otpauth';
@@ -154,45 +155,99 @@ export interface SignInRow {
 const cpuMicrosOf = async (child: ChildProcess) =>
   (await ask<{ micros: number }>(child, { type: 'cpu' }, 'cpu')).micros;
 
-/** Runs `warmup` then `signIns` sign-ins per flow against the server `child` answers for at `origin`. */
+/** The bare oidc-provider's sign-in (bench/bare-sign-in.ts), started beside Gatepass on the same core. */
+export interface BareSignIn {
+  child: ChildProcess;
+  run(observe?: Observe): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startBareSignIn(): Promise<BareSignIn> {
+  const bare = await startChild('bare-sign-in.ts', {});
+  const flow: Flow = {
+    name: 'bare oidc-provider',
+    verifies: 0,
+    upn: () => 'bench-user',
+    steps: () => [{ action: 'continue', fields: {} }],
+  };
+  const app = { appId: BARE_WEB_APP.id, secret: BARE_WEB_APP.secret };
+  return {
+    child: bare.process,
+    run: (observe) => signIn(bare.url, app, BARE_WEB_APP.redirectUri, 'bench-user', flow, observe),
+    stop: () => bare.stop(),
+  };
+}
+
+export interface SignInSettings {
+  signIns: number;
+  warmup: number;
+  /** The sign-ins of each flow and of the floor are split into this many rounds that take turns. */
+  rounds: number;
+}
+
+/**
+ * Every flow on Gatepass and the same flow on the bare provider, in rounds that take turns: each round runs its
+ * share of every flow's sign-ins, then as many on the bare provider, so that load from elsewhere on the shared cores
+ * falls on every figure alike (a flow measured alone, one after another, moved by up to 40% between runs). argon2id's
+ * cost drifts with that load too: it is measured in the server process before every round and after the last, and
+ * each round's sign-ins are charged the mean of the two figures around it.
+ */
 export async function measureSignIns(
   child: ChildProcess,
   origin: string,
   directory: SignInDirectory,
-  signIns: number,
-  warmup: number,
-): Promise<{ rows: SignInRow[]; calibrations: number[] }> {
+  bare: BareSignIn,
+  settings: SignInSettings,
+): Promise<{ rows: SignInRow[]; calibrations: number[]; bareCpuMsPerSignIn: number }> {
   const { flows, webApp: app, redirectUri } = directory;
-  // argon2's cost drifts with the machine's load: it is measured right before and right after each flow, in the
-  // server process itself, and the mean of the two is used for that flow.
+  const { signIns, warmup, rounds } = settings;
   const calibrate = async () =>
     (await ask<{ microsPerVerify: number }>(child, { type: 'calibrate', rounds: 30 }, 'calibrated')).microsPerVerify;
-  const rows: SignInRow[] = [];
-  const calibrations: number[] = [];
-  for (const flow of flows) {
+  for (const flow of flows)
     for (let i = 0; i < warmup; i++) await signIn(origin, app, redirectUri, flow.upn(signIns + i), flow);
-    const calibratedBefore = await calibrate();
-    const before = await cpuMicrosOf(child);
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < signIns; i++) await signIn(origin, app, redirectUri, flow.upn(i), flow);
-    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-    const total = (await cpuMicrosOf(child)) - before;
-    const microsPerVerify = (calibratedBefore + (await calibrate())) / 2;
-    calibrations.push(microsPerVerify);
-    const argon = microsPerVerify * flow.verifies * signIns;
-    rows.push({
-      flow: flow.name,
-      signIns: signIns,
-      argon2VerifiesPerSignIn: flow.verifies,
-      serverCpuMsPerSignIn: +(total / signIns / 1000).toFixed(2),
-      argon2CpuMsPerSignIn: +(argon / signIns / 1000).toFixed(2),
-      nonHashingCpuMsPerSignIn: +((total - argon) / signIns / 1000).toFixed(2),
-      argon2Share: +(argon / total).toFixed(3),
-      argon2CpuMsPerVerify: +(microsPerVerify / 1000).toFixed(2),
-      wallMsPerSignIn: +(wallMs / signIns).toFixed(1),
-    });
+  for (let i = 0; i < warmup; i++) await bare.run();
+
+  const totals = flows.map(() => ({ cpu: 0, argon: 0, wallMs: 0 }));
+  let bareCpu = 0;
+  const calibrations = [await calibrate()];
+  let done = 0;
+  for (let round = 0; round < rounds; round++) {
+    const count = Math.round(((round + 1) * signIns) / rounds) - done;
+    const perFlowCpu: number[] = [];
+    for (const [f, flow] of flows.entries()) {
+      const before = await cpuMicrosOf(child);
+      const started = process.hrtime.bigint();
+      for (let i = done; i < done + count; i++) await signIn(origin, app, redirectUri, flow.upn(i), flow);
+      totals[f]!.wallMs += Number(process.hrtime.bigint() - started) / 1e6;
+      perFlowCpu.push((await cpuMicrosOf(child)) - before);
+    }
+    const bareBefore = await cpuMicrosOf(bare.child);
+    for (let i = 0; i < count; i++) await bare.run();
+    bareCpu += (await cpuMicrosOf(bare.child)) - bareBefore;
+    calibrations.push(await calibrate());
+    const microsPerVerify = (calibrations[round]! + calibrations[round + 1]!) / 2;
+    for (const [f, flow] of flows.entries()) {
+      totals[f]!.cpu += perFlowCpu[f]!;
+      totals[f]!.argon += microsPerVerify * flow.verifies * count;
+    }
+    done += count;
   }
-  return { rows, calibrations };
+  const meanPerVerify = calibrations.reduce((a, b) => a + b, 0) / calibrations.length;
+  const rows = flows.map((flow, f): SignInRow => {
+    const { cpu, argon, wallMs } = totals[f]!;
+    return {
+      flow: flow.name,
+      signIns,
+      argon2VerifiesPerSignIn: flow.verifies,
+      serverCpuMsPerSignIn: +(cpu / signIns / 1000).toFixed(2),
+      argon2CpuMsPerSignIn: +(argon / signIns / 1000).toFixed(2),
+      nonHashingCpuMsPerSignIn: +((cpu - argon) / signIns / 1000).toFixed(2),
+      argon2Share: +(argon / cpu).toFixed(3),
+      argon2CpuMsPerVerify: +((flow.verifies > 0 ? argon / flow.verifies / signIns : meanPerVerify) / 1000).toFixed(2),
+      wallMsPerSignIn: +(wallMs / signIns).toFixed(1),
+    };
+  });
+  return { rows, calibrations, bareCpuMsPerSignIn: +(bareCpu / signIns / 1000).toFixed(2) };
 }
 
 /** CPU-ms per sign-in spent answering each kind of request (a label absent from a flow is absent here). */
@@ -200,6 +255,8 @@ export type RequestCpu = Partial<Record<RequestLabel, number>>;
 
 export interface SignInFloor {
   signIns: number;
+  /** Taken in turns with the sign-in figures, in these rounds. */
+  rounds: number;
   /** The bare oidc-provider's CPU per sign-in of the same flow (bench/bare-sign-in.ts). */
   bareCpuMsPerSignIn: number;
   /** Request by request, the passkey-alone flow on Gatepass and the bare flow, each read around every request. */
@@ -247,29 +304,10 @@ export function measureGatepassByRequest(
 }
 
 /**
- * The same end-to-end flow against a bare oidc-provider (pinned to the same core, measured the same way): the part of
- * a sign-in's non-hashing CPU that is oidc-provider's own and Node's HTTP, which no change inside Gatepass removes.
+ * The same end-to-end flow on the bare oidc-provider, request by request (pinned to the same core, measured the same
+ * way): the part of a sign-in's non-hashing CPU that is oidc-provider's own and Node's HTTP, which no change inside
+ * Gatepass removes.
  */
-export async function measureSignInFloor(
-  signIns: number,
-  warmup: number,
-): Promise<{ signIns: number; bareCpuMsPerSignIn: number; bareByRequest: RequestCpu }> {
-  const bare = await startChild('bare-sign-in.ts', {});
-  try {
-    const flow: Flow = {
-      name: 'bare oidc-provider',
-      verifies: 0,
-      upn: () => 'bench-user',
-      steps: () => [{ action: 'continue', fields: {} }],
-    };
-    const app = { appId: BARE_WEB_APP.id, secret: BARE_WEB_APP.secret };
-    const run = (observe?: Observe) => signIn(bare.url, app, BARE_WEB_APP.redirectUri, 'bench-user', flow, observe);
-    for (let i = 0; i < warmup; i++) await run();
-    const before = await cpuMicrosOf(bare.process);
-    for (let i = 0; i < signIns; i++) await run();
-    const bareCpuMsPerSignIn = +(((await cpuMicrosOf(bare.process)) - before) / signIns / 1000).toFixed(2);
-    return { signIns, bareCpuMsPerSignIn, bareByRequest: await measureByRequest(bare.process, run, signIns) };
-  } finally {
-    await bare.stop();
-  }
+export function measureBareByRequest(bare: BareSignIn, signIns: number): Promise<RequestCpu> {
+  return measureByRequest(bare.child, (observe) => bare.run(observe), signIns);
 }
