@@ -1,7 +1,8 @@
 // oidc-provider's storage adapter over the store: ids kept only as keyed hashes, payloads encrypted (the format is
 // payload-format.ts), and clients read from the applications table (their secrets are checked by our hash, see
-// provider.ts, against the hashes client-cache.ts read with the client). The one file outside src/store and src/services that uses a repository: it is oidc-provider's storage
-// layer, one repository call per adapter method, so a service in between would only forward (docs/architecture.md).
+// provider.ts, against the hashes client-cache.ts read with the client). The one file outside src/store and
+// src/services that uses a repository: it is oidc-provider's storage layer, one repository call per adapter method,
+// so a service in between would only forward (docs/architecture.md).
 
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { type ApplicationMetadata, validSecretHashes } from '../services/applications.js';

@@ -296,20 +296,6 @@ export async function removeApplicationSecret(
   );
 }
 
-/**
- * Client authentication: true when `presented` matches one of the app's secrets valid now. Every stored hash is
- * compared in constant time (no early exit), under every key the keyring holds, so a rotation locks no app out.
- */
-export async function verifyClientSecret(
-  deps: Pick<Deps, 'db' | 'keyring' | 'clock'>,
-  appId: string,
-  presented: string,
-): Promise<boolean> {
-  if (!plausibleSecret(presented)) return false;
-  const secrets = await createApplicationsRepo(deps.db).listSecretValidity(appId);
-  return matchesSecretHash(deps, validSecretHashes(secrets, deps.clock.now().getTime()), presented);
-}
-
 /** The hashes of the secrets valid at `now` (epoch ms): from their start, until (not at) their end. */
 export const validSecretHashes = (secrets: readonly SecretValidity[], now: number): string[] =>
   secrets.filter((s) => s.startAt <= now && now < s.endAt).map((s) => s.hash);
@@ -317,7 +303,10 @@ export const validSecretHashes = (secrets: readonly SecretValidity[], now: numbe
 const plausibleSecret = (presented: unknown): presented is string =>
   typeof presented === 'string' && presented.length > 0 && presented.length <= 512;
 
-/** Whether `presented` is a secret whose keyed hash is one of `stored`: every pair compared in constant time. */
+/**
+ * Client authentication: whether `presented` is a secret whose keyed hash is one of `stored`. Every pair is compared
+ * in constant time (no early exit), under every key the keyring holds, so a rotation locks no app out.
+ */
 export function matchesSecretHash(deps: Pick<Deps, 'keyring'>, stored: readonly string[], presented: string): boolean {
   if (!plausibleSecret(presented)) return false;
   const candidates = deps.keyring.keyedHashCandidates('client-secret-hash', presented);

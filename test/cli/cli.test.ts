@@ -9,7 +9,6 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { loadConfig } from '../../src/config/load.js';
 import { openRuntime } from '../../src/runtime.js';
-import { verifyClientSecret } from '../../src/services/applications.js';
 import { attemptFailed, beginAttempt, userSubject } from '../../src/services/throttle.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 import { startTestServer } from '../support/runtime.js';
@@ -18,6 +17,7 @@ import { createFido2MethodsRepo } from '../../src/store/repos/fido2-methods.js';
 import { createAuthenticatorAppsRepo } from '../../src/store/repos/authenticator-apps.js';
 import { createEmailMethodsRepo } from '../../src/store/repos/email-methods.js';
 import { gatepass, oneJsonObject } from './run-cli.js';
+import { clientSecretWorks } from '../support/client-secret.js';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -144,7 +144,7 @@ for (const dialect of dialects) {
       const rt = await openRuntime({ config: loadConfig(env) });
       try {
         assert.equal(
-          await verifyClientSecret(rt.deps, String(app.appId), secret),
+          await clientSecretWorks(rt.deps, String(app.appId), secret),
           true,
           'the printed secret authenticates the app',
         );
