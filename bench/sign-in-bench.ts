@@ -213,23 +213,19 @@ export async function measureSignIns(
   let done = 0;
   for (let round = 0; round < rounds; round++) {
     const count = Math.round(((round + 1) * signIns) / rounds) - done;
-    const perFlowCpu: number[] = [];
     for (const [f, flow] of flows.entries()) {
       const before = await cpuMicrosOf(child);
       const started = process.hrtime.bigint();
       for (let i = done; i < done + count; i++) await signIn(origin, app, redirectUri, flow.upn(i), flow);
       totals[f]!.wallMs += Number(process.hrtime.bigint() - started) / 1e6;
-      perFlowCpu.push((await cpuMicrosOf(child)) - before);
+      totals[f]!.cpu += (await cpuMicrosOf(child)) - before;
     }
     const bareBefore = await cpuMicrosOf(bare.child);
     for (let i = 0; i < count; i++) await bare.run();
     bareCpu += (await cpuMicrosOf(bare.child)) - bareBefore;
     calibrations.push(await calibrate());
     const microsPerVerify = (calibrations[round]! + calibrations[round + 1]!) / 2;
-    for (const [f, flow] of flows.entries()) {
-      totals[f]!.cpu += perFlowCpu[f]!;
-      totals[f]!.argon += microsPerVerify * flow.verifies * count;
-    }
+    for (const [f, flow] of flows.entries()) totals[f]!.argon += microsPerVerify * flow.verifies * count;
     done += count;
   }
   const meanPerVerify = calibrations.reduce((a, b) => a + b, 0) / calibrations.length;

@@ -7,7 +7,7 @@
 // client-credentials ratio between 0.79 and 0.93 on one machine within an hour.
 
 import { BARE_CLIENT } from './bare-client.js';
-import { type LoadSamples, keepAliveClient, runLoad, sampleLoad, summarize } from './load.js';
+import { type LoadSamples, keepAliveClient, sampleLoad, summarize } from './load.js';
 import { cpuMicrosOf, startChild, type Child } from './processes.js';
 
 export interface ThroughputSettings {
@@ -40,8 +40,7 @@ interface Target {
 async function measurePair(settings: ThroughputSettings, sides: [Target, Target]): Promise<[Side, Side]> {
   const load = (side: Target, durationMs: number) =>
     sampleLoad(settings.concurrency, { durationMs }, async () => void (await side.call()));
-  for (const side of sides)
-    await runLoad(settings.concurrency, { durationMs: settings.warmupMs }, async () => void (await side.call()));
+  for (const side of sides) await load(side, settings.warmupMs);
   const samples: [LoadSamples[], LoadSamples[]] = [[], []];
   const cpu = [0, 0];
   for (let round = 0; round < settings.rounds; round++)
